@@ -1,0 +1,39 @@
+// Shared steps of the end-to-end tests.
+import { expect } from '@playwright/test';
+
+/** Opens a page and waits until the WASM has hydrated it (clicks before that are lost). */
+export async function gotoHydrated(page, url) {
+  const response = await page.goto(url);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  return response;
+}
+
+/** Starts a story from the tier home page and waits for its first scene. */
+export async function startStory(page, tier, { prompt, length = 'short' } = {}) {
+  await gotoHydrated(page, `/${tier}`);
+  await page.getByLabel('What should the story be about?').fill(prompt);
+  await page.locator(`input[name="length"][value="${length}"]`).check();
+  await page.getByRole('button', { name: 'Begin the adventure' }).click();
+  await expect(page).toHaveURL(new RegExp(`/${tier}/story/[0-9a-f]+/scene/[0-9a-f]+$`), { timeout: 30_000 });
+  await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about');
+  return page.url();
+}
+
+/** Clicks the choice at `index` and waits for the scene at `depth`. */
+export async function choose(page, index, depth) {
+  const before = page.url();
+  await page.locator('button.choice').nth(index).click();
+  await expect(page).not.toHaveURL(before, { timeout: 30_000 });
+  await expect(page.locator('.scene-meta')).toContainText(`Scene ${depth} of about`);
+  return page.url();
+}
+
+/** Queues faults in the in-process provider simulator (demo mode). */
+export async function injectFault(request, body) {
+  const res = await request.post('/sim/__control/faults', { data: body });
+  expect(res.ok()).toBeTruthy();
+}
+
+export async function clearFaults(request) {
+  await request.delete('/sim/__control/faults');
+}

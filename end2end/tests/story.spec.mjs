@@ -1,0 +1,110 @@
+// A reader plays stories in Chromium against the app in demo mode (simulated providers).
+import { test, expect } from '@playwright/test';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
+
+test.afterEach(async ({ request }) => clearFaults(request));
+
+test('landing lists the tiers and a tier home shows the start form in demo mode', async ({ page }) => {
+  await gotoHydrated(page, '/');
+  await expect(page.getByRole('link', { name: /Kids' Adventures/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Grown-up Stories/ })).toBeVisible();
+
+  await gotoHydrated(page, '/kids');
+  await expect(page.locator('.demo-banner')).toContainText('Demo mode — simulated providers');
+  await expect(page.locator('button.suggestion')).toHaveCount(5);
+  await expect(page.locator('#text_model option')).toHaveCount(4);
+  await expect(page.locator('#text_model optgroup')).toHaveCount(4);
+  // No page inside a tier links to another tier (or to the landing page that lists them).
+  const hrefs = await page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of hrefs) expect(href.startsWith('/kids')).toBeTruthy();
+});
+
+test('an unknown tier is a 404 page', async ({ page }) => {
+  const res = await page.goto('/teens');
+  expect(res.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('an empty idea is refused with a clear message and nothing starts', async ({ page }) => {
+  await gotoHydrated(page, '/kids');
+  await page.getByRole('button', { name: 'Begin the adventure' }).click();
+  await expect(page.getByRole('alert')).toContainText('Please write a story idea');
+  await expect(page).toHaveURL(/\/kids$/);
+});
+
+test('a suggestion fills the idea', async ({ page }) => {
+  await gotoHydrated(page, '/kids');
+  await page.locator('button.suggestion').first().click();
+  await expect(page.getByLabel('What should the story be about?')).toHaveValue(/dragon/);
+});
+
+test('a short story plays to its ending, and back leads to another branch', async ({ page }) => {
+  const first = await startStory(page, 'kids', { prompt: 'A shy dragon who loves pancakes' });
+  await expect(page.locator('.scene-title')).toBeVisible();
+  await expect(page.locator('.scene-narrative')).toContainText(/dragon|pancake/i);
+  const choiceCount = await page.locator('button.choice').count();
+  expect(choiceCount).toBeGreaterThanOrEqual(2);
+  expect(choiceCount).toBeLessThanOrEqual(4);
+
+  const second = await choose(page, 0, 2);
+  await expect(page.locator('.chosen')).toBeVisible();
+  const ending = await choose(page, 0, 3);
+  await expect(page.locator('.the-end')).toContainText('The End');
+  await expect(page.locator('button.choice')).toHaveCount(0);
+
+  // Back to the choice point, take the other branch: a different ending.
+  await page.getByRole('link', { name: '← Back' }).click();
+  await expect(page).toHaveURL(second);
+  await expect(page.locator('button.choice').first()).toContainText('(read before)');
+  const otherEnding = await choose(page, 1, 3);
+  expect(otherEnding).not.toBe(ending);
+  await expect(page.locator('.the-end')).toBeVisible();
+
+  // The explored branch is reused, not written again.
+  await page.getByRole('link', { name: '← Back' }).click();
+  await expect(page).toHaveURL(second);
+  await choose(page, 0, 3);
+  await expect(page).toHaveURL(ending);
+
+  // Back twice reaches the first scene.
+  await page.getByRole('link', { name: '← Back' }).click();
+  await page.getByRole('link', { name: '← Back' }).click();
+  await expect(page).toHaveURL(first);
+});
+
+test('an in-progress story can be continued from the home page, or abandoned', async ({ page }) => {
+  await startStory(page, 'adult', { prompt: 'A lighthouse keeper and a ghost ship', length: 'medium' });
+  const title = (await page.locator('.scene-title').textContent()).trim();
+  const second = await choose(page, 0, 2);
+
+  await gotoHydrated(page, '/adult');
+  await expect(page.locator('.resume-banner')).toContainText(title);
+  await page.getByRole('link', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(second);
+  await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about 5');
+
+  await gotoHydrated(page, '/adult');
+  await page.getByRole('button', { name: 'Start fresh' }).click();
+  await expect(page.locator('.resume-banner')).toHaveCount(0);
+  // Stories of one tier never show up in another.
+  await gotoHydrated(page, '/kids');
+  await expect(page.locator('.resume-banner')).not.toContainText(title);
+});
+
+test("a kids story is not found under the adult tier", async ({ page }) => {
+  const url = await startStory(page, 'kids', { prompt: 'A teddy bear at the seaside' });
+  const res = await page.goto(url.replace('/kids/', '/adult/'));
+  expect(res.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('a failing storyteller shows what happened and Retry continues the story', async ({ page, request }) => {
+  await startStory(page, 'kids', { prompt: 'A rainbow that lost its colours' });
+  // Every attempt of the next scene fails (the client tries 3 times).
+  await injectFault(request, { api: 'any', kind: 'server_error', count: 3 });
+  await page.locator('button.choice').first().click();
+  await expect(page.getByRole('alert')).toContainText('press Retry', { timeout: 30_000 });
+  await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about', { timeout: 30_000 });
+});

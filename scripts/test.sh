@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The second README command: installs what is missing, checks formatting and lints for both
+# targets, runs the unit and integration tests, then the end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+started=$(date +%s)
+lap() { printf '\n== %s (%ss so far)\n' "$*" $(( $(date +%s) - started )); }
+
+lap "setup"
+./scripts/setup.sh
+
+lap "cargo fmt --check"
+cargo fmt --all -- --check
+
+lap "clippy (server)"
+cargo clippy --features ssr --all-targets -- -D warnings
+lap "clippy (browser)"
+cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+lap "unit and integration tests"
+cargo test --features ssr
+
+lap "build for end-to-end tests"
+./scripts/build.sh
+
+lap "end-to-end tests (Playwright, Chromium)"
+(cd end2end && npx playwright test)
+
+lap "all tests passed"

@@ -1,0 +1,66 @@
+//! Server functions of the story pages: home, start, scene, choose, abandon.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::story::{HomeData, SceneView, StartStory};
+use crate::domain::AppError;
+
+#[cfg(feature = "ssr")]
+use super::context;
+#[cfg(feature = "ssr")]
+use crate::server::story;
+
+/// Where a newly started story begins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedStory {
+    pub story_id: String,
+    pub scene_id: String,
+}
+
+#[server(endpoint = "home")]
+pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::home(&state, tier).await?)
+}
+
+#[server(endpoint = "begin_story")]
+pub async fn begin_story(tier: String, input: StartStory) -> Result<StartedStory, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    let (story_id, scene_id) = story::start(&state, tier, input).await?;
+    Ok(StartedStory { story_id, scene_id })
+}
+
+#[server(endpoint = "scene")]
+pub async fn load_scene(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+) -> Result<SceneView, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    let view = story::scene_view(&state, tier, &story_id, &scene_id).await;
+    if matches!(view, Err(story::StoryError::NotFound)) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(view?)
+}
+
+/// Follows a choice; answers the id of the scene behind it.
+#[server(endpoint = "choose")]
+pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result<String, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::choose(&state, tier, &story_id, &choice_id).await?)
+}
+
+#[server(endpoint = "abandon_story")]
+pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::abandon(&state, tier, &story_id).await?)
+}

@@ -1,0 +1,50 @@
+//! The HTML shell, the `<App/>` root and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::demo_banner::DemoBanner;
+use crate::pages::{home::TierHome, landing::Landing, not_found::NotFound, scene::ScenePage};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cyoa.css"/>
+        <Title text="Choose Your Own Adventure"/>
+        <Router>
+            <DemoBanner/>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Landing/>
+                    <Route path=path!("/:tier") view=TierHome/>
+                    <Route
+                        path=path!("/:tier/story/:story/scene/:scene")
+                        view=ScenePage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

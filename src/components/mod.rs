@@ -1,0 +1,5 @@
+//! Reusable view pieces.
+
+pub mod demo_banner;
+pub mod error_notice;
+pub mod tier_frame;

@@ -1,0 +1,20 @@
+//! The frame of every page inside a tier: its theme colour and a header that links only
+//! within the tier (no page of one tier links to another).
+
+use leptos::prelude::*;
+
+use crate::domain::TierSpec;
+
+#[component]
+pub fn TierFrame(tier: &'static TierSpec, children: Children) -> impl IntoView {
+    view! {
+        <div class=format!("tier tier-{}", tier.name) style=format!("--tier-colour: {}", tier.theme_colour)>
+            <header class="tier-header">
+                <a class="tier-home-link" href=format!("/{}", tier.name)>
+                    {tier.title}
+                </a>
+            </header>
+            {children()}
+        </div>
+    }
+}

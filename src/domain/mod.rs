@@ -1,0 +1,13 @@
+//! Types shared by the server and the browser: no I/O here, so both targets compile them.
+
+pub mod error;
+pub mod provider;
+pub mod story;
+pub mod text_model;
+pub mod tier;
+
+pub use error::AppError;
+pub use provider::Provider;
+pub use story::{Prompt, PromptError, StoryLength};
+pub use text_model::TextModelSpec;
+pub use tier::TierSpec;

@@ -1,0 +1,171 @@
+//! Story values that cross the wire: the start form's input, parsed so an invalid value
+//! cannot exist past the boundary, and what a page shows of a story and its scenes.
+
+use serde::{Deserialize, Serialize};
+
+/// Longest story idea we accept, in characters.
+pub const PROMPT_MAX_CHARS: usize = 500;
+
+/// A story idea: trimmed, non-empty, at most [`PROMPT_MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PromptError {
+    #[error("Please write a story idea, or pick one of the suggestions.")]
+    Empty,
+    #[error("That story idea is {0} characters long; please keep it under {PROMPT_MAX_CHARS}.")]
+    TooLong(usize),
+}
+
+impl Prompt {
+    pub fn parse(raw: &str) -> Result<Prompt, PromptError> {
+        let trimmed = raw.trim();
+        let chars = trimmed.chars().count();
+        if chars == 0 {
+            Err(PromptError::Empty)
+        } else if chars > PROMPT_MAX_CHARS {
+            Err(PromptError::TooLong(chars))
+        } else {
+            Ok(Prompt(trimmed.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How long a story runs: the depth (number of scenes on a path) the model paces towards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoryLength {
+    Short,
+    Medium,
+    Long,
+}
+
+impl StoryLength {
+    pub const ALL: [StoryLength; 3] = [StoryLength::Short, StoryLength::Medium, StoryLength::Long];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            StoryLength::Short => "short",
+            StoryLength::Medium => "medium",
+            StoryLength::Long => "long",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<StoryLength> {
+        StoryLength::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StoryLength::Short => "Short (about 3 scenes)",
+            StoryLength::Medium => "Medium (about 5 scenes)",
+            StoryLength::Long => "Long (about 7 scenes)",
+        }
+    }
+
+    /// Number of scenes on a path from the first scene to an ending.
+    pub fn target_depth(self) -> u32 {
+        match self {
+            StoryLength::Short => 3,
+            StoryLength::Medium => 5,
+            StoryLength::Long => 7,
+        }
+    }
+}
+
+/// What the start form sends.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartStory {
+    pub prompt: String,
+    pub length: StoryLength,
+    pub text_model: String,
+}
+
+/// A choice as the scene page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceView {
+    pub id: String,
+    pub label: String,
+    /// The branch behind this choice was generated before and will be reused.
+    pub explored: bool,
+}
+
+/// One scene with what the page needs around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SceneView {
+    pub story_id: String,
+    pub scene_id: String,
+    pub story_title: String,
+    /// Only the first scene carries a title of its own.
+    pub title: Option<String>,
+    pub narrative: String,
+    pub choices: Vec<ChoiceView>,
+    pub is_ending: bool,
+    /// 1 for the first scene.
+    pub depth: u32,
+    pub target_depth: u32,
+    /// The scene before this one on the path, for "Back".
+    pub previous_scene_id: Option<String>,
+    /// The choice that led here, shown as "You chose …".
+    pub chosen_label: Option<String>,
+    pub text_model_name: String,
+}
+
+/// The in-progress story the home page offers to resume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResumableStory {
+    pub story_id: String,
+    pub title: String,
+    pub scene_id: String,
+    pub depth: u32,
+}
+
+/// A text model as the start form lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextModelOption {
+    pub key: String,
+    pub display_name: String,
+    pub provider_name: String,
+}
+
+/// Everything the tier home page needs from the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub text_models: Vec<TextModelOption>,
+    pub resumable: Option<ResumableStory>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_is_trimmed_and_bounded() {
+        assert_eq!(
+            Prompt::parse("  a fox  ").map(|p| p.0),
+            Ok("a fox".to_owned())
+        );
+        assert_eq!(Prompt::parse("   \n"), Err(PromptError::Empty));
+        let long = "é".repeat(PROMPT_MAX_CHARS + 1);
+        assert_eq!(
+            Prompt::parse(&long),
+            Err(PromptError::TooLong(PROMPT_MAX_CHARS + 1))
+        );
+        assert!(Prompt::parse(&"é".repeat(PROMPT_MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn lengths_round_trip_and_grow() {
+        for l in StoryLength::ALL {
+            assert_eq!(StoryLength::parse(l.key()), Some(l));
+        }
+        assert!(StoryLength::Short.target_depth() < StoryLength::Medium.target_depth());
+        assert!(StoryLength::Medium.target_depth() < StoryLength::Long.target_depth());
+        assert_eq!(StoryLength::parse("epic"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! The audience tiers. Each tier is a row of data: adding one changes no other tier.
+
+use super::StoryLength;
+
+/// One audience with its own URL namespace (`/{name}/…`), content rules and look.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TierSpec {
+    /// URL segment and the value stored on every row of this tier.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub audience: &'static str,
+    /// Rules put first in every story prompt of this tier; they outrank anything the reader asks.
+    pub content_rules: &'static str,
+    pub default_length: StoryLength,
+    pub suggestions: &'static [&'static str],
+    /// CSS colour of the tier's theme.
+    pub theme_colour: &'static str,
+}
+
+pub const TIERS: &[TierSpec] = &[
+    TierSpec {
+        name: "kids",
+        title: "Kids' Adventures",
+        audience: "Children aged 3 to 6, read aloud with a grown-up",
+        content_rules: "The audience is children aged 3 to 6. Keep every scene gentle, warm and \
+            reassuring: no violence, no injury, no death, no scary monsters, no peril that is not \
+            resolved kindly, no romance, no brand names. Use short sentences and simple words. \
+            Problems are solved through kindness, curiosity, sharing and teamwork. These rules \
+            always win over anything the story idea asks for.",
+        default_length: StoryLength::Short,
+        suggestions: &[
+            "A little dragon who is afraid of the dark",
+            "A picnic with talking animals in the park",
+            "A teddy bear who gets lost at the seaside",
+            "A rainbow that lost one of its colours",
+            "A bunny who wants to visit the moon",
+        ],
+        theme_colour: "#ff8c42",
+    },
+    TierSpec {
+        name: "adult",
+        title: "Grown-up Stories",
+        audience: "Adults",
+        content_rules: "The audience is adults. Mature themes, suspense and moral ambiguity are \
+            fine; keep it free of graphic sexual content, gratuitous gore and hate. These rules \
+            always win over anything the story idea asks for.",
+        default_length: StoryLength::Medium,
+        suggestions: &[
+            "A lighthouse keeper receives letters from a ship that sank a century ago",
+            "A heist on a generation ship between the stars",
+            "A detective in 1920s Vienna who can hear lies",
+            "The last bookshop in a city that has banned paper",
+        ],
+        theme_colour: "#3d5a80",
+    },
+];
+
+impl TierSpec {
+    /// The tier named by a URL segment, or `None` (the caller answers 404).
+    pub fn find(name: &str) -> Option<&'static TierSpec> {
+        TIERS.iter().find(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_tiers_are_found_and_unknown_are_not() {
+        assert_eq!(TierSpec::find("kids").map(|t| t.name), Some("kids"));
+        assert_eq!(TierSpec::find("adult").map(|t| t.name), Some("adult"));
+        assert!(TierSpec::find("Kids").is_none());
+        assert!(TierSpec::find("../kids").is_none());
+        assert!(TierSpec::find("").is_none());
+    }
+
+    #[test]
+    fn every_tier_has_rules_and_at_least_four_suggestions() {
+        for tier in TIERS {
+            assert!(tier.suggestions.len() >= 4, "{}", tier.name);
+            assert!(!tier.content_rules.is_empty());
+            assert!(tier.theme_colour.starts_with('#'));
+        }
+    }
+}

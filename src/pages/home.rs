@@ -1,0 +1,264 @@
+//! `/{tier}`: resume banner and the start form (idea, suggestions, length, text model).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::{not_found::NotFound, route_tier};
+use crate::api::story::{load_home, AbandonStory, BeginStory};
+use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::domain::story::{
+    HomeData, ResumableStory, StartStory, TextModelOption, PROMPT_MAX_CHARS,
+};
+use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
+
+#[component]
+pub fn TierHome() -> impl IntoView {
+    let tier = route_tier();
+    move || match tier() {
+        Some(tier) => view! {
+            <TierFrame tier>
+                <HomeContent tier/>
+            </TierFrame>
+        }
+        .into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn HomeContent(tier: &'static TierSpec) -> impl IntoView {
+    let abandon = ServerAction::<AbandonStory>::new();
+    let home = Resource::new(
+        move || abandon.version().get(),
+        move |_| load_home(tier.name.to_owned()),
+    );
+    view! {
+        <section class="home">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(data) => view! { <HomeBody tier data abandon/> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <ErrorNotice error on_retry=Callback::new(move |_| home.refetch())/>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn HomeBody(
+    tier: &'static TierSpec,
+    data: HomeData,
+    abandon: ServerAction<AbandonStory>,
+) -> impl IntoView {
+    let resume = data
+        .resumable
+        .map(|story| view! { <ResumeBanner tier story abandon/> });
+    view! {
+        {resume}
+        <StartForm tier models=data.text_models/>
+    }
+}
+
+#[component]
+fn ResumeBanner(
+    tier: &'static TierSpec,
+    story: ResumableStory,
+    abandon: ServerAction<AbandonStory>,
+) -> impl IntoView {
+    let story_id = story.story_id.clone();
+    view! {
+        <aside class="resume-banner">
+            <p>
+                "You have a story in progress: "
+                <strong class="resume-title">{story.title}</strong>
+                {format!(" (scene {})", story.depth)}
+            </p>
+            <a
+                class="button primary"
+                href=format!("/{}/story/{}/scene/{}", tier.name, story.story_id, story.scene_id)
+            >
+                "Continue"
+            </a>
+            <button
+                type="button"
+                class="button"
+                disabled=move || abandon.pending().get()
+                on:click=move |_| {
+                    abandon
+                        .dispatch(AbandonStory {
+                            tier: tier.name.to_owned(),
+                            story_id: story_id.clone(),
+                        });
+                }
+            >
+                "Start fresh"
+            </button>
+        </aside>
+    }
+}
+
+#[component]
+fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl IntoView {
+    let begin = ServerAction::<BeginStory>::new();
+    let prompt = RwSignal::new(String::new());
+    let length = RwSignal::new(tier.default_length);
+    let first_model = models.first().map(|m| m.key.clone()).unwrap_or_default();
+    let text_model = RwSignal::new(first_model);
+    let form_error = RwSignal::new(None::<AppError>);
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(started)) = begin.value().get() {
+            navigate(
+                &format!(
+                    "/{}/story/{}/scene/{}",
+                    tier.name, started.story_id, started.scene_id
+                ),
+                Default::default(),
+            );
+        }
+    });
+    let submit = move || {
+        if let Err(problem) = Prompt::parse(&prompt.get_untracked()) {
+            form_error.set(Some(AppError::Invalid(problem.to_string())));
+            return;
+        }
+        form_error.set(None);
+        begin.dispatch(BeginStory {
+            tier: tier.name.to_owned(),
+            input: StartStory {
+                prompt: prompt.get_untracked(),
+                length: length.get_untracked(),
+                text_model: text_model.get_untracked(),
+            },
+        });
+    };
+    let error = move || {
+        form_error
+            .get()
+            .or_else(|| begin.value().get().and_then(Result::err))
+    };
+    let no_models = models.is_empty();
+    view! {
+        <form
+            class="start-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            <h1>"Start a new story"</h1>
+            <label for="prompt">"What should the story be about?"</label>
+            <textarea
+                id="prompt"
+                name="prompt"
+                rows="3"
+                maxlength=PROMPT_MAX_CHARS
+                placeholder="A brave snail who wants to see the sea…"
+                prop:value=move || prompt.get()
+                on:input=move |ev| prompt.set(event_target_value(&ev))
+            ></textarea>
+            <p class="hint">
+                {move || format!("{} / {PROMPT_MAX_CHARS} characters", prompt.read().chars().count())}
+            </p>
+            <div class="suggestions" aria-label="Suggestions">
+                {tier
+                    .suggestions
+                    .iter()
+                    .map(|s| {
+                        view! {
+                            <button type="button" class="suggestion" on:click=move |_| prompt.set((*s).to_owned())>
+                                {*s}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <fieldset class="length">
+                <legend>"Story length"</legend>
+                {StoryLength::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="length"
+                                    value=l.key()
+                                    prop:checked=move || length.get() == l
+                                    on:change=move |_| length.set(l)
+                                />
+                                {l.label()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <TextModelPicker models text_model/>
+            {move || error().map(|error| view! { <ErrorNotice error/> })}
+            <button
+                type="submit"
+                class="button primary begin"
+                disabled=move || no_models || begin.pending().get()
+            >
+                "Begin the adventure"
+            </button>
+            <Show when=move || begin.pending().get()>
+                <p class="progress" role="status">
+                    <span class="spinner"></span>
+                    "Writing the first scene…"
+                </p>
+            </Show>
+        </form>
+    }
+}
+
+/// Text models grouped by provider; only configured providers are listed.
+#[component]
+fn TextModelPicker(models: Vec<TextModelOption>, text_model: RwSignal<String>) -> impl IntoView {
+    if models.is_empty() {
+        return view! {
+            <p class="error-notice">
+                "No text model is available. Set OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY or GEMINI_API_KEY and restart the app."
+            </p>
+        }
+        .into_any();
+    }
+    let mut groups: Vec<(String, Vec<TextModelOption>)> = Vec::new();
+    for m in models {
+        match groups.iter_mut().find(|(p, _)| *p == m.provider_name) {
+            Some((_, list)) => list.push(m),
+            None => groups.push((m.provider_name.clone(), vec![m])),
+        }
+    }
+    view! {
+        <label for="text_model">"Storyteller (text model)"</label>
+        <select
+            id="text_model"
+            name="text_model"
+            prop:value=move || text_model.get()
+            on:change=move |ev| text_model.set(event_target_value(&ev))
+        >
+            {groups
+                .into_iter()
+                .map(|(provider, list)| {
+                    view! {
+                        <optgroup label=provider>
+                            {list
+                                .into_iter()
+                                .map(|m| view! { <option value=m.key>{m.display_name}</option> })
+                                .collect_view()}
+                        </optgroup>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+    .into_any()
+}

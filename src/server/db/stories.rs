@@ -1,0 +1,316 @@
+//! Stories, scenes and choices. A scene hangs off the choice that led to it
+//! (`scenes.parent_choice_id`, unique), which makes the story a tree that keeps every branch.
+
+use sqlx::{FromRow, SqlitePool};
+
+use super::{new_id, now};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StoryRow {
+    pub id: String,
+    pub tier: String,
+    pub title: String,
+    pub prompt: String,
+    pub length: String,
+    pub target_depth: i64,
+    pub text_model: String,
+    pub status: String,
+    pub current_scene_id: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SceneRow {
+    pub id: String,
+    pub story_id: String,
+    pub parent_choice_id: Option<String>,
+    pub depth: i64,
+    pub title: Option<String>,
+    pub narrative: String,
+    pub image_prompt: String,
+    pub is_ending: bool,
+}
+
+/// A scene on a path, with the label of the choice that led to it.
+#[derive(Debug, Clone, FromRow)]
+pub struct PathSceneRow {
+    #[sqlx(flatten)]
+    pub scene: SceneRow,
+    pub chosen_label: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ChoiceRow {
+    pub id: String,
+    pub scene_id: String,
+    pub label: String,
+    /// The scene generated for this choice, once it was taken.
+    pub next_scene_id: Option<String>,
+}
+
+pub struct NewStory<'a> {
+    pub tier: &'a str,
+    pub prompt: &'a str,
+    pub length: &'a str,
+    pub target_depth: u32,
+    pub text_model: &'a str,
+}
+
+/// A generated scene about to be stored.
+pub struct NewScene<'a> {
+    pub tier: &'a str,
+    pub story_id: &'a str,
+    pub parent_choice_id: Option<&'a str>,
+    pub depth: u32,
+    pub title: Option<&'a str>,
+    pub narrative: &'a str,
+    pub image_prompt: &'a str,
+    pub is_ending: bool,
+    pub choices: &'a [String],
+}
+
+const STORY_COLUMNS: &str =
+    "id, tier, title, prompt, length, target_depth, text_model, status, current_scene_id";
+const SCENE_COLUMNS: &str =
+    "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
+
+pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result<String> {
+    let id = new_id();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(story.tier)
+    .bind(story.prompt)
+    .bind(story.length)
+    .bind(story.target_depth)
+    .bind(story.text_model)
+    .bind(&at)
+    .bind(&at)
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<Option<StoryRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND tier = ?"
+    ))
+    .bind(id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+/// The most recently touched in-progress story of the tier that has at least one scene.
+pub async fn latest_in_progress(db: &SqlitePool, tier: &str) -> sqlx::Result<Option<StoryRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {STORY_COLUMNS} FROM stories
+         WHERE tier = ? AND status = 'in_progress' AND current_scene_id IS NOT NULL
+         ORDER BY updated_at DESC LIMIT 1"
+    ))
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+/// Stores a scene and its choices in one transaction. If another request already stored
+/// the scene for this choice, returns that scene's id instead (the branch is reused).
+pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result<String> {
+    let id = new_id();
+    let at = now();
+    let mut tx = db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(scene.story_id)
+    .bind(scene.tier)
+    .bind(scene.parent_choice_id)
+    .bind(scene.depth)
+    .bind(scene.title)
+    .bind(scene.narrative)
+    .bind(scene.image_prompt)
+    .bind(scene.is_ending)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        tx.rollback().await?;
+        let existing: (String,) = match scene.parent_choice_id {
+            Some(choice) => {
+                sqlx::query_as("SELECT id FROM scenes WHERE parent_choice_id = ? AND tier = ?")
+                    .bind(choice)
+                    .bind(scene.tier)
+                    .fetch_one(db)
+                    .await?
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT id FROM scenes WHERE story_id = ? AND tier = ? AND parent_choice_id IS NULL",
+                )
+                .bind(scene.story_id)
+                .bind(scene.tier)
+                .fetch_one(db)
+                .await?
+            }
+        };
+        return Ok(existing.0);
+    }
+    for (position, label) in scene.choices.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO choices (id, scene_id, story_id, tier, position, label) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(scene.story_id)
+        .bind(scene.tier)
+        .bind(position as i64)
+        .bind(label)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(title) = scene.title {
+        sqlx::query("UPDATE stories SET title = ? WHERE id = ? AND tier = ? AND title = ''")
+            .bind(title)
+            .bind(scene.story_id)
+            .bind(scene.tier)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn find_scene(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<Option<SceneRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {SCENE_COLUMNS} FROM scenes s WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
+    ))
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn root_scene_id(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM scenes WHERE story_id = ? AND tier = ? AND parent_choice_id IS NULL",
+    )
+    .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The scenes from the first one down to `scene_id`, in reading order.
+pub async fn path_to(
+    db: &SqlitePool,
+    tier: &str,
+    scene_id: &str,
+) -> sqlx::Result<Vec<PathSceneRow>> {
+    sqlx::query_as(&format!(
+        "WITH RECURSIVE path(id, parent_choice_id, lvl) AS (
+             SELECT id, parent_choice_id, 0 FROM scenes WHERE id = ? AND tier = ?
+             UNION ALL
+             SELECT s.id, s.parent_choice_id, p.lvl + 1
+             FROM path p JOIN choices c ON c.id = p.parent_choice_id JOIN scenes s ON s.id = c.scene_id
+         )
+         SELECT {SCENE_COLUMNS}, c.label AS chosen_label
+         FROM path p JOIN scenes s ON s.id = p.id LEFT JOIN choices c ON c.id = s.parent_choice_id
+         ORDER BY p.lvl DESC"
+    ))
+    .bind(scene_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn choices_of(
+    db: &SqlitePool,
+    tier: &str,
+    scene_id: &str,
+) -> sqlx::Result<Vec<ChoiceRow>> {
+    sqlx::query_as(
+        "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
+         FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
+         WHERE c.scene_id = ? AND c.tier = ?
+         ORDER BY c.position",
+    )
+    .bind(scene_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_choice(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    choice_id: &str,
+) -> sqlx::Result<Option<ChoiceRow>> {
+    sqlx::query_as(
+        "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
+         FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
+         WHERE c.id = ? AND c.story_id = ? AND c.tier = ?",
+    )
+    .bind(choice_id)
+    .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+/// Remembers where the reader is; reaching an ending completes the story.
+pub async fn record_position(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+    reached_ending: bool,
+) -> sqlx::Result<()> {
+    let at = now();
+    sqlx::query(
+        "UPDATE stories SET current_scene_id = ?, updated_at = ?,
+             status = CASE WHEN ? THEN 'completed' ELSE status END,
+             completed_at = CASE WHEN ? AND completed_at IS NULL THEN ? ELSE completed_at END
+         WHERE id = ? AND tier = ? AND status != 'abandoned'",
+    )
+    .bind(scene_id)
+    .bind(&at)
+    .bind(reached_ending)
+    .bind(reached_ending)
+    .bind(&at)
+    .bind(story_id)
+    .bind(tier)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// "Start fresh": the in-progress story is no longer offered for resume.
+pub async fn abandon(db: &SqlitePool, tier: &str, story_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE stories SET status = 'abandoned', updated_at = ? WHERE id = ? AND tier = ? AND status = 'in_progress'",
+    )
+    .bind(now())
+    .bind(story_id)
+    .bind(tier)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

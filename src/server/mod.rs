@@ -1,0 +1,11 @@
+//! Server-only code: configuration, database, provider clients, story engine, simulator.
+//! Nothing here reaches the WASM bundle.
+
+pub mod config;
+pub mod db;
+pub mod providers;
+pub mod routes;
+pub mod sim;
+pub mod startup;
+pub mod state;
+pub mod story;

@@ -1,0 +1,145 @@
+//! Provider failures, sorted by what to do about them: retry, or tell the reader.
+
+use std::time::Duration;
+
+use crate::domain::Provider;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("{provider:?} rate limited: {message}")]
+    RateLimited {
+        provider: Provider,
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    #[error("{provider:?} unavailable (HTTP {status}): {message}")]
+    Unavailable {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    #[error("{provider:?} timed out")]
+    Timeout { provider: Provider },
+    #[error("{provider:?} unreachable: {message}")]
+    Network { provider: Provider, message: String },
+    /// 400 (incl. content policy), 404, 422: the same request would fail again.
+    #[error("{provider:?} rejected the request (HTTP {status}): {message}")]
+    Rejected {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    #[error("{provider:?} refused the API key: {message}")]
+    Unauthorized { provider: Provider, message: String },
+    #[error("{provider:?} answered something we could not read: {message}")]
+    BadResponse { provider: Provider, message: String },
+}
+
+impl ProviderError {
+    pub fn provider(&self) -> Provider {
+        match self {
+            ProviderError::RateLimited { provider, .. }
+            | ProviderError::Unavailable { provider, .. }
+            | ProviderError::Timeout { provider }
+            | ProviderError::Network { provider, .. }
+            | ProviderError::Rejected { provider, .. }
+            | ProviderError::Unauthorized { provider, .. }
+            | ProviderError::BadResponse { provider, .. } => *provider,
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited { .. }
+                | ProviderError::Unavailable { .. }
+                | ProviderError::Timeout { .. }
+                | ProviderError::Network { .. }
+        )
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Plain words for the reader; never contains the key.
+    pub fn user_message(&self) -> String {
+        let name = self.provider().display_name();
+        match self {
+            ProviderError::RateLimited { .. } => {
+                format!("{name} is busy right now (too many requests).")
+            }
+            ProviderError::Unavailable { .. } | ProviderError::Network { .. } => {
+                format!("{name} is not responding right now.")
+            }
+            ProviderError::Timeout { .. } => format!("{name} took too long to answer."),
+            ProviderError::Rejected { message, .. } => {
+                format!("{name} refused this request: {message}.")
+            }
+            ProviderError::Unauthorized { .. } => format!(
+                "{name} refused our API key. Ask whoever runs this app to check {}.",
+                self.provider().api_key_env()
+            ),
+            ProviderError::BadResponse { .. } => {
+                format!("{name} answered something we could not read.")
+            }
+        }
+    }
+}
+
+/// Sorts an HTTP error status into the error to act on.
+pub(crate) fn from_status(
+    provider: Provider,
+    status: u16,
+    message: String,
+    retry_after: Option<Duration>,
+) -> ProviderError {
+    match status {
+        429 => ProviderError::RateLimited {
+            provider,
+            retry_after,
+            message,
+        },
+        401 | 403 => ProviderError::Unauthorized { provider, message },
+        408 | 409 | 500..=599 => ProviderError::Unavailable {
+            provider,
+            status,
+            message,
+        },
+        _ => ProviderError::Rejected {
+            provider,
+            status,
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_retryable_or_final_errors() {
+        let p = Provider::OpenAi;
+        let e = |s| from_status(p, s, "m".into(), None);
+        for s in [408, 409, 429, 500, 502, 503, 504, 529] {
+            assert!(e(s).is_retryable(), "{s}");
+        }
+        for s in [400, 401, 403, 404, 422] {
+            assert!(!e(s).is_retryable(), "{s}");
+        }
+        assert!(matches!(e(401), ProviderError::Unauthorized { .. }));
+        assert!(matches!(e(400), ProviderError::Rejected { .. }));
+    }
+
+    #[test]
+    fn user_messages_name_the_provider_in_plain_words() {
+        let e = from_status(Provider::Anthropic, 401, "bad key sk-123".into(), None);
+        let msg = e.user_message();
+        assert!(msg.contains("Anthropic") && msg.contains("ANTHROPIC_API_KEY"));
+        assert!(!msg.contains("sk-123"));
+    }
+}

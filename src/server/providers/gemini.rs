@@ -1,0 +1,135 @@
+//! Google Gemini: generateContent with JSON output and a response schema.
+
+use serde_json::{json, Map, Value};
+
+use super::http::{Auth, Call};
+use super::{ProviderError, TextRequest};
+
+pub(crate) async fn generate_json(
+    call: &Call<'_>,
+    req: &TextRequest<'_>,
+) -> Result<String, ProviderError> {
+    let body = json!({
+        "systemInstruction": { "parts": [{ "text": req.system }] },
+        "contents": [{ "role": "user", "parts": [{ "text": req.user }] }],
+        "generationConfig": {
+            "responseMimeType": "application/json",
+            "responseSchema": to_gemini_schema(req.schema),
+        },
+    });
+    let path = format!("/models/{}:generateContent", req.model);
+    let answer = call.post_json(&path, Auth::GoogleKey, &body).await?;
+    if let Some(reason) = blocked_reason(&answer) {
+        return Err(ProviderError::Rejected {
+            provider: call.provider,
+            status: 200,
+            message: format!("the prompt was blocked ({reason})"),
+        });
+    }
+    let parts = answer
+        .pointer("/candidates/0/content/parts")
+        .and_then(Value::as_array)
+        .ok_or_else(|| call.bad_response("no candidates[0].content.parts in the answer"))?;
+    Ok(parts
+        .iter()
+        .filter_map(|p| p.get("text").and_then(Value::as_str))
+        .collect())
+}
+
+/// A safety block shows as `promptFeedback.blockReason` or a candidate that stopped for
+/// safety without content; retrying would not help.
+fn blocked_reason(answer: &Value) -> Option<String> {
+    if let Some(reason) = answer
+        .pointer("/promptFeedback/blockReason")
+        .and_then(Value::as_str)
+    {
+        return Some(reason.to_owned());
+    }
+    let finish = answer
+        .pointer("/candidates/0/finishReason")
+        .and_then(Value::as_str)?;
+    let has_parts = answer.pointer("/candidates/0/content/parts").is_some();
+    (matches!(
+        finish,
+        "SAFETY" | "PROHIBITED_CONTENT" | "BLOCKLIST" | "IMAGE_SAFETY"
+    ) && !has_parts)
+        .then(|| finish.to_owned())
+}
+
+/// Gemini's responseSchema is an OpenAPI subset: no `additionalProperties`, and a nullable
+/// type is `nullable: true` rather than a type list with "null".
+fn to_gemini_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("additionalProperties", _) => {}
+                    ("type", Value::Array(types)) => {
+                        let concrete: Vec<&Value> = types
+                            .iter()
+                            .filter(|t| t.as_str() != Some("null"))
+                            .collect();
+                        if let Some(first) = concrete.first() {
+                            out.insert("type".into(), (*first).clone());
+                        }
+                        if concrete.len() < types.len() {
+                            out.insert("nullable".into(), Value::Bool(true));
+                        }
+                    }
+                    _ => {
+                        out.insert(key.clone(), to_gemini_schema(value));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_gemini_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_converted_to_the_openapi_subset() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": { "title": { "type": ["string", "null"] }, "n": { "type": "integer" } },
+            "required": ["title"]
+        });
+        let out = to_gemini_schema(&schema);
+        assert_eq!(out.get("additionalProperties"), None);
+        assert_eq!(
+            out.pointer("/properties/title/type"),
+            Some(&json!("string"))
+        );
+        assert_eq!(
+            out.pointer("/properties/title/nullable"),
+            Some(&json!(true))
+        );
+        assert_eq!(out.pointer("/properties/n/nullable"), None);
+        assert_eq!(out.get("required"), Some(&json!(["title"])));
+    }
+
+    #[test]
+    fn safety_blocks_are_recognised() {
+        assert_eq!(
+            blocked_reason(&json!({"promptFeedback": {"blockReason": "SAFETY"}})).as_deref(),
+            Some("SAFETY")
+        );
+        assert_eq!(
+            blocked_reason(&json!({"candidates": [{"finishReason": "SAFETY"}]})).as_deref(),
+            Some("SAFETY")
+        );
+        assert_eq!(
+            blocked_reason(
+                &json!({"candidates": [{"finishReason": "STOP", "content": {"parts": []}}]})
+            ),
+            None
+        );
+    }
+}

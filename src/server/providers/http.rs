@@ -1,0 +1,158 @@
+//! The HTTP plumbing every provider shares: auth headers, timeouts, status mapping and
+//! reading the error message out of the provider's error body.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use super::error::from_status;
+use super::{Endpoint, ProviderError};
+use crate::domain::Provider;
+
+/// How a provider wants its key.
+pub(crate) enum Auth {
+    Bearer,
+    /// Anthropic: `x-api-key` plus the API version header.
+    AnthropicKey,
+    /// Gemini: `x-goog-api-key`.
+    GoogleKey,
+}
+
+pub(crate) struct Call<'a> {
+    pub http: &'a reqwest::Client,
+    pub provider: Provider,
+    pub endpoint: &'a Endpoint,
+    pub timeout: Duration,
+}
+
+impl Call<'_> {
+    /// POSTs JSON to `{base_url}{path}` and returns the JSON answer of a 2xx response.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        auth: Auth,
+        body: &Value,
+    ) -> Result<Value, ProviderError> {
+        let url = format!("{}{path}", self.endpoint.base_url);
+        let key = &self.endpoint.api_key;
+        let request = self.http.post(&url).timeout(self.timeout).json(body);
+        let request = match auth {
+            Auth::Bearer => request.bearer_auth(key),
+            Auth::AnthropicKey => request
+                .header("x-api-key", key)
+                .header("anthropic-version", "2023-06-01"),
+            Auth::GoogleKey => request.header("x-goog-api-key", key),
+        };
+        let started = std::time::Instant::now();
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        tracing::info!(
+            provider = self.provider.key(),
+            path,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "provider call"
+        );
+        if response.status().is_success() {
+            return response.json::<Value>().await.map_err(|e| {
+                if e.is_timeout() {
+                    ProviderError::Timeout {
+                        provider: self.provider,
+                    }
+                } else {
+                    ProviderError::BadResponse {
+                        provider: self.provider,
+                        message: e.to_string(),
+                    }
+                }
+            });
+        }
+        let retry_after = retry_after(response.headers());
+        let text = response.text().await.unwrap_or_default();
+        Err(from_status(
+            self.provider,
+            status,
+            error_message(&text),
+            retry_after,
+        ))
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ProviderError {
+        if e.is_timeout() {
+            ProviderError::Timeout {
+                provider: self.provider,
+            }
+        } else {
+            ProviderError::Network {
+                provider: self.provider,
+                message: e.to_string(),
+            }
+        }
+    }
+
+    pub fn bad_response(&self, message: impl Into<String>) -> ProviderError {
+        ProviderError::BadResponse {
+            provider: self.provider,
+            message: message.into(),
+        }
+    }
+}
+
+/// `retry-after-ms` (OpenAI) wins over `retry-after` in seconds.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let number = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
+    number("retry-after-ms")
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        .or_else(|| number("retry-after").map(Duration::from_secs_f64))
+}
+
+/// All four providers put the message at `error.message`; fall back to the raw body.
+fn error_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| body.chars().take(300).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_prefers_milliseconds() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "2".parse().expect("header"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert("retry-after-ms", "250".parse().expect("header"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn error_messages_are_read_from_every_provider_shape() {
+        assert_eq!(
+            error_message(r#"{"error":{"message":"m1","type":"x"}}"#),
+            "m1"
+        );
+        assert_eq!(
+            error_message(r#"{"type":"error","error":{"type":"overloaded_error","message":"m2"}}"#),
+            "m2"
+        );
+        assert_eq!(
+            error_message(r#"{"error":{"code":429,"message":"m3","status":"RESOURCE_EXHAUSTED"}}"#),
+            "m3"
+        );
+        assert_eq!(error_message("plain"), "plain");
+    }
+}

@@ -1,0 +1,221 @@
+//! Fault injection and request counting. Faults are queued by a setting
+//! (`POST /__control/faults`) or asked for per request (`x-sim-fault` header, or a
+//! `[sim:<kind>]` token anywhere in the prompt).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::SimState;
+use crate::domain::Provider;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    RateLimit,
+    ServerError,
+    Overloaded,
+    Slow,
+    Malformed,
+    Policy,
+    Unauthorized,
+}
+
+impl FaultKind {
+    const ALL: [FaultKind; 7] = [
+        FaultKind::RateLimit,
+        FaultKind::ServerError,
+        FaultKind::Overloaded,
+        FaultKind::Slow,
+        FaultKind::Malformed,
+        FaultKind::Policy,
+        FaultKind::Unauthorized,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            FaultKind::RateLimit => "rate_limit",
+            FaultKind::ServerError => "server_error",
+            FaultKind::Overloaded => "overloaded",
+            FaultKind::Slow => "slow",
+            FaultKind::Malformed => "malformed",
+            FaultKind::Policy => "policy",
+            FaultKind::Unauthorized => "unauthorized",
+        }
+    }
+
+    fn parse(key: &str) -> Option<FaultKind> {
+        FaultKind::ALL.into_iter().find(|k| k.key() == key.trim())
+    }
+}
+
+/// A fault to apply to one request, with the delay of a `slow` one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Fault {
+    pub kind: FaultKind,
+    pub delay: Duration,
+}
+
+const DEFAULT_SLOW: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct QueuedFault {
+    /// A provider key, or "any".
+    api: String,
+    kind: FaultKind,
+    #[serde(default = "one")]
+    count: u32,
+    delay_ms: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Default)]
+pub(crate) struct Control {
+    queue: Mutex<VecDeque<(Option<Provider>, Fault, u32)>>,
+    counts: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Control {
+    /// Counts the request and picks the fault it gets, if any.
+    pub fn on_request(
+        &self,
+        provider: Provider,
+        route: &str,
+        headers: &HeaderMap,
+        prompt_text: &str,
+    ) -> Option<Fault> {
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry(provider.key().to_owned()).or_default() += 1;
+            *counts
+                .entry(format!("{}{route}", provider.key()))
+                .or_default() += 1;
+        }
+        let asked = headers
+            .get("x-sim-fault")
+            .and_then(|v| v.to_str().ok())
+            .and_then(FaultKind::parse)
+            .or_else(|| token_fault(prompt_text));
+        if let Some(kind) = asked {
+            return Some(Fault {
+                kind,
+                delay: DEFAULT_SLOW,
+            });
+        }
+        let mut queue = self.queue.lock().ok()?;
+        let index = queue
+            .iter()
+            .position(|(api, _, _)| api.is_none() || *api == Some(provider))?;
+        let (_, fault, left) = &mut queue[index];
+        let fault = *fault;
+        *left -= 1;
+        if *left == 0 {
+            queue.remove(index);
+        }
+        Some(fault)
+    }
+}
+
+fn token_fault(text: &str) -> Option<FaultKind> {
+    let start = text.find("[sim:")? + "[sim:".len();
+    let end = text[start..].find(']')? + start;
+    FaultKind::parse(&text[start..end])
+}
+
+pub(crate) async fn queue_fault(
+    State(state): State<SimState>,
+    Json(body): Json<QueuedFault>,
+) -> Result<Json<Value>, (StatusCode, String)> {
+    let api = match body.api.as_str() {
+        "any" => None,
+        key => Some(
+            Provider::ALL
+                .into_iter()
+                .find(|p| p.key() == key)
+                .ok_or((StatusCode::BAD_REQUEST, format!("unknown api {key:?}")))?,
+        ),
+    };
+    let fault = Fault {
+        kind: body.kind,
+        delay: body
+            .delay_ms
+            .map(Duration::from_millis)
+            .unwrap_or(DEFAULT_SLOW),
+    };
+    if body.count > 0 {
+        if let Ok(mut queue) = state.control.queue.lock() {
+            queue.push_back((api, fault, body.count));
+        }
+    }
+    Ok(Json(json!({ "queued": body.count })))
+}
+
+pub(crate) async fn clear_faults(State(state): State<SimState>) -> StatusCode {
+    if let Ok(mut queue) = state.control.queue.lock() {
+        queue.clear();
+    }
+    StatusCode::NO_CONTENT
+}
+
+pub(crate) async fn stats(State(state): State<SimState>) -> Json<Value> {
+    let counts = state
+        .control
+        .counts
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
+    Json(json!({ "requests": counts }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_tokens_and_headers_pick_a_fault() {
+        assert_eq!(
+            token_fault("x [sim:rate_limit] y"),
+            Some(FaultKind::RateLimit)
+        );
+        assert_eq!(token_fault("[sim:nonsense]"), None);
+        assert_eq!(token_fault("no token"), None);
+        let control = Control::default();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-sim-fault", "policy".parse().expect("header"));
+        let fault = control.on_request(Provider::OpenAi, "/chat", &headers, "");
+        assert_eq!(fault.map(|f| f.kind), Some(FaultKind::Policy));
+    }
+
+    #[test]
+    fn queued_faults_apply_count_times_to_matching_apis_only() {
+        let control = Control::default();
+        let fault = Fault {
+            kind: FaultKind::ServerError,
+            delay: DEFAULT_SLOW,
+        };
+        control
+            .queue
+            .lock()
+            .expect("lock")
+            .push_back((Some(Provider::Gemini), fault, 2));
+        let none = HeaderMap::new();
+        assert_eq!(control.on_request(Provider::OpenAi, "/x", &none, ""), None);
+        assert_eq!(
+            control.on_request(Provider::Gemini, "/x", &none, ""),
+            Some(fault)
+        );
+        assert_eq!(
+            control.on_request(Provider::Gemini, "/x", &none, ""),
+            Some(fault)
+        );
+        assert_eq!(control.on_request(Provider::Gemini, "/x", &none, ""), None);
+    }
+}

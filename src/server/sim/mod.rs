@@ -1,0 +1,116 @@
+//! The provider simulator: an axum router speaking the same wire contracts as the real
+//! providers (auth, validation, error shapes, fault injection, latency). It backs the
+//! tests, demo mode (mounted in-process) and the standalone `provider-sim` binary.
+
+mod control;
+mod story;
+mod text_apis;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::domain::Provider;
+use crate::server::providers::Endpoint;
+
+pub use control::FaultKind;
+
+#[derive(Clone, Debug, Default)]
+pub struct SimConfig {
+    /// The key every provider expects; `None` accepts any non-empty key.
+    pub api_key: Option<String>,
+    /// Added to every provider response.
+    pub latency: Duration,
+}
+
+#[derive(Clone)]
+pub(crate) struct SimState {
+    pub config: Arc<SimConfig>,
+    pub control: Arc<control::Control>,
+}
+
+/// The simulator's routes, without a prefix: each provider lives under its `sim_path()`.
+pub fn router(config: SimConfig) -> Router {
+    let state = SimState {
+        config: Arc::new(config),
+        control: Arc::default(),
+    };
+    Router::new()
+        .route(
+            &format!("{}/chat/completions", Provider::OpenAi.sim_path()),
+            post(text_apis::openai_chat),
+        )
+        .route(
+            &format!("{}/chat/completions", Provider::Xai.sim_path()),
+            post(text_apis::xai_chat),
+        )
+        .route(
+            &format!("{}/messages", Provider::Anthropic.sim_path()),
+            post(text_apis::anthropic_messages),
+        )
+        .route(
+            &format!("{}/models/{{model_method}}", Provider::Gemini.sim_path()),
+            post(text_apis::gemini_generate),
+        )
+        .route(
+            "/__control/faults",
+            post(control::queue_fault).delete(control::clear_faults),
+        )
+        .route("/__control/stats", get(control::stats))
+        .with_state(state)
+}
+
+/// A simulator serving on a loopback port until dropped.
+pub struct RunningSim {
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Serves the simulator on 127.0.0.1 with a free port.
+pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
+    spawn_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+}
+
+pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<RunningSim> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let served = axum::serve(listener, router(config))
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "provider simulator stopped");
+        }
+    });
+    Ok(RunningSim {
+        addr,
+        shutdown: Some(tx),
+    })
+}
+
+impl RunningSim {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn endpoint(&self, provider: Provider, api_key: &str) -> Endpoint {
+        Endpoint {
+            base_url: format!("{}{}", self.base_url(), provider.sim_path()),
+            api_key: api_key.to_owned(),
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

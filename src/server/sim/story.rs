@@ -1,0 +1,211 @@
+//! Writes the scene JSON a real model would, deterministically from the prompt: it reads
+//! the markers of our prompt contract (`Story idea:`, `Scene k of about n.`,
+//! `This scene must be an ending.`, `The reader chose:`) so stories follow the idea.
+
+use serde_json::{json, Value};
+
+const TITLE_OPENINGS: &[&str] = &[
+    "The Tale of",
+    "The Adventure of",
+    "The Mystery of",
+    "The Journey of",
+];
+const TURNS: &[&str] = &[
+    "A soft wind carried the smell of something new.",
+    "Somewhere nearby, a little bell began to ring.",
+    "The path ahead split in two, each way glowing faintly.",
+    "A friendly voice called out from behind the old tree.",
+    "Clouds drifted apart and sunlight painted everything gold.",
+    "A curious map appeared, its lines shifting gently.",
+    "Footsteps echoed, slow and steady, then stopped.",
+    "A door that had not been there before stood open.",
+];
+const CHOICES: &[&str] = &[
+    "Follow the glowing path",
+    "Knock on the mysterious door",
+    "Ask the friendly stranger for help",
+    "Climb the tallest hill to look around",
+    "Open the little wooden box",
+    "Wait quietly and listen",
+    "Follow the sound of the bell",
+    "Read the shifting map",
+    "Cross the narrow bridge",
+    "Search the garden for clues",
+    "Write a message and leave it behind",
+    "Turn back and try another way",
+];
+
+/// What our prompt contract tells the simulator about the scene to write.
+#[derive(Debug, PartialEq)]
+pub(crate) struct SceneAsk<'a> {
+    pub idea: &'a str,
+    pub depth: u32,
+    pub target: u32,
+    pub must_end: bool,
+    pub chosen: Option<&'a str>,
+}
+
+pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
+    let mut ask = SceneAsk {
+        idea: text.trim(),
+        depth: 1,
+        target: 3,
+        must_end: false,
+        chosen: None,
+    };
+    for line in text.lines().map(str::trim) {
+        if let Some(idea) = line.strip_prefix("Story idea:") {
+            ask.idea = idea.trim();
+        } else if let Some(rest) = line
+            .strip_prefix("Scene ")
+            .and_then(|r| r.strip_suffix('.'))
+        {
+            if let Some((k, n)) = rest.split_once(" of about ") {
+                if let (Ok(k), Ok(n)) = (k.parse(), n.parse()) {
+                    ask.depth = k;
+                    ask.target = n;
+                }
+            }
+        } else if line == "This scene must be an ending." {
+            ask.must_end = true;
+        } else if let Some(label) = line.strip_prefix("The reader chose:") {
+            ask.chosen = Some(label.trim());
+        }
+    }
+    ask
+}
+
+/// FNV-1a: stable across runs and platforms, unlike the std hasher.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn pick<'a>(list: &[&'a str], seed: u64) -> &'a str {
+    list[(seed % list.len() as u64) as usize]
+}
+
+fn title_case(words: &str) -> String {
+    words
+        .split_whitespace()
+        .take(7)
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The scene JSON for a user message.
+pub(crate) fn scene_json(user_text: &str) -> Value {
+    let ask = read_ask(user_text);
+    let seed = fnv(user_text);
+    let idea = ask.idea.trim_end_matches('.');
+    let ending = ask.must_end || ask.depth >= ask.target;
+    let mut narrative = match ask.chosen {
+        None => format!("Once upon a time there was {}.", lowercase_first(idea)),
+        Some(label) => format!("You decided to {}.", lowercase_first(label)),
+    };
+    narrative.push(' ');
+    narrative.push_str(pick(TURNS, seed));
+    narrative.push_str(&format!(
+        " Everything about {} felt a little different now.",
+        lowercase_first(idea)
+    ));
+    let choices: Vec<&str> = if ending {
+        narrative.push_str(&format!(
+            "\nAnd so the story of {} came to its close, and everyone rested happily. The End.",
+            lowercase_first(idea)
+        ));
+        Vec::new()
+    } else {
+        narrative.push('\n');
+        narrative.push_str(pick(TURNS, seed >> 8));
+        let count = 2 + (seed >> 16) % 3;
+        let mut picked = Vec::new();
+        let mut s = seed >> 20;
+        while picked.len() < count as usize {
+            let c = pick(CHOICES, s);
+            if !picked.contains(&c) {
+                picked.push(c);
+            }
+            s = s.wrapping_mul(31).wrapping_add(7);
+        }
+        picked
+    };
+    json!({
+        "title": (ask.depth == 1).then(|| format!("{} {}", pick(TITLE_OPENINGS, seed >> 4), title_case(idea))),
+        "narrative": narrative,
+        "image_prompt": format!("A storybook illustration of {}, scene {}.", lowercase_first(idea), ask.depth),
+        "choices": choices,
+        "is_ending": ending,
+    })
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if !text.starts_with("I ") => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIRST: &str = "Story idea: A shy dragon\nScene 1 of about 3.\n";
+
+    #[test]
+    fn reads_the_prompt_contract() {
+        let ask = read_ask("Story idea: a fox\nScene 3 of about 5.\nThis scene must be an ending.\nThe reader chose: Run\n");
+        assert_eq!(
+            ask,
+            SceneAsk {
+                idea: "a fox",
+                depth: 3,
+                target: 5,
+                must_end: true,
+                chosen: Some("Run")
+            }
+        );
+    }
+
+    #[test]
+    fn first_scene_has_a_title_from_the_idea_and_two_to_four_choices() {
+        let scene = scene_json(FIRST);
+        assert!(scene["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("Shy Dragon")));
+        assert!(scene["narrative"]
+            .as_str()
+            .is_some_and(|n| n.contains("shy dragon")));
+        let n = scene["choices"].as_array().map(Vec::len).unwrap_or(0);
+        assert!((2..=4).contains(&n));
+        assert_eq!(scene["is_ending"], json!(false));
+    }
+
+    #[test]
+    fn scenes_are_deterministic_and_endings_have_no_choices() {
+        assert_eq!(scene_json(FIRST), scene_json(FIRST));
+        let end = scene_json("Story idea: x\nScene 3 of about 3.\nThe reader chose: Go\n");
+        assert_eq!(end["is_ending"], json!(true));
+        assert_eq!(end["choices"], json!([]));
+        assert_eq!(end["title"], Value::Null);
+        assert!(end["narrative"]
+            .as_str()
+            .is_some_and(|n| n.contains("You decided to go")));
+    }
+
+    #[test]
+    fn unmarked_text_still_gets_a_scene() {
+        let scene = scene_json("just some words");
+        assert!(scene["narrative"]
+            .as_str()
+            .is_some_and(|n| n.contains("just some words")));
+    }
+}

@@ -1,0 +1,384 @@
+//! The text endpoints: OpenAI and xAI chat completions, Anthropic messages, Gemini
+//! generateContent — each with its own auth, validation and error shape.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::control::{Fault, FaultKind};
+use super::{story, SimState};
+use crate::domain::Provider;
+
+pub(crate) async fn openai_chat(
+    State(s): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    chat(s, Provider::OpenAi, headers, body).await
+}
+
+pub(crate) async fn xai_chat(
+    State(s): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    chat(s, Provider::Xai, headers, body).await
+}
+
+/// OpenAI-compatible chat completions (OpenAI and xAI).
+async fn chat(s: SimState, p: Provider, headers: HeaderMap, body: Bytes) -> Response {
+    let key = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                p,
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &format!("We could not parse the JSON body of your request: {e}"),
+            )
+        }
+    };
+    let text = all_text(&body["messages"]);
+    let answer = |content: String| {
+        json!({
+            "id": format!("chatcmpl-sim{:x}", text.len()),
+            "object": "chat.completion",
+            "created": unix_now(),
+            "model": body["model"],
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": content, "refusal": null }, "finish_reason": "stop" }],
+            "usage": { "prompt_tokens": text.len() / 4, "completion_tokens": 200, "total_tokens": text.len() / 4 + 200 },
+        })
+    };
+    let invalid = if body["model"].as_str().is_none() {
+        Some("you must provide a model parameter")
+    } else if body["messages"].as_array().is_none_or(|m| m.is_empty()) {
+        Some("'messages' is a required property")
+    } else {
+        None
+    };
+    respond(
+        s,
+        p,
+        "/chat/completions",
+        &headers,
+        key,
+        invalid,
+        &text,
+        answer,
+    )
+    .await
+}
+
+pub(crate) async fn anthropic_messages(
+    State(s): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Provider::Anthropic;
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                p,
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &format!("invalid JSON body: {e}"),
+            )
+        }
+    };
+    let text = format!(
+        "{}\n{}",
+        body["system"].as_str().unwrap_or_default(),
+        all_text(&body["messages"])
+    );
+    let invalid = if headers.get("anthropic-version").is_none() {
+        Some("anthropic-version: header is required")
+    } else if body["model"].as_str().is_none() {
+        Some("model: Field required")
+    } else if body["max_tokens"].as_u64().is_none() {
+        Some("max_tokens: Field required")
+    } else if body["messages"].as_array().is_none_or(|m| m.is_empty()) {
+        Some("messages: Field required")
+    } else {
+        None
+    };
+    let answer = |content: String| {
+        json!({
+            "id": "msg_sim",
+            "type": "message",
+            "role": "assistant",
+            "model": body["model"],
+            "content": [{ "type": "text", "text": content }],
+            "stop_reason": "end_turn",
+            "usage": { "input_tokens": text.len() / 4, "output_tokens": 200 },
+        })
+    };
+    respond(s, p, "/messages", &headers, key, invalid, &text, answer).await
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct KeyQuery {
+    key: Option<String>,
+}
+
+pub(crate) async fn gemini_generate(
+    State(s): State<SimState>,
+    Path(model_method): Path<String>,
+    Query(query): Query<KeyQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Provider::Gemini;
+    let Some((_model, "generateContent")) = model_method.split_once(':') else {
+        return error(
+            p,
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            &format!("models/{model_method} is not found or not supported"),
+        );
+    };
+    let key = headers
+        .get("x-goog-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or(query.key);
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                p,
+                StatusCode::BAD_REQUEST,
+                "INVALID_ARGUMENT",
+                &format!("Invalid JSON payload received. {e}"),
+            )
+        }
+    };
+    let text = format!(
+        "{}\n{}",
+        all_text(&body["systemInstruction"]["parts"]),
+        body["contents"]
+            .as_array()
+            .map(|c| c
+                .iter()
+                .map(|m| all_text(&m["parts"]))
+                .collect::<Vec<_>>()
+                .join("\n"))
+            .unwrap_or_default()
+    );
+    let invalid = body["contents"]
+        .as_array()
+        .is_none_or(|c| c.is_empty())
+        .then_some("* GenerateContentRequest.contents: contents is not specified");
+    let answer = |content: String| {
+        json!({
+            "candidates": [{ "content": { "role": "model", "parts": [{ "text": content }] }, "finishReason": "STOP", "index": 0 }],
+            "usageMetadata": { "promptTokenCount": text.len() / 4, "candidatesTokenCount": 200, "totalTokenCount": text.len() / 4 + 200 },
+            "modelVersion": model_method.split(':').next(),
+        })
+    };
+    respond(
+        s,
+        p,
+        "/generateContent",
+        &headers,
+        key.as_deref(),
+        invalid,
+        &text,
+        answer,
+    )
+    .await
+}
+
+/// The common path of every text endpoint: count, authenticate, validate, maybe fail on
+/// purpose, wait the configured latency, then answer with the scene JSON.
+#[allow(clippy::too_many_arguments)]
+async fn respond(
+    s: SimState,
+    p: Provider,
+    route: &str,
+    headers: &HeaderMap,
+    key: Option<&str>,
+    invalid: Option<&str>,
+    prompt_text: &str,
+    answer: impl Fn(String) -> Value,
+) -> Response {
+    let fault = s.control.on_request(p, route, headers, prompt_text);
+    let key_ok = match (&s.config.api_key, key) {
+        (_, None) | (_, Some("")) => false,
+        (Some(expected), Some(given)) => expected == given,
+        (None, Some(_)) => true,
+    };
+    if !key_ok || fault.is_some_and(|f| f.kind == FaultKind::Unauthorized) {
+        return unauthorized(p);
+    }
+    if let Some(message) = invalid {
+        let kind = if p == Provider::Gemini {
+            "INVALID_ARGUMENT"
+        } else {
+            "invalid_request_error"
+        };
+        return error(p, StatusCode::BAD_REQUEST, kind, message);
+    }
+    if !s.config.latency.is_zero() {
+        tokio::time::sleep(s.config.latency).await;
+    }
+    let scene = story::scene_json(prompt_text).to_string();
+    match fault {
+        None => Json(answer(scene)).into_response(),
+        Some(Fault {
+            kind: FaultKind::Slow,
+            delay,
+        }) => {
+            tokio::time::sleep(delay).await;
+            Json(answer(scene)).into_response()
+        }
+        Some(Fault {
+            kind: FaultKind::Malformed,
+            ..
+        }) => Json(answer(scene[..scene.len() / 2].to_owned())).into_response(),
+        Some(Fault { kind, .. }) => fault_response(p, kind),
+    }
+}
+
+fn fault_response(p: Provider, kind: FaultKind) -> Response {
+    match (kind, p) {
+        (FaultKind::RateLimit, _) => {
+            let mut res = error(
+                p,
+                StatusCode::TOO_MANY_REQUESTS,
+                rate_kind(p),
+                "Rate limit reached for requests. Please try again shortly.",
+            );
+            let h = res.headers_mut();
+            h.insert("retry-after", axum::http::HeaderValue::from_static("1"));
+            h.insert(
+                "retry-after-ms",
+                axum::http::HeaderValue::from_static("200"),
+            );
+            res
+        }
+        (FaultKind::Overloaded, Provider::Anthropic) => {
+            let status = StatusCode::from_u16(529).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            error(p, status, "overloaded_error", "Overloaded")
+        }
+        (FaultKind::Overloaded, _) => error(
+            p,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            "The model is overloaded. Please try again later.",
+        ),
+        (FaultKind::Policy, Provider::Gemini) => Json(json!({
+            "promptFeedback": { "blockReason": "SAFETY", "safetyRatings": [] },
+            "usageMetadata": { "promptTokenCount": 10, "totalTokenCount": 10 },
+        }))
+        .into_response(),
+        (FaultKind::Policy, Provider::Anthropic) => error(
+            p,
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "Output blocked by content filtering policy",
+        ),
+        (FaultKind::Policy, _) => error(
+            p,
+            StatusCode::BAD_REQUEST,
+            "content_policy_violation",
+            "Your request was rejected as a result of our safety system.",
+        ),
+        (FaultKind::Unauthorized, _) => unauthorized(p),
+        _ => error(
+            p,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The server had an error while processing your request.",
+        ),
+    }
+}
+
+fn rate_kind(p: Provider) -> &'static str {
+    match p {
+        Provider::Gemini => "RESOURCE_EXHAUSTED",
+        Provider::Anthropic => "rate_limit_error",
+        _ => "rate_limit_exceeded",
+    }
+}
+
+/// Gemini answers a bad key with 403 PERMISSION_DENIED here (the real API also uses
+/// 400 INVALID_ARGUMENT "API key not valid"; our client shows either in plain words).
+fn unauthorized(p: Provider) -> Response {
+    match p {
+        Provider::Gemini => error(
+            p,
+            StatusCode::FORBIDDEN,
+            "PERMISSION_DENIED",
+            "API key not valid. Please pass a valid API key.",
+        ),
+        Provider::Anthropic => error(
+            p,
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "invalid x-api-key",
+        ),
+        _ => error(
+            p,
+            StatusCode::UNAUTHORIZED,
+            "invalid_api_key",
+            "Incorrect API key provided.",
+        ),
+    }
+}
+
+/// An error in the provider's own shape.
+fn error(p: Provider, status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = match p {
+        Provider::Anthropic => {
+            json!({ "type": "error", "error": { "type": kind, "message": message } })
+        }
+        Provider::Gemini => {
+            json!({ "error": { "code": status.as_u16(), "message": message, "status": kind } })
+        }
+        Provider::OpenAi | Provider::Xai => {
+            json!({ "error": { "message": message, "type": kind, "param": null, "code": kind } })
+        }
+    };
+    (status, Json(body)).into_response()
+}
+
+/// All text in a list of messages or parts, whatever their shape.
+fn all_text(v: &Value) -> String {
+    let mut out = String::new();
+    collect_text(v, &mut out);
+    out
+}
+
+fn collect_text(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_text(i, out)),
+        Value::Object(map) => {
+            for key in ["content", "text", "parts"] {
+                if let Some(inner) = map.get(key) {
+                    collect_text(inner, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}

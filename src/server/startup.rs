@@ -1,0 +1,101 @@
+//! Wires the app together: database, provider clients (or the in-process simulator in
+//! demo mode), Leptos routes and plain axum routes. Used by `main` and by the tests.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+use crate::app::{shell, App};
+use crate::server::config::Config;
+use crate::server::db::{self, DbError};
+use crate::server::providers::RetryPolicy;
+use crate::server::state::{AppState, ProviderHub};
+use crate::server::{routes, sim};
+
+/// Where the simulator is mounted inside the app in demo mode.
+const SIM_MOUNT: &str = "/sim";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Builds the whole app for a server listening on `local_addr`.
+pub async fn build(
+    config: Config,
+    local_addr: SocketAddr,
+) -> Result<(Router, AppState), StartupError> {
+    build_with_retry(config, local_addr, RetryPolicy::text()).await
+}
+
+/// As [`build`], with the text retry policy chosen by the caller (tests use short delays).
+pub async fn build_with_retry(
+    config: Config,
+    local_addr: SocketAddr,
+    retry: RetryPolicy,
+) -> Result<(Router, AppState), StartupError> {
+    let db = db::connect(&config.database_path()).await?;
+    let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
+    let providers = ProviderHub::new(&config, &sim_base_url, retry);
+    let state = AppState {
+        leptos_options: leptos_options(local_addr),
+        db,
+        providers: Arc::new(providers),
+        config: Arc::new(config),
+    };
+    if state.providers.demo_mode {
+        tracing::info!(
+            "no provider key set: demo mode with the simulated providers at {sim_base_url}"
+        );
+    }
+    Ok((router(state.clone()), state))
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let mut app = Router::new()
+        .merge(routes::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone());
+    if state.providers.demo_mode {
+        app = app.nest(SIM_MOUNT, sim::router(sim::SimConfig::default()));
+    }
+    app
+}
+
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let site_pkg_dir = std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into());
+    LeptosOptions::builder()
+        .output_name("cyoa")
+        .site_root(site_root)
+        .site_pkg_dir(site_pkg_dir)
+        .site_addr(addr)
+        .build()
+}
+
+/// The address clients on this machine use to reach a server bound to `addr`.
+fn loopback_of(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    }
+}

@@ -1,0 +1,290 @@
+//! Story use cases called by the server functions: start, choose, view, resume, abandon.
+
+use tracing::Instrument;
+
+use super::prompt::{self, PathStep, PromptInput};
+use super::scene_json::{self, SceneDraft};
+use super::StoryError;
+use crate::domain::story::{
+    ChoiceView, HomeData, ResumableStory, SceneView, StartStory, TextModelOption,
+};
+use crate::domain::{Prompt, TextModelSpec, TierSpec};
+use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow};
+use crate::server::providers::TextRequest;
+use crate::server::state::AppState;
+
+/// Starts a story: writes its first scene, then stores story and scene together, so a
+/// failed first scene leaves nothing behind. Returns `(story_id, scene_id)`.
+pub async fn start(
+    state: &AppState,
+    tier: &'static TierSpec,
+    input: StartStory,
+) -> Result<(String, String), StoryError> {
+    let prompt = Prompt::parse(&input.prompt)?;
+    let model = TextModelSpec::find(&input.text_model)
+        .ok_or_else(|| StoryError::UnknownTextModel(input.text_model.clone()))?;
+    let target_depth = input.length.target_depth();
+    let draft = write_scene(state, tier, model, prompt.as_str(), &[], 1, target_depth)
+        .instrument(tracing::info_span!(
+            "start_story",
+            tier = tier.name,
+            model = model.key
+        ))
+        .await?;
+    let story_id = repo::insert_story(
+        &state.db,
+        &NewStory {
+            tier: tier.name,
+            prompt: prompt.as_str(),
+            length: input.length.key(),
+            target_depth,
+            text_model: model.key,
+        },
+    )
+    .await?;
+    let scene_id = store_scene(state, tier, &story_id, None, 1, &draft, prompt.as_str()).await?;
+    tracing::info!(tier = tier.name, %story_id, %scene_id, "story started");
+    Ok((story_id, scene_id))
+}
+
+/// Follows a choice: reuses the scene behind it if that branch was explored before,
+/// otherwise writes it. Returns the scene id.
+#[tracing::instrument(skip(state, tier), fields(tier = tier.name))]
+pub async fn choose(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    choice_id: &str,
+) -> Result<String, StoryError> {
+    let story = repo::find_story(&state.db, tier.name, story_id)
+        .await?
+        .ok_or(StoryError::NotFound)?;
+    let choice = repo::find_choice(&state.db, tier.name, story_id, choice_id)
+        .await?
+        .ok_or(StoryError::NotFound)?;
+    if let Some(existing) = choice.next_scene_id {
+        tracing::info!(scene_id = %existing, "reusing explored branch");
+        return Ok(existing);
+    }
+    let model = TextModelSpec::find(&story.text_model)
+        .ok_or_else(|| StoryError::UnknownTextModel(story.text_model.clone()))?;
+    let path = repo::path_to(&state.db, tier.name, &choice.scene_id).await?;
+    let steps: Vec<PathStep<'_>> = path
+        .iter()
+        .enumerate()
+        .map(|(i, row)| PathStep {
+            narrative: &row.scene.narrative,
+            chosen_after: match path.get(i + 1) {
+                Some(next) => next.chosen_label.as_deref(),
+                None => Some(choice.label.as_str()),
+            },
+        })
+        .collect();
+    let depth = path.len() as u32 + 1;
+    let draft = write_scene(
+        state,
+        tier,
+        model,
+        &story.prompt,
+        &steps,
+        depth,
+        story.target_depth as u32,
+    )
+    .await?;
+    let scene_id = store_scene(
+        state,
+        tier,
+        story_id,
+        Some(&choice.id),
+        depth,
+        &draft,
+        &story.prompt,
+    )
+    .await?;
+    tracing::info!(%scene_id, depth, "scene written");
+    Ok(scene_id)
+}
+
+/// A scene as the page shows it; viewing it also records it as the reader's place.
+pub async fn scene_view(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> Result<SceneView, StoryError> {
+    let story = repo::find_story(&state.db, tier.name, story_id)
+        .await?
+        .ok_or(StoryError::NotFound)?;
+    let scene = repo::find_scene(&state.db, tier.name, story_id, scene_id)
+        .await?
+        .ok_or(StoryError::NotFound)?;
+    let choices = repo::choices_of(&state.db, tier.name, scene_id).await?;
+    let path = repo::path_to(&state.db, tier.name, scene_id).await?;
+    let previous_scene_id = path
+        .len()
+        .checked_sub(2)
+        .and_then(|i| path.get(i))
+        .map(|row| row.scene.id.clone());
+    let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
+    repo::record_position(&state.db, tier.name, story_id, scene_id, scene.is_ending).await?;
+    Ok(SceneView {
+        story_id: story.id.clone(),
+        scene_id: scene.id,
+        story_title: story_title(&story),
+        title: scene.title,
+        narrative: scene.narrative,
+        choices: choices
+            .into_iter()
+            .map(|c| ChoiceView {
+                explored: c.next_scene_id.is_some(),
+                id: c.id,
+                label: c.label,
+            })
+            .collect(),
+        is_ending: scene.is_ending,
+        depth: scene.depth as u32,
+        target_depth: story.target_depth as u32,
+        previous_scene_id,
+        chosen_label,
+        text_model_name: TextModelSpec::find(&story.text_model)
+            .map(|m| m.display_name.to_owned())
+            .unwrap_or(story.text_model),
+    })
+}
+
+/// What the tier home page needs: the text models on offer and a story to resume.
+pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData, StoryError> {
+    let configured = state.providers.configured();
+    let text_models = TextModelSpec::available(&configured)
+        .into_iter()
+        .map(|m| TextModelOption {
+            key: m.key.to_owned(),
+            display_name: m.display_name.to_owned(),
+            provider_name: m.provider.display_name().to_owned(),
+        })
+        .collect();
+    let resumable = match repo::latest_in_progress(&state.db, tier.name).await? {
+        Some(story) => resumable(state, tier, story).await?,
+        None => None,
+    };
+    Ok(HomeData {
+        text_models,
+        resumable,
+    })
+}
+
+async fn resumable(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story: StoryRow,
+) -> Result<Option<ResumableStory>, StoryError> {
+    let Some(scene_id) = story.current_scene_id.clone() else {
+        return Ok(None);
+    };
+    let scene = repo::find_scene(&state.db, tier.name, &story.id, &scene_id).await?;
+    Ok(scene.map(|scene| ResumableStory {
+        title: story_title(&story),
+        story_id: story.id,
+        scene_id,
+        depth: scene.depth as u32,
+    }))
+}
+
+/// "Start fresh": the story is no longer offered for resume.
+pub async fn abandon(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+) -> Result<(), StoryError> {
+    if repo::abandon(&state.db, tier.name, story_id).await? {
+        tracing::info!(tier = tier.name, story_id, "story abandoned");
+        Ok(())
+    } else {
+        Err(StoryError::NotFound)
+    }
+}
+
+fn story_title(story: &StoryRow) -> String {
+    if story.title.is_empty() {
+        scene_json::first_sentence(&story.prompt).to_owned()
+    } else {
+        story.title.clone()
+    }
+}
+
+/// Asks the model for a scene; a malformed answer is asked for once more, then refused.
+async fn write_scene(
+    state: &AppState,
+    tier: &'static TierSpec,
+    model: &'static TextModelSpec,
+    idea: &str,
+    path: &[PathStep<'_>],
+    depth: u32,
+    target_depth: u32,
+) -> Result<SceneDraft, StoryError> {
+    let client = state
+        .providers
+        .text_client(model.provider)
+        .ok_or(StoryError::TextModelNotConfigured(model.display_name))?;
+    let prompt = prompt::build(&PromptInput {
+        tier,
+        idea,
+        path,
+        depth,
+        target_depth,
+        full_scenes: state.config.context_full_scenes,
+    });
+    let schema = scene_json::schema();
+    let request = TextRequest {
+        model: model.api_model,
+        system: &prompt.system,
+        user: &prompt.user,
+        schema_name: "story_scene",
+        schema: &schema,
+    };
+    let mut last_problem = String::new();
+    for attempt in 1..=2 {
+        let answer = client.generate_json(&request).await?;
+        match scene_json::parse(&answer, prompt.must_end) {
+            Ok(draft) => return Ok(draft),
+            Err(problem) => {
+                tracing::warn!(attempt, %problem, model = model.key, "unusable scene JSON");
+                last_problem = problem.to_string();
+            }
+        }
+    }
+    Err(StoryError::Unusable(last_problem))
+}
+
+async fn store_scene(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    parent_choice_id: Option<&str>,
+    depth: u32,
+    draft: &SceneDraft,
+    idea: &str,
+) -> Result<String, StoryError> {
+    // The first scene always titles the story, even if the model forgot to.
+    let title = match (depth, &draft.title) {
+        (1, Some(t)) => Some(t.as_str()),
+        (1, None) => Some(scene_json::first_sentence(idea)),
+        _ => None,
+    };
+    let scene_id = repo::insert_scene(
+        &state.db,
+        &NewScene {
+            tier: tier.name,
+            story_id,
+            parent_choice_id,
+            depth,
+            title,
+            narrative: &draft.narrative,
+            image_prompt: &draft.image_prompt,
+            is_ending: draft.is_ending,
+            choices: &draft.choices,
+        },
+    )
+    .await?;
+    Ok(scene_id)
+}

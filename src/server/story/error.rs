@@ -1,0 +1,54 @@
+//! What can go wrong while starting or continuing a story, and how it is told to the reader.
+
+use crate::domain::{AppError, PromptError};
+use crate::server::providers::ProviderError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoryError {
+    #[error(transparent)]
+    InvalidPrompt(#[from] PromptError),
+    #[error("unknown text model {0:?}")]
+    UnknownTextModel(String),
+    #[error("text model {0} is not configured")]
+    TextModelNotConfigured(&'static str),
+    #[error("story, scene or choice not found")]
+    NotFound,
+    #[error("text provider failed: {0}")]
+    Provider(#[from] ProviderError),
+    #[error("the text model answered twice with unusable scene JSON: {0}")]
+    Unusable(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<StoryError> for AppError {
+    fn from(err: StoryError) -> AppError {
+        match err {
+            StoryError::InvalidPrompt(e) => AppError::Invalid(e.to_string()),
+            StoryError::UnknownTextModel(_) => {
+                AppError::Invalid("Please pick one of the listed text models.".into())
+            }
+            StoryError::TextModelNotConfigured(name) => AppError::Invalid(format!(
+                "{name} is not available on this server. Please pick another text model."
+            )),
+            StoryError::NotFound => AppError::NotFound,
+            StoryError::Provider(e) => {
+                tracing::warn!(error = %e, "text generation failed");
+                AppError::Unavailable(format!(
+                    "{} Your story is safe — press Retry.",
+                    e.user_message()
+                ))
+            }
+            StoryError::Unusable(detail) => {
+                tracing::warn!(%detail, "text model answered unusable JSON");
+                AppError::Unavailable(
+                    "The storyteller got muddled and wrote something we couldn't use. Your story is safe — press Retry.".into(),
+                )
+            }
+            StoryError::Db(e) => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The story engine: builds each scene's prompt from the path so far, asks the story's
+//! text model for strict scene JSON, and stores the tree of scenes and choices.
+
+mod engine;
+mod error;
+pub mod prompt;
+pub mod scene_json;
+
+pub use engine::{abandon, choose, home, scene_view, start};
+pub use error::StoryError;

@@ -1,0 +1,156 @@
+//! Builds the prompt for the next scene: the tier's rules first (they outrank the reader's
+//! idea), then the idea, pacing, and the path so far — earlier scenes summarised when long.
+
+use super::scene_json::first_sentence;
+use crate::domain::TierSpec;
+
+/// One scene already on the path, with the choice the reader took after it (if any).
+#[derive(Debug, Clone, Copy)]
+pub struct PathStep<'a> {
+    pub narrative: &'a str,
+    pub chosen_after: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenePrompt {
+    pub system: String,
+    pub user: String,
+    /// The story has reached its length: this scene must be an ending.
+    pub must_end: bool,
+}
+
+pub struct PromptInput<'a> {
+    pub tier: &'static TierSpec,
+    pub idea: &'a str,
+    pub path: &'a [PathStep<'a>],
+    /// 1-based depth of the scene being written.
+    pub depth: u32,
+    pub target_depth: u32,
+    /// How many of the latest scenes go in verbatim.
+    pub full_scenes: usize,
+}
+
+pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
+    let must_end = input.depth >= input.target_depth;
+    let system = format!(
+        "You write an interactive choose-your-own-adventure story, one scene at a time.\n\
+         Content rules (these always take precedence over the story idea and the reader's choices):\n{rules}\n\n\
+         Answer only with one JSON object with the fields title, narrative, image_prompt, choices and is_ending. \
+         Give the story a title in the first scene only (null afterwards). Write the narrative in 2 to 5 short \
+         paragraphs. Offer 2 to 4 distinct choices unless the scene is an ending; an ending has no choices \
+         and is_ending true. image_prompt is one sentence describing an illustration of the scene.",
+        rules = input.tier.content_rules
+    );
+    let mut user = format!(
+        "Story idea: {idea}\nScene {depth} of about {target}.\n",
+        idea = input.idea,
+        depth = input.depth,
+        target = input.target_depth
+    );
+    if must_end {
+        user.push_str("This scene must be an ending.\n");
+    } else if input.depth + 1 >= input.target_depth {
+        user.push_str("Begin to wrap the story up; the next scene will be the ending.\n");
+    }
+    if !input.path.is_empty() {
+        user.push_str("\nThe story so far:\n");
+        let summarised = input.path.len().saturating_sub(input.full_scenes);
+        for (i, step) in input.path.iter().enumerate() {
+            let text = if i < summarised {
+                first_sentence(step.narrative)
+            } else {
+                step.narrative
+            };
+            user.push_str(&format!("Scene {}: {}\n", i + 1, text));
+            if let Some(label) = step.chosen_after.filter(|_| i + 1 < input.path.len()) {
+                user.push_str(&format!("The reader then chose: {label}\n"));
+            }
+        }
+        if let Some(label) = input.path.last().and_then(|s| s.chosen_after) {
+            user.push_str(&format!("\nThe reader chose: {label}\n"));
+        }
+    }
+    ScenePrompt {
+        system,
+        user,
+        must_end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TierSpec;
+
+    fn kids() -> &'static TierSpec {
+        TierSpec::find("kids").expect("kids tier")
+    }
+
+    #[test]
+    fn first_scene_has_rules_idea_and_pacing() {
+        let p = build(&PromptInput {
+            tier: kids(),
+            idea: "a shy dragon",
+            path: &[],
+            depth: 1,
+            target_depth: 3,
+            full_scenes: 4,
+        });
+        assert!(p.system.contains(kids().content_rules));
+        assert!(p.user.contains("Story idea: a shy dragon\n"));
+        assert!(p.user.contains("Scene 1 of about 3.\n"));
+        assert!(!p.must_end);
+        assert!(!p.user.contains("The reader chose"));
+    }
+
+    #[test]
+    fn last_scene_must_end_and_names_the_choice() {
+        let path = [
+            PathStep {
+                narrative: "One. More.",
+                chosen_after: Some("Fly"),
+            },
+            PathStep {
+                narrative: "Two.",
+                chosen_after: Some("Land"),
+            },
+        ];
+        let p = build(&PromptInput {
+            tier: kids(),
+            idea: "x",
+            path: &path,
+            depth: 3,
+            target_depth: 3,
+            full_scenes: 4,
+        });
+        assert!(p.must_end);
+        assert!(p.user.contains("This scene must be an ending.\n"));
+        assert!(p.user.contains("The reader then chose: Fly\n"));
+        assert!(p.user.ends_with("The reader chose: Land\n"));
+    }
+
+    #[test]
+    fn long_paths_summarise_earlier_scenes() {
+        let path = [
+            PathStep {
+                narrative: "First sentence. Long detail.",
+                chosen_after: Some("a"),
+            },
+            PathStep {
+                narrative: "Second. Kept in full.",
+                chosen_after: Some("b"),
+            },
+        ];
+        let p = build(&PromptInput {
+            tier: kids(),
+            idea: "x",
+            path: &path,
+            depth: 3,
+            target_depth: 7,
+            full_scenes: 1,
+        });
+        assert!(p.user.contains("Scene 1: First sentence.\n"));
+        assert!(!p.user.contains("Long detail"));
+        assert!(p.user.contains("Scene 2: Second. Kept in full.\n"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The JSON a text model answers for one scene: its schema, and parsing that forgives
+//! small slips (code fences, extra choices) but refuses what would break the story.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// A scene as the model wrote it, checked and normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SceneDraft {
+    pub title: Option<String>,
+    pub narrative: String,
+    pub image_prompt: String,
+    pub choices: Vec<String>,
+    pub is_ending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SceneJsonError {
+    #[error("the answer is not the scene JSON we asked for: {0}")]
+    NotJson(String),
+    #[error("the scene has no narrative")]
+    NoNarrative,
+    #[error("the scene is not an ending but offers {0} choices (2 to 4 needed)")]
+    TooFewChoices(usize),
+}
+
+pub const MIN_CHOICES: usize = 2;
+pub const MAX_CHOICES: usize = 4;
+
+#[derive(Deserialize)]
+struct RawScene {
+    #[serde(default)]
+    title: Option<String>,
+    narrative: String,
+    #[serde(default)]
+    image_prompt: String,
+    #[serde(default)]
+    choices: Vec<String>,
+    #[serde(default)]
+    is_ending: bool,
+}
+
+/// JSON schema sent to providers that support structured output (strict mode: every
+/// property required, no extra properties).
+pub fn schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "title": { "type": ["string", "null"], "description": "Story title; only for the first scene, otherwise null" },
+            "narrative": { "type": "string", "description": "The scene, 2 to 5 short paragraphs" },
+            "image_prompt": { "type": "string", "description": "One sentence describing an illustration of this scene" },
+            "choices": { "type": "array", "items": { "type": "string" }, "description": "2 to 4 things the reader can choose; empty for an ending" },
+            "is_ending": { "type": "boolean" }
+        },
+        "required": ["title", "narrative", "image_prompt", "choices", "is_ending"],
+        "additionalProperties": false
+    })
+}
+
+/// Parses the model's answer. `must_end` forces an ending (the story reached its length).
+pub fn parse(text: &str, must_end: bool) -> Result<SceneDraft, SceneJsonError> {
+    let body = strip_code_fence(text);
+    let raw: RawScene =
+        serde_json::from_str(body).map_err(|e| SceneJsonError::NotJson(e.to_string()))?;
+    let narrative = raw.narrative.trim().to_owned();
+    if narrative.is_empty() {
+        return Err(SceneJsonError::NoNarrative);
+    }
+    let is_ending = raw.is_ending || must_end;
+    let mut choices: Vec<String> = Vec::new();
+    if !is_ending {
+        for choice in raw.choices.iter().map(|c| c.trim()) {
+            if !choice.is_empty() && !choices.iter().any(|c| c == choice) {
+                choices.push(choice.to_owned());
+            }
+        }
+        if choices.len() < MIN_CHOICES {
+            return Err(SceneJsonError::TooFewChoices(choices.len()));
+        }
+        choices.truncate(MAX_CHOICES);
+    }
+    let image_prompt = match raw.image_prompt.trim() {
+        "" => first_sentence(&narrative).to_owned(),
+        p => p.to_owned(),
+    };
+    Ok(SceneDraft {
+        title: raw
+            .title
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty()),
+        narrative,
+        image_prompt,
+        choices,
+        is_ending,
+    })
+}
+
+/// Some models wrap JSON in a Markdown code fence despite being asked not to.
+fn strip_code_fence(text: &str) -> &str {
+    let t = text.trim();
+    let Some(rest) = t.strip_prefix("```") else {
+        return t;
+    };
+    let rest = rest.strip_prefix("json").unwrap_or(rest);
+    rest.strip_suffix("```").unwrap_or(rest).trim()
+}
+
+/// The first sentence of a text, used where a short stand-in is needed.
+pub fn first_sentence(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?')
+                && text[i + c.len_utf8()..].starts_with(char::is_whitespace)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(text.len());
+    text[..end].trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENE: &str = r#"{"title":"The Brave Fox","narrative":"A fox woke up. It was sunny!","image_prompt":"A fox at dawn","choices":["Go left"," Go right ","Go left"],"is_ending":false}"#;
+
+    #[test]
+    fn parses_a_scene_and_dedupes_choices() {
+        let s = parse(SCENE, false).expect("valid");
+        assert_eq!(s.title.as_deref(), Some("The Brave Fox"));
+        assert_eq!(s.choices, vec!["Go left", "Go right"]);
+        assert!(!s.is_ending);
+    }
+
+    #[test]
+    fn code_fences_are_tolerated() {
+        let fenced = format!("```json\n{SCENE}\n```");
+        assert_eq!(parse(&fenced, false), parse(SCENE, false));
+    }
+
+    #[test]
+    fn forced_ending_drops_choices() {
+        let s = parse(SCENE, true).expect("valid");
+        assert!(s.is_ending);
+        assert!(s.choices.is_empty());
+    }
+
+    #[test]
+    fn too_few_choices_or_not_json_is_an_error() {
+        let one = r#"{"title":null,"narrative":"x","image_prompt":"y","choices":["a"],"is_ending":false}"#;
+        assert_eq!(parse(one, false), Err(SceneJsonError::TooFewChoices(1)));
+        assert!(matches!(
+            parse("{\"narrative\": \"cut", false),
+            Err(SceneJsonError::NotJson(_))
+        ));
+        let empty =
+            r#"{"title":null,"narrative":"  ","image_prompt":"","choices":[],"is_ending":true}"#;
+        assert_eq!(parse(empty, false), Err(SceneJsonError::NoNarrative));
+    }
+
+    #[test]
+    fn more_than_four_choices_are_cut_to_four() {
+        let many = r#"{"title":null,"narrative":"x.","image_prompt":"","choices":["a","b","c","d","e"],"is_ending":false}"#;
+        let s = parse(many, false).expect("valid");
+        assert_eq!(s.choices.len(), 4);
+        assert_eq!(s.image_prompt, "x.");
+    }
+
+    #[test]
+    fn first_sentence_stops_at_sentence_end() {
+        assert_eq!(first_sentence("One. Two."), "One.");
+        assert_eq!(first_sentence("No end"), "No end");
+        assert_eq!(first_sentence("Mr.Smith went. Then"), "Mr.Smith went.");
+    }
+}

@@ -1,0 +1,241 @@
+//! The story engine against the simulator over real HTTP and a real SQLite file.
+
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestApp;
+use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::TierSpec;
+use cyoa::server::story::{self, StoryError};
+
+fn tier(name: &str) -> &'static TierSpec {
+    TierSpec::find(name).expect("tier")
+}
+
+fn start_input(prompt: &str, length: StoryLength) -> StartStory {
+    StartStory {
+        prompt: prompt.into(),
+        length,
+        text_model: "claude-sonnet-4-5".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_short_story_reaches_an_ending_at_its_length_and_completes() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (story_id, mut scene_id) = story::start(
+        &app.state,
+        kids,
+        start_input("a shy dragon", StoryLength::Short),
+    )
+    .await
+    .expect("started");
+    let first = story::scene_view(&app.state, kids, &story_id, &scene_id)
+        .await
+        .expect("scene");
+    assert!(first.title.is_some(), "the first scene has a title");
+    assert!(first.narrative.to_lowercase().contains("dragon"));
+    for depth in 2..=3 {
+        let view = story::scene_view(&app.state, kids, &story_id, &scene_id)
+            .await
+            .expect("scene");
+        assert!(!view.is_ending);
+        assert!((2..=4).contains(&view.choices.len()));
+        scene_id = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+            .await
+            .expect("next scene");
+        let next = story::scene_view(&app.state, kids, &story_id, &scene_id)
+            .await
+            .expect("scene");
+        assert_eq!(next.depth, depth);
+        assert_eq!(
+            next.chosen_label.as_deref(),
+            Some(view.choices[0].label.as_str())
+        );
+    }
+    let ending = story::scene_view(&app.state, kids, &story_id, &scene_id)
+        .await
+        .expect("scene");
+    assert!(ending.is_ending);
+    assert!(ending.choices.is_empty());
+    let home = story::home(&app.state, kids).await.expect("home");
+    assert!(
+        home.resumable.is_none(),
+        "a completed story is not offered for resume"
+    );
+}
+
+#[tokio::test]
+async fn an_explored_branch_is_reused_and_siblings_are_kept() {
+    let app = TestApp::spawn().await;
+    let adult = tier("adult");
+    let (story_id, root) = story::start(
+        &app.state,
+        adult,
+        start_input("a heist", StoryLength::Medium),
+    )
+    .await
+    .expect("started");
+    let view = story::scene_view(&app.state, adult, &story_id, &root)
+        .await
+        .expect("scene");
+    let a = story::choose(&app.state, adult, &story_id, &view.choices[0].id)
+        .await
+        .expect("a");
+    let b = story::choose(&app.state, adult, &story_id, &view.choices[1].id)
+        .await
+        .expect("b");
+    let again = story::choose(&app.state, adult, &story_id, &view.choices[0].id)
+        .await
+        .expect("a again");
+    assert_ne!(a, b);
+    assert_eq!(a, again);
+    let view = story::scene_view(&app.state, adult, &story_id, &root)
+        .await
+        .expect("scene");
+    assert!(view.choices[0].explored && view.choices[1].explored);
+    let b_view = story::scene_view(&app.state, adult, &story_id, &b)
+        .await
+        .expect("b");
+    assert_eq!(b_view.previous_scene_id.as_deref(), Some(root.as_str()));
+}
+
+#[tokio::test]
+async fn resume_offers_the_last_scene_and_start_fresh_abandons_it() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (story_id, root) = story::start(
+        &app.state,
+        kids,
+        start_input("a lost teddy", StoryLength::Long),
+    )
+    .await
+    .expect("started");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let next = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+        .await
+        .expect("next");
+    story::scene_view(&app.state, kids, &story_id, &next)
+        .await
+        .expect("view");
+    let resumable = story::home(&app.state, kids)
+        .await
+        .expect("home")
+        .resumable
+        .expect("resumable");
+    assert_eq!(resumable.scene_id, next);
+    assert_eq!(resumable.depth, 2);
+    assert!(story::home(&app.state, tier("adult"))
+        .await
+        .expect("home")
+        .resumable
+        .is_none());
+    story::abandon(&app.state, kids, &story_id)
+        .await
+        .expect("abandoned");
+    assert!(story::home(&app.state, kids)
+        .await
+        .expect("home")
+        .resumable
+        .is_none());
+}
+
+#[tokio::test]
+async fn ids_of_one_tier_are_not_found_in_another() {
+    let app = TestApp::spawn().await;
+    let (story_id, root) = story::start(
+        &app.state,
+        tier("kids"),
+        start_input("a picnic", StoryLength::Short),
+    )
+    .await
+    .expect("started");
+    let adult = tier("adult");
+    let view = story::scene_view(&app.state, tier("kids"), &story_id, &root)
+        .await
+        .expect("scene");
+    assert!(matches!(
+        story::scene_view(&app.state, adult, &story_id, &root).await,
+        Err(StoryError::NotFound)
+    ));
+    assert!(matches!(
+        story::choose(&app.state, adult, &story_id, &view.choices[0].id).await,
+        Err(StoryError::NotFound)
+    ));
+    assert!(matches!(
+        story::abandon(&app.state, adult, &story_id).await,
+        Err(StoryError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn invalid_input_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let empty = story::start(&app.state, kids, start_input("   ", StoryLength::Short)).await;
+    assert!(matches!(empty, Err(StoryError::InvalidPrompt(_))));
+    let mut unknown = start_input("x", StoryLength::Short);
+    unknown.text_model = "dalle".into();
+    assert!(matches!(
+        story::start(&app.state, kids, unknown).await,
+        Err(StoryError::UnknownTextModel(_))
+    ));
+    let stories: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stories")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(stories.0, 0);
+}
+
+#[tokio::test]
+async fn a_malformed_answer_is_asked_again_once_then_refused() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let faults = app.url("/sim/__control/faults");
+    let queue = serde_json::json!({"api": "any", "kind": "malformed", "count": 1});
+    app.http
+        .post(&faults)
+        .json(&queue)
+        .send()
+        .await
+        .expect("fault");
+    story::start(&app.state, kids, start_input("a bunny", StoryLength::Short))
+        .await
+        .expect("the second answer is used");
+    let queue = serde_json::json!({"api": "any", "kind": "malformed", "count": 2});
+    app.http
+        .post(&faults)
+        .json(&queue)
+        .send()
+        .await
+        .expect("fault");
+    let refused = story::start(&app.state, kids, start_input("a bunny", StoryLength::Short)).await;
+    assert!(matches!(refused, Err(StoryError::Unusable(_))));
+}
+
+#[tokio::test]
+async fn a_provider_outage_is_retried_then_told_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let faults = app.url("/sim/__control/faults");
+    let queue = serde_json::json!({"api": "any", "kind": "server_error", "count": 3});
+    app.http
+        .post(&faults)
+        .json(&queue)
+        .send()
+        .await
+        .expect("fault");
+    let err = story::start(
+        &app.state,
+        tier("kids"),
+        start_input("a moon trip", StoryLength::Short),
+    )
+    .await
+    .expect_err("three failures");
+    let message = cyoa::domain::AppError::from(err).to_string();
+    assert!(message.contains("Retry"), "{message}");
+    assert!(!message.contains(cyoa::server::state::DEMO_API_KEY));
+}
