@@ -73,7 +73,12 @@ async fn every_provider_returns_a_scene_that_follows_the_idea() {
     for p in Provider::ALL {
         let text = generate(&client(&sim, p, KEY), USER).await.expect("scene");
         let scene: Value = serde_json::from_str(&text).expect("scene JSON");
-        assert!(scene["narrative"].as_str().is_some_and(|n| n.contains("brave snail")), "{p:?}: {text}");
+        assert!(
+            scene["narrative"]
+                .as_str()
+                .is_some_and(|n| n.contains("brave snail")),
+            "{p:?}: {text}"
+        );
         assert_eq!(attempts(&sim, p).await, 1, "{p:?}");
     }
 }
@@ -83,7 +88,9 @@ async fn a_rate_limit_is_retried_after_its_retry_after_then_succeeds() {
     let sim = sim().await;
     for p in Provider::ALL {
         fault(&sim, p, "rate_limit", 1, 0).await;
-        generate(&client(&sim, p, KEY), USER).await.expect("second attempt succeeds");
+        generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect("second attempt succeeds");
         assert_eq!(attempts(&sim, p).await, 2, "{p:?}");
     }
 }
@@ -93,8 +100,13 @@ async fn an_outage_is_retried_until_attempts_run_out() {
     let sim = sim().await;
     for p in Provider::ALL {
         fault(&sim, p, "server_error", 5, 0).await;
-        let err = generate(&client(&sim, p, KEY), USER).await.expect_err("outage");
-        assert!(matches!(err, ProviderError::Unavailable { status: 500, .. }), "{p:?}: {err}");
+        let err = generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect_err("outage");
+        assert!(
+            matches!(err, ProviderError::Unavailable { status: 500, .. }),
+            "{p:?}: {err}"
+        );
         assert_eq!(attempts(&sim, p).await, 3, "{p:?}");
     }
 }
@@ -104,7 +116,9 @@ async fn overload_is_retried_then_succeeds() {
     let sim = sim().await;
     for p in Provider::ALL {
         fault(&sim, p, "overloaded", 2, 0).await;
-        generate(&client(&sim, p, KEY), USER).await.expect("third attempt succeeds");
+        generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect("third attempt succeeds");
         assert_eq!(attempts(&sim, p).await, 3, "{p:?}");
     }
 }
@@ -114,10 +128,14 @@ async fn a_slow_answer_times_out_and_is_retried() {
     let sim = sim().await;
     for p in Provider::ALL {
         fault(&sim, p, "slow", 1, 2_000).await;
-        generate(&client(&sim, p, KEY), USER).await.expect("retry after the timeout succeeds");
+        generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect("retry after the timeout succeeds");
         assert_eq!(attempts(&sim, p).await, 2, "{p:?}");
         fault(&sim, p, "slow", 3, 2_000).await;
-        let err = generate(&client(&sim, p, KEY), USER).await.expect_err("always slow");
+        let err = generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect_err("always slow");
         assert!(matches!(err, ProviderError::Timeout { .. }), "{p:?}: {err}");
     }
 }
@@ -127,7 +145,9 @@ async fn a_malformed_answer_is_handed_to_the_caller_unretried() {
     let sim = sim().await;
     for p in Provider::ALL {
         fault(&sim, p, "malformed", 1, 0).await;
-        let text = generate(&client(&sim, p, KEY), USER).await.expect("an answer");
+        let text = generate(&client(&sim, p, KEY), USER)
+            .await
+            .expect("an answer");
         assert!(serde_json::from_str::<Value>(&text).is_err(), "{p:?}");
         assert_eq!(attempts(&sim, p).await, 1, "{p:?}");
     }
@@ -137,8 +157,13 @@ async fn a_malformed_answer_is_handed_to_the_caller_unretried() {
 async fn a_content_policy_refusal_fails_at_once() {
     let sim = sim().await;
     for p in Provider::ALL {
-        let err = generate(&client(&sim, p, KEY), &format!("{USER}[sim:policy]")).await.expect_err("refused");
-        assert!(matches!(err, ProviderError::Rejected { .. }), "{p:?}: {err}");
+        let err = generate(&client(&sim, p, KEY), &format!("{USER}[sim:policy]"))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, ProviderError::Rejected { .. }),
+            "{p:?}: {err}"
+        );
         assert!(!err.is_retryable());
         assert_eq!(attempts(&sim, p).await, 1, "{p:?}");
     }
@@ -148,8 +173,13 @@ async fn a_content_policy_refusal_fails_at_once() {
 async fn a_wrong_key_fails_at_once_without_showing_the_key() {
     let sim = sim().await;
     for p in Provider::ALL {
-        let err = generate(&client(&sim, p, "wrong-key-123"), USER).await.expect_err("refused");
-        assert!(matches!(err, ProviderError::Unauthorized { .. }), "{p:?}: {err}");
+        let err = generate(&client(&sim, p, "wrong-key-123"), USER)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, ProviderError::Unauthorized { .. }),
+            "{p:?}: {err}"
+        );
         assert_eq!(attempts(&sim, p).await, 1, "{p:?}");
         let message = err.user_message();
         assert!(message.contains(p.api_key_env()), "{message}");
@@ -170,7 +200,9 @@ async fn requests_missing_required_fields_are_rejected_like_the_real_apis() {
         .expect("send");
     assert_eq!(openai.status(), 400);
     let body: Value = openai.json().await.expect("json");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("model")));
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("model")));
     let anthropic = http
         .post(format!("{}/anthropic/v1/messages", sim.base_url()))
         .header("x-api-key", KEY)
@@ -178,9 +210,16 @@ async fn requests_missing_required_fields_are_rejected_like_the_real_apis() {
         .send()
         .await
         .expect("send");
-    assert_eq!(anthropic.status(), 400, "anthropic-version header is required");
+    assert_eq!(
+        anthropic.status(),
+        400,
+        "anthropic-version header is required"
+    );
     let gemini = http
-        .post(format!("{}/gemini/v1beta/models/m:countTokens", sim.base_url()))
+        .post(format!(
+            "{}/gemini/v1beta/models/m:countTokens",
+            sim.base_url()
+        ))
         .header("x-goog-api-key", KEY)
         .json(&json!({}))
         .send()
