@@ -7,5 +7,5 @@ port=${1:?port}
 data_dir=$(mktemp -d -t cyoa-e2e-XXXXXX)
 unset OPENAI_API_KEY ANTHROPIC_API_KEY XAI_API_KEY GEMINI_API_KEY
 export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
-export RUST_LOG=${RUST_LOG:-info,sqlx=warn,tower_http=warn}
+export RUST_LOG=${RUST_LOG:-warn}
 exec ./target/debug/cyoa

@@ -86,10 +86,19 @@ fn pick<'a>(list: &[&'a str], seed: u64) -> &'a str {
     list[(seed % list.len() as u64) as usize]
 }
 
+/// Words a shortened title should not end on.
+const DANGLING: &[&str] = &["a", "an", "and", "is", "of", "the", "to", "who", "with"];
+
 fn title_case(words: &str) -> String {
-    words
-        .split_whitespace()
-        .take(7)
+    let mut kept: Vec<&str> = words.split_whitespace().take(7).collect();
+    while kept.len() > 1
+        && kept
+            .last()
+            .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+    {
+        kept.pop();
+    }
+    kept.into_iter()
         .map(|w| {
             let mut c = w.chars();
             c.next()
@@ -124,7 +133,10 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
         Vec::new()
     } else {
         narrative.push('\n');
-        narrative.push_str(pick(TURNS, seed >> 8));
+        // A second, different turn of events.
+        let first = (seed % TURNS.len() as u64) as usize;
+        let offset = 1 + ((seed >> 8) % (TURNS.len() as u64 - 1)) as usize;
+        narrative.push_str(TURNS[(first + offset) % TURNS.len()]);
         let count = 2 + (seed >> 16) % 3;
         let mut picked = Vec::new();
         let mut s = seed >> 20;
@@ -199,6 +211,15 @@ mod tests {
         assert!(end["narrative"]
             .as_str()
             .is_some_and(|n| n.contains("You decided to go")));
+    }
+
+    #[test]
+    fn long_ideas_make_titles_that_do_not_dangle() {
+        assert_eq!(
+            title_case("a little dragon who is afraid of the dark"),
+            "A Little Dragon Who Is Afraid"
+        );
+        assert_eq!(title_case("the"), "The");
     }
 
     #[test]
