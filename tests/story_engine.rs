@@ -18,6 +18,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartStory {
         prompt: prompt.into(),
         length,
         text_model: "claude-sonnet-4-5".into(),
+        image_model: None,
     }
 }
 
@@ -182,13 +183,64 @@ async fn invalid_input_is_refused_and_stores_nothing() {
     unknown.text_model = "dalle".into();
     assert!(matches!(
         story::start(&app.state, kids, unknown).await,
-        Err(StoryError::UnknownTextModel(_))
+        Err(StoryError::UnknownModel(_))
     ));
     let stories: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stories")
         .fetch_one(&app.state.db)
         .await
         .expect("count");
     assert_eq!(stories.0, 0);
+}
+
+#[tokio::test]
+async fn the_image_model_is_locked_at_start_and_shown_by_name() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let mut input = start_input("a fox", StoryLength::Short);
+    input.image_model = Some("gpt-image-1-mini".into());
+    let (story_id, root) = story::start(&app.state, kids, input)
+        .await
+        .expect("started");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1 Mini"));
+    let next = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+        .await
+        .expect("next");
+    let next = story::scene_view(&app.state, kids, &story_id, &next)
+        .await
+        .expect("scene");
+    assert_eq!(next.image_model_name.as_deref(), Some("GPT Image 1 Mini"));
+
+    // No model sent: the default (FR-005). A legacy key shows as GPT Image 1.
+    let (story_id, root) =
+        story::start(&app.state, kids, start_input("an owl", StoryLength::Short))
+            .await
+            .expect("started");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1"));
+    sqlx::query("UPDATE stories SET image_model = 'dalle' WHERE id = ?")
+        .bind(&story_id)
+        .execute(&app.state.db)
+        .await
+        .expect("update");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1"));
+
+    let mut unknown = start_input("x", StoryLength::Short);
+    unknown.image_model = Some("dall-e-9".into());
+    assert!(matches!(
+        story::start(&app.state, kids, unknown).await,
+        Err(StoryError::UnknownModel(_))
+    ));
+    let home = story::home(&app.state, kids).await.expect("home");
+    assert_eq!(home.image_models.len(), 5);
+    assert_eq!(home.default_image_model.as_deref(), Some("gpt-image-1"));
 }
 
 #[tokio::test]

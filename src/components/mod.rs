@@ -2,4 +2,5 @@
 
 pub mod demo_banner;
 pub mod error_notice;
+pub mod model_picker;
 pub mod tier_frame;

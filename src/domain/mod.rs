@@ -1,12 +1,14 @@
 //! Types shared by the server and the browser: no I/O here, so both targets compile them.
 
 pub mod error;
+pub mod image_model;
 pub mod provider;
 pub mod story;
 pub mod text_model;
 pub mod tier;
 
 pub use error::AppError;
+pub use image_model::ImageModelSpec;
 pub use provider::Provider;
 pub use story::{Prompt, PromptError, StoryLength};
 pub use text_model::TextModelSpec;

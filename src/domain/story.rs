@@ -84,6 +84,8 @@ pub struct StartStory {
     pub prompt: String,
     pub length: StoryLength,
     pub text_model: String,
+    /// `None` when no image model is available: the story runs text-only.
+    pub image_model: Option<String>,
 }
 
 /// A choice as the scene page shows it.
@@ -114,6 +116,8 @@ pub struct SceneView {
     /// The choice that led here, shown as "You chose …".
     pub chosen_label: Option<String>,
     pub text_model_name: String,
+    /// The exact image model of the story (FR-003); `None` for a text-only story.
+    pub image_model_name: Option<String>,
 }
 
 /// The in-progress story the home page offers to resume.
@@ -125,9 +129,9 @@ pub struct ResumableStory {
     pub depth: u32,
 }
 
-/// A text model as the start form lists it.
+/// A text or image model as the start form lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TextModelOption {
+pub struct ModelOption {
     pub key: String,
     pub display_name: String,
     pub provider_name: String,
@@ -136,7 +140,10 @@ pub struct TextModelOption {
 /// Everything the tier home page needs from the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HomeData {
-    pub text_models: Vec<TextModelOption>,
+    pub text_models: Vec<ModelOption>,
+    pub image_models: Vec<ModelOption>,
+    /// Preselected image model (FR-005).
+    pub default_image_model: Option<String>,
     pub resumable: Option<ResumableStory>,
 }
 

@@ -5,10 +5,10 @@ use leptos_router::hooks::use_navigate;
 
 use super::{not_found::NotFound, route_tier};
 use crate::api::story::{load_home, AbandonStory, BeginStory};
-use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
-use crate::domain::story::{
-    HomeData, ResumableStory, StartStory, TextModelOption, PROMPT_MAX_CHARS,
+use crate::components::{
+    error_notice::ErrorNotice, model_picker::ModelPicker, tier_frame::TierFrame,
 };
+use crate::domain::story::{HomeData, ResumableStory, StartStory, PROMPT_MAX_CHARS};
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
 
 #[component]
@@ -59,10 +59,11 @@ fn HomeBody(
 ) -> impl IntoView {
     let resume = data
         .resumable
+        .clone()
         .map(|story| view! { <ResumeBanner tier story abandon/> });
     view! {
         {resume}
-        <StartForm tier models=data.text_models/>
+        <StartForm tier data/>
     }
 }
 
@@ -105,12 +106,22 @@ fn ResumeBanner(
 }
 
 #[component]
-fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl IntoView {
+fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
+    let HomeData {
+        text_models,
+        image_models,
+        default_image_model,
+        ..
+    } = data;
     let begin = ServerAction::<BeginStory>::new();
     let prompt = RwSignal::new(String::new());
     let length = RwSignal::new(tier.default_length);
-    let first_model = models.first().map(|m| m.key.clone()).unwrap_or_default();
+    let first_model = text_models
+        .first()
+        .map(|m| m.key.clone())
+        .unwrap_or_default();
     let text_model = RwSignal::new(first_model);
+    let image_model = RwSignal::new(default_image_model.unwrap_or_default());
     let form_error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
     Effect::new(move || {
@@ -136,6 +147,7 @@ fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl Into
                 prompt: prompt.get_untracked(),
                 length: length.get_untracked(),
                 text_model: text_model.get_untracked(),
+                image_model: Some(image_model.get_untracked()).filter(|m| !m.is_empty()),
             },
         });
     };
@@ -144,7 +156,7 @@ fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl Into
             .get()
             .or_else(|| begin.value().get().and_then(Result::err))
     };
-    let no_models = models.is_empty();
+    let no_models = text_models.is_empty();
     view! {
         <form
             class="start-form"
@@ -200,7 +212,20 @@ fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl Into
                     })
                     .collect_view()}
             </fieldset>
-            <TextModelPicker models text_model/>
+            <ModelPicker
+                id="text_model"
+                label="Storyteller (text model)"
+                models=text_models
+                selected=text_model
+                empty_message="No text model is available. Set OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY or GEMINI_API_KEY and restart the app."
+            />
+            <ModelPicker
+                id="image_model"
+                label="Illustrator (image model)"
+                models=image_models
+                selected=image_model
+                empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
+            />
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <button
                 type="submit"
@@ -217,48 +242,4 @@ fn StartForm(tier: &'static TierSpec, models: Vec<TextModelOption>) -> impl Into
             </Show>
         </form>
     }
-}
-
-/// Text models grouped by provider; only configured providers are listed.
-#[component]
-fn TextModelPicker(models: Vec<TextModelOption>, text_model: RwSignal<String>) -> impl IntoView {
-    if models.is_empty() {
-        return view! {
-            <p class="error-notice">
-                "No text model is available. Set OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY or GEMINI_API_KEY and restart the app."
-            </p>
-        }
-        .into_any();
-    }
-    let mut groups: Vec<(String, Vec<TextModelOption>)> = Vec::new();
-    for m in models {
-        match groups.iter_mut().find(|(p, _)| *p == m.provider_name) {
-            Some((_, list)) => list.push(m),
-            None => groups.push((m.provider_name.clone(), vec![m])),
-        }
-    }
-    view! {
-        <label for="text_model">"Storyteller (text model)"</label>
-        <select
-            id="text_model"
-            name="text_model"
-            prop:value=move || text_model.get()
-            on:change=move |ev| text_model.set(event_target_value(&ev))
-        >
-            {groups
-                .into_iter()
-                .map(|(provider, list)| {
-                    view! {
-                        <optgroup label=provider>
-                            {list
-                                .into_iter()
-                                .map(|m| view! { <option value=m.key>{m.display_name}</option> })
-                                .collect_view()}
-                        </optgroup>
-                    }
-                })
-                .collect_view()}
-        </select>
-    }
-    .into_any()
 }

@@ -88,6 +88,7 @@ fn SceneBody(
         previous_scene_id,
         chosen_label,
         text_model_name,
+        image_model_name,
         ..
     } = view;
     let pending = choose.pending();
@@ -158,6 +159,13 @@ fn SceneBody(
                 {format!("Scene {depth} of about {target_depth}")}
                 " · "
                 <span class="text-model">{text_model_name}</span>
+                {image_model_name
+                    .map(|name| {
+                        view! {
+                            " · Illustrations: "
+                            <span class="image-model">{name}</span>
+                        }
+                    })}
             </p>
             <h1 class="scene-title">{heading}</h1>
             {chosen_label.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}

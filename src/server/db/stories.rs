@@ -14,6 +14,8 @@ pub struct StoryRow {
     pub length: String,
     pub target_depth: i64,
     pub text_model: String,
+    /// An image model key, `none` for a text-only story, NULL for stories from before.
+    pub image_model: Option<String>,
     pub status: String,
     pub current_scene_id: Option<String>,
 }
@@ -53,7 +55,11 @@ pub struct NewStory<'a> {
     pub length: &'a str,
     pub target_depth: u32,
     pub text_model: &'a str,
+    pub image_model: &'a str,
 }
+
+/// Stored as the image model of a story that has no illustrations.
+pub const NO_IMAGE_MODEL: &str = "none";
 
 /// A generated scene about to be stored.
 pub struct NewScene<'a> {
@@ -69,7 +75,7 @@ pub struct NewScene<'a> {
 }
 
 const STORY_COLUMNS: &str =
-    "id, tier, title, prompt, length, target_depth, text_model, status, current_scene_id";
+    "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -77,8 +83,8 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     let id = new_id();
     let at = now();
     sqlx::query(
-        "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(story.tier)
@@ -86,6 +92,7 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     .bind(story.length)
     .bind(story.target_depth)
     .bind(story.text_model)
+    .bind(story.image_model)
     .bind(&at)
     .bind(&at)
     .execute(db)

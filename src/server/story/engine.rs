@@ -6,10 +6,10 @@ use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
 use crate::domain::story::{
-    ChoiceView, HomeData, ResumableStory, SceneView, StartStory, TextModelOption,
+    ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartStory,
 };
-use crate::domain::{Prompt, TextModelSpec, TierSpec};
-use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow};
+use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
+use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
 
@@ -22,7 +22,9 @@ pub async fn start(
 ) -> Result<(String, String), StoryError> {
     let prompt = Prompt::parse(&input.prompt)?;
     let model = TextModelSpec::find(&input.text_model)
-        .ok_or_else(|| StoryError::UnknownTextModel(input.text_model.clone()))?;
+        .ok_or_else(|| StoryError::UnknownModel(input.text_model.clone()))?;
+    let image_model =
+        choose_image_model(&state.providers.configured(), input.image_model.as_deref())?;
     let target_depth = input.length.target_depth();
     let draft = write_scene(state, tier, model, prompt.as_str(), &[], 1, target_depth)
         .instrument(tracing::info_span!(
@@ -39,6 +41,7 @@ pub async fn start(
             length: input.length.key(),
             target_depth,
             text_model: model.key,
+            image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
         },
     )
     .await?;
@@ -67,7 +70,7 @@ pub async fn choose(
         return Ok(existing);
     }
     let model = TextModelSpec::find(&story.text_model)
-        .ok_or_else(|| StoryError::UnknownTextModel(story.text_model.clone()))?;
+        .ok_or_else(|| StoryError::UnknownModel(story.text_model.clone()))?;
     let path = repo::path_to(&state.db, tier.name, &choice.scene_id).await?;
     let steps: Vec<PathStep<'_>> = path
         .iter()
@@ -149,19 +152,28 @@ pub async fn scene_view(
         text_model_name: TextModelSpec::find(&story.text_model)
             .map(|m| m.display_name.to_owned())
             .unwrap_or(story.text_model),
+        image_model_name: match story.image_model.as_deref() {
+            Some(NO_IMAGE_MODEL) => None,
+            stored => Some(ImageModelSpec::for_story(stored).display_name.to_owned()),
+        },
     })
 }
 
 /// What the tier home page needs: the text models on offer and a story to resume.
 pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData, StoryError> {
     let configured = state.providers.configured();
+    let option = |key: &str, display_name: &str, provider: Provider| ModelOption {
+        key: key.to_owned(),
+        display_name: display_name.to_owned(),
+        provider_name: provider.display_name().to_owned(),
+    };
     let text_models = TextModelSpec::available(&configured)
         .into_iter()
-        .map(|m| TextModelOption {
-            key: m.key.to_owned(),
-            display_name: m.display_name.to_owned(),
-            provider_name: m.provider.display_name().to_owned(),
-        })
+        .map(|m| option(m.key, m.display_name, m.provider))
+        .collect();
+    let image_models = ImageModelSpec::available(&configured)
+        .into_iter()
+        .map(|m| option(m.key, m.display_name, m.provider))
         .collect();
     let resumable = match repo::latest_in_progress(&state.db, tier.name).await? {
         Some(story) => resumable(state, tier, story).await?,
@@ -169,6 +181,8 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
     };
     Ok(HomeData {
         text_models,
+        image_models,
+        default_image_model: ImageModelSpec::default_for(&configured).map(|m| m.key.to_owned()),
         resumable,
     })
 }
@@ -204,6 +218,27 @@ pub async fn abandon(
     }
 }
 
+/// The image model a new story is locked to (FR-004): the reader's pick if its provider
+/// is configured, the default when none was sent, and none at all (text-only) when no
+/// image provider is configured.
+fn choose_image_model(
+    configured: &[Provider],
+    requested: Option<&str>,
+) -> Result<Option<&'static ImageModelSpec>, StoryError> {
+    match requested {
+        Some(key) => {
+            let spec = ImageModelSpec::find(key)
+                .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
+            if configured.contains(&spec.provider) {
+                Ok(Some(spec))
+            } else {
+                Err(StoryError::ModelNotConfigured(spec.display_name))
+            }
+        }
+        None => Ok(ImageModelSpec::default_for(configured)),
+    }
+}
+
 fn story_title(story: &StoryRow) -> String {
     if story.title.is_empty() {
         scene_json::first_sentence(&story.prompt).to_owned()
@@ -225,7 +260,7 @@ async fn write_scene(
     let client = state
         .providers
         .text_client(model.provider)
-        .ok_or(StoryError::TextModelNotConfigured(model.display_name))?;
+        .ok_or(StoryError::ModelNotConfigured(model.display_name))?;
     let prompt = prompt::build(&PromptInput {
         tier,
         idea,

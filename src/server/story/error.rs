@@ -7,10 +7,10 @@ use crate::server::providers::ProviderError;
 pub enum StoryError {
     #[error(transparent)]
     InvalidPrompt(#[from] PromptError),
-    #[error("unknown text model {0:?}")]
-    UnknownTextModel(String),
-    #[error("text model {0} is not configured")]
-    TextModelNotConfigured(&'static str),
+    #[error("unknown model {0:?}")]
+    UnknownModel(String),
+    #[error("model {0} is not configured")]
+    ModelNotConfigured(&'static str),
     #[error("story, scene or choice not found")]
     NotFound,
     #[error("text provider failed: {0}")]
@@ -25,11 +25,11 @@ impl From<StoryError> for AppError {
     fn from(err: StoryError) -> AppError {
         match err {
             StoryError::InvalidPrompt(e) => AppError::Invalid(e.to_string()),
-            StoryError::UnknownTextModel(_) => {
-                AppError::Invalid("Please pick one of the listed text models.".into())
+            StoryError::UnknownModel(_) => {
+                AppError::Invalid("Please pick one of the listed models.".into())
             }
-            StoryError::TextModelNotConfigured(name) => AppError::Invalid(format!(
-                "{name} is not available on this server. Please pick another text model."
+            StoryError::ModelNotConfigured(name) => AppError::Invalid(format!(
+                "{name} is not available on this server. Please pick another model."
             )),
             StoryError::NotFound => AppError::NotFound,
             StoryError::Provider(e) => {

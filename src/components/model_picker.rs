@@ -1,0 +1,58 @@
+//! A model selector grouped by provider (`<optgroup>`); lists only configured models.
+
+use leptos::prelude::*;
+
+use crate::domain::story::ModelOption;
+
+#[component]
+pub fn ModelPicker(
+    /// `id` and `name` of the `<select>`.
+    id: &'static str,
+    label: &'static str,
+    models: Vec<ModelOption>,
+    selected: RwSignal<String>,
+    /// Shown instead of the selector when no model is available.
+    empty_message: &'static str,
+) -> impl IntoView {
+    if models.is_empty() {
+        return view! { <p class="notice">{empty_message}</p> }.into_any();
+    }
+    let mut groups: Vec<(String, Vec<ModelOption>)> = Vec::new();
+    for m in models {
+        match groups.iter_mut().find(|(p, _)| *p == m.provider_name) {
+            Some((_, list)) => list.push(m),
+            None => groups.push((m.provider_name.clone(), vec![m])),
+        }
+    }
+    view! {
+        <label for=id>{label}</label>
+        <select
+            id=id
+            name=id
+            prop:value=move || selected.get()
+            on:change=move |ev| selected.set(event_target_value(&ev))
+        >
+            {groups
+                .into_iter()
+                .map(|(provider, list)| {
+                    view! {
+                        <optgroup label=provider>
+                            {list
+                                .into_iter()
+                                .map(|m| {
+                                    let is_selected = selected.get_untracked() == m.key;
+                                    view! {
+                                        <option value=m.key selected=is_selected>
+                                            {m.display_name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </optgroup>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+    .into_any()
+}
