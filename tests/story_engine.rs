@@ -243,6 +243,99 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     assert_eq!(home.default_image_model.as_deref(), Some("gpt-image-1"));
 }
 
+/// Waits until the scene's image job is final.
+async fn final_image(
+    app: &TestApp,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> cyoa::domain::media::MediaView {
+    for _ in 0..200 {
+        let view = story::media_view(&app.state, tier, story_id, scene_id)
+            .await
+            .expect("media view")
+            .expect("an image job");
+        if view.status.is_final() {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the image never finished");
+}
+
+#[tokio::test]
+async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per_tier() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let mut input = start_input("a painted fox", StoryLength::Short);
+    input.image_model = Some("gemini".into());
+    let (story_id, root) = story::start(&app.state, kids, input)
+        .await
+        .expect("started");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let second = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+        .await
+        .expect("next");
+    for scene in [&root, &second] {
+        let image = final_image(&app, kids, &story_id, scene).await;
+        let url = image.url.expect("complete with a URL");
+        let res = app.http.get(app.url(&url)).send().await.expect("get");
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.expect("bytes").starts_with(b"\x89PNG"));
+        let other_tier = url.replacen("/kids/", "/adult/", 1);
+        assert_eq!(
+            app.http
+                .get(app.url(&other_tier))
+                .send()
+                .await
+                .expect("get")
+                .status(),
+            404
+        );
+    }
+    let models: Vec<(String,)> = sqlx::query_as("SELECT model FROM media WHERE story_id = ?")
+        .bind(&story_id)
+        .fetch_all(&app.state.db)
+        .await
+        .expect("rows");
+    assert_eq!(models, vec![("gemini".to_owned(),), ("gemini".to_owned(),)]);
+}
+
+#[tokio::test]
+async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let faults = app.url("/sim/__control/faults");
+    let refuse = serde_json::json!({"api": "openai", "kind": "policy", "count": 1});
+    app.http
+        .post(&faults)
+        .json(&refuse)
+        .send()
+        .await
+        .expect("fault");
+    let mut input = start_input("a kite", StoryLength::Short);
+    input.image_model = Some("gpt-image-1.5".into());
+    let (story_id, root) = story::start(&app.state, kids, input)
+        .await
+        .expect("started");
+    let failed = final_image(&app, kids, &story_id, &root).await;
+    assert_eq!(failed.status, cyoa::domain::media::MediaStatus::Failed);
+    assert!(failed.error.is_some_and(|e| e.contains("OpenAI refused")));
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("the story goes on");
+    story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+        .await
+        .expect("next scene");
+    story::retry_image(&app.state, kids, &story_id, &root)
+        .await
+        .expect("retry");
+    let retried = final_image(&app, kids, &story_id, &root).await;
+    assert_eq!(retried.status, cyoa::domain::media::MediaStatus::Complete);
+}
+
 #[tokio::test]
 async fn a_malformed_answer_is_asked_again_once_then_refused() {
     let app = TestApp::spawn().await;

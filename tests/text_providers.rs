@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use cyoa::domain::Provider;
-use cyoa::server::providers::{ProviderError, RetryPolicy, TextClient, TextRequest};
+use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy, TextRequest};
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
@@ -25,17 +25,17 @@ fn policy() -> RetryPolicy {
 async fn sim() -> RunningSim {
     sim::spawn(SimConfig {
         api_key: Some(KEY.into()),
-        latency: Duration::ZERO,
+        ..SimConfig::default()
     })
     .await
     .expect("simulator starts")
 }
 
-fn client(sim: &RunningSim, p: Provider, key: &str) -> TextClient {
-    TextClient::new(reqwest::Client::new(), p, sim.endpoint(p, key), policy())
+fn client(sim: &RunningSim, p: Provider, key: &str) -> ProviderClient {
+    ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, key), policy())
 }
 
-async fn generate(client: &TextClient, user: &str) -> Result<String, ProviderError> {
+async fn generate(client: &ProviderClient, user: &str) -> Result<String, ProviderError> {
     let schema = cyoa::server::story::scene_json::schema();
     client
         .generate_json(&TextRequest {

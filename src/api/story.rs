@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::media::MediaView;
 use crate::domain::story::{HomeData, SceneView, StartStory};
 use crate::domain::AppError;
 
@@ -56,6 +57,26 @@ pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result
     let state = context::state()?;
     let tier = context::tier(&tier)?;
     Ok(story::choose(&state, tier, &story_id, &choice_id).await?)
+}
+
+/// The scene image's status, polled by the scene page until it is final.
+#[server(endpoint = "image_status")]
+pub async fn image_status(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+) -> Result<Option<MediaView>, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::media_view(&state, tier, &story_id, &scene_id).await?)
+}
+
+/// Queues a failed scene image again (only the image; the story is untouched).
+#[server(endpoint = "retry_image")]
+pub async fn retry_image(tier: String, story_id: String, scene_id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::retry_image(&state, tier, &story_id, &scene_id).await?)
 }
 
 #[server(endpoint = "abandon_story")]

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod image_model;
+pub mod media;
 pub mod provider;
 pub mod story;
 pub mod text_model;

@@ -118,6 +118,8 @@ pub struct SceneView {
     pub text_model_name: String,
     /// The exact image model of the story (FR-003); `None` for a text-only story.
     pub image_model_name: Option<String>,
+    /// The scene's image; `None` for a text-only story.
+    pub image: Option<super::media::MediaView>,
 }
 
 /// The in-progress story the home page offers to resume.

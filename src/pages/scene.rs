@@ -5,7 +5,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::{not_found::NotFound, route_tier};
 use crate::api::story::{load_scene, Choose};
-use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::components::{
+    error_notice::ErrorNotice, scene_image::SceneImage, tier_frame::TierFrame,
+};
 use crate::domain::story::SceneView;
 use crate::domain::{AppError, TierSpec};
 
@@ -89,8 +91,13 @@ fn SceneBody(
         chosen_label,
         text_model_name,
         image_model_name,
+        image,
+        scene_id,
         ..
     } = view;
+    let picture = image.map(|initial| {
+        view! { <SceneImage tier=tier.name story_id=story_id.clone() scene_id=scene_id.clone() initial/> }
+    });
     let pending = choose.pending();
     let failure = move || {
         if pending.get() {
@@ -169,6 +176,7 @@ fn SceneBody(
             </p>
             <h1 class="scene-title">{heading}</h1>
             {chosen_label.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
+            {picture}
             <div class="scene-narrative">
                 {narrative
                     .split('\n')

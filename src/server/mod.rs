@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod db;
+pub mod jobs;
 pub mod providers;
 pub mod routes;
 pub mod sim;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod story;

@@ -14,8 +14,8 @@ use tracing::Level;
 use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
-use crate::server::providers::RetryPolicy;
-use crate::server::state::{AppState, ProviderHub};
+use crate::server::jobs::{self, Jobs};
+use crate::server::state::{AppState, ProviderHub, Retries};
 use crate::server::{routes, sim};
 
 /// Where the simulator is mounted inside the app in demo mode.
@@ -32,24 +32,27 @@ pub async fn build(
     config: Config,
     local_addr: SocketAddr,
 ) -> Result<(Router, AppState), StartupError> {
-    build_with_retry(config, local_addr, RetryPolicy::text()).await
+    build_with_retries(config, local_addr, &Retries::default()).await
 }
 
-/// As [`build`], with the text retry policy chosen by the caller (tests use short delays).
-pub async fn build_with_retry(
+/// As [`build`], with retry policies chosen by the caller (tests use short delays).
+/// Also starts the media workers.
+pub async fn build_with_retries(
     config: Config,
     local_addr: SocketAddr,
-    retry: RetryPolicy,
+    retries: &Retries,
 ) -> Result<(Router, AppState), StartupError> {
     let db = db::connect(&config.database_path()).await?;
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
-    let providers = ProviderHub::new(&config, &sim_base_url, retry);
+    let providers = ProviderHub::new(&config, &sim_base_url, retries);
     let state = AppState {
         leptos_options: leptos_options(local_addr),
         db,
         providers: Arc::new(providers),
         config: Arc::new(config),
+        jobs: Jobs::default(),
     };
+    jobs::start(state.clone());
     if state.providers.demo_mode {
         tracing::info!(
             "no provider key set: demo mode with the simulated providers at {sim_base_url}"

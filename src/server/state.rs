@@ -9,7 +9,8 @@ use sqlx::SqlitePool;
 
 use crate::domain::Provider;
 use crate::server::config::Config;
-use crate::server::providers::{Endpoint, RetryPolicy, TextClient};
+use crate::server::jobs::Jobs;
+use crate::server::providers::{Endpoint, ProviderClient, RetryPolicy};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -17,13 +18,31 @@ pub struct AppState {
     pub db: SqlitePool,
     pub providers: Arc<ProviderHub>,
     pub config: Arc<Config>,
+    pub jobs: Jobs,
 }
 
 /// The provider clients this process may use: the configured ones, or in demo mode every
-/// provider pointed at the simulator.
+/// provider pointed at the simulator. Media calls get more patience than text calls.
 pub struct ProviderHub {
     pub demo_mode: bool,
-    text: BTreeMap<Provider, TextClient>,
+    text: BTreeMap<Provider, ProviderClient>,
+    media: BTreeMap<Provider, ProviderClient>,
+}
+
+/// Retry policies per kind of call.
+#[derive(Clone, Debug)]
+pub struct Retries {
+    pub text: RetryPolicy,
+    pub media: RetryPolicy,
+}
+
+impl Default for Retries {
+    fn default() -> Retries {
+        Retries {
+            text: RetryPolicy::text(),
+            media: RetryPolicy::media(),
+        }
+    }
 }
 
 /// Key the app sends to its in-process simulator in demo mode.
@@ -31,7 +50,7 @@ pub const DEMO_API_KEY: &str = "demo-mode-key";
 
 impl ProviderHub {
     /// `sim_base_url` is where the simulator answers; it is used only in demo mode.
-    pub fn new(config: &Config, sim_base_url: &str, retry: RetryPolicy) -> ProviderHub {
+    pub fn new(config: &Config, sim_base_url: &str, retries: &Retries) -> ProviderHub {
         let http = reqwest::Client::builder()
             .user_agent(concat!("cyoa/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -50,13 +69,20 @@ impl ProviderHub {
         } else {
             config.real_providers.clone()
         };
-        let text = endpoints
-            .into_iter()
-            .map(|(p, endpoint)| (p, TextClient::new(http.clone(), p, endpoint, retry.clone())))
-            .collect();
+        let clients = |retry: &RetryPolicy| {
+            endpoints
+                .iter()
+                .map(|(p, endpoint)| {
+                    let client =
+                        ProviderClient::new(http.clone(), *p, endpoint.clone(), retry.clone());
+                    (*p, client)
+                })
+                .collect()
+        };
         ProviderHub {
             demo_mode: config.demo_mode(),
-            text,
+            text: clients(&retries.text),
+            media: clients(&retries.media),
         }
     }
 
@@ -64,7 +90,11 @@ impl ProviderHub {
         self.text.keys().copied().collect()
     }
 
-    pub fn text_client(&self, provider: Provider) -> Option<&TextClient> {
+    pub fn client_for_text(&self, provider: Provider) -> Option<&ProviderClient> {
         self.text.get(&provider)
+    }
+
+    pub fn client_for_media(&self, provider: Provider) -> Option<&ProviderClient> {
+        self.media.get(&provider)
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use cyoa::server::config::Config;
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
-use cyoa::server::state::AppState;
+use cyoa::server::state::{AppState, Retries};
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -32,13 +32,17 @@ impl TestApp {
             context_full_scenes: 4,
             real_providers: BTreeMap::new(),
         };
-        let retry = RetryPolicy {
+        let quick = RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(20),
             request_timeout: Duration::from_secs(10),
         };
-        let (router, state) = startup::build_with_retry(config, addr, retry)
+        let retries = Retries {
+            text: quick.clone(),
+            media: quick,
+        };
+        let (router, state) = startup::build_with_retries(config, addr, &retries)
             .await
             .expect("app builds");
         tokio::spawn(async move {

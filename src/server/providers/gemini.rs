@@ -36,6 +36,48 @@ pub(crate) async fn generate_json(
         .collect())
 }
 
+/// Gemini image models answer the picture as an inline data part.
+pub(crate) async fn generate_image(
+    call: &Call<'_>,
+    model: &str,
+    prompt: &str,
+) -> Result<Vec<u8>, ProviderError> {
+    let body = json!({
+        "contents": [{ "role": "user", "parts": [{ "text": prompt }] }],
+        "generationConfig": {
+            "responseModalities": ["TEXT", "IMAGE"],
+            "imageConfig": { "aspectRatio": "1:1" },
+        },
+    });
+    let path = format!("/models/{model}:generateContent");
+    let answer = call.post_json(&path, Auth::GoogleKey, &body).await?;
+    if let Some(reason) = blocked_reason(&answer) {
+        return Err(ProviderError::Rejected {
+            provider: call.provider,
+            status: 200,
+            message: format!("the prompt was blocked ({reason})"),
+        });
+    }
+    let parts = answer
+        .pointer("/candidates/0/content/parts")
+        .and_then(Value::as_array);
+    let data = parts
+        .into_iter()
+        .flatten()
+        .find_map(|p| p.get("inlineData").or_else(|| p.get("inline_data")))
+        .and_then(|d| d.get("data"))
+        .and_then(Value::as_str);
+    match data {
+        Some(data) => super::decode_base64(call, data),
+        // No picture and no block reason: the model declined in words.
+        None => Err(ProviderError::Rejected {
+            provider: call.provider,
+            status: 200,
+            message: "no image was returned for this prompt".into(),
+        }),
+    }
+}
+
 /// A safety block shows as `promptFeedback.blockReason` or a candidate that stopped for
 /// safety without content; retrying would not help.
 fn blocked_reason(answer: &Value) -> Option<String> {

@@ -15,7 +15,7 @@ pub use retry::RetryPolicy;
 
 use serde_json::Value;
 
-use crate::domain::Provider;
+use crate::domain::{ImageModelSpec, Provider};
 
 /// Where a provider answers and the key it expects. The key never leaves the server.
 #[derive(Clone)]
@@ -42,23 +42,23 @@ pub struct TextRequest<'a> {
     pub schema: &'a Value,
 }
 
-/// A text client for one provider, with the retry policy applied to every call.
+/// A client for one provider, with the retry policy applied to every call.
 #[derive(Clone)]
-pub struct TextClient {
+pub struct ProviderClient {
     http: reqwest::Client,
     provider: Provider,
     endpoint: Endpoint,
     retry: RetryPolicy,
 }
 
-impl TextClient {
+impl ProviderClient {
     pub fn new(
         http: reqwest::Client,
         provider: Provider,
         endpoint: Endpoint,
         retry: RetryPolicy,
-    ) -> TextClient {
-        TextClient {
+    ) -> ProviderClient {
+        ProviderClient {
             http,
             provider,
             endpoint,
@@ -90,4 +90,66 @@ impl TextClient {
             })
             .await
     }
+
+    /// One square illustration for `prompt`, as image file bytes (PNG or JPEG).
+    pub async fn generate_image(
+        &self,
+        model: &ImageModelSpec,
+        prompt: &str,
+    ) -> Result<GeneratedImage, ProviderError> {
+        let call = http::Call {
+            http: &self.http,
+            provider: self.provider,
+            endpoint: &self.endpoint,
+            timeout: self.retry.request_timeout,
+        };
+        let what = format!("{} image ({})", self.provider.key(), model.key);
+        self.retry
+            .run(&what, || async {
+                let bytes = match self.provider {
+                    Provider::OpenAi => {
+                        openai::generate_image(&call, model.api_model, prompt).await?
+                    }
+                    Provider::Xai => xai::generate_image(&call, model.api_model, prompt).await?,
+                    Provider::Gemini => {
+                        gemini::generate_image(&call, model.api_model, prompt).await?
+                    }
+                    Provider::Anthropic => {
+                        return Err(call.bad_response("Anthropic has no image model"))
+                    }
+                };
+                GeneratedImage::from_bytes(bytes)
+                    .ok_or_else(|| call.bad_response("the image data is not a PNG or JPEG file"))
+            })
+            .await
+    }
+}
+
+/// An image as a provider returned it, checked to be a PNG or JPEG by its first bytes.
+#[derive(Debug, Clone)]
+pub struct GeneratedImage {
+    pub bytes: Vec<u8>,
+    /// File extension for the bytes: `png` or `jpg`.
+    pub extension: &'static str,
+}
+
+impl GeneratedImage {
+    fn from_bytes(bytes: Vec<u8>) -> Option<GeneratedImage> {
+        let extension = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "png"
+        } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+            "jpg"
+        } else {
+            return None;
+        };
+        Some(GeneratedImage { bytes, extension })
+    }
+}
+
+/// Decodes a provider's base64 image field.
+pub(crate) fn decode_base64(call: &http::Call<'_>, data: &str) -> Result<Vec<u8>, ProviderError> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| call.bad_response(format!("invalid base64 image: {e}")))
 }

@@ -5,6 +5,23 @@ use serde_json::{json, Value};
 use super::http::{Auth, Call};
 use super::{ProviderError, TextRequest};
 
+/// GPT image models always answer base64 (they take no `response_format`).
+pub(crate) async fn generate_image(
+    call: &Call<'_>,
+    model: &str,
+    prompt: &str,
+) -> Result<Vec<u8>, ProviderError> {
+    let body = json!({ "model": model, "prompt": prompt, "n": 1, "size": "1024x1024", "quality": "medium" });
+    let answer = call
+        .post_json("/images/generations", Auth::Bearer, &body)
+        .await?;
+    let data = answer
+        .pointer("/data/0/b64_json")
+        .and_then(Value::as_str)
+        .ok_or_else(|| call.bad_response("no data[0].b64_json in the answer"))?;
+    super::decode_base64(call, data)
+}
+
 /// Also used by xAI, whose chat API is OpenAI-compatible.
 pub(crate) async fn chat_json(
     call: &Call<'_>,

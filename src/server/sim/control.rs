@@ -25,10 +25,12 @@ pub enum FaultKind {
     Malformed,
     Policy,
     Unauthorized,
+    /// Image URLs handed out already expired (xAI temporary URLs).
+    ExpiredUrl,
 }
 
 impl FaultKind {
-    const ALL: [FaultKind; 7] = [
+    const ALL: [FaultKind; 8] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::Overloaded,
@@ -36,6 +38,7 @@ impl FaultKind {
         FaultKind::Malformed,
         FaultKind::Policy,
         FaultKind::Unauthorized,
+        FaultKind::ExpiredUrl,
     ];
 
     fn key(self) -> &'static str {
@@ -47,6 +50,7 @@ impl FaultKind {
             FaultKind::Malformed => "malformed",
             FaultKind::Policy => "policy",
             FaultKind::Unauthorized => "unauthorized",
+            FaultKind::ExpiredUrl => "expired_url",
         }
     }
 

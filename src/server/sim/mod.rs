@@ -3,12 +3,15 @@
 //! tests, demo mode (mounted in-process) and the standalone `provider-sim` binary.
 
 mod control;
+mod image_apis;
+mod png;
 mod story;
 mod text_apis;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -24,12 +27,27 @@ pub struct SimConfig {
     pub api_key: Option<String>,
     /// Added to every provider response.
     pub latency: Duration,
+    /// How long xAI image URLs stay downloadable (default 10 minutes).
+    pub url_ttl: Option<Duration>,
+    /// Side of the square pictures, in pixels (default 256: real providers send 1024,
+    /// but small pictures keep tests and demo mode fast).
+    pub image_size: Option<usize>,
 }
+
+impl SimConfig {
+    fn image_size(&self) -> usize {
+        self.image_size.unwrap_or(256).clamp(16, 2048)
+    }
+}
+
+/// Temporary files behind xAI image URLs: bytes and expiry.
+type TempFiles = Mutex<HashMap<String, (Vec<u8>, Instant)>>;
 
 #[derive(Clone)]
 pub(crate) struct SimState {
     pub config: Arc<SimConfig>,
     pub control: Arc<control::Control>,
+    pub files: Arc<TempFiles>,
 }
 
 /// The simulator's routes, without a prefix: each provider lives under its `sim_path()`.
@@ -37,6 +55,7 @@ pub fn router(config: SimConfig) -> Router {
     let state = SimState {
         config: Arc::new(config),
         control: Arc::default(),
+        files: Arc::default(),
     };
     Router::new()
         .route(
@@ -54,6 +73,18 @@ pub fn router(config: SimConfig) -> Router {
         .route(
             &format!("{}/models/{{model_method}}", Provider::Gemini.sim_path()),
             post(text_apis::gemini_generate),
+        )
+        .route(
+            &format!("{}/images/generations", Provider::OpenAi.sim_path()),
+            post(image_apis::openai_images),
+        )
+        .route(
+            &format!("{}/images/generations", Provider::Xai.sim_path()),
+            post(image_apis::xai_images),
+        )
+        .route(
+            &format!("{}/files/{{name}}", Provider::Xai.sim_path()),
+            get(image_apis::xai_file),
         )
         .route(
             "/__control/faults",

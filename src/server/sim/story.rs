@@ -76,7 +76,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
 }
 
 /// FNV-1a: stable across runs and platforms, unlike the std hasher.
-fn fnv(text: &str) -> u64 {
+pub(crate) fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

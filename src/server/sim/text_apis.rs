@@ -173,6 +173,23 @@ pub(crate) async fn gemini_generate(
                 .join("\n"))
             .unwrap_or_default()
     );
+    let wants_image = body["generationConfig"]["responseModalities"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|v| v == "IMAGE"));
+    if wants_image {
+        let model = model_method.split(':').next().unwrap_or_default();
+        let invalid = (!model.contains("image"))
+            .then_some("This model does not support the requested response modalities: image");
+        return super::image_apis::gemini_image(
+            &s,
+            model,
+            &headers,
+            key.as_deref(),
+            &text,
+            invalid,
+        )
+        .await;
+    }
     let invalid = body["contents"]
         .as_array()
         .is_none_or(|c| c.is_empty())
@@ -197,8 +214,7 @@ pub(crate) async fn gemini_generate(
     .await
 }
 
-/// The common path of every text endpoint: count, authenticate, validate, maybe fail on
-/// purpose, wait the configured latency, then answer with the scene JSON.
+/// The common path of every text endpoint: the gate, then the scene JSON.
 #[allow(clippy::too_many_arguments)]
 async fn respond(
     s: SimState,
@@ -210,6 +226,29 @@ async fn respond(
     prompt_text: &str,
     answer: impl Fn(String) -> Value,
 ) -> Response {
+    let scene = story::scene_json(prompt_text).to_string();
+    match gate(&s, p, route, headers, key, invalid, prompt_text).await {
+        Err(response) => response,
+        Ok(Some(Fault {
+            kind: FaultKind::Malformed,
+            ..
+        })) => Json(answer(scene[..scene.len() / 2].to_owned())).into_response(),
+        Ok(_) => Json(answer(scene)).into_response(),
+    }
+}
+
+/// What every simulated endpoint does first: count the request, check the key and the
+/// body, wait the configured latency, and fail on purpose when asked. `Ok` carries a
+/// fault the endpoint itself must act out (malformed answer, expired URL).
+pub(crate) async fn gate(
+    s: &SimState,
+    p: Provider,
+    route: &str,
+    headers: &HeaderMap,
+    key: Option<&str>,
+    invalid: Option<&str>,
+    prompt_text: &str,
+) -> Result<Option<Fault>, Response> {
     let fault = s.control.on_request(p, route, headers, prompt_text);
     let key_ok = match (&s.config.api_key, key) {
         (_, None) | (_, Some("")) => false,
@@ -217,35 +256,41 @@ async fn respond(
         (None, Some(_)) => true,
     };
     if !key_ok || fault.is_some_and(|f| f.kind == FaultKind::Unauthorized) {
-        return unauthorized(p);
+        return Err(unauthorized(p));
     }
     if let Some(message) = invalid {
-        let kind = if p == Provider::Gemini {
-            "INVALID_ARGUMENT"
-        } else {
-            "invalid_request_error"
-        };
-        return error(p, StatusCode::BAD_REQUEST, kind, message);
+        return Err(invalid_request(p, message));
     }
     if !s.config.latency.is_zero() {
         tokio::time::sleep(s.config.latency).await;
     }
-    let scene = story::scene_json(prompt_text).to_string();
     match fault {
-        None => Json(answer(scene)).into_response(),
+        None => Ok(None),
         Some(Fault {
             kind: FaultKind::Slow,
             delay,
         }) => {
             tokio::time::sleep(delay).await;
-            Json(answer(scene)).into_response()
+            Ok(None)
         }
-        Some(Fault {
-            kind: FaultKind::Malformed,
-            ..
-        }) => Json(answer(scene[..scene.len() / 2].to_owned())).into_response(),
-        Some(Fault { kind, .. }) => fault_response(p, kind),
+        Some(
+            f @ Fault {
+                kind: FaultKind::Malformed | FaultKind::ExpiredUrl,
+                ..
+            },
+        ) => Ok(Some(f)),
+        Some(Fault { kind, .. }) => Err(fault_response(p, kind)),
     }
+}
+
+/// A 400 in the provider's shape.
+pub(crate) fn invalid_request(p: Provider, message: &str) -> Response {
+    let kind = if p == Provider::Gemini {
+        "INVALID_ARGUMENT"
+    } else {
+        "invalid_request_error"
+    };
+    error(p, StatusCode::BAD_REQUEST, kind, message)
 }
 
 fn fault_response(p: Provider, kind: FaultKind) -> Response {
@@ -336,7 +381,7 @@ fn unauthorized(p: Provider) -> Response {
 }
 
 /// An error in the provider's own shape.
-fn error(p: Provider, status: StatusCode, kind: &str, message: &str) -> Response {
+pub(crate) fn error(p: Provider, status: StatusCode, kind: &str, message: &str) -> Response {
     let body = match p {
         Provider::Anthropic => {
             json!({ "type": "error", "error": { "type": kind, "message": message } })
@@ -352,7 +397,7 @@ fn error(p: Provider, status: StatusCode, kind: &str, message: &str) -> Response
 }
 
 /// All text in a list of messages or parts, whatever their shape.
-fn all_text(v: &Value) -> String {
+pub(crate) fn all_text(v: &Value) -> String {
     let mut out = String::new();
     collect_text(v, &mut out);
     out
@@ -376,7 +421,7 @@ fn collect_text(v: &Value, out: &mut String) {
     }
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

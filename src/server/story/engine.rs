@@ -5,10 +5,12 @@ use tracing::Instrument;
 use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
+use crate::domain::media::{MediaStatus, MediaView};
 use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartStory,
 };
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
+use crate::server::db::media;
 use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
@@ -46,6 +48,7 @@ pub async fn start(
     )
     .await?;
     let scene_id = store_scene(state, tier, &story_id, None, 1, &draft, prompt.as_str()).await?;
+    enqueue_image(state, tier, &story_id, &scene_id, image_model).await?;
     tracing::info!(tier = tier.name, %story_id, %scene_id, "story started");
     Ok((story_id, scene_id))
 }
@@ -104,6 +107,14 @@ pub async fn choose(
         &story.prompt,
     )
     .await?;
+    enqueue_image(
+        state,
+        tier,
+        story_id,
+        &scene_id,
+        image_model_of(story.image_model.as_deref()),
+    )
+    .await?;
     tracing::info!(%scene_id, depth, "scene written");
     Ok(scene_id)
 }
@@ -129,6 +140,7 @@ pub async fn scene_view(
         .and_then(|i| path.get(i))
         .map(|row| row.scene.id.clone());
     let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
+    let image = media_view(state, tier, story_id, scene_id).await?;
     repo::record_position(&state.db, tier.name, story_id, scene_id, scene.is_ending).await?;
     Ok(SceneView {
         story_id: story.id.clone(),
@@ -152,10 +164,9 @@ pub async fn scene_view(
         text_model_name: TextModelSpec::find(&story.text_model)
             .map(|m| m.display_name.to_owned())
             .unwrap_or(story.text_model),
-        image_model_name: match story.image_model.as_deref() {
-            Some(NO_IMAGE_MODEL) => None,
-            stored => Some(ImageModelSpec::for_story(stored).display_name.to_owned()),
-        },
+        image_model_name: image_model_of(story.image_model.as_deref())
+            .map(|m| m.display_name.to_owned()),
+        image,
     })
 }
 
@@ -239,6 +250,75 @@ fn choose_image_model(
     }
 }
 
+/// The image model a stored story uses: none for a text-only story; legacy and unknown
+/// keys (and stories from before image models were stored) are GPT Image 1.
+fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModelSpec> {
+    match stored {
+        Some(NO_IMAGE_MODEL) => None,
+        other => Some(ImageModelSpec::for_story(other)),
+    }
+}
+
+/// Queues the scene's image (when the story has an image model) and wakes the worker.
+async fn enqueue_image(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    model: Option<&'static ImageModelSpec>,
+) -> Result<(), StoryError> {
+    if let Some(model) = model {
+        media::enqueue(
+            &state.db,
+            tier.name,
+            story_id,
+            scene_id,
+            media::IMAGE,
+            model.key,
+        )
+        .await?;
+        state.jobs.wake();
+    }
+    Ok(())
+}
+
+/// The scene image's status as the page shows it; `None` when the scene has no image job.
+pub async fn media_view(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> Result<Option<MediaView>, StoryError> {
+    let Some(row) = media::find(&state.db, tier.name, story_id, scene_id, media::IMAGE).await?
+    else {
+        return Ok(None);
+    };
+    let status = MediaStatus::parse(&row.status).unwrap_or(MediaStatus::Failed);
+    Ok(Some(MediaView {
+        status,
+        url: row
+            .file_name
+            .filter(|_| status == MediaStatus::Complete)
+            .map(|file| format!("/{}/media/{story_id}/{file}", tier.name)),
+        error: row.error,
+    }))
+}
+
+/// Retry of a failed image: only that image is queued again.
+pub async fn retry_image(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> Result<(), StoryError> {
+    if media::retry(&state.db, tier.name, story_id, scene_id, media::IMAGE).await? {
+        state.jobs.wake();
+        Ok(())
+    } else {
+        Err(StoryError::NotFound)
+    }
+}
+
 fn story_title(story: &StoryRow) -> String {
     if story.title.is_empty() {
         scene_json::first_sentence(&story.prompt).to_owned()
@@ -259,7 +339,7 @@ async fn write_scene(
 ) -> Result<SceneDraft, StoryError> {
     let client = state
         .providers
-        .text_client(model.provider)
+        .client_for_text(model.provider)
         .ok_or(StoryError::ModelNotConfigured(model.display_name))?;
     let prompt = prompt::build(&PromptInput {
         tier,

@@ -6,5 +6,5 @@ mod error;
 pub mod prompt;
 pub mod scene_json;
 
-pub use engine::{abandon, choose, home, scene_view, start};
+pub use engine::{abandon, choose, home, media_view, retry_image, scene_view, start};
 pub use error::StoryError;

@@ -1,0 +1,44 @@
+// Scene illustrations in Chromium, demo mode (the simulator stands in for every provider).
+import { test, expect } from '@playwright/test';
+import { startStory, choose, injectFault, clearFaults } from './helpers.mjs';
+
+test.afterEach(async ({ request }) => clearFaults(request));
+
+const MODELS = [
+  ['gpt-image-1-mini', 'GPT Image 1 Mini'],
+  ['gpt-image-1', 'GPT Image 1'],
+  ['gpt-image-1.5', 'GPT Image 1.5'],
+  ['grok-imagine', 'Grok Imagine'],
+  ['gemini', 'Gemini'],
+];
+
+async function expectPicture(page) {
+  const img = page.locator('img.scene-image');
+  await expect(img).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => img.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+}
+
+for (const [key, name] of MODELS) {
+  test(`a story illustrated by ${name} shows its picture and the model name`, async ({ page }) => {
+    await startStory(page, 'kids', { prompt: `A picnic painted by ${key}`, imageModel: key });
+    await expect(page.locator('.image-model')).toHaveText(name);
+    await expectPicture(page);
+  });
+}
+
+test('the text comes first and the next scene never waits for the picture', async ({ page }) => {
+  await startStory(page, 'adult', { prompt: 'A night train to nowhere', length: 'medium' });
+  await choose(page, 0, 2);
+  await expectPicture(page);
+});
+
+test('a failed picture says why, the story goes on, and Retry brings the picture', async ({ page, request }) => {
+  await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
+  await startStory(page, 'kids', { prompt: 'A kite in the wind', imageModel: 'gpt-image-1' });
+  const failed = page.locator('.image-failed');
+  await expect(failed).toContainText('The picture could not be made', { timeout: 30_000 });
+  await expect(failed).toContainText('OpenAI refused');
+  await expect(page.locator('button.choice').first()).toBeEnabled();
+  await page.getByRole('button', { name: 'Retry image' }).click();
+  await expectPicture(page);
+});

@@ -1,0 +1,146 @@
+//! Media rows: each is a durable generation job and, once complete, its file.
+
+use sqlx::{FromRow, SqlitePool};
+
+use super::{new_id, now};
+
+pub const IMAGE: &str = "image";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MediaRow {
+    pub status: String,
+    pub error: Option<String>,
+    pub file_name: Option<String>,
+}
+
+/// A claimed job with what the worker needs to run it.
+#[derive(Debug, Clone, FromRow)]
+pub struct MediaJob {
+    pub id: String,
+    pub tier: String,
+    pub story_id: String,
+    pub scene_id: String,
+    pub model: String,
+    pub prompt: String,
+}
+
+pub async fn enqueue(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+    kind: &str,
+    model: &str,
+) -> sqlx::Result<()> {
+    let at = now();
+    sqlx::query(
+        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .bind(kind)
+    .bind(model)
+    .bind(&at)
+    .bind(&at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes the oldest pending job of `kind`, marking it generating in the same statement
+/// so two workers never take the same job.
+pub async fn claim_next(db: &SqlitePool, kind: &str) -> sqlx::Result<Option<MediaJob>> {
+    let claimed: Option<(String,)> = sqlx::query_as(
+        "UPDATE media SET status = 'generating', attempts = attempts + 1, updated_at = ?
+         WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
+         RETURNING id",
+    )
+    .bind(now())
+    .bind(kind)
+    .fetch_optional(db)
+    .await?;
+    let Some((id,)) = claimed else {
+        return Ok(None);
+    };
+    sqlx::query_as(
+        "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt
+         FROM media m JOIN scenes s ON s.id = m.scene_id WHERE m.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn complete(db: &SqlitePool, id: &str, file_name: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE media SET status = 'complete', file_name = ?, error = NULL, updated_at = ? WHERE id = ?")
+        .bind(file_name)
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn fail(db: &SqlitePool, id: &str, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE media SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
+        .bind(error)
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// After a restart, jobs that were running when the process stopped run again.
+pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
+    )
+    .bind(now())
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn find(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+    kind: &str,
+) -> sqlx::Result<Option<MediaRow>> {
+    sqlx::query_as(
+        "SELECT status, error, file_name FROM media WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
+    )
+    .bind(tier)
+    .bind(story_id)
+    .bind(scene_id)
+    .bind(kind)
+    .fetch_optional(db)
+    .await
+}
+
+/// Retry: a failed job goes back to the queue. Answers whether there was one to retry.
+pub async fn retry(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+    kind: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE media SET status = 'pending', error = NULL, updated_at = ?
+         WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
+    )
+    .bind(now())
+    .bind(tier)
+    .bind(story_id)
+    .bind(scene_id)
+    .bind(kind)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,226 @@
+//! The image endpoints: OpenAI images generations (GPT image models answer base64 only),
+//! xAI Grok Imagine (base64 or a temporary URL that expires), and Gemini's image output
+//! of generateContent (inline data).
+
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use super::control::{Fault, FaultKind};
+use super::png::illustration;
+use super::text_apis::{gate, invalid_request, unix_now};
+use super::SimState;
+use crate::domain::Provider;
+
+const OPENAI_IMAGE_MODELS: &[&str] = &["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"];
+const OPENAI_SIZES: &[&str] = &["1024x1024", "1536x1024", "1024x1536", "auto"];
+const XAI_IMAGE_MODELS: &[&str] = &["grok-imagine-image", "grok-2-image"];
+/// How long an xAI image URL stays downloadable unless configured otherwise.
+pub(crate) const DEFAULT_URL_TTL: Duration = Duration::from_secs(600);
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn picture(s: &SimState, prompt: &str, model: &str) -> Vec<u8> {
+    illustration(prompt, model, s.config.image_size()).to_png()
+}
+
+fn parse(body: &Bytes) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+pub(crate) async fn openai_images(
+    State(s): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Provider::OpenAi;
+    let body = match parse(&body) {
+        Ok(b) => b,
+        Err(message) => return invalid_request(p, &message),
+    };
+    let model = body["model"].as_str().unwrap_or("gpt-image-1");
+    let prompt = body["prompt"].as_str().unwrap_or_default();
+    let invalid = if !OPENAI_IMAGE_MODELS.contains(&model) {
+        Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
+    } else if prompt.trim().is_empty() {
+        Some("Missing required parameter: 'prompt'.".to_owned())
+    } else if body.get("response_format").is_some() {
+        Some("Unknown parameter: 'response_format'.".to_owned())
+    } else if body["size"]
+        .as_str()
+        .is_some_and(|size| !OPENAI_SIZES.contains(&size))
+    {
+        Some(format!(
+            "Invalid value: '{}'. Supported values are: {}.",
+            body["size"],
+            OPENAI_SIZES.join(", ")
+        ))
+    } else {
+        None
+    };
+    match gate(
+        &s,
+        p,
+        "/images/generations",
+        &headers,
+        bearer(&headers),
+        invalid.as_deref(),
+        prompt,
+    )
+    .await
+    {
+        Err(response) => response,
+        Ok(fault) => {
+            let mut data = b64(&picture(&s, prompt, model));
+            if matches!(
+                fault,
+                Some(Fault {
+                    kind: FaultKind::Malformed,
+                    ..
+                })
+            ) {
+                data.truncate(data.len() / 2);
+                data.push('!');
+            }
+            Json(json!({
+                "created": unix_now(),
+                "data": [{ "b64_json": data }],
+                "usage": { "input_tokens": prompt.len() / 4, "output_tokens": 4160, "total_tokens": prompt.len() / 4 + 4160 },
+            }))
+            .into_response()
+        }
+    }
+}
+
+pub(crate) async fn xai_images(
+    State(s): State<SimState>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Provider::Xai;
+    let body = match parse(&body) {
+        Ok(b) => b,
+        Err(message) => return invalid_request(p, &message),
+    };
+    let model = body["model"].as_str().unwrap_or_default();
+    let prompt = body["prompt"].as_str().unwrap_or_default();
+    let format = body["response_format"].as_str().unwrap_or("url");
+    let invalid = if !XAI_IMAGE_MODELS.contains(&model) {
+        Some(format!(
+            "The model {model} does not exist or your team does not have access to it."
+        ))
+    } else if prompt.trim().is_empty() {
+        Some("prompt must not be empty".to_owned())
+    } else if !matches!(format, "url" | "b64_json") {
+        Some(format!(
+            "response_format must be 'url' or 'b64_json', got '{format}'"
+        ))
+    } else {
+        None
+    };
+    let fault = match gate(
+        &s,
+        p,
+        "/images/generations",
+        &headers,
+        bearer(&headers),
+        invalid.as_deref(),
+        prompt,
+    )
+    .await
+    {
+        Err(response) => return response,
+        Ok(fault) => fault,
+    };
+    let png = picture(&s, prompt, "grok-imagine");
+    let item = if format == "b64_json" {
+        json!({ "b64_json": b64(&png) })
+    } else {
+        let ttl = match fault {
+            Some(Fault {
+                kind: FaultKind::ExpiredUrl,
+                ..
+            }) => Duration::ZERO,
+            _ => s.config.url_ttl.unwrap_or(DEFAULT_URL_TTL),
+        };
+        let id = format!(
+            "{:016x}",
+            super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
+        );
+        if let Ok(mut files) = s.files.lock() {
+            files.retain(|_, (_, expires)| *expires > Instant::now());
+            files.insert(id.clone(), (png, Instant::now() + ttl));
+        }
+        // The simulator may be nested under a prefix (demo mode mounts it at /sim).
+        let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        json!({ "url": format!("http://{host}{prefix}{}/files/{id}.png", Provider::Xai.sim_path()) })
+    };
+    Json(json!({ "data": [item] })).into_response()
+}
+
+/// A temporary image URL: the file until it expires, then 404 like an expired signed URL.
+pub(crate) async fn xai_file(State(s): State<SimState>, Path(name): Path<String>) -> Response {
+    let id = name.trim_end_matches(".png");
+    let file = s.files.lock().ok().and_then(|files| {
+        files
+            .get(id)
+            .filter(|(_, expires)| *expires > Instant::now())
+            .map(|(png, _)| png.clone())
+    });
+    match file {
+        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "This URL has expired or never existed.",
+        )
+            .into_response(),
+    }
+}
+
+/// Gemini image output: called by generateContent when IMAGE is a response modality.
+pub(crate) async fn gemini_image(
+    s: &SimState,
+    model: &str,
+    headers: &HeaderMap,
+    key: Option<&str>,
+    prompt: &str,
+    invalid: Option<&str>,
+) -> Response {
+    match gate(s, Provider::Gemini, "/generateContent", headers, key, invalid, prompt).await {
+        Err(response) => response,
+        Ok(_) => Json(json!({
+            "candidates": [{
+                "content": { "role": "model", "parts": [
+                    { "text": "Here is your illustration." },
+                    { "inlineData": { "mimeType": "image/png", "data": b64(&picture(s, prompt, "gemini")) } }
+                ] },
+                "finishReason": "STOP",
+                "index": 0
+            }],
+            "usageMetadata": { "promptTokenCount": prompt.len() / 4, "candidatesTokenCount": 1290 },
+            "modelVersion": model,
+        }))
+        .into_response(),
+    }
+}

@@ -1,0 +1,191 @@
+//! Every image model against the simulator over real HTTP: success, rate limit, outage,
+//! policy refusal, and Grok Imagine's temporary URLs.
+
+#![cfg(feature = "ssr")]
+
+use std::time::Duration;
+
+use cyoa::domain::image_model::IMAGE_MODELS;
+use cyoa::domain::{ImageModelSpec, Provider};
+use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy};
+use cyoa::server::sim::{self, RunningSim, SimConfig};
+use serde_json::{json, Value};
+
+const KEY: &str = "k";
+
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        request_timeout: Duration::from_secs(5),
+    }
+}
+
+async fn sim() -> RunningSim {
+    sim::spawn(SimConfig::default())
+        .await
+        .expect("simulator starts")
+}
+
+async fn generate(
+    sim: &RunningSim,
+    model: &ImageModelSpec,
+    prompt: &str,
+) -> Result<Vec<u8>, ProviderError> {
+    let p = model.provider;
+    let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, KEY), policy());
+    client.generate_image(model, prompt).await.map(|i| i.bytes)
+}
+
+async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
+    reqwest::Client::new()
+        .post(format!("{}/__control/faults", sim.base_url()))
+        .json(&json!({"api": p.key(), "kind": kind, "count": count}))
+        .send()
+        .await
+        .expect("queue fault");
+}
+
+async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
+    let stats: Value = reqwest::get(format!("{}/__control/stats", sim.base_url()))
+        .await
+        .expect("stats")
+        .json()
+        .await
+        .expect("json");
+    stats["requests"][format!("{}/images/generations", p.key())]
+        .as_u64()
+        .or(stats["requests"][format!("{}/generateContent", p.key())].as_u64())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn every_image_model_returns_a_png_that_differs_by_prompt() {
+    let sim = sim().await;
+    for model in IMAGE_MODELS {
+        let a = generate(&sim, model, "a fox in the snow")
+            .await
+            .expect("image");
+        let b = generate(&sim, model, "a bear by the sea")
+            .await
+            .expect("image");
+        assert!(a.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", model.key);
+        assert_ne!(a, b, "{}", model.key);
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_retried_then_the_image_arrives() {
+    for model in IMAGE_MODELS {
+        let sim = sim().await;
+        fault(&sim, model.provider, "rate_limit", 1).await;
+        generate(&sim, model, "a fox")
+            .await
+            .expect("second attempt");
+        assert_eq!(attempts(&sim, model.provider).await, 2, "{}", model.key);
+    }
+}
+
+#[tokio::test]
+async fn an_outage_fails_after_the_attempts_run_out() {
+    for model in IMAGE_MODELS {
+        let sim = sim().await;
+        fault(&sim, model.provider, "server_error", 10).await;
+        let err = generate(&sim, model, "a fox").await.expect_err("outage");
+        assert!(
+            matches!(err, ProviderError::Unavailable { .. }),
+            "{}: {err}",
+            model.key
+        );
+        assert_eq!(attempts(&sim, model.provider).await, 3, "{}", model.key);
+    }
+}
+
+#[tokio::test]
+async fn a_content_policy_refusal_fails_at_once_with_a_reason() {
+    for model in IMAGE_MODELS {
+        let sim = sim().await;
+        let err = generate(&sim, model, "a fox [sim:policy]")
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, ProviderError::Rejected { .. }),
+            "{}: {err}",
+            model.key
+        );
+        assert_eq!(attempts(&sim, model.provider).await, 1, "{}", model.key);
+        assert!(
+            err.user_message().contains("refused"),
+            "{}",
+            err.user_message()
+        );
+    }
+}
+
+#[tokio::test]
+async fn grok_imagine_downloads_the_temporary_url_before_it_expires() {
+    let sim = sim().await;
+    let grok = ImageModelSpec::find("grok-imagine").expect("grok");
+    // One expired URL: the download fails and a new generation brings a fresh URL.
+    fault(&sim, Provider::Xai, "expired_url", 1).await;
+    generate(&sim, grok, "a fox").await.expect("retried");
+    assert_eq!(attempts(&sim, Provider::Xai).await, 2);
+    // URLs that are always expired end in a clear failure.
+    fault(&sim, Provider::Xai, "expired_url", 3).await;
+    let err = generate(&sim, grok, "a fox").await.expect_err("expired");
+    assert!(err.to_string().contains("expired"), "{err}");
+}
+
+#[tokio::test]
+async fn a_late_download_of_an_xai_url_fails() {
+    let sim = sim::spawn(SimConfig {
+        url_ttl: Some(Duration::from_millis(50)),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("sim");
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{}/xai/v1/images/generations", sim.base_url()))
+        .bearer_auth(KEY)
+        .json(&json!({"model": "grok-imagine-image", "prompt": "a fox", "response_format": "url"}))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let url = answer["data"][0]["url"].as_str().expect("url").to_owned();
+    assert_eq!(reqwest::get(&url).await.expect("get").status(), 200);
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(reqwest::get(&url).await.expect("get").status(), 404);
+}
+
+#[tokio::test]
+async fn gpt_image_requests_are_checked_like_the_real_api() {
+    let sim = sim().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/openai/v1/images/generations", sim.base_url());
+    for body in [
+        json!({"model": "dall-e-2", "prompt": "x"}),
+        json!({"model": "gpt-image-1", "prompt": "x", "response_format": "url"}),
+        json!({"model": "gpt-image-1", "prompt": "x", "size": "10x10"}),
+        json!({"model": "gpt-image-1", "prompt": ""}),
+    ] {
+        let res = http
+            .post(&url)
+            .bearer_auth(KEY)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 400, "{body}");
+    }
+    let res = http
+        .post(&url)
+        .json(&json!({"model": "gpt-image-1", "prompt": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 401);
+}
