@@ -2,6 +2,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = 3100;
+// A second instance with only the OpenAI key set, pointed at the first one's simulator.
+export const OPENAI_ONLY_URL = 'http://127.0.0.1:3101';
 
 export default defineConfig({
   testDir: './tests',
@@ -23,12 +25,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `./serve.sh ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `./serve.sh ${PORT}`,
+      url: `http://127.0.0.1:${PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `./serve.sh 3101 openai-only http://127.0.0.1:${PORT}/sim`,
+      url: `${OPENAI_ONLY_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Starts the built app for the end-to-end tests: a fresh temporary database, no real
-# provider keys (demo mode, simulated providers), on the port given as $1.
+# Starts the built app for the end-to-end tests with a fresh temporary database.
+#   serve.sh PORT                      demo mode: no keys, the simulator in-process
+#   serve.sh PORT openai-only SIM_URL  only OpenAI configured, pointed at SIM_URL (the
+#                                      demo instance's simulator), like a real key would be
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:?port}
 data_dir=$(mktemp -d -t cyoa-e2e-XXXXXX)
 unset OPENAI_API_KEY ANTHROPIC_API_KEY XAI_API_KEY GEMINI_API_KEY
+unset OPENAI_BASE_URL ANTHROPIC_BASE_URL XAI_BASE_URL GEMINI_BASE_URL
+if [ "${2:-}" = openai-only ]; then
+  export OPENAI_API_KEY=e2e-openai-key OPENAI_BASE_URL="${3:?simulator url}/openai/v1"
+fi
 export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
 export RUST_LOG=${RUST_LOG:-warn}
 exec ./target/debug/cyoa

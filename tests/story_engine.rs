@@ -341,7 +341,7 @@ async fn a_malformed_answer_is_asked_again_once_then_refused() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let faults = app.url("/sim/__control/faults");
-    let queue = serde_json::json!({"api": "any", "kind": "malformed", "count": 1});
+    let queue = serde_json::json!({"api": "anthropic", "kind": "malformed", "count": 1});
     app.http
         .post(&faults)
         .json(&queue)
@@ -351,7 +351,7 @@ async fn a_malformed_answer_is_asked_again_once_then_refused() {
     story::start(&app.state, kids, start_input("a bunny", StoryLength::Short))
         .await
         .expect("the second answer is used");
-    let queue = serde_json::json!({"api": "any", "kind": "malformed", "count": 2});
+    let queue = serde_json::json!({"api": "anthropic", "kind": "malformed", "count": 2});
     app.http
         .post(&faults)
         .json(&queue)
@@ -366,7 +366,7 @@ async fn a_malformed_answer_is_asked_again_once_then_refused() {
 async fn a_provider_outage_is_retried_then_told_in_plain_words() {
     let app = TestApp::spawn().await;
     let faults = app.url("/sim/__control/faults");
-    let queue = serde_json::json!({"api": "any", "kind": "server_error", "count": 3});
+    let queue = serde_json::json!({"api": "anthropic", "kind": "server_error", "count": 3});
     app.http
         .post(&faults)
         .json(&queue)

@@ -1,6 +1,6 @@
 // Scene illustrations in Chromium, demo mode (the simulator stands in for every provider).
 import { test, expect } from '@playwright/test';
-import { startStory, choose, injectFault, clearFaults } from './helpers.mjs';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -25,6 +25,21 @@ for (const [key, name] of MODELS) {
     await expectPicture(page);
   });
 }
+
+test('with only the OpenAI key set, only OpenAI models are offered and they work', async ({ page }) => {
+  const base = 'http://127.0.0.1:3101';
+  await gotoHydrated(page, `${base}/kids`);
+  await expect(page.locator('.demo-banner')).toHaveCount(0);
+  const options = await page.locator('#image_model option').allTextContents();
+  expect(options).toEqual(['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']);
+  await expect(page.locator('#image_model optgroup')).toHaveCount(1);
+  await expect(page.locator('#image_model')).toHaveValue('gpt-image-1');
+  await expect(page.locator('#text_model option')).toHaveText(['GPT-4.1']);
+  await page.getByLabel('What should the story be about?').fill('A lighthouse made of glass');
+  await page.getByRole('button', { name: 'Begin the adventure' }).click();
+  await expect(page.locator('.image-model')).toHaveText('GPT Image 1', { timeout: 30_000 });
+  await expectPicture(page);
+});
 
 test('the text comes first and the next scene never waits for the picture', async ({ page }) => {
   await startStory(page, 'adult', { prompt: 'A night train to nowhere', length: 'medium' });

@@ -118,7 +118,8 @@ test("a kids story is not found under the adult tier", async ({ page }) => {
 test('a failing storyteller shows what happened and Retry continues the story', async ({ page, request }) => {
   await startStory(page, 'kids', { prompt: 'A rainbow that lost its colours' });
   // Every attempt of the next scene fails (the client tries 3 times).
-  await injectFault(request, { api: 'any', kind: 'server_error', count: 3 });
+  // The storyteller in demo mode defaults to Claude (Anthropic); images use other providers.
+  await injectFault(request, { api: 'anthropic', kind: 'server_error', count: 3 });
   await page.locator('button.choice').first().click();
   await expect(page.getByRole('alert')).toContainText('press Retry', { timeout: 30_000 });
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about');

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -34,6 +35,9 @@ pub struct Config {
     pub context_full_scenes: usize,
     /// Providers with a real key. Empty means demo mode.
     pub real_providers: BTreeMap<Provider, Endpoint>,
+    /// Extra latency of every simulated provider call in demo mode (`DEMO_LATENCY_MS`),
+    /// for demos that feel like real providers and for benchmarks.
+    pub demo_latency: Duration,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +133,11 @@ impl Config {
             data_dir,
             context_full_scenes: file.story.context_full_scenes.max(1),
             real_providers,
+            demo_latency: Duration::from_millis(
+                non_empty("DEMO_LATENCY_MS")
+                    .and_then(|ms| ms.trim().parse().ok())
+                    .unwrap_or(0),
+            ),
         })
     }
 

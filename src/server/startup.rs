@@ -25,6 +25,33 @@ const SIM_MOUNT: &str = "/sim";
 pub enum StartupError {
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("could not listen on a local port: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// Serves the app in demo mode on a free loopback port in a background task, with its
+/// database under `data_dir`. For integration tests and benchmarks.
+pub async fn spawn_demo(
+    data_dir: &std::path::Path,
+    demo_latency: std::time::Duration,
+    retries: &Retries,
+) -> Result<(SocketAddr, AppState), StartupError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let config = Config {
+        site_addr: addr,
+        data_dir: data_dir.to_owned(),
+        context_full_scenes: 4,
+        real_providers: Default::default(),
+        demo_latency,
+    };
+    let (router, state) = build_with_retries(config, addr, retries).await?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "test server stopped");
+        }
+    });
+    Ok((addr, state))
 }
 
 /// Builds the whole app for a server listening on `local_addr`.
@@ -84,7 +111,11 @@ fn router(state: AppState) -> Router {
         )
         .with_state(state.clone());
     if state.providers.demo_mode {
-        app = app.nest(SIM_MOUNT, sim::router(sim::SimConfig::default()));
+        let sim_config = sim::SimConfig {
+            latency: state.config.demo_latency,
+            ..sim::SimConfig::default()
+        };
+        app = app.nest(SIM_MOUNT, sim::router(sim_config));
     }
     app
 }

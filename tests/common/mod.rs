@@ -3,11 +3,9 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use cyoa::server::config::Config;
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
 use cyoa::server::state::{AppState, Retries};
@@ -22,16 +20,6 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let config = Config {
-            site_addr: addr,
-            data_dir: data_dir.path().to_owned(),
-            context_full_scenes: 4,
-            real_providers: BTreeMap::new(),
-        };
         let quick = RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(5),
@@ -42,12 +30,9 @@ impl TestApp {
             text: quick.clone(),
             media: quick,
         };
-        let (router, state) = startup::build_with_retries(config, addr, &retries)
+        let (addr, state) = startup::spawn_demo(data_dir.path(), Duration::ZERO, &retries)
             .await
-            .expect("app builds");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+            .expect("app starts");
         TestApp {
             addr,
             state,

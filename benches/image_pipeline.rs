@@ -1,0 +1,75 @@
+//! Our own overhead in the image pipeline: for N scenes, the time from "scene text
+//! stored" to "image file served", minus the simulated provider time, with the simulator
+//! at a fixed latency. Run: `cargo bench --features ssr --bench image_pipeline`
+//! (N and latency from BENCH_SCENES, BENCH_LATENCY_MS). The page polls every second on top.
+
+use std::time::{Duration, Instant};
+
+use cyoa::domain::media::MediaStatus;
+use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::TierSpec;
+use cyoa::server::startup;
+use cyoa::server::state::Retries;
+use cyoa::server::story;
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let scenes = env_number("BENCH_SCENES", 40) as usize;
+    let latency = Duration::from_millis(env_number("BENCH_LATENCY_MS", 200));
+    let dir = tempfile::tempdir()?;
+    let (addr, state) = startup::spawn_demo(dir.path(), latency, &Retries::default()).await?;
+    let http = reqwest::Client::new();
+    let kids = TierSpec::find("kids").ok_or("kids tier")?;
+    let mut overheads = Vec::with_capacity(scenes);
+    for i in 0..scenes {
+        let input = StartStory {
+            prompt: format!("benchmark story number {i}"),
+            length: StoryLength::Short,
+            text_model: "gpt-4.1".into(),
+            image_model: Some("gpt-image-1-mini".into()),
+        };
+        let (story_id, scene_id) = story::start(&state, kids, input).await?;
+        let stored = Instant::now();
+        let url = loop {
+            let view = story::media_view(&state, kids, &story_id, &scene_id)
+                .await?
+                .ok_or("no image job")?;
+            match (view.status, view.url) {
+                (MediaStatus::Complete, Some(url)) => break url,
+                (MediaStatus::Failed, _) => {
+                    return Err(format!("image failed: {:?}", view.error).into())
+                }
+                _ => tokio::time::sleep(Duration::from_millis(2)).await,
+            }
+        };
+        let served = http
+            .get(format!("http://{addr}{url}"))
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        assert!(!served.is_empty());
+        overheads.push(stored.elapsed().saturating_sub(latency));
+    }
+    overheads.sort();
+    println!(
+        "image pipeline overhead over {scenes} scenes (simulated provider latency {} ms subtracted): median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        latency.as_millis(),
+        percentile(&overheads, 0.5).as_secs_f64() * 1e3,
+        percentile(&overheads, 0.95).as_secs_f64() * 1e3,
+        overheads.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+    );
+    Ok(())
+}
