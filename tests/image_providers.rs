@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use cyoa::domain::aspect::AspectRatio;
 use cyoa::domain::image_model::IMAGE_MODELS;
 use cyoa::domain::{ImageModelSpec, Provider};
 use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy};
@@ -35,7 +36,10 @@ async fn generate(
 ) -> Result<Vec<u8>, ProviderError> {
     let p = model.provider;
     let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, KEY), policy());
-    client.generate_image(model, prompt).await.map(|i| i.bytes)
+    client
+        .generate_image(model, prompt, AspectRatio::Square)
+        .await
+        .map(|i| i.bytes)
 }
 
 async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {

@@ -7,6 +7,7 @@ mod common;
 use common::TestApp;
 use cyoa::domain::story::{StartStory, StoryLength};
 use cyoa::domain::TierSpec;
+use cyoa::server::state::AppState;
 use cyoa::server::story::{self, StoryError};
 
 fn tier(name: &str) -> &'static TierSpec {
@@ -245,13 +246,13 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
 
 /// Waits until the scene's image job is final.
 async fn final_image(
-    app: &TestApp,
+    state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
 ) -> cyoa::domain::media::MediaView {
     for _ in 0..200 {
-        let view = story::media_view(&app.state, tier, story_id, scene_id)
+        let view = story::media_view(state, tier, story_id, scene_id)
             .await
             .expect("media view")
             .expect("an image job");
@@ -279,7 +280,7 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
         .await
         .expect("next");
     for scene in [&root, &second] {
-        let image = final_image(&app, kids, &story_id, scene).await;
+        let image = final_image(&app.state, kids, &story_id, scene).await;
         let url = image.url.expect("complete with a URL");
         let res = app.http.get(app.url(&url)).send().await.expect("get");
         assert_eq!(res.status(), 200);
@@ -320,7 +321,7 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
     let (story_id, root) = story::start(&app.state, kids, input)
         .await
         .expect("started");
-    let failed = final_image(&app, kids, &story_id, &root).await;
+    let failed = final_image(&app.state, kids, &story_id, &root).await;
     assert_eq!(failed.status, cyoa::domain::media::MediaStatus::Failed);
     assert!(failed.error.is_some_and(|e| e.contains("OpenAI refused")));
     let view = story::scene_view(&app.state, kids, &story_id, &root)
@@ -332,8 +333,53 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
     story::retry_image(&app.state, kids, &story_id, &root)
         .await
         .expect("retry");
-    let retried = final_image(&app, kids, &story_id, &root).await;
+    let retried = final_image(&app.state, kids, &story_id, &root).await;
     assert_eq!(retried.status, cyoa::domain::media::MediaStatus::Complete);
+}
+
+#[tokio::test]
+async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let kids = tier("kids");
+    let retries = cyoa::server::state::Retries::default();
+    let no_latency = std::time::Duration::ZERO;
+    let (_, first) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
+        .await
+        .expect("first start");
+    let (story_id, root) = story::start(
+        &first,
+        kids,
+        start_input("a sleepy owl", StoryLength::Short),
+    )
+    .await
+    .expect("started");
+    final_image(&first, kids, &story_id, &root).await;
+    // As if the process died mid-generation: the job is left "generating" with no file.
+    sqlx::query("UPDATE media SET status = 'generating', file_name = NULL WHERE scene_id = ?")
+        .bind(&root)
+        .execute(&first.db)
+        .await
+        .expect("update");
+    let (addr, second) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
+        .await
+        .expect("restart");
+    let mut done = None;
+    for _ in 0..400 {
+        let view = story::media_view(&second, kids, &story_id, &root)
+            .await
+            .expect("view")
+            .expect("job");
+        if view.status == cyoa::domain::media::MediaStatus::Complete {
+            done = view.url;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let url = done.expect("the interrupted image completed after the restart");
+    let res = reqwest::get(format!("http://{addr}{url}"))
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]

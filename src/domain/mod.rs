@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser: no I/O here, so both targets compile them.
 
+pub mod aspect;
 pub mod error;
 pub mod image_model;
 pub mod media;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
+use crate::domain::aspect::AspectRatio;
 use crate::domain::ImageModelSpec;
 use crate::server::db::media::{self, MediaJob, IMAGE};
 use crate::server::state::AppState;
@@ -92,7 +93,7 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Stri
         .client_for_media(model.provider)
         .ok_or_else(|| format!("{} is not configured on this server.", model.display_name))?;
     let image = client
-        .generate_image(model, &job.prompt)
+        .generate_image(model, &job.prompt, AspectRatio::Square)
         .await
         .map_err(|e| e.user_message())?;
     let file_name = format!("{}.{}", job.scene_id, image.extension);

@@ -4,6 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::http::{Auth, Call};
 use super::{ProviderError, TextRequest};
+use crate::domain::aspect::AspectRatio;
 
 pub(crate) async fn generate_json(
     call: &Call<'_>,
@@ -41,12 +42,13 @@ pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,
     prompt: &str,
+    aspect: AspectRatio,
 ) -> Result<Vec<u8>, ProviderError> {
     let body = json!({
         "contents": [{ "role": "user", "parts": [{ "text": prompt }] }],
         "generationConfig": {
             "responseModalities": ["TEXT", "IMAGE"],
-            "imageConfig": { "aspectRatio": "1:1" },
+            "imageConfig": { "aspectRatio": aspect.ratio() },
         },
     });
     let path = format!("/models/{model}:generateContent");

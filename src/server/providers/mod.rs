@@ -15,6 +15,7 @@ pub use retry::RetryPolicy;
 
 use serde_json::Value;
 
+use crate::domain::aspect::AspectRatio;
 use crate::domain::{ImageModelSpec, Provider};
 
 /// Where a provider answers and the key it expects. The key never leaves the server.
@@ -91,11 +92,12 @@ impl ProviderClient {
             .await
     }
 
-    /// One square illustration for `prompt`, as image file bytes (PNG or JPEG).
+    /// One illustration for `prompt` in the given shape, as image file bytes (PNG or JPEG).
     pub async fn generate_image(
         &self,
         model: &ImageModelSpec,
         prompt: &str,
+        aspect: AspectRatio,
     ) -> Result<GeneratedImage, ProviderError> {
         let call = http::Call {
             http: &self.http,
@@ -108,11 +110,13 @@ impl ProviderClient {
             .run(&what, || async {
                 let bytes = match self.provider {
                     Provider::OpenAi => {
-                        openai::generate_image(&call, model.api_model, prompt).await?
+                        openai::generate_image(&call, model.api_model, prompt, aspect).await?
                     }
-                    Provider::Xai => xai::generate_image(&call, model.api_model, prompt).await?,
+                    Provider::Xai => {
+                        xai::generate_image(&call, model.api_model, prompt, aspect).await?
+                    }
                     Provider::Gemini => {
-                        gemini::generate_image(&call, model.api_model, prompt).await?
+                        gemini::generate_image(&call, model.api_model, prompt, aspect).await?
                     }
                     Provider::Anthropic => {
                         return Err(call.bad_response("Anthropic has no image model"))

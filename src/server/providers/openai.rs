@@ -4,14 +4,16 @@ use serde_json::{json, Value};
 
 use super::http::{Auth, Call};
 use super::{ProviderError, TextRequest};
+use crate::domain::aspect::AspectRatio;
 
 /// GPT image models always answer base64 (they take no `response_format`).
 pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,
     prompt: &str,
+    aspect: AspectRatio,
 ) -> Result<Vec<u8>, ProviderError> {
-    let body = json!({ "model": model, "prompt": prompt, "n": 1, "size": "1024x1024", "quality": "medium" });
+    let body = json!({ "model": model, "prompt": prompt, "n": 1, "size": aspect.openai_size(), "quality": "medium" });
     let answer = call
         .post_json("/images/generations", Auth::Bearer, &body)
         .await?;

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::http::{Auth, Call};
 use super::{openai, ProviderError, TextRequest};
+use crate::domain::aspect::AspectRatio;
 
 pub(crate) async fn chat_json(
     call: &Call<'_>,
@@ -13,20 +14,18 @@ pub(crate) async fn chat_json(
     openai::chat_json(call, req).await
 }
 
-/// Aspect ratio of story illustrations (FR-007).
-const ASPECT_RATIO: &str = "1:1";
-
 pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,
     prompt: &str,
+    aspect: AspectRatio,
 ) -> Result<Vec<u8>, ProviderError> {
     let body = json!({
         "model": model,
         "prompt": prompt,
         "n": 1,
         "response_format": "url",
-        "aspect_ratio": ASPECT_RATIO,
+        "aspect_ratio": aspect.ratio(),
     });
     let answer = call
         .post_json("/images/generations", Auth::Bearer, &body)
