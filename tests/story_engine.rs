@@ -295,6 +295,25 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
                 .status(),
             404
         );
+        // A file lost on disk degrades to "no image": no URL, and the route is a 404.
+        let file = url.rsplit('/').next().expect("file name");
+        let path =
+            cyoa::server::storage::media_path(&app.state.config.data_dir, "kids", &story_id, file);
+        std::fs::remove_file(&path).expect("delete");
+        let lost = story::media_view(&app.state, kids, &story_id, scene)
+            .await
+            .expect("view")
+            .expect("job");
+        assert_eq!(lost.url, None);
+        assert_eq!(
+            app.http
+                .get(app.url(&url))
+                .send()
+                .await
+                .expect("get")
+                .status(),
+            404
+        );
     }
     let models: Vec<(String,)> = sqlx::query_as("SELECT model FROM media WHERE story_id = ?")
         .bind(&story_id)

@@ -14,6 +14,7 @@ use crate::server::db::media;
 use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
+use crate::server::storage;
 
 /// Starts a story: writes its first scene, then stores story and scene together, so a
 /// failed first scene leaves nothing behind. Returns `(story_id, scene_id)`.
@@ -294,12 +295,20 @@ pub async fn media_view(
         return Ok(None);
     };
     let status = MediaStatus::parse(&row.status).unwrap_or(MediaStatus::Failed);
+    let file = match row.file_name.filter(|_| status == MediaStatus::Complete) {
+        // A file deleted or lost on disk counts as no image: the page says "unavailable".
+        Some(file) => {
+            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
+            tokio::fs::try_exists(&path)
+                .await
+                .unwrap_or(false)
+                .then_some(file)
+        }
+        None => None,
+    };
     Ok(Some(MediaView {
         status,
-        url: row
-            .file_name
-            .filter(|_| status == MediaStatus::Complete)
-            .map(|file| format!("/{}/media/{story_id}/{file}", tier.name)),
+        url: file.map(|file| format!("/{}/media/{story_id}/{file}", tier.name)),
         error: row.error,
     }))
 }
