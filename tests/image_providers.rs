@@ -3,6 +3,8 @@
 
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::time::Duration;
 
 use cyoa::domain::aspect::AspectRatio;
@@ -43,24 +45,19 @@ async fn generate(
 }
 
 async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
-    reqwest::Client::new()
-        .post(format!("{}/__control/faults", sim.base_url()))
-        .json(&json!({"api": p.key(), "kind": kind, "count": count}))
-        .send()
-        .await
-        .expect("queue fault");
+    common::queue_fault(
+        &sim.base_url(),
+        json!({"api": p.key(), "kind": kind, "count": count}),
+    )
+    .await;
 }
 
+/// Image requests of a provider: its images endpoint, or Gemini's generateContent.
 async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
-    let stats: Value = reqwest::get(format!("{}/__control/stats", sim.base_url()))
-        .await
-        .expect("stats")
-        .json()
-        .await
-        .expect("json");
-    stats["requests"][format!("{}/images/generations", p.key())]
+    let counts = common::request_counts(&sim.base_url()).await;
+    counts[format!("{}/images/generations", p.key())]
         .as_u64()
-        .or(stats["requests"][format!("{}/generateContent", p.key())].as_u64())
+        .or(counts[format!("{}/generateContent", p.key())].as_u64())
         .unwrap_or(0)
 }
 

@@ -3,6 +3,8 @@
 
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::time::Duration;
 
 use cyoa::domain::Provider;
@@ -49,22 +51,14 @@ async fn generate(client: &ProviderClient, user: &str) -> Result<String, Provide
 }
 
 async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32, delay_ms: u64) {
-    reqwest::Client::new()
-        .post(format!("{}/__control/faults", sim.base_url()))
-        .json(&json!({"api": p.key(), "kind": kind, "count": count, "delay_ms": delay_ms}))
-        .send()
-        .await
-        .expect("queue fault");
+    let fault = json!({"api": p.key(), "kind": kind, "count": count, "delay_ms": delay_ms});
+    common::queue_fault(&sim.base_url(), fault).await;
 }
 
 async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
-    let stats: Value = reqwest::get(format!("{}/__control/stats", sim.base_url()))
-        .await
-        .expect("stats")
-        .json()
-        .await
-        .expect("json");
-    stats["requests"][p.key()].as_u64().unwrap_or(0)
+    common::request_counts(&sim.base_url()).await[p.key()]
+        .as_u64()
+        .unwrap_or(0)
 }
 
 #[tokio::test]

@@ -55,3 +55,28 @@ impl TestApp {
             .expect("server fn request")
     }
 }
+
+/// Queues faults in a simulator (`base_url` is where its routes start).
+pub async fn queue_fault(base_url: &str, fault: serde_json::Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{base_url}/__control/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .expect("queue fault");
+    assert!(
+        res.status().is_success(),
+        "the simulator refused the fault {fault}"
+    );
+}
+
+/// The simulator's request counts, per provider and per provider route.
+pub async fn request_counts(base_url: &str) -> serde_json::Value {
+    reqwest::get(format!("{base_url}/__control/stats"))
+        .await
+        .expect("stats")
+        .json::<serde_json::Value>()
+        .await
+        .expect("stats JSON")["requests"]
+        .clone()
+}

@@ -18,15 +18,7 @@ pub(crate) async fn generate_json(
             "responseSchema": to_gemini_schema(req.schema),
         },
     });
-    let path = format!("/models/{}:generateContent", req.model);
-    let answer = call.post_json(&path, Auth::GoogleKey, &body).await?;
-    if let Some(reason) = blocked_reason(&answer) {
-        return Err(ProviderError::Rejected {
-            provider: call.provider,
-            status: 200,
-            message: format!("the prompt was blocked ({reason})"),
-        });
-    }
+    let answer = generate_content(call, req.model, &body).await?;
     let parts = answer
         .pointer("/candidates/0/content/parts")
         .and_then(Value::as_array)
@@ -51,15 +43,7 @@ pub(crate) async fn generate_image(
             "imageConfig": { "aspectRatio": aspect.ratio() },
         },
     });
-    let path = format!("/models/{model}:generateContent");
-    let answer = call.post_json(&path, Auth::GoogleKey, &body).await?;
-    if let Some(reason) = blocked_reason(&answer) {
-        return Err(ProviderError::Rejected {
-            provider: call.provider,
-            status: 200,
-            message: format!("the prompt was blocked ({reason})"),
-        });
-    }
+    let answer = generate_content(call, model, &body).await?;
     let parts = answer
         .pointer("/candidates/0/content/parts")
         .and_then(Value::as_array);
@@ -77,6 +61,24 @@ pub(crate) async fn generate_image(
             status: 200,
             message: "no image was returned for this prompt".into(),
         }),
+    }
+}
+
+/// POSTs a generateContent request; a safety block is a refusal, not an answer.
+async fn generate_content(
+    call: &Call<'_>,
+    model: &str,
+    body: &Value,
+) -> Result<Value, ProviderError> {
+    let path = format!("/models/{model}:generateContent");
+    let answer = call.post_json(&path, Auth::GoogleKey, body).await?;
+    match blocked_reason(&answer) {
+        Some(reason) => Err(ProviderError::Rejected {
+            provider: call.provider,
+            status: 200,
+            message: format!("the prompt was blocked ({reason})"),
+        }),
+        None => Ok(answer),
     }
 }
 
