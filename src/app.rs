@@ -6,7 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
-use crate::pages::{home::TierHome, landing::Landing, not_found::NotFound, scene::ScenePage};
+use crate::pages::{
+    home::TierHome, landing::Landing, not_found::NotFound, profiles::ProfilesPage, scene::ScenePage,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -39,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
                     <Route path=path!("/:tier") view=TierHome/>
+                    <Route path=path!("/:tier/profiles") view=ProfilesPage/>
                     <Route
                         path=path!("/:tier/story/:story/scene/:scene")
                         view=ScenePage

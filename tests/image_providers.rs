@@ -39,7 +39,7 @@ async fn generate(
     let p = model.provider;
     let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, KEY), policy());
     client
-        .generate_image(model, prompt, AspectRatio::Square)
+        .generate_image(model, prompt, AspectRatio::Square, &[])
         .await
         .map(|i| i.bytes)
 }

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::TestApp;
+use common::{final_image, TestApp};
 use cyoa::domain::story::{StartStory, StoryLength};
 use cyoa::domain::TierSpec;
-use cyoa::server::state::AppState;
 use cyoa::server::story::{self, StoryError};
 
 fn tier(name: &str) -> &'static TierSpec {
@@ -20,6 +19,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartStory {
         length,
         text_model: "claude-sonnet-4-5".into(),
         image_model: None,
+        memory_profile: None,
     }
 }
 
@@ -242,26 +242,6 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     let home = story::home(&app.state, kids).await.expect("home");
     assert_eq!(home.image_models.len(), 5);
     assert_eq!(home.default_image_model.as_deref(), Some("gpt-image-1"));
-}
-
-/// Waits until the scene's image job is final.
-async fn final_image(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    scene_id: &str,
-) -> cyoa::domain::media::MediaView {
-    for _ in 0..200 {
-        let view = story::media_view(state, tier, story_id, scene_id)
-            .await
-            .expect("media view")
-            .expect("an image job");
-        if view.status.is_final() {
-            return view;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the image never finished");
 }
 
 #[tokio::test]

@@ -59,16 +59,22 @@ pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result
     Ok(story::choose(&state, tier, &story_id, &choice_id).await?)
 }
 
-/// The scene image's status, polled by the scene page until it is final.
+/// Longest a status call is held open waiting for the image to finish.
+pub const STATUS_WAIT_MAX_MS: u32 = 10_000;
+
+/// The scene image's status, asked by the scene page until it is final. With `wait_ms`
+/// the answer is held back (at most [`STATUS_WAIT_MAX_MS`]) until the image is final.
 #[server(endpoint = "image_status")]
 pub async fn image_status(
     tier: String,
     story_id: String,
     scene_id: String,
+    wait_ms: u32,
 ) -> Result<Option<MediaView>, AppError> {
     let state = context::state()?;
     let tier = context::tier(&tier)?;
-    Ok(story::media_view(&state, tier, &story_id, &scene_id).await?)
+    let wait = std::time::Duration::from_millis(u64::from(wait_ms.min(STATUS_WAIT_MAX_MS)));
+    Ok(story::media_view_when_final(&state, tier, &story_id, &scene_id, wait).await?)
 }
 
 /// Queues a failed scene image again (only the image; the story is untouched).

@@ -53,7 +53,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         api_model: "grok-imagine-image",
         supports_references: true,
         supports_input_fidelity: false,
-        max_reference_images: 1,
+        max_reference_images: 3,
     },
     ImageModelSpec {
         key: "gemini",

@@ -4,6 +4,7 @@ pub mod aspect;
 pub mod error;
 pub mod image_model;
 pub mod media;
+pub mod profile;
 pub mod provider;
 pub mod story;
 pub mod text_model;

@@ -86,6 +86,10 @@ pub struct StartStory {
     pub text_model: String,
     /// `None` when no image model is available: the story runs text-only.
     pub image_model: Option<String>,
+    /// Memory mode: the profile whose preferences, characters and photos the story uses.
+    /// `None` = memory mode off (nothing of any profile is used).
+    #[serde(default)]
+    pub memory_profile: Option<String>,
 }
 
 /// A choice as the scene page shows it.
@@ -120,6 +124,8 @@ pub struct SceneView {
     pub image_model_name: Option<String>,
     /// The scene's image; `None` for a text-only story.
     pub image: Option<super::media::MediaView>,
+    /// Memory mode: the profile the story was started with (locked), if any.
+    pub memory_profile_name: Option<String>,
 }
 
 /// The in-progress story the home page offers to resume.
@@ -147,6 +153,8 @@ pub struct HomeData {
     /// Preselected image model (FR-005).
     pub default_image_model: Option<String>,
     pub resumable: Option<ResumableStory>,
+    /// The tier's profiles for memory mode; empty hides the toggle.
+    pub profiles: Vec<super::profile::ProfileOption>,
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `/{tier}`: resume banner and the start form (idea, suggestions, length, text model).
+//! `/{tier}`: resume banner and the start form (idea, suggestions, length, text and image
+//! model, memory mode), and the link to the family profiles.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -8,6 +9,7 @@ use crate::api::story::{load_home, AbandonStory, BeginStory};
 use crate::components::{
     error_notice::ErrorNotice, model_picker::ModelPicker, tier_frame::TierFrame,
 };
+use crate::domain::profile::ProfileOption;
 use crate::domain::story::{HomeData, ResumableStory, StartStory, PROMPT_MAX_CHARS};
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
 
@@ -64,6 +66,10 @@ fn HomeBody(
     view! {
         {resume}
         <StartForm tier data/>
+        <p class="profiles-link">
+            <a href=format!("/{}/profiles", tier.name)>"Family profiles and photos"</a>
+            " — who appears in memory-mode stories."
+        </p>
     }
 }
 
@@ -111,6 +117,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         text_models,
         image_models,
         default_image_model,
+        profiles,
         ..
     } = data;
     let begin = ServerAction::<BeginStory>::new();
@@ -122,6 +129,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         .unwrap_or_default();
     let text_model = RwSignal::new(first_model);
     let image_model = RwSignal::new(default_image_model.unwrap_or_default());
+    let memory_on = RwSignal::new(false);
+    let memory_profile = RwSignal::new(profiles.first().map(|p| p.id.clone()).unwrap_or_default());
     let form_error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
     Effect::new(move || {
@@ -148,6 +157,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 length: length.get_untracked(),
                 text_model: text_model.get_untracked(),
                 image_model: Some(image_model.get_untracked()).filter(|m| !m.is_empty()),
+                memory_profile: Some(memory_profile.get_untracked())
+                    .filter(|id| memory_on.get_untracked() && !id.is_empty()),
             },
         });
     };
@@ -226,6 +237,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 selected=image_model
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
+            <MemoryMode profiles memory_on memory_profile/>
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <button
                 type="submit"
@@ -242,4 +254,51 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             </Show>
         </form>
     }
+}
+
+/// The memory mode switch and profile picker; hidden when the tier has no profile.
+#[component]
+fn MemoryMode(
+    profiles: Vec<ProfileOption>,
+    memory_on: RwSignal<bool>,
+    memory_profile: RwSignal<String>,
+) -> impl IntoView {
+    if profiles.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <fieldset class="memory-mode">
+            <legend>"Memory mode"</legend>
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    id="memory_mode"
+                    prop:checked=move || memory_on.get()
+                    on:change=move |ev| memory_on.set(event_target_checked(&ev))
+                />
+                "Put our family in the story (preferences, characters and their photos)"
+            </label>
+            <Show when=move || memory_on.get()>
+                <label for="memory_profile">"Profile"</label>
+                <select
+                    id="memory_profile"
+                    prop:value=move || memory_profile.get()
+                    on:change=move |ev| memory_profile.set(event_target_value(&ev))
+                >
+                    {profiles
+                        .iter()
+                        .map(|p| {
+                            let summary = format!(
+                                "{} ({} characters, {} with photo)",
+                                p.display_name, p.characters, p.photos
+                            );
+                            view! { <option value=p.id.clone()>{summary}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="hint">"The profile is fixed for the whole story once it starts."</p>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
 }

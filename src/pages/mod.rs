@@ -3,6 +3,7 @@
 pub mod home;
 pub mod landing;
 pub mod not_found;
+pub mod profiles;
 pub mod scene;
 
 use leptos::prelude::*;

@@ -92,6 +92,7 @@ fn SceneBody(
         text_model_name,
         image_model_name,
         image,
+        memory_profile_name,
         scene_id,
         ..
     } = view;
@@ -171,6 +172,13 @@ fn SceneBody(
                         view! {
                             " · Illustrations: "
                             <span class="image-model">{name}</span>
+                        }
+                    })}
+                {memory_profile_name
+                    .map(|name| {
+                        view! {
+                            " · "
+                            <span class="memory-profile">{format!("Memory mode: {name}")}</span>
                         }
                     })}
             </p>

@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod db;
+pub mod imaging;
 pub mod jobs;
+pub mod memory;
 pub mod providers;
 pub mod routes;
 pub mod sim;

@@ -103,6 +103,9 @@ fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            crate::api::profiles::upload::guard,
+        ))
         // Every request is logged at info level with its status and latency.
         .layer(
             TraceLayer::new_for_http()

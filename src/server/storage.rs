@@ -1,4 +1,4 @@
-//! Media files on disk: tier-scoped paths and atomic writes (temp file, fsync, rename), so
+//! Media and photo files on disk: tier-scoped paths, deletion, and atomic writes (temp file, fsync, rename), so
 //! a crash or a full disk never leaves a half-written file where a reader would find it.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +13,27 @@ pub fn media_path(data_dir: &Path, tier: &str, story_id: &str, file_name: &str) 
         .join(tier)
         .join(story_id)
         .join(file_name)
+}
+
+/// `photos/{tier}/{character}/` under the data directory: one character's photo files.
+pub fn photo_dir(data_dir: &Path, tier: &str, character_id: &str) -> PathBuf {
+    data_dir.join("photos").join(tier).join(character_id)
+}
+
+/// Removes a directory and everything in it; one already gone is fine.
+pub async fn remove_dir(dir: &Path) -> std::io::Result<()> {
+    match tokio::fs::remove_dir_all(dir).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Removes a file; one already gone is fine.
+pub async fn remove_file(path: &Path) -> std::io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 pub async fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -6,9 +6,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use cyoa::domain::TierSpec;
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
 use cyoa::server::state::{AppState, Retries};
+use cyoa::server::story;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -79,4 +81,24 @@ pub async fn request_counts(base_url: &str) -> serde_json::Value {
         .await
         .expect("stats JSON")["requests"]
         .clone()
+}
+
+/// Waits until the scene's image job is final.
+pub async fn final_image(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> cyoa::domain::media::MediaView {
+    for _ in 0..200 {
+        let view = story::media_view(state, tier, story_id, scene_id)
+            .await
+            .expect("media view")
+            .expect("an image job");
+        if view.status.is_final() {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the image never finished");
 }

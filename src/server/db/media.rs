@@ -22,6 +22,8 @@ pub struct MediaJob {
     pub scene_id: String,
     pub model: String,
     pub prompt: String,
+    /// The story's memory snapshot (JSON) when it runs in memory mode.
+    pub memory_context: Option<String>,
 }
 
 pub async fn enqueue(
@@ -66,8 +68,10 @@ pub async fn claim_next(db: &SqlitePool, kind: &str) -> sqlx::Result<Option<Medi
         return Ok(None);
     };
     sqlx::query_as(
-        "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt
-         FROM media m JOIN scenes s ON s.id = m.scene_id WHERE m.id = ?",
+        "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
+                st.memory_context
+         FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
+         WHERE m.id = ?",
     )
     .bind(id)
     .fetch_optional(db)

@@ -2,6 +2,7 @@
 //! per table group. Every query takes the tier and filters by it.
 
 pub mod media;
+pub mod profiles;
 pub mod stories;
 
 use std::path::Path;

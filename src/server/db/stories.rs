@@ -18,6 +18,10 @@ pub struct StoryRow {
     pub image_model: Option<String>,
     pub status: String,
     pub current_scene_id: Option<String>,
+    /// Memory mode: the profile locked at start (NULL: off, or the profile was deleted).
+    pub memory_profile_id: Option<String>,
+    /// The memory text given to the story writer, as it was at start.
+    pub memory_context: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -56,6 +60,8 @@ pub struct NewStory<'a> {
     pub target_depth: u32,
     pub text_model: &'a str,
     pub image_model: &'a str,
+    pub memory_profile_id: Option<&'a str>,
+    pub memory_context: Option<&'a str>,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -75,7 +81,8 @@ pub struct NewScene<'a> {
 }
 
 const STORY_COLUMNS: &str =
-    "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id";
+    "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
+     memory_profile_id, memory_context";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -83,8 +90,9 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     let id = new_id();
     let at = now();
     sqlx::query(
-        "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
+                              memory_profile_id, memory_context, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(story.tier)
@@ -93,6 +101,8 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     .bind(story.target_depth)
     .bind(story.text_model)
     .bind(story.image_model)
+    .bind(story.memory_profile_id)
+    .bind(story.memory_context)
     .bind(&at)
     .bind(&at)
     .execute(db)

@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::http::{Auth, Call};
-use super::{ProviderError, TextRequest};
+use super::{ProviderError, ReferenceImage, TextRequest};
 use crate::domain::aspect::AspectRatio;
 
 pub(crate) async fn generate_json(
@@ -29,15 +29,23 @@ pub(crate) async fn generate_json(
         .collect())
 }
 
-/// Gemini image models answer the picture as an inline data part.
+/// Gemini image models answer the picture as an inline data part; reference photos go
+/// with the prompt as inline image parts (FR-012).
 pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,
     prompt: &str,
     aspect: AspectRatio,
+    references: &[ReferenceImage],
 ) -> Result<Vec<u8>, ProviderError> {
+    let mut parts = vec![json!({ "text": prompt })];
+    parts.extend(
+        references
+            .iter()
+            .map(|r| json!({ "inline_data": { "mime_type": r.mime, "data": r.base64() } })),
+    );
     let body = json!({
-        "contents": [{ "role": "user", "parts": [{ "text": prompt }] }],
+        "contents": [{ "role": "user", "parts": parts }],
         "generationConfig": {
             "responseModalities": ["TEXT", "IMAGE"],
             "imageConfig": { "aspectRatio": aspect.ratio() },

@@ -35,8 +35,29 @@ impl Call<'_> {
         body: &Value,
     ) -> Result<Value, ProviderError> {
         let url = format!("{}{path}", self.endpoint.base_url);
+        self.send(path, auth, self.http.post(&url).json(body)).await
+    }
+
+    /// POSTs a multipart form (OpenAI image edits) and returns the JSON answer.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        auth: Auth,
+        form: reqwest::multipart::Form,
+    ) -> Result<Value, ProviderError> {
+        let url = format!("{}{path}", self.endpoint.base_url);
+        self.send(path, auth, self.http.post(&url).multipart(form))
+            .await
+    }
+
+    async fn send(
+        &self,
+        path: &str,
+        auth: Auth,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Value, ProviderError> {
         let key = &self.endpoint.api_key;
-        let request = self.http.post(&url).timeout(self.timeout).json(body);
+        let request = request.timeout(self.timeout);
         let request = match auth {
             Auth::Bearer => request.bearer_auth(key),
             Auth::AnthropicKey => request

@@ -93,11 +93,15 @@ impl ProviderClient {
     }
 
     /// One illustration for `prompt` in the given shape, as image file bytes (PNG or JPEG).
+    /// With reference photos it goes through the provider's editing path (OpenAI images
+    /// edits, xAI image edits, Gemini inline image parts); the caller keeps their number
+    /// within the model's limit.
     pub async fn generate_image(
         &self,
         model: &ImageModelSpec,
         prompt: &str,
         aspect: AspectRatio,
+        references: &[ReferenceImage],
     ) -> Result<GeneratedImage, ProviderError> {
         let call = http::Call {
             http: &self.http,
@@ -109,14 +113,19 @@ impl ProviderClient {
         self.retry
             .run(&what, || async {
                 let bytes = match self.provider {
-                    Provider::OpenAi => {
+                    Provider::OpenAi if references.is_empty() => {
                         openai::generate_image(&call, model.api_model, prompt, aspect).await?
                     }
+                    Provider::OpenAi => {
+                        openai::edit_image(&call, model, prompt, aspect, references).await?
+                    }
                     Provider::Xai => {
-                        xai::generate_image(&call, model.api_model, prompt, aspect).await?
+                        xai::generate_image(&call, model.api_model, prompt, aspect, references)
+                            .await?
                     }
                     Provider::Gemini => {
-                        gemini::generate_image(&call, model.api_model, prompt, aspect).await?
+                        gemini::generate_image(&call, model.api_model, prompt, aspect, references)
+                            .await?
                     }
                     Provider::Anthropic => {
                         return Err(call.bad_response("Anthropic has no image model"))
@@ -126,6 +135,33 @@ impl ProviderClient {
                     .ok_or_else(|| call.bad_response("the image data is not a PNG or JPEG file"))
             })
             .await
+    }
+}
+
+/// A reference photo sent with an image request (memory mode).
+#[derive(Debug, Clone)]
+pub struct ReferenceImage {
+    pub bytes: Vec<u8>,
+    /// `image/png` or `image/jpeg`.
+    pub mime: &'static str,
+    /// File name in a multipart upload, e.g. `mia.jpg`.
+    pub file_name: String,
+}
+
+impl ReferenceImage {
+    /// The photo as a `data:` URI (xAI takes images as URLs).
+    pub fn data_uri(&self) -> String {
+        use base64::Engine as _;
+        format!(
+            "data:{};base64,{}",
+            self.mime,
+            base64::engine::general_purpose::STANDARD.encode(&self.bytes)
+        )
+    }
+
+    pub fn base64(&self) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&self.bytes)
     }
 }
 

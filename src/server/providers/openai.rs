@@ -3,8 +3,9 @@
 use serde_json::{json, Value};
 
 use super::http::{Auth, Call};
-use super::{ProviderError, TextRequest};
+use super::{ProviderError, ReferenceImage, TextRequest};
 use crate::domain::aspect::AspectRatio;
+use crate::domain::ImageModelSpec;
 
 /// GPT image models always answer base64 (they take no `response_format`).
 pub(crate) async fn generate_image(
@@ -17,6 +18,43 @@ pub(crate) async fn generate_image(
     let answer = call
         .post_json("/images/generations", Auth::Bearer, &body)
         .await?;
+    b64_image(call, &answer)
+}
+
+/// With reference photos: the images edits endpoint, multipart, the photos as `image[]`.
+/// `input_fidelity=high` keeps faces closer on the models that take it (FR-009); GPT Image
+/// 1 Mini refuses the field with a 400, so it is left out there (FR-010).
+pub(crate) async fn edit_image(
+    call: &Call<'_>,
+    model: &ImageModelSpec,
+    prompt: &str,
+    aspect: AspectRatio,
+    references: &[ReferenceImage],
+) -> Result<Vec<u8>, ProviderError> {
+    use reqwest::multipart::{Form, Part};
+    let mut form = Form::new()
+        .text("model", model.api_model)
+        .text("prompt", prompt.to_owned())
+        .text("n", "1")
+        .text("size", aspect.openai_size())
+        .text("quality", "medium");
+    if model.supports_input_fidelity {
+        form = form.text("input_fidelity", "high");
+    }
+    for photo in references {
+        let part = Part::bytes(photo.bytes.clone())
+            .file_name(photo.file_name.clone())
+            .mime_str(photo.mime)
+            .map_err(|e| call.bad_response(format!("bad reference type: {e}")))?;
+        form = form.part("image[]", part);
+    }
+    let answer = call
+        .post_multipart("/images/edits", Auth::Bearer, form)
+        .await?;
+    b64_image(call, &answer)
+}
+
+fn b64_image(call: &Call<'_>, answer: &Value) -> Result<Vec<u8>, ProviderError> {
     let data = answer
         .pointer("/data/0/b64_json")
         .and_then(Value::as_str)

@@ -86,7 +86,13 @@ fn one() -> u32 {
 pub(crate) struct Control {
     queue: Mutex<VecDeque<(Option<Provider>, Fault, u32)>>,
     counts: Mutex<BTreeMap<String, u64>>,
+    /// What each image request carried (model, fields, reference images), newest last,
+    /// so tests can check the exact request a client sent.
+    image_requests: Mutex<VecDeque<Value>>,
 }
+
+/// Image requests kept for inspection.
+const IMAGE_LOG_LEN: usize = 200;
 
 impl Control {
     /// Counts the request and picks the fault it gets, if any.
@@ -126,6 +132,28 @@ impl Control {
         }
         Some(fault)
     }
+}
+
+impl Control {
+    pub fn record_image_request(&self, entry: Value) {
+        if let Ok(mut log) = self.image_requests.lock() {
+            if log.len() == IMAGE_LOG_LEN {
+                log.pop_front();
+            }
+            log.push_back(entry);
+        }
+    }
+}
+
+/// `GET /__control/image_requests`: the recorded image requests, oldest first.
+pub(crate) async fn image_requests(State(state): State<SimState>) -> Json<Value> {
+    let log: Vec<Value> = state
+        .control
+        .image_requests
+        .lock()
+        .map(|l| l.iter().cloned().collect())
+        .unwrap_or_default();
+    Json(Value::Array(log))
 }
 
 fn token_fault(text: &str) -> Option<FaultKind> {

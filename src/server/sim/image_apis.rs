@@ -17,26 +17,29 @@ use super::png::illustration;
 use super::text_apis::{gate, invalid_request, unix_now};
 use super::SimState;
 use crate::domain::Provider;
+use crate::server::imaging::{photo, Canvas};
 
 const OPENAI_IMAGE_MODELS: &[&str] = &["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"];
 const OPENAI_SIZES: &[&str] = &["1024x1024", "1536x1024", "1024x1536", "auto"];
 const XAI_IMAGE_MODELS: &[&str] = &["grok-imagine-image", "grok-2-image"];
 /// How long an xAI image URL stays downloadable unless configured otherwise.
+pub(super) const OPENAI_MODELS: &[&str] = OPENAI_IMAGE_MODELS;
+pub(super) const XAI_MODELS: &[&str] = XAI_IMAGE_MODELS;
 pub(crate) const DEFAULT_URL_TTL: Duration = Duration::from_secs(600);
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn picture(s: &SimState, prompt: &str, model: &str) -> Vec<u8> {
-    illustration(prompt, model, s.config.image_size()).to_png()
+pub(super) fn picture(s: &SimState, prompt: &str, model: &str, references: &[Canvas]) -> Vec<u8> {
+    illustration(prompt, model, s.config.image_size(), references).to_png()
 }
 
-fn parse(body: &Bytes) -> Result<Value, String> {
+pub(super) fn parse(body: &Bytes) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -86,7 +89,26 @@ pub(crate) async fn openai_images(
     {
         Err(response) => response,
         Ok(fault) => {
-            let mut data = b64(&picture(&s, prompt, model));
+            s.control.record_image_request(json!({
+                "provider": "openai", "path": "/images/generations", "model": model,
+                "fields": field_names(&body), "references": 0, "prompt": prompt,
+            }));
+            openai_answer(&s, prompt, model, fault, &[])
+        }
+    }
+}
+
+/// The b64 answer of OpenAI's generations and edits; a malformed fault cuts the data.
+pub(super) fn openai_answer(
+    s: &SimState,
+    prompt: &str,
+    model: &str,
+    fault: Option<Fault>,
+    references: &[Canvas],
+) -> Response {
+    {
+        {
+            let mut data = b64(&picture(s, prompt, model, references));
             if matches!(
                 fault,
                 Some(Fault {
@@ -135,6 +157,15 @@ pub(crate) async fn xai_images(
     } else {
         None
     };
+    // The older editing form: a reference photo as `image_url` on generations.
+    let references = match body.get("image_url") {
+        None => Vec::new(),
+        Some(url) => match url.as_str().map(decode_data_uri) {
+            Some(Ok(photo)) => vec![photo],
+            Some(Err(message)) => return invalid_request(p, &message),
+            None => return invalid_request(p, "image_url must be a string"),
+        },
+    };
     let fault = match gate(
         &s,
         p,
@@ -149,7 +180,35 @@ pub(crate) async fn xai_images(
         Err(response) => return response,
         Ok(fault) => fault,
     };
-    let png = picture(&s, prompt, "grok-imagine");
+    s.control.record_image_request(json!({
+        "provider": "xai", "path": "/images/generations", "model": model,
+        "fields": field_names(&body), "references": references.len(), "prompt": prompt,
+    }));
+    xai_answer(
+        &s,
+        &original,
+        &uri,
+        &headers,
+        prompt,
+        format,
+        fault,
+        &references,
+    )
+}
+
+/// xAI's answer to generations and edits: base64, or a temporary URL that expires.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn xai_answer(
+    s: &SimState,
+    original: &Uri,
+    uri: &Uri,
+    headers: &HeaderMap,
+    prompt: &str,
+    format: &str,
+    fault: Option<Fault>,
+    references: &[Canvas],
+) -> Response {
+    let png = picture(s, prompt, "grok-imagine", references);
     let item = if format == "b64_json" {
         json!({ "b64_json": b64(&png) })
     } else {
@@ -179,6 +238,37 @@ pub(crate) async fn xai_images(
     Json(json!({ "data": [item] })).into_response()
 }
 
+/// The top-level field names of a JSON request, sorted (for the request log).
+pub(super) fn field_names(body: &Value) -> Vec<String> {
+    let mut names: Vec<String> = body
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A reference image sent as a `data:image/…;base64,…` URL, decoded to pixels.
+pub(super) fn decode_data_uri(url: &str) -> Result<Canvas, String> {
+    let Some(rest) = url.strip_prefix("data:") else {
+        return Err("image url must be a data URI (data:image/png;base64,...) here: the simulator fetches nothing from the network".into());
+    };
+    let Some((_, data)) = rest.split_once(";base64,") else {
+        return Err("image data URI must be base64-encoded".into());
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| format!("image data URI is not valid base64: {e}"))?;
+    decode_reference(&bytes)
+}
+
+/// A reference image's pixels; the message says why it is not a usable image.
+pub(super) fn decode_reference(bytes: &[u8]) -> Result<Canvas, String> {
+    photo::decode(bytes)
+        .map(|p| p.pixels)
+        .map_err(|e| format!("Invalid image file: {e}"))
+}
+
 /// A temporary image URL: the file until it expires, then 404 like an expired signed URL.
 pub(crate) async fn xai_file(State(s): State<SimState>, Path(name): Path<String>) -> Response {
     let id = name.trim_end_matches(".png");
@@ -199,6 +289,7 @@ pub(crate) async fn xai_file(State(s): State<SimState>, Path(name): Path<String>
 }
 
 /// Gemini image output: called by generateContent when IMAGE is a response modality.
+/// Reference photos arrive as `inline_data` (or `inlineData`) parts of the request.
 pub(crate) async fn gemini_image(
     s: &SimState,
     model: &str,
@@ -206,14 +297,57 @@ pub(crate) async fn gemini_image(
     key: Option<&str>,
     prompt: &str,
     invalid: Option<&str>,
+    body: &Value,
 ) -> Response {
-    match gate(s, Provider::Gemini, "/generateContent", headers, key, invalid, prompt).await {
+    let mut references = Vec::new();
+    let parts = body["contents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["parts"].as_array().into_iter().flatten());
+    for part in parts {
+        let Some(inline) = part.get("inline_data").or_else(|| part.get("inlineData")) else {
+            continue;
+        };
+        let data = inline["data"].as_str().unwrap_or_default();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("Invalid value at 'contents[0].parts.inline_data.data': {e}"))
+            .and_then(|bytes| decode_reference(&bytes));
+        match decoded {
+            Ok(photo) => references.push(photo),
+            Err(message) => {
+                return super::text_apis::error(
+                    Provider::Gemini,
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_ARGUMENT",
+                    &message,
+                )
+            }
+        }
+    }
+    match gate(
+        s,
+        Provider::Gemini,
+        "/generateContent",
+        headers,
+        key,
+        invalid,
+        prompt,
+    )
+    .await
+    {
         Err(response) => response,
-        Ok(_) => Json(json!({
+        Ok(_) => {
+            s.control.record_image_request(json!({
+                "provider": "gemini", "path": "/generateContent", "model": model,
+                "fields": field_names(body), "references": references.len(), "prompt": prompt,
+            }));
+            Json(json!({
             "candidates": [{
                 "content": { "role": "model", "parts": [
                     { "text": "Here is your illustration." },
-                    { "inlineData": { "mimeType": "image/png", "data": b64(&picture(s, prompt, "gemini")) } }
+                    { "inlineData": { "mimeType": "image/png", "data": b64(&picture(s, prompt, "gemini", &references)) } }
                 ] },
                 "finishReason": "STOP",
                 "index": 0
@@ -221,6 +355,7 @@ pub(crate) async fn gemini_image(
             "usageMetadata": { "promptTokenCount": prompt.len() / 4, "candidatesTokenCount": 1290 },
             "modelVersion": model,
         }))
-        .into_response(),
+        .into_response()
+        }
     }
 }

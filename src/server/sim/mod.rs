@@ -4,6 +4,7 @@
 
 mod control;
 mod image_apis;
+mod image_edits;
 mod png;
 mod story;
 mod text_apis;
@@ -83,6 +84,14 @@ pub fn router(config: SimConfig) -> Router {
             post(image_apis::xai_images),
         )
         .route(
+            &format!("{}/images/edits", Provider::OpenAi.sim_path()),
+            post(image_edits::openai_edits),
+        )
+        .route(
+            &format!("{}/images/edits", Provider::Xai.sim_path()),
+            post(image_edits::xai_edits),
+        )
+        .route(
             &format!("{}/files/{{name}}", Provider::Xai.sim_path()),
             get(image_apis::xai_file),
         )
@@ -91,6 +100,7 @@ pub fn router(config: SimConfig) -> Router {
             post(control::queue_fault).delete(control::clear_faults),
         )
         .route("/__control/stats", get(control::stats))
+        .route("/__control/image_requests", get(control::image_requests))
         .with_state(state)
 }
 

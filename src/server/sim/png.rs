@@ -1,166 +1,16 @@
 //! Draws the simulator's pictures: a gradient and shapes picked from the prompt, the
-//! model's name in a small bitmap font, and a PNG encoder (stored deflate blocks), so
-//! the simulator needs no image library.
+//! model's name on a band, and any reference photos the request carried, inset along the
+//! top edge so a test (or a person) can see they were used.
 
-/// 5×7 glyphs, one row per byte (low 5 bits, leftmost pixel = bit 4).
-const GLYPHS: &[(char, [u8; 7])] = &[
-    ('A', [14, 17, 17, 31, 17, 17, 17]),
-    ('B', [30, 17, 17, 30, 17, 17, 30]),
-    ('C', [14, 17, 16, 16, 16, 17, 14]),
-    ('D', [30, 17, 17, 17, 17, 17, 30]),
-    ('E', [31, 16, 16, 30, 16, 16, 31]),
-    ('F', [31, 16, 16, 30, 16, 16, 16]),
-    ('G', [14, 17, 16, 23, 17, 17, 15]),
-    ('H', [17, 17, 17, 31, 17, 17, 17]),
-    ('I', [14, 4, 4, 4, 4, 4, 14]),
-    ('J', [7, 2, 2, 2, 2, 18, 12]),
-    ('K', [17, 18, 20, 24, 20, 18, 17]),
-    ('L', [16, 16, 16, 16, 16, 16, 31]),
-    ('M', [17, 27, 21, 21, 17, 17, 17]),
-    ('N', [17, 17, 25, 21, 19, 17, 17]),
-    ('O', [14, 17, 17, 17, 17, 17, 14]),
-    ('P', [30, 17, 17, 30, 16, 16, 16]),
-    ('Q', [14, 17, 17, 17, 21, 18, 13]),
-    ('R', [30, 17, 17, 30, 20, 18, 17]),
-    ('S', [15, 16, 16, 14, 1, 1, 30]),
-    ('T', [31, 4, 4, 4, 4, 4, 4]),
-    ('U', [17, 17, 17, 17, 17, 17, 14]),
-    ('V', [17, 17, 17, 17, 17, 10, 4]),
-    ('W', [17, 17, 17, 21, 21, 21, 10]),
-    ('X', [17, 17, 10, 4, 10, 17, 17]),
-    ('Y', [17, 17, 10, 4, 4, 4, 4]),
-    ('Z', [31, 1, 2, 4, 8, 16, 31]),
-    ('0', [14, 17, 19, 21, 25, 17, 14]),
-    ('1', [4, 12, 4, 4, 4, 4, 14]),
-    ('2', [14, 17, 1, 2, 4, 8, 31]),
-    ('3', [30, 1, 1, 14, 1, 1, 30]),
-    ('4', [2, 6, 10, 18, 31, 2, 2]),
-    ('5', [31, 16, 30, 1, 1, 17, 14]),
-    ('6', [6, 8, 16, 30, 17, 17, 14]),
-    ('7', [31, 1, 2, 4, 8, 8, 8]),
-    ('8', [14, 17, 17, 14, 17, 17, 14]),
-    ('9', [14, 17, 17, 15, 1, 2, 12]),
-    ('.', [0, 0, 0, 0, 0, 12, 12]),
-    ('-', [0, 0, 0, 31, 0, 0, 0]),
-];
-
-/// An RGB canvas.
-pub(crate) struct Canvas {
-    pub width: usize,
-    pub height: usize,
-    pixels: Vec<[u8; 3]>,
-}
-
-impl Canvas {
-    pub fn new(width: usize, height: usize) -> Canvas {
-        Canvas {
-            width,
-            height,
-            pixels: vec![[0, 0, 0]; width * height],
-        }
-    }
-
-    pub fn set(&mut self, x: usize, y: usize, rgb: [u8; 3]) {
-        if x < self.width && y < self.height {
-            self.pixels[y * self.width + x] = rgb;
-        }
-    }
-
-    pub fn get(&self, x: usize, y: usize) -> [u8; 3] {
-        self.pixels[y * self.width + x]
-    }
-
-    pub fn fill_rect(&mut self, x0: usize, y0: usize, w: usize, h: usize, rgb: [u8; 3]) {
-        for y in y0..(y0 + h).min(self.height) {
-            for x in x0..(x0 + w).min(self.width) {
-                self.set(x, y, rgb);
-            }
-        }
-    }
-
-    /// Upper-case text at `scale` pixels per font pixel; unknown characters are blank.
-    pub fn text(&mut self, x0: usize, y0: usize, text: &str, scale: usize, rgb: [u8; 3]) {
-        for (i, ch) in text.to_uppercase().chars().enumerate() {
-            let Some((_, rows)) = GLYPHS.iter().find(|(c, _)| *c == ch) else {
-                continue;
-            };
-            let gx = x0 + i * 6 * scale;
-            for (row, bits) in rows.iter().enumerate() {
-                for col in 0..5 {
-                    if bits & (1 << (4 - col)) != 0 {
-                        self.fill_rect(gx + col * scale, y0 + row * scale, scale, scale, rgb);
-                    }
-                }
-            }
-        }
-    }
-
-    /// PNG bytes: 8-bit RGB, zlib with stored (uncompressed) deflate blocks.
-    pub fn to_png(&self) -> Vec<u8> {
-        let mut raw = Vec::with_capacity(self.height * (1 + self.width * 3));
-        for y in 0..self.height {
-            raw.push(0); // filter: none
-            for x in 0..self.width {
-                raw.extend_from_slice(&self.get(x, y));
-            }
-        }
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&(self.width as u32).to_be_bytes());
-        ihdr.extend_from_slice(&(self.height as u32).to_be_bytes());
-        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-        chunk(&mut png, b"IHDR", &ihdr);
-        chunk(&mut png, b"IDAT", &zlib_stored(&raw));
-        chunk(&mut png, b"IEND", &[]);
-        png
-    }
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        out.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
+use crate::server::imaging::Canvas;
 
 /// The picture for a prompt: colours and shapes from its hash, the model name on a band.
-pub(crate) fn illustration(prompt: &str, model: &str, size: usize) -> Canvas {
+pub(crate) fn illustration(
+    prompt: &str,
+    model: &str,
+    size: usize,
+    references: &[Canvas],
+) -> Canvas {
     let seed = super::story::fnv(prompt);
     let c1 = [
         (seed >> 8) as u8 | 0x40,
@@ -205,6 +55,21 @@ pub(crate) fn illustration(prompt: &str, model: &str, size: usize) -> Canvas {
         scale,
         [20, 20, 20],
     );
+    // Each reference photo the request carried, framed in white along the top edge.
+    let side = size / 4;
+    for (i, photo) in references.iter().enumerate() {
+        let x = 4 + i * (side + 8);
+        if x + side + 4 > size {
+            break;
+        }
+        canvas.fill_rect(x - 2, 2, side + 4, side + 4, [255, 255, 255]);
+        let inset = photo.fit_within(side);
+        canvas.draw(
+            &inset,
+            x + (side - inset.width) / 2,
+            4 + (side - inset.height) / 2,
+        );
+    }
     canvas
 }
 
@@ -213,20 +78,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc_and_png_signature_are_right() {
-        assert_eq!(crc32(b"IEND"), 0xae42_6082);
-        let png = Canvas::new(2, 2).to_png();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-        assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]));
+    fn pictures_differ_by_prompt_and_carry_the_model_name() {
+        let a = illustration("a fox", "GPT-IMAGE-1", 64, &[]).to_png();
+        let b = illustration("a bear", "GPT-IMAGE-1", 64, &[]).to_png();
+        assert_ne!(a, b);
+        let with_name = illustration("a fox", "GEMINI", 64, &[]);
+        let blank = illustration("a fox", "", 64, &[]);
+        assert_ne!(with_name.to_png(), blank.to_png());
     }
 
     #[test]
-    fn pictures_differ_by_prompt_and_carry_the_model_name() {
-        let a = illustration("a fox", "GPT-IMAGE-1", 64).to_png();
-        let b = illustration("a bear", "GPT-IMAGE-1", 64).to_png();
-        assert_ne!(a, b);
-        let with_name = illustration("a fox", "GEMINI", 64);
-        let blank = illustration("a fox", "", 64);
-        assert_ne!(with_name.to_png(), blank.to_png());
+    fn reference_photos_are_drawn_into_the_picture() {
+        let mut photo = Canvas::new(10, 10);
+        photo.fill_rect(0, 0, 10, 10, [224, 19, 156]);
+        let picture = illustration("a fox", "GEMINI", 128, &[photo]);
+        // The middle of the first inset (side 32 at x = 4, y = 4).
+        assert_eq!(picture.get(20, 20), [224, 19, 156]);
     }
 }

@@ -187,6 +187,7 @@ pub(crate) async fn gemini_generate(
             key.as_deref(),
             &text,
             invalid,
+            &body,
         )
         .await;
     }

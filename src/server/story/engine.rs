@@ -12,6 +12,7 @@ use crate::domain::story::{
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
 use crate::server::db::media;
 use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
+use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
 use crate::server::storage;
@@ -28,8 +29,22 @@ pub async fn start(
         .ok_or_else(|| StoryError::UnknownModel(input.text_model.clone()))?;
     let image_model =
         choose_image_model(&state.providers.configured(), input.image_model.as_deref())?;
+    // Memory mode: the profile is read once, here, and locked into the story.
+    let memory = match input.memory_profile.as_deref() {
+        Some(profile_id) => Some(memory::profiles::snapshot(state, tier, profile_id).await?),
+        None => None,
+    };
+    let memory_text = memory.as_ref().map(MemorySnapshot::story_text);
+    let memory_json = memory.as_ref().and_then(|m| serde_json::to_string(m).ok());
     let target_depth = input.length.target_depth();
-    let draft = write_scene(state, tier, model, prompt.as_str(), &[], 1, target_depth)
+    let scene = SceneSpec {
+        idea: prompt.as_str(),
+        path: &[],
+        depth: 1,
+        target_depth,
+        memory: memory_text.as_deref(),
+    };
+    let draft = write_scene(state, tier, model, &scene)
         .instrument(tracing::info_span!(
             "start_story",
             tier = tier.name,
@@ -45,6 +60,8 @@ pub async fn start(
             target_depth,
             text_model: model.key,
             image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
+            memory_profile_id: input.memory_profile.as_deref(),
+            memory_context: memory_json.as_deref(),
         },
     )
     .await?;
@@ -88,16 +105,15 @@ pub async fn choose(
         })
         .collect();
     let depth = path.len() as u32 + 1;
-    let draft = write_scene(
-        state,
-        tier,
-        model,
-        &story.prompt,
-        &steps,
+    let memory_text = memory_of(&story).map(|m| m.story_text());
+    let scene = SceneSpec {
+        idea: &story.prompt,
+        path: &steps,
         depth,
-        story.target_depth as u32,
-    )
-    .await?;
+        target_depth: story.target_depth as u32,
+        memory: memory_text.as_deref(),
+    };
+    let draft = write_scene(state, tier, model, &scene).await?;
     let scene_id = store_scene(
         state,
         tier,
@@ -142,6 +158,7 @@ pub async fn scene_view(
         .map(|row| row.scene.id.clone());
     let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
     let image = media_view(state, tier, story_id, scene_id).await?;
+    let memory_profile_name = memory_of(&story).map(|m| m.profile_name);
     repo::record_position(&state.db, tier.name, story_id, scene_id, scene.is_ending).await?;
     Ok(SceneView {
         story_id: story.id.clone(),
@@ -168,7 +185,18 @@ pub async fn scene_view(
         image_model_name: image_model_of(story.image_model.as_deref())
             .map(|m| m.display_name.to_owned()),
         image,
+        memory_profile_name,
     })
+}
+
+/// The memory a story was started with; `None` when memory mode was off.
+fn memory_of(story: &StoryRow) -> Option<MemorySnapshot> {
+    let json = story.memory_context.as_deref()?;
+    serde_json::from_str(json)
+        .inspect_err(
+            |e| tracing::warn!(story_id = %story.id, error = %e, "unreadable memory snapshot"),
+        )
+        .ok()
 }
 
 /// What the tier home page needs: the text models on offer and a story to resume.
@@ -196,6 +224,7 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
         image_models,
         default_image_model: ImageModelSpec::default_for(&configured).map(|m| m.key.to_owned()),
         resumable,
+        profiles: memory::profiles::options(state, tier).await?,
     })
 }
 
@@ -313,6 +342,33 @@ pub async fn media_view(
     }))
 }
 
+/// The image's status once it is final, or as it is when `wait` runs out: the page's
+/// status call waits here instead of asking again and again, so a finished picture shows
+/// as soon as its job ends.
+pub async fn media_view_when_final(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    wait: std::time::Duration,
+) -> Result<Option<MediaView>, StoryError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut finished = state.jobs.finished();
+    loop {
+        // Subscribed before reading, so a job finishing in between is not missed.
+        finished.borrow_and_update();
+        let view = media_view(state, tier, story_id, scene_id).await?;
+        let done = view.as_ref().is_none_or(|v| v.status.is_final());
+        if done
+            || tokio::time::timeout_at(deadline, finished.changed())
+                .await
+                .is_err()
+        {
+            return Ok(view);
+        }
+    }
+}
+
 /// Retry of a failed image: only that image is queued again.
 pub async fn retry_image(
     state: &AppState,
@@ -336,15 +392,21 @@ fn story_title(story: &StoryRow) -> String {
     }
 }
 
+/// What the next scene is written from.
+struct SceneSpec<'a> {
+    idea: &'a str,
+    path: &'a [PathStep<'a>],
+    depth: u32,
+    target_depth: u32,
+    memory: Option<&'a str>,
+}
+
 /// Asks the model for a scene; a malformed answer is asked for once more, then refused.
 async fn write_scene(
     state: &AppState,
     tier: &'static TierSpec,
     model: &'static TextModelSpec,
-    idea: &str,
-    path: &[PathStep<'_>],
-    depth: u32,
-    target_depth: u32,
+    scene: &SceneSpec<'_>,
 ) -> Result<SceneDraft, StoryError> {
     let client = state
         .providers
@@ -352,11 +414,12 @@ async fn write_scene(
         .ok_or(StoryError::ModelNotConfigured(model.display_name))?;
     let prompt = prompt::build(&PromptInput {
         tier,
-        idea,
-        path,
-        depth,
-        target_depth,
+        idea: scene.idea,
+        path: scene.path,
+        depth: scene.depth,
+        target_depth: scene.target_depth,
         full_scenes: state.config.context_full_scenes,
+        memory: scene.memory,
     });
     let schema = scene_json::schema();
     let request = TextRequest {

@@ -1,6 +1,7 @@
 //! What can go wrong while starting or continuing a story, and how it is told to the reader.
 
 use crate::domain::{AppError, PromptError};
+use crate::server::memory::MemoryError;
 use crate::server::providers::ProviderError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,8 @@ pub enum StoryError {
     Unusable(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("memory mode: {0}")]
+    Memory(#[from] MemoryError),
 }
 
 impl From<StoryError> for AppError {
@@ -45,6 +48,11 @@ impl From<StoryError> for AppError {
                     "The storyteller got muddled and wrote something we couldn't use. Your story is safe — press Retry.".into(),
                 )
             }
+            StoryError::Memory(MemoryError::NotFound) => AppError::Invalid(
+                "That profile is not there any more. Pick another one, or turn memory mode off."
+                    .into(),
+            ),
+            StoryError::Memory(e) => e.into(),
             StoryError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 AppError::Internal

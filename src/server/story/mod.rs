@@ -6,5 +6,7 @@ mod error;
 pub mod prompt;
 pub mod scene_json;
 
-pub use engine::{abandon, choose, home, media_view, retry_image, scene_view, start};
+pub use engine::{
+    abandon, choose, home, media_view, media_view_when_final, retry_image, scene_view, start,
+};
 pub use error::StoryError;

@@ -28,6 +28,8 @@ pub struct PromptInput<'a> {
     pub target_depth: u32,
     /// How many of the latest scenes go in verbatim.
     pub full_scenes: usize,
+    /// Memory mode: the profile's preferences and characters (after the rules, which win).
+    pub memory: Option<&'a str>,
 }
 
 pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
@@ -47,6 +49,11 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
         depth = input.depth,
         target = input.target_depth
     );
+    if let Some(memory) = input.memory {
+        user.push('\n');
+        user.push_str(memory);
+        user.push('\n');
+    }
     if must_end {
         user.push_str("This scene must be an ending.\n");
     } else if input.depth + 1 >= input.target_depth {
@@ -95,6 +102,7 @@ mod tests {
             depth: 1,
             target_depth: 3,
             full_scenes: 4,
+            memory: None,
         });
         assert!(p.system.contains(kids().content_rules));
         assert!(p.user.contains("Story idea: a shy dragon\n"));
@@ -122,6 +130,7 @@ mod tests {
             depth: 3,
             target_depth: 3,
             full_scenes: 4,
+            memory: None,
         });
         assert!(p.must_end);
         assert!(p.user.contains("This scene must be an ending.\n"));
@@ -148,9 +157,27 @@ mod tests {
             depth: 3,
             target_depth: 7,
             full_scenes: 1,
+            memory: None,
         });
         assert!(p.user.contains("Scene 1: First sentence.\n"));
         assert!(!p.user.contains("Long detail"));
         assert!(p.user.contains("Scene 2: Second. Kept in full.\n"));
+    }
+
+    #[test]
+    fn memory_comes_after_the_idea_and_the_rules_stay_first() {
+        let p = build(&PromptInput {
+            tier: kids(),
+            idea: "a picnic",
+            path: &[],
+            depth: 1,
+            target_depth: 3,
+            full_scenes: 4,
+            memory: Some("Family memory: Mia likes kites."),
+        });
+        let idea_at = p.user.find("Story idea").expect("idea");
+        let memory_at = p.user.find("Family memory").expect("memory");
+        assert!(idea_at < memory_at);
+        assert!(p.system.contains("always take precedence"));
     }
 }

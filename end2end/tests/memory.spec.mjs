@@ -1,0 +1,114 @@
+// Memory mode in Chromium: family profiles, characters with reference photos, and stories
+// whose pictures carry the photo (the simulator draws received photos into its pictures).
+import { test, expect } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gotoHydrated, startStory } from './helpers.mjs';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
+const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
+const SMALL = path.join(FIXTURES, 'photo-small.png');
+
+const MODELS = ['gpt-image-1-mini', 'gpt-image-1', 'gpt-image-1.5', 'grok-imagine', 'gemini'];
+
+/** Creates a profile with one character on the kids profile page; returns its card. */
+async function createFamily(page, profileName, characterName) {
+  await gotoHydrated(page, '/kids/profiles');
+  await page.getByRole('button', { name: 'New profile' }).click();
+  await page.locator('#profile-display_name').fill(profileName);
+  await page.locator('#profile-themes').fill('kites, picnics');
+  await page.locator('#profile-art_style').fill('soft watercolour');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: profileName }) });
+  await expect(profile).toBeVisible();
+  await profile.getByRole('button', { name: 'Add a character' }).click();
+  await profile.locator('.character-form input[name="name"]').fill(characterName);
+  await profile.locator('.character-form textarea[name="description"]').fill('six years old, red boots');
+  await profile.getByRole('button', { name: 'Save character' }).click();
+  const card = profile.locator('.character-card', { hasText: characterName });
+  await expect(card).toBeVisible();
+  return { profile, card };
+}
+
+async function uploadPhoto(card, file) {
+  await card.locator('input[type="file"]').setInputFiles(file);
+  await card.getByRole('button', { name: 'Upload' }).click();
+}
+
+/** The colour in the middle of the picture's first reference inset. */
+async function insetColour(img) {
+  return img.evaluate((i) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = i.naturalWidth;
+    canvas.height = i.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(i, 0, 0);
+    const side = Math.floor(i.naturalWidth / 4);
+    const at = 4 + Math.floor((side * 3) / 4);
+    return Array.from(ctx.getImageData(at, at, 1, 1).data.slice(0, 3));
+  });
+}
+
+const isMagenta = ([r, g, b]) => r > 190 && g < 60 && b > 120;
+
+test('memory mode is hidden while a tier has no profile', async ({ page }) => {
+  await gotoHydrated(page, '/adult');
+  await expect(page.locator('#memory_mode')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Family profiles and photos' })).toBeVisible();
+});
+
+test('a character gets a photo: bad files are refused, small ones warned, replace and remove work', async ({ page }) => {
+  const { card } = await createFamily(page, 'The Photo Family', 'Ada');
+  await expect(card.locator('.photo-placeholder')).toBeVisible();
+
+  await card.locator('input[type="file"]').setInputFiles({
+    name: 'holiday.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not really a png'),
+  });
+  await card.getByRole('button', { name: 'Upload' }).click();
+  await expect(card.locator('.error-notice')).toContainText('not a JPEG or PNG');
+  await expect(card.locator('.photo-placeholder')).toBeVisible();
+
+  await uploadPhoto(card, SMALL);
+  await expect(card.locator('.photo-warning')).toContainText('only 120×90 pixels');
+  await expect(card.locator('img.photo-thumbnail')).toBeVisible();
+
+  await uploadPhoto(card, MAGENTA);
+  const thumb = card.locator('img.photo-thumbnail');
+  await expect.poll(() => thumb.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  await expect(card.locator('.photo-warning')).toHaveCount(0);
+
+  await card.getByRole('button', { name: 'Remove photo' }).click();
+  await expect(card.locator('.photo-placeholder')).toBeVisible();
+});
+
+for (const model of MODELS) {
+  test(`with memory mode on, ${model} draws the character's photo into the scene`, async ({ page }) => {
+    const family = `The ${model} Family`;
+    const { card } = await createFamily(page, family, 'Mia');
+    await uploadPhoto(card, MAGENTA);
+    await expect(card.locator('img.photo-thumbnail')).toBeVisible();
+
+    await gotoHydrated(page, '/kids');
+    await page.locator('#memory_mode').check();
+    const option = page.locator('#memory_profile option', { hasText: family });
+    await page.locator('#memory_profile').selectOption(await option.getAttribute('value'));
+    await page.getByLabel('What should the story be about?').fill('A windy day at the park');
+    await page.locator('#image_model').selectOption(model);
+    await page.getByRole('button', { name: 'Begin the adventure' }).click();
+    await expect(page.locator('.memory-profile')).toContainText(family, { timeout: 30_000 });
+
+    const img = page.locator('img.scene-image');
+    await expect(img).toBeVisible({ timeout: 30_000 });
+    await expect.poll(() => img.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+    expect(isMagenta(await insetColour(img))).toBeTruthy();
+  });
+}
+
+test('with memory mode off, no photo goes into the picture', async ({ page }) => {
+  await startStory(page, 'kids', { prompt: 'A quiet morning', imageModel: 'gpt-image-1' });
+  const img = page.locator('img.scene-image');
+  await expect(img).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => img.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  expect(isMagenta(await insetColour(img))).toBeFalsy();
+  await expect(page.locator('.memory-profile')).toHaveCount(0);
+});

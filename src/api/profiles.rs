@@ -1,0 +1,217 @@
+//! Server functions of the profile page (memory mode): profiles, characters and the
+//! multipart upload of a character's reference photo.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+use crate::domain::profile::{CharacterInput, PhotoUploaded, ProfileInput, ProfileView};
+use crate::domain::AppError;
+
+#[cfg(feature = "ssr")]
+use super::context;
+#[cfg(feature = "ssr")]
+use crate::server::memory::{photos, profiles};
+
+#[server(endpoint = "profiles")]
+pub async fn load_profiles(tier: String) -> Result<Vec<ProfileView>, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(profiles::page(&state, tier).await?)
+}
+
+/// Creates a profile (`id` = `None`) or saves an edited one; answers its id.
+#[server(endpoint = "save_profile")]
+pub async fn save_profile(
+    tier: String,
+    id: Option<String>,
+    input: ProfileInput,
+) -> Result<String, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(profiles::save_profile(&state, tier, id.as_deref(), &input).await?)
+}
+
+#[server(endpoint = "delete_profile")]
+pub async fn delete_profile(tier: String, id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(profiles::delete_profile(&state, tier, &id).await?)
+}
+
+/// Adds a character to a profile (`character_id` = `None`) or saves an edited one.
+#[server(endpoint = "save_character")]
+pub async fn save_character(
+    tier: String,
+    profile_id: String,
+    character_id: Option<String>,
+    input: CharacterInput,
+) -> Result<String, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(
+        profiles::save_character(&state, tier, &profile_id, character_id.as_deref(), &input)
+            .await?,
+    )
+}
+
+#[server(endpoint = "delete_character")]
+pub async fn delete_character(tier: String, id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(profiles::delete_character(&state, tier, &id).await?)
+}
+
+#[server(endpoint = "remove_photo")]
+pub async fn remove_photo(tier: String, character_id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(photos::remove(&state, tier, &character_id).await?)
+}
+
+/// The path of [`upload_photo`]; the upload guard in front of it checks the form's framing.
+pub const UPLOAD_PHOTO_PATH: &str = "/api/upload_photo";
+
+/// A character's reference photo, as a multipart form with the fields `tier`,
+/// `character_id` and `photo` (the file). The photo is counted while it is read and the
+/// upload is refused as soon as it passes 5 MB; nothing is stored unless it decodes.
+#[server(endpoint = "upload_photo", input = MultipartFormData)]
+pub async fn upload_photo(data: MultipartData) -> Result<PhotoUploaded, AppError> {
+    let state = context::state()?;
+    let form = upload::read(data).await?;
+    let tier = context::tier(&form.tier)?;
+    Ok(photos::store(&state, tier, &form.character_id, form.photo).await?)
+}
+
+#[cfg(feature = "ssr")]
+pub mod upload {
+    //! Reading the upload form with a byte budget, and the guard that answers a request
+    //! without a usable multipart boundary (the framework would otherwise give up on it
+    //! without an answer).
+
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use axum::middleware::Next;
+    use axum::response::{IntoResponse, Response};
+    use leptos::server_fn::codec::MultipartData;
+    use leptos::server_fn::error::FromServerFnError;
+
+    use super::UPLOAD_PHOTO_PATH;
+    use crate::domain::profile::MAX_PHOTO_BYTES;
+    use crate::domain::AppError;
+    use crate::server::memory::MemoryError;
+
+    /// Text fields are ids: anything longer is not one of ours.
+    const FIELD_MAX: usize = 256;
+    /// Room for the form's own framing around the photo.
+    const FORM_OVERHEAD: usize = 16 * 1024;
+
+    pub struct PhotoForm {
+        pub tier: String,
+        pub character_id: String,
+        pub photo: Vec<u8>,
+    }
+
+    pub async fn read(data: MultipartData) -> Result<PhotoForm, MemoryError> {
+        let mut multipart = data
+            .into_inner()
+            .ok_or_else(|| MemoryError::BadUpload("no multipart body".into()))?;
+        let bad = |e: &dyn std::fmt::Display| MemoryError::BadUpload(e.to_string());
+        let (mut tier, mut character_id, mut photo) = (String::new(), String::new(), None);
+        while let Some(mut field) = multipart.next_field().await.map_err(|e| bad(&e))? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let limit = if name == "photo" {
+                MAX_PHOTO_BYTES
+            } else {
+                FIELD_MAX
+            };
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| bad(&e))? {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(if name == "photo" {
+                        MemoryError::PhotoTooLarge
+                    } else {
+                        MemoryError::BadUpload(format!("field {name} is too long"))
+                    });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            match name.as_str() {
+                "photo" => photo = Some(bytes),
+                "tier" => tier = String::from_utf8_lossy(&bytes).into_owned(),
+                "character_id" => character_id = String::from_utf8_lossy(&bytes).into_owned(),
+                _ => {}
+            }
+        }
+        Ok(PhotoForm {
+            tier,
+            character_id,
+            photo: photo.ok_or(MemoryError::NoPhoto)?,
+        })
+    }
+
+    /// In front of the upload server function: refuses, with a message, a request whose
+    /// body is not a multipart form with a boundary, or that says it is far too large.
+    pub async fn guard(request: Request<Body>, next: Next) -> Response {
+        if request.uri().path() != UPLOAD_PHOTO_PATH {
+            return next.run(request).await;
+        }
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !has_boundary(content_type) {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                MemoryError::BadUpload(format!(
+                    "content type {content_type:?} has no multipart boundary"
+                )),
+            );
+        }
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_PHOTO_BYTES + FORM_OVERHEAD) {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, MemoryError::PhotoTooLarge);
+        }
+        next.run(request).await
+    }
+
+    fn refuse(status: StatusCode, err: MemoryError) -> Response {
+        let body = AppError::from(err).ser();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
+
+    /// `multipart/form-data; boundary=…` with a non-empty boundary.
+    pub fn has_boundary(content_type: &str) -> bool {
+        let mut parts = content_type.split(';');
+        let is_form = parts
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
+        is_form
+            && parts.any(|p| {
+                p.trim()
+                    .strip_prefix("boundary=")
+                    .is_some_and(|b| !b.trim_matches('"').is_empty())
+            })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::has_boundary;
+
+        #[test]
+        fn a_boundary_is_required() {
+            assert!(has_boundary("multipart/form-data; boundary=----x1"));
+            assert!(has_boundary(
+                "Multipart/Form-Data;charset=utf-8; boundary=\"a b\""
+            ));
+            assert!(!has_boundary("multipart/form-data"));
+            assert!(!has_boundary("multipart/form-data; boundary="));
+            assert!(!has_boundary("application/json"));
+            assert!(!has_boundary(""));
+        }
+    }
+}

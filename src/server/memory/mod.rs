@@ -1,0 +1,76 @@
+//! Memory mode: profiles of the family's preferences, characters with reference photos,
+//! and what a story started in memory mode takes from them.
+
+pub mod photos;
+pub mod profiles;
+mod snapshot;
+
+pub use photos::ReferencePhoto;
+pub use snapshot::{MemoryCharacter, MemorySnapshot};
+
+use crate::domain::profile::{ProfileError, MAX_CHARACTERS, MAX_PHOTO_BYTES};
+use crate::domain::AppError;
+use crate::server::imaging::PhotoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    #[error(transparent)]
+    Invalid(#[from] ProfileError),
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
+    #[error("photo larger than the limit")]
+    PhotoTooLarge,
+    #[error("no photo in the upload")]
+    NoPhoto,
+    #[error("the upload is not a multipart form: {0}")]
+    BadUpload(String),
+    #[error("profile or character not found in this tier")]
+    NotFound,
+    #[error("profile is full")]
+    TooManyCharacters,
+    #[error("linked profile is not another profile of this tier")]
+    BadLink,
+    #[error("file storage failed: {0}")]
+    Storage(std::io::Error),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<MemoryError> for AppError {
+    fn from(err: MemoryError) -> AppError {
+        match err {
+            MemoryError::Invalid(e) => AppError::Invalid(e.to_string()),
+            MemoryError::Photo(e) => AppError::Invalid(e.to_string()),
+            MemoryError::PhotoTooLarge => AppError::Invalid(format!(
+                "That photo is larger than {} MB. Please choose a smaller one (or shrink it first).",
+                MAX_PHOTO_BYTES / (1024 * 1024)
+            )),
+            MemoryError::NoPhoto => {
+                AppError::Invalid("No photo was received. Please choose a JPEG or PNG file.".into())
+            }
+            MemoryError::BadUpload(detail) => {
+                tracing::warn!(%detail, "malformed photo upload");
+                AppError::Invalid(
+                    "The photo did not arrive in one piece. Please choose the file again and upload it once more.".into(),
+                )
+            }
+            MemoryError::NotFound => AppError::NotFound,
+            MemoryError::TooManyCharacters => AppError::Invalid(format!(
+                "A profile can have at most {MAX_CHARACTERS} characters. Remove one to add another."
+            )),
+            MemoryError::BadLink => AppError::Invalid(
+                "A character can only link to another profile of this page.".into(),
+            ),
+            MemoryError::Storage(e) => {
+                tracing::error!(error = %e, "photo storage failed");
+                AppError::Unavailable(
+                    "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),
+                )
+            }
+            MemoryError::Db(e) => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

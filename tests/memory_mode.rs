@@ -1,0 +1,522 @@
+//! Memory mode over real HTTP and a real SQLite file: the exact request each image model
+//! sends with reference photos (checked in the simulator's request log), photos only when
+//! memory mode is on, and every bad upload refused with nothing stored.
+
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{final_image, TestApp};
+use cyoa::domain::aspect::AspectRatio;
+use cyoa::domain::image_model::IMAGE_MODELS;
+use cyoa::domain::media::MediaStatus;
+use cyoa::domain::profile::{CharacterInput, ProfileInput};
+use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::{ImageModelSpec, TierSpec};
+use cyoa::server::imaging::photo;
+use cyoa::server::memory::profiles;
+use cyoa::server::providers::{ProviderClient, ReferenceImage, RetryPolicy};
+use cyoa::server::sim::{self, RunningSim, SimConfig};
+use cyoa::server::story;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+const MAGENTA_JPG: &[u8] = include_bytes!("fixtures/photo-magenta.jpg");
+const SMALL_PNG: &[u8] = include_bytes!("fixtures/photo-small.png");
+const BOMB_PNG: &[u8] = include_bytes!("fixtures/bomb-81mp.png");
+
+fn tier(name: &str) -> &'static TierSpec {
+    TierSpec::find(name).expect("tier")
+}
+
+fn reference(bytes: &[u8], mime: &'static str, name: &str) -> ReferenceImage {
+    ReferenceImage {
+        bytes: bytes.to_vec(),
+        mime,
+        file_name: name.into(),
+    }
+}
+
+async fn image_log(base_url: &str) -> Vec<Value> {
+    reqwest::get(format!("{base_url}/__control/image_requests"))
+        .await
+        .expect("log")
+        .json::<Vec<Value>>()
+        .await
+        .expect("log JSON")
+}
+
+/// The picture's pixel in the first reference inset, three quarters in (the simulator
+/// draws photos along the top edge, each a quarter of the picture wide).
+fn first_inset_pixel(png: &[u8]) -> [u8; 3] {
+    let picture = photo::decode(png).expect("a PNG");
+    let side = picture.pixels.width / 4;
+    let at = 4 + side * 3 / 4;
+    picture.pixels.get(at, at)
+}
+
+fn is_magenta([r, g, b]: [u8; 3]) -> bool {
+    r > 190 && g < 60 && b > 120
+}
+
+async fn generate_with(
+    sim: &RunningSim,
+    model: &ImageModelSpec,
+    references: &[ReferenceImage],
+) -> Vec<u8> {
+    let policy = RetryPolicy {
+        max_attempts: 1,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(5),
+        request_timeout: Duration::from_secs(10),
+    };
+    let p = model.provider;
+    let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, "k"), policy);
+    client
+        .generate_image(
+            model,
+            "a picnic in the park",
+            AspectRatio::Square,
+            references,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", model.key))
+        .bytes
+}
+
+#[tokio::test]
+async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
+    let sim = sim::spawn(SimConfig::default()).await.expect("sim");
+    let photos = [
+        reference(MAGENTA_JPG, "image/jpeg", "reference-1.jpg"),
+        reference(SMALL_PNG, "image/png", "reference-2.png"),
+    ];
+    for model in IMAGE_MODELS {
+        let png = generate_with(&sim, model, &photos).await;
+        let log = image_log(&sim.base_url()).await;
+        let sent = log.last().expect("a logged request");
+        let fields: Vec<&str> = sent["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(sent["references"], 2, "{}: {sent}", model.key);
+        assert_eq!(sent["model"], model.api_model, "{}", model.key);
+        match model.key {
+            "gpt-image-1" | "gpt-image-1.5" => {
+                assert_eq!(sent["path"], "/images/edits");
+                assert_eq!(sent["input_fidelity"], "high", "{}", model.key);
+                assert!(fields.contains(&"image[]"), "{fields:?}");
+            }
+            "gpt-image-1-mini" => {
+                assert_eq!(sent["path"], "/images/edits");
+                assert!(
+                    sent["input_fidelity"].is_null(),
+                    "no input_fidelity on mini"
+                );
+                assert!(!fields.contains(&"input_fidelity"));
+            }
+            "grok-imagine" => {
+                assert_eq!(sent["path"], "/images/edits");
+                assert!(
+                    fields.contains(&"images") && !fields.contains(&"image"),
+                    "{fields:?}"
+                );
+            }
+            "gemini" => assert_eq!(sent["path"], "/generateContent"),
+            other => panic!("untested model {other}"),
+        }
+        assert!(
+            is_magenta(first_inset_pixel(&png)),
+            "{}: the photo is drawn into the picture",
+            model.key
+        );
+    }
+    // One photo to Grok goes as `image: {url}`.
+    let grok = ImageModelSpec::find("grok-imagine").expect("grok");
+    generate_with(&sim, grok, &photos[..1]).await;
+    let log = image_log(&sim.base_url()).await;
+    let fields = log.last().expect("logged")["fields"].clone();
+    assert!(fields
+        .as_array()
+        .expect("fields")
+        .contains(&Value::from("image")));
+}
+
+#[tokio::test]
+async fn input_fidelity_on_gpt_image_1_mini_is_a_400_like_the_real_api() {
+    let sim = sim::spawn(SimConfig::default()).await.expect("sim");
+    let form = Form::new()
+        .text("model", "gpt-image-1-mini")
+        .text("prompt", "a kite")
+        .text("input_fidelity", "high")
+        .part(
+            "image[]",
+            Part::bytes(MAGENTA_JPG.to_vec())
+                .file_name("a.jpg")
+                .mime_str("image/jpeg")
+                .expect("mime"),
+        );
+    let res = reqwest::Client::new()
+        .post(format!("{}/openai/v1/images/edits", sim.base_url()))
+        .bearer_auth("k")
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.expect("json");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("input_fidelity"), "{body}");
+}
+
+/// A profile with one character, and that character's id.
+async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -> (String, String) {
+    let profile_id = profiles::save_profile(
+        &app.state,
+        tier,
+        None,
+        &ProfileInput {
+            display_name: "The Lees".into(),
+            themes: "kites".into(),
+            art_style: "soft watercolour".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("profile");
+    let character_id = profiles::save_character(
+        &app.state,
+        tier,
+        &profile_id,
+        None,
+        &CharacterInput {
+            name: name.into(),
+            description: "six years old, red boots".into(),
+            linked_profile_id: None,
+        },
+    )
+    .await
+    .expect("character");
+    (profile_id, character_id)
+}
+
+/// Uploads through the multipart server function, as the browser does.
+async fn upload(
+    app: &TestApp,
+    tier: &str,
+    character_id: &str,
+    bytes: Vec<u8>,
+    file_name: &str,
+) -> reqwest::Response {
+    let form = Form::new()
+        .text("tier", tier.to_owned())
+        .text("character_id", character_id.to_owned())
+        .part("photo", Part::bytes(bytes).file_name(file_name.to_owned()));
+    app.http
+        .post(app.url("/api/upload_photo"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+fn photo_files(app: &TestApp, tier: &str, character_id: &str) -> Vec<String> {
+    let dir = app
+        .state
+        .config
+        .data_dir
+        .join("photos")
+        .join(tier)
+        .join(character_id);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn memory_mode_sends_the_photos_and_off_sends_none() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (profile_id, character_id) = family(&app, kids, "Mia").await;
+    let res = upload(&app, "kids", &character_id, MAGENTA_JPG.to_vec(), "mia.jpg").await;
+    assert!(
+        res.status().is_success(),
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let sim_url = app.url("/sim");
+    for (memory, model) in [
+        (true, "gpt-image-1"),
+        (false, "gpt-image-1"),
+        (true, "gemini"),
+    ] {
+        let input = StartStory {
+            prompt: "a windy day".into(),
+            length: StoryLength::Short,
+            text_model: "claude-sonnet-4-5".into(),
+            image_model: Some(model.into()),
+            memory_profile: memory.then(|| profile_id.clone()),
+        };
+        let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
+        let image = final_image(&app.state, kids, &story_id, &scene_id).await;
+        assert_eq!(image.status, MediaStatus::Complete, "{image:?}");
+        let log = image_log(&sim_url).await;
+        let sent = log.last().expect("logged");
+        let prompt = sent["prompt"].as_str().unwrap_or_default();
+        if memory {
+            assert_eq!(sent["references"], 1, "{model}: {sent}");
+            assert!(
+                prompt.contains("Mia") && prompt.contains("soft watercolour"),
+                "{prompt}"
+            );
+            let url = image.url.expect("url");
+            let png = app
+                .http
+                .get(app.url(&url))
+                .send()
+                .await
+                .expect("image")
+                .bytes()
+                .await
+                .expect("bytes");
+            assert!(
+                is_magenta(first_inset_pixel(&png)),
+                "{model}: Mia's photo is in the picture"
+            );
+            let view = story::scene_view(&app.state, kids, &story_id, &scene_id)
+                .await
+                .expect("view");
+            assert_eq!(view.memory_profile_name.as_deref(), Some("The Lees"));
+        } else {
+            assert_eq!(sent["references"], 0, "memory off sends no photo: {sent}");
+            assert!(
+                !prompt.contains("Mia"),
+                "memory off uses nothing of the profile: {prompt}"
+            );
+            assert_eq!(sent["path"], "/images/generations");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (_, character_id) = family(&app, kids, "Leo").await;
+    let cut_jpeg = MAGENTA_JPG[..MAGENTA_JPG.len() - 300].to_vec();
+    let mut too_big = b"\x89PNG\r\n\x1a\n".to_vec();
+    too_big.resize(5 * 1024 * 1024 + 1, 7);
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "a GIF named .png",
+            b"GIF89a\x01\x00\x01\x00".to_vec(),
+            "not a JPEG or PNG",
+        ),
+        ("a truncated JPEG", cut_jpeg, "damaged or incomplete"),
+        ("a file over 5 MB", too_big, "larger than 5 MB"),
+        (
+            "a decompression bomb",
+            BOMB_PNG.to_vec(),
+            "more than we can handle",
+        ),
+        ("an empty file", Vec::new(), "No photo was received"),
+    ];
+    for (what, bytes, expected) in cases {
+        let res = upload(&app, "kids", &character_id, bytes, "photo.png").await;
+        assert!(!res.status().is_success(), "{what} was accepted");
+        let body = res.text().await.unwrap_or_default();
+        assert!(body.contains(expected), "{what}: {body}");
+        assert!(
+            photo_files(&app, "kids", &character_id).is_empty(),
+            "{what} left files"
+        );
+    }
+    // A multipart body without its boundary.
+    let res = app
+        .http
+        .post(app.url("/api/upload_photo"))
+        .header("content-type", "multipart/form-data")
+        .body("--x\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\nabc\r\n--x--\r\n")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("did not arrive in one piece"));
+    // Another tier cannot upload to this character.
+    let res = upload(&app, "adult", &character_id, MAGENTA_JPG.to_vec(), "a.jpg").await;
+    assert!(!res.status().is_success());
+    assert!(photo_files(&app, "kids", &character_id).is_empty());
+    let page = profiles::page(&app.state, kids).await.expect("page");
+    assert!(page[0].characters[0].photo.is_none());
+}
+
+#[tokio::test]
+async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (profile_id, character_id) = family(&app, kids, "Ada").await;
+    let res = upload(&app, "kids", &character_id, SMALL_PNG.to_vec(), "tiny.png").await;
+    let body: Value = res.json().await.expect("json");
+    assert!(
+        body["warning"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("120×90"),
+        "{body}"
+    );
+    let first = photo_files(&app, "kids", &character_id);
+    assert_eq!(first.len(), 2, "photo and thumbnail: {first:?}");
+    let thumb = body["photo"]["thumbnail_url"]
+        .as_str()
+        .expect("thumbnail url")
+        .to_owned();
+    assert!(app
+        .http
+        .get(app.url(&thumb))
+        .send()
+        .await
+        .expect("get")
+        .status()
+        .is_success());
+    // The other tier's route never serves it.
+    let other = thumb.replacen("/kids/", "/adult/", 1);
+    assert_eq!(
+        app.http
+            .get(app.url(&other))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
+
+    let res = upload(&app, "kids", &character_id, MAGENTA_JPG.to_vec(), "big.jpg").await;
+    let body: Value = res.json().await.expect("json");
+    assert!(body["warning"].is_null(), "{body}");
+    let second = photo_files(&app, "kids", &character_id);
+    assert_eq!(second.len(), 2);
+    assert!(
+        second.iter().all(|f| !first.contains(f)),
+        "the old photo is gone"
+    );
+    assert_eq!(
+        app.http
+            .get(app.url(&thumb))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
+
+    // A photo lost on disk counts as absent, silently.
+    for f in &second {
+        std::fs::remove_file(
+            app.state
+                .config
+                .data_dir
+                .join("photos/kids")
+                .join(&character_id)
+                .join(f),
+        )
+        .expect("rm");
+    }
+    let page = profiles::page(&app.state, kids).await.expect("page");
+    assert!(page[0].characters[0].photo.is_none());
+
+    let res = upload(
+        &app,
+        "kids",
+        &character_id,
+        MAGENTA_JPG.to_vec(),
+        "again.jpg",
+    )
+    .await;
+    assert!(res.status().is_success());
+    profiles::delete_profile(&app.state, kids, &profile_id)
+        .await
+        .expect("delete");
+    assert!(
+        photo_files(&app, "kids", &character_id).is_empty(),
+        "photos go with the profile"
+    );
+}
+
+#[tokio::test]
+async fn profiles_are_tier_isolated_and_hold_ten_characters() {
+    let app = TestApp::spawn().await;
+    let (kids, adult) = (tier("kids"), tier("adult"));
+    let (profile_id, character_id) = family(&app, kids, "Mia").await;
+    assert!(profiles::page(&app.state, adult)
+        .await
+        .expect("page")
+        .is_empty());
+    assert!(profiles::delete_character(&app.state, adult, &character_id)
+        .await
+        .is_err());
+    let link = CharacterInput {
+        name: "Sam".into(),
+        description: "tall".into(),
+        linked_profile_id: Some(profile_id.clone()),
+    };
+    let adult_profile = profiles::save_profile(
+        &app.state,
+        adult,
+        None,
+        &ProfileInput {
+            display_name: "Grown-ups".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("adult profile");
+    assert!(
+        profiles::save_character(&app.state, adult, &adult_profile, None, &link)
+            .await
+            .is_err(),
+        "a link to another tier's profile is refused"
+    );
+    for i in 2..=10 {
+        let input = CharacterInput {
+            name: format!("Kid {i}"),
+            description: "small".into(),
+            linked_profile_id: None,
+        };
+        profiles::save_character(&app.state, kids, &profile_id, None, &input)
+            .await
+            .expect("fits");
+    }
+    let eleventh = CharacterInput {
+        name: "One too many".into(),
+        description: "x".into(),
+        linked_profile_id: None,
+    };
+    let err = profiles::save_character(&app.state, kids, &profile_id, None, &eleventh)
+        .await
+        .expect_err("full");
+    let said = cyoa::domain::AppError::from(err).to_string();
+    assert!(said.contains("at most 10"), "{said}");
+    // Memory mode with another tier's profile is refused.
+    let input = StartStory {
+        prompt: "x".into(),
+        length: StoryLength::Short,
+        text_model: "claude-sonnet-4-5".into(),
+        image_model: None,
+        memory_profile: Some(profile_id),
+    };
+    assert!(story::start(&app.state, adult, input).await.is_err());
+}
