@@ -1,7 +1,7 @@
 //! Our own overhead in the image pipeline: for N scenes, the time from "scene text
 //! stored" to "image file served", minus the simulated provider time, with the simulator
 //! at a fixed latency. The status is asked exactly as the scene page asks it: the
-//! `image_status` server function over HTTP, held open by the server until the image is
+//! `media_status` server function over HTTP, held open by the server until the image is
 //! final; then the image file is fetched. Run:
 //! `cargo bench --features ssr --bench image_pipeline` (BENCH_SCENES, BENCH_LATENCY_MS).
 //! `end2end/bench/image-visible.mjs` measures the same up to the picture decoded in Chromium.
@@ -42,15 +42,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             text_model: "gpt-4.1".into(),
             image_model: Some("gpt-image-1-mini".into()),
             memory_profile: None,
+            video_mode: false,
         };
         let (story_id, scene_id) = story::start(&state, kids, input).await?;
         let stored = Instant::now();
         let answer: serde_json::Value = http
-            .post(format!("http://{addr}/api/image_status"))
+            .post(format!("http://{addr}/api/media_status"))
             .form(&[
                 ("tier", "kids"),
                 ("story_id", story_id.as_str()),
                 ("scene_id", scene_id.as_str()),
+                ("kind", "image"),
                 ("wait_ms", "10000"),
             ])
             .send()

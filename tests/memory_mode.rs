@@ -266,6 +266,7 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             text_model: "claude-sonnet-4-5".into(),
             image_model: Some(model.into()),
             memory_profile: memory.then(|| profile_id.clone()),
+            video_mode: false,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;
@@ -517,6 +518,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
         text_model: "claude-sonnet-4-5".into(),
         image_model: None,
         memory_profile: Some(profile_id),
+        video_mode: false,
     };
     assert!(story::start(&app.state, adult, input).await.is_err());
 }

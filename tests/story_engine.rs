@@ -6,6 +6,7 @@ mod common;
 
 use common::{final_image, TestApp};
 use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::media::MediaKind;
 use cyoa::domain::TierSpec;
 use cyoa::server::story::{self, StoryError};
 
@@ -20,6 +21,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartStory {
         text_model: "claude-sonnet-4-5".into(),
         image_model: None,
         memory_profile: None,
+        video_mode: false,
     }
 }
 
@@ -280,7 +282,7 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
         let path =
             cyoa::server::storage::media_path(&app.state.config.data_dir, "kids", &story_id, file);
         std::fs::remove_file(&path).expect("delete");
-        let lost = story::media_view(&app.state, kids, &story_id, scene)
+        let lost = story::media_view(&app.state, kids, &story_id, scene, MediaKind::Image)
             .await
             .expect("view")
             .expect("job");
@@ -329,7 +331,7 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
     story::choose(&app.state, kids, &story_id, &view.choices[0].id)
         .await
         .expect("next scene");
-    story::retry_image(&app.state, kids, &story_id, &root)
+    story::retry_media(&app.state, kids, &story_id, &root, MediaKind::Image)
         .await
         .expect("retry");
     let retried = final_image(&app.state, kids, &story_id, &root).await;
@@ -364,7 +366,7 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
         .expect("restart");
     let mut done = None;
     for _ in 0..400 {
-        let view = story::media_view(&second, kids, &story_id, &root)
+        let view = story::media_view(&second, kids, &story_id, &root, MediaKind::Image)
             .await
             .expect("view")
             .expect("job");

@@ -19,6 +19,7 @@ async fn a_story_of_tier_kids_is_a_404_under_adult() {
         text_model: "gpt-4.1".into(),
         image_model: Some("gpt-image-1-mini".into()),
         memory_profile: None,
+        video_mode: false,
     };
     let (story_id, scene_id) = story::start(&app.state, kids, input)
         .await

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::media::MediaView;
+use crate::domain::media::{MediaKind, MediaView};
 use crate::domain::story::{HomeData, SceneView, StartStory};
 use crate::domain::AppError;
 
@@ -62,27 +62,33 @@ pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result
 /// Longest a status call is held open waiting for the image to finish.
 pub const STATUS_WAIT_MAX_MS: u32 = 10_000;
 
-/// The scene image's status, asked by the scene page until it is final. With `wait_ms`
-/// the answer is held back (at most [`STATUS_WAIT_MAX_MS`]) until the image is final.
-#[server(endpoint = "image_status")]
-pub async fn image_status(
+/// The status of a scene's image or clip, asked by the scene page until it is final. With
+/// `wait_ms` the answer is held back (at most [`STATUS_WAIT_MAX_MS`]) until it is final.
+#[server(endpoint = "media_status")]
+pub async fn media_status(
     tier: String,
     story_id: String,
     scene_id: String,
+    kind: MediaKind,
     wait_ms: u32,
 ) -> Result<Option<MediaView>, AppError> {
     let state = context::state()?;
     let tier = context::tier(&tier)?;
     let wait = std::time::Duration::from_millis(u64::from(wait_ms.min(STATUS_WAIT_MAX_MS)));
-    Ok(story::media_view_when_final(&state, tier, &story_id, &scene_id, wait).await?)
+    Ok(story::media_view_when_final(&state, tier, &story_id, &scene_id, kind, wait).await?)
 }
 
-/// Queues a failed scene image again (only the image; the story is untouched).
-#[server(endpoint = "retry_image")]
-pub async fn retry_image(tier: String, story_id: String, scene_id: String) -> Result<(), AppError> {
+/// Queues a failed image or clip again (only that one; the story is untouched).
+#[server(endpoint = "retry_media")]
+pub async fn retry_media(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+    kind: MediaKind,
+) -> Result<(), AppError> {
     let state = context::state()?;
     let tier = context::tier(&tier)?;
-    Ok(story::retry_image(&state, tier, &story_id, &scene_id).await?)
+    Ok(story::retry_media(&state, tier, &story_id, &scene_id, kind).await?)
 }
 
 #[server(endpoint = "abandon_story")]

@@ -2,6 +2,8 @@
 
 pub mod demo_banner;
 pub mod error_notice;
+pub mod media_poll;
 pub mod model_picker;
 pub mod scene_image;
+pub mod scene_video;
 pub mod tier_frame;

@@ -90,6 +90,9 @@ pub struct StartStory {
     /// `None` = memory mode off (nothing of any profile is used).
     #[serde(default)]
     pub memory_profile: Option<String>,
+    /// Video mode: a Grok Imagine clip for every scene (needs the xAI key).
+    #[serde(default)]
+    pub video_mode: bool,
 }
 
 /// A choice as the scene page shows it.
@@ -126,6 +129,10 @@ pub struct SceneView {
     pub image: Option<super::media::MediaView>,
     /// Memory mode: the profile the story was started with (locked), if any.
     pub memory_profile_name: Option<String>,
+    /// The scene's clip in video mode; `None` when the story has no video.
+    pub video: Option<super::media::MediaView>,
+    /// Why a story asked for video has none (no xAI key).
+    pub video_notice: Option<String>,
 }
 
 /// The in-progress story the home page offers to resume.
@@ -155,6 +162,8 @@ pub struct HomeData {
     pub resumable: Option<ResumableStory>,
     /// The tier's profiles for memory mode; empty hides the toggle.
     pub profiles: Vec<super::profile::ProfileOption>,
+    /// Video mode can be offered (the xAI key is configured, FR-014).
+    pub video_available: bool,
 }
 
 #[cfg(test)]

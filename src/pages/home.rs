@@ -118,6 +118,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         image_models,
         default_image_model,
         profiles,
+        video_available,
         ..
     } = data;
     let begin = ServerAction::<BeginStory>::new();
@@ -130,6 +131,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let text_model = RwSignal::new(first_model);
     let image_model = RwSignal::new(default_image_model.unwrap_or_default());
     let memory_on = RwSignal::new(false);
+    let video_on = RwSignal::new(false);
     let memory_profile = RwSignal::new(profiles.first().map(|p| p.id.clone()).unwrap_or_default());
     let form_error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
@@ -159,6 +161,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 image_model: Some(image_model.get_untracked()).filter(|m| !m.is_empty()),
                 memory_profile: Some(memory_profile.get_untracked())
                     .filter(|id| memory_on.get_untracked() && !id.is_empty()),
+                video_mode: video_on.get_untracked(),
             },
         });
     };
@@ -238,6 +241,20 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
             <MemoryMode profiles memory_on memory_profile/>
+            {video_available
+                .then(|| {
+                    view! {
+                        <label class="switch video-mode">
+                            <input
+                                type="checkbox"
+                                id="video_mode"
+                                prop:checked=move || video_on.get()
+                                on:change=move |ev| video_on.set(event_target_checked(&ev))
+                            />
+                            "Video mode: a short Grok Imagine clip for every scene (made in the background)"
+                        </label>
+                    }
+                })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <button
                 type="submit"

@@ -6,8 +6,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::{not_found::NotFound, route_tier};
 use crate::api::story::{load_scene, Choose};
 use crate::components::{
-    error_notice::ErrorNotice, scene_image::SceneImage, tier_frame::TierFrame,
+    error_notice::ErrorNotice, media_poll::poll_media, scene_image::SceneImage,
+    scene_video::SceneVideo, tier_frame::TierFrame,
 };
+use crate::domain::media::MediaKind;
 use crate::domain::story::SceneView;
 use crate::domain::{AppError, TierSpec};
 
@@ -93,12 +95,29 @@ fn SceneBody(
         image_model_name,
         image,
         memory_profile_name,
+        video,
+        video_notice,
         scene_id,
         ..
     } = view;
-    let picture = image.map(|initial| {
-        view! { <SceneImage tier=tier.name story_id=story_id.clone() scene_id=scene_id.clone() initial/> }
+    let image_poll = image.map(|initial| {
+        poll_media(
+            tier.name,
+            story_id.clone(),
+            scene_id.clone(),
+            MediaKind::Image,
+            initial,
+        )
     });
+    let poster = Signal::derive(move || image_poll.and_then(|poll| poll.media.read().url.clone()));
+    let picture = image_poll.map(|poll| view! { <SceneImage poll/> });
+    let clip = video.map(|initial| {
+        view! {
+            <SceneVideo tier=tier.name story_id=story_id.clone() scene_id=scene_id.clone() initial poster/>
+        }
+    });
+    let notice =
+        video_notice.map(|text| view! { <p class="notice video-notice" role="status">{text}</p> });
     let pending = choose.pending();
     let failure = move || {
         if pending.get() {
@@ -185,6 +204,8 @@ fn SceneBody(
             <h1 class="scene-title">{heading}</h1>
             {chosen_label.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
             {picture}
+            {clip}
+            {notice}
             <div class="scene-narrative">
                 {narrative
                     .split('\n')

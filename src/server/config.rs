@@ -38,6 +38,24 @@ pub struct Config {
     /// Extra latency of every simulated provider call in demo mode (`DEMO_LATENCY_MS`),
     /// for demos that feel like real providers and for benchmarks.
     pub demo_latency: Duration,
+    pub video: VideoTiming,
+}
+
+/// How video jobs wait for the provider: poll every 5 s, give up after 5 minutes
+/// (`VIDEO_POLL_MS` and `VIDEO_MAX_WAIT_S` change them, for demos and tests).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VideoTiming {
+    pub poll_every: Duration,
+    pub max_wait: Duration,
+}
+
+impl Default for VideoTiming {
+    fn default() -> VideoTiming {
+        VideoTiming {
+            poll_every: Duration::from_secs(5),
+            max_wait: Duration::from_secs(5 * 60),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +146,16 @@ impl Config {
                 ))
             })
             .collect();
+        let number = |name: &str| non_empty(name).and_then(|v| v.trim().parse::<u64>().ok());
+        let defaults = VideoTiming::default();
+        let video = VideoTiming {
+            poll_every: number("VIDEO_POLL_MS")
+                .map(Duration::from_millis)
+                .unwrap_or(defaults.poll_every),
+            max_wait: number("VIDEO_MAX_WAIT_S")
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.max_wait),
+        };
         Ok(Config {
             site_addr,
             data_dir,
@@ -138,6 +166,7 @@ impl Config {
                     .and_then(|ms| ms.trim().parse().ok())
                     .unwrap_or(0),
             ),
+            video,
         })
     }
 
@@ -171,6 +200,14 @@ mod tests {
         let cfg = config_with(&[]);
         assert!(cfg.demo_mode());
         assert_eq!(cfg.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cfg.video, VideoTiming::default());
+    }
+
+    #[test]
+    fn video_timing_can_be_shortened() {
+        let cfg = config_with(&[("VIDEO_POLL_MS", "250"), ("VIDEO_MAX_WAIT_S", "30")]);
+        assert_eq!(cfg.video.poll_every, Duration::from_millis(250));
+        assert_eq!(cfg.video.max_wait, Duration::from_secs(30));
     }
 
     #[test]

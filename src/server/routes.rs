@@ -1,12 +1,14 @@
-//! Plain axum routes beside the Leptos ones: health, and media and photo files per tier. A media
-//! file is served only when the database says it belongs to that tier, story and scene,
-//! so another tier's route answers 404 for it whatever the id.
+//! Plain axum routes beside the Leptos ones: health, and media and photo files per tier.
+//! A file is served only when the database says it belongs to that tier (and story and
+//! scene, or character), so another tier's route answers 404 for it whatever the id.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 use crate::domain::TierSpec;
 use crate::server::db::media;
@@ -25,13 +27,13 @@ pub fn router() -> Router<AppState> {
 async fn photo_file(
     State(state): State<AppState>,
     Path((tier, character_id, file)): Path<(String, String, String)>,
+    request: Request,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "Not found").into_response();
     let Some(tier) = TierSpec::find(&tier) else {
         return not_found();
     };
-    let (path, content_type) = match photos::servable(&state, tier.name, &character_id, &file).await
-    {
+    let path = match photos::servable(&state, tier.name, &character_id, &file).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(),
         Err(e) => {
@@ -39,23 +41,13 @@ async fn photo_file(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                // Private family photos: never kept by shared caches.
-                (header::CACHE_CONTROL, "private, max-age=3600"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => not_found(),
-    }
+    serve_file(&path, request).await
 }
 
 async fn media_file(
     State(state): State<AppState>,
     Path((tier, story_id, file)): Path<(String, String, String)>,
+    request: Request,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "Not found").into_response();
     let Some(tier) = TierSpec::find(&tier) else {
@@ -64,37 +56,43 @@ async fn media_file(
     let Some((scene_id, extension)) = file.rsplit_once('.') else {
         return not_found();
     };
-    let (kind, content_type) = match extension {
-        "png" => (media::IMAGE, "image/png"),
-        "jpg" => (media::IMAGE, "image/jpeg"),
+    let kind = match extension {
+        "png" | "jpg" => media::IMAGE,
+        "mp4" => media::VIDEO,
         _ => return not_found(),
     };
-    let row = match media::find(&state.db, tier.name, &story_id, scene_id, kind).await {
+    match media::find(&state.db, tier.name, &story_id, scene_id, kind).await {
         Ok(Some(row))
-            if row.status == "complete" && row.file_name.as_deref() == Some(file.as_str()) =>
-        {
-            row
-        }
+            if row.status == "complete" && row.file_name.as_deref() == Some(file.as_str()) => {}
         Ok(_) => return not_found(),
         Err(e) => {
             tracing::error!(error = %e, "media lookup failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
-    };
-    let Some(file_name) = row.file_name else {
-        return not_found();
-    };
-    let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file_name);
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, max-age=86400"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        // A file deleted or lost on disk degrades to "no image", never an error page.
-        Err(_) => not_found(),
+    }
+    let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);
+    serve_file(&path, request).await
+}
+
+/// Streams a checked file with its content type, answering Range requests (a `<video>`
+/// seeks with them); a file lost on disk is a 404, never an error page.
+async fn serve_file(path: &std::path::Path, request: Request) -> Response {
+    match ServeFile::new(path).oneshot(request).await {
+        Ok(response) if response.status() == StatusCode::NOT_FOUND => {
+            (StatusCode::NOT_FOUND, "Not found").into_response()
+        }
+        Ok(response) => {
+            let mut response = response.map(axum::body::Body::new);
+            // Private family media: never kept by shared caches.
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("private, max-age=86400"),
+            );
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not serve a media file");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }

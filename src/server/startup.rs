@@ -36,15 +36,26 @@ pub async fn spawn_demo(
     demo_latency: std::time::Duration,
     retries: &Retries,
 ) -> Result<(SocketAddr, AppState), StartupError> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
     let config = Config {
-        site_addr: addr,
+        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: data_dir.to_owned(),
         context_full_scenes: 4,
         real_providers: Default::default(),
         demo_latency,
+        video: Default::default(),
     };
+    spawn(config, retries).await
+}
+
+/// Serves the app with `config` on a free loopback port (its `site_addr` is replaced) in a
+/// background task. For tests that point the app at a simulator of their own.
+pub async fn spawn(
+    mut config: Config,
+    retries: &Retries,
+) -> Result<(SocketAddr, AppState), StartupError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    config.site_addr = addr;
     let (router, state) = build_with_retries(config, addr, retries).await?;
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {

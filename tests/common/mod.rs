@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use cyoa::domain::media::MediaKind;
 use cyoa::domain::TierSpec;
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
@@ -91,7 +92,7 @@ pub async fn final_image(
     scene_id: &str,
 ) -> cyoa::domain::media::MediaView {
     for _ in 0..200 {
-        let view = story::media_view(state, tier, story_id, scene_id)
+        let view = story::media_view(state, tier, story_id, scene_id, MediaKind::Image)
             .await
             .expect("media view")
             .expect("an image job");

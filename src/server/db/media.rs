@@ -5,6 +5,9 @@ use sqlx::{FromRow, SqlitePool};
 use super::{new_id, now};
 
 pub const IMAGE: &str = "image";
+pub const VIDEO: &str = "video";
+/// The model every clip is made with (Grok Imagine is the only video provider).
+pub const VIDEO_MODEL: &str = "grok-imagine-video";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaRow {
@@ -24,6 +27,13 @@ pub struct MediaJob {
     pub prompt: String,
     /// The story's memory snapshot (JSON) when it runs in memory mode.
     pub memory_context: Option<String>,
+    /// The story's video mode (`on` queues a clip after the image).
+    pub video_mode: String,
+    /// Video jobs: the provider's request id once submitted, and when.
+    pub request_id: Option<String>,
+    pub submitted_at: Option<String>,
+    /// Video jobs: the scene image's file when that image is complete (image-to-video).
+    pub image_file: Option<String>,
 }
 
 pub async fn enqueue(
@@ -69,7 +79,9 @@ pub async fn claim_next(db: &SqlitePool, kind: &str) -> sqlx::Result<Option<Medi
     };
     sqlx::query_as(
         "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
-                st.memory_context
+                st.memory_context, st.video_mode, m.request_id, m.submitted_at,
+                (SELECT i.file_name FROM media i
+                 WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file
          FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
          WHERE m.id = ?",
     )
@@ -98,7 +110,20 @@ pub async fn fail(db: &SqlitePool, id: &str, error: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// After a restart, jobs that were running when the process stopped run again.
+/// Records that a video was submitted: from now on the job only polls this request.
+pub async fn set_request_id(db: &SqlitePool, id: &str, request_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ? WHERE id = ?")
+        .bind(request_id)
+        .bind(now())
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// After a restart, jobs that were running when the process stopped run again; a video
+/// keeps its request id, so it resumes polling instead of being submitted again.
 pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
@@ -136,7 +161,8 @@ pub async fn retry(
     kind: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE media SET status = 'pending', error = NULL, updated_at = ?
+        "UPDATE media SET status = 'pending', error = NULL, request_id = NULL, submitted_at = NULL,
+                          updated_at = ?
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())

@@ -22,6 +22,8 @@ pub struct StoryRow {
     pub memory_profile_id: Option<String>,
     /// The memory text given to the story writer, as it was at start.
     pub memory_context: Option<String>,
+    /// off | on | unavailable
+    pub video_mode: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -62,6 +64,7 @@ pub struct NewStory<'a> {
     pub image_model: &'a str,
     pub memory_profile_id: Option<&'a str>,
     pub memory_context: Option<&'a str>,
+    pub video_mode: &'a str,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -82,7 +85,7 @@ pub struct NewScene<'a> {
 
 const STORY_COLUMNS: &str =
     "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
-     memory_profile_id, memory_context";
+     memory_profile_id, memory_context, video_mode";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -91,8 +94,8 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     let at = now();
     sqlx::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
-                              memory_profile_id, memory_context, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              memory_profile_id, memory_context, video_mode, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(story.tier)
@@ -103,6 +106,7 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     .bind(story.image_model)
     .bind(story.memory_profile_id)
     .bind(story.memory_context)
+    .bind(story.video_mode)
     .bind(&at)
     .bind(&at)
     .execute(db)

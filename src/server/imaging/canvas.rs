@@ -45,6 +45,7 @@ const GLYPHS: &[(char, [u8; 7])] = &[
 ];
 
 /// An RGB canvas.
+#[derive(Clone)]
 pub struct Canvas {
     pub width: usize,
     pub height: usize,

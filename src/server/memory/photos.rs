@@ -204,26 +204,13 @@ pub async fn servable(
     tier: &str,
     character_id: &str,
     name: &str,
-) -> Result<Option<(PathBuf, &'static str)>, sqlx::Error> {
+) -> Result<Option<PathBuf>, sqlx::Error> {
     let Some(row) = repo::find_character(&state.db, tier, character_id).await? else {
         return Ok(None);
     };
     let Some(file) = row.photo_file.as_deref() else {
         return Ok(None);
     };
-    let content_type = if name == thumbnail_name(file) {
-        "image/png"
-    } else if name == file {
-        let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
-        match PhotoFormat::from_extension(extension) {
-            Some(format) => format.mime(),
-            None => return Ok(None),
-        }
-    } else {
-        return Ok(None);
-    };
-    Ok(Some((
-        path_of(state, tier, character_id, name),
-        content_type,
-    )))
+    let known = name == thumbnail_name(file) || name == file;
+    Ok(known.then(|| path_of(state, tier, character_id, name)))
 }

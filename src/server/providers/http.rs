@@ -50,6 +50,12 @@ impl Call<'_> {
             .await
     }
 
+    /// GETs `{base_url}{path}` and returns the JSON answer of a 2xx response.
+    pub async fn get_json(&self, path: &str, auth: Auth) -> Result<Value, ProviderError> {
+        let url = format!("{}{path}", self.endpoint.base_url);
+        self.send(path, auth, self.http.get(&url)).await
+    }
+
     async fn send(
         &self,
         path: &str,
@@ -135,6 +141,27 @@ impl Call<'_> {
             .await
             .map_err(|e| self.transport_error(e))?;
         Ok(bytes.to_vec())
+    }
+
+    /// Starts downloading a file the provider handed out by URL; the caller streams the
+    /// body. A URL that is no longer there is a plain failure (not retried here).
+    pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ProviderError> {
+        let response = self
+            .http
+            .get(url)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(ProviderError::Rejected {
+                provider: self.provider,
+                status,
+                message: "the temporary file URL had expired or could not be downloaded".into(),
+            });
+        }
+        Ok(response)
     }
 
     pub fn bad_response(&self, message: impl Into<String>) -> ProviderError {

@@ -12,6 +12,7 @@ mod xai;
 
 pub use error::ProviderError;
 pub use retry::RetryPolicy;
+pub use xai::VideoPoll;
 
 use serde_json::Value;
 
@@ -136,6 +137,54 @@ impl ProviderClient {
             })
             .await
     }
+}
+
+impl ProviderClient {
+    fn call(&self) -> http::Call<'_> {
+        http::Call {
+            http: &self.http,
+            provider: self.provider,
+            endpoint: &self.endpoint,
+            timeout: self.retry.request_timeout,
+        }
+    }
+
+    /// Submits a clip (retried like every media call); answers the request id.
+    pub async fn submit_video(&self, req: &VideoRequest<'_>) -> Result<String, ProviderError> {
+        let call = self.call();
+        match self.provider {
+            Provider::Xai => {
+                self.retry
+                    .run("xai video submit", || xai::submit_video(&call, req))
+                    .await
+            }
+            _ => Err(call.bad_response("only xAI makes videos")),
+        }
+    }
+
+    /// One status poll of a submitted clip (transient errors retried).
+    pub async fn poll_video(&self, request_id: &str) -> Result<VideoPoll, ProviderError> {
+        let call = self.call();
+        self.retry
+            .run("xai video status", || xai::poll_video(&call, request_id))
+            .await
+    }
+
+    /// Opens the download of a finished clip's temporary URL.
+    pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ProviderError> {
+        self.call().open_download(url).await
+    }
+}
+
+/// A clip to make (Grok Imagine video).
+pub struct VideoRequest<'a> {
+    pub model: &'a str,
+    pub prompt: &'a str,
+    /// The scene's image: image-to-video when present (FR-016).
+    pub image: Option<&'a ReferenceImage>,
+    pub duration_s: u32,
+    pub aspect: AspectRatio,
+    pub resolution: &'a str,
 }
 
 /// A reference photo sent with an image request (memory mode).

@@ -57,3 +57,74 @@ pub(crate) async fn generate_image(
         .ok_or_else(|| call.bad_response("no url or b64_json in data[0]"))?;
     call.download(url).await
 }
+
+/// What a video status poll says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VideoPoll {
+    Pending,
+    Done {
+        url: String,
+    },
+    /// The provider ended the job (failed, expired, or blocked by moderation).
+    Failed(String),
+}
+
+/// Submits a clip: image-to-video when `image` is given (it becomes the first frame),
+/// text-to-video otherwise. Answers the request id to poll.
+pub(crate) async fn submit_video(
+    call: &Call<'_>,
+    req: &super::VideoRequest<'_>,
+) -> Result<String, ProviderError> {
+    let mut body = json!({
+        "model": req.model,
+        "prompt": req.prompt,
+        "duration": req.duration_s,
+        "aspect_ratio": req.aspect.ratio(),
+        "resolution": req.resolution,
+    });
+    if let Some(image) = req.image {
+        body["image"] = json!({ "url": image.data_uri() });
+    }
+    let answer = call
+        .post_json("/videos/generations", Auth::Bearer, &body)
+        .await?;
+    answer["request_id"]
+        .as_str()
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| call.bad_response("no request_id in the answer"))
+}
+
+/// One status poll. Both documented answers are read: `{status, video: {url}}` and the
+/// older top-level `url`.
+pub(crate) async fn poll_video(
+    call: &Call<'_>,
+    request_id: &str,
+) -> Result<VideoPoll, ProviderError> {
+    let answer = call
+        .get_json(&format!("/videos/{request_id}"), Auth::Bearer)
+        .await?;
+    let url = answer
+        .pointer("/video/url")
+        .or_else(|| answer.get("url"))
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty());
+    let status = answer["status"].as_str().unwrap_or_default();
+    Ok(match (status, url) {
+        ("done", Some(url)) | ("", Some(url)) => VideoPoll::Done {
+            url: url.to_owned(),
+        },
+        ("done", None) => return Err(call.bad_response("status done without a video url")),
+        ("pending" | "processing" | "queued" | "in_progress", _) | ("", None) => VideoPoll::Pending,
+        (other, _) => {
+            let reason = answer
+                .pointer("/error/message")
+                .or_else(|| answer.get("error"))
+                .or_else(|| answer.get("respect_moderation"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("the video job ended as {other}"));
+            VideoPoll::Failed(reason)
+        }
+    })
+}

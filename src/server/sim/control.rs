@@ -25,12 +25,16 @@ pub enum FaultKind {
     Malformed,
     Policy,
     Unauthorized,
-    /// Image URLs handed out already expired (xAI temporary URLs).
+    /// Image and video URLs handed out already expired (xAI temporary URLs).
     ExpiredUrl,
+    /// A video job that ends with status `failed`.
+    VideoFailed,
+    /// A video job that stays pending forever.
+    Stuck,
 }
 
 impl FaultKind {
-    const ALL: [FaultKind; 8] = [
+    const ALL: [FaultKind; 10] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::Overloaded,
@@ -39,6 +43,8 @@ impl FaultKind {
         FaultKind::Policy,
         FaultKind::Unauthorized,
         FaultKind::ExpiredUrl,
+        FaultKind::VideoFailed,
+        FaultKind::Stuck,
     ];
 
     fn key(self) -> &'static str {
@@ -51,6 +57,8 @@ impl FaultKind {
             FaultKind::Policy => "policy",
             FaultKind::Unauthorized => "unauthorized",
             FaultKind::ExpiredUrl => "expired_url",
+            FaultKind::VideoFailed => "video_failed",
+            FaultKind::Stuck => "stuck",
         }
     }
 

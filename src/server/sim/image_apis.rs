@@ -225,7 +225,7 @@ pub(super) fn xai_answer(
         );
         if let Ok(mut files) = s.files.lock() {
             files.retain(|_, (_, expires)| *expires > Instant::now());
-            files.insert(id.clone(), (png, Instant::now() + ttl));
+            files.insert(format!("{id}.png"), (png, Instant::now() + ttl));
         }
         // The simulator may be nested under a prefix (demo mode mounts it at /sim).
         let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
@@ -269,17 +269,18 @@ pub(super) fn decode_reference(bytes: &[u8]) -> Result<Canvas, String> {
         .map_err(|e| format!("Invalid image file: {e}"))
 }
 
-/// A temporary image URL: the file until it expires, then 404 like an expired signed URL.
+/// A temporary image or video URL: the file until it expires, then 404 like an expired
+/// signed URL.
 pub(crate) async fn xai_file(State(s): State<SimState>, Path(name): Path<String>) -> Response {
-    let id = name.trim_end_matches(".png");
     let file = s.files.lock().ok().and_then(|files| {
         files
-            .get(id)
+            .get(&name)
             .filter(|(_, expires)| *expires > Instant::now())
-            .map(|(png, _)| png.clone())
+            .map(|(bytes, _)| bytes.clone())
     });
+    let content_type = if name.ends_with(".mp4") { "video/mp4" } else { "image/png" };
     match file {
-        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        Some(bytes) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
         None => (
             StatusCode::NOT_FOUND,
             "This URL has expired or never existed.",

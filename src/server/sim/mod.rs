@@ -8,6 +8,8 @@ mod image_edits;
 mod png;
 mod story;
 mod text_apis;
+mod video_apis;
+mod video;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -33,15 +35,21 @@ pub struct SimConfig {
     /// Side of the square pictures, in pixels (default 256: real providers send 1024,
     /// but small pictures keep tests and demo mode fast).
     pub image_size: Option<usize>,
+    /// How many status polls a video stays `pending` before it is `done` (default 2).
+    pub video_polls: Option<u32>,
 }
 
 impl SimConfig {
     fn image_size(&self) -> usize {
         self.image_size.unwrap_or(256).clamp(16, 2048)
     }
+
+    fn video_polls(&self) -> u32 {
+        self.video_polls.unwrap_or(2)
+    }
 }
 
-/// Temporary files behind xAI image URLs: bytes and expiry.
+/// Temporary files behind xAI image and video URLs, by file name: bytes and expiry.
 type TempFiles = Mutex<HashMap<String, (Vec<u8>, Instant)>>;
 
 #[derive(Clone)]
@@ -49,6 +57,8 @@ pub(crate) struct SimState {
     pub config: Arc<SimConfig>,
     pub control: Arc<control::Control>,
     pub files: Arc<TempFiles>,
+    /// Submitted video jobs by request id.
+    pub videos: Arc<Mutex<HashMap<String, video_apis::VideoJob>>>,
 }
 
 /// The simulator's routes, without a prefix: each provider lives under its `sim_path()`.
@@ -57,6 +67,7 @@ pub fn router(config: SimConfig) -> Router {
         config: Arc::new(config),
         control: Arc::default(),
         files: Arc::default(),
+        videos: Arc::default(),
     };
     Router::new()
         .route(
@@ -90,6 +101,14 @@ pub fn router(config: SimConfig) -> Router {
         .route(
             &format!("{}/images/edits", Provider::Xai.sim_path()),
             post(image_edits::xai_edits),
+        )
+        .route(
+            &format!("{}/videos/generations", Provider::Xai.sim_path()),
+            post(video_apis::submit),
+        )
+        .route(
+            &format!("{}/videos/{{request_id}}", Provider::Xai.sim_path()),
+            get(video_apis::status),
         )
         .route(
             &format!("{}/files/{{name}}", Provider::Xai.sim_path()),

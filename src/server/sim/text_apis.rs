@@ -276,7 +276,10 @@ pub(crate) async fn gate(
         }
         Some(
             f @ Fault {
-                kind: FaultKind::Malformed | FaultKind::ExpiredUrl,
+                kind: FaultKind::Malformed
+                    | FaultKind::ExpiredUrl
+                    | FaultKind::VideoFailed
+                    | FaultKind::Stuck,
                 ..
             },
         ) => Ok(Some(f)),

@@ -5,7 +5,9 @@ use tracing::Instrument;
 use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
-use crate::domain::media::{MediaStatus, MediaView};
+use crate::domain::media::{
+    MediaKind, MediaStatus, MediaView, VideoMode, VIDEO_UNAVAILABLE_NOTICE,
+};
 use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartStory,
 };
@@ -36,6 +38,13 @@ pub async fn start(
     };
     let memory_text = memory.as_ref().map(MemorySnapshot::story_text);
     let memory_json = memory.as_ref().and_then(|m| serde_json::to_string(m).ok());
+    // Video needs Grok Imagine; without the xAI key the story runs with pictures only and
+    // every scene says why (acceptance 5).
+    let video_mode = match input.video_mode {
+        false => VideoMode::Off,
+        true if state.providers.configured().contains(&Provider::Xai) => VideoMode::On,
+        true => VideoMode::Unavailable,
+    };
     let target_depth = input.length.target_depth();
     let scene = SceneSpec {
         idea: prompt.as_str(),
@@ -62,12 +71,13 @@ pub async fn start(
             image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
             memory_profile_id: input.memory_profile.as_deref(),
             memory_context: memory_json.as_deref(),
+            video_mode: video_mode.key(),
         },
     )
     .await?;
     let scene_id = store_scene(state, tier, &story_id, None, 1, &draft, prompt.as_str()).await?;
-    enqueue_image(state, tier, &story_id, &scene_id, image_model).await?;
-    tracing::info!(tier = tier.name, %story_id, %scene_id, "story started");
+    enqueue_media(state, tier, &story_id, &scene_id, image_model, video_mode).await?;
+    tracing::info!(tier = tier.name, %story_id, %scene_id, video = video_mode.key(), "story started");
     Ok((story_id, scene_id))
 }
 
@@ -124,12 +134,13 @@ pub async fn choose(
         &story.prompt,
     )
     .await?;
-    enqueue_image(
+    enqueue_media(
         state,
         tier,
         story_id,
         &scene_id,
         image_model_of(story.image_model.as_deref()),
+        VideoMode::parse(&story.video_mode),
     )
     .await?;
     tracing::info!(%scene_id, depth, "scene written");
@@ -157,7 +168,12 @@ pub async fn scene_view(
         .and_then(|i| path.get(i))
         .map(|row| row.scene.id.clone());
     let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
-    let image = media_view(state, tier, story_id, scene_id).await?;
+    let image = media_view(state, tier, story_id, scene_id, MediaKind::Image).await?;
+    let video_mode = VideoMode::parse(&story.video_mode);
+    let video = match video_mode {
+        VideoMode::On => media_view(state, tier, story_id, scene_id, MediaKind::Video).await?,
+        _ => None,
+    };
     let memory_profile_name = memory_of(&story).map(|m| m.profile_name);
     repo::record_position(&state.db, tier.name, story_id, scene_id, scene.is_ending).await?;
     Ok(SceneView {
@@ -186,6 +202,9 @@ pub async fn scene_view(
             .map(|m| m.display_name.to_owned()),
         image,
         memory_profile_name,
+        video,
+        video_notice: (video_mode == VideoMode::Unavailable)
+            .then(|| VIDEO_UNAVAILABLE_NOTICE.to_owned()),
     })
 }
 
@@ -225,6 +244,7 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
         default_image_model: ImageModelSpec::default_for(&configured).map(|m| m.key.to_owned()),
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
+        video_available: configured.contains(&Provider::Xai),
     })
 }
 
@@ -290,48 +310,52 @@ fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModelSpec> {
 }
 
 /// Queues the scene's image (when the story has an image model) and wakes the worker.
-async fn enqueue_image(
+/// In video mode the clip follows the image (the image job queues it when it ends); a
+/// text-only story in video mode gets its clip queued here, as text-to-video.
+async fn enqueue_media(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
     model: Option<&'static ImageModelSpec>,
+    video_mode: VideoMode,
 ) -> Result<(), StoryError> {
-    if let Some(model) = model {
-        media::enqueue(
-            &state.db,
-            tier.name,
-            story_id,
-            scene_id,
-            media::IMAGE,
-            model.key,
-        )
-        .await?;
-        state.jobs.wake();
-    }
+    let (kind, model_key) = match (model, video_mode) {
+        (Some(model), _) => (media::IMAGE, model.key),
+        (None, VideoMode::On) => (media::VIDEO, media::VIDEO_MODEL),
+        (None, _) => return Ok(()),
+    };
+    media::enqueue(&state.db, tier.name, story_id, scene_id, kind, model_key).await?;
+    state.jobs.wake();
     Ok(())
 }
 
-/// The scene image's status as the page shows it; `None` when the scene has no image job.
+/// The scene image's or clip's status as the page shows it; `None` when the scene has no
+/// such job. A clip still to be queued (its image is being made) shows as pending.
 pub async fn media_view(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
+    kind: MediaKind,
 ) -> Result<Option<MediaView>, StoryError> {
-    let Some(row) = media::find(&state.db, tier.name, story_id, scene_id, media::IMAGE).await?
-    else {
-        return Ok(None);
+    let Some(row) = media::find(&state.db, tier.name, story_id, scene_id, kind.key()).await? else {
+        let waiting_for_image = kind == MediaKind::Video
+            && repo::find_story(&state.db, tier.name, story_id)
+                .await?
+                .is_some_and(|s| VideoMode::parse(&s.video_mode) == VideoMode::On);
+        return Ok(waiting_for_image.then_some(MediaView {
+            status: MediaStatus::Pending,
+            url: None,
+            error: None,
+        }));
     };
     let status = MediaStatus::parse(&row.status).unwrap_or(MediaStatus::Failed);
     let file = match row.file_name.filter(|_| status == MediaStatus::Complete) {
-        // A file deleted or lost on disk counts as no image: the page says "unavailable".
+        // A file deleted or damaged on disk counts as none: no player, no error.
         Some(file) => {
             let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
-            tokio::fs::try_exists(&path)
-                .await
-                .unwrap_or(false)
-                .then_some(file)
+            storage::is_intact(&path, kind).await.then_some(file)
         }
         None => None,
     };
@@ -350,6 +374,7 @@ pub async fn media_view_when_final(
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
+    kind: MediaKind,
     wait: std::time::Duration,
 ) -> Result<Option<MediaView>, StoryError> {
     let deadline = tokio::time::Instant::now() + wait;
@@ -357,7 +382,7 @@ pub async fn media_view_when_final(
     loop {
         // Subscribed before reading, so a job finishing in between is not missed.
         finished.borrow_and_update();
-        let view = media_view(state, tier, story_id, scene_id).await?;
+        let view = media_view(state, tier, story_id, scene_id, kind).await?;
         let done = view.as_ref().is_none_or(|v| v.status.is_final());
         if done
             || tokio::time::timeout_at(deadline, finished.changed())
@@ -369,14 +394,15 @@ pub async fn media_view_when_final(
     }
 }
 
-/// Retry of a failed image: only that image is queued again.
-pub async fn retry_image(
+/// Retry of a failed image or clip: only that one is queued again (FR-022).
+pub async fn retry_media(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
+    kind: MediaKind,
 ) -> Result<(), StoryError> {
-    if media::retry(&state.db, tier.name, story_id, scene_id, media::IMAGE).await? {
+    if media::retry(&state.db, tier.name, story_id, scene_id, kind.key()).await? {
         state.jobs.wake();
         Ok(())
     } else {

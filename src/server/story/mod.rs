@@ -7,6 +7,6 @@ pub mod prompt;
 pub mod scene_json;
 
 pub use engine::{
-    abandon, choose, home, media_view, media_view_when_final, retry_image, scene_view, start,
+    abandon, choose, home, media_view, media_view_when_final, retry_media, scene_view, start,
 };
 pub use error::StoryError;

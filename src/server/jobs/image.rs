@@ -1,97 +1,19 @@
-//! Media generation workers. Jobs are rows in SQLite (`db::media`); a wake-up signal
-//! starts work at once, a slow periodic sweep catches anything missed, and jobs cut off
-//! by a restart are queued again at start-up.
-
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio::sync::{watch, Notify, Semaphore};
-use tracing::Instrument;
+//! The image job: the story's model, the scene's prompt (with memory mode's art style,
+//! characters and reference photos), stored atomically.
 
 use crate::domain::aspect::AspectRatio;
+use crate::domain::media::VideoMode;
 use crate::domain::ImageModelSpec;
-use crate::server::db::media::{self, MediaJob, IMAGE};
+use crate::server::db::media::{self, MediaJob};
 use crate::server::db::profiles;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
 use crate::server::state::AppState;
 use crate::server::storage;
 
-/// Image generations running at the same time.
-const IMAGE_CONCURRENCY: usize = 4;
-const SWEEP_EVERY: Duration = Duration::from_secs(5);
-
-/// Handle to wake the workers after queueing a job, and to hear when a job finishes
-/// (the page's status call waits on that instead of polling the database).
-#[derive(Clone)]
-pub struct Jobs {
-    wake: Arc<Notify>,
-    finished: Arc<watch::Sender<u64>>,
-}
-
-impl Default for Jobs {
-    fn default() -> Jobs {
-        Jobs {
-            wake: Arc::default(),
-            finished: Arc::new(watch::channel(0).0),
-        }
-    }
-}
-
-impl Jobs {
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// A receiver that sees a change each time any media job reaches a final status.
-    pub fn finished(&self) -> watch::Receiver<u64> {
-        self.finished.subscribe()
-    }
-
-    fn announce_finished(&self) {
-        self.finished.send_modify(|n| *n = n.wrapping_add(1));
-    }
-}
-
-/// Starts the image worker on the current runtime.
-pub fn start(state: AppState) {
-    tokio::spawn(async move {
-        match media::requeue_interrupted(&state.db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(jobs = n, "re-queued media jobs interrupted by a restart"),
-            Err(e) => tracing::error!(error = %e, "could not re-queue interrupted media jobs"),
-        }
-        let slots = Arc::new(Semaphore::new(IMAGE_CONCURRENCY));
-        loop {
-            loop {
-                let Ok(permit) = slots.clone().acquire_owned().await else {
-                    return;
-                };
-                match media::claim_next(&state.db, IMAGE).await {
-                    Ok(Some(job)) => {
-                        let state = state.clone();
-                        let span = tracing::info_span!("image_job", tier = %job.tier, story_id = %job.story_id, scene_id = %job.scene_id, model = %job.model);
-                        tokio::spawn(
-                            async move {
-                                run_image_job(&state, job).await;
-                                drop(permit);
-                            }
-                            .instrument(span),
-                        );
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        tracing::error!(error = %e, "could not claim a media job");
-                        break;
-                    }
-                }
-            }
-            let _ = tokio::time::timeout(SWEEP_EVERY, state.jobs.wake.notified()).await;
-        }
-    });
-}
-
-async fn run_image_job(state: &AppState, job: MediaJob) {
+/// Makes the image, records the outcome, and in video mode queues the scene's clip
+/// (image-to-video when the image worked, text-to-video when it failed).
+pub(super) async fn run(state: &AppState, job: MediaJob) {
     let outcome = generate_image(state, &job).await;
     let saved = match outcome {
         Ok(file_name) => {
@@ -106,7 +28,21 @@ async fn run_image_job(state: &AppState, job: MediaJob) {
     if let Err(e) = saved {
         tracing::error!(error = %e, "could not record the image job's outcome");
     }
-    state.jobs.announce_finished();
+    if VideoMode::parse(&job.video_mode) == VideoMode::On {
+        match media::enqueue(
+            &state.db,
+            &job.tier,
+            &job.story_id,
+            &job.scene_id,
+            media::VIDEO,
+            media::VIDEO_MODEL,
+        )
+        .await
+        {
+            Ok(()) => state.jobs.wake(),
+            Err(e) => tracing::error!(error = %e, "could not queue the scene's clip"),
+        }
+    }
 }
 
 /// Generates and stores the image; the error is the reason shown to the reader.

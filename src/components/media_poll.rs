@@ -1,0 +1,91 @@
+//! Follows a scene image's or clip's status until it is final, for the media panes.
+//!
+//! The status comes from a browser-side resource: each round is one status call that the
+//! server holds open until the media is final (or about ten seconds pass); the next round
+//! is scheduled only while the status is not final, so polling stops by itself. Retry
+//! queues the media again and starts the rounds again.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::story::{media_status, retry_media, STATUS_WAIT_MAX_MS};
+use crate::domain::media::{MediaKind, MediaStatus, MediaView};
+
+/// Pause between rounds after an answer (the server already waited) and after an error.
+const NEXT_ROUND: Duration = Duration::from_millis(50);
+const AFTER_ERROR: Duration = Duration::from_secs(2);
+
+#[derive(Clone, Copy)]
+pub struct MediaPoll {
+    /// What the pane shows: the server-rendered status at first, then each answer.
+    pub media: RwSignal<MediaView>,
+    /// Queues a failed image or clip again.
+    pub retry: Callback<()>,
+}
+
+pub fn poll_media(
+    tier: &'static str,
+    story_id: String,
+    scene_id: String,
+    kind: MediaKind,
+    initial: MediaView,
+) -> MediaPoll {
+    let media = RwSignal::new(initial);
+    // Round 0 is the server-rendered status; each later round asks again.
+    let round = RwSignal::new(0u32);
+    let ids = (tier.to_owned(), story_id, scene_id);
+    let poll_ids = ids.clone();
+    let status = LocalResource::new(move || {
+        let round = round.get();
+        let (tier, story, scene) = poll_ids.clone();
+        async move {
+            if round == 0 {
+                return None;
+            }
+            Some(media_status(tier, story, scene, kind, STATUS_WAIT_MAX_MS).await)
+        }
+    });
+    Effect::new(move || {
+        let Some(answer) = status.get() else {
+            return;
+        };
+        let delay = match answer {
+            Some(Ok(Some(view))) => {
+                media.set(view);
+                NEXT_ROUND
+            }
+            Some(Err(_)) => AFTER_ERROR,
+            Some(Ok(None)) | None => NEXT_ROUND,
+        };
+        if !media.get_untracked().status.is_final() {
+            // The page may be gone by then: `try_update` is a no-op on a disposed signal.
+            set_timeout(
+                move || {
+                    round.try_update(|r| *r += 1);
+                },
+                delay,
+            );
+        }
+    });
+    let retry = Callback::new(move |()| {
+        let (tier, story, scene) = ids.clone();
+        media.set(MediaView {
+            status: MediaStatus::Pending,
+            url: None,
+            error: None,
+        });
+        leptos::task::spawn_local(async move {
+            match retry_media(tier, story, scene, kind).await {
+                // Polling had stopped at "failed": start the rounds again.
+                Ok(()) => round.update(|r| *r += 1),
+                Err(error) => media.set(MediaView {
+                    status: MediaStatus::Failed,
+                    url: None,
+                    error: Some(error.to_string()),
+                }),
+            }
+        });
+    });
+    MediaPoll { media, retry }
+}

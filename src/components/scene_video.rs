@@ -1,0 +1,71 @@
+//! The scene's clip in video mode, below the picture: progress while it is made, then an
+//! inline player with the picture as poster; a failure is a non-blocking note with its own
+//! Retry (the picture and the story stay usable). A clip lost on disk shows nothing.
+
+use leptos::prelude::*;
+
+use super::media_poll::poll_media;
+use crate::domain::media::{MediaKind, MediaStatus, MediaView};
+
+#[component]
+pub fn SceneVideo(
+    tier: &'static str,
+    story_id: String,
+    scene_id: String,
+    initial: MediaView,
+    /// The scene picture, shown before the clip plays.
+    #[prop(into)]
+    poster: Signal<Option<String>>,
+) -> impl IntoView {
+    let poll = poll_media(tier, story_id, scene_id, MediaKind::Video, initial);
+    let media = poll.media;
+    let broken = RwSignal::new(false);
+    view! {
+        <div class="scene-video" data-status=move || format!("{:?}", media.read().status).to_lowercase()>
+            {move || {
+                let view = media.get();
+                match (view.status, view.url) {
+                    (MediaStatus::Complete, Some(url)) if !broken.get() => {
+                        view! {
+                            <video
+                                class="scene-clip"
+                                src=url
+                                poster=move || poster.get()
+                                controls
+                                playsinline
+                                preload="metadata"
+                                on:error=move |_| broken.set(true)
+                            ></video>
+                        }
+                            .into_any()
+                    }
+                    // Complete but the file is gone or damaged: no player, no error.
+                    (MediaStatus::Complete, _) => ().into_any(),
+                    (MediaStatus::Failed, _) => {
+                        view! {
+                            <div class="video-failed" role="alert">
+                                <p>
+                                    "The video clip could not be made. "
+                                    {view.error.unwrap_or_default()}
+                                </p>
+                                <button type="button" class="retry" on:click=move |_| poll.retry.run(())>
+                                    "Retry video"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    _ => {
+                        view! {
+                            <div class="video-pending" role="status">
+                                <span class="spinner"></span>
+                                "Making the video clip… (this can take a minute or two)"
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}

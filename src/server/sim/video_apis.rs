@@ -1,0 +1,220 @@
+//! xAI's asynchronous video API: `POST /videos/generations` answers a `request_id` at once;
+//! `GET /videos/{request_id}` says `pending` for a configurable number of polls, then
+//! `done` with a temporary URL of a real MP4 (the first frame — the request's image, or a
+//! picture drawn from the prompt — slowly panning). Faults: `video_failed` ends the job
+//! as failed, `stuck` never finishes, `expired_url` hands out a URL that is already gone,
+//! and the usual 429/500/… on either call. Submissions are counted like every request.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::control::{Fault, FaultKind};
+use super::image_apis::{bearer, decode_data_uri, parse, DEFAULT_URL_TTL};
+use super::png::illustration;
+use super::text_apis::{error, gate, invalid_request};
+use super::SimState;
+use crate::domain::Provider;
+use crate::server::imaging::Canvas;
+
+const VIDEO_MODELS: &[&str] = &["grok-imagine-video", "grok-imagine-video-1.5"];
+const RESOLUTIONS: &[&str] = &["480p", "720p"];
+const ASPECTS: &[&str] = &["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+/// Frames per second of the simulated clips.
+const FPS: u32 = 12;
+
+/// A submitted clip.
+pub(crate) struct VideoJob {
+    first_frame: Canvas,
+    duration: u32,
+    polls_left: u32,
+    fault: Option<FaultKind>,
+    /// The temporary file's name once done (made once, on the first `done` poll).
+    file: Option<String>,
+}
+
+pub(crate) async fn submit(
+    State(s): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Provider::Xai;
+    let body = match parse(&body) {
+        Ok(b) => b,
+        Err(message) => return invalid_request(p, &message),
+    };
+    let model = body["model"].as_str().unwrap_or("grok-imagine-video");
+    let prompt = body["prompt"].as_str().unwrap_or_default();
+    let duration = body["duration"].as_u64().unwrap_or(8);
+    let image = match body.pointer("/image/url").and_then(|u| u.as_str()) {
+        Some(url) => match decode_data_uri(url) {
+            Ok(picture) => Some(picture),
+            Err(message) => return invalid_request(p, &message),
+        },
+        None if body.get("image").is_some() => {
+            return invalid_request(p, "image must be an object with a url")
+        }
+        None => None,
+    };
+    let invalid = if !VIDEO_MODELS.contains(&model) {
+        Some(format!(
+            "The model {model} does not exist or your team does not have access to it."
+        ))
+    } else if prompt.trim().is_empty() {
+        Some("prompt must not be empty".to_owned())
+    } else if !(1..=15).contains(&duration) {
+        Some(format!("duration must be between 1 and 15 seconds, got {duration}"))
+    } else if body["resolution"]
+        .as_str()
+        .is_some_and(|r| !RESOLUTIONS.contains(&r))
+    {
+        Some("resolution must be '480p' or '720p'".to_owned())
+    } else if body["aspect_ratio"]
+        .as_str()
+        .is_some_and(|a| !ASPECTS.contains(&a))
+    {
+        Some(format!("unsupported aspect_ratio {}", body["aspect_ratio"]))
+    } else {
+        None
+    };
+    let fault = match gate(
+        &s,
+        p,
+        "/videos/generations",
+        &headers,
+        bearer(&headers),
+        invalid.as_deref(),
+        prompt,
+    )
+    .await
+    {
+        Err(response) => return response,
+        Ok(fault) => fault,
+    };
+    s.control.record_image_request(json!({
+        "provider": "xai", "path": "/videos/generations", "model": model,
+        "fields": super::image_apis::field_names(&body), "references": usize::from(image.is_some()),
+        "prompt": prompt,
+    }));
+    let first_frame =
+        image.unwrap_or_else(|| illustration(prompt, "grok-imagine-video", s.config.image_size(), &[]));
+    let request_id = format!(
+        "vid-{:016x}",
+        super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
+    );
+    let job = VideoJob {
+        first_frame,
+        duration: duration as u32,
+        polls_left: s.config.video_polls(),
+        fault: fault.map(|f| f.kind),
+        file: None,
+    };
+    if let Ok(mut videos) = s.videos.lock() {
+        videos.insert(request_id.clone(), job);
+    }
+    Json(json!({ "request_id": request_id })).into_response()
+}
+
+pub(crate) async fn status(
+    State(s): State<SimState>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    Path(request_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let p = Provider::Xai;
+    let poll_fault = match gate(&s, p, "/videos/status", &headers, bearer(&headers), None, "").await {
+        Err(response) => return response,
+        Ok(fault) => fault,
+    };
+    // Take what is needed out of the job, then make the clip without holding the lock.
+    let step = {
+        let Ok(mut videos) = s.videos.lock() else {
+            return error(p, StatusCode::INTERNAL_SERVER_ERROR, "server_error", "lock poisoned");
+        };
+        let Some(job) = videos.get_mut(&request_id) else {
+            return error(p, StatusCode::NOT_FOUND, "not_found", &format!("No video request with id {request_id}"));
+        };
+        match job.fault {
+            Some(FaultKind::VideoFailed) => Step::Failed,
+            Some(FaultKind::Stuck) => Step::Pending,
+            _ if job.polls_left > 0 => {
+                job.polls_left -= 1;
+                Step::Pending
+            }
+            _ => match &job.file {
+                Some(file) => Step::Done(file.clone(), job.duration),
+                None => Step::Render(job.first_frame.clone(), job.duration),
+            },
+        }
+    };
+    let (file, duration) = match step {
+        Step::Pending => {
+            return Json(json!({ "status": "pending", "request_id": request_id })).into_response()
+        }
+        Step::Failed => {
+            return Json(json!({
+                "status": "failed",
+                "request_id": request_id,
+                "error": { "code": "generation_failed", "message": "The video could not be generated." },
+            }))
+            .into_response()
+        }
+        Step::Done(file, duration) => (file, duration),
+        Step::Render(first_frame, duration) => {
+            let clip = tokio::task::spawn_blocking(move || {
+                super::video::panning_clip(&first_frame, duration, FPS)
+            })
+            .await
+            .unwrap_or_default();
+            let expired = matches!(poll_fault, Some(Fault { kind: FaultKind::ExpiredUrl, .. }))
+                || s.videos
+                    .lock()
+                    .ok()
+                    .and_then(|v| v.get(&request_id).map(|j| j.fault == Some(FaultKind::ExpiredUrl)))
+                    .unwrap_or(false);
+            let ttl = if expired {
+                std::time::Duration::ZERO
+            } else {
+                s.config.url_ttl.unwrap_or(DEFAULT_URL_TTL)
+            };
+            let file = format!("{request_id}.mp4");
+            if let Ok(mut files) = s.files.lock() {
+                files.retain(|_, (_, expires)| *expires > Instant::now());
+                files.insert(file.clone(), (clip, Instant::now() + ttl));
+            }
+            if let Ok(mut videos) = s.videos.lock() {
+                if let Some(job) = videos.get_mut(&request_id) {
+                    job.file = Some(file.clone());
+                }
+            }
+            (file, duration)
+        }
+    };
+    // The simulator may be nested under a prefix (demo mode mounts it at /sim).
+    let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let url = format!("http://{host}{prefix}{}/files/{file}", Provider::Xai.sim_path());
+    Json(json!({
+        "status": "done",
+        "request_id": request_id,
+        "model": "grok-imagine-video",
+        "video": { "url": url, "duration": duration, "respect_moderation": true },
+    }))
+    .into_response()
+}
+
+enum Step {
+    Pending,
+    Failed,
+    Done(String, u32),
+    Render(Canvas, u32),
+}
