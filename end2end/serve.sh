@@ -14,4 +14,6 @@ if [ "${2:-}" = openai-only ]; then
 fi
 export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
 export RUST_LOG=${RUST_LOG:-warn}
+# Clips are polled every 300 ms instead of every 5 s, so the tests need not wait.
+export VIDEO_POLL_MS=${VIDEO_POLL_MS:-300}
 exec ./target/debug/cyoa

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{final_image, TestApp};
-use cyoa::domain::story::{StartStory, StoryLength};
 use cyoa::domain::media::MediaKind;
+use cyoa::domain::story::{StartStory, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::story::{self, StoryError};
 

@@ -278,7 +278,11 @@ pub(crate) async fn xai_file(State(s): State<SimState>, Path(name): Path<String>
             .filter(|(_, expires)| *expires > Instant::now())
             .map(|(bytes, _)| bytes.clone())
     });
-    let content_type = if name.ends_with(".mp4") { "video/mp4" } else { "image/png" };
+    let content_type = if name.ends_with(".mp4") {
+        "video/mp4"
+    } else {
+        "image/png"
+    };
     match file {
         Some(bytes) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
         None => (

@@ -8,8 +8,8 @@ mod image_edits;
 mod png;
 mod story;
 mod text_apis;
-mod video_apis;
 mod video;
+mod video_apis;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -276,7 +276,8 @@ pub(crate) async fn gate(
         }
         Some(
             f @ Fault {
-                kind: FaultKind::Malformed
+                kind:
+                    FaultKind::Malformed
                     | FaultKind::ExpiredUrl
                     | FaultKind::VideoFailed
                     | FaultKind::Stuck,

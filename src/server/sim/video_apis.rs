@@ -38,11 +38,7 @@ pub(crate) struct VideoJob {
     file: Option<String>,
 }
 
-pub(crate) async fn submit(
-    State(s): State<SimState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
     let p = Provider::Xai;
     let body = match parse(&body) {
         Ok(b) => b,
@@ -68,7 +64,9 @@ pub(crate) async fn submit(
     } else if prompt.trim().is_empty() {
         Some("prompt must not be empty".to_owned())
     } else if !(1..=15).contains(&duration) {
-        Some(format!("duration must be between 1 and 15 seconds, got {duration}"))
+        Some(format!(
+            "duration must be between 1 and 15 seconds, got {duration}"
+        ))
     } else if body["resolution"]
         .as_str()
         .is_some_and(|r| !RESOLUTIONS.contains(&r))
@@ -101,8 +99,8 @@ pub(crate) async fn submit(
         "fields": super::image_apis::field_names(&body), "references": usize::from(image.is_some()),
         "prompt": prompt,
     }));
-    let first_frame =
-        image.unwrap_or_else(|| illustration(prompt, "grok-imagine-video", s.config.image_size(), &[]));
+    let first_frame = image
+        .unwrap_or_else(|| illustration(prompt, "grok-imagine-video", s.config.image_size(), &[]));
     let request_id = format!(
         "vid-{:016x}",
         super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
@@ -128,17 +126,37 @@ pub(crate) async fn status(
     headers: HeaderMap,
 ) -> Response {
     let p = Provider::Xai;
-    let poll_fault = match gate(&s, p, "/videos/status", &headers, bearer(&headers), None, "").await {
+    let poll_fault = match gate(
+        &s,
+        p,
+        "/videos/status",
+        &headers,
+        bearer(&headers),
+        None,
+        "",
+    )
+    .await
+    {
         Err(response) => return response,
         Ok(fault) => fault,
     };
     // Take what is needed out of the job, then make the clip without holding the lock.
     let step = {
         let Ok(mut videos) = s.videos.lock() else {
-            return error(p, StatusCode::INTERNAL_SERVER_ERROR, "server_error", "lock poisoned");
+            return error(
+                p,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "lock poisoned",
+            );
         };
         let Some(job) = videos.get_mut(&request_id) else {
-            return error(p, StatusCode::NOT_FOUND, "not_found", &format!("No video request with id {request_id}"));
+            return error(
+                p,
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("No video request with id {request_id}"),
+            );
         };
         match job.fault {
             Some(FaultKind::VideoFailed) => Step::Failed,
@@ -202,7 +220,10 @@ pub(crate) async fn status(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
-    let url = format!("http://{host}{prefix}{}/files/{file}", Provider::Xai.sim_path());
+    let url = format!(
+        "http://{host}{prefix}{}/files/{file}",
+        Provider::Xai.sim_path()
+    );
     Json(json!({
         "status": "done",
         "request_id": request_id,

@@ -79,8 +79,8 @@ impl Sequence {
         visible_height: usize,
         fps: u32,
     ) -> Sequence {
-        debug_assert!(width % 16 == 0 && height % 16 == 0);
-        debug_assert!(visible_width % 2 == 0 && visible_height % 2 == 0);
+        debug_assert!(width.is_multiple_of(16) && height.is_multiple_of(16));
+        debug_assert!(visible_width.is_multiple_of(2) && visible_height.is_multiple_of(2));
         debug_assert!(visible_width <= width && visible_height <= height);
         let (width_mbs, height_mbs) = (width / 16, height / 16);
         Sequence {
@@ -122,8 +122,10 @@ impl Sequence {
         w.ue(self.height_mbs as u32 - 1);
         w.flag(true); // frame_mbs_only_flag
         w.flag(true); // direct_8x8_inference_flag
-        // Cropping counts chroma samples (two luma samples) and only trims the right and
-        // bottom edges: decoders keep frames aligned by ignoring odd left crops.
+
+        // Cropping counts chroma samples (two luma samples) and only ever trims the right
+        // and bottom edges: Chromium shows the top-left of the decoded picture whatever the
+        // top crop says, and FFmpeg shrinks left crops that would misalign its buffers.
         let crop_right = (self.width_mbs * 16 - self.visible_width) / 2;
         let crop_bottom = (self.height_mbs * 16 - self.visible_height) / 2;
         let cropping = crop_right > 0 || crop_bottom > 0;
@@ -242,6 +244,7 @@ impl Sequence {
         w.bits(poc_lsb as u64, LOG2_MAX_POC_LSB);
         w.flag(false); // num_ref_idx_active_override_flag
         w.flag(false); // ref_pic_list_modification_flag_l0
+
         // nal_ref_idc is 0: no dec_ref_pic_marking().
         w.se(0); // slice_qp_delta
         w.ue(1); // disable_deblocking_filter_idc
@@ -336,7 +339,11 @@ fn median_predictor(a: Option<Mv>, b: Option<Mv>, c: Option<Mv>) -> Mv {
     if let [only] = same_reference[..] {
         return only;
     }
-    let (a, b, c) = (a.unwrap_or_default(), b.unwrap_or_default(), c.unwrap_or_default());
+    let (a, b, c) = (
+        a.unwrap_or_default(),
+        b.unwrap_or_default(),
+        c.unwrap_or_default(),
+    );
     Mv {
         x: median(a.x, b.x, c.x),
         y: median(a.y, b.y, c.y),
@@ -593,7 +600,10 @@ mod tests {
         // Only C shares the reference: its vector, not the median with zeros.
         assert_eq!(median_predictor(None, None, v(8, 8)), Mv { x: 8, y: 8 });
         // Two available: median with a zero vector.
-        assert_eq!(median_predictor(v(8, 4), v(-4, 12), None), Mv { x: 0, y: 4 });
+        assert_eq!(
+            median_predictor(v(8, 4), v(-4, 12), None),
+            Mv { x: 0, y: 4 }
+        );
     }
 
     #[test]

@@ -3,15 +3,20 @@
 //!
 //! The simulator must hand out genuine MP4 files without an external program (ffmpeg) or
 //! a C library, so this module encodes them itself, and cheaply: a pan is global motion,
-//! which H.264 expresses directly. The first picture of a group stores the picture
-//! losslessly as raw samples (I_PCM macroblocks, [`h264`]); every following picture is one
+//! which H.264 expresses directly. The first picture of a group stores the picture as raw
+//! samples (I_PCM macroblocks, [`h264`]); every following picture is one
 //! motion vector into that first picture and no residual, about five bits per macroblock.
 //! A 256×256 clip of 8 s is therefore about the size of the uncompressed picture.
 //!
-//! The pan never reveals anything beyond the picture: the encoded pictures hold the
-//! picture enlarged by the pan's travel (a few percent), the displayed window is cropped
-//! from their top-left corner, and the motion vectors slide the content under that window
-//! diagonally and back. [`mp4`] then wraps the pictures in a fast-start MP4 file.
+//! Every P picture points straight at the IDR picture, so the picture never degrades:
+//! what the pan moved out of view comes back intact. The first frame, which players show
+//! as the poster, is exactly the picture. The view then drifts right and down and back,
+//! and the strip it uncovers along the right and bottom edges repeats the picture's last
+//! column and row (the decoder's own rule for samples beyond the picture). The simulator's
+//! gradients, hills and bottom band hide that strip well. Showing the picture a little
+//! enlarged instead would hide its edges, but then the first frame could not show the
+//! whole picture: only the top-left of a coded picture may be displayed, because Chromium
+//! ignores top and left cropping. [`mp4`] then wraps the pictures in a fast-start MP4 file.
 
 mod h264;
 mod mp4;
@@ -53,9 +58,7 @@ pub(crate) fn panning_clip(picture: &Canvas, seconds: u32, fps: u32) -> Vec<u8> 
             samples.push(idrs[cycle % idrs.len()].clone());
             sync_samples.push(n as u32 + 1);
         } else {
-            let shift = pan.offset(index) as i32;
-            let mv = Mv::whole_pixels(shift, shift);
-            samples.push(length_prefixed(&sequence.pan(mv, index)));
+            samples.push(length_prefixed(&sequence.pan(pan.motion(index), index)));
         }
     }
     mp4::mux(&mp4::Track {
@@ -78,15 +81,15 @@ fn length_prefixed(nal: &[u8]) -> Vec<u8> {
     [&(nal.len() as u32).to_be_bytes()[..], nal].concat()
 }
 
-/// The geometry of a pan: sizes, and how far the window has moved at each frame.
+/// The geometry of a pan: sizes, and how far the view has moved at each frame.
 struct Pan {
     /// The displayed size: the picture's, rounded up to even sides.
     visible_width: usize,
     visible_height: usize,
-    /// The encoded size: the visible size plus the travel, in whole macroblocks.
+    /// The encoded size: the visible size in whole macroblocks.
     coded_width: usize,
     coded_height: usize,
-    /// How far the window moves right and down at the middle of a cycle, in pixels.
+    /// How far the view moves right and down at the middle of a cycle, in pixels.
     travel: usize,
     /// Frames per out-and-back cycle, each starting with an IDR picture.
     cycle: usize,
@@ -98,65 +101,42 @@ impl Pan {
         let visible_height = picture.height.max(1).next_multiple_of(2);
         let cycle = frames.min(MAX_GOP_FRAMES);
         // Half a pixel per frame on average (the cycle covers the travel twice), but at
-        // most a tenth of the picture so the enlargement stays slight.
+        // most a tenth of the picture so the uncovered strip stays narrow.
         let travel = (cycle / 4).min(visible_width.min(visible_height) / 10);
         Pan {
             visible_width,
             visible_height,
-            coded_width: (visible_width + travel).next_multiple_of(16),
-            coded_height: (visible_height + travel).next_multiple_of(16),
+            coded_width: visible_width.next_multiple_of(16),
+            coded_height: visible_height.next_multiple_of(16),
             travel,
             cycle,
         }
     }
 
-    /// The window's offset at `index` frames into a cycle: eases out to `travel` at half
-    /// the cycle and back to 0.
+    /// How far the view has moved right and down at `index` frames into a cycle: eases
+    /// out to `travel` at half the cycle and back to 0.
     fn offset(&self, index: usize) -> usize {
         let phase = TAU * index as f64 / self.cycle as f64;
         (self.travel as f64 * (1.0 - phase.cos()) / 2.0).round() as usize
     }
 
-    /// The picture enlarged just enough to cover the window at every offset, centred, at
-    /// the coded size (edges replicated into the macroblock padding).
-    fn first_picture(&self, picture: &Canvas) -> Yuv420 {
-        let needed_width = (self.visible_width + self.travel) as f64;
-        let needed_height = (self.visible_height + self.travel) as f64;
-        let (width, height) = (picture.width.max(1) as f64, picture.height.max(1) as f64);
-        let scale = (needed_width / width).max(needed_height / height);
-        let left = (width * scale - needed_width) / 2.0;
-        let top = (height * scale - needed_height) / 2.0;
-        let (last_x, last_y) = (needed_width - 1.0, needed_height - 1.0);
-        let sample = |x: usize, y: usize| {
-            let sx = (left + (x as f64).min(last_x) + 0.5) / scale - 0.5;
-            let sy = (top + (y as f64).min(last_y) + 0.5) / scale - 0.5;
-            bilinear(picture, sx, sy)
-        };
-        to_yuv420(self.coded_width, self.coded_height, sample)
+    /// The motion vector showing the view `index` frames into a cycle: each displayed
+    /// sample comes from `offset` to the right of and below it in the IDR picture.
+    fn motion(&self, index: usize) -> Mv {
+        let offset = self.offset(index) as i32;
+        Mv::whole_pixels(offset, offset)
     }
-}
 
-/// The colour at (`x`, `y`) in pixel-centre coordinates, blending the four nearest pixels
-/// and clamping at the edges; black for an empty canvas.
-fn bilinear(picture: &Canvas, x: f64, y: f64) -> [u8; 3] {
-    if picture.width == 0 || picture.height == 0 {
-        return [0, 0, 0];
+    /// The IDR picture: `picture` in the top-left corner, its last column and row repeated
+    /// to fill the coded size.
+    fn first_picture(&self, picture: &Canvas) -> Yuv420 {
+        to_yuv420(self.coded_width, self.coded_height, |x, y| {
+            if picture.width == 0 || picture.height == 0 {
+                return [0, 0, 0];
+            }
+            picture.get(x.min(picture.width - 1), y.min(picture.height - 1))
+        })
     }
-    let x = x.clamp(0.0, (picture.width - 1) as f64);
-    let y = y.clamp(0.0, (picture.height - 1) as f64);
-    let (x0, y0) = (x.floor() as usize, y.floor() as usize);
-    let (x1, y1) = ((x0 + 1).min(picture.width - 1), (y0 + 1).min(picture.height - 1));
-    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
-    let corners = [
-        (picture.get(x0, y0), (1.0 - fx) * (1.0 - fy)),
-        (picture.get(x1, y0), fx * (1.0 - fy)),
-        (picture.get(x0, y1), (1.0 - fx) * fy),
-        (picture.get(x1, y1), fx * fy),
-    ];
-    std::array::from_fn(|c| {
-        let value: f64 = corners.iter().map(|(rgb, w)| rgb[c] as f64 * w).sum();
-        value.round().clamp(0.0, 255.0) as u8
-    })
 }
 
 /// BT.601 limited-range Y′CbCr of an RGB colour.
@@ -268,14 +248,13 @@ mod tests {
     fn pan_drifts_out_about_half_a_pixel_per_frame_and_comes_back() {
         let pan = Pan::new(&Canvas::new(256, 256), 96);
         assert_eq!(pan.travel, 24);
-        assert_eq!((pan.coded_width, pan.coded_height), (288, 288));
+        assert_eq!((pan.coded_width, pan.coded_height), (256, 256));
         let offsets: Vec<usize> = (0..96).map(|n| pan.offset(n)).collect();
         assert_eq!(offsets[0], 0);
         assert_eq!(offsets[48], 24);
         assert!(offsets[95] <= 1);
         assert!(offsets.windows(2).all(|w| w[0].abs_diff(w[1]) <= 1));
-        // The enlarged picture covers the window at every offset.
-        assert!(offsets.iter().all(|&d| d + 256 <= 256 + pan.travel));
+        assert_eq!(pan.motion(48), Mv::whole_pixels(24, 24));
     }
 
     #[test]
@@ -298,55 +277,15 @@ mod tests {
     }
 
     #[test]
-    fn first_picture_keeps_the_picture_and_replicates_its_edges() {
-        let mut picture = Canvas::new(40, 40);
-        picture.fill_rect(0, 0, 40, 40, [255, 255, 255]);
-        picture.fill_rect(0, 20, 40, 20, [0, 0, 0]);
-        let pan = Pan::new(&picture, 200);
-        let yuv = pan.first_picture(&picture);
-        assert_eq!((yuv.width, yuv.height), (48, 48));
+    fn first_picture_is_the_picture_with_its_edges_repeated() {
+        let mut picture = Canvas::new(40, 20);
+        picture.fill_rect(0, 0, 40, 20, [255, 255, 255]);
+        picture.fill_rect(0, 10, 40, 10, [0, 0, 0]);
+        let yuv = Pan::new(&picture, 96).first_picture(&picture);
+        assert_eq!((yuv.width, yuv.height), (48, 32));
         assert_eq!(yuv.luma[0], 235);
-        assert_eq!(yuv.luma[47 * 48 + 47], 16, "padding copies the black edge");
+        assert_eq!(yuv.luma[9 * 48 + 47], 235, "last column repeated");
+        assert_eq!(yuv.luma[31 * 48 + 47], 16, "last row repeated");
         assert!(yuv.cb.iter().all(|&c| c == 128));
-    }
-}
-
-#[cfg(test)]
-mod throwaway_dump {
-    use super::*;
-
-    #[test]
-    fn dump_clips_to_tmp() {
-        for (name, size, seconds, fps) in [("a", 256, 8, 12), ("b", 512, 8, 24), ("c", 100, 3, 8)] {
-            let picture = super::super::png::illustration("a fox in a forest", "GROK-IMAGINE", size, &[]);
-            std::fs::write(format!("/tmp/clip_{name}.png"), picture.to_png()).unwrap();
-            let clip = panning_clip(&picture, seconds, fps);
-            std::fs::write(format!("/tmp/clip_{name}.mp4"), &clip).unwrap();
-            let frames = (seconds * fps) as usize;
-            let pan = Pan::new(&picture, frames);
-            let yuv = pan.first_picture(&picture);
-            // Expected visible luma/chroma for every frame, yuv420p raw.
-            let mut raw = Vec::new();
-            for n in 0..frames {
-                let d = pan.offset(n % pan.cycle);
-                for y in 0..pan.visible_height {
-                    for x in 0..pan.visible_width {
-                        let (sx, sy) = ((x + d).min(yuv.width - 1), (y + d).min(yuv.height - 1));
-                        raw.push(yuv.luma[sy * yuv.width + sx]);
-                    }
-                }
-                for plane in [&yuv.cb, &yuv.cr] {
-                    for y in 0..pan.visible_height / 2 {
-                        for x in 0..pan.visible_width / 2 {
-                            let (sx, sy) = ((x + d / 2).min(yuv.width / 2 - 1), (y + d / 2).min(yuv.height / 2 - 1));
-                            let _ = (sx, sy);
-                            raw.push(plane[((y * 2 + d) / 2).min(yuv.height / 2 - 1) * yuv.width / 2 + ((x * 2 + d) / 2).min(yuv.width / 2 - 1)]);
-                        }
-                    }
-                }
-            }
-            std::fs::write(format!("/tmp/clip_{name}.expected.yuv"), raw).unwrap();
-            println!("{name}: {} bytes, {}x{}, coded {}x{}, travel {}", clip.len(), pan.visible_width, pan.visible_height, pan.coded_width, pan.coded_height, pan.travel);
-        }
     }
 }

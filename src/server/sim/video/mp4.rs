@@ -170,11 +170,7 @@ fn moov(track: &Track, samples_offset: u32) -> Vec<u8> {
     let dinf = mp4_box(b"dinf", &dref);
     let stbl = mp4_box(
         b"stbl",
-        &[
-            stsd(track),
-            sample_table(track, samples_offset),
-        ]
-        .concat(),
+        &[stsd(track), sample_table(track, samples_offset)].concat(),
     );
     let minf = mp4_box(b"minf", &[vmhd, dinf, stbl].concat());
     let mdia = mp4_box(b"mdia", &[mdhd, hdlr, minf].concat());
@@ -315,7 +311,7 @@ pub(crate) mod tests {
         for (depth, name) in path.iter().enumerate() {
             let found = children(bytes, start, end)
                 .into_iter()
-                .find(|b| &b.kind == name.as_bytes())
+                .find(|b| b.kind == name.as_bytes())
                 .unwrap_or_else(|| panic!("no {name} at depth {depth}"));
             (start, end) = (found.start, found.end);
         }
@@ -358,7 +354,11 @@ pub(crate) mod tests {
 
     #[test]
     fn sample_table_points_at_the_samples_in_mdat() {
-        let samples = vec![vec![0, 0, 0, 2, 0x65, 9], vec![0, 0, 0, 1, 0x01], vec![7; 9]];
+        let samples = vec![
+            vec![0, 0, 0, 2, 0x65, 9],
+            vec![0, 0, 0, 1, 0x01],
+            vec![7; 9],
+        ];
         let file = mux(&sample_track(&samples, &[1]));
         let stbl = ["moov", "trak", "mdia", "minf", "stbl"];
         let at = |leaf: &str| find(&file, &[&stbl[..], &[leaf]].concat()).to_vec();

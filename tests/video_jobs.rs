@@ -1,0 +1,445 @@
+//! Video mode over real HTTP and real SQLite files, against a simulator of the test's own
+//! (so an app restart can find the same provider jobs): the whole clip lifecycle with
+//! short, configured poll intervals.
+
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use cyoa::domain::media::{MediaKind, MediaStatus, MediaView};
+use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::{Provider, TierSpec};
+use cyoa::server::config::{Config, VideoTiming};
+use cyoa::server::providers::RetryPolicy;
+use cyoa::server::sim::{self, RunningSim, SimConfig};
+use cyoa::server::startup;
+use cyoa::server::state::{AppState, Retries};
+use cyoa::server::story;
+use serde_json::{json, Value};
+
+const KEY: &str = "k";
+
+fn kids() -> &'static TierSpec {
+    TierSpec::find("kids").expect("kids")
+}
+
+fn fast(poll_every_ms: u64, max_wait_ms: u64) -> VideoTiming {
+    VideoTiming {
+        poll_every: Duration::from_millis(poll_every_ms),
+        max_wait: Duration::from_millis(max_wait_ms),
+    }
+}
+
+async fn simulator(video_polls: u32) -> RunningSim {
+    sim::spawn(SimConfig {
+        video_polls: Some(video_polls),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+/// The app with every provider pointed at `sim` (as with real keys), data in `data_dir`.
+async fn app(sim: &RunningSim, data_dir: &Path, video: VideoTiming) -> (SocketAddr, AppState) {
+    let quick = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        request_timeout: Duration::from_secs(10),
+    };
+    let config = Config {
+        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: data_dir.to_owned(),
+        context_full_scenes: 4,
+        real_providers: Provider::ALL
+            .into_iter()
+            .map(|p| (p, sim.endpoint(p, KEY)))
+            .collect(),
+        demo_latency: Duration::ZERO,
+        video,
+    };
+    let retries = Retries {
+        text: quick.clone(),
+        media: quick,
+    };
+    startup::spawn(config, &retries).await.expect("app starts")
+}
+
+fn video_story(prompt: &str, image_model: Option<&str>) -> StartStory {
+    StartStory {
+        prompt: prompt.into(),
+        length: StoryLength::Short,
+        text_model: "claude-sonnet-4-5".into(),
+        image_model: image_model.map(str::to_owned),
+        memory_profile: None,
+        video_mode: true,
+    }
+}
+
+async fn final_media(
+    state: &AppState,
+    story_id: &str,
+    scene_id: &str,
+    kind: MediaKind,
+) -> MediaView {
+    for _ in 0..400 {
+        if let Some(view) = story::media_view(state, kids(), story_id, scene_id, kind)
+            .await
+            .expect("view")
+        {
+            if view.status.is_final() {
+                return view;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the {kind:?} never finished");
+}
+
+async fn submissions(sim: &RunningSim) -> u64 {
+    common::request_counts(&sim.base_url()).await["xai/videos/generations"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+async fn last_video_request(sim: &RunningSim) -> Value {
+    let log: Vec<Value> = reqwest::get(format!("{}/__control/image_requests", sim.base_url()))
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("json");
+    log.into_iter()
+        .rev()
+        .find(|r| r["path"] == "/videos/generations")
+        .expect("a video request")
+}
+
+async fn fault(sim: &RunningSim, api: &str, kind: &str) {
+    common::queue_fault(
+        &sim.base_url(),
+        json!({"api": api, "kind": kind, "count": 1}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn each_scene_gets_a_playable_clip_made_from_its_picture() {
+    let sim = simulator(2).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (addr, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    let (story_id, scene_id) = story::start(
+        &state,
+        kids(),
+        video_story("a paper boat", Some("gpt-image-1-mini")),
+    )
+    .await
+    .expect("start");
+    let view = story::scene_view(&state, kids(), &story_id, &scene_id)
+        .await
+        .expect("view");
+    assert!(view.video.is_some(), "a video pane from the start");
+    assert!(view.video_notice.is_none());
+    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    assert_eq!(image.status, MediaStatus::Complete);
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
+    let sent = last_video_request(&sim).await;
+    assert_eq!(sent["references"], 1, "image-to-video: {sent}");
+    let fields = sent["fields"].to_string();
+    for field in ["duration", "aspect_ratio", "resolution", "image"] {
+        assert!(fields.contains(field), "{field} in {fields}");
+    }
+    let url = clip.url.expect("clip url");
+    let res = reqwest::Client::new()
+        .get(format!("http://{addr}{url}"))
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 206, "clips answer range requests");
+    assert_eq!(res.headers()["content-type"], "video/mp4");
+    let head = res.bytes().await.expect("bytes");
+    assert_eq!(&head[4..8], b"ftyp");
+    let other_tier = url.replacen("/kids/", "/adult/", 1);
+    let res = reqwest::get(format!("http://{addr}{other_tier}"))
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 404);
+    assert_eq!(submissions(&sim).await, 1);
+}
+
+#[tokio::test]
+async fn a_failed_picture_still_gets_a_clip_from_the_words() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    fault(&sim, "openai", "policy").await;
+    let (story_id, scene_id) = story::start(
+        &state,
+        kids(),
+        video_story("a lantern", Some("gpt-image-1")),
+    )
+    .await
+    .expect("start");
+    assert_eq!(
+        final_media(&state, &story_id, &scene_id, MediaKind::Image)
+            .await
+            .status,
+        MediaStatus::Failed
+    );
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete);
+    assert_eq!(
+        last_video_request(&sim).await["references"],
+        0,
+        "text-to-video"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_clip_leaves_the_picture_and_retry_brings_the_clip() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    fault(&sim, "xai", "video_failed").await;
+    let (story_id, scene_id) = story::start(
+        &state,
+        kids(),
+        video_story("a snowman", Some("gpt-image-1")),
+    )
+    .await
+    .expect("start");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Failed);
+    assert!(
+        clip.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("could not"),
+        "{clip:?}"
+    );
+    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    assert_eq!(
+        image.status,
+        MediaStatus::Complete,
+        "the picture is untouched"
+    );
+    story::retry_media(&state, kids(), &story_id, &scene_id, MediaKind::Video)
+        .await
+        .expect("retry");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete);
+    assert_eq!(submissions(&sim).await, 2);
+}
+
+#[tokio::test]
+async fn a_clip_that_never_finishes_fails_after_the_maximum_wait() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(30, 400)).await;
+    fault(&sim, "xai", "stuck").await;
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a slow snail", None))
+        .await
+        .expect("start");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Failed);
+    assert!(
+        clip.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("longer than"),
+        "{clip:?}"
+    );
+    let polls = common::request_counts(&sim.base_url()).await["xai/videos/status"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        (5..=20).contains(&polls),
+        "polled every 30 ms for 400 ms: {polls}"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_clip_url_fails_the_clip_with_a_reason() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    fault(&sim, "xai", "expired_url").await;
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a comet", None))
+        .await
+        .expect("start");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Failed);
+    assert!(
+        clip.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("expired"),
+        "{clip:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_submission() {
+    let sim = simulator(3).await;
+    let dir = tempfile::tempdir().expect("dir");
+    // The first process submits, then sleeps far longer than the test lasts.
+    let (_, first) = app(&sim, dir.path(), fast(3_600_000, 7_200_000)).await;
+    let (story_id, scene_id) = story::start(&first, kids(), video_story("a lighthouse", None))
+        .await
+        .expect("start");
+    let mut stored = None;
+    for _ in 0..200 {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
+                .bind(&scene_id)
+                .fetch_optional(&first.db)
+                .await
+                .expect("query");
+        if let Some((Some(id),)) = row {
+            stored = Some(id);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let request_id = stored.expect("the request id is stored right after submission");
+    // A new process on the same data: the job is still "generating".
+    let (_, second) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    let clip = final_media(&second, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
+    assert_eq!(submissions(&sim).await, 1, "never submitted twice");
+    let (kept,): (Option<String>,) =
+        sqlx::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
+            .bind(&scene_id)
+            .fetch_one(&second.db)
+            .await
+            .expect("query");
+    assert_eq!(kept.as_deref(), Some(request_id.as_str()));
+}
+
+#[tokio::test]
+async fn a_disk_write_failure_fails_the_clip_and_leaves_no_partial_file() {
+    let sim = simulator(5).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(40, 5_000)).await;
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a kite", None))
+        .await
+        .expect("start");
+    // Something that is not a file sits where the clip must go: the rename fails.
+    let story_dir = dir.path().join("media/kids").join(&story_id);
+    let blocker = story_dir.join(format!("{scene_id}.mp4"));
+    std::fs::create_dir_all(blocker.join("occupied")).expect("blocker");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Failed);
+    assert!(
+        clip.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("could not be saved"),
+        "{clip:?}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&story_dir)
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let expected = [format!("{scene_id}.mp4"), format!("{scene_id}.png")];
+    assert_eq!(names, expected, "the blocker and the picture, no temp file");
+}
+
+#[tokio::test]
+async fn a_clip_lost_on_disk_shows_no_player_and_no_error() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a fox", None))
+        .await
+        .expect("start");
+    assert_eq!(
+        final_media(&state, &story_id, &scene_id, MediaKind::Video)
+            .await
+            .status,
+        MediaStatus::Complete
+    );
+    let path = dir
+        .path()
+        .join("media/kids")
+        .join(&story_id)
+        .join(format!("{scene_id}.mp4"));
+    std::fs::write(&path, b"not a video any more").expect("corrupt");
+    let view = story::media_view(&state, kids(), &story_id, &scene_id, MediaKind::Video)
+        .await
+        .expect("view")
+        .expect("job");
+    assert_eq!(
+        (view.status, view.url, view.error),
+        (MediaStatus::Complete, None, None)
+    );
+}
+
+#[tokio::test]
+async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why() {
+    let app = common::TestApp::spawn().await;
+    // Demo mode has every provider; ask a real-keys app without xAI instead.
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let quick = RetryPolicy {
+        max_attempts: 1,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(5),
+        request_timeout: Duration::from_secs(5),
+    };
+    let config = Config {
+        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir.path().to_owned(),
+        context_full_scenes: 4,
+        real_providers: [(Provider::OpenAi, sim.endpoint(Provider::OpenAi, KEY))]
+            .into_iter()
+            .collect(),
+        demo_latency: Duration::ZERO,
+        video: VideoTiming::default(),
+    };
+    let (_, state) = startup::spawn(
+        config,
+        &Retries {
+            text: quick.clone(),
+            media: quick,
+        },
+    )
+    .await
+    .expect("app");
+    let home = story::home(&state, kids()).await.expect("home");
+    assert!(!home.video_available, "no toggle without the xAI key");
+    assert!(
+        story::home(&app.state, kids())
+            .await
+            .expect("home")
+            .video_available
+    );
+    let (story_id, scene_id) = story::start(
+        &state,
+        kids(),
+        StartStory {
+            text_model: "gpt-4.1".into(),
+            ..video_story("a crafted request", Some("gpt-image-1"))
+        },
+    )
+    .await
+    .expect("the story starts anyway");
+    let view = story::scene_view(&state, kids(), &story_id, &scene_id)
+        .await
+        .expect("view");
+    assert!(view.video.is_none());
+    assert!(view
+        .video_notice
+        .as_deref()
+        .unwrap_or_default()
+        .contains("XAI_API_KEY"));
+    assert_eq!(submissions(&sim).await, 0);
+}
