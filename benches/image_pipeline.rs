@@ -35,6 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let http = reqwest::Client::new();
     let kids = TierSpec::find("kids").ok_or("kids tier")?;
     let mut overheads = Vec::with_capacity(scenes);
+    let mut status_times = Vec::with_capacity(scenes);
     for i in 0..scenes {
         let input = StartStory {
             prompt: format!("benchmark story number {i}"),
@@ -63,6 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some("complete") => answer["url"].as_str().ok_or("no url")?.to_owned(),
             other => return Err(format!("image not complete: {other:?} {answer}").into()),
         };
+        status_times.push(stored.elapsed().saturating_sub(latency));
         let served = http
             .get(format!("http://{addr}{url}"))
             .send()
@@ -73,6 +75,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         overheads.push(stored.elapsed().saturating_sub(latency));
     }
     overheads.sort();
+    status_times.sort();
+    println!(
+        "  of which until the status call answered complete: median {:.1} ms, p95 {:.1} ms",
+        percentile(&status_times, 0.5).as_secs_f64() * 1e3,
+        percentile(&status_times, 0.95).as_secs_f64() * 1e3,
+    );
     println!(
         "image pipeline overhead over {scenes} scenes (simulated provider latency {} ms subtracted): median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         latency.as_millis(),

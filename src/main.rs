@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let local_addr = listener.local_addr()?;
     let (app, _state) = startup::build(config, local_addr).await?;
     tracing::info!("listening on http://{local_addr}");
-    axum::serve(listener, app)
+    axum::serve(startup::no_delay(listener), app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

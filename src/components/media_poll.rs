@@ -56,7 +56,9 @@ pub fn poll_media(
                 NEXT_ROUND
             }
             Some(Err(_)) => AFTER_ERROR,
-            Some(Ok(None)) | None => NEXT_ROUND,
+            Some(Ok(None)) => NEXT_ROUND,
+            // Round 0 (the server-rendered status): ask at once.
+            None => Duration::ZERO,
         };
         if !media.get_untracked().status.is_final() {
             // The page may be gone by then: `try_update` is a no-op on a disposed signal.

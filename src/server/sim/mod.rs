@@ -120,6 +120,7 @@ pub fn router(config: SimConfig) -> Router {
         )
         .route("/__control/stats", get(control::stats))
         .route("/__control/image_requests", get(control::image_requests))
+        .route("/__control/videos", get(video_apis::jobs))
         .with_state(state)
 }
 
@@ -139,7 +140,7 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Ru
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        let served = axum::serve(listener, router(config))
+        let served = axum::serve(crate::server::startup::no_delay(listener), router(config))
             .with_graceful_shutdown(async {
                 let _ = rx.await;
             })

@@ -36,6 +36,31 @@ pub(crate) struct VideoJob {
     fault: Option<FaultKind>,
     /// The temporary file's name once done (made once, on the first `done` poll).
     file: Option<String>,
+    /// Status polls answered, and when `done` was first answered (for benchmarks).
+    polls: u32,
+    done_at: Option<std::time::SystemTime>,
+}
+
+/// `GET /__control/videos`: every submitted clip with its polls and when it was done
+/// (milliseconds since the Unix epoch), so a benchmark can time what happens after.
+pub(crate) async fn jobs(State(s): State<SimState>) -> Json<serde_json::Value> {
+    let list: Vec<serde_json::Value> = s
+        .videos
+        .lock()
+        .map(|videos| {
+            videos
+                .iter()
+                .map(|(id, job)| {
+                    let done_at_ms = job
+                        .done_at
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_millis() as u64);
+                    json!({ "request_id": id, "polls": job.polls, "done_at_ms": done_at_ms })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Json(serde_json::Value::Array(list))
 }
 
 pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -111,6 +136,8 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
         polls_left: s.config.video_polls(),
         fault: fault.map(|f| f.kind),
         file: None,
+        polls: 0,
+        done_at: None,
     };
     if let Ok(mut videos) = s.videos.lock() {
         videos.insert(request_id.clone(), job);
@@ -158,6 +185,7 @@ pub(crate) async fn status(
                 &format!("No video request with id {request_id}"),
             );
         };
+        job.polls += 1;
         match job.fault {
             Some(FaultKind::VideoFailed) => Step::Failed,
             Some(FaultKind::Stuck) => Step::Pending,
@@ -209,6 +237,7 @@ pub(crate) async fn status(
             if let Ok(mut videos) = s.videos.lock() {
                 if let Some(job) = videos.get_mut(&request_id) {
                     job.file = Some(file.clone());
+                    job.done_at = Some(std::time::SystemTime::now());
                 }
             }
             (file, duration)

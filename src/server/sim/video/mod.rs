@@ -32,7 +32,6 @@ const MAX_FPS: u32 = 60;
 /// An MP4 file (H.264 Constrained Baseline, no audio) showing `picture` drifting
 /// diagonally and back, `seconds` long at `fps` frames per second (at least one frame).
 /// Odd sides are rounded up to even ones, as 4:2:0 video requires.
-#[allow(dead_code)]
 pub(crate) fn panning_clip(picture: &Canvas, seconds: u32, fps: u32) -> Vec<u8> {
     let fps = fps.clamp(1, MAX_FPS);
     let frames = (seconds as usize).saturating_mul(fps as usize).max(1);
