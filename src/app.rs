@@ -7,7 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
-    home::TierHome, landing::Landing, not_found::NotFound, profiles::ProfilesPage, scene::ScenePage,
+    gallery::Gallery, home::TierHome, landing::Landing, not_found::NotFound,
+    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Landing/>
                     <Route path=path!("/:tier") view=TierHome/>
                     <Route path=path!("/:tier/profiles") view=ProfilesPage/>
+                    <Route path=path!("/:tier/gallery") view=Gallery/>
+                    <Route path=path!("/:tier/gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/:tier/story/:story/scene/:scene")
                         view=ScenePage

@@ -1,4 +1,6 @@
 //! Server entry point: configuration, database, router, then serve until Ctrl-C.
+//! `cyoa check-media` instead checks that every stored media file and every file on disk
+//! match (exit status 1 when they do not).
 
 use std::path::Path;
 
@@ -14,6 +16,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let config = Config::load(Path::new("Leptos.toml"))?;
+    if std::env::args().nth(1).as_deref() == Some("check-media") {
+        return check_media(&config).await;
+    }
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("could not listen on {}: {e}", config.site_addr))?;
@@ -26,4 +31,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     Ok(())
+}
+
+async fn check_media(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let db = cyoa::server::db::connect(&config.database_path()).await?;
+    let report = cyoa::server::integrity::check(&db, &config.data_dir).await?;
+    println!(
+        "checked {} media rows and photos, {} files under {}",
+        report.rows_checked,
+        report.files_checked,
+        config.data_dir.display()
+    );
+    for broken in &report.broken {
+        println!("missing or damaged: {broken}");
+    }
+    for orphan in &report.orphans {
+        println!("not referenced by any row: {}", orphan.display());
+    }
+    if report.is_clean() {
+        println!("all media references are whole");
+        Ok(())
+    } else {
+        Err(format!(
+            "{} broken references, {} stray files",
+            report.broken.len(),
+            report.orphans.len()
+        )
+        .into())
+    }
 }

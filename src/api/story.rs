@@ -1,8 +1,10 @@
-//! Server functions of the story pages: home, start, scene, choose, abandon.
+//! Server functions of the story pages: home, start, scene, choose, media status and
+//! retry, abandon, and the gallery and reader of saved stories.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::gallery::{GalleryPage, ReaderView};
 use crate::domain::media::{MediaKind, MediaView};
 use crate::domain::story::{HomeData, SceneView, StartStory};
 use crate::domain::AppError;
@@ -96,4 +98,39 @@ pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppErro
     let state = context::state()?;
     let tier = context::tier(&tier)?;
     Ok(story::abandon(&state, tier, &story_id).await?)
+}
+
+/// One gallery page of the tier (completed stories, newest first; in-progress ones on the
+/// first page). `cursor` comes from the previous page.
+#[server(endpoint = "gallery")]
+pub async fn load_gallery(tier: String, cursor: Option<String>) -> Result<GalleryPage, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::gallery::page(&state, tier, cursor.as_deref()).await?)
+}
+
+/// A saved story in the reader, along its path (or the branch ending at `end`).
+#[server(endpoint = "reader")]
+pub async fn load_reader(
+    tier: String,
+    story_id: String,
+    end: Option<String>,
+) -> Result<ReaderView, AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    let view = story::gallery::reader(&state, tier, &story_id, end.as_deref()).await;
+    if matches!(view, Err(story::StoryError::NotFound)) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(view?)
+}
+
+/// Deletes a story with all its images and clips.
+#[server(endpoint = "delete_story")]
+pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError> {
+    let state = context::state()?;
+    let tier = context::tier(&tier)?;
+    Ok(story::gallery::delete(&state, tier, &story_id).await?)
 }

@@ -13,6 +13,11 @@ pub fn TierFrame(tier: &'static TierSpec, children: Children) -> impl IntoView {
                 <a class="tier-home-link" href=format!("/{}", tier.name)>
                     {tier.title}
                 </a>
+                <nav class="tier-nav">
+                    <a href=format!("/{}", tier.name)>"New story"</a>
+                    <a href=format!("/{}/gallery", tier.name)>"Gallery"</a>
+                    <a href=format!("/{}/profiles", tier.name)>"Family profiles"</a>
+                </nav>
             </header>
             {children()}
         </div>

@@ -2,6 +2,7 @@
 
 pub mod aspect;
 pub mod error;
+pub mod gallery;
 pub mod image_model;
 pub mod media;
 pub mod profile;

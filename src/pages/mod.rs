@@ -1,9 +1,11 @@
 //! One file per page.
 
+pub mod gallery;
 pub mod home;
 pub mod landing;
 pub mod not_found;
 pub mod profiles;
+pub mod reader;
 pub mod scene;
 
 use leptos::prelude::*;

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod imaging;
+pub mod integrity;
 pub mod jobs;
 pub mod memory;
 pub mod providers;

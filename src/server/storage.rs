@@ -15,6 +15,11 @@ pub fn media_path(data_dir: &Path, tier: &str, story_id: &str, file_name: &str) 
         .join(file_name)
 }
 
+/// `media/{tier}/{story}/`: every image and clip of one story.
+pub fn media_dir(data_dir: &Path, tier: &str, story_id: &str) -> PathBuf {
+    data_dir.join("media").join(tier).join(story_id)
+}
+
 /// `photos/{tier}/{character}/` under the data directory: one character's photo files.
 pub fn photo_dir(data_dir: &Path, tier: &str, character_id: &str) -> PathBuf {
     data_dir.join("photos").join(tier).join(character_id)

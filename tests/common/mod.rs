@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cyoa::domain::media::MediaKind;
 use cyoa::domain::TierSpec;
+use cyoa::server::config::{Config, VideoTiming};
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
 use cyoa::server::state::{AppState, Retries};
@@ -33,9 +34,19 @@ impl TestApp {
             text: quick.clone(),
             media: quick,
         };
-        let (addr, state) = startup::spawn_demo(data_dir.path(), Duration::ZERO, &retries)
-            .await
-            .expect("app starts");
+        // Demo mode (no keys), with clips polled every 20 ms instead of every 5 s.
+        let config = Config {
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.path().to_owned(),
+            context_full_scenes: 4,
+            real_providers: Default::default(),
+            demo_latency: Duration::ZERO,
+            video: VideoTiming {
+                poll_every: Duration::from_millis(20),
+                max_wait: Duration::from_secs(60),
+            },
+        };
+        let (addr, state) = startup::spawn(config, &retries).await.expect("app starts");
         TestApp {
             addr,
             state,

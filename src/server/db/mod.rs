@@ -1,6 +1,7 @@
 //! The SQLite database: one pool, migrations applied at start-up, one repository module
 //! per table group. Every query takes the tier and filters by it.
 
+pub mod gallery;
 pub mod media;
 pub mod profiles;
 pub mod stories;

@@ -302,7 +302,7 @@ fn choose_image_model(
 
 /// The image model a stored story uses: none for a text-only story; legacy and unknown
 /// keys (and stories from before image models were stored) are GPT Image 1.
-fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModelSpec> {
+pub(super) fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModelSpec> {
     match stored {
         Some(NO_IMAGE_MODEL) => None,
         other => Some(ImageModelSpec::for_story(other)),
@@ -410,7 +410,7 @@ pub async fn retry_media(
     }
 }
 
-fn story_title(story: &StoryRow) -> String {
+pub(super) fn story_title(story: &StoryRow) -> String {
     if story.title.is_empty() {
         scene_json::first_sentence(&story.prompt).to_owned()
     } else {

@@ -3,6 +3,7 @@
 
 mod engine;
 mod error;
+pub mod gallery;
 pub mod prompt;
 pub mod scene_json;
 

@@ -1,0 +1,79 @@
+//! What the gallery and the reader show of saved stories.
+
+use serde::{Deserialize, Serialize};
+
+use super::media::MediaView;
+
+/// Completed stories per gallery page.
+pub const GALLERY_PAGE_SIZE: u32 = 24;
+
+/// A completed story's card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryCard {
+    pub story_id: String,
+    pub title: String,
+    /// Day it was finished, e.g. "2026-11-25".
+    pub date: String,
+    pub scenes: u32,
+    /// The exact image model (FR-003); `None` for a text-only story.
+    pub image_model_name: Option<String>,
+    /// Made in video mode (FR-021).
+    pub has_video: bool,
+    /// The first scene's picture, when it is there.
+    pub cover_url: Option<String>,
+}
+
+/// A story still being read, offered for resume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InProgressCard {
+    pub story_id: String,
+    pub title: String,
+    pub scene_id: String,
+    pub depth: u32,
+    pub image_model_name: Option<String>,
+    pub has_video: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GalleryPage {
+    pub completed: Vec<StoryCard>,
+    /// Opaque: pass back to get the next (older) page; `None` on the last page.
+    pub next_cursor: Option<String>,
+    /// Only on the first page.
+    pub in_progress: Vec<InProgressCard>,
+}
+
+/// A saved story in the reader: the scenes of one path, from the first scene down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReaderView {
+    pub story_id: String,
+    pub title: String,
+    pub text_model_name: String,
+    pub image_model_name: Option<String>,
+    pub has_video: bool,
+    pub completed: bool,
+    pub scenes: Vec<ReaderScene>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReaderScene {
+    pub scene_id: String,
+    pub depth: u32,
+    pub title: Option<String>,
+    pub narrative: String,
+    pub is_ending: bool,
+    /// The picture, when the story has images (a lost file has no url).
+    pub image: Option<MediaView>,
+    /// The clip's URL, only when the file is there and whole.
+    pub video_url: Option<String>,
+    /// The choices of this scene whose branch was explored; `taken` marks the one this
+    /// path follows. The others lead to the reader of that branch.
+    pub branches: Vec<Branch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branch {
+    pub label: String,
+    pub scene_id: String,
+    pub taken: bool,
+}

@@ -1,0 +1,195 @@
+//! `/{tier}/gallery`: the tier's stories in progress (Resume) and its completed stories,
+//! newest first, a page at a time, each card with cover, title, date, scenes, the exact
+//! image model and a Video badge; delete with confirmation.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{not_found::NotFound, route_tier};
+use crate::api::story::{load_gallery, DeleteStory};
+use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
+use crate::domain::TierSpec;
+
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let tier = route_tier();
+    move || match tier() {
+        Some(tier) => view! {
+            <TierFrame tier>
+                <GalleryContent tier/>
+            </TierFrame>
+        }
+        .into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn GalleryContent(tier: &'static TierSpec) -> impl IntoView {
+    let query = use_query_map();
+    let remove = ServerAction::<DeleteStory>::new();
+    let page = Resource::new(
+        move || (query.with(|q| q.get("after")), remove.version().get()),
+        move |(cursor, _)| load_gallery(tier.name.to_owned(), cursor),
+    );
+    view! {
+        <section class="gallery">
+            <h1>"Gallery"</h1>
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <GalleryBody tier data remove/> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <ErrorNotice error on_retry=Callback::new(move |_| page.refetch())/>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn GalleryBody(
+    tier: &'static TierSpec,
+    data: GalleryPage,
+    remove: ServerAction<DeleteStory>,
+) -> impl IntoView {
+    let GalleryPage {
+        completed,
+        next_cursor,
+        in_progress,
+    } = data;
+    let resume = (!in_progress.is_empty()).then(|| {
+        view! {
+            <h2>"Still being read"</h2>
+            <ul class="in-progress">
+                {in_progress.into_iter().map(|story| view! { <ResumeItem tier story/> }).collect_view()}
+            </ul>
+        }
+    });
+    let empty = completed.is_empty().then(|| {
+        view! {
+            <p class="empty">
+                "No finished stories yet. "
+                <a href=format!("/{}", tier.name)>"Start one"</a>
+                " and read it to an ending: it will be kept here."
+            </p>
+        }
+    });
+    let more = next_cursor.map(|cursor| {
+        view! {
+            <a class="button older" href=format!("/{}/gallery?after={}", tier.name, cursor)>
+                "Older stories →"
+            </a>
+        }
+    });
+    view! {
+        {resume}
+        <h2>"Finished stories"</h2>
+        {empty}
+        <ul class="story-cards">
+            {completed.into_iter().map(|story| view! { <Card tier story remove/> }).collect_view()}
+        </ul>
+        <nav class="gallery-nav">{more}</nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResumeItem(tier: &'static TierSpec, story: InProgressCard) -> impl IntoView {
+    view! {
+        <li class="in-progress-item">
+            <span class="story-title">{story.title}</span>
+            {format!(" · scene {}", story.depth)}
+            {story.has_video.then(|| view! { <span class="video-badge">"▶ Video"</span> })}
+            <a
+                class="button primary"
+                href=format!("/{}/story/{}/scene/{}", tier.name, story.story_id, story.scene_id)
+            >
+                "Resume"
+            </a>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn Card(
+    tier: &'static TierSpec,
+    story: StoryCard,
+    remove: ServerAction<DeleteStory>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let href = format!("/{}/gallery/{}", tier.name, story.story_id);
+    let cover = match story.cover_url {
+        Some(url) => view! {
+            <img class="cover" src=url alt="" loading="lazy" width="256" height="256"/>
+        }
+        .into_any(),
+        None => view! { <div class="cover cover-empty" aria-hidden="true"></div> }.into_any(),
+    };
+    let model = story
+        .image_model_name
+        .map(|name| view! { <span class="image-model">{name}</span> });
+    let badge = story.has_video.then(|| {
+        view! { <span class="video-badge" title="Made in video mode">"▶ Video"</span> }
+    });
+    let story_id = story.story_id.clone();
+    let title = story.title.clone();
+    view! {
+        <li class="story-card" data-story=story.story_id.clone()>
+            <a class="card-link" href=href>
+                {cover}
+                <span class="card-title">{story.title}</span>
+            </a>
+            <p class="card-meta">
+                {story.date}
+                {format!(" · {} scenes", story.scenes)}
+                " · "
+                {model}
+                {badge}
+            </p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" class="button danger delete-story" on:click=move |_| confirming.set(true)>
+                            "Delete"
+                        </button>
+                    }
+                }
+            >
+                <span class="confirm" role="alert">
+                    {format!("Delete “{title}” with its pictures and clips? This cannot be undone. ")}
+                    <button
+                        type="button"
+                        class="button danger confirm-delete"
+                        disabled=move || remove.pending().get()
+                        on:click={
+                            let story_id = story_id.clone();
+                            move |_| {
+                                remove.dispatch(DeleteStory {
+                                    tier: tier.name.to_owned(),
+                                    story_id: story_id.clone(),
+                                });
+                            }
+                        }
+                    >
+                        "Yes, delete"
+                    </button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                        "Keep it"
+                    </button>
+                </span>
+            </Show>
+        </li>
+    }
+    .into_any()
+}

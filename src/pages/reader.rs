@@ -1,0 +1,153 @@
+//! `/{tier}/gallery/{story}`: a saved story read from its first scene, each scene with its
+//! text, picture and clip (standard controls); the other explored branches are links to
+//! the same reader along that branch (`?end=`). Media boxes keep a fixed shape, so
+//! nothing jumps while pictures and clips load; a lost file shows nothing.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{not_found::NotFound, route_tier};
+use crate::api::story::load_reader;
+use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::domain::gallery::{ReaderScene, ReaderView};
+use crate::domain::media::MediaStatus;
+use crate::domain::{AppError, TierSpec};
+
+#[component]
+pub fn ReaderPage() -> impl IntoView {
+    let tier = route_tier();
+    move || match tier() {
+        Some(tier) => view! {
+            <TierFrame tier>
+                <ReaderContent tier/>
+            </TierFrame>
+        }
+        .into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn ReaderContent(tier: &'static TierSpec) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let story = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("story").unwrap_or_default()),
+                query.with(|q| q.get("end")),
+            )
+        },
+        move |(story_id, end)| load_reader(tier.name.to_owned(), story_id, end),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match story.await {
+                    Ok(view) => view! { <ReaderBody tier view/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(error) => {
+                        view! { <ErrorNotice error on_retry=Callback::new(move |_| story.refetch())/> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
+    let story_id = view.story_id.clone();
+    let models = format!(
+        "{}{}{}",
+        view.text_model_name,
+        view.image_model_name
+            .as_deref()
+            .map(|m| format!(" · Illustrations: {m}"))
+            .unwrap_or_default(),
+        if view.has_video { " · Video mode" } else { "" },
+    );
+    view! {
+        <article class="reader">
+            <p class="scene-meta">{models}</p>
+            <h1>{view.title}</h1>
+            {(!view.completed).then(|| view! { <p class="notice">"This story is not finished yet."</p> })}
+            {view
+                .scenes
+                .into_iter()
+                .map(|scene| view! { <ReaderSceneView tier story_id=story_id.clone() scene/> })
+                .collect_view()}
+            <nav class="scene-nav">
+                <a href=format!("/{}/gallery", tier.name)>"← Back to the gallery"</a>
+            </nav>
+        </article>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene) -> impl IntoView {
+    let picture = scene.image.map(|image| match (image.status, image.url) {
+        (MediaStatus::Complete, Some(url)) => view! {
+            <figure class="scene-image-frame">
+                <img class="scene-image" src=url alt="Illustration of this scene" loading="lazy"/>
+            </figure>
+        }
+        .into_any(),
+        // No picture (failed, still being made, or lost on disk): the text stands alone.
+        _ => ().into_any(),
+    });
+    let clip = scene.video_url.map(|url| {
+        view! {
+            <div class="scene-video">
+                <video class="scene-clip" src=url controls playsinline preload="metadata"></video>
+            </div>
+        }
+    });
+    let branches = (scene.branches.len() > 1).then(|| {
+        view! {
+            <ul class="branches">
+                {scene
+                    .branches
+                    .into_iter()
+                    .map(|b| {
+                        if b.taken {
+                            view! { <li class="branch taken">"This path: " {b.label}</li> }.into_any()
+                        } else {
+                            view! {
+                                <li class="branch">
+                                    <a href=format!("/{}/gallery/{}?end={}", tier.name, story_id, b.scene_id)>
+                                        "Read the other path: " {b.label}
+                                    </a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <section class="reader-scene" data-scene=scene.scene_id.clone()>
+            <h2 class="reader-scene-title">
+                {scene.title.unwrap_or_else(|| format!("Scene {}", scene.depth))}
+            </h2>
+            {picture}
+            {clip}
+            <div class="scene-narrative">
+                {scene
+                    .narrative
+                    .split('\n')
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| view! { <p>{p.to_owned()}</p> })
+                    .collect_view()}
+            </div>
+            {branches}
+            {scene.is_ending.then(|| view! { <p class="the-end-mark">"The End"</p> })}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,84 @@
+//! Gallery queries: a tier's completed stories newest first, a page at a time (keyset
+//! pagination on completion time and id, so page 40 costs what page 1 costs), the
+//! stories still in progress, and deleting a story with everything hanging off it.
+
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct GalleryRow {
+    pub id: String,
+    pub title: String,
+    pub prompt: String,
+    pub image_model: Option<String>,
+    pub video_mode: String,
+    pub completed_at: Option<String>,
+    pub updated_at: String,
+    pub current_scene_id: Option<String>,
+    pub scene_count: i64,
+    /// The first scene's image file, when complete.
+    pub cover_file: Option<String>,
+    /// Depth of the scene the reader is at (in-progress stories).
+    pub current_depth: Option<i64>,
+}
+
+const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.completed_at, s.updated_at,
+    s.current_scene_id,
+    (SELECT COUNT(*) FROM scenes sc WHERE sc.story_id = s.id) AS scene_count,
+    (SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id
+      WHERE r.story_id = s.id AND r.parent_choice_id IS NULL AND m.kind = 'image' AND m.status = 'complete') AS cover_file,
+    (SELECT c.depth FROM scenes c WHERE c.id = s.current_scene_id) AS current_depth";
+
+/// Where the next page starts: the last card's completion time and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub completed_at: String,
+    pub id: String,
+}
+
+/// Up to `limit` completed stories of the tier, newest first, after `cursor`.
+pub async fn completed_page(
+    db: &SqlitePool,
+    tier: &str,
+    cursor: Option<&Cursor>,
+    limit: u32,
+) -> sqlx::Result<Vec<GalleryRow>> {
+    let (at, id) = cursor.map_or(("~", ""), |c| (c.completed_at.as_str(), c.id.as_str()));
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM stories s
+         WHERE s.tier = ? AND s.status = 'completed'
+           AND (s.completed_at < ? OR (s.completed_at = ? AND s.id < ?) OR ? = '')
+         ORDER BY s.completed_at DESC, s.id DESC LIMIT ?"
+    ))
+    .bind(tier)
+    .bind(at)
+    .bind(at)
+    .bind(id)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The tier's stories in progress, most recently read first.
+pub async fn in_progress(db: &SqlitePool, tier: &str, limit: u32) -> sqlx::Result<Vec<GalleryRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM stories s
+         WHERE s.tier = ? AND s.status = 'in_progress' AND s.current_scene_id IS NOT NULL
+         ORDER BY s.updated_at DESC LIMIT ?"
+    ))
+    .bind(tier)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes the story; scenes, choices and media rows go with it (foreign keys cascade).
+/// `false` when the tier has no such story.
+pub async fn delete_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM stories WHERE id = ? AND tier = ?")
+        .bind(id)
+        .bind(tier)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,219 @@
+//! Saved stories: the gallery's pages, the reader's path through a story, and deleting a
+//! story with all its files.
+
+use super::engine::{image_model_of, media_view, story_title};
+use super::StoryError;
+use crate::domain::gallery::{
+    Branch, GalleryPage, InProgressCard, ReaderScene, ReaderView, StoryCard, GALLERY_PAGE_SIZE,
+};
+use crate::domain::media::{MediaKind, VideoMode};
+use crate::domain::{TextModelSpec, TierSpec};
+use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
+use crate::server::db::stories;
+use crate::server::state::AppState;
+use crate::server::storage;
+
+/// Most in-progress stories listed above the gallery.
+const IN_PROGRESS_MAX: u32 = 12;
+/// A reader path never goes deeper than this (a guard against a damaged tree).
+const MAX_PATH: usize = 64;
+
+/// One gallery page: completed stories after `cursor` (the first page when `None`).
+pub async fn page(
+    state: &AppState,
+    tier: &'static TierSpec,
+    cursor: Option<&str>,
+) -> Result<GalleryPage, StoryError> {
+    let cursor = cursor.map(parse_cursor).transpose()?;
+    let rows =
+        repo::completed_page(&state.db, tier.name, cursor.as_ref(), GALLERY_PAGE_SIZE + 1).await?;
+    let more = rows.len() > GALLERY_PAGE_SIZE as usize;
+    let rows = &rows[..rows.len().min(GALLERY_PAGE_SIZE as usize)];
+    let next_cursor = rows.last().filter(|_| more).map(|last| {
+        format!(
+            "{}~{}",
+            last.completed_at.as_deref().unwrap_or_default(),
+            last.id
+        )
+    });
+    let mut completed = Vec::with_capacity(rows.len());
+    for row in rows {
+        completed.push(card(state, tier, row).await);
+    }
+    let in_progress = if cursor.is_none() {
+        repo::in_progress(&state.db, tier.name, IN_PROGRESS_MAX)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                Some(InProgressCard {
+                    scene_id: row.current_scene_id.clone()?,
+                    depth: row.current_depth.unwrap_or(1) as u32,
+                    title: title_of(&row),
+                    image_model_name: image_model_of(row.image_model.as_deref())
+                        .map(|m| m.display_name.to_owned()),
+                    has_video: VideoMode::parse(&row.video_mode) == VideoMode::On,
+                    story_id: row.id,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(GalleryPage {
+        completed,
+        next_cursor,
+        in_progress,
+    })
+}
+
+fn parse_cursor(raw: &str) -> Result<Cursor, StoryError> {
+    // Ids are hex and times RFC 3339, so `~` never appears inside either.
+    let (completed_at, id) = raw.split_once('~').ok_or(StoryError::NotFound)?;
+    Ok(Cursor {
+        completed_at: completed_at.to_owned(),
+        id: id.to_owned(),
+    })
+}
+
+fn title_of(row: &GalleryRow) -> String {
+    if row.title.is_empty() {
+        super::scene_json::first_sentence(&row.prompt).to_owned()
+    } else {
+        row.title.clone()
+    }
+}
+
+async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> StoryCard {
+    let mut cover_url = None;
+    if let Some(file) = &row.cover_file {
+        let path = storage::media_path(&state.config.data_dir, tier.name, &row.id, file);
+        if storage::is_intact(&path, MediaKind::Image).await {
+            cover_url = Some(format!("/{}/media/{}/{file}", tier.name, row.id));
+        }
+    }
+    StoryCard {
+        story_id: row.id.clone(),
+        title: title_of(row),
+        date: row
+            .completed_at
+            .as_deref()
+            .unwrap_or(&row.updated_at)
+            .chars()
+            .take(10)
+            .collect(),
+        scenes: row.scene_count as u32,
+        image_model_name: image_model_of(row.image_model.as_deref())
+            .map(|m| m.display_name.to_owned()),
+        has_video: VideoMode::parse(&row.video_mode) == VideoMode::On,
+        cover_url,
+    }
+}
+
+/// The reader: the path from the first scene to `end` (default: where the reader last
+/// was, i.e. the ending reached), continued down the first explored branch below it.
+pub async fn reader(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    end: Option<&str>,
+) -> Result<ReaderView, StoryError> {
+    let story = stories::find_story(&state.db, tier.name, story_id)
+        .await?
+        .filter(|s| s.status != "abandoned")
+        .ok_or(StoryError::NotFound)?;
+    let end = match end.or(story.current_scene_id.as_deref()) {
+        Some(end) => end.to_owned(),
+        None => stories::root_scene_id(&state.db, tier.name, story_id)
+            .await?
+            .ok_or(StoryError::NotFound)?,
+    };
+    let mut path = stories::path_to(&state.db, tier.name, &end).await?;
+    if path
+        .first()
+        .is_none_or(|first| first.scene.story_id != story.id)
+    {
+        return Err(StoryError::NotFound);
+    }
+    // Below the end, follow the first explored choice to the end of that branch.
+    while path.len() < MAX_PATH {
+        let Some(last) = path.last() else { break };
+        let choices = stories::choices_of(&state.db, tier.name, &last.scene.id).await?;
+        let Some(next) = choices.iter().find_map(|c| c.next_scene_id.clone()) else {
+            break;
+        };
+        let mut below = stories::path_to(&state.db, tier.name, &next).await?;
+        match below.pop() {
+            Some(scene) => path.push(scene),
+            None => break,
+        }
+    }
+    let has_images = image_model_of(story.image_model.as_deref()).is_some();
+    let has_video = VideoMode::parse(&story.video_mode) == VideoMode::On;
+    let mut scenes = Vec::with_capacity(path.len());
+    for (i, row) in path.iter().enumerate() {
+        let scene = &row.scene;
+        let taken_next = path.get(i + 1).map(|n| n.scene.id.as_str());
+        let branches = stories::choices_of(&state.db, tier.name, &scene.id)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                let target = c.next_scene_id?;
+                Some(Branch {
+                    taken: Some(target.as_str()) == taken_next,
+                    label: c.label,
+                    scene_id: target,
+                })
+            })
+            .collect();
+        let image = match has_images {
+            true => media_view(state, tier, &story.id, &scene.id, MediaKind::Image).await?,
+            false => None,
+        };
+        let video_url = match has_video {
+            true => media_view(state, tier, &story.id, &scene.id, MediaKind::Video)
+                .await?
+                .and_then(|v| v.url),
+            false => None,
+        };
+        scenes.push(ReaderScene {
+            scene_id: scene.id.clone(),
+            depth: scene.depth as u32,
+            title: scene.title.clone(),
+            narrative: scene.narrative.clone(),
+            is_ending: scene.is_ending,
+            image,
+            video_url,
+            branches,
+        });
+    }
+    Ok(ReaderView {
+        story_id: story.id.clone(),
+        title: story_title(&story),
+        text_model_name: TextModelSpec::find(&story.text_model)
+            .map(|m| m.display_name.to_owned())
+            .unwrap_or_else(|| story.text_model.clone()),
+        image_model_name: image_model_of(story.image_model.as_deref())
+            .map(|m| m.display_name.to_owned()),
+        has_video,
+        completed: story.status == "completed",
+        scenes,
+    })
+}
+
+/// Deletes a story: its rows first (so nothing serves its files any more), then every
+/// image and clip on disk (FR-026). Nothing of another story is touched.
+pub async fn delete(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+) -> Result<(), StoryError> {
+    if !repo::delete_story(&state.db, tier.name, story_id).await? {
+        return Err(StoryError::NotFound);
+    }
+    let dir = storage::media_dir(&state.config.data_dir, tier.name, story_id);
+    if let Err(e) = storage::remove_dir(&dir).await {
+        tracing::error!(error = %e, story_id, "story deleted but its media files could not be removed");
+    }
+    tracing::info!(tier = tier.name, story_id, "story deleted");
+    Ok(())
+}

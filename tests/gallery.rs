@@ -1,0 +1,273 @@
+//! Gallery, reader and deletion over a real SQLite file and real media files, plus the
+//! media check (SC-006).
+
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestApp;
+use cyoa::domain::media::{MediaKind, MediaStatus};
+use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::TierSpec;
+use cyoa::server::integrity;
+use cyoa::server::state::AppState;
+use cyoa::server::story;
+
+fn tier(name: &str) -> &'static TierSpec {
+    TierSpec::find(name).expect("tier")
+}
+
+fn input(prompt: &str, video: bool) -> StartStory {
+    StartStory {
+        prompt: prompt.into(),
+        length: StoryLength::Short,
+        text_model: "claude-sonnet-4-5".into(),
+        image_model: Some("gpt-image-1-mini".into()),
+        memory_profile: None,
+        video_mode: video,
+    }
+}
+
+/// Reads a story to its ending, always taking choice `pick` (or the last one); answers
+/// the scenes on the way.
+async fn read_to_end(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    first: &str,
+    pick: usize,
+) -> Vec<String> {
+    let mut scenes = vec![first.to_owned()];
+    loop {
+        let view = story::scene_view(state, tier, story_id, scenes.last().expect("scene"))
+            .await
+            .expect("view");
+        if view.is_ending {
+            return scenes;
+        }
+        let choice = &view.choices[pick.min(view.choices.len() - 1)];
+        scenes.push(
+            story::choose(state, tier, story_id, &choice.id)
+                .await
+                .expect("choose"),
+        );
+    }
+}
+
+/// Waits until every media job of the story is final.
+async fn settle(state: &AppState, story_id: &str) {
+    for _ in 0..400 {
+        let open: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM media WHERE story_id = ? AND status IN ('pending', 'generating')",
+        )
+        .bind(story_id)
+        .fetch_one(&state.db)
+        .await
+        .expect("count");
+        if open.0 == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("media jobs never settled");
+}
+
+#[tokio::test]
+async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
+    let app = TestApp::spawn().await;
+    for i in 0..30 {
+        sqlx::query(
+            "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, status, created_at, updated_at, completed_at)
+             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'gemini', 'completed', ?, ?, ?)",
+        )
+        .bind(format!("{i:032x}"))
+        .bind(format!("Story {i:02}"))
+        .bind(format!("2026-11-{:02}T10:00:00Z", 1 + i % 28))
+        .bind(format!("2026-11-{:02}T10:00:00Z", 1 + i % 28))
+        .bind(format!("2026-11-{:02}T10:00:{:02}Z", 1 + i % 28, i))
+        .execute(&app.state.db)
+        .await
+        .expect("insert");
+    }
+    sqlx::query(
+        "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
+         VALUES ('adultstory', 'adult', 'Grown-up', 'p', 'short', 3, 'gpt-4.1', 'completed', 'x', 'x', '2026-12-31T00:00:00Z')",
+    )
+    .execute(&app.state.db)
+    .await
+    .expect("insert");
+    let first = story::gallery::page(&app.state, tier("kids"), None)
+        .await
+        .expect("page");
+    assert_eq!(first.completed.len(), 24);
+    let dates: Vec<&str> = first.completed.iter().map(|c| c.date.as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "newest first");
+    assert!(first.completed.iter().all(|c| c.title != "Grown-up"));
+    assert_eq!(
+        first.completed[0].image_model_name.as_deref(),
+        Some("Gemini")
+    );
+    let cursor = first.next_cursor.expect("a second page");
+    let second = story::gallery::page(&app.state, tier("kids"), Some(&cursor))
+        .await
+        .expect("page");
+    assert_eq!(second.completed.len(), 6);
+    assert!(second.next_cursor.is_none());
+    let mut all: Vec<String> = first
+        .completed
+        .iter()
+        .chain(&second.completed)
+        .map(|c| c.story_id.clone())
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 30, "every story exactly once");
+    assert!(
+        story::gallery::page(&app.state, tier("kids"), Some("nonsense"))
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_reader_follows_the_path_taken_and_reaches_the_other_branches() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (story_id, root) = story::start(&app.state, kids, input("a wooden horse", false))
+        .await
+        .expect("start");
+    // One branch explored and left, then another read to the end.
+    let left = read_to_end(&app.state, kids, &story_id, &root, 0).await;
+    let taken = read_to_end(&app.state, kids, &story_id, &root, 9).await;
+    settle(&app.state, &story_id).await;
+    let gallery = story::gallery::page(&app.state, kids, None)
+        .await
+        .expect("gallery");
+    let card = gallery
+        .completed
+        .iter()
+        .find(|c| c.story_id == story_id)
+        .expect("listed");
+    assert!(card.cover_url.is_some() && !card.has_video);
+    assert_eq!(card.scenes as usize, left.len() + taken.len() - 1);
+
+    let reader = story::gallery::reader(&app.state, kids, &story_id, None)
+        .await
+        .expect("reader");
+    let ids: Vec<&str> = reader.scenes.iter().map(|s| s.scene_id.as_str()).collect();
+    assert_eq!(ids, taken.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        reader.scenes.iter().all(|s| s.video_url.is_none()),
+        "no video in a picture story"
+    );
+    let other = reader.scenes[0]
+        .branches
+        .iter()
+        .find(|b| !b.taken)
+        .expect("the other branch");
+    assert_eq!(other.scene_id, left[1]);
+    let branch = story::gallery::reader(&app.state, kids, &story_id, Some(&other.scene_id))
+        .await
+        .expect("branch");
+    let ids: Vec<&str> = branch.scenes.iter().map(|s| s.scene_id.as_str()).collect();
+    assert_eq!(ids, left.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        story::gallery::reader(&app.state, tier("adult"), &story_id, None)
+            .await
+            .is_err(),
+        "another tier cannot read it"
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_story_removes_its_rows_and_files_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (doomed, doomed_root) = story::start(&app.state, kids, input("a sandcastle", true))
+        .await
+        .expect("start");
+    let (kept, kept_root) = story::start(&app.state, kids, input("a lighthouse", true))
+        .await
+        .expect("start");
+    read_to_end(&app.state, kids, &doomed, &doomed_root, 0).await;
+    read_to_end(&app.state, kids, &kept, &kept_root, 0).await;
+    settle(&app.state, &doomed).await;
+    settle(&app.state, &kept).await;
+    let reader = story::gallery::reader(&app.state, kids, &doomed, None)
+        .await
+        .expect("reader");
+    let clip = reader.scenes[0]
+        .video_url
+        .clone()
+        .expect("a clip in the reader");
+    let gallery = story::gallery::page(&app.state, kids, None)
+        .await
+        .expect("gallery");
+    assert!(
+        gallery.completed.iter().all(|c| c.has_video),
+        "video badge on both"
+    );
+    let media = app.state.config.data_dir.join("media/kids");
+    let kept_files = std::fs::read_dir(media.join(&kept)).expect("ls").count();
+    assert!(kept_files >= 6, "pictures and clips of the kept story");
+
+    assert!(story::gallery::delete(&app.state, tier("adult"), &doomed)
+        .await
+        .is_err());
+    story::gallery::delete(&app.state, kids, &doomed)
+        .await
+        .expect("delete");
+    assert!(!media.join(&doomed).exists(), "the story's files are gone");
+    assert_eq!(
+        std::fs::read_dir(media.join(&kept)).expect("ls").count(),
+        kept_files
+    );
+    let res = app.http.get(app.url(&clip)).send().await.expect("get");
+    assert_eq!(res.status(), 404);
+    let rows: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM media WHERE story_id = ?")
+        .bind(&doomed)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(rows.0, 0);
+    let gallery = story::gallery::page(&app.state, kids, None)
+        .await
+        .expect("gallery");
+    assert_eq!(gallery.completed.len(), 1);
+    let report = integrity::check(&app.state.db, &app.state.config.data_dir)
+        .await
+        .expect("check");
+    assert!(report.is_clean(), "{report:?}");
+    assert!(report.rows_checked >= 6);
+}
+
+#[tokio::test]
+async fn the_media_check_finds_missing_damaged_and_stray_files() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (story_id, root) = story::start(&app.state, kids, input("a dragonfly", true))
+        .await
+        .expect("start");
+    settle(&app.state, &story_id).await;
+    let data = &app.state.config.data_dir;
+    assert!(integrity::check(&app.state.db, data)
+        .await
+        .expect("check")
+        .is_clean());
+    let dir = data.join("media/kids").join(&story_id);
+    std::fs::write(dir.join(format!("{root}.mp4")), b"damaged").expect("damage");
+    std::fs::write(dir.join("stray.png"), b"x").expect("stray");
+    let report = integrity::check(&app.state.db, data).await.expect("check");
+    assert_eq!(report.broken, vec![format!("kids/{story_id}/{root}.mp4")]);
+    assert_eq!(report.orphans, vec![dir.join("stray.png")]);
+    // The page shows no player for the damaged clip, and no error.
+    let clip = story::media_view(&app.state, kids, &story_id, &root, MediaKind::Video)
+        .await
+        .expect("view")
+        .expect("job");
+    assert_eq!((clip.status, clip.url), (MediaStatus::Complete, None));
+}
