@@ -1,9 +1,13 @@
 // End-to-end tests in Debian's Chromium (/usr/bin/chromium): Playwright downloads no browser here.
 import { defineConfig } from '@playwright/test';
+import os from 'node:os';
+import path from 'node:path';
 
 const PORT = 3100;
 // A second instance with only the OpenAI key set, pointed at the first one's simulator.
 export const OPENAI_ONLY_URL = 'http://127.0.0.1:3101';
+// Where the demo instance keeps its data, so tests can check files on disk.
+export const DEMO_DATA_DIR = path.join(os.tmpdir(), `cyoa-e2e-${PORT}`);
 
 export default defineConfig({
   testDir: './tests',
@@ -28,6 +32,7 @@ export default defineConfig({
   webServer: [
     {
       command: `./serve.sh ${PORT}`,
+      env: { E2E_DATA_DIR: DEMO_DATA_DIR },
       url: `http://127.0.0.1:${PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

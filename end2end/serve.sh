@@ -6,7 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:?port}
-data_dir=$(mktemp -d -t cyoa-e2e-XXXXXX)
+# E2E_DATA_DIR: a fixed place the tests can look into (emptied first); else a new temp dir.
+if [ -n "${E2E_DATA_DIR:-}" ]; then
+  rm -rf "$E2E_DATA_DIR" && mkdir -p "$E2E_DATA_DIR"
+  data_dir=$E2E_DATA_DIR
+else
+  data_dir=$(mktemp -d -t cyoa-e2e-XXXXXX)
+fi
 unset OPENAI_API_KEY ANTHROPIC_API_KEY XAI_API_KEY GEMINI_API_KEY
 unset OPENAI_BASE_URL ANTHROPIC_BASE_URL XAI_BASE_URL GEMINI_BASE_URL
 if [ "${2:-}" = openai-only ]; then

@@ -24,6 +24,11 @@ impl Changed {
     }
 }
 
+/// The last upload's warning per character (a small photo), kept at page level so it
+/// stays visible when the list reloads after the upload.
+#[derive(Clone, Copy)]
+struct PhotoWarnings(RwSignal<std::collections::HashMap<String, String>>);
+
 /// Runs `then` once each time the action finishes successfully.
 fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
 where
@@ -55,6 +60,7 @@ pub fn ProfilesPage() -> impl IntoView {
 fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
     let changed = Changed(RwSignal::new(0));
     provide_context(changed);
+    provide_context(PhotoWarnings(RwSignal::new(Default::default())));
     let profiles = Resource::new(
         move || changed.0.get(),
         move |_| load_profiles(tier.name.to_owned()),
@@ -494,13 +500,23 @@ fn CharacterPhoto(
     let remove = ServerAction::<RemovePhoto>::new();
     on_success(remove, move |_: &()| changed.bump());
     // A warning (small photo) stays visible after the list reloads, until the next upload.
-    let warning = RwSignal::new(None::<String>);
+    let warnings = expect_context::<PhotoWarnings>().0;
+    let warning_key = character_id.clone();
     Effect::new(move || {
-        if let Some(Ok(PhotoUploaded { warning: w, .. })) = upload.value().get() {
-            warning.set(w);
+        if let Some(Ok(PhotoUploaded { warning, .. })) = upload.value().get() {
+            warnings.update(|all| match warning {
+                Some(w) => {
+                    all.insert(warning_key.clone(), w);
+                }
+                None => {
+                    all.remove(&warning_key);
+                }
+            });
             changed.bump();
         }
     });
+    let shown_key = character_id.clone();
+    let warning = move || warnings.with(|all| all.get(&shown_key).cloned());
     let has_photo = photo.is_some();
     let thumbnail = match photo {
         Some(p) => view! {
@@ -555,7 +571,7 @@ fn CharacterPhoto(
             <Show when=move || upload.pending().get()>
                 <p class="progress" role="status"><span class="spinner"></span>"Checking and saving the photo…"</p>
             </Show>
-            {move || warning.get().map(|w| view! { <p class="warning photo-warning" role="status">{w}</p> })}
+            {move || warning().map(|w| view! { <p class="warning photo-warning" role="status">{w}</p> })}
             {move || {
                 upload
                     .value()
