@@ -443,3 +443,41 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
         .contains("XAI_API_KEY"));
     assert_eq!(submissions(&sim).await, 0);
 }
+
+#[tokio::test]
+async fn a_rate_limit_is_retried_and_an_outage_fails_only_the_clip() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    // One 429 on the submission: retried with backoff, the clip arrives.
+    common::queue_fault(
+        &sim.base_url(),
+        json!({"api": "xai", "kind": "rate_limit", "count": 1}),
+    )
+    .await;
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a pebble", None))
+        .await
+        .expect("start");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
+    // xAI down for every attempt: the clip fails with a reason, the picture is fine.
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a puddle", None))
+        .await
+        .expect("start");
+    final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    common::queue_fault(
+        &sim.base_url(),
+        json!({"api": "xai", "kind": "server_error", "count": 50}),
+    )
+    .await;
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Failed);
+    assert!(clip.error.is_some());
+    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    assert_eq!(image.status, MediaStatus::Complete);
+    reqwest::Client::new()
+        .delete(format!("{}/__control/faults", sim.base_url()))
+        .send()
+        .await
+        .expect("clear");
+}
