@@ -522,3 +522,47 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
     };
     assert!(story::start(&app.state, adult, input).await.is_err());
 }
+
+#[tokio::test]
+async fn the_number_of_photos_sent_respects_each_models_limit() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (profile_id, first) = family(&app, kids, "Kid 1").await;
+    let mut characters = vec![first];
+    for i in 2..=4 {
+        let input = CharacterInput {
+            name: format!("Kid {i}"),
+            description: "small".into(),
+            linked_profile_id: None,
+        };
+        characters.push(
+            profiles::save_character(&app.state, kids, &profile_id, None, &input)
+                .await
+                .expect("character"),
+        );
+    }
+    for id in &characters {
+        let res = upload(&app, "kids", id, MAGENTA_JPG.to_vec(), "kid.jpg").await;
+        assert!(res.status().is_success());
+    }
+    let sim_url = app.url("/sim");
+    for (model, expected) in [("grok-imagine", 3), ("gemini", 3), ("gpt-image-1", 4)] {
+        let input = StartStory {
+            prompt: "a school trip".into(),
+            length: StoryLength::Short,
+            text_model: "claude-sonnet-4-5".into(),
+            image_model: Some(model.into()),
+            memory_profile: Some(profile_id.clone()),
+            video_mode: false,
+        };
+        let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
+        let image = final_image(&app.state, kids, &story_id, &scene_id).await;
+        assert_eq!(image.status, MediaStatus::Complete, "{model}: {image:?}");
+        let log = image_log(&sim_url).await;
+        assert_eq!(
+            log.last().expect("logged")["references"],
+            expected,
+            "{model}"
+        );
+    }
+}
