@@ -45,6 +45,16 @@ async fn simulator(video_polls: u32) -> RunningSim {
 
 /// The app with every provider pointed at `sim` (as with real keys), data in `data_dir`.
 async fn app(sim: &RunningSim, data_dir: &Path, video: VideoTiming) -> (SocketAddr, AppState) {
+    app_with(sim, data_dir, video, &Provider::ALL).await
+}
+
+/// As [`app`], with keys for `providers` only.
+async fn app_with(
+    sim: &RunningSim,
+    data_dir: &Path,
+    video: VideoTiming,
+    providers: &[Provider],
+) -> (SocketAddr, AppState) {
     let quick = RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(5),
@@ -55,9 +65,9 @@ async fn app(sim: &RunningSim, data_dir: &Path, video: VideoTiming) -> (SocketAd
         site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: data_dir.to_owned(),
         context_full_scenes: 4,
-        real_providers: Provider::ALL
-            .into_iter()
-            .map(|p| (p, sim.endpoint(p, KEY)))
+        real_providers: providers
+            .iter()
+            .map(|p| (*p, sim.endpoint(*p, KEY)))
             .collect(),
         demo_latency: Duration::ZERO,
         video,
@@ -67,6 +77,26 @@ async fn app(sim: &RunningSim, data_dir: &Path, video: VideoTiming) -> (SocketAd
         media: quick,
     };
     startup::spawn(config, &retries).await.expect("app starts")
+}
+
+/// A simulator, a data directory and the app on them, kept alive together.
+struct Fixture {
+    sim: RunningSim,
+    addr: SocketAddr,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(video_polls: u32, video: VideoTiming) -> Fixture {
+    let sim = simulator(video_polls).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (addr, state) = app(&sim, dir.path(), video).await;
+    Fixture {
+        sim,
+        addr,
+        state,
+        _dir: dir,
+    }
 }
 
 fn video_story(prompt: &str, image_model: Option<&str>) -> StartStory {
@@ -129,26 +159,26 @@ async fn fault(sim: &RunningSim, api: &str, kind: &str) {
 
 #[tokio::test]
 async fn each_scene_gets_a_playable_clip_made_from_its_picture() {
-    let sim = simulator(2).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (addr, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    let Fixture {
+        sim, addr, state, ..
+    } = &fixture(2, fast(20, 5_000)).await;
     let (story_id, scene_id) = story::start(
-        &state,
+        state,
         kids(),
         video_story("a paper boat", Some("gpt-image-1-mini")),
     )
     .await
     .expect("start");
-    let view = story::scene_view(&state, kids(), &story_id, &scene_id)
+    let view = story::scene_view(state, kids(), &story_id, &scene_id)
         .await
         .expect("view");
     assert!(view.video.is_some(), "a video pane from the start");
     assert!(view.video_notice.is_none());
-    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    let image = final_media(state, &story_id, &scene_id, MediaKind::Image).await;
     assert_eq!(image.status, MediaStatus::Complete);
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
-    let sent = last_video_request(&sim).await;
+    let sent = last_video_request(sim).await;
     assert_eq!(sent["references"], 1, "image-to-video: {sent}");
     let fields = sent["fields"].to_string();
     for field in ["duration", "aspect_ratio", "resolution", "image"] {
@@ -170,32 +200,27 @@ async fn each_scene_gets_a_playable_clip_made_from_its_picture() {
         .await
         .expect("get");
     assert_eq!(res.status(), 404);
-    assert_eq!(submissions(&sim).await, 1);
+    assert_eq!(submissions(sim).await, 1);
 }
 
 #[tokio::test]
 async fn a_failed_picture_still_gets_a_clip_from_the_words() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
-    fault(&sim, "openai", "policy").await;
-    let (story_id, scene_id) = story::start(
-        &state,
-        kids(),
-        video_story("a lantern", Some("gpt-image-1")),
-    )
-    .await
-    .expect("start");
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+    fault(sim, "openai", "policy").await;
+    let (story_id, scene_id) =
+        story::start(state, kids(), video_story("a lantern", Some("gpt-image-1")))
+            .await
+            .expect("start");
     assert_eq!(
-        final_media(&state, &story_id, &scene_id, MediaKind::Image)
+        final_media(state, &story_id, &scene_id, MediaKind::Image)
             .await
             .status,
         MediaStatus::Failed
     );
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Complete);
     assert_eq!(
-        last_video_request(&sim).await["references"],
+        last_video_request(sim).await["references"],
         0,
         "text-to-video"
     );
@@ -203,18 +228,13 @@ async fn a_failed_picture_still_gets_a_clip_from_the_words() {
 
 #[tokio::test]
 async fn a_failed_clip_leaves_the_picture_and_retry_brings_the_clip() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
-    fault(&sim, "xai", "video_failed").await;
-    let (story_id, scene_id) = story::start(
-        &state,
-        kids(),
-        video_story("a snowman", Some("gpt-image-1")),
-    )
-    .await
-    .expect("start");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+    fault(sim, "xai", "video_failed").await;
+    let (story_id, scene_id) =
+        story::start(state, kids(), video_story("a snowman", Some("gpt-image-1")))
+            .await
+            .expect("start");
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Failed);
     assert!(
         clip.error
@@ -223,30 +243,28 @@ async fn a_failed_clip_leaves_the_picture_and_retry_brings_the_clip() {
             .contains("could not"),
         "{clip:?}"
     );
-    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    let image = final_media(state, &story_id, &scene_id, MediaKind::Image).await;
     assert_eq!(
         image.status,
         MediaStatus::Complete,
         "the picture is untouched"
     );
-    story::retry_media(&state, kids(), &story_id, &scene_id, MediaKind::Video)
+    story::retry_media(state, kids(), &story_id, &scene_id, MediaKind::Video)
         .await
         .expect("retry");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Complete);
-    assert_eq!(submissions(&sim).await, 2);
+    assert_eq!(submissions(sim).await, 2);
 }
 
 #[tokio::test]
 async fn a_clip_that_never_finishes_fails_after_the_maximum_wait() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(30, 400)).await;
-    fault(&sim, "xai", "stuck").await;
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a slow snail", None))
+    let Fixture { sim, state, .. } = &fixture(1, fast(30, 400)).await;
+    fault(sim, "xai", "stuck").await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a slow snail", None))
         .await
         .expect("start");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Failed);
     assert!(
         clip.error
@@ -266,14 +284,12 @@ async fn a_clip_that_never_finishes_fails_after_the_maximum_wait() {
 
 #[tokio::test]
 async fn an_expired_clip_url_fails_the_clip_with_a_reason() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
-    fault(&sim, "xai", "expired_url").await;
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a comet", None))
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+    fault(sim, "xai", "expired_url").await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a comet", None))
         .await
         .expect("start");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Failed);
     assert!(
         clip.error
@@ -324,17 +340,15 @@ async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_subm
 
 #[tokio::test]
 async fn a_disk_write_failure_fails_the_clip_and_leaves_no_partial_file() {
-    let sim = simulator(5).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(40, 5_000)).await;
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a kite", None))
+    let Fixture { state, .. } = &fixture(5, fast(40, 5_000)).await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a kite", None))
         .await
         .expect("start");
     // Something that is not a file sits where the clip must go: the rename fails.
-    let story_dir = dir.path().join("media/kids").join(&story_id);
+    let story_dir = state.config.data_dir.join("media/kids").join(&story_id);
     let blocker = story_dir.join(format!("{scene_id}.mp4"));
     std::fs::create_dir_all(blocker.join("occupied")).expect("blocker");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Failed);
     assert!(
         clip.error
@@ -355,25 +369,24 @@ async fn a_disk_write_failure_fails_the_clip_and_leaves_no_partial_file() {
 
 #[tokio::test]
 async fn a_clip_lost_on_disk_shows_no_player_and_no_error() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a fox", None))
+    let Fixture { state, .. } = &fixture(1, fast(20, 5_000)).await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a fox", None))
         .await
         .expect("start");
     assert_eq!(
-        final_media(&state, &story_id, &scene_id, MediaKind::Video)
+        final_media(state, &story_id, &scene_id, MediaKind::Video)
             .await
             .status,
         MediaStatus::Complete
     );
-    let path = dir
-        .path()
+    let path = state
+        .config
+        .data_dir
         .join("media/kids")
         .join(&story_id)
         .join(format!("{scene_id}.mp4"));
     std::fs::write(&path, b"not a video any more").expect("corrupt");
-    let view = story::media_view(&state, kids(), &story_id, &scene_id, MediaKind::Video)
+    let view = story::media_view(state, kids(), &story_id, &scene_id, MediaKind::Video)
         .await
         .expect("view")
         .expect("job");
@@ -389,31 +402,13 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
     // Demo mode has every provider; ask a real-keys app without xAI instead.
     let sim = simulator(1).await;
     let dir = tempfile::tempdir().expect("dir");
-    let quick = RetryPolicy {
-        max_attempts: 1,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(5),
-        request_timeout: Duration::from_secs(5),
-    };
-    let config = Config {
-        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: dir.path().to_owned(),
-        context_full_scenes: 4,
-        real_providers: [(Provider::OpenAi, sim.endpoint(Provider::OpenAi, KEY))]
-            .into_iter()
-            .collect(),
-        demo_latency: Duration::ZERO,
-        video: VideoTiming::default(),
-    };
-    let (_, state) = startup::spawn(
-        config,
-        &Retries {
-            text: quick.clone(),
-            media: quick,
-        },
+    let (_, state) = app_with(
+        &sim,
+        dir.path(),
+        VideoTiming::default(),
+        &[Provider::OpenAi],
     )
-    .await
-    .expect("app");
+    .await;
     let home = story::home(&state, kids()).await.expect("home");
     assert!(!home.video_available, "no toggle without the xAI key");
     assert!(
@@ -446,34 +441,32 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
 
 #[tokio::test]
 async fn a_rate_limit_is_retried_and_an_outage_fails_only_the_clip() {
-    let sim = simulator(1).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
     // One 429 on the submission: retried with backoff, the clip arrives.
     common::queue_fault(
         &sim.base_url(),
         json!({"api": "xai", "kind": "rate_limit", "count": 1}),
     )
     .await;
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a pebble", None))
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a pebble", None))
         .await
         .expect("start");
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
     // xAI down for every attempt: the clip fails with a reason, the picture is fine.
-    let (story_id, scene_id) = story::start(&state, kids(), video_story("a puddle", None))
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a puddle", None))
         .await
         .expect("start");
-    final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    final_media(state, &story_id, &scene_id, MediaKind::Image).await;
     common::queue_fault(
         &sim.base_url(),
         json!({"api": "xai", "kind": "server_error", "count": 50}),
     )
     .await;
-    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Failed);
     assert!(clip.error.is_some());
-    let image = final_media(&state, &story_id, &scene_id, MediaKind::Image).await;
+    let image = final_media(state, &story_id, &scene_id, MediaKind::Image).await;
     assert_eq!(image.status, MediaStatus::Complete);
     reqwest::Client::new()
         .delete(format!("{}/__control/faults", sim.base_url()))

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod confirm_delete;
 pub mod demo_banner;
 pub mod error_notice;
 pub mod media_poll;

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::{not_found::NotFound, route_tier};
 use crate::api::story::{load_gallery, DeleteStory};
-use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::components::{
+    confirm_delete::ConfirmDelete, error_notice::ErrorNotice, tier_frame::TierFrame,
+};
 use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
 use crate::domain::TierSpec;
 
@@ -126,7 +128,6 @@ fn Card(
     story: StoryCard,
     remove: ServerAction<DeleteStory>,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     let href = format!("/{}/gallery/{}", tier.name, story.story_id);
     let cover = match story.cover_url {
         Some(url) => view! {
@@ -156,39 +157,18 @@ fn Card(
                 {model}
                 {badge}
             </p>
-            <Show
-                when=move || confirming.get()
-                fallback=move || {
-                    view! {
-                        <button type="button" class="button danger delete-story" on:click=move |_| confirming.set(true)>
-                            "Delete"
-                        </button>
-                    }
-                }
-            >
-                <span class="confirm" role="alert">
-                    {format!("Delete “{title}” with its pictures and clips? This cannot be undone. ")}
-                    <button
-                        type="button"
-                        class="button danger confirm-delete"
-                        disabled=move || remove.pending().get()
-                        on:click={
-                            let story_id = story_id.clone();
-                            move |_| {
-                                remove.dispatch(DeleteStory {
-                                    tier: tier.name.to_owned(),
-                                    story_id: story_id.clone(),
-                                });
-                            }
-                        }
-                    >
-                        "Yes, delete"
-                    </button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>
-                        "Keep it"
-                    </button>
-                </span>
-            </Show>
+            <ConfirmDelete
+                label="Delete"
+                class="delete-story"
+                question=format!("Delete “{title}” with its pictures and clips? This cannot be undone.")
+                pending=remove.pending()
+                on_confirm=Callback::new(move |_| {
+                    remove.dispatch(DeleteStory {
+                        tier: tier.name.to_owned(),
+                        story_id: story_id.clone(),
+                    });
+                })
+            />
         </li>
     }
     .into_any()

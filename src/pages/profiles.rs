@@ -8,7 +8,9 @@ use crate::api::profiles::{
     load_profiles, upload_photo, DeleteCharacter, DeleteProfile, RemovePhoto, SaveCharacter,
     SaveProfile,
 };
-use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::components::{
+    confirm_delete::ConfirmDelete, error_notice::ErrorNotice, tier_frame::TierFrame,
+};
 use crate::domain::profile::{
     CharacterInput, CharacterView, PhotoUploaded, ProfileInput, ProfileView, MAX_CHARACTERS,
 };
@@ -205,7 +207,6 @@ fn ProfileCard(
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let editing = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
     let remove = ServerAction::<DeleteProfile>::new();
     on_success(remove, move |_: &()| changed.bump());
     let initial = profile.to_input();
@@ -249,36 +250,17 @@ fn ProfileCard(
                 <button type="button" class="button" on:click=move |_| editing.set(true)>
                     "Edit profile"
                 </button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || {
-                        view! {
-                            <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
-                                "Delete profile"
-                            </button>
-                        }
-                    }
-                >
-                    <span class="confirm" role="alert">
-                        {format!("Delete {name} with its {count} characters and their photos? ")}
-                        <button
-                            type="button"
-                            class="button danger confirm-delete"
-                            disabled=move || remove.pending().get()
-                            on:click={
-                                let id = delete_id.clone();
-                                move |_| {
-                                    remove.dispatch(DeleteProfile { tier: tier.name.to_owned(), id: id.clone() });
-                                }
-                            }
-                        >
-                            "Yes, delete"
-                        </button>
-                        <button type="button" class="button" on:click=move |_| confirming.set(false)>
-                            "Keep it"
-                        </button>
-                    </span>
-                </Show>
+                <ConfirmDelete
+                    label="Delete profile"
+                    question=format!("Delete {name} with its {count} characters and their photos?")
+                    pending=remove.pending()
+                    on_confirm=Callback::new(move |_| {
+                        remove.dispatch(DeleteProfile {
+                            tier: tier.name.to_owned(),
+                            id: delete_id.clone(),
+                        });
+                    })
+                />
             </div>
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
             <h3>{format!("Characters ({count} of {MAX_CHARACTERS})")}</h3>
@@ -438,6 +420,7 @@ fn CharacterCard(
     };
     let id = character.id.clone();
     let delete_id = character.id.clone();
+    let character_name = character.name.clone();
     let linked = character
         .linked_profile
         .as_ref()
@@ -468,16 +451,18 @@ fn CharacterCard(
                 <button type="button" class="button" on:click=move |_| editing.set(true)>
                     "Edit"
                 </button>
-                <button
-                    type="button"
-                    class="button danger delete-character"
-                    disabled=move || remove.pending().get()
-                    on:click=move |_| {
-                        remove.dispatch(DeleteCharacter { tier: tier.name.to_owned(), id: delete_id.clone() });
-                    }
-                >
-                    "Remove character"
-                </button>
+                <ConfirmDelete
+                    label="Remove character"
+                    class="delete-character"
+                    question=format!("Remove {} and their photo?", character_name)
+                    pending=remove.pending()
+                    on_confirm=Callback::new(move |_| {
+                        remove.dispatch(DeleteCharacter {
+                            tier: tier.name.to_owned(),
+                            id: delete_id.clone(),
+                        });
+                    })
+                />
             </div>
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
         </article>

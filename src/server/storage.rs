@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use tokio::io::AsyncWriteExt;
 
+use crate::domain::media::MediaKind;
+
 /// `media/{tier}/{story}/{file_name}` under the data directory. The parts are ids made by
 /// this server or checked against the database before they get here.
 pub fn media_path(data_dir: &Path, tier: &str, story_id: &str, file_name: &str) -> PathBuf {
@@ -127,13 +129,11 @@ impl Drop for AtomicFile {
 
 /// Whether a finished media file is there and looks whole: an image must exist; a clip
 /// must be an MP4 (an `ftyp` box first). Anything else is treated as no file at all.
-pub async fn is_intact(path: &Path, kind: crate::domain::media::MediaKind) -> bool {
+pub async fn is_intact(path: &Path, kind: MediaKind) -> bool {
     use tokio::io::AsyncReadExt;
     match kind {
-        crate::domain::media::MediaKind::Image => {
-            tokio::fs::try_exists(path).await.unwrap_or(false)
-        }
-        crate::domain::media::MediaKind::Video => {
+        MediaKind::Image => tokio::fs::try_exists(path).await.unwrap_or(false),
+        MediaKind::Video => {
             let Ok(mut file) = tokio::fs::File::open(path).await else {
                 return false;
             };
@@ -162,7 +162,6 @@ mod tests {
 
     #[tokio::test]
     async fn a_dropped_stream_leaves_nothing_and_only_mp4s_count_as_clips() {
-        use crate::domain::media::MediaKind;
         let dir = tempfile::tempdir().expect("tempdir");
         let path = media_path(dir.path(), "kids", "s1", "c1.mp4");
         let mut file = AtomicFile::create(&path).await.expect("create");

@@ -121,21 +121,18 @@ impl Call<'_> {
     /// Downloads a file the provider handed out by URL (e.g. a temporary image URL).
     /// An expired URL fails as retryable: a new generation gives a new URL.
     pub async fn download(&self, url: &str) -> Result<Vec<u8>, ProviderError> {
-        let response = self
-            .http
-            .get(url)
-            .timeout(self.timeout)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(e))?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            return Err(ProviderError::Unavailable {
-                provider: self.provider,
+        let response = self.open_download(url).await.map_err(|e| match e {
+            ProviderError::Rejected {
+                provider,
                 status,
-                message: "the temporary file URL had expired or could not be downloaded".into(),
-            });
-        }
+                message,
+            } => ProviderError::Unavailable {
+                provider,
+                status,
+                message,
+            },
+            other => other,
+        })?;
         let bytes = response
             .bytes()
             .await

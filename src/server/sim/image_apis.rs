@@ -212,30 +212,49 @@ pub(super) fn xai_answer(
     let item = if format == "b64_json" {
         json!({ "b64_json": b64(&png) })
     } else {
-        let ttl = match fault {
+        let expired = matches!(
+            fault,
             Some(Fault {
                 kind: FaultKind::ExpiredUrl,
                 ..
-            }) => Duration::ZERO,
-            _ => s.config.url_ttl.unwrap_or(DEFAULT_URL_TTL),
-        };
-        let id = format!(
-            "{:016x}",
+            })
+        );
+        let name = format!(
+            "{:016x}.png",
             super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
         );
-        if let Ok(mut files) = s.files.lock() {
-            files.retain(|_, (_, expires)| *expires > Instant::now());
-            files.insert(format!("{id}.png"), (png, Instant::now() + ttl));
-        }
-        // The simulator may be nested under a prefix (demo mode mounts it at /sim).
-        let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1");
-        json!({ "url": format!("http://{host}{prefix}{}/files/{id}.png", Provider::Xai.sim_path()) })
+        put_temp_file(s, &name, png, expired);
+        json!({ "url": temp_file_url(original, uri, headers, &name) })
     };
     Json(json!({ "data": [item] })).into_response()
+}
+
+/// Keeps `bytes` downloadable as `name` until the URL TTL passes (already expired when
+/// `expired`); drops files whose time is up.
+pub(super) fn put_temp_file(s: &SimState, name: &str, bytes: Vec<u8>, expired: bool) {
+    let ttl = if expired {
+        Duration::ZERO
+    } else {
+        s.config.url_ttl.unwrap_or(DEFAULT_URL_TTL)
+    };
+    if let Ok(mut files) = s.files.lock() {
+        files.retain(|_, (_, expires)| *expires > Instant::now());
+        files.insert(name.to_owned(), (bytes, Instant::now() + ttl));
+    }
+}
+
+/// The temporary URL of a file, as the client reached us: the simulator may be nested
+/// under a prefix (demo mode mounts it at /sim).
+pub(super) fn temp_file_url(original: &Uri, uri: &Uri, headers: &HeaderMap, name: &str) -> String {
+    let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!(
+        "http://{host}{prefix}{}/files/{name}",
+        Provider::Xai.sim_path()
+    )
 }
 
 /// The top-level field names of a JSON request, sorted (for the request log).

@@ -9,13 +9,13 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 use super::control::{Fault, FaultKind};
-use super::image_apis::{bearer, decode_data_uri, parse, DEFAULT_URL_TTL};
+use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, temp_file_url};
 use super::png::illustration;
 use super::text_apis::{error, gate, invalid_request};
 use super::SimState;
@@ -195,7 +195,11 @@ pub(crate) async fn status(
             }
             _ => match &job.file {
                 Some(file) => Step::Done(file.clone(), job.duration),
-                None => Step::Render(job.first_frame.clone(), job.duration),
+                None => Step::Render(
+                    job.first_frame.clone(),
+                    job.duration,
+                    job.fault == Some(FaultKind::ExpiredUrl),
+                ),
             },
         }
     };
@@ -212,28 +216,16 @@ pub(crate) async fn status(
             .into_response()
         }
         Step::Done(file, duration) => (file, duration),
-        Step::Render(first_frame, duration) => {
+        Step::Render(first_frame, duration, expired_at_submission) => {
             let clip = tokio::task::spawn_blocking(move || {
                 super::video::panning_clip(&first_frame, duration, FPS)
             })
             .await
             .unwrap_or_default();
-            let expired = matches!(poll_fault, Some(Fault { kind: FaultKind::ExpiredUrl, .. }))
-                || s.videos
-                    .lock()
-                    .ok()
-                    .and_then(|v| v.get(&request_id).map(|j| j.fault == Some(FaultKind::ExpiredUrl)))
-                    .unwrap_or(false);
-            let ttl = if expired {
-                std::time::Duration::ZERO
-            } else {
-                s.config.url_ttl.unwrap_or(DEFAULT_URL_TTL)
-            };
+            let expired = expired_at_submission
+                || matches!(poll_fault, Some(Fault { kind: FaultKind::ExpiredUrl, .. }));
             let file = format!("{request_id}.mp4");
-            if let Ok(mut files) = s.files.lock() {
-                files.retain(|_, (_, expires)| *expires > Instant::now());
-                files.insert(file.clone(), (clip, Instant::now() + ttl));
-            }
+            put_temp_file(&s, &file, clip, expired);
             if let Ok(mut videos) = s.videos.lock() {
                 if let Some(job) = videos.get_mut(&request_id) {
                     job.file = Some(file.clone());
@@ -243,16 +235,7 @@ pub(crate) async fn status(
             (file, duration)
         }
     };
-    // The simulator may be nested under a prefix (demo mode mounts it at /sim).
-    let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let url = format!(
-        "http://{host}{prefix}{}/files/{file}",
-        Provider::Xai.sim_path()
-    );
+    let url = temp_file_url(&original, &uri, &headers, &file);
     Json(json!({
         "status": "done",
         "request_id": request_id,
@@ -266,5 +249,6 @@ enum Step {
     Pending,
     Failed,
     Done(String, u32),
-    Render(Canvas, u32),
+    /// First frame, duration, and whether the URL must be handed out already expired.
+    Render(Canvas, u32, bool),
 }
