@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::startup;
 use cyoa::server::state::Retries;
@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut overheads = Vec::with_capacity(scenes);
     let mut status_times = Vec::with_capacity(scenes);
     for i in 0..scenes {
-        let input = StartStory {
+        let input = StartInput {
             prompt: format!("benchmark story number {i}"),
             length: StoryLength::Short,
             text_model: "gpt-4.1".into(),

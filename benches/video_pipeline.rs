@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
 use cyoa::server::sim::{self, SimConfig};
@@ -100,7 +100,7 @@ async fn main() -> Result<(), BoxError> {
 
     let mut scenes = Vec::with_capacity(clips);
     for i in 0..clips {
-        let input = StartStory {
+        let input = StartInput {
             prompt: format!("video benchmark story number {i}"),
             length: StoryLength::Short,
             text_model: "gpt-4.1".into(),

@@ -8,6 +8,9 @@ const PORT = 3100;
 export const OPENAI_ONLY_URL = 'http://127.0.0.1:3101';
 // Where the demo instance keeps its data, so tests can check files on disk.
 export const DEMO_DATA_DIR = path.join(os.tmpdir(), `cyoa-e2e-${PORT}`);
+// A demo instance serving the optimised bundle (wasm-opt), so a release-only breakage such as
+// a bundle that never hydrates fails CI instead of reaching a family.
+const RELEASE_PORT = 3102;
 
 export default defineConfig({
   testDir: './tests',
@@ -29,6 +32,12 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // Every spec against the debug bundle.
+    { name: 'debug', use: { baseURL: `http://127.0.0.1:${PORT}` } },
+    // The smoke spec again against the optimised bundle.
+    { name: 'release', testMatch: /smoke\.spec\.mjs$/, use: { baseURL: `http://127.0.0.1:${RELEASE_PORT}` } },
+  ],
   webServer: [
     {
       command: `./serve.sh ${PORT}`,
@@ -42,6 +51,15 @@ export default defineConfig({
     {
       command: `./serve.sh 3101 openai-only http://127.0.0.1:${PORT}/sim`,
       url: `${OPENAI_ONLY_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `./serve.sh ${RELEASE_PORT}`,
+      env: { SITE_ROOT: 'target/site-release' },
+      url: `http://127.0.0.1:${RELEASE_PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',

@@ -3,6 +3,8 @@
 #   serve.sh PORT                      demo mode: no keys, the simulator in-process
 #   serve.sh PORT openai-only SIM_URL  only OpenAI configured, pointed at SIM_URL (the
 #                                      demo instance's simulator), like a real key would be
+#   SITE_ROOT=target/site-release serve.sh PORT
+#                                      demo mode serving the optimised (wasm-opt) bundle
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:?port}
@@ -18,7 +20,7 @@ unset OPENAI_BASE_URL ANTHROPIC_BASE_URL XAI_BASE_URL GEMINI_BASE_URL
 if [ "${2:-}" = openai-only ]; then
   export OPENAI_API_KEY=e2e-openai-key OPENAI_BASE_URL="${3:?simulator url}/openai/v1"
 fi
-export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
+export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=${SITE_ROOT:-target/site}
 export RUST_LOG=${RUST_LOG:-warn}
 # Clips are polled every 300 ms instead of every 5 s, so the tests need not wait.
 export VIDEO_POLL_MS=${VIDEO_POLL_MS:-300}

@@ -1,10 +1,26 @@
 #!/usr/bin/env bash
 # Builds the browser bundle (cargo-leptos, into target/site) and the server binaries
 # (plain cargo, so the test builds share one target directory and its flags).
+#   build.sh                 debug bundle and debug binaries
+#   build.sh --release       optimised bundle (wasm-opt) and optimised binaries
+#   build.sh --release-site  only the optimised bundle, into target/site-release (CI's smoke
+#                            test serves it with the debug binary: the HTML does not depend on
+#                            the server's optimisation level, the bundle's wasm-opt pass does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-profile_flag=()
-[ "${1:-}" = "--release" ] && profile_flag=(--release)
-cargo leptos build --frontend-only "${profile_flag[@]}"
-cargo build --features ssr --bins "${profile_flag[@]}"
+# npm binaryen's wasm-opt first on PATH, for this build only: cargo-leptos takes wasm-opt from
+# PATH, and Debian's (binaryen 108) breaks the bundle. See README "Toolchain".
+export PATH="$PWD/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+case "${1:-}" in
+  --release)
+    cargo leptos build --frontend-only --release
+    cargo build --features ssr --bins --release
+    ;;
+  --release-site)
+    LEPTOS_SITE_ROOT=target/site-release cargo leptos build --frontend-only --release
+    ;;
+  *)
+    cargo leptos build --frontend-only
+    cargo build --features ssr --bins
+    ;;
+esac

@@ -16,7 +16,6 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_debs=()
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
-command -v wasm-opt >/dev/null || missing_debs+=(binaryen)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "apt-get install ${missing_debs[*]}"
   as_root apt-get update -qq
@@ -37,6 +36,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # No --locked: its lock file names a crate version the registry lacks.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# wasm-opt for release builds comes from npm `binaryen` (pinned in tools/binaryen), never from
+# Debian: bookworm's binaryen 108 rewrites wasm-bindgen's externref table export, and the
+# optimised bundle then fails on load (`WebAssembly.Table.set(): Argument 1 is invalid`).
+# scripts/build.sh puts it first on PATH for the build only.
+if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ] || [ tools/binaryen/package-lock.json -nt tools/binaryen/node_modules/.package-lock.json ]; then
+  step "npm ci (binaryen: wasm-opt for release builds)"
+  (cd tools/binaryen && npm ci --no-audit --no-fund)
 fi
 
 if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

@@ -24,7 +24,12 @@ cargo test --features ssr
 lap "build for end-to-end tests"
 ./scripts/build.sh
 
-lap "end-to-end tests (Playwright, Chromium)"
+lap "build the optimised browser bundle (wasm-opt) for the release smoke test"
+./scripts/build.sh --release-site
+wasm=target/site-release/pkg/cyoa_bg.wasm
+printf 'release WASM: %s bytes raw, %s bytes gzip -9\n' "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+
+lap "end-to-end tests (Playwright, Chromium; all specs on the debug bundle, the smoke spec on both)"
 (cd end2end && npx playwright test)
 
 lap "all tests passed"

@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
     gallery::Gallery, home::TierHome, landing::Landing, not_found::NotFound,
-    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage,
+    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage, tier_layout::TierLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,15 +41,17 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
-                    <Route path=path!("/:tier") view=TierHome/>
-                    <Route path=path!("/:tier/profiles") view=ProfilesPage/>
-                    <Route path=path!("/:tier/gallery") view=Gallery/>
-                    <Route path=path!("/:tier/gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
-                    <Route
-                        path=path!("/:tier/story/:story/scene/:scene")
-                        view=ScenePage
-                        ssr=SsrMode::Async
-                    />
+                    <ParentRoute path=path!("/:tier") view=TierLayout>
+                        <Route path=path!("") view=TierHome/>
+                        <Route path=path!("profiles") view=ProfilesPage/>
+                        <Route path=path!("gallery") view=Gallery/>
+                        <Route path=path!("gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
+                        <Route
+                            path=path!("story/:story/scene/:scene")
+                            view=ScenePage
+                            ssr=SsrMode::Async
+                        />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -34,7 +34,7 @@ try {
     await page.waitForSelector('body[data-hydrated="true"]');
     await page.getByLabel('What should the story be about?').fill(`benchmark story number ${i}`);
     await page.locator('#image_model').selectOption('gpt-image-1-mini');
-    const started = page.waitForResponse((r) => r.url().endsWith('/api/begin_story'));
+    const started = page.waitForResponse((r) => r.url().endsWith('/api/start_story'));
     await page.getByRole('button', { name: 'Begin the adventure' }).click();
     await started;
     const stored = performance.now();

@@ -1,7 +1,7 @@
 // Gallery and reader in Chromium, demo mode: a finished video story gets its badge, its
 // reader plays every clip, a picture-only story has no video element, and deleting a
 // story removes its card and its files on disk.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_DATA_DIR } from '../playwright.config.mjs';

@@ -1,5 +1,5 @@
 // Scene illustrations in Chromium, demo mode (the simulator stands in for every provider).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));

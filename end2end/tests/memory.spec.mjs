@@ -1,6 +1,6 @@
 // Memory mode in Chromium: family profiles, characters with reference photos, and stories
 // whose pictures carry the photo (the simulator draws received photos into its pictures).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gotoHydrated, startStory } from './helpers.mjs';

@@ -1,5 +1,5 @@
 // A reader plays stories in Chromium against the app in demo mode (simulated providers).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));

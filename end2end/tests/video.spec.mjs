@@ -1,6 +1,6 @@
 // Video mode in Chromium, demo mode: every scene shows its picture at once and then a
 // playing Grok Imagine clip (the simulator makes real H.264 MP4s).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, choose, injectFault, clearFaults } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));

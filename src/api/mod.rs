@@ -5,8 +5,22 @@ pub mod profiles;
 pub mod site;
 pub mod story;
 
+/// Called while the framework decodes a server function's arguments, inside the request's
+/// context: gives an unreadable request its 4xx status and logs it once.
+#[cfg(feature = "ssr")]
+pub(crate) fn refuse_unreadable(error: crate::domain::AppError) -> crate::domain::AppError {
+    context::fail(error, "unreadable server function arguments")
+}
+
 #[cfg(feature = "ssr")]
 mod context {
+    //! What every server function does around its service call: find the state and the
+    //! tier, and turn a failure into the reader's words with the right HTTP status, logging
+    //! its cause exactly once.
+
+    use std::fmt::Display;
+
+    use axum::http::StatusCode;
     use leptos::prelude::use_context;
 
     use crate::domain::{AppError, TierSpec};
@@ -14,13 +28,49 @@ mod context {
 
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("AppState missing from server function context");
-            AppError::Internal
+            fail(
+                AppError::Internal,
+                "AppState missing from server function context",
+            )
         })
     }
 
-    /// The tier named in the URL; an unknown tier is "not found", never a fallback.
-    pub fn tier(name: &str) -> Result<&'static TierSpec, AppError> {
-        TierSpec::find(name).ok_or(AppError::NotFound)
+    /// The state and the tier named in the URL; an unknown tier is "not found", never a
+    /// fallback.
+    pub fn in_tier(name: &str) -> Result<(AppState, &'static TierSpec), AppError> {
+        let state = state()?;
+        let tier = TierSpec::find(name).ok_or_else(|| fail(AppError::NotFound, "unknown tier"))?;
+        Ok((state, tier))
+    }
+
+    /// A service's answer as the server function returns it: an error becomes an
+    /// [`AppError`], its cause is logged once and the response gets the error's status.
+    pub fn answer<T, E>(result: Result<T, E>) -> Result<T, AppError>
+    where
+        E: Into<AppError> + Display,
+    {
+        result.map_err(|cause| {
+            let detail = cause.to_string();
+            fail(cause.into(), &detail)
+        })
+    }
+
+    /// Sets the response status of `error` and logs `cause`: a reader's mistake at info, an
+    /// outage at warn, only our own faults at error.
+    pub fn fail(error: AppError, cause: &str) -> AppError {
+        let status = error.status_code();
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        match status {
+            503 => {
+                tracing::warn!(status, %cause, "server function: provider or storage unavailable")
+            }
+            500.. => tracing::error!(status, %cause, "server function failed"),
+            _ => tracing::info!(status, %cause, "server function refused the request"),
+        }
+        error
     }
 }

@@ -14,9 +14,8 @@ use crate::server::memory::{photos, profiles};
 
 #[server(endpoint = "profiles")]
 pub async fn load_profiles(tier: String) -> Result<Vec<ProfileView>, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(profiles::page(&state, tier).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(profiles::page(&state, tier).await)
 }
 
 /// Creates a profile (`id` = `None`) or saves an edited one; answers its id.
@@ -26,16 +25,14 @@ pub async fn save_profile(
     id: Option<String>,
     input: ProfileInput,
 ) -> Result<String, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(profiles::save_profile(&state, tier, id.as_deref(), &input).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(profiles::save_profile(&state, tier, id.as_deref(), &input).await)
 }
 
 #[server(endpoint = "delete_profile")]
 pub async fn delete_profile(tier: String, id: String) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(profiles::delete_profile(&state, tier, &id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(profiles::delete_profile(&state, tier, &id).await)
 }
 
 /// Adds a character to a profile (`character_id` = `None`) or saves an edited one.
@@ -46,26 +43,22 @@ pub async fn save_character(
     character_id: Option<String>,
     input: CharacterInput,
 ) -> Result<String, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(
-        profiles::save_character(&state, tier, &profile_id, character_id.as_deref(), &input)
-            .await?,
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(
+        profiles::save_character(&state, tier, &profile_id, character_id.as_deref(), &input).await,
     )
 }
 
 #[server(endpoint = "delete_character")]
 pub async fn delete_character(tier: String, id: String) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(profiles::delete_character(&state, tier, &id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(profiles::delete_character(&state, tier, &id).await)
 }
 
 #[server(endpoint = "remove_photo")]
 pub async fn remove_photo(tier: String, character_id: String) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(photos::remove(&state, tier, &character_id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(photos::remove(&state, tier, &character_id).await)
 }
 
 /// The path of [`upload_photo`]; the upload guard in front of it checks the form's framing.
@@ -76,17 +69,17 @@ pub const UPLOAD_PHOTO_PATH: &str = "/api/upload_photo";
 /// upload is refused as soon as it passes 5 MB; nothing is stored unless it decodes.
 #[server(endpoint = "upload_photo", input = MultipartFormData)]
 pub async fn upload_photo(data: MultipartData) -> Result<PhotoUploaded, AppError> {
-    let state = context::state()?;
-    let form = upload::read(data).await?;
-    let tier = context::tier(&form.tier)?;
-    Ok(photos::store(&state, tier, &form.character_id, form.photo).await?)
+    let form = context::answer(upload::read(data).await)?;
+    let (state, tier) = context::in_tier(&form.tier)?;
+    context::answer(photos::store(&state, tier, &form.character_id, form.photo).await)
 }
 
 #[cfg(feature = "ssr")]
 pub mod upload {
     //! Reading the upload form with a byte budget, and the guard that answers a request
-    //! without a usable multipart boundary (the framework would otherwise give up on it
-    //! without an answer).
+    //! without a usable multipart boundary. server_fn 0.8.13 `expect()`s the boundary
+    //! (`codec/multipart.rs`), so its task panics without an answer; upstream fixed it in
+    //! leptos-rs/leptos PR #4718. The guard can go once a release with that fix is used.
 
     use axum::body::Body;
     use axum::http::{header, Request, StatusCode};
@@ -184,18 +177,10 @@ pub mod upload {
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     }
 
-    /// `multipart/form-data; boundary=…` with a non-empty boundary.
-    pub fn has_boundary(content_type: &str) -> bool {
-        let mut parts = content_type.split(';');
-        let is_form = parts
-            .next()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
-        is_form
-            && parts.any(|p| {
-                p.trim()
-                    .strip_prefix("boundary=")
-                    .is_some_and(|b| !b.trim_matches('"').is_empty())
-            })
+    /// A non-empty boundary, read by the very parser server_fn uses, so the guard and the
+    /// codec never disagree.
+    fn has_boundary(content_type: &str) -> bool {
+        multer::parse_boundary(content_type).is_ok_and(|b| !b.is_empty())
     }
 
     #[cfg(test)]

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::gallery::{GalleryPage, ReaderView};
 use crate::domain::media::{MediaKind, MediaView};
-use crate::domain::story::{HomeData, SceneView, StartStory};
+use crate::domain::story::{HomeData, SceneView, StartInput};
 use crate::domain::AppError;
 
 #[cfg(feature = "ssr")]
 use super::context;
 #[cfg(feature = "ssr")]
-use crate::server::story;
+use crate::server::{media, story};
 
 /// Where a newly started story begins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,16 +23,14 @@ pub struct StartedStory {
 
 #[server(endpoint = "home")]
 pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::home(&state, tier).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::home(&state, tier).await)
 }
 
-#[server(endpoint = "begin_story")]
-pub async fn begin_story(tier: String, input: StartStory) -> Result<StartedStory, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    let (story_id, scene_id) = story::start(&state, tier, input).await?;
+#[server(endpoint = "start_story")]
+pub async fn start_story(tier: String, input: StartInput) -> Result<StartedStory, AppError> {
+    let (state, tier) = context::in_tier(&tier)?;
+    let (story_id, scene_id) = context::answer(story::start(&state, tier, input).await)?;
     Ok(StartedStory { story_id, scene_id })
 }
 
@@ -42,23 +40,15 @@ pub async fn load_scene(
     story_id: String,
     scene_id: String,
 ) -> Result<SceneView, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    let view = story::scene_view(&state, tier, &story_id, &scene_id).await;
-    if matches!(view, Err(story::StoryError::NotFound)) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-    }
-    Ok(view?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::scene_view(&state, tier, &story_id, &scene_id).await)
 }
 
 /// Follows a choice; answers the id of the scene behind it.
 #[server(endpoint = "choose")]
 pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result<String, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::choose(&state, tier, &story_id, &choice_id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::choose(&state, tier, &story_id, &choice_id).await)
 }
 
 /// Longest a status call is held open waiting for the image to finish.
@@ -74,10 +64,9 @@ pub async fn media_status(
     kind: MediaKind,
     wait_ms: u32,
 ) -> Result<Option<MediaView>, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier)?;
     let wait = std::time::Duration::from_millis(u64::from(wait_ms.min(STATUS_WAIT_MAX_MS)));
-    Ok(story::media_view_when_final(&state, tier, &story_id, &scene_id, kind, wait).await?)
+    context::answer(media::status_when_final(&state, tier, &story_id, &scene_id, kind, wait).await)
 }
 
 /// Queues a failed image or clip again (only that one; the story is untouched).
@@ -88,25 +77,22 @@ pub async fn retry_media(
     scene_id: String,
     kind: MediaKind,
 ) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::retry_media(&state, tier, &story_id, &scene_id, kind).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(media::retry(&state, tier, &story_id, &scene_id, kind).await)
 }
 
 #[server(endpoint = "abandon_story")]
 pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::abandon(&state, tier, &story_id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::abandon(&state, tier, &story_id).await)
 }
 
 /// One gallery page of the tier (completed stories, newest first; in-progress ones on the
 /// first page). `cursor` comes from the previous page.
 #[server(endpoint = "gallery")]
 pub async fn load_gallery(tier: String, cursor: Option<String>) -> Result<GalleryPage, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::gallery::page(&state, tier, cursor.as_deref()).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::gallery::page(&state, tier, cursor.as_deref()).await)
 }
 
 /// A saved story in the reader, along its path (or the branch ending at `end`).
@@ -116,21 +102,13 @@ pub async fn load_reader(
     story_id: String,
     end: Option<String>,
 ) -> Result<ReaderView, AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    let view = story::gallery::reader(&state, tier, &story_id, end.as_deref()).await;
-    if matches!(view, Err(story::StoryError::NotFound)) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-    }
-    Ok(view?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::gallery::reader(&state, tier, &story_id, end.as_deref()).await)
 }
 
 /// Deletes a story with all its images and clips.
 #[server(endpoint = "delete_story")]
 pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError> {
-    let state = context::state()?;
-    let tier = context::tier(&tier)?;
-    Ok(story::gallery::delete(&state, tier, &story_id).await?)
+    let (state, tier) = context::in_tier(&tier)?;
+    context::answer(story::gallery::delete(&state, tier, &story_id).await)
 }

@@ -7,16 +7,14 @@ use crate::domain::AppError;
 #[component]
 pub fn ErrorNotice(
     error: AppError,
-    /// Label and handler of the button that retries, if the failure is worth retrying.
-    #[prop(optional, into)]
-    retry_label: Option<String>,
-    #[prop(optional)] on_retry: Option<Callback<()>>,
+    /// What Retry does, if the failure is worth retrying.
+    #[prop(optional)]
+    on_retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let retry = on_retry.map(|cb| {
-        let label = retry_label.unwrap_or_else(|| "Retry".into());
         view! {
             <button type="button" class="retry" on:click=move |_| cb.run(())>
-                {label}
+                "Retry"
             </button>
         }
     });

@@ -3,8 +3,10 @@
 pub mod confirm_delete;
 pub mod demo_banner;
 pub mod error_notice;
-pub mod media_poll;
+pub mod media_status;
 pub mod model_picker;
+pub mod narrative;
+pub mod resource_view;
 pub mod scene_image;
 pub mod scene_video;
 pub mod tier_frame;

@@ -3,18 +3,18 @@
 
 use leptos::prelude::*;
 
-use super::media_poll::MediaPoll;
+use super::media_status::MediaStatusPoll;
 use crate::domain::media::MediaStatus;
 
 /// `poll` follows the image (made by the page, which also gives the picture to the clip
 /// as its poster).
 #[component]
-pub fn SceneImage(poll: MediaPoll) -> impl IntoView {
+pub fn SceneImage(poll: MediaStatusPoll) -> impl IntoView {
     let media = poll.media;
     let retry = move |_| poll.retry.run(());
     let broken = RwSignal::new(false);
     view! {
-        <figure class="scene-image-frame" data-status=move || format!("{:?}", media.read().status).to_lowercase()>
+        <figure class="scene-image-frame" data-status=move || media.read().status.key()>
             {move || {
                 let view = media.get();
                 match (view.status, view.url) {

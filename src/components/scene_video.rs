@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::media_poll::poll_media;
+use super::media_status::use_media_status;
 use crate::domain::media::{MediaKind, MediaStatus, MediaView};
 
 #[component]
@@ -17,11 +17,11 @@ pub fn SceneVideo(
     #[prop(into)]
     poster: Signal<Option<String>>,
 ) -> impl IntoView {
-    let poll = poll_media(tier, story_id, scene_id, MediaKind::Video, initial);
+    let poll = use_media_status(tier, story_id, scene_id, MediaKind::Video, initial);
     let media = poll.media;
     let broken = RwSignal::new(false);
     view! {
-        <div class="scene-video" data-status=move || format!("{:?}", media.read().status).to_lowercase()>
+        <div class="scene-video" data-status=move || media.read().status.key()>
             {move || {
                 let view = media.get();
                 match (view.status, view.url) {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::urls;
 use crate::domain::TierSpec;
 
 #[component]
@@ -10,13 +11,13 @@ pub fn TierFrame(tier: &'static TierSpec, children: Children) -> impl IntoView {
     view! {
         <div class=format!("tier tier-{}", tier.name) style=format!("--tier-colour: {}", tier.theme_colour)>
             <header class="tier-header">
-                <a class="tier-home-link" href=format!("/{}", tier.name)>
+                <a class="tier-home-link" href=urls::home(tier.name)>
                     {tier.title}
                 </a>
                 <nav class="tier-nav">
-                    <a href=format!("/{}", tier.name)>"New story"</a>
-                    <a href=format!("/{}/gallery", tier.name)>"Gallery"</a>
-                    <a href=format!("/{}/profiles", tier.name)>"Family profiles"</a>
+                    <a href=urls::home(tier.name)>"New story"</a>
+                    <a href=urls::gallery(tier.name)>"Gallery"</a>
+                    <a href=urls::profiles(tier.name)>"Family profiles"</a>
                 </nav>
             </header>
             {children()}

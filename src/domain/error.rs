@@ -12,6 +12,9 @@ pub enum AppError {
     Invalid(String),
     #[error("We couldn't find that. It may have been deleted, or the link is wrong.")]
     NotFound,
+    /// The input is fine but clashes with what is stored (e.g. a full profile).
+    #[error("{0}")]
+    Conflict(String),
     /// A provider failed after retries; the message names it and suggests a retry.
     #[error("{0}")]
     Unavailable(String),
@@ -21,10 +24,52 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    /// The HTTP status a server function answers with: a reader's mistake is a 4xx, a
+    /// provider or storage outage a 503, only our own faults a 500.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal => 500,
+            // Made in the browser when the server could not be reached; never sent.
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // The server could not read the request (a page from an older version, or a
+            // hand-made request): the sender's mistake, so a 422, not our fault.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                let error = AppError::Invalid(format!(
+                    "The request could not be read ({detail}). Please reload the page and try again."
+                ));
+                #[cfg(feature = "ssr")]
+                let error = crate::api::refuse_unreadable(error);
+                error
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn only_our_own_faults_are_5xx() {
+        assert_eq!(AppError::Invalid("x".into()).status_code(), 422);
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Conflict("x".into()).status_code(), 409);
+        assert_eq!(AppError::Unavailable("x".into()).status_code(), 503);
+        assert_eq!(AppError::Internal.status_code(), 500);
     }
 }

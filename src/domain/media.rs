@@ -2,77 +2,40 @@
 
 use serde::{Deserialize, Serialize};
 
-/// none → pending → generating → complete | failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaStatus {
-    Pending,
-    Generating,
-    Complete,
-    Failed,
+use super::keyed::keyed_enum;
+
+keyed_enum! {
+    /// none → pending → generating → complete | failed.
+    pub enum MediaStatus {
+        Pending = "pending",
+        Generating = "generating",
+        Complete = "complete",
+        Failed = "failed",
+    }
 }
 
 impl MediaStatus {
-    pub fn parse(s: &str) -> Option<MediaStatus> {
-        match s {
-            "pending" => Some(MediaStatus::Pending),
-            "generating" => Some(MediaStatus::Generating),
-            "complete" => Some(MediaStatus::Complete),
-            "failed" => Some(MediaStatus::Failed),
-            _ => None,
-        }
-    }
-
     /// Polling stops once the status is final.
     pub fn is_final(self) -> bool {
         matches!(self, MediaStatus::Complete | MediaStatus::Failed)
     }
 }
 
-/// Which of a scene's media a request is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaKind {
-    Image,
-    Video,
-}
-
-impl MediaKind {
-    /// As stored in the `media.kind` column.
-    pub fn key(self) -> &'static str {
-        match self {
-            MediaKind::Image => "image",
-            MediaKind::Video => "video",
-        }
+keyed_enum! {
+    /// Which of a scene's media a request is about (the `media.kind` column).
+    pub enum MediaKind {
+        Image = "image",
+        Video = "video",
     }
 }
 
-/// Video mode of a story (FR-024), fixed at start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VideoMode {
-    Off,
-    On,
-    /// Asked for, but no xAI key is configured: the story has pictures only.
-    Unavailable,
-}
-
-impl VideoMode {
-    pub fn key(self) -> &'static str {
-        match self {
-            VideoMode::Off => "off",
-            VideoMode::On => "on",
-            VideoMode::Unavailable => "unavailable",
-        }
-    }
-
-    /// Unknown values (should not happen) read as off.
-    pub fn parse(key: &str) -> VideoMode {
-        match key {
-            "on" => VideoMode::On,
-            "unavailable" => VideoMode::Unavailable,
-            _ => VideoMode::Off,
-        }
+keyed_enum! {
+    /// Video mode of a story (FR-024), fixed at start.
+    pub enum VideoMode {
+        Off = "off",
+        On = "on",
+        /// Asked for, but no xAI key is configured: the story has pictures only.
+        Unavailable = "unavailable",
     }
 }
 
@@ -108,9 +71,9 @@ mod tests {
 
     #[test]
     fn video_modes_round_trip() {
-        for m in [VideoMode::Off, VideoMode::On, VideoMode::Unavailable] {
-            assert_eq!(VideoMode::parse(m.key()), m);
+        for m in VideoMode::ALL {
+            assert_eq!(VideoMode::parse(m.key()), Some(*m));
         }
-        assert_eq!(VideoMode::parse("bogus"), VideoMode::Off);
+        assert_eq!(VideoMode::parse("bogus"), None);
     }
 }

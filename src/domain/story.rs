@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keyed::keyed_enum;
+
 /// Longest story idea we accept, in characters.
 pub const PROMPT_MAX_CHARS: usize = 500;
 
@@ -36,30 +38,26 @@ impl Prompt {
     }
 }
 
-/// How long a story runs: the depth (number of scenes on a path) the model paces towards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoryLength {
-    Short,
-    Medium,
-    Long,
+keyed_enum! {
+    /// How long a story runs: the depth (number of scenes on a path) the model paces towards.
+    pub enum StoryLength {
+        Short = "short",
+        Medium = "medium",
+        Long = "long",
+    }
+}
+
+keyed_enum! {
+    /// Where a story stands (the `stories.status` column).
+    pub enum StoryStatus {
+        InProgress = "in_progress",
+        Completed = "completed",
+        /// "Start fresh": no longer offered for resume, still readable.
+        Abandoned = "abandoned",
+    }
 }
 
 impl StoryLength {
-    pub const ALL: [StoryLength; 3] = [StoryLength::Short, StoryLength::Medium, StoryLength::Long];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            StoryLength::Short => "short",
-            StoryLength::Medium => "medium",
-            StoryLength::Long => "long",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<StoryLength> {
-        StoryLength::ALL.into_iter().find(|l| l.key() == key)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             StoryLength::Short => "Short (about 3 scenes)",
@@ -80,7 +78,7 @@ impl StoryLength {
 
 /// What the start form sends.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StartStory {
+pub struct StartInput {
     pub prompt: String,
     pub length: StoryLength,
     pub text_model: String,
@@ -187,7 +185,7 @@ mod tests {
 
     #[test]
     fn lengths_round_trip_and_grow() {
-        for l in StoryLength::ALL {
+        for &l in StoryLength::ALL {
             assert_eq!(StoryLength::parse(l.key()), Some(l));
         }
         assert!(StoryLength::Short.target_depth() < StoryLength::Medium.target_depth());

@@ -5,26 +5,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{not_found::NotFound, route_tier};
+use super::use_tier;
 use crate::api::story::{load_gallery, DeleteStory};
 use crate::components::{
-    confirm_delete::ConfirmDelete, error_notice::ErrorNotice, tier_frame::TierFrame,
+    confirm_delete::ConfirmDelete,
+    resource_view::{ActionError, ResourceView},
 };
 use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
+use crate::domain::urls;
 use crate::domain::TierSpec;
 
 #[component]
 pub fn Gallery() -> impl IntoView {
-    let tier = route_tier();
-    move || match tier() {
-        Some(tier) => view! {
-            <TierFrame tier>
-                <GalleryContent tier/>
-            </TierFrame>
-        }
-        .into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    let tier = use_tier();
+    view! { <GalleryContent tier/> }
 }
 
 #[component]
@@ -38,20 +32,12 @@ fn GalleryContent(tier: &'static TierSpec) -> impl IntoView {
     view! {
         <section class="gallery">
             <h1>"Gallery"</h1>
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(data) => view! { <GalleryBody tier data remove/> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <ErrorNotice error on_retry=Callback::new(move |_| page.refetch())/>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <ActionError value=remove.value()/>
+            <ResourceView
+                resource=page
+                loading="Loading…"
+                render=move |data| view! { <GalleryBody tier data remove/> }
+            />
         </section>
     }
     .into_any()
@@ -80,14 +66,14 @@ fn GalleryBody(
         view! {
             <p class="empty">
                 "No finished stories yet. "
-                <a href=format!("/{}", tier.name)>"Start one"</a>
+                <a href=urls::home(tier.name)>"Start one"</a>
                 " and read it to an ending: it will be kept here."
             </p>
         }
     });
     let more = next_cursor.map(|cursor| {
         view! {
-            <a class="button older" href=format!("/{}/gallery?after={}", tier.name, cursor)>
+            <a class="button older" href=urls::gallery_after(tier.name, &cursor)>
                 "Older stories →"
             </a>
         }
@@ -113,7 +99,7 @@ fn ResumeItem(tier: &'static TierSpec, story: InProgressCard) -> impl IntoView {
             {story.has_video.then(|| view! { <span class="video-badge">"▶ Video"</span> })}
             <a
                 class="button primary"
-                href=format!("/{}/story/{}/scene/{}", tier.name, story.story_id, story.scene_id)
+                href=urls::scene(tier.name, &story.story_id, &story.scene_id)
             >
                 "Resume"
             </a>
@@ -128,7 +114,7 @@ fn Card(
     story: StoryCard,
     remove: ServerAction<DeleteStory>,
 ) -> impl IntoView {
-    let href = format!("/{}/gallery/{}", tier.name, story.story_id);
+    let href = urls::reader(tier.name, &story.story_id);
     let cover = match story.cover_url {
         Some(url) => view! {
             <img class="cover" src=url alt="" loading="lazy" width="256" height="256"/>

@@ -4,27 +4,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::{not_found::NotFound, route_tier};
-use crate::api::story::{load_home, AbandonStory, BeginStory};
+use super::use_tier;
+use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
-    error_notice::ErrorNotice, model_picker::ModelPicker, tier_frame::TierFrame,
+    error_notice::ErrorNotice, model_picker::ModelPicker, resource_view::ResourceView,
 };
 use crate::domain::profile::ProfileOption;
-use crate::domain::story::{HomeData, ResumableStory, StartStory, PROMPT_MAX_CHARS};
+use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
+use crate::domain::urls;
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
 
 #[component]
 pub fn TierHome() -> impl IntoView {
-    let tier = route_tier();
-    move || match tier() {
-        Some(tier) => view! {
-            <TierFrame tier>
-                <HomeContent tier/>
-            </TierFrame>
-        }
-        .into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    let tier = use_tier();
+    view! { <HomeContent tier/> }
 }
 
 #[component]
@@ -36,19 +29,11 @@ fn HomeContent(tier: &'static TierSpec) -> impl IntoView {
     );
     view! {
         <section class="home">
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match home.await {
-                        Ok(data) => view! { <HomeBody tier data abandon/> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <ErrorNotice error on_retry=Callback::new(move |_| home.refetch())/>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <ResourceView
+                resource=home
+                loading="Loading…"
+                render=move |data| view! { <HomeBody tier data abandon/> }
+            />
         </section>
     }
 }
@@ -67,7 +52,7 @@ fn HomeBody(
         {resume}
         <StartForm tier data/>
         <p class="profiles-link">
-            <a href=format!("/{}/profiles", tier.name)>"Family profiles and photos"</a>
+            <a href=urls::profiles(tier.name)>"Family profiles and photos"</a>
             " — who appears in memory-mode stories."
         </p>
     }
@@ -89,7 +74,7 @@ fn ResumeBanner(
             </p>
             <a
                 class="button primary"
-                href=format!("/{}/story/{}/scene/{}", tier.name, story.story_id, story.scene_id)
+                href=urls::scene(tier.name, &story.story_id, &story.scene_id)
             >
                 "Continue"
             </a>
@@ -121,7 +106,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         video_available,
         ..
     } = data;
-    let begin = ServerAction::<BeginStory>::new();
+    let start = ServerAction::<StartStory>::new();
     let prompt = RwSignal::new(String::new());
     let length = RwSignal::new(tier.default_length);
     let first_model = text_models
@@ -134,27 +119,16 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let video_on = RwSignal::new(false);
     let memory_profile = RwSignal::new(profiles.first().map(|p| p.id.clone()).unwrap_or_default());
     let form_error = RwSignal::new(None::<AppError>);
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(started)) = begin.value().get() {
-            navigate(
-                &format!(
-                    "/{}/story/{}/scene/{}",
-                    tier.name, started.story_id, started.scene_id
-                ),
-                Default::default(),
-            );
-        }
-    });
+    go_to_first_scene(tier, start);
     let submit = move || {
         if let Err(problem) = Prompt::parse(&prompt.get_untracked()) {
             form_error.set(Some(AppError::Invalid(problem.to_string())));
             return;
         }
         form_error.set(None);
-        begin.dispatch(BeginStory {
+        start.dispatch(StartStory {
             tier: tier.name.to_owned(),
-            input: StartStory {
+            input: StartInput {
                 prompt: prompt.get_untracked(),
                 length: length.get_untracked(),
                 text_model: text_model.get_untracked(),
@@ -168,7 +142,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let error = move || {
         form_error
             .get()
-            .or_else(|| begin.value().get().and_then(Result::err))
+            .or_else(|| start.value().get().and_then(Result::err))
     };
     let no_models = text_models.is_empty();
     view! {
@@ -180,52 +154,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             }
         >
             <h1>"Start a new story"</h1>
-            <label for="prompt">"What should the story be about?"</label>
-            <textarea
-                id="prompt"
-                name="prompt"
-                rows="3"
-                maxlength=PROMPT_MAX_CHARS
-                placeholder="A brave snail who wants to see the sea…"
-                prop:value=move || prompt.get()
-                on:input=move |ev| prompt.set(event_target_value(&ev))
-            ></textarea>
-            <p class="hint">
-                {move || format!("{} / {PROMPT_MAX_CHARS} characters", prompt.read().chars().count())}
-            </p>
-            <div class="suggestions" aria-label="Suggestions">
-                {tier
-                    .suggestions
-                    .iter()
-                    .map(|s| {
-                        view! {
-                            <button type="button" class="suggestion" on:click=move |_| prompt.set((*s).to_owned())>
-                                {*s}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            <fieldset class="length">
-                <legend>"Story length"</legend>
-                {StoryLength::ALL
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <label>
-                                <input
-                                    type="radio"
-                                    name="length"
-                                    value=l.key()
-                                    prop:checked=move || length.get() == l
-                                    on:change=move |_| length.set(l)
-                                />
-                                {l.label()}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
+            <IdeaField tier prompt/>
+            <LengthField length/>
             <ModelPicker
                 id="text_model"
                 label="Storyteller (text model)"
@@ -241,35 +171,113 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
             <MemoryMode profiles memory_on memory_profile/>
-            {video_available
-                .then(|| {
-                    view! {
-                        <label class="switch video-mode">
-                            <input
-                                type="checkbox"
-                                id="video_mode"
-                                prop:checked=move || video_on.get()
-                                on:change=move |ev| video_on.set(event_target_checked(&ev))
-                            />
-                            "Video mode: a short Grok Imagine clip for every scene (made in the background)"
-                        </label>
-                    }
-                })}
+            {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
-            <button
-                type="submit"
-                class="button primary begin"
-                disabled=move || no_models || begin.pending().get()
-            >
-                "Begin the adventure"
-            </button>
-            <Show when=move || begin.pending().get()>
-                <p class="progress" role="status">
-                    <span class="spinner"></span>
-                    "Writing the first scene…"
-                </p>
-            </Show>
+            <StartButton pending=start.pending() no_models/>
         </form>
+    }
+}
+
+/// Once the story is started, its first scene is shown.
+fn go_to_first_scene(tier: &'static TierSpec, start: ServerAction<StartStory>) {
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(started)) = start.value().get() {
+            navigate(
+                &urls::scene(tier.name, &started.story_id, &started.scene_id),
+                Default::default(),
+            );
+        }
+    });
+}
+
+#[component]
+fn StartButton(pending: Memo<bool>, no_models: bool) -> impl IntoView {
+    view! {
+        <button type="submit" class="button primary start" disabled=move || no_models || pending.get()>
+            "Begin the adventure"
+        </button>
+        <Show when=move || pending.get()>
+            <p class="progress" role="status">
+                <span class="spinner"></span>
+                "Writing the first scene…"
+            </p>
+        </Show>
+    }
+}
+
+/// The story idea: typed, or taken from one of the tier's suggestions.
+#[component]
+fn IdeaField(tier: &'static TierSpec, prompt: RwSignal<String>) -> impl IntoView {
+    let suggestions = tier
+        .suggestions
+        .iter()
+        .map(|s| {
+            view! {
+                <button type="button" class="suggestion" on:click=move |_| prompt.set((*s).to_owned())>
+                    {*s}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <label for="prompt">"What should the story be about?"</label>
+        <textarea
+            id="prompt"
+            name="prompt"
+            rows="3"
+            maxlength=PROMPT_MAX_CHARS
+            placeholder="A brave snail who wants to see the sea…"
+            prop:value=move || prompt.get()
+            on:input=move |ev| prompt.set(event_target_value(&ev))
+        ></textarea>
+        <p class="hint">
+            {move || format!("{} / {PROMPT_MAX_CHARS} characters", prompt.read().chars().count())}
+        </p>
+        <div class="suggestions" aria-label="Suggestions">{suggestions}</div>
+    }
+}
+
+#[component]
+fn LengthField(length: RwSignal<StoryLength>) -> impl IntoView {
+    let options = StoryLength::ALL
+        .iter()
+        .map(|&l| {
+            view! {
+                <label>
+                    <input
+                        type="radio"
+                        name="length"
+                        value=l.key()
+                        prop:checked=move || length.get() == l
+                        on:change=move |_| length.set(l)
+                    />
+                    {l.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="length">
+            <legend>"Story length"</legend>
+            {options}
+        </fieldset>
+    }
+}
+
+/// Shown only when Grok Imagine (the xAI key) is configured.
+#[component]
+fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="switch video-mode">
+            <input
+                type="checkbox"
+                id="video_mode"
+                prop:checked=move || video_on.get()
+                on:change=move |ev| video_on.set(event_target_checked(&ev))
+            />
+            "Video mode: a short Grok Imagine clip for every scene (made in the background)"
+        </label>
     }
 }
 

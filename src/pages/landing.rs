@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::domain::tier::TIERS;
+use crate::domain::urls;
 
 #[component]
 pub fn Landing() -> impl IntoView {
@@ -18,7 +19,7 @@ pub fn Landing() -> impl IntoView {
                             <li>
                                 <a
                                     class="tier-card"
-                                    href=format!("/{}", tier.name)
+                                    href=urls::home(tier.name)
                                     style=format!("--tier-colour: {}", tier.theme_colour)
                                 >
                                     <strong>{tier.title}</strong>

@@ -8,13 +8,14 @@ pub mod profiles;
 pub mod reader;
 pub mod scene;
 
+pub mod tier_layout;
+
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::domain::TierSpec;
 
-/// The tier named by the `:tier` route segment, if it exists.
-pub(crate) fn route_tier() -> impl Fn() -> Option<&'static TierSpec> + Copy {
-    let params = use_params_map();
-    move || params.with(|p| p.get("tier").and_then(|t| TierSpec::find(&t)))
+/// The tier of the page, as resolved once by [`tier_layout::TierLayout`] for every page under
+/// `/:tier`.
+pub(crate) fn use_tier() -> &'static TierSpec {
+    expect_context::<&'static TierSpec>()
 }

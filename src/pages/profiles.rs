@@ -1,19 +1,24 @@
 //! `/{tier}/profiles`: the family's profiles for memory mode — preferences, up to ten
 //! characters each, and a reference photo per character (upload, replace, remove).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::{not_found::NotFound, route_tier};
+use super::use_tier;
 use crate::api::profiles::{
     load_profiles, upload_photo, DeleteCharacter, DeleteProfile, RemovePhoto, SaveCharacter,
     SaveProfile,
 };
 use crate::components::{
-    confirm_delete::ConfirmDelete, error_notice::ErrorNotice, tier_frame::TierFrame,
+    confirm_delete::ConfirmDelete,
+    error_notice::ErrorNotice,
+    resource_view::{ActionError, ResourceView},
 };
 use crate::domain::profile::{
-    CharacterInput, CharacterView, PhotoUploaded, ProfileInput, ProfileView, MAX_CHARACTERS,
+    CharacterInput, CharacterView, PhotoUploaded, ProfileInput, ProfileRef, ProfileView,
+    MAX_CHARACTERS,
 };
+use crate::domain::urls;
 use crate::domain::{AppError, TierSpec};
 
 /// Bumped after every successful change, so the list reloads.
@@ -46,16 +51,8 @@ where
 
 #[component]
 pub fn ProfilesPage() -> impl IntoView {
-    let tier = route_tier();
-    move || match tier() {
-        Some(tier) => view! {
-            <TierFrame tier>
-                <ProfilesContent tier/>
-            </TierFrame>
-        }
-        .into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    let tier = use_tier();
+    view! { <ProfilesContent tier/> }
 }
 
 #[component]
@@ -73,21 +70,13 @@ fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
             <p class="hint">
                 "With memory mode on, a story uses one profile's preferences and characters, and the characters' photos help every picture look like them. Photos stay on this server and are sent only to the image model of a memory-mode story."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match profiles.await {
-                        Ok(list) => view! { <ProfileList tier list/> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <ErrorNotice error on_retry=Callback::new(move |_| profiles.refetch())/>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <ResourceView
+                resource=profiles
+                loading="Loading…"
+                render=move |list| view! { <ProfileList tier list/> }
+            />
             <NewProfile tier/>
-            <p><a href=format!("/{}", tier.name)>"Back to start a story"</a></p>
+            <p><a href=urls::home(tier.name)>"Back to start a story"</a></p>
         </section>
     }
     .into_any()
@@ -99,9 +88,12 @@ fn ProfileList(tier: &'static TierSpec, list: Vec<ProfileView>) -> impl IntoView
         return view! { <p class="empty">"No profiles yet. Create the first one below."</p> }
             .into_any();
     }
-    let others: Vec<(String, String)> = list
+    let others: Vec<ProfileRef> = list
         .iter()
-        .map(|p| (p.id.clone(), p.display_name.clone()))
+        .map(|p| ProfileRef {
+            id: p.id.clone(),
+            display_name: p.display_name.clone(),
+        })
         .collect();
     list.into_iter()
         .map(|profile| view! { <ProfileCard tier profile others=others.clone()/> })
@@ -185,7 +177,7 @@ fn ProfileForm(
             {field("Art style", "art_style", "soft watercolour", |f| &f.art_style, |f, v| f.art_style = v)}
             {field("Tone", "tone", "cosy and funny", |f| &f.tone, |f, v| f.tone = v)}
             {field("Favourite story elements (comma-separated)", "favourite_elements", "treehouses, secret maps", |f| &f.favourite_elements, |f, v| f.favourite_elements = v)}
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <ActionError value=save.value()/>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
                     "Save profile"
@@ -199,11 +191,48 @@ fn ProfileForm(
     .into_any()
 }
 
+/// The profile's preferences, one line each, leaving out the empty ones.
+fn profile_summary(profile: &ProfileView) -> Vec<String> {
+    [
+        (!profile.themes.is_empty()).then(|| format!("Themes: {}", profile.themes.join(", "))),
+        (!profile.art_style.is_empty()).then(|| format!("Art style: {}", profile.art_style)),
+        (!profile.tone.is_empty()).then(|| format!("Tone: {}", profile.tone)),
+        (!profile.favourite_elements.is_empty())
+            .then(|| format!("Loves: {}", profile.favourite_elements.join(", "))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+#[component]
+fn CharacterList(
+    tier: &'static TierSpec,
+    profile_id: String,
+    characters: Vec<CharacterView>,
+    link_choices: Vec<ProfileRef>,
+) -> impl IntoView {
+    let cards = characters
+        .into_iter()
+        .map(|character| {
+            view! {
+                <CharacterCard
+                    tier
+                    profile_id=profile_id.clone()
+                    character
+                    link_choices=link_choices.clone()
+                />
+            }
+        })
+        .collect_view();
+    view! { <div class="characters">{cards}</div> }
+}
+
 #[component]
 fn ProfileCard(
     tier: &'static TierSpec,
     profile: ProfileView,
-    others: Vec<(String, String)>,
+    others: Vec<ProfileRef>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let editing = RwSignal::new(false);
@@ -214,16 +243,10 @@ fn ProfileCard(
     let id = profile.id.clone();
     let delete_id = profile.id.clone();
     let name = profile.display_name.clone();
-    let summary = [
-        (!profile.themes.is_empty()).then(|| format!("Themes: {}", profile.themes.join(", "))),
-        (!profile.art_style.is_empty()).then(|| format!("Art style: {}", profile.art_style)),
-        (!profile.tone.is_empty()).then(|| format!("Tone: {}", profile.tone)),
-        (!profile.favourite_elements.is_empty())
-            .then(|| format!("Loves: {}", profile.favourite_elements.join(", "))),
-    ];
-    let link_choices: Vec<(String, String)> = others
+    let summary = profile_summary(&profile);
+    let link_choices: Vec<ProfileRef> = others
         .into_iter()
-        .filter(|(other, _)| *other != profile.id)
+        .filter(|other| other.id != profile.id)
         .collect();
     let characters = profile.characters.clone();
     view! {
@@ -234,7 +257,7 @@ fn ProfileCard(
                     view! {
                         <h2 class="profile-name">{profile.display_name.clone()}</h2>
                         <ul class="profile-summary">
-                            {summary.clone().into_iter().flatten().map(|line| view! { <li>{line}</li> }).collect_view()}
+                            {summary.clone().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                         </ul>
                     }
                 }
@@ -262,23 +285,9 @@ fn ProfileCard(
                     })
                 />
             </div>
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <ActionError value=remove.value()/>
             <h3>{format!("Characters ({count} of {MAX_CHARACTERS})")}</h3>
-            <div class="characters">
-                {characters
-                    .into_iter()
-                    .map(|character| {
-                        view! {
-                            <CharacterCard
-                                tier
-                                profile_id=profile.id.clone()
-                                character
-                                link_choices=link_choices.clone()
-                            />
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <CharacterList tier profile_id=profile.id.clone() characters link_choices=link_choices.clone()/>
             {(count < MAX_CHARACTERS)
                 .then(|| view! { <NewCharacter tier profile_id=profile.id.clone() link_choices=link_choices.clone()/> })}
         </section>
@@ -290,7 +299,7 @@ fn ProfileCard(
 fn NewCharacter(
     tier: &'static TierSpec,
     profile_id: String,
-    link_choices: Vec<(String, String)>,
+    link_choices: Vec<ProfileRef>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
@@ -317,13 +326,38 @@ fn NewCharacter(
     .into_any()
 }
 
+/// "Also bring the characters of" another profile of this tier.
+#[component]
+fn LinkSelect(fields: RwSignal<CharacterInput>, link_choices: Vec<ProfileRef>) -> impl IntoView {
+    let options = link_choices
+        .into_iter()
+        .map(|p| view! { <option value=p.id>{p.display_name}</option> })
+        .collect_view();
+    view! {
+        <label>
+            "Also bring the characters of"
+            <select
+                name="linked_profile_id"
+                prop:value=move || fields.with(|f| f.linked_profile_id.clone().unwrap_or_default())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    fields.update(|f| f.linked_profile_id = Some(v).filter(|v| !v.is_empty()));
+                }
+            >
+                <option value="">"(no other profile)"</option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
 #[component]
 fn CharacterForm(
     tier: &'static TierSpec,
     profile_id: String,
     character_id: Option<String>,
     initial: CharacterInput,
-    link_choices: Vec<(String, String)>,
+    link_choices: Vec<ProfileRef>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
@@ -366,29 +400,8 @@ fn CharacterForm(
                     on:input=move |ev| fields.update(|f| f.description = event_target_value(&ev))
                 ></textarea>
             </label>
-            {(!link_choices.is_empty())
-                .then(|| {
-                    view! {
-                        <label>
-                            "Also bring the characters of"
-                            <select
-                                name="linked_profile_id"
-                                prop:value=move || fields.with(|f| f.linked_profile_id.clone().unwrap_or_default())
-                                on:change=move |ev| {
-                                    let v = event_target_value(&ev);
-                                    fields.update(|f| f.linked_profile_id = Some(v).filter(|v| !v.is_empty()));
-                                }
-                            >
-                                <option value="">"(no other profile)"</option>
-                                {link_choices
-                                    .iter()
-                                    .map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> })
-                                    .collect_view()}
-                            </select>
-                        </label>
-                    }
-                })}
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {(!link_choices.is_empty()).then(|| view! { <LinkSelect fields link_choices/> })}
+            <ActionError value=save.value()/>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
                     "Save character"
@@ -407,7 +420,7 @@ fn CharacterCard(
     tier: &'static TierSpec,
     profile_id: String,
     character: CharacterView,
-    link_choices: Vec<(String, String)>,
+    link_choices: Vec<ProfileRef>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let editing = RwSignal::new(false);
@@ -464,7 +477,7 @@ fn CharacterCard(
                     })
                 />
             </div>
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <ActionError value=remove.value()/>
         </article>
     }
     .into_any()
@@ -503,17 +516,11 @@ fn CharacterPhoto(
     let shown_key = character_id.clone();
     let warning = move || warnings.with(|all| all.get(&shown_key).cloned());
     let has_photo = photo.is_some();
-    let thumbnail = match photo {
-        Some(p) => view! {
-            <img class="photo-thumbnail" src=p.thumbnail_url alt="Reference photo" width="96" height="96"/>
-        }
-        .into_any(),
-        None => view! { <div class="photo-placeholder" aria-label="No photo">"No photo"</div> }.into_any(),
-    };
+    let thumbnail = photo.map(|p| p.thumbnail_url);
     let form_id = format!("photo-{character_id}");
     view! {
         <div class="character-photo">
-            {thumbnail}
+            <PhotoThumbnail url=thumbnail/>
             <form
                 class="photo-form"
                 id=form_id
@@ -535,39 +542,52 @@ fn CharacterPhoto(
                 </button>
                 {has_photo
                     .then(|| {
-                        let character_id = character_id.clone();
-                        view! {
-                            <button
-                                type="button"
-                                class="button remove-photo"
-                                disabled=move || remove.pending().get()
-                                on:click=move |_| {
-                                    remove.dispatch(RemovePhoto {
-                                        tier: tier.name.to_owned(),
-                                        character_id: character_id.clone(),
-                                    });
-                                }
-                            >
-                                "Remove photo"
-                            </button>
-                        }
+                        view! { <RemovePhotoButton tier character_id=character_id.clone() remove/> }
                     })}
             </form>
             <Show when=move || upload.pending().get()>
                 <p class="progress" role="status"><span class="spinner"></span>"Checking and saving the photo…"</p>
             </Show>
             {move || warning().map(|w| view! { <p class="warning photo-warning" role="status">{w}</p> })}
-            {move || {
-                upload
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .or_else(|| remove.value().get().and_then(Result::err))
-                    .map(|error| view! { <ErrorNotice error/> })
-            }}
+            {move || upload.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <ActionError value=remove.value()/>
         </div>
     }
-    .into_any()
+}
+
+#[component]
+fn PhotoThumbnail(url: Option<String>) -> impl IntoView {
+    match url {
+        Some(url) => Either::Left(view! {
+            <img class="photo-thumbnail" src=url alt="Reference photo" width="96" height="96"/>
+        }),
+        None => Either::Right(
+            view! { <div class="photo-placeholder" aria-label="No photo">"No photo"</div> },
+        ),
+    }
+}
+
+#[component]
+fn RemovePhotoButton(
+    tier: &'static TierSpec,
+    character_id: String,
+    remove: ServerAction<RemovePhoto>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button remove-photo"
+            disabled=move || remove.pending().get()
+            on:click=move |_| {
+                remove.dispatch(RemovePhoto {
+                    tier: tier.name.to_owned(),
+                    character_id: character_id.clone(),
+                });
+            }
+        >
+            "Remove photo"
+        </button>
+    }
 }
 
 /// The submitted form's fields (file included), in the browser.

@@ -6,25 +6,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{not_found::NotFound, route_tier};
+use super::use_tier;
 use crate::api::story::load_reader;
-use crate::components::{error_notice::ErrorNotice, tier_frame::TierFrame};
+use crate::components::{narrative::Narrative, resource_view::ResourceView};
 use crate::domain::gallery::{ReaderScene, ReaderView};
 use crate::domain::media::MediaStatus;
-use crate::domain::{AppError, TierSpec};
+use crate::domain::urls;
+use crate::domain::TierSpec;
 
 #[component]
 pub fn ReaderPage() -> impl IntoView {
-    let tier = route_tier();
-    move || match tier() {
-        Some(tier) => view! {
-            <TierFrame tier>
-                <ReaderContent tier/>
-            </TierFrame>
-        }
-        .into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    let tier = use_tier();
+    view! { <ReaderContent tier/> }
 }
 
 #[component]
@@ -41,18 +34,11 @@ fn ReaderContent(tier: &'static TierSpec) -> impl IntoView {
         move |(story_id, end)| load_reader(tier.name.to_owned(), story_id, end),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match story.await {
-                    Ok(view) => view! { <ReaderBody tier view/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(error) => {
-                        view! { <ErrorNotice error on_retry=Callback::new(move |_| story.refetch())/> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <ResourceView
+            resource=story
+            loading="Loading…"
+            render=move |view| view! { <ReaderBody tier view/> }
+        />
     }
     .into_any()
 }
@@ -80,7 +66,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                 .map(|scene| view! { <ReaderSceneView tier story_id=story_id.clone() scene/> })
                 .collect_view()}
             <nav class="scene-nav">
-                <a href=format!("/{}/gallery", tier.name)>"← Back to the gallery"</a>
+                <a href=urls::gallery(tier.name)>"← Back to the gallery"</a>
             </nav>
         </article>
     }
@@ -118,7 +104,7 @@ fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene
                         } else {
                             view! {
                                 <li class="branch">
-                                    <a href=format!("/{}/gallery/{}?end={}", tier.name, story_id, b.scene_id)>
+                                    <a href=urls::reader_branch(tier.name, &story_id, &b.scene_id)>
                                         "Read the other path: " {b.label}
                                     </a>
                                 </li>
@@ -137,14 +123,7 @@ fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene
             </h2>
             {picture}
             {clip}
-            <div class="scene-narrative">
-                {scene
-                    .narrative
-                    .split('\n')
-                    .filter(|p| !p.trim().is_empty())
-                    .map(|p| view! { <p>{p.to_owned()}</p> })
-                    .collect_view()}
-            </div>
+            <Narrative text=scene.narrative/>
             {branches}
             {scene.is_ending.then(|| view! { <p class="the-end-mark">"The End"</p> })}
         </section>

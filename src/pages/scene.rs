@@ -3,32 +3,21 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{not_found::NotFound, route_tier};
+use super::use_tier;
 use crate::api::story::{load_scene, Choose};
 use crate::components::{
-    error_notice::ErrorNotice, media_poll::poll_media, scene_image::SceneImage,
-    scene_video::SceneVideo, tier_frame::TierFrame,
+    error_notice::ErrorNotice, media_status::use_media_status, narrative::Narrative,
+    resource_view::ResourceView, scene_image::SceneImage, scene_video::SceneVideo,
 };
 use crate::domain::media::MediaKind;
 use crate::domain::story::SceneView;
-use crate::domain::{AppError, TierSpec};
+use crate::domain::urls;
+use crate::domain::TierSpec;
 
 #[component]
 pub fn ScenePage() -> impl IntoView {
-    let tier = route_tier();
-    move || match tier() {
-        Some(tier) => view! {
-            <TierFrame tier>
-                <SceneContent tier/>
-            </TierFrame>
-        }
-        .into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
-}
-
-fn scene_href(tier: &TierSpec, story_id: &str, scene_id: &str) -> String {
-    format!("/{}/story/{story_id}/scene/{scene_id}", tier.name)
+    let tier = use_tier();
+    view! { <SceneContent tier/> }
 }
 
 #[component]
@@ -52,24 +41,18 @@ fn SceneContent(tier: &'static TierSpec) -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(next_scene)) = choose.value().get() {
             let (story, _) = ids();
-            navigate(&scene_href(tier, &story, &next_scene), Default::default());
+            navigate(
+                &urls::scene(tier.name, &story, &next_scene),
+                Default::default(),
+            );
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Opening the story…"</p> }>
-            {move || Suspend::new(async move {
-                match scene.await {
-                    Ok(view) => view! { <SceneBody tier view choose last_choice/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(error) => {
-                        view! {
-                            <ErrorNotice error on_retry=Callback::new(move |_| scene.refetch())/>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <ResourceView
+            resource=scene
+            loading="Opening the story…"
+            render=move |view| view! { <SceneBody tier view choose last_choice/> }
+        />
     }
 }
 
@@ -80,28 +63,81 @@ fn SceneBody(
     choose: ServerAction<Choose>,
     last_choice: RwSignal<Option<Choose>>,
 ) -> impl IntoView {
+    let heading = view
+        .title
+        .clone()
+        .unwrap_or_else(|| view.story_title.clone());
+    let back = view.previous_scene_id.clone().map(|prev| {
+        view! {
+            <a class="back-link" href=urls::scene(tier.name, &view.story_id, &prev)>
+                "← Back"
+            </a>
+        }
+    });
+    let chosen = view.chosen_label.clone();
+    let is_ending = view.is_ending;
+    view! {
+        <article class="scene" data-depth=view.depth>
+            <SceneMeta view=view.clone()/>
+            <h1 class="scene-title">{heading}</h1>
+            {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
+            <SceneMedia tier view=view.clone()/>
+            <Narrative text=view.narrative.clone()/>
+            {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() choose last_choice/> })}
+            {is_ending.then(|| view! { <TheEnd tier/> })}
+            <nav class="scene-nav">{back}</nav>
+        </article>
+    }
+}
+
+/// "Scene 2 of about 5 · Claude Sonnet 4.5 · Illustrations: GPT Image 1 · Memory mode: …"
+#[component]
+fn SceneMeta(view: SceneView) -> impl IntoView {
     let SceneView {
-        story_id,
-        story_title,
-        title,
-        narrative,
-        choices,
-        is_ending,
         depth,
         target_depth,
-        previous_scene_id,
-        chosen_label,
         text_model_name,
         image_model_name,
-        image,
         memory_profile_name,
+        ..
+    } = view;
+    view! {
+        <p class="scene-meta">
+            {format!("Scene {depth} of about {target_depth}")}
+            " · "
+            <span class="text-model">{text_model_name}</span>
+            {image_model_name
+                .map(|name| {
+                    view! {
+                        " · Illustrations: "
+                        <span class="image-model">{name}</span>
+                    }
+                })}
+            {memory_profile_name
+                .map(|name| {
+                    view! {
+                        " · "
+                        <span class="memory-profile">{format!("Memory mode: {name}")}</span>
+                    }
+                })}
+        </p>
+    }
+}
+
+/// The scene's picture and, in video mode, its clip (the picture is the clip's poster), or
+/// why the story has no clips.
+#[component]
+fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
+    let SceneView {
+        story_id,
+        scene_id,
+        image,
         video,
         video_notice,
-        scene_id,
         ..
     } = view;
     let image_poll = image.map(|initial| {
-        poll_media(
+        use_media_status(
             tier.name,
             story_id.clone(),
             scene_id.clone(),
@@ -112,12 +148,21 @@ fn SceneBody(
     let poster = Signal::derive(move || image_poll.and_then(|poll| poll.media.read().url.clone()));
     let picture = image_poll.map(|poll| view! { <SceneImage poll/> });
     let clip = video.map(|initial| {
-        view! {
-            <SceneVideo tier=tier.name story_id=story_id.clone() scene_id=scene_id.clone() initial poster/>
-        }
+        view! { <SceneVideo tier=tier.name story_id scene_id initial poster/> }
     });
     let notice =
         video_notice.map(|text| view! { <p class="notice video-notice" role="status">{text}</p> });
+    view! { {picture} {clip} {notice} }
+}
+
+/// The choices, with progress while the next scene is written and Retry when that failed.
+#[component]
+fn ChoiceList(
+    tier: &'static TierSpec,
+    view: SceneView,
+    choose: ServerAction<Choose>,
+    last_choice: RwSignal<Option<Choose>>,
+) -> impl IntoView {
     let pending = choose.pending();
     let failure = move || {
         if pending.get() {
@@ -126,117 +171,62 @@ fn SceneBody(
             choose.value().get().and_then(Result::err)
         }
     };
-    let back = previous_scene_id.map(|prev| {
-        view! {
-            <a class="back-link" href=scene_href(tier, &story_id, &prev)>
-                "← Back"
-            </a>
+    let retry = Callback::new(move |_| {
+        if let Some(input) = last_choice.get_untracked() {
+            choose.dispatch(input);
         }
     });
-    let heading = title.unwrap_or_else(|| story_title.clone());
-    let choice_list = (!is_ending).then(|| {
-        let story_id = story_id.clone();
-        view! {
-            <h2 class="choices-heading">"What happens next?"</h2>
-            <ul class="choices">
-                {choices
-                    .into_iter()
-                    .map(|choice| {
-                        let input = Choose {
-                            tier: tier.name.to_owned(),
-                            story_id: story_id.clone(),
-                            choice_id: choice.id.clone(),
-                        };
-                        view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    class="choice"
-                                    class:explored=choice.explored
-                                    disabled=move || pending.get()
-                                    on:click=move |_| {
-                                        last_choice.set(Some(input.clone()));
-                                        choose.dispatch(input.clone());
-                                    }
-                                >
-                                    {choice.label}
-                                    {choice.explored.then(|| view! { <span class="explored-tag">" (read before)"</span> })}
-                                </button>
-                            </li>
+    let story_id = view.story_id;
+    let buttons = view
+        .choices
+        .into_iter()
+        .map(|choice| {
+            let input = Choose {
+                tier: tier.name.to_owned(),
+                story_id: story_id.clone(),
+                choice_id: choice.id.clone(),
+            };
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="choice"
+                        class:explored=choice.explored
+                        disabled=move || pending.get()
+                        on:click=move |_| {
+                            last_choice.set(Some(input.clone()));
+                            choose.dispatch(input.clone());
                         }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-    });
-    let ending = is_ending.then(|| {
-        view! {
-            <div class="the-end" role="status">
-                <p class="the-end-mark">"The End"</p>
-                <p>"You reached an ending. Go back to take another path, or start a new story."</p>
-                <a class="button primary" href=format!("/{}", tier.name)>
-                    "Start a new story"
-                </a>
-            </div>
-        }
-    });
+                    >
+                        {choice.label}
+                        {choice.explored.then(|| view! { <span class="explored-tag">" (read before)"</span> })}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
-        <article class="scene" data-depth=depth>
-            <p class="scene-meta">
-                {format!("Scene {depth} of about {target_depth}")}
-                " · "
-                <span class="text-model">{text_model_name}</span>
-                {image_model_name
-                    .map(|name| {
-                        view! {
-                            " · Illustrations: "
-                            <span class="image-model">{name}</span>
-                        }
-                    })}
-                {memory_profile_name
-                    .map(|name| {
-                        view! {
-                            " · "
-                            <span class="memory-profile">{format!("Memory mode: {name}")}</span>
-                        }
-                    })}
+        <h2 class="choices-heading">"What happens next?"</h2>
+        <ul class="choices">{buttons}</ul>
+        <Show when=move || pending.get()>
+            <p class="progress" role="status">
+                <span class="spinner"></span>
+                "Writing the next scene…"
             </p>
-            <h1 class="scene-title">{heading}</h1>
-            {chosen_label.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
-            {picture}
-            {clip}
-            {notice}
-            <div class="scene-narrative">
-                {narrative
-                    .split('\n')
-                    .filter(|p| !p.trim().is_empty())
-                    .map(|p| view! { <p>{p.to_owned()}</p> })
-                    .collect_view()}
-            </div>
-            {choice_list}
-            <Show when=move || pending.get()>
-                <p class="progress" role="status">
-                    <span class="spinner"></span>
-                    "Writing the next scene…"
-                </p>
-            </Show>
-            {move || {
-                failure()
-                    .map(|error| {
-                        view! {
-                            <ErrorNotice
-                                error
-                                on_retry=Callback::new(move |_| {
-                                    if let Some(input) = last_choice.get_untracked() {
-                                        choose.dispatch(input);
-                                    }
-                                })
-                            />
-                        }
-                    })
-            }}
-            {ending}
-            <nav class="scene-nav">{back}</nav>
-        </article>
+        </Show>
+        {move || failure().map(|error| view! { <ErrorNotice error on_retry=retry/> })}
+    }
+}
+
+#[component]
+fn TheEnd(tier: &'static TierSpec) -> impl IntoView {
+    view! {
+        <div class="the-end" role="status">
+            <p class="the-end-mark">"The End"</p>
+            <p>"You reached an ending. Go back to take another path, or start a new story."</p>
+            <a class="button primary" href=urls::home(tier.name)>
+                "Start a new story"
+            </a>
+        </div>
     }
 }

@@ -96,6 +96,20 @@ impl Default for StorySettings {
 }
 
 impl Config {
+    /// Demo mode (no keys) on a free loopback port with its data under `data_dir`, no extra
+    /// latency and the default clip timing: the base of every test and benchmark setup,
+    /// changed with struct-update syntax.
+    pub fn for_tests(data_dir: &Path) -> Config {
+        Config {
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.to_owned(),
+            context_full_scenes: 4,
+            real_providers: BTreeMap::new(),
+            demo_latency: Duration::ZERO,
+            video: VideoTiming::default(),
+        }
+    }
+
     /// Reads `settings_path` (absent is fine: defaults apply) and then the environment.
     pub fn load(settings_path: &Path) -> Result<Config, ConfigError> {
         // A missing .env is the normal case.

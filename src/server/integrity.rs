@@ -30,7 +30,7 @@ impl IntegrityReport {
 
 pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityReport> {
     let mut report = IntegrityReport::default();
-    let media: Vec<(String, String, String, String)> = sqlx::query_as(
+    let media: Vec<(String, String, MediaKind, String)> = sqlx::query_as(
         "SELECT tier, story_id, kind, file_name FROM media WHERE status = 'complete' AND file_name IS NOT NULL",
     )
     .fetch_all(db)
@@ -39,11 +39,6 @@ pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityRe
     for (tier, story, kind, file) in media {
         report.rows_checked += 1;
         let path = storage::media_path(data_dir, &tier, &story, &file);
-        let kind = if kind == "video" {
-            MediaKind::Video
-        } else {
-            MediaKind::Image
-        };
         if !storage::is_intact(&path, kind).await {
             report.broken.push(format!("{tier}/{story}/{file}"));
         }

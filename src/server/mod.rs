@@ -3,12 +3,12 @@
 
 pub mod config;
 pub mod db;
+pub mod files;
 pub mod imaging;
 pub mod integrity;
-pub mod jobs;
+pub mod media;
 pub mod memory;
 pub mod providers;
-pub mod routes;
 pub mod sim;
 pub mod startup;
 pub mod state;

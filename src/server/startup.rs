@@ -14,9 +14,9 @@ use tracing::Level;
 use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
-use crate::server::jobs::{self, Jobs};
+use crate::server::media::{self, Jobs};
 use crate::server::state::{AppState, ProviderHub, Retries};
-use crate::server::{routes, sim};
+use crate::server::{files, sim};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -50,12 +50,8 @@ pub async fn spawn_demo(
     retries: &Retries,
 ) -> Result<(SocketAddr, AppState), StartupError> {
     let config = Config {
-        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.to_owned(),
-        context_full_scenes: 4,
-        real_providers: Default::default(),
         demo_latency,
-        video: Default::default(),
+        ..Config::for_tests(data_dir)
     };
     spawn(config, retries).await
 }
@@ -103,7 +99,7 @@ pub async fn build_with_retries(
         config: Arc::new(config),
         jobs: Jobs::default(),
     };
-    jobs::start(state.clone());
+    media::start(state.clone());
     if state.providers.demo_mode {
         tracing::info!(
             "no provider key set: demo mode with the simulated providers at {sim_base_url}"
@@ -116,7 +112,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let mut app = Router::new()
-        .merge(routes::router())
+        .merge(files::router())
         .leptos_routes_with_context(
             &state,
             routes,

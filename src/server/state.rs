@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 
 use crate::domain::Provider;
 use crate::server::config::Config;
-use crate::server::jobs::Jobs;
+use crate::server::media::Jobs;
 use crate::server::providers::{Endpoint, ProviderClient, RetryPolicy};
 
 #[derive(Clone, FromRef)]

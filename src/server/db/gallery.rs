@@ -4,13 +4,15 @@
 
 use sqlx::{FromRow, SqlitePool};
 
+use crate::domain::media::VideoMode;
+
 #[derive(Debug, Clone, FromRow)]
 pub struct GalleryRow {
     pub id: String,
     pub title: String,
     pub prompt: String,
     pub image_model: Option<String>,
-    pub video_mode: String,
+    pub video_mode: VideoMode,
     pub completed_at: Option<String>,
     pub updated_at: String,
     pub current_scene_id: Option<String>,

@@ -3,15 +3,20 @@
 use sqlx::{FromRow, SqlitePool};
 
 use super::{new_id, now};
+use crate::domain::media::{MediaKind, MediaStatus, VideoMode};
 
-pub const IMAGE: &str = "image";
-pub const VIDEO: &str = "video";
-/// The model every clip is made with (Grok Imagine is the only video provider).
-pub const VIDEO_MODEL: &str = "grok-imagine-video";
+/// Which media row: one per scene and kind, always looked up within its tier and story.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaKey<'a> {
+    pub tier: &'a str,
+    pub story_id: &'a str,
+    pub scene_id: &'a str,
+    pub kind: MediaKind,
+}
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaRow {
-    pub status: String,
+    pub status: MediaStatus,
     pub error: Option<String>,
     pub file_name: Option<String>,
 }
@@ -28,7 +33,7 @@ pub struct MediaJob {
     /// The story's memory snapshot (JSON) when it runs in memory mode.
     pub memory_context: Option<String>,
     /// The story's video mode (`on` queues a clip after the image).
-    pub video_mode: String,
+    pub video_mode: VideoMode,
     /// Video jobs: the provider's request id once submitted, and when.
     pub request_id: Option<String>,
     pub submitted_at: Option<String>,
@@ -36,24 +41,17 @@ pub struct MediaJob {
     pub image_file: Option<String>,
 }
 
-pub async fn enqueue(
-    db: &SqlitePool,
-    tier: &str,
-    story_id: &str,
-    scene_id: &str,
-    kind: &str,
-    model: &str,
-) -> sqlx::Result<()> {
+pub async fn enqueue(db: &SqlitePool, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
     let at = now();
     sqlx::query(
         "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     )
     .bind(new_id())
-    .bind(scene_id)
-    .bind(story_id)
-    .bind(tier)
-    .bind(kind)
+    .bind(key.scene_id)
+    .bind(key.story_id)
+    .bind(key.tier)
+    .bind(key.kind)
     .bind(model)
     .bind(&at)
     .bind(&at)
@@ -64,7 +62,7 @@ pub async fn enqueue(
 
 /// Takes the oldest pending job of `kind`, marking it generating in the same statement
 /// so two workers never take the same job.
-pub async fn claim_next(db: &SqlitePool, kind: &str) -> sqlx::Result<Option<MediaJob>> {
+pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option<MediaJob>> {
     let claimed: Option<(String,)> = sqlx::query_as(
         "UPDATE media SET status = 'generating', attempts = attempts + 1, updated_at = ?
          WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
@@ -134,42 +132,30 @@ pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
-pub async fn find(
-    db: &SqlitePool,
-    tier: &str,
-    story_id: &str,
-    scene_id: &str,
-    kind: &str,
-) -> sqlx::Result<Option<MediaRow>> {
+pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
     sqlx::query_as(
         "SELECT status, error, file_name FROM media WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
     )
-    .bind(tier)
-    .bind(story_id)
-    .bind(scene_id)
-    .bind(kind)
+    .bind(key.tier)
+    .bind(key.story_id)
+    .bind(key.scene_id)
+    .bind(key.kind)
     .fetch_optional(db)
     .await
 }
 
 /// Retry: a failed job goes back to the queue. Answers whether there was one to retry.
-pub async fn retry(
-    db: &SqlitePool,
-    tier: &str,
-    story_id: &str,
-    scene_id: &str,
-    kind: &str,
-) -> sqlx::Result<bool> {
+pub async fn retry(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', error = NULL, request_id = NULL, submitted_at = NULL,
                           updated_at = ?
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())
-    .bind(tier)
-    .bind(story_id)
-    .bind(scene_id)
-    .bind(kind)
+    .bind(key.tier)
+    .bind(key.story_id)
+    .bind(key.scene_id)
+    .bind(key.kind)
     .execute(db)
     .await?;
     Ok(done.rows_affected() > 0)

@@ -61,3 +61,11 @@ pub fn now() -> String {
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
+
+/// A transaction that takes SQLite's write lock at once. A default (deferred) transaction that
+/// reads first and writes later fails at once with "database is locked" when another
+/// connection (a media worker, say) wrote in between, and `busy_timeout` cannot help there;
+/// an immediate one waits its turn instead.
+pub async fn write_tx(db: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}

@@ -139,7 +139,7 @@ pub async fn delete_profile(
     tier: &str,
     id: &str,
 ) -> sqlx::Result<Option<Vec<CharacterRow>>> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let characters: Vec<CharacterRow> = sqlx::query_as(&format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE profile_id = ? AND tier = ?"
     ))
@@ -188,7 +188,7 @@ pub async fn insert_character(
     profile_id: &str,
     draft: &CharacterDraft,
 ) -> Result<String, CharacterInsertError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let count: Option<i64> = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM characters WHERE profile_id = p.id) FROM profiles p WHERE p.id = ? AND p.tier = ?",
     )
@@ -272,7 +272,7 @@ pub async fn set_photo(
     id: &str,
     photo: Option<PhotoRecord<'_>>,
 ) -> sqlx::Result<Option<String>> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let old: Option<Option<String>> =
         sqlx::query_scalar("SELECT photo_file FROM characters WHERE id = ? AND tier = ?")
             .bind(id)

@@ -4,6 +4,8 @@
 use sqlx::{FromRow, SqlitePool};
 
 use super::{new_id, now};
+use crate::domain::media::VideoMode;
+use crate::domain::story::{StoryLength, StoryStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StoryRow {
@@ -11,19 +13,18 @@ pub struct StoryRow {
     pub tier: String,
     pub title: String,
     pub prompt: String,
-    pub length: String,
+    pub length: StoryLength,
     pub target_depth: i64,
     pub text_model: String,
     /// An image model key, `none` for a text-only story, NULL for stories from before.
     pub image_model: Option<String>,
-    pub status: String,
+    pub status: StoryStatus,
     pub current_scene_id: Option<String>,
     /// Memory mode: the profile locked at start (NULL: off, or the profile was deleted).
     pub memory_profile_id: Option<String>,
     /// The memory text given to the story writer, as it was at start.
     pub memory_context: Option<String>,
-    /// off | on | unavailable
-    pub video_mode: String,
+    pub video_mode: VideoMode,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -58,13 +59,13 @@ pub struct ChoiceRow {
 pub struct NewStory<'a> {
     pub tier: &'a str,
     pub prompt: &'a str,
-    pub length: &'a str,
+    pub length: StoryLength,
     pub target_depth: u32,
     pub text_model: &'a str,
     pub image_model: &'a str,
     pub memory_profile_id: Option<&'a str>,
     pub memory_context: Option<&'a str>,
-    pub video_mode: &'a str,
+    pub video_mode: VideoMode,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -141,7 +142,7 @@ pub async fn latest_in_progress(db: &SqlitePool, tier: &str) -> sqlx::Result<Opt
 pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result<String> {
     let id = new_id();
     let at = now();
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let inserted = sqlx::query(
         "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

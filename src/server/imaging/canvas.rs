@@ -153,68 +153,26 @@ impl Canvas {
         }
     }
 
-    /// PNG bytes: 8-bit RGB, zlib with stored (uncompressed) deflate blocks.
+    /// PNG bytes: 8-bit RGB, compressed by the `png` crate.
     pub fn to_png(&self) -> Vec<u8> {
-        let mut raw = Vec::with_capacity(self.height * (1 + self.width * 3));
-        for y in 0..self.height {
-            raw.push(0); // filter: none
-            for x in 0..self.width {
-                raw.extend_from_slice(&self.get(x, y));
-            }
+        let mut out = Vec::new();
+        let raw: Vec<u8> = self.pixels.iter().flatten().copied().collect();
+        let mut encoder = png::Encoder::new(&mut out, self.width as u32, self.height as u32);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        // Writing into memory fails only on a zero-sized or mismatched canvas, which
+        // `Canvas` cannot be (`new` and `from_pixels` keep pixels == width × height);
+        // an empty answer is then caught by every reader as "not a picture".
+        let written = encoder
+            .write_header()
+            .and_then(|mut writer| writer.write_image_data(&raw));
+        if let Err(e) = written {
+            tracing::error!(error = %e, width = self.width, height = self.height, "PNG encoding failed");
+            return Vec::new();
         }
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&(self.width as u32).to_be_bytes());
-        ihdr.extend_from_slice(&(self.height as u32).to_be_bytes());
-        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-        chunk(&mut png, b"IHDR", &ihdr);
-        chunk(&mut png, b"IDAT", &zlib_stored(&raw));
-        chunk(&mut png, b"IEND", &[]);
-        png
+        out
     }
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        out.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
-pub(crate) fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[cfg(test)]
@@ -222,11 +180,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc_and_png_signature_are_right() {
-        assert_eq!(crc32(b"IEND"), 0xae42_6082);
-        let png = Canvas::new(2, 2).to_png();
+    fn png_round_trips_and_is_compressed() {
+        let mut c = Canvas::new(64, 64);
+        c.fill_rect(8, 8, 16, 16, [200, 10, 30]);
+        let png = c.to_png();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-        assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]));
+        assert!(
+            png.len() < 64 * 64 * 3 / 4,
+            "a flat picture compresses: {} bytes",
+            png.len()
+        );
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .expect("header");
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).expect("frame");
+        assert_eq!((info.width, info.height), (64, 64));
+        assert_eq!(&buf[(10 * 64 + 10) * 3..][..3], &[200, 10, 30]);
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub enum MemoryError {
     Db(#[from] sqlx::Error),
 }
 
+/// Pure: the cause is logged once, by the server function's `context::answer`.
 impl From<MemoryError> for AppError {
     fn from(err: MemoryError) -> AppError {
         match err {
@@ -48,29 +49,20 @@ impl From<MemoryError> for AppError {
             MemoryError::NoPhoto => {
                 AppError::Invalid("No photo was received. Please choose a JPEG or PNG file.".into())
             }
-            MemoryError::BadUpload(detail) => {
-                tracing::warn!(%detail, "malformed photo upload");
-                AppError::Invalid(
-                    "The photo did not arrive in one piece. Please choose the file again and upload it once more.".into(),
-                )
-            }
+            MemoryError::BadUpload(_) => AppError::Invalid(
+                "The photo did not arrive in one piece. Please choose the file again and upload it once more.".into(),
+            ),
             MemoryError::NotFound => AppError::NotFound,
-            MemoryError::TooManyCharacters => AppError::Invalid(format!(
+            MemoryError::TooManyCharacters => AppError::Conflict(format!(
                 "A profile can have at most {MAX_CHARACTERS} characters. Remove one to add another."
             )),
             MemoryError::BadLink => AppError::Invalid(
                 "A character can only link to another profile of this page.".into(),
             ),
-            MemoryError::Storage(e) => {
-                tracing::error!(error = %e, "photo storage failed");
-                AppError::Unavailable(
-                    "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),
-                )
-            }
-            MemoryError::Db(e) => {
-                tracing::error!(error = %e, "database error");
-                AppError::Internal
-            }
+            MemoryError::Storage(_) => AppError::Unavailable(
+                "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),
+            ),
+            MemoryError::Db(_) => AppError::Internal,
         }
     }
 }

@@ -147,10 +147,7 @@ pub async fn delete_all(state: &AppState, tier: &str, character_id: &str) {
 }
 
 pub fn thumbnail_url(tier: &str, character_id: &str, photo_file: &str) -> String {
-    format!(
-        "/{tier}/photos/{character_id}/{}",
-        thumbnail_name(photo_file)
-    )
+    crate::domain::urls::photo(tier, character_id, &thumbnail_name(photo_file))
 }
 
 /// The card's photo, when its files are on disk.

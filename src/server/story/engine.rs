@@ -5,26 +5,23 @@ use tracing::Instrument;
 use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
-use crate::domain::media::{
-    MediaKind, MediaStatus, MediaView, VideoMode, VIDEO_UNAVAILABLE_NOTICE,
-};
+use crate::domain::media::{MediaKind, VideoMode, VIDEO_UNAVAILABLE_NOTICE};
 use crate::domain::story::{
-    ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartStory,
+    ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
 };
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
-use crate::server::db::media;
 use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
+use crate::server::media::{self, queue::Moment, SceneMedia};
 use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// Starts a story: writes its first scene, then stores story and scene together, so a
 /// failed first scene leaves nothing behind. Returns `(story_id, scene_id)`.
 pub async fn start(
     state: &AppState,
     tier: &'static TierSpec,
-    input: StartStory,
+    input: StartInput,
 ) -> Result<(String, String), StoryError> {
     let prompt = Prompt::parse(&input.prompt)?;
     let model = TextModelSpec::find(&input.text_model)
@@ -65,18 +62,19 @@ pub async fn start(
         &NewStory {
             tier: tier.name,
             prompt: prompt.as_str(),
-            length: input.length.key(),
+            length: input.length,
             target_depth,
             text_model: model.key,
             image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
             memory_profile_id: input.memory_profile.as_deref(),
             memory_context: memory_json.as_deref(),
-            video_mode: video_mode.key(),
+            video_mode,
         },
     )
     .await?;
     let scene_id = store_scene(state, tier, &story_id, None, 1, &draft, prompt.as_str()).await?;
-    enqueue_media(state, tier, &story_id, &scene_id, image_model, video_mode).await?;
+    repo::record_position(&state.db, tier.name, &story_id, &scene_id, draft.is_ending).await?;
+    queue_media(state, tier, &story_id, &scene_id, image_model, video_mode).await?;
     tracing::info!(tier = tier.name, %story_id, %scene_id, video = video_mode.key(), "story started");
     Ok((story_id, scene_id))
 }
@@ -98,6 +96,10 @@ pub async fn choose(
         .ok_or(StoryError::NotFound)?;
     if let Some(existing) = choice.next_scene_id {
         tracing::info!(scene_id = %existing, "reusing explored branch");
+        let scene = repo::find_scene(&state.db, tier.name, story_id, &existing)
+            .await?
+            .ok_or(StoryError::NotFound)?;
+        repo::record_position(&state.db, tier.name, story_id, &existing, scene.is_ending).await?;
         return Ok(existing);
     }
     let model = TextModelSpec::find(&story.text_model)
@@ -134,20 +136,22 @@ pub async fn choose(
         &story.prompt,
     )
     .await?;
-    enqueue_media(
+    queue_media(
         state,
         tier,
         story_id,
         &scene_id,
         image_model_of(story.image_model.as_deref()),
-        VideoMode::parse(&story.video_mode),
+        story.video_mode,
     )
     .await?;
+    repo::record_position(&state.db, tier.name, story_id, &scene_id, draft.is_ending).await?;
     tracing::info!(%scene_id, depth, "scene written");
     Ok(scene_id)
 }
 
-/// A scene as the page shows it; viewing it also records it as the reader's place.
+/// A scene as the page shows it. Reading writes nothing: the reader's place is recorded
+/// where the reader acts (start and choose), so a scene stays readable on a full disk.
 pub async fn scene_view(
     state: &AppState,
     tier: &'static TierSpec,
@@ -168,14 +172,13 @@ pub async fn scene_view(
         .and_then(|i| path.get(i))
         .map(|row| row.scene.id.clone());
     let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
-    let image = media_view(state, tier, story_id, scene_id, MediaKind::Image).await?;
-    let video_mode = VideoMode::parse(&story.video_mode);
+    let image = media::status(state, tier, story_id, scene_id, MediaKind::Image).await?;
+    let video_mode = story.video_mode;
     let video = match video_mode {
-        VideoMode::On => media_view(state, tier, story_id, scene_id, MediaKind::Video).await?,
+        VideoMode::On => media::status(state, tier, story_id, scene_id, MediaKind::Video).await?,
         _ => None,
     };
     let memory_profile_name = memory_of(&story).map(|m| m.profile_name);
-    repo::record_position(&state.db, tier.name, story_id, scene_id, scene.is_ending).await?;
     Ok(SceneView {
         story_id: story.id.clone(),
         scene_id: scene.id,
@@ -309,105 +312,30 @@ pub(super) fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModel
     }
 }
 
-/// Queues the scene's image (when the story has an image model) and wakes the worker.
-/// In video mode the clip follows the image (the image job queues it when it ends); a
-/// text-only story in video mode gets its clip queued here, as text-to-video.
-async fn enqueue_media(
+/// Hands a stored scene to the media pipeline (which decides what it gets) and wakes the
+/// workers.
+async fn queue_media(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
-    model: Option<&'static ImageModelSpec>,
+    image_model: Option<&'static ImageModelSpec>,
     video_mode: VideoMode,
 ) -> Result<(), StoryError> {
-    let (kind, model_key) = match (model, video_mode) {
-        (Some(model), _) => (media::IMAGE, model.key),
-        (None, VideoMode::On) => (media::VIDEO, media::VIDEO_MODEL),
-        (None, _) => return Ok(()),
+    let scene = SceneMedia {
+        tier: tier.name,
+        story_id,
+        scene_id,
+        image_model,
+        video_mode,
     };
-    media::enqueue(&state.db, tier.name, story_id, scene_id, kind, model_key).await?;
-    state.jobs.wake();
-    Ok(())
-}
-
-/// The scene image's or clip's status as the page shows it; `None` when the scene has no
-/// such job. A clip still to be queued (its image is being made) shows as pending.
-pub async fn media_view(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    scene_id: &str,
-    kind: MediaKind,
-) -> Result<Option<MediaView>, StoryError> {
-    let Some(row) = media::find(&state.db, tier.name, story_id, scene_id, kind.key()).await? else {
-        let waiting_for_image = kind == MediaKind::Video
-            && repo::find_story(&state.db, tier.name, story_id)
-                .await?
-                .is_some_and(|s| VideoMode::parse(&s.video_mode) == VideoMode::On);
-        return Ok(waiting_for_image.then_some(MediaView {
-            status: MediaStatus::Pending,
-            url: None,
-            error: None,
-        }));
-    };
-    let status = MediaStatus::parse(&row.status).unwrap_or(MediaStatus::Failed);
-    let file = match row.file_name.filter(|_| status == MediaStatus::Complete) {
-        // A file deleted or damaged on disk counts as none: no player, no error.
-        Some(file) => {
-            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
-            storage::is_intact(&path, kind).await.then_some(file)
-        }
-        None => None,
-    };
-    Ok(Some(MediaView {
-        status,
-        url: file.map(|file| format!("/{}/media/{story_id}/{file}", tier.name)),
-        error: row.error,
-    }))
-}
-
-/// The image's status once it is final, or as it is when `wait` runs out: the page's
-/// status call waits here instead of asking again and again, so a finished picture shows
-/// as soon as its job ends.
-pub async fn media_view_when_final(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    scene_id: &str,
-    kind: MediaKind,
-    wait: std::time::Duration,
-) -> Result<Option<MediaView>, StoryError> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut finished = state.jobs.finished();
-    loop {
-        // Subscribed before reading, so a job finishing in between is not missed.
-        finished.borrow_and_update();
-        let view = media_view(state, tier, story_id, scene_id, kind).await?;
-        let done = view.as_ref().is_none_or(|v| v.status.is_final());
-        if done
-            || tokio::time::timeout_at(deadline, finished.changed())
-                .await
-                .is_err()
-        {
-            return Ok(view);
-        }
-    }
-}
-
-/// Retry of a failed image or clip: only that one is queued again (FR-022).
-pub async fn retry_media(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    scene_id: &str,
-    kind: MediaKind,
-) -> Result<(), StoryError> {
-    if media::retry(&state.db, tier.name, story_id, scene_id, kind.key()).await? {
+    if media::queue_for_scene(&state.db, scene, Moment::SceneStored)
+        .await?
+        .is_some()
+    {
         state.jobs.wake();
-        Ok(())
-    } else {
-        Err(StoryError::NotFound)
     }
+    Ok(())
 }
 
 pub(super) fn story_title(story: &StoryRow) -> String {

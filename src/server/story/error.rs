@@ -1,6 +1,7 @@
 //! What can go wrong while starting or continuing a story, and how it is told to the reader.
 
 use crate::domain::{AppError, PromptError};
+use crate::server::media::MediaError;
 use crate::server::memory::MemoryError;
 use crate::server::providers::ProviderError;
 
@@ -22,8 +23,11 @@ pub enum StoryError {
     Db(#[from] sqlx::Error),
     #[error("memory mode: {0}")]
     Memory(#[from] MemoryError),
+    #[error("media: {0}")]
+    Media(#[from] MediaError),
 }
 
+/// Pure: the cause is logged once, by the server function's `context::answer`.
 impl From<StoryError> for AppError {
     fn from(err: StoryError) -> AppError {
         match err {
@@ -35,28 +39,20 @@ impl From<StoryError> for AppError {
                 "{name} is not available on this server. Please pick another model."
             )),
             StoryError::NotFound => AppError::NotFound,
-            StoryError::Provider(e) => {
-                tracing::warn!(error = %e, "text generation failed");
-                AppError::Unavailable(format!(
-                    "{} Your story is safe — press Retry.",
-                    e.user_message()
-                ))
-            }
-            StoryError::Unusable(detail) => {
-                tracing::warn!(%detail, "text model answered unusable JSON");
-                AppError::Unavailable(
-                    "The storyteller got muddled and wrote something we couldn't use. Your story is safe — press Retry.".into(),
-                )
-            }
+            StoryError::Provider(e) => AppError::Unavailable(format!(
+                "{} Your story is safe — press Retry.",
+                e.user_message()
+            )),
+            StoryError::Unusable(_) => AppError::Unavailable(
+                "The storyteller got muddled and wrote something we couldn't use. Your story is safe — press Retry.".into(),
+            ),
             StoryError::Memory(MemoryError::NotFound) => AppError::Invalid(
                 "That profile is not there any more. Pick another one, or turn memory mode off."
                     .into(),
             ),
             StoryError::Memory(e) => e.into(),
-            StoryError::Db(e) => {
-                tracing::error!(error = %e, "database error");
-                AppError::Internal
-            }
+            StoryError::Media(e) => e.into(),
+            StoryError::Db(_) => AppError::Internal,
         }
     }
 }

@@ -1,15 +1,17 @@
 //! Saved stories: the gallery's pages, the reader's path through a story, and deleting a
 //! story with all its files.
 
-use super::engine::{image_model_of, media_view, story_title};
+use super::engine::{image_model_of, story_title};
 use super::StoryError;
 use crate::domain::gallery::{
     Branch, GalleryPage, InProgressCard, ReaderScene, ReaderView, StoryCard, GALLERY_PAGE_SIZE,
 };
 use crate::domain::media::{MediaKind, VideoMode};
+use crate::domain::story::StoryStatus;
 use crate::domain::{TextModelSpec, TierSpec};
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
 use crate::server::db::stories;
+use crate::server::media;
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -51,7 +53,7 @@ pub async fn page(
                     title: title_of(&row),
                     image_model_name: image_model_of(row.image_model.as_deref())
                         .map(|m| m.display_name.to_owned()),
-                    has_video: VideoMode::parse(&row.video_mode) == VideoMode::On,
+                    has_video: row.video_mode == VideoMode::On,
                     story_id: row.id,
                 })
             })
@@ -88,7 +90,7 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
     if let Some(file) = &row.cover_file {
         let path = storage::media_path(&state.config.data_dir, tier.name, &row.id, file);
         if storage::is_intact(&path, MediaKind::Image).await {
-            cover_url = Some(format!("/{}/media/{}/{file}", tier.name, row.id));
+            cover_url = Some(crate::domain::urls::media(tier.name, &row.id, file));
         }
     }
     StoryCard {
@@ -104,7 +106,7 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
         scenes: row.scene_count as u32,
         image_model_name: image_model_of(row.image_model.as_deref())
             .map(|m| m.display_name.to_owned()),
-        has_video: VideoMode::parse(&row.video_mode) == VideoMode::On,
+        has_video: row.video_mode == VideoMode::On,
         cover_url,
     }
 }
@@ -119,7 +121,7 @@ pub async fn reader(
 ) -> Result<ReaderView, StoryError> {
     let story = stories::find_story(&state.db, tier.name, story_id)
         .await?
-        .filter(|s| s.status != "abandoned")
+        .filter(|s| s.status != StoryStatus::Abandoned)
         .ok_or(StoryError::NotFound)?;
     let end = match end.or(story.current_scene_id.as_deref()) {
         Some(end) => end.to_owned(),
@@ -148,7 +150,7 @@ pub async fn reader(
         }
     }
     let has_images = image_model_of(story.image_model.as_deref()).is_some();
-    let has_video = VideoMode::parse(&story.video_mode) == VideoMode::On;
+    let has_video = story.video_mode == VideoMode::On;
     let mut scenes = Vec::with_capacity(path.len());
     for (i, row) in path.iter().enumerate() {
         let scene = &row.scene;
@@ -166,11 +168,11 @@ pub async fn reader(
             })
             .collect();
         let image = match has_images {
-            true => media_view(state, tier, &story.id, &scene.id, MediaKind::Image).await?,
+            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Image).await?,
             false => None,
         };
         let video_url = match has_video {
-            true => media_view(state, tier, &story.id, &scene.id, MediaKind::Video)
+            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Video)
                 .await?
                 .and_then(|v| v.url),
             false => None,
@@ -195,7 +197,7 @@ pub async fn reader(
         image_model_name: image_model_of(story.image_model.as_deref())
             .map(|m| m.display_name.to_owned()),
         has_video,
-        completed: story.status == "completed",
+        completed: story.status == StoryStatus::Completed,
         scenes,
     })
 }

@@ -7,7 +7,5 @@ pub mod gallery;
 pub mod prompt;
 pub mod scene_json;
 
-pub use engine::{
-    abandon, choose, home, media_view, media_view_when_final, retry_media, scene_view, start,
-};
+pub use engine::{abandon, choose, home, scene_view, start};
 pub use error::StoryError;

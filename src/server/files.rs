@@ -1,4 +1,4 @@
-//! Plain axum routes beside the Leptos ones: health, and media and photo files per tier.
+//! The files the app serves beside its pages: health, and media and photo files per tier.
 //! A file is served only when the database says it belongs to that tier (and story and
 //! scene, or character), so another tier's route answers 404 for it whatever the id.
 
@@ -10,8 +10,9 @@ use axum::Router;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::TierSpec;
-use crate::server::db::media;
+use crate::server::db::media::{self, MediaKey};
 use crate::server::memory::photos;
 use crate::server::state::AppState;
 use crate::server::storage;
@@ -57,13 +58,20 @@ async fn media_file(
         return not_found();
     };
     let kind = match extension {
-        "png" | "jpg" => media::IMAGE,
-        "mp4" => media::VIDEO,
+        "png" | "jpg" => MediaKind::Image,
+        "mp4" => MediaKind::Video,
         _ => return not_found(),
     };
-    match media::find(&state.db, tier.name, &story_id, scene_id, kind).await {
+    let key = MediaKey {
+        tier: tier.name,
+        story_id: &story_id,
+        scene_id,
+        kind,
+    };
+    match media::find(&state.db, key).await {
         Ok(Some(row))
-            if row.status == "complete" && row.file_name.as_deref() == Some(file.as_str()) => {}
+            if row.status == MediaStatus::Complete
+                && row.file_name.as_deref() == Some(file.as_str()) => {}
         Ok(_) => return not_found(),
         Err(e) => {
             tracing::error!(error = %e, "media lookup failed");

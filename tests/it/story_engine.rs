@@ -1,21 +1,12 @@
 //! The story engine against the simulator over real HTTP and a real SQLite file.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{final_image, TestApp};
+use crate::helpers::{final_image, tier, TestApp};
 use cyoa::domain::media::MediaKind;
-use cyoa::domain::story::{StartStory, StoryLength};
-use cyoa::domain::TierSpec;
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::server::story::{self, StoryError};
 
-fn tier(name: &str) -> &'static TierSpec {
-    TierSpec::find(name).expect("tier")
-}
-
-fn start_input(prompt: &str, length: StoryLength) -> StartStory {
-    StartStory {
+fn start_input(prompt: &str, length: StoryLength) -> StartInput {
+    StartInput {
         prompt: prompt.into(),
         length,
         text_model: "claude-sonnet-4-5".into(),
@@ -282,10 +273,11 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
         let path =
             cyoa::server::storage::media_path(&app.state.config.data_dir, "kids", &story_id, file);
         std::fs::remove_file(&path).expect("delete");
-        let lost = story::media_view(&app.state, kids, &story_id, scene, MediaKind::Image)
-            .await
-            .expect("view")
-            .expect("job");
+        let lost =
+            cyoa::server::media::status(&app.state, kids, &story_id, scene, MediaKind::Image)
+                .await
+                .expect("view")
+                .expect("job");
         assert_eq!(lost.url, None);
         assert_eq!(
             app.http
@@ -331,7 +323,7 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
     story::choose(&app.state, kids, &story_id, &view.choices[0].id)
         .await
         .expect("next scene");
-    story::retry_media(&app.state, kids, &story_id, &root, MediaKind::Image)
+    cyoa::server::media::retry(&app.state, kids, &story_id, &root, MediaKind::Image)
         .await
         .expect("retry");
     let retried = final_image(&app.state, kids, &story_id, &root).await;
@@ -366,7 +358,7 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
         .expect("restart");
     let mut done = None;
     for _ in 0..400 {
-        let view = story::media_view(&second, kids, &story_id, &root, MediaKind::Image)
+        let view = cyoa::server::media::status(&second, kids, &story_id, &root, MediaKind::Image)
             .await
             .expect("view")
             .expect("job");

@@ -6,17 +6,13 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::domain::aspect::AspectRatio;
-use crate::domain::Provider;
-use crate::server::db::media::{self, MediaJob, VIDEO_MODEL};
+use super::MediaJobError;
+use crate::domain::VideoModelSpec;
+use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
 use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
 use crate::server::state::AppState;
 use crate::server::storage::{self, AtomicFile};
-
-/// Clip length asked for (the API takes up to 10 s here, FR-015).
-pub const CLIP_SECONDS: u32 = 8;
-const RESOLUTION: &str = "720p";
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
     let saved = match make_clip(state, &job).await {
@@ -24,9 +20,9 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
             tracing::info!(%file_name, "clip complete");
             media::complete(&state.db, &job.id, &file_name).await
         }
-        Err(reason) => {
-            tracing::warn!(%reason, "clip failed");
-            media::fail(&state.db, &job.id, &reason).await
+        Err(cause) => {
+            tracing::warn!(error = %cause, "clip failed");
+            media::fail(&state.db, &job.id, &cause.user_message("clip")).await
         }
     };
     if let Err(e) = saved {
@@ -34,15 +30,13 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
     }
 }
 
-/// Makes and stores the clip; the error is the reason shown under the picture.
-async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, String> {
+/// Makes and stores the clip.
+async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
+    let model = VideoModelSpec::for_clip(&job.model);
     let client = state
         .providers
-        .client_for_media(Provider::Xai)
-        .ok_or_else(|| {
-            "Grok Imagine (xAI) is not configured on this server any more, so no clip can be made."
-                .to_owned()
-        })?;
+        .client_for_media(model.provider)
+        .ok_or(MediaJobError::NotConfigured(model.display_name))?;
     let (request_id, submitted_at) = match (&job.request_id, &job.submitted_at) {
         (Some(id), Some(at)) => {
             tracing::info!(request_id = %id, "resuming a clip submitted before a restart");
@@ -61,7 +55,7 @@ async fn submit(
     state: &AppState,
     client: &ProviderClient,
     job: &MediaJob,
-) -> Result<String, String> {
+) -> Result<String, MediaJobError> {
     let first_frame = match &job.image_file {
         Some(file) => {
             let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, file);
@@ -80,18 +74,16 @@ async fn submit(
         }
         None => None,
     };
+    let model = VideoModelSpec::for_clip(&job.model);
     let request = VideoRequest {
-        model: VIDEO_MODEL,
+        model: model.api_model,
         prompt: &job.prompt,
         image: first_frame.as_ref(),
-        duration_s: CLIP_SECONDS,
-        aspect: AspectRatio::Square,
-        resolution: RESOLUTION,
+        duration_s: model.clip_seconds,
+        aspect: model.aspect,
+        resolution: model.resolution,
     };
-    let request_id = client
-        .submit_video(&request)
-        .await
-        .map_err(|e| e.user_message())?;
+    let request_id = client.submit_video(&request).await?;
     tracing::info!(%request_id, image_to_video = first_frame.is_some(), "clip submitted");
     // Stored at once, so a restart polls this request instead of submitting again.
     if let Err(e) = media::set_request_id(&state.db, &job.id, &request_id).await {
@@ -107,7 +99,7 @@ async fn wait_until_done(
     client: &ProviderClient,
     request_id: &str,
     submitted_at: OffsetDateTime,
-) -> Result<String, String> {
+) -> Result<String, MediaJobError> {
     let timing = state.config.video;
     let mut polls = 0u32;
     loop {
@@ -118,19 +110,14 @@ async fn wait_until_done(
                 tracing::info!(polls, "clip done at the provider");
                 return Ok(url);
             }
-            Ok(VideoPoll::Failed(reason)) => {
-                return Err(format!("Grok Imagine could not make it: {reason}."));
-            }
-            Err(e) => return Err(e.user_message()),
+            Ok(VideoPoll::Failed(reason)) => return Err(MediaJobError::VideoFailed(reason)),
+            Err(e) => return Err(e.into()),
         }
         let waited = OffsetDateTime::now_utc() - submitted_at;
         let left =
             time::Duration::try_from(timing.max_wait).unwrap_or(time::Duration::MAX) - waited;
         if left <= time::Duration::ZERO {
-            return Err(format!(
-                "It took longer than {} minutes, so we stopped waiting.",
-                timing.max_wait.as_secs().div_ceil(60)
-            ));
+            return Err(MediaJobError::TimedOut(timing.max_wait));
         }
         let pause = std::time::Duration::try_from(left).unwrap_or_default();
         tokio::time::sleep(timing.poll_every.min(pause)).await;
@@ -144,33 +131,32 @@ async fn download(
     client: &ProviderClient,
     job: &MediaJob,
     url: &str,
-) -> Result<String, String> {
-    let mut response = client.open_download(url).await.map_err(|e| {
-        tracing::warn!(error = %e, "clip download failed");
-        "The finished clip's link had expired before it could be saved.".to_owned()
-    })?;
+) -> Result<String, MediaJobError> {
+    let mut response = client
+        .open_download(url)
+        .await
+        .map_err(MediaJobError::LinkExpired)?;
     let file_name = format!("{}.mp4", job.scene_id);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
-    let cannot_save = |e: std::io::Error| {
-        tracing::error!(error = %e, path = %path.display(), "could not save the clip");
-        "The clip was made but could not be saved on the server (is the disk full?). The picture and the story are fine.".to_owned()
-    };
-    let mut file = AtomicFile::create(&path).await.map_err(cannot_save)?;
+    let mut file = AtomicFile::create(&path)
+        .await
+        .map_err(MediaJobError::Storage)?;
     let mut head = Vec::with_capacity(12);
-    while let Some(chunk) = response.chunk().await.map_err(|e| {
-        tracing::warn!(error = %e, "clip download broke off");
-        "The clip's download broke off.".to_owned()
-    })? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(MediaJobError::DownloadBroke)?
+    {
         if head.len() < 12 {
             head.extend(chunk.iter().take(12 - head.len()));
         }
-        file.write(&chunk).await.map_err(cannot_save)?;
+        file.write(&chunk).await.map_err(MediaJobError::Storage)?;
     }
     if head.get(4..8) != Some(b"ftyp".as_slice()) {
-        return Err("Grok Imagine sent something that is not an MP4 video.".into());
+        return Err(MediaJobError::NotMp4);
     }
     let bytes = file.len();
-    file.commit().await.map_err(cannot_save)?;
+    file.commit().await.map_err(MediaJobError::Storage)?;
     tracing::info!(bytes, "clip saved");
     Ok(file_name)
 }

@@ -1,10 +1,7 @@
-//! Media generation workers. Jobs are rows in SQLite (`db::media`); a wake-up signal
+//! The media workers. Jobs are rows in SQLite (`db::media`); a wake-up signal
 //! starts work at once, a slow periodic sweep catches anything missed, and jobs cut off
 //! by a restart are queued again at start-up (a video keeps its provider request id and
 //! resumes polling). Images run first; in video mode each finished image queues its clip.
-
-mod image;
-mod video;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,7 +10,8 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify, Semaphore};
 use tracing::Instrument;
 
-use crate::server::db::media::{self, MediaJob, IMAGE, VIDEO};
+use crate::domain::media::MediaKind;
+use crate::server::db::media::{self, MediaJob};
 use crate::server::state::AppState;
 
 /// Image generations running at the same time.
@@ -67,17 +65,17 @@ pub fn start(state: AppState) {
         }
         let images = worker(
             state.clone(),
-            IMAGE,
+            MediaKind::Image,
             IMAGE_CONCURRENCY,
             state.jobs.wake_image.clone(),
-            |state, job| async move { image::run(&state, job).await },
+            |state, job| async move { super::image_job::run(&state, job).await },
         );
         let videos = worker(
             state.clone(),
-            VIDEO,
+            MediaKind::Video,
             VIDEO_CONCURRENCY,
             state.jobs.wake_video.clone(),
-            |state, job| async move { video::run(&state, job).await },
+            |state, job| async move { super::video_job::run(&state, job).await },
         );
         tokio::join!(images, videos);
     });
@@ -87,7 +85,7 @@ pub fn start(state: AppState) {
 /// until woken or the sweep interval passes.
 async fn worker<F, Fut>(
     state: AppState,
-    kind: &'static str,
+    kind: MediaKind,
     concurrency: usize,
     wake: Arc<Notify>,
     run: F,
@@ -103,7 +101,7 @@ async fn worker<F, Fut>(
             };
             match media::claim_next(&state.db, kind).await {
                 Ok(Some(job)) => {
-                    let span = tracing::info_span!("media_job", kind, tier = %job.tier, story_id = %job.story_id, scene_id = %job.scene_id, model = %job.model);
+                    let span = tracing::info_span!("media_job", kind = kind.key(), tier = %job.tier, story_id = %job.story_id, scene_id = %job.scene_id, model = %job.model);
                     let run = run.clone();
                     let state = state.clone();
                     tokio::spawn(
@@ -117,7 +115,7 @@ async fn worker<F, Fut>(
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    tracing::error!(error = %e, kind, "could not claim a media job");
+                    tracing::error!(error = %e, kind = kind.key(), "could not claim a media job");
                     break;
                 }
             }

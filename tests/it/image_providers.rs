@@ -1,10 +1,6 @@
 //! Every image model against the simulator over real HTTP: success, rate limit, outage,
 //! policy refusal, and Grok Imagine's temporary URLs.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
 use cyoa::domain::aspect::AspectRatio;
@@ -45,7 +41,7 @@ async fn generate(
 }
 
 async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
-    common::queue_fault(
+    crate::helpers::queue_fault(
         &sim.base_url(),
         json!({"api": p.key(), "kind": kind, "count": count}),
     )
@@ -54,7 +50,7 @@ async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
 
 /// Image requests of a provider: its images endpoint, or Gemini's generateContent.
 async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
-    let counts = common::request_counts(&sim.base_url()).await;
+    let counts = crate::helpers::request_counts(&sim.base_url()).await;
     counts[format!("{}/images/generations", p.key())]
         .as_u64()
         .or(counts[format!("{}/generateContent", p.key())].as_u64())

@@ -2,29 +2,24 @@
 //! (so an app restart can find the same provider jobs): the whole clip lifecycle with
 //! short, configured poll intervals.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use cyoa::domain::media::{MediaKind, MediaStatus, MediaView};
-use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
-use cyoa::server::providers::RetryPolicy;
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 use cyoa::server::startup;
-use cyoa::server::state::{AppState, Retries};
+use cyoa::server::state::AppState;
 use cyoa::server::story;
 use serde_json::{json, Value};
 
 const KEY: &str = "k";
 
 fn kids() -> &'static TierSpec {
-    TierSpec::find("kids").expect("kids")
+    crate::helpers::tier("kids")
 }
 
 fn fast(poll_every_ms: u64, max_wait_ms: u64) -> VideoTiming {
@@ -55,28 +50,17 @@ async fn app_with(
     video: VideoTiming,
     providers: &[Provider],
 ) -> (SocketAddr, AppState) {
-    let quick = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        request_timeout: Duration::from_secs(10),
-    };
     let config = Config {
-        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.to_owned(),
-        context_full_scenes: 4,
         real_providers: providers
             .iter()
             .map(|p| (*p, sim.endpoint(*p, KEY)))
             .collect(),
-        demo_latency: Duration::ZERO,
         video,
+        ..Config::for_tests(data_dir)
     };
-    let retries = Retries {
-        text: quick.clone(),
-        media: quick,
-    };
-    startup::spawn(config, &retries).await.expect("app starts")
+    startup::spawn(config, &crate::helpers::quick_retries())
+        .await
+        .expect("app starts")
 }
 
 /// A simulator, a data directory and the app on them, kept alive together.
@@ -99,8 +83,8 @@ async fn fixture(video_polls: u32, video: VideoTiming) -> Fixture {
     }
 }
 
-fn video_story(prompt: &str, image_model: Option<&str>) -> StartStory {
-    StartStory {
+fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput {
+    StartInput {
         prompt: prompt.into(),
         length: StoryLength::Short,
         text_model: "claude-sonnet-4-5".into(),
@@ -117,7 +101,7 @@ async fn final_media(
     kind: MediaKind,
 ) -> MediaView {
     for _ in 0..400 {
-        if let Some(view) = story::media_view(state, kids(), story_id, scene_id, kind)
+        if let Some(view) = cyoa::server::media::status(state, kids(), story_id, scene_id, kind)
             .await
             .expect("view")
         {
@@ -131,7 +115,7 @@ async fn final_media(
 }
 
 async fn submissions(sim: &RunningSim) -> u64 {
-    common::request_counts(&sim.base_url()).await["xai/videos/generations"]
+    crate::helpers::request_counts(&sim.base_url()).await["xai/videos/generations"]
         .as_u64()
         .unwrap_or(0)
 }
@@ -150,7 +134,7 @@ async fn last_video_request(sim: &RunningSim) -> Value {
 }
 
 async fn fault(sim: &RunningSim, api: &str, kind: &str) {
-    common::queue_fault(
+    crate::helpers::queue_fault(
         &sim.base_url(),
         json!({"api": api, "kind": kind, "count": 1}),
     )
@@ -249,7 +233,7 @@ async fn a_failed_clip_leaves_the_picture_and_retry_brings_the_clip() {
         MediaStatus::Complete,
         "the picture is untouched"
     );
-    story::retry_media(state, kids(), &story_id, &scene_id, MediaKind::Video)
+    cyoa::server::media::retry(state, kids(), &story_id, &scene_id, MediaKind::Video)
         .await
         .expect("retry");
     let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
@@ -273,7 +257,7 @@ async fn a_clip_that_never_finishes_fails_after_the_maximum_wait() {
             .contains("longer than"),
         "{clip:?}"
     );
-    let polls = common::request_counts(&sim.base_url()).await["xai/videos/status"]
+    let polls = crate::helpers::request_counts(&sim.base_url()).await["xai/videos/status"]
         .as_u64()
         .unwrap_or(0);
     assert!(
@@ -386,7 +370,7 @@ async fn a_clip_lost_on_disk_shows_no_player_and_no_error() {
         .join(&story_id)
         .join(format!("{scene_id}.mp4"));
     std::fs::write(&path, b"not a video any more").expect("corrupt");
-    let view = story::media_view(state, kids(), &story_id, &scene_id, MediaKind::Video)
+    let view = cyoa::server::media::status(state, kids(), &story_id, &scene_id, MediaKind::Video)
         .await
         .expect("view")
         .expect("job");
@@ -398,7 +382,7 @@ async fn a_clip_lost_on_disk_shows_no_player_and_no_error() {
 
 #[tokio::test]
 async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why() {
-    let app = common::TestApp::spawn().await;
+    let app = crate::helpers::TestApp::spawn().await;
     // Demo mode has every provider; ask a real-keys app without xAI instead.
     let sim = simulator(1).await;
     let dir = tempfile::tempdir().expect("dir");
@@ -420,7 +404,7 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
     let (story_id, scene_id) = story::start(
         &state,
         kids(),
-        StartStory {
+        StartInput {
             text_model: "gpt-4.1".into(),
             ..video_story("a crafted request", Some("gpt-image-1"))
         },
@@ -443,7 +427,7 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
 async fn a_rate_limit_is_retried_and_an_outage_fails_only_the_clip() {
     let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
     // One 429 on the submission: retried with backoff, the clip arrives.
-    common::queue_fault(
+    crate::helpers::queue_fault(
         &sim.base_url(),
         json!({"api": "xai", "kind": "rate_limit", "count": 1}),
     )
@@ -458,7 +442,7 @@ async fn a_rate_limit_is_retried_and_an_outage_fails_only_the_clip() {
         .await
         .expect("start");
     final_media(state, &story_id, &scene_id, MediaKind::Image).await;
-    common::queue_fault(
+    crate::helpers::queue_fault(
         &sim.base_url(),
         json!({"api": "xai", "kind": "server_error", "count": 50}),
     )

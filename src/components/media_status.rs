@@ -17,20 +17,20 @@ const NEXT_ROUND: Duration = Duration::from_millis(50);
 const AFTER_ERROR: Duration = Duration::from_secs(2);
 
 #[derive(Clone, Copy)]
-pub struct MediaPoll {
+pub struct MediaStatusPoll {
     /// What the pane shows: the server-rendered status at first, then each answer.
     pub media: RwSignal<MediaView>,
     /// Queues a failed image or clip again.
     pub retry: Callback<()>,
 }
 
-pub fn poll_media(
+pub fn use_media_status(
     tier: &'static str,
     story_id: String,
     scene_id: String,
     kind: MediaKind,
     initial: MediaView,
-) -> MediaPoll {
+) -> MediaStatusPoll {
     let media = RwSignal::new(initial);
     // Round 0 is the server-rendered status; each later round asks again.
     let round = RwSignal::new(0u32);
@@ -89,5 +89,5 @@ pub fn poll_media(
             }
         });
     });
-    MediaPoll { media, retry }
+    MediaStatusPoll { media, retry }
 }

@@ -2,18 +2,14 @@
 //! sends with reference photos (checked in the simulator's request log), photos only when
 //! memory mode is on, and every bad upload refused with nothing stored.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{final_image, TestApp};
+use crate::helpers::{final_image, tier, TestApp};
 use cyoa::domain::aspect::AspectRatio;
 use cyoa::domain::image_model::IMAGE_MODELS;
 use cyoa::domain::media::MediaStatus;
 use cyoa::domain::profile::{CharacterInput, ProfileInput};
-use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{ImageModelSpec, TierSpec};
 use cyoa::server::imaging::photo;
 use cyoa::server::memory::profiles;
@@ -23,13 +19,9 @@ use cyoa::server::story;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
-const MAGENTA_JPG: &[u8] = include_bytes!("fixtures/photo-magenta.jpg");
-const SMALL_PNG: &[u8] = include_bytes!("fixtures/photo-small.png");
-const BOMB_PNG: &[u8] = include_bytes!("fixtures/bomb-81mp.png");
-
-fn tier(name: &str) -> &'static TierSpec {
-    TierSpec::find(name).expect("tier")
-}
+const MAGENTA_JPG: &[u8] = include_bytes!("../fixtures/photo-magenta.jpg");
+const SMALL_PNG: &[u8] = include_bytes!("../fixtures/photo-small.png");
+const BOMB_PNG: &[u8] = include_bytes!("../fixtures/bomb-81mp.png");
 
 fn reference(bytes: &[u8], mime: &'static str, name: &str) -> ReferenceImage {
     ReferenceImage {
@@ -260,7 +252,7 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
         (false, "gpt-image-1"),
         (true, "gemini"),
     ] {
-        let input = StartStory {
+        let input = StartInput {
             prompt: "a windy day".into(),
             length: StoryLength::Short,
             text_model: "claude-sonnet-4-5".into(),
@@ -512,7 +504,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
     let said = cyoa::domain::AppError::from(err).to_string();
     assert!(said.contains("at most 10"), "{said}");
     // Memory mode with another tier's profile is refused.
-    let input = StartStory {
+    let input = StartInput {
         prompt: "x".into(),
         length: StoryLength::Short,
         text_model: "claude-sonnet-4-5".into(),
@@ -547,7 +539,7 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
     }
     let sim_url = app.url("/sim");
     for (model, expected) in [("grok-imagine", 3), ("gemini", 3), ("gpt-image-1", 4)] {
-        let input = StartStory {
+        let input = StartInput {
             prompt: "a school trip".into(),
             length: StoryLength::Short,
             text_model: "claude-sonnet-4-5".into(),

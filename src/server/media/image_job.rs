@@ -1,8 +1,9 @@
 //! The image job: the story's model, the scene's prompt (with memory mode's art style,
 //! characters and reference photos), stored atomically.
 
+use super::queue::{queue_for_scene, Moment, SceneMedia};
+use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
-use crate::domain::media::VideoMode;
 use crate::domain::ImageModelSpec;
 use crate::server::db::media::{self, MediaJob};
 use crate::server::db::profiles;
@@ -20,52 +21,44 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
             tracing::info!(%file_name, "image complete");
             media::complete(&state.db, &job.id, &file_name).await
         }
-        Err(reason) => {
-            tracing::warn!(%reason, "image failed");
-            media::fail(&state.db, &job.id, &reason).await
+        Err(cause) => {
+            tracing::warn!(error = %cause, "image failed");
+            media::fail(&state.db, &job.id, &cause.user_message("picture")).await
         }
     };
     if let Err(e) = saved {
         tracing::error!(error = %e, "could not record the image job's outcome");
     }
-    if VideoMode::parse(&job.video_mode) == VideoMode::On {
-        match media::enqueue(
-            &state.db,
-            &job.tier,
-            &job.story_id,
-            &job.scene_id,
-            media::VIDEO,
-            media::VIDEO_MODEL,
-        )
-        .await
-        {
-            Ok(()) => state.jobs.wake(),
-            Err(e) => tracing::error!(error = %e, "could not queue the scene's clip"),
-        }
+    let scene = SceneMedia {
+        tier: &job.tier,
+        story_id: &job.story_id,
+        scene_id: &job.scene_id,
+        image_model: Some(ImageModelSpec::for_story(Some(&job.model))),
+        video_mode: job.video_mode,
+    };
+    match queue_for_scene(&state.db, scene, Moment::PictureEnded).await {
+        Ok(Some(_)) => state.jobs.wake(),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "could not queue the scene's clip"),
     }
 }
 
-/// Generates and stores the image; the error is the reason shown to the reader.
-async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, String> {
+/// Generates and stores the image.
+async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
     let model = ImageModelSpec::for_story(Some(&job.model));
     let client = state
         .providers
         .client_for_media(model.provider)
-        .ok_or_else(|| format!("{} is not configured on this server.", model.display_name))?;
+        .ok_or(MediaJobError::NotConfigured(model.display_name))?;
     let (prompt, references) = memory_for_image(state, job, model).await;
     let image = client
         .generate_image(model, &prompt, AspectRatio::Square, &references)
-        .await
-        .map_err(|e| e.user_message())?;
+        .await?;
     let file_name = format!("{}.{}", job.scene_id, image.extension);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
     storage::write_atomic(&path, &image.bytes)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, path = %path.display(), "could not save the image");
-            "The picture was made but could not be saved on the server (is the disk full?)."
-                .to_owned()
-        })?;
+        .map_err(MediaJobError::Storage)?;
     Ok(file_name)
 }
 

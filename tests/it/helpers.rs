@@ -1,8 +1,6 @@
 //! Spawns the real app (demo mode: the simulator mounted in-process) on a random port
 //! with its own SQLite file, for tests over real HTTP.
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -12,7 +10,6 @@ use cyoa::server::config::{Config, VideoTiming};
 use cyoa::server::providers::RetryPolicy;
 use cyoa::server::startup;
 use cyoa::server::state::{AppState, Retries};
-use cyoa::server::story;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -21,32 +18,46 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
+/// Retries a few times, milliseconds apart: provider faults are exercised without waiting.
+pub fn quick_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        request_timeout: Duration::from_secs(10),
+    }
+}
+
+pub fn quick_retries() -> Retries {
+    Retries {
+        text: quick_policy(),
+        media: quick_policy(),
+    }
+}
+
+/// Clips polled every 20 ms instead of every 5 s.
+pub fn quick_video() -> VideoTiming {
+    VideoTiming {
+        poll_every: Duration::from_millis(20),
+        max_wait: Duration::from_secs(60),
+    }
+}
+
+pub fn tier(name: &str) -> &'static TierSpec {
+    TierSpec::find(name).expect("tier")
+}
+
 impl TestApp {
+    /// The app in demo mode (no keys, the simulator in-process) with its own data.
     pub async fn spawn() -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let quick = RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            request_timeout: Duration::from_secs(10),
-        };
-        let retries = Retries {
-            text: quick.clone(),
-            media: quick,
-        };
-        // Demo mode (no keys), with clips polled every 20 ms instead of every 5 s.
         let config = Config {
-            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: data_dir.path().to_owned(),
-            context_full_scenes: 4,
-            real_providers: Default::default(),
-            demo_latency: Duration::ZERO,
-            video: VideoTiming {
-                poll_every: Duration::from_millis(20),
-                max_wait: Duration::from_secs(60),
-            },
+            video: quick_video(),
+            ..Config::for_tests(data_dir.path())
         };
-        let (addr, state) = startup::spawn(config, &retries).await.expect("app starts");
+        let (addr, state) = startup::spawn(config, &quick_retries())
+            .await
+            .expect("app starts");
         TestApp {
             addr,
             state,
@@ -59,6 +70,27 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Starts a story through `/api/start_story`, as the start form does.
+    pub async fn start_story(
+        &self,
+        tier: &str,
+        prompt: &str,
+        text_model: &str,
+    ) -> reqwest::Response {
+        self.server_fn(
+            "start_story",
+            &[
+                ("tier", tier),
+                ("input[prompt]", prompt),
+                ("input[length]", "short"),
+                ("input[text_model]", text_model),
+                ("input[image_model]", "gpt-image-1-mini"),
+                ("input[video_mode]", "false"),
+            ],
+        )
+        .await
+    }
+
     /// Calls a server function the way the browser does (URL-encoded POST).
     pub async fn server_fn(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http
@@ -68,6 +100,15 @@ impl TestApp {
             .await
             .expect("server fn request")
     }
+}
+
+/// A server function's error as the browser decodes it, with the HTTP status it came with.
+pub async fn app_error(res: reqwest::Response) -> (u16, cyoa::domain::AppError) {
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    let error = serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("not an AppError ({e}): {status} {body}"));
+    (status, error)
 }
 
 /// Queues faults in a simulator (`base_url` is where its routes start).
@@ -103,7 +144,7 @@ pub async fn final_image(
     scene_id: &str,
 ) -> cyoa::domain::media::MediaView {
     for _ in 0..200 {
-        let view = story::media_view(state, tier, story_id, scene_id, MediaKind::Image)
+        let view = cyoa::server::media::status(state, tier, story_id, scene_id, MediaKind::Image)
             .await
             .expect("media view")
             .expect("an image job");

@@ -1,26 +1,18 @@
 //! Gallery, reader and deletion over a real SQLite file and real media files, plus the
 //! media check (SC-006).
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::TestApp;
+use crate::helpers::{tier, TestApp};
 use cyoa::domain::media::{MediaKind, MediaStatus};
-use cyoa::domain::story::{StartStory, StoryLength};
+use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::integrity;
 use cyoa::server::state::AppState;
 use cyoa::server::story;
 
-fn tier(name: &str) -> &'static TierSpec {
-    TierSpec::find(name).expect("tier")
-}
-
-fn input(prompt: &str, video: bool) -> StartStory {
-    StartStory {
+fn input(prompt: &str, video: bool) -> StartInput {
+    StartInput {
         prompt: prompt.into(),
         length: StoryLength::Short,
         text_model: "claude-sonnet-4-5".into(),
@@ -265,7 +257,7 @@ async fn the_media_check_finds_missing_damaged_and_stray_files() {
     assert_eq!(report.broken, vec![format!("kids/{story_id}/{root}.mp4")]);
     assert_eq!(report.orphans, vec![dir.join("stray.png")]);
     // The page shows no player for the damaged clip, and no error.
-    let clip = story::media_view(&app.state, kids, &story_id, &root, MediaKind::Video)
+    let clip = cyoa::server::media::status(&app.state, kids, &story_id, &root, MediaKind::Video)
         .await
         .expect("view")
         .expect("job");

@@ -1,10 +1,6 @@
 //! Every text client against the simulator over real HTTP: success, rate limits, outages,
 //! timeouts, malformed answers, policy refusals and bad keys.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
 use cyoa::domain::Provider;
@@ -52,11 +48,11 @@ async fn generate(client: &ProviderClient, user: &str) -> Result<String, Provide
 
 async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32, delay_ms: u64) {
     let fault = json!({"api": p.key(), "kind": kind, "count": count, "delay_ms": delay_ms});
-    common::queue_fault(&sim.base_url(), fault).await;
+    crate::helpers::queue_fault(&sim.base_url(), fault).await;
 }
 
 async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
-    common::request_counts(&sim.base_url()).await[p.key()]
+    crate::helpers::request_counts(&sim.base_url()).await[p.key()]
         .as_u64()
         .unwrap_or(0)
 }

@@ -1,0 +1,60 @@
+//! Every URL of the app, built in one place for the pages (links, navigation) and the server
+//! (media and photo URLs in answers). The route patterns they match are in `app.rs` (pages)
+//! and `server/files.rs` (files).
+
+/// A tier's home page: the start form and the resume offer.
+pub fn home(tier: &str) -> String {
+    format!("/{tier}")
+}
+
+pub fn profiles(tier: &str) -> String {
+    format!("/{tier}/profiles")
+}
+
+pub fn gallery(tier: &str) -> String {
+    format!("/{tier}/gallery")
+}
+
+/// The gallery page after `cursor` (keyset pagination).
+pub fn gallery_after(tier: &str, cursor: &str) -> String {
+    format!("/{tier}/gallery?after={cursor}")
+}
+
+/// A saved story in the reader, along the path the reader ended on.
+pub fn reader(tier: &str, story_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}")
+}
+
+/// A saved story in the reader, along the branch that ends at `end_scene_id`.
+pub fn reader_branch(tier: &str, story_id: &str, end_scene_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}?end={end_scene_id}")
+}
+
+/// A scene in play.
+pub fn scene(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("/{tier}/story/{story_id}/scene/{scene_id}")
+}
+
+/// A scene's picture or clip file, served after the tier check.
+pub fn media(tier: &str, story_id: &str, file: &str) -> String {
+    format!("/{tier}/media/{story_id}/{file}")
+}
+
+/// A character's reference photo or thumbnail, served after the tier check.
+pub fn photo(tier: &str, character_id: &str, file: &str) -> String {
+    format!("/{tier}/photos/{character_id}/{file}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_stay_inside_their_tier() {
+        assert_eq!(scene("kids", "s1", "c2"), "/kids/story/s1/scene/c2");
+        assert_eq!(media("adult", "s1", "c2.png"), "/adult/media/s1/c2.png");
+        assert_eq!(reader_branch("kids", "s1", "e9"), "/kids/gallery/s1?end=e9");
+        assert_eq!(gallery_after("kids", "x"), "/kids/gallery?after=x");
+        assert_eq!(photo("kids", "ch", "p.jpg"), "/kids/photos/ch/p.jpg");
+    }
+}

@@ -1,0 +1,53 @@
+//! Why a picture or clip job failed: the cause for the log, and [`MediaJobError::user_message`]
+//! for the row the page shows.
+
+use std::time::Duration;
+
+use crate::server::providers::ProviderError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaJobError {
+    #[error("{0} is not configured on this server")]
+    NotConfigured(&'static str),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error("storing the file failed: {0}")]
+    Storage(#[source] std::io::Error),
+    #[error("the provider could not make the clip: {0}")]
+    VideoFailed(String),
+    #[error("the clip was not ready after {0:?}")]
+    TimedOut(Duration),
+    #[error("the clip's temporary link failed: {0}")]
+    LinkExpired(#[source] ProviderError),
+    #[error("the clip's download broke off: {0}")]
+    DownloadBroke(#[source] reqwest::Error),
+    #[error("the provider sent something that is not an MP4")]
+    NotMp4,
+}
+
+impl MediaJobError {
+    /// Plain words for the reader, saying what happened and what is still fine.
+    pub fn user_message(&self, kind: &str) -> String {
+        match self {
+            MediaJobError::NotConfigured(name) => {
+                format!("{name} is not configured on this server any more, so no {kind} can be made.")
+            }
+            MediaJobError::Provider(e) => e.user_message(),
+            MediaJobError::Storage(_) => format!(
+                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine."
+            ),
+            MediaJobError::VideoFailed(reason) => {
+                format!("Grok Imagine could not make it: {reason}.")
+            }
+            MediaJobError::TimedOut(wait) => format!(
+                "It took longer than {} minutes, so we stopped waiting.",
+                wait.as_secs().div_ceil(60)
+            ),
+            MediaJobError::LinkExpired(_) => {
+                "The finished clip's link had expired before it could be saved.".into()
+            }
+            MediaJobError::DownloadBroke(_) => "The clip's download broke off.".into(),
+            MediaJobError::NotMp4 => "Grok Imagine sent something that is not an MP4 video.".into(),
+        }
+    }
+}

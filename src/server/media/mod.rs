@@ -1,0 +1,39 @@
+//! Everything about a scene's picture and clip: which media a scene gets and when (`queue`),
+//! what the page is shown and how a failed one is retried (`status`), and the durable jobs
+//! that make them (`workers`, `image_job`, `video_job`). The story engine only says "this
+//! scene was stored"; the rest of the media pipeline lives here.
+//!
+//! One name chain from the page to the row: the page's `use_media_status` hook calls
+//! `api::media_status`, which calls [`status_when_final`], which answers a `MediaView`.
+
+mod image_job;
+mod job_error;
+pub mod queue;
+mod status;
+mod video_job;
+mod workers;
+
+pub use job_error::MediaJobError;
+pub use queue::{queue_for_scene, SceneMedia};
+pub use status::{retry, status, status_when_final};
+pub use workers::{start, Jobs};
+
+use crate::domain::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("no such media in this tier")]
+    NotFound,
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Pure: the cause is logged once, by the server function's `context::answer`.
+impl From<MediaError> for AppError {
+    fn from(err: MediaError) -> AppError {
+        match err {
+            MediaError::NotFound => AppError::NotFound,
+            MediaError::Db(_) => AppError::Internal,
+        }
+    }
+}

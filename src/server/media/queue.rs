@@ -1,0 +1,97 @@
+//! Which media a scene gets, and when: the picture first; in video mode the clip follows it
+//! (queued when the picture's job ends, whatever its outcome: image-to-video from a finished
+//! picture, text-to-video otherwise), or at once for a text-only story. This is the one place
+//! that rule lives; the story engine and the image job both call [`queue_for_scene`].
+
+use sqlx::SqlitePool;
+
+use crate::domain::media::{MediaKind, VideoMode};
+use crate::domain::{ImageModelSpec, VideoModelSpec};
+use crate::server::db::media::{self, MediaKey};
+
+/// A scene and what its story asks of media (both fixed when the story started).
+#[derive(Debug, Clone, Copy)]
+pub struct SceneMedia<'a> {
+    pub tier: &'a str,
+    pub story_id: &'a str,
+    pub scene_id: &'a str,
+    /// `None`: a text-only story.
+    pub image_model: Option<&'static ImageModelSpec>,
+    pub video_mode: VideoMode,
+}
+
+/// What just happened to the scene.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// Its text was stored.
+    SceneStored,
+    /// Its picture's job ended (complete or failed).
+    PictureEnded,
+}
+
+/// Queues what the scene needs next and answers which kind was queued; the caller wakes the
+/// workers. Queueing twice is harmless (one row per scene and kind).
+pub async fn queue_for_scene(
+    db: &SqlitePool,
+    scene: SceneMedia<'_>,
+    moment: Moment,
+) -> sqlx::Result<Option<MediaKind>> {
+    let Some((kind, model)) = next_media(scene.image_model, scene.video_mode, moment) else {
+        return Ok(None);
+    };
+    let key = MediaKey {
+        tier: scene.tier,
+        story_id: scene.story_id,
+        scene_id: scene.scene_id,
+        kind,
+    };
+    media::enqueue(db, key, model).await?;
+    Ok(Some(kind))
+}
+
+/// The rule itself, without I/O: the kind to queue and the model key to make it with.
+fn next_media(
+    image_model: Option<&'static ImageModelSpec>,
+    video_mode: VideoMode,
+    moment: Moment,
+) -> Option<(MediaKind, &'static str)> {
+    let clip = || (MediaKind::Video, VideoModelSpec::default_model().key);
+    match (moment, image_model, video_mode) {
+        (Moment::SceneStored, Some(model), _) => Some((MediaKind::Image, model.key)),
+        (Moment::SceneStored, None, VideoMode::On) => Some(clip()),
+        (Moment::PictureEnded, _, VideoMode::On) => Some(clip()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picture_comes_first_and_the_clip_follows_it() {
+        let gpt = ImageModelSpec::find("gpt-image-1");
+        assert_eq!(
+            next_media(gpt, VideoMode::On, Moment::SceneStored),
+            Some((MediaKind::Image, "gpt-image-1"))
+        );
+        assert_eq!(
+            next_media(gpt, VideoMode::On, Moment::PictureEnded),
+            Some((MediaKind::Video, "grok-imagine-video"))
+        );
+        assert_eq!(next_media(gpt, VideoMode::Off, Moment::PictureEnded), None);
+        assert_eq!(
+            next_media(gpt, VideoMode::Unavailable, Moment::PictureEnded),
+            None
+        );
+    }
+
+    #[test]
+    fn a_text_only_story_gets_its_clip_at_once_or_nothing() {
+        assert_eq!(
+            next_media(None, VideoMode::On, Moment::SceneStored),
+            Some((MediaKind::Video, "grok-imagine-video"))
+        );
+        assert_eq!(next_media(None, VideoMode::Off, Moment::SceneStored), None);
+    }
+}

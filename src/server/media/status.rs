@@ -1,0 +1,106 @@
+//! What the page shows of a scene's picture or clip, held open until it is final, and Retry.
+
+use std::time::Duration;
+
+use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
+use crate::domain::{urls, TierSpec};
+use crate::server::db::media::{self, MediaKey};
+use crate::server::db::stories;
+use crate::server::state::AppState;
+use crate::server::storage;
+
+use super::MediaError;
+
+/// The scene's picture or clip as the page shows it; `None` when the scene has no such job.
+/// A clip still to be queued (its picture is being made) shows as pending.
+pub async fn status(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    kind: MediaKind,
+) -> Result<Option<MediaView>, MediaError> {
+    let key = MediaKey {
+        tier: tier.name,
+        story_id,
+        scene_id,
+        kind,
+    };
+    let Some(row) = media::find(&state.db, key).await? else {
+        let waiting_for_picture = kind == MediaKind::Video
+            && stories::find_story(&state.db, tier.name, story_id)
+                .await?
+                .is_some_and(|s| s.video_mode == VideoMode::On);
+        return Ok(waiting_for_picture.then_some(MediaView {
+            status: MediaStatus::Pending,
+            url: None,
+            error: None,
+        }));
+    };
+    let file = match row
+        .file_name
+        .filter(|_| row.status == MediaStatus::Complete)
+    {
+        // A file deleted or damaged on disk counts as none: no player, no error.
+        Some(file) => {
+            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
+            storage::is_intact(&path, kind).await.then_some(file)
+        }
+        None => None,
+    };
+    Ok(Some(MediaView {
+        status: row.status,
+        url: file.map(|file| urls::media(tier.name, story_id, &file)),
+        error: row.error,
+    }))
+}
+
+/// The status once it is final, or as it is when `wait` runs out: the page's status call
+/// waits here instead of asking again and again, so a finished picture shows as soon as its
+/// job ends.
+pub async fn status_when_final(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    kind: MediaKind,
+    wait: Duration,
+) -> Result<Option<MediaView>, MediaError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut finished = state.jobs.finished();
+    loop {
+        // Subscribed before reading, so a job finishing in between is not missed.
+        finished.borrow_and_update();
+        let view = status(state, tier, story_id, scene_id, kind).await?;
+        let done = view.as_ref().is_none_or(|v| v.status.is_final());
+        if done
+            || tokio::time::timeout_at(deadline, finished.changed())
+                .await
+                .is_err()
+        {
+            return Ok(view);
+        }
+    }
+}
+
+/// Retry of a failed picture or clip: only that one is queued again (FR-022).
+pub async fn retry(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    kind: MediaKind,
+) -> Result<(), MediaError> {
+    let key = MediaKey {
+        tier: tier.name,
+        story_id,
+        scene_id,
+        kind,
+    };
+    if media::retry(&state.db, key).await? {
+        state.jobs.wake();
+        Ok(())
+    } else {
+        Err(MediaError::NotFound)
+    }
+}

@@ -1,0 +1,16 @@
+//! The integration tests: one binary (one link of the whole server instead of one per file),
+//! each module over real HTTP against the simulator and real SQLite files.
+
+#![cfg(feature = "ssr")]
+
+mod helpers;
+
+mod api_errors;
+mod gallery;
+mod image_providers;
+mod isolation;
+mod memory_mode;
+mod story_engine;
+mod text_providers;
+mod tier_routes;
+mod video_jobs;
