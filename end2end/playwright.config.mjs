@@ -58,7 +58,7 @@ export default defineConfig({
     },
     {
       command: `./serve.sh ${RELEASE_PORT}`,
-      env: { SITE_ROOT: 'target/site-release' },
+      env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release' },
       url: `http://127.0.0.1:${RELEASE_PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -26,7 +26,7 @@ lap "build for end-to-end tests"
 
 lap "build the optimised browser bundle (wasm-opt) for the release smoke test"
 ./scripts/build.sh --release-site
-wasm=target/site-release/pkg/cyoa_bg.wasm
+wasm=target/site-release/pkg/cyoa.wasm
 printf 'release WASM: %s bytes raw, %s bytes gzip -9\n' "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 
 lap "end-to-end tests (Playwright, Chromium; all specs on the debug bundle, the smoke spec on both)"

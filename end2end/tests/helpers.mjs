@@ -1,11 +1,24 @@
 // Shared steps of the end-to-end tests.
 import { expect } from '@playwright/test';
 
-/** Opens a page and waits until the WASM has hydrated it (clicks before that are lost). */
+/**
+ * Opens a page and waits until the WASM has hydrated it (clicks before that are lost).
+ * A bundle that throws while starting fails at once with its error, not after a timeout.
+ */
 export async function gotoHydrated(page, url) {
-  const response = await page.goto(url);
-  await page.waitForSelector('body[data-hydrated="true"]');
-  return response;
+  let onError;
+  const threw = new Promise((_, reject) => {
+    onError = (e) => reject(new Error(`the page threw before it hydrated: ${e.message}`));
+    page.on('pageerror', onError);
+  });
+  threw.catch(() => {});
+  try {
+    const response = await page.goto(url);
+    await Promise.race([page.waitForSelector('body[data-hydrated="true"]'), threw]);
+    return response;
+  } finally {
+    page.off('pageerror', onError);
+  }
 }
 
 /** Starts a story from the tier home page and waits for its first scene. */
