@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+use cyoa::server::providers::Retries;
 use cyoa::server::startup;
-use cyoa::server::state::Retries;
 use serde_json::Value;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
+use cyoa::server::providers::Retries;
 use cyoa::server::startup;
-use cyoa::server::state::Retries;
 use cyoa::server::story;
 
 fn env_number(name: &str, default: u64) -> u64 {

@@ -18,9 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
+use cyoa::server::providers::Retries;
 use cyoa::server::sim::{self, SimConfig};
 use cyoa::server::startup;
-use cyoa::server::state::Retries;
 use cyoa::server::story;
 use serde_json::Value;
 

@@ -34,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/cyoa.css"/>
+        <Stylesheet id="leptos" href=concat!("/pkg/", env!("LEPTOS_OUTPUT_NAME"), ".css")/>
         <Title text="Choose Your Own Adventure"/>
         <Router>
             <DemoBanner/>

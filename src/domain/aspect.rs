@@ -1,5 +1,5 @@
-//! Picture shapes a provider can be asked for. Story illustrations are square (FR-007's
-//! default); the other shapes are there for callers that need them.
+//! The picture shape a provider is asked for. Story illustrations and the clips made from
+//! them are square (FR-007's default); a new shape is one variant here, spelled per provider.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,8 +8,6 @@ use serde::{Deserialize, Serialize};
 pub enum AspectRatio {
     #[default]
     Square,
-    Landscape,
-    Portrait,
 }
 
 impl AspectRatio {
@@ -17,8 +15,6 @@ impl AspectRatio {
     pub fn ratio(self) -> &'static str {
         match self {
             AspectRatio::Square => "1:1",
-            AspectRatio::Landscape => "16:9",
-            AspectRatio::Portrait => "9:16",
         }
     }
 
@@ -26,8 +22,6 @@ impl AspectRatio {
     pub fn openai_size(self) -> &'static str {
         match self {
             AspectRatio::Square => "1024x1024",
-            AspectRatio::Landscape => "1536x1024",
-            AspectRatio::Portrait => "1024x1536",
         }
     }
 }
@@ -40,6 +34,5 @@ mod tests {
     fn illustrations_default_to_square() {
         assert_eq!(AspectRatio::default().ratio(), "1:1");
         assert_eq!(AspectRatio::default().openai_size(), "1024x1024");
-        assert_eq!(AspectRatio::Landscape.openai_size(), "1536x1024");
     }
 }

@@ -24,24 +24,38 @@ pub fn router() -> Router<AppState> {
         .route("/{tier}/photos/{character}/{file}", get(photo_file))
 }
 
+/// Why a file is not served. Every "not yours / not there" is the same 404, so another
+/// tier's route learns nothing; only a failed lookup is our fault.
+#[derive(Debug, thiserror::Error)]
+enum FileError {
+    #[error("not found")]
+    NotFound,
+    #[error("file lookup failed: {0}")]
+    Lookup(#[from] sqlx::Error),
+}
+
+impl IntoResponse for FileError {
+    fn into_response(self) -> Response {
+        match self {
+            FileError::NotFound => (StatusCode::NOT_FOUND, "Not found").into_response(),
+            FileError::Lookup(e) => {
+                tracing::error!(error = %e, "file lookup failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}
+
 /// A character's reference photo or its thumbnail, only in the character's own tier.
 async fn photo_file(
     State(state): State<AppState>,
     Path((tier, character_id, file)): Path<(String, String, String)>,
     request: Request,
-) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "Not found").into_response();
-    let Some(tier) = TierSpec::find(&tier) else {
-        return not_found();
-    };
-    let path = match photos::servable(&state, tier.name, &character_id, &file).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(),
-        Err(e) => {
-            tracing::error!(error = %e, "photo lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+) -> Result<Response, FileError> {
+    let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
+    let path = photos::servable(&state, tier.name, &character_id, &file)
+        .await?
+        .ok_or(FileError::NotFound)?;
     serve_file(&path, request).await
 }
 
@@ -49,18 +63,13 @@ async fn media_file(
     State(state): State<AppState>,
     Path((tier, story_id, file)): Path<(String, String, String)>,
     request: Request,
-) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "Not found").into_response();
-    let Some(tier) = TierSpec::find(&tier) else {
-        return not_found();
-    };
-    let Some((scene_id, extension)) = file.rsplit_once('.') else {
-        return not_found();
-    };
+) -> Result<Response, FileError> {
+    let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
+    let (scene_id, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
     let kind = match extension {
         "png" | "jpg" => MediaKind::Image,
         "mp4" => MediaKind::Video,
-        _ => return not_found(),
+        _ => return Err(FileError::NotFound),
     };
     let key = MediaKey {
         tier: tier.name,
@@ -68,15 +77,11 @@ async fn media_file(
         scene_id,
         kind,
     };
-    match media::find(&state.db, key).await {
-        Ok(Some(row))
-            if row.status == MediaStatus::Complete
-                && row.file_name.as_deref() == Some(file.as_str()) => {}
-        Ok(_) => return not_found(),
-        Err(e) => {
-            tracing::error!(error = %e, "media lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let row = media::find(&state.db, key)
+        .await?
+        .ok_or(FileError::NotFound)?;
+    if row.status != MediaStatus::Complete || row.file_name.as_deref() != Some(file.as_str()) {
+        return Err(FileError::NotFound);
     }
     let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);
     serve_file(&path, request).await
@@ -84,23 +89,20 @@ async fn media_file(
 
 /// Streams a checked file with its content type, answering Range requests (a `<video>`
 /// seeks with them); a file lost on disk is a 404, never an error page.
-async fn serve_file(path: &std::path::Path, request: Request) -> Response {
-    match ServeFile::new(path).oneshot(request).await {
-        Ok(response) if response.status() == StatusCode::NOT_FOUND => {
-            (StatusCode::NOT_FOUND, "Not found").into_response()
-        }
-        Ok(response) => {
-            let mut response = response.map(axum::body::Body::new);
-            // Private family media: never kept by shared caches.
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("private, max-age=86400"),
-            );
-            response
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "could not serve a media file");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+async fn serve_file(path: &std::path::Path, request: Request) -> Result<Response, FileError> {
+    // ServeFile cannot fail as a service: I/O errors come back as responses.
+    let response = match ServeFile::new(path).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return Err(FileError::NotFound);
     }
+    let mut response = response.map(axum::body::Body::new);
+    // Private family media: never kept by shared caches.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, max-age=86400"),
+    );
+    Ok(response)
 }

@@ -15,7 +15,8 @@ use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
-use crate::server::state::{AppState, ProviderHub, Retries};
+use crate::server::providers::{ProviderHub, Retries};
+use crate::server::state::AppState;
 use crate::server::{files, sim};
 
 /// Where the simulator is mounted inside the app in demo mode.
@@ -124,7 +125,7 @@ fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
-            crate::api::profiles::upload::guard,
+            crate::server::memory::upload::guard,
         ))
         // Every request is logged at info level with its status and latency.
         .layer(
@@ -147,7 +148,8 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     let site_pkg_dir = std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into());
     LeptosOptions::builder()
-        .output_name("cyoa")
+        // One source for the bundle's name: `.cargo/config.toml`, as cargo-leptos names it.
+        .output_name(env!("LEPTOS_OUTPUT_NAME"))
         .site_root(site_root)
         .site_pkg_dir(site_pkg_dir)
         .site_addr(addr)

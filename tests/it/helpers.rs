@@ -2,20 +2,75 @@
 //! with its own SQLite file, for tests over real HTTP.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cyoa::domain::media::MediaKind;
-use cyoa::domain::TierSpec;
+use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
-use cyoa::server::providers::RetryPolicy;
+use cyoa::server::providers::{Retries, RetryPolicy};
+use cyoa::server::sim::RunningSim;
 use cyoa::server::startup;
-use cyoa::server::state::{AppState, Retries};
+use cyoa::server::state::AppState;
 
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
     pub http: reqwest::Client,
-    _data_dir: tempfile::TempDir,
+    /// The app's own data directory, removed with it (none when the test keeps its own).
+    _data_dir: Option<tempfile::TempDir>,
+}
+
+/// How a test wants its app: demo mode with quick clips unless told otherwise.
+pub struct TestAppBuilder {
+    config: Config,
+    data_dir: Option<PathBuf>,
+}
+
+impl TestAppBuilder {
+    /// Keys for `providers`, pointed at `sim` (as with real keys) instead of demo mode.
+    pub fn providers(mut self, sim: &RunningSim, key: &str, providers: &[Provider]) -> Self {
+        self.config.real_providers = providers
+            .iter()
+            .map(|p| (*p, sim.endpoint(*p, key)))
+            .collect();
+        self
+    }
+
+    pub fn video(mut self, timing: VideoTiming) -> Self {
+        self.config.video = timing;
+        self
+    }
+
+    /// Data in `dir`, which the test keeps (to restart an app on it), not in a temp dir.
+    pub fn data_dir(mut self, dir: &Path) -> Self {
+        self.data_dir = Some(dir.to_owned());
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let owned = match self.data_dir {
+            Some(_) => None,
+            None => Some(tempfile::tempdir().expect("temp dir")),
+        };
+        let dir = self
+            .data_dir
+            .or_else(|| owned.as_ref().map(|d| d.path().to_owned()))
+            .expect("a data dir");
+        let config = Config {
+            data_dir: dir,
+            ..self.config
+        };
+        let (addr, state) = startup::spawn(config, &quick_retries())
+            .await
+            .expect("app starts");
+        TestApp {
+            addr,
+            state,
+            http: reqwest::Client::new(),
+            _data_dir: owned,
+        }
+    }
 }
 
 /// Retries a few times, milliseconds apart: provider faults are exercised without waiting.
@@ -50,19 +105,17 @@ pub fn tier(name: &str) -> &'static TierSpec {
 impl TestApp {
     /// The app in demo mode (no keys, the simulator in-process) with its own data.
     pub async fn spawn() -> TestApp {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let config = Config {
-            video: quick_video(),
-            ..Config::for_tests(data_dir.path())
-        };
-        let (addr, state) = startup::spawn(config, &quick_retries())
-            .await
-            .expect("app starts");
-        TestApp {
-            addr,
-            state,
-            http: reqwest::Client::new(),
-            _data_dir: data_dir,
+        TestApp::builder().spawn().await
+    }
+
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            config: Config {
+                video: quick_video(),
+                // Replaced by `spawn`.
+                ..Config::for_tests(Path::new(""))
+            },
+            data_dir: None,
         }
     }
 

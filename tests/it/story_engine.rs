@@ -334,7 +334,7 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
 async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let kids = tier("kids");
-    let retries = cyoa::server::state::Retries::default();
+    let retries = cyoa::server::providers::Retries::default();
     let no_latency = std::time::Duration::ZERO;
     let (_, first) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
         .await
@@ -421,5 +421,5 @@ async fn a_provider_outage_is_retried_then_told_in_plain_words() {
     .expect_err("three failures");
     let message = cyoa::domain::AppError::from(err).to_string();
     assert!(message.contains("Retry"), "{message}");
-    assert!(!message.contains(cyoa::server::state::DEMO_API_KEY));
+    assert!(!message.contains(cyoa::server::providers::DEMO_API_KEY));
 }

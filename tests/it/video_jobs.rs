@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::helpers::TestApp;
 use cyoa::domain::media::{MediaKind, MediaStatus, MediaView};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
-use cyoa::server::config::{Config, VideoTiming};
+use cyoa::server::config::VideoTiming;
 use cyoa::server::sim::{self, RunningSim, SimConfig};
-use cyoa::server::startup;
 use cyoa::server::state::AppState;
 use cyoa::server::story;
 use serde_json::{json, Value};
@@ -50,17 +50,13 @@ async fn app_with(
     video: VideoTiming,
     providers: &[Provider],
 ) -> (SocketAddr, AppState) {
-    let config = Config {
-        real_providers: providers
-            .iter()
-            .map(|p| (*p, sim.endpoint(*p, KEY)))
-            .collect(),
-        video,
-        ..Config::for_tests(data_dir)
-    };
-    startup::spawn(config, &crate::helpers::quick_retries())
-        .await
-        .expect("app starts")
+    let app = TestApp::builder()
+        .providers(sim, KEY, providers)
+        .video(video)
+        .data_dir(data_dir)
+        .spawn()
+        .await;
+    (app.addr, app.state)
 }
 
 /// A simulator, a data directory and the app on them, kept alive together.
@@ -382,7 +378,7 @@ async fn a_clip_lost_on_disk_shows_no_player_and_no_error() {
 
 #[tokio::test]
 async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why() {
-    let app = crate::helpers::TestApp::spawn().await;
+    let app = TestApp::spawn().await;
     // Demo mode has every provider; ask a real-keys app without xAI instead.
     let sim = simulator(1).await;
     let dir = tempfile::tempdir().expect("dir");

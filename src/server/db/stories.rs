@@ -72,6 +72,7 @@ pub struct NewStory<'a> {
 pub const NO_IMAGE_MODEL: &str = "none";
 
 /// A generated scene about to be stored.
+#[derive(Debug, Clone, Copy)]
 pub struct NewScene<'a> {
     pub tier: &'a str,
     pub story_id: &'a str,
@@ -90,15 +91,24 @@ const STORY_COLUMNS: &str =
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
-pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result<String> {
-    let id = new_id();
+/// Stores a new story with its first scene, the reader placed on that scene, in one
+/// transaction: a failure on the way leaves nothing behind. Answers `(story_id, scene_id)`.
+/// `first.story_id` is ignored (the story's id is made here).
+pub async fn insert_story_with_first_scene(
+    db: &SqlitePool,
+    story: &NewStory<'_>,
+    first: &NewScene<'_>,
+) -> sqlx::Result<(String, String)> {
+    let story_id = new_id();
+    let scene_id = new_id();
     let at = now();
+    let mut tx = super::write_tx(db).await?;
     sqlx::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
                               memory_profile_id, memory_context, video_mode, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(&id)
+    .bind(&story_id)
     .bind(story.tier)
     .bind(story.prompt)
     .bind(story.length)
@@ -110,9 +120,29 @@ pub async fn insert_story(db: &SqlitePool, story: &NewStory<'_>) -> sqlx::Result
     .bind(story.video_mode)
     .bind(&at)
     .bind(&at)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(id)
+    let first = NewScene {
+        story_id: &story_id,
+        ..*first
+    };
+    insert_scene_rows(&mut tx, &scene_id, &first).await?;
+    // A story whose first scene is already an ending is complete at once.
+    sqlx::query(
+        "UPDATE stories SET current_scene_id = ?,
+             status = CASE WHEN ? THEN 'completed' ELSE status END,
+             completed_at = CASE WHEN ? THEN ? ELSE completed_at END
+         WHERE id = ?",
+    )
+    .bind(&scene_id)
+    .bind(first.is_ending)
+    .bind(first.is_ending)
+    .bind(&at)
+    .bind(&story_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((story_id, scene_id))
 }
 
 pub async fn find_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<Option<StoryRow>> {
@@ -141,27 +171,8 @@ pub async fn latest_in_progress(db: &SqlitePool, tier: &str) -> sqlx::Result<Opt
 /// the scene for this choice, returns that scene's id instead (the branch is reused).
 pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result<String> {
     let id = new_id();
-    let at = now();
     let mut tx = super::write_tx(db).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(&id)
-    .bind(scene.story_id)
-    .bind(scene.tier)
-    .bind(scene.parent_choice_id)
-    .bind(scene.depth)
-    .bind(scene.title)
-    .bind(scene.narrative)
-    .bind(scene.image_prompt)
-    .bind(scene.is_ending)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
+    if !insert_scene_rows(&mut tx, &id, scene).await? {
         tx.rollback().await?;
         let existing: (String,) = match scene.parent_choice_id {
             Some(choice) => {
@@ -183,12 +194,44 @@ pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result
         };
         return Ok(existing.0);
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The scene row, its choices and (first scene) the story's title, inside the caller's
+/// transaction; `false` when the scene for that choice was already stored.
+async fn insert_scene_rows(
+    tx: &mut sqlx::SqliteConnection,
+    id: &str,
+    scene: &NewScene<'_>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(scene.story_id)
+    .bind(scene.tier)
+    .bind(scene.parent_choice_id)
+    .bind(scene.depth)
+    .bind(scene.title)
+    .bind(scene.narrative)
+    .bind(scene.image_prompt)
+    .bind(scene.is_ending)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(false);
+    }
     for (position, label) in scene.choices.iter().enumerate() {
         sqlx::query(
             "INSERT INTO choices (id, scene_id, story_id, tier, position, label) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(new_id())
-        .bind(&id)
+        .bind(id)
         .bind(scene.story_id)
         .bind(scene.tier)
         .bind(position as i64)
@@ -204,8 +247,7 @@ pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(id)
+    Ok(true)
 }
 
 pub async fn find_scene(

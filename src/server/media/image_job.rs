@@ -2,10 +2,11 @@
 //! characters and reference photos), stored atomically.
 
 use super::queue::{queue_for_scene, Moment, SceneMedia};
+use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
 use crate::domain::ImageModelSpec;
-use crate::server::db::media::{self, MediaJob};
+use crate::server::db::media::MediaJob;
 use crate::server::db::profiles;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
@@ -15,20 +16,7 @@ use crate::server::storage;
 /// Makes the image, records the outcome, and in video mode queues the scene's clip
 /// (image-to-video when the image worked, text-to-video when it failed).
 pub(super) async fn run(state: &AppState, job: MediaJob) {
-    let outcome = generate_image(state, &job).await;
-    let saved = match outcome {
-        Ok(file_name) => {
-            tracing::info!(%file_name, "image complete");
-            media::complete(&state.db, &job.id, &file_name).await
-        }
-        Err(cause) => {
-            tracing::warn!(error = %cause, "image failed");
-            media::fail(&state.db, &job.id, &cause.user_message("picture")).await
-        }
-    };
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "could not record the image job's outcome");
-    }
+    record_outcome(state, &job, "picture", generate_image(state, &job).await).await;
     let scene = SceneMedia {
         tier: &job.tier,
         story_id: &job.story_id,

@@ -6,6 +6,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, MediaJob};
@@ -15,19 +16,7 @@ use crate::server::state::AppState;
 use crate::server::storage::{self, AtomicFile};
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
-    let saved = match make_clip(state, &job).await {
-        Ok(file_name) => {
-            tracing::info!(%file_name, "clip complete");
-            media::complete(&state.db, &job.id, &file_name).await
-        }
-        Err(cause) => {
-            tracing::warn!(error = %cause, "clip failed");
-            media::fail(&state.db, &job.id, &cause.user_message("clip")).await
-        }
-    };
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "could not record the clip job's outcome");
-    }
+    record_outcome(state, &job, "clip", make_clip(state, &job).await).await;
 }
 
 /// Makes and stores the clip.

@@ -55,6 +55,29 @@ impl Jobs {
     }
 }
 
+/// Records a job's outcome on its row: the file when it was made, the reader's words (and the
+/// cause in the log) when not. `what` names the media for the reader ("picture", "clip").
+pub(super) async fn record_outcome(
+    state: &AppState,
+    job: &MediaJob,
+    what: &str,
+    outcome: Result<String, super::MediaJobError>,
+) {
+    let saved = match outcome {
+        Ok(file_name) => {
+            tracing::info!(%file_name, "{what} complete");
+            media::complete(&state.db, &job.id, &file_name).await
+        }
+        Err(cause) => {
+            tracing::warn!(error = %cause, "{what} failed");
+            media::fail(&state.db, &job.id, &cause.user_message(what)).await
+        }
+    };
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "could not record the {what} job's outcome");
+    }
+}
+
 /// Starts the image and video workers on the current runtime.
 pub fn start(state: AppState) {
     tokio::spawn(async move {

@@ -4,6 +4,7 @@
 pub mod photos;
 pub mod profiles;
 mod snapshot;
+pub mod upload;
 
 pub use photos::ReferencePhoto;
 pub use snapshot::{MemoryCharacter, MemorySnapshot};
@@ -32,6 +33,9 @@ pub enum MemoryError {
     BadLink,
     #[error("file storage failed: {0}")]
     Storage(std::io::Error),
+    /// The decoder panicked on this photo: our fault, not the disk's.
+    #[error("the photo decoder crashed: {0}")]
+    DecoderCrashed(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -62,7 +66,7 @@ impl From<MemoryError> for AppError {
             MemoryError::Storage(_) => AppError::Unavailable(
                 "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),
             ),
-            MemoryError::Db(_) => AppError::Internal,
+            MemoryError::Db(_) | MemoryError::DecoderCrashed(_) => AppError::Internal,
         }
     }
 }

@@ -55,7 +55,7 @@ pub async fn store(
         (bytes, decoded)
     })
     .await
-    .map_err(|e| MemoryError::Storage(std::io::Error::other(e)))?;
+    .map_err(|e| MemoryError::DecoderCrashed(e.to_string()))?;
     let decoded = decoded?;
     let file = format!("{}.{}", new_id(), decoded.format.extension());
     let thumb = imaging::thumbnail(&decoded);

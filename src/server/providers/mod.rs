@@ -6,11 +6,13 @@ mod anthropic;
 mod error;
 mod gemini;
 mod http;
+mod hub;
 mod openai;
 mod retry;
 mod xai;
 
 pub use error::ProviderError;
+pub use hub::{ProviderHub, Retries, DEMO_API_KEY};
 pub use retry::RetryPolicy;
 pub use xai::VideoPoll;
 
@@ -66,10 +68,6 @@ impl ProviderClient {
             endpoint,
             retry,
         }
-    }
-
-    pub fn provider(&self) -> Provider {
-        self.provider
     }
 
     /// The model's answer text; the caller parses it (and decides about malformed JSON).

@@ -13,18 +13,17 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::control::{Fault, FaultKind};
-use super::png::illustration;
+use super::illustration::illustration;
 use super::text_apis::{gate, invalid_request, unix_now};
 use super::SimState;
 use crate::domain::Provider;
 use crate::server::imaging::{photo, Canvas};
 
-const OPENAI_IMAGE_MODELS: &[&str] = &["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"];
+pub(super) const OPENAI_IMAGE_MODELS: &[&str] =
+    &["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"];
 const OPENAI_SIZES: &[&str] = &["1024x1024", "1536x1024", "1024x1536", "auto"];
-const XAI_IMAGE_MODELS: &[&str] = &["grok-imagine-image", "grok-2-image"];
+pub(super) const XAI_IMAGE_MODELS: &[&str] = &["grok-imagine-image", "grok-2-image"];
 /// How long an xAI image URL stays downloadable unless configured otherwise.
-pub(super) const OPENAI_MODELS: &[&str] = OPENAI_IMAGE_MODELS;
-pub(super) const XAI_MODELS: &[&str] = XAI_IMAGE_MODELS;
 pub(crate) const DEFAULT_URL_TTL: Duration = Duration::from_secs(600);
 
 fn b64(bytes: &[u8]) -> String {
@@ -106,27 +105,23 @@ pub(super) fn openai_answer(
     fault: Option<Fault>,
     references: &[Canvas],
 ) -> Response {
-    {
-        {
-            let mut data = b64(&picture(s, prompt, model, references));
-            if matches!(
-                fault,
-                Some(Fault {
-                    kind: FaultKind::Malformed,
-                    ..
-                })
-            ) {
-                data.truncate(data.len() / 2);
-                data.push('!');
-            }
-            Json(json!({
-                "created": unix_now(),
-                "data": [{ "b64_json": data }],
-                "usage": { "input_tokens": prompt.len() / 4, "output_tokens": 4160, "total_tokens": prompt.len() / 4 + 4160 },
-            }))
-            .into_response()
-        }
+    let mut data = b64(&picture(s, prompt, model, references));
+    if matches!(
+        fault,
+        Some(Fault {
+            kind: FaultKind::Malformed,
+            ..
+        })
+    ) {
+        data.truncate(data.len() / 2);
+        data.push('!');
     }
+    Json(json!({
+        "created": unix_now(),
+        "data": [{ "b64_json": data }],
+        "usage": { "input_tokens": prompt.len() / 4, "output_tokens": 4160, "total_tokens": prompt.len() / 4 + 4160 },
+    }))
+    .into_response()
 }
 
 pub(crate) async fn xai_images(

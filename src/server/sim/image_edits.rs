@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::image_apis::{
     bearer, decode_data_uri, decode_reference, field_names, openai_answer, parse, xai_answer,
-    OPENAI_MODELS, XAI_MODELS,
+    OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
 };
 use super::text_apis::{gate, invalid_request};
 use super::SimState;
@@ -93,7 +93,7 @@ pub(crate) async fn openai_edits(
     let model = form.get("model").unwrap_or("gpt-image-1").to_owned();
     let prompt = form.get("prompt").unwrap_or_default().to_owned();
     let fidelity = form.get("input_fidelity");
-    let invalid = if !OPENAI_MODELS.contains(&model.as_str()) {
+    let invalid = if !OPENAI_IMAGE_MODELS.contains(&model.as_str()) {
         Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
     } else if prompt.trim().is_empty() {
         Some("Missing required parameter: 'prompt'.".to_owned())
@@ -173,7 +173,7 @@ pub(crate) async fn xai_edits(
     });
     let invalid = match &references {
         Err(message) => Some(message.clone()),
-        Ok(_) if !XAI_MODELS.contains(&model) => Some(format!(
+        Ok(_) if !XAI_IMAGE_MODELS.contains(&model) => Some(format!(
             "The model {model} does not exist or your team does not have access to it."
         )),
         Ok(_) if prompt.trim().is_empty() => Some("prompt must not be empty".to_owned()),

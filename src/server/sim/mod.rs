@@ -3,9 +3,9 @@
 //! tests, demo mode (mounted in-process) and the standalone `provider-sim` binary.
 
 mod control;
+mod illustration;
 mod image_apis;
 mod image_edits;
-mod png;
 mod story;
 mod text_apis;
 mod video;

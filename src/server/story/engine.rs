@@ -16,8 +16,9 @@ use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::TextRequest;
 use crate::server::state::AppState;
 
-/// Starts a story: writes its first scene, then stores story and scene together, so a
-/// failed first scene leaves nothing behind. Returns `(story_id, scene_id)`.
+/// Starts a story: writes its first scene, then stores story and scene in one transaction,
+/// so a failed first scene or a failed write leaves nothing behind. Returns
+/// `(story_id, scene_id)`.
 pub async fn start(
     state: &AppState,
     tier: &'static TierSpec,
@@ -57,23 +58,20 @@ pub async fn start(
             model = model.key
         ))
         .await?;
-    let story_id = repo::insert_story(
-        &state.db,
-        &NewStory {
-            tier: tier.name,
-            prompt: prompt.as_str(),
-            length: input.length,
-            target_depth,
-            text_model: model.key,
-            image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
-            memory_profile_id: input.memory_profile.as_deref(),
-            memory_context: memory_json.as_deref(),
-            video_mode,
-        },
-    )
-    .await?;
-    let scene_id = store_scene(state, tier, &story_id, None, 1, &draft, prompt.as_str()).await?;
-    repo::record_position(&state.db, tier.name, &story_id, &scene_id, draft.is_ending).await?;
+    let story = NewStory {
+        tier: tier.name,
+        prompt: prompt.as_str(),
+        length: input.length,
+        target_depth,
+        text_model: model.key,
+        image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
+        memory_profile_id: input.memory_profile.as_deref(),
+        memory_context: memory_json.as_deref(),
+        video_mode,
+    };
+    let first = new_scene(tier, "", None, 1, &draft, prompt.as_str());
+    let (story_id, scene_id) =
+        repo::insert_story_with_first_scene(&state.db, &story, &first).await?;
     queue_media(state, tier, &story_id, &scene_id, image_model, video_mode).await?;
     tracing::info!(tier = tier.name, %story_id, %scene_id, video = video_mode.key(), "story started");
     Ok((story_id, scene_id))
@@ -406,26 +404,34 @@ async fn store_scene(
     draft: &SceneDraft,
     idea: &str,
 ) -> Result<String, StoryError> {
-    // The first scene always titles the story, even if the model forgot to.
+    let scene = new_scene(tier, story_id, parent_choice_id, depth, draft, idea);
+    Ok(repo::insert_scene(&state.db, &scene).await?)
+}
+
+/// A written scene as it is stored. The first scene always titles the story, even if the
+/// model forgot to.
+fn new_scene<'a>(
+    tier: &'static TierSpec,
+    story_id: &'a str,
+    parent_choice_id: Option<&'a str>,
+    depth: u32,
+    draft: &'a SceneDraft,
+    idea: &'a str,
+) -> NewScene<'a> {
     let title = match (depth, &draft.title) {
         (1, Some(t)) => Some(t.as_str()),
         (1, None) => Some(scene_json::first_sentence(idea)),
         _ => None,
     };
-    let scene_id = repo::insert_scene(
-        &state.db,
-        &NewScene {
-            tier: tier.name,
-            story_id,
-            parent_choice_id,
-            depth,
-            title,
-            narrative: &draft.narrative,
-            image_prompt: &draft.image_prompt,
-            is_ending: draft.is_ending,
-            choices: &draft.choices,
-        },
-    )
-    .await?;
-    Ok(scene_id)
+    NewScene {
+        tier: tier.name,
+        story_id,
+        parent_choice_id,
+        depth,
+        title,
+        narrative: &draft.narrative,
+        image_prompt: &draft.image_prompt,
+        is_ending: draft.is_ending,
+        choices: &draft.choices,
+    }
 }

@@ -1,0 +1,123 @@
+//! Reading the upload form with a byte budget, and the guard that answers a request
+//! without a usable multipart boundary. server_fn 0.8.13 `expect()`s the boundary
+//! (`codec/multipart.rs`), so its task panics without an answer; upstream fixed it in
+//! leptos-rs/leptos PR #4718. The guard can go once a release with that fix is used.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::codec::MultipartData;
+use leptos::server_fn::error::FromServerFnError;
+
+use crate::api::profiles::UPLOAD_PHOTO_PATH;
+use crate::domain::profile::MAX_PHOTO_BYTES;
+use crate::domain::AppError;
+use crate::server::memory::MemoryError;
+
+/// Text fields are ids: anything longer is not one of ours.
+const FIELD_MAX: usize = 256;
+/// Room for the form's own framing around the photo.
+const FORM_OVERHEAD: usize = 16 * 1024;
+
+pub struct PhotoForm {
+    pub tier: String,
+    pub character_id: String,
+    pub photo: Vec<u8>,
+}
+
+pub async fn read(data: MultipartData) -> Result<PhotoForm, MemoryError> {
+    let mut multipart = data
+        .into_inner()
+        .ok_or_else(|| MemoryError::BadUpload("no multipart body".into()))?;
+    let bad = |e: &dyn std::fmt::Display| MemoryError::BadUpload(e.to_string());
+    let (mut tier, mut character_id, mut photo) = (String::new(), String::new(), None);
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let limit = if name == "photo" {
+            MAX_PHOTO_BYTES
+        } else {
+            FIELD_MAX
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| bad(&e))? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(if name == "photo" {
+                    MemoryError::PhotoTooLarge
+                } else {
+                    MemoryError::BadUpload(format!("field {name} is too long"))
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "photo" => photo = Some(bytes),
+            "tier" => tier = String::from_utf8_lossy(&bytes).into_owned(),
+            "character_id" => character_id = String::from_utf8_lossy(&bytes).into_owned(),
+            _ => {}
+        }
+    }
+    Ok(PhotoForm {
+        tier,
+        character_id,
+        photo: photo.ok_or(MemoryError::NoPhoto)?,
+    })
+}
+
+/// In front of the upload server function: refuses, with a message, a request whose
+/// body is not a multipart form with a boundary, or that says it is far too large.
+pub async fn guard(request: Request<Body>, next: Next) -> Response {
+    if request.uri().path() != UPLOAD_PHOTO_PATH {
+        return next.run(request).await;
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !has_boundary(content_type) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            MemoryError::BadUpload(format!(
+                "content type {content_type:?} has no multipart boundary"
+            )),
+        );
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_PHOTO_BYTES + FORM_OVERHEAD) {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, MemoryError::PhotoTooLarge);
+    }
+    next.run(request).await
+}
+
+fn refuse(status: StatusCode, err: MemoryError) -> Response {
+    let body = AppError::from(err).ser();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A non-empty boundary, read by the very parser server_fn uses, so the guard and the
+/// codec never disagree.
+fn has_boundary(content_type: &str) -> bool {
+    multer::parse_boundary(content_type).is_ok_and(|b| !b.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_boundary;
+
+    #[test]
+    fn a_boundary_is_required() {
+        assert!(has_boundary("multipart/form-data; boundary=----x1"));
+        assert!(has_boundary(
+            "Multipart/Form-Data;charset=utf-8; boundary=\"a b\""
+        ));
+        assert!(!has_boundary("multipart/form-data"));
+        assert!(!has_boundary("multipart/form-data; boundary="));
+        assert!(!has_boundary("application/json"));
+        assert!(!has_boundary(""));
+    }
+}
