@@ -1,0 +1,116 @@
+//! `/{tier}/profiles`: the family's profiles for memory mode — preferences, up to ten
+//! characters each, and a reference photo per character (upload, replace, remove).
+
+mod character;
+mod photo;
+mod profile_card;
+
+use leptos::prelude::*;
+
+use super::use_tier;
+use profile_card::{ProfileCard, ProfileForm};
+
+use crate::api::profiles::load_profiles;
+use crate::components::resource_view::ResourceView;
+use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView};
+use crate::domain::urls;
+use crate::domain::{AppError, TierSpec};
+/// Bumped after every successful change, so the list reloads.
+#[derive(Clone, Copy)]
+struct Changed(RwSignal<u32>);
+
+impl Changed {
+    fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
+/// The last upload's warning per character (a small photo), kept at page level so it
+/// stays visible when the list reloads after the upload.
+#[derive(Clone, Copy)]
+struct PhotoWarnings(RwSignal<std::collections::HashMap<String, String>>);
+
+/// Runs `then` once each time the action finishes successfully.
+fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(value)) = action.value().get() {
+            then(&value);
+        }
+    });
+}
+
+#[component]
+pub fn ProfilesPage() -> impl IntoView {
+    let tier = use_tier();
+    view! { <ProfilesContent tier/> }
+}
+
+#[component]
+fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
+    let changed = Changed(RwSignal::new(0));
+    provide_context(changed);
+    provide_context(PhotoWarnings(RwSignal::new(Default::default())));
+    let profiles = Resource::new(
+        move || changed.0.get(),
+        move |_| load_profiles(tier.name.to_owned()),
+    );
+    view! {
+        <section class="profiles-page">
+            <h1>"Family profiles"</h1>
+            <p class="hint">
+                "With memory mode on, a story uses one profile's preferences and characters, and the characters' photos help every picture look like them. Photos stay on this server and are sent only to the image model of a memory-mode story."
+            </p>
+            <ResourceView
+                resource=profiles
+                loading="Loading…"
+                render=move |list| view! { <ProfileList tier list/> }
+            />
+            <NewProfile tier/>
+            <p><a href=urls::home(tier.name)>"Back to start a story"</a></p>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProfileList(tier: &'static TierSpec, list: Vec<ProfileView>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty">"No profiles yet. Create the first one below."</p> }
+            .into_any();
+    }
+    let others: Vec<ProfileRef> = list
+        .iter()
+        .map(|p| ProfileRef {
+            id: p.id.clone(),
+            display_name: p.display_name.clone(),
+        })
+        .collect();
+    list.into_iter()
+        .map(|profile| view! { <ProfileCard tier profile others=others.clone()/> })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn NewProfile(tier: &'static TierSpec) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="button primary new-profile" on:click=move |_| open.set(true)>
+                        "New profile"
+                    </button>
+                }
+            }
+        >
+            <ProfileForm tier id=None initial=ProfileInput::default() on_done=Callback::new(move |_| open.set(false))/>
+        </Show>
+    }
+    .into_any()
+}
