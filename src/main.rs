@@ -1,6 +1,7 @@
 //! Server entry point: configuration, database, router, then serve until Ctrl-C.
 //! `cyoa check-media` instead checks that every stored media file and every file on disk
-//! match (exit status 1 when they do not).
+//! match (exit status 1 when they do not); `cyoa check-media --fix` first removes the
+//! temporary files that interrupted writes left behind.
 
 use std::path::Path;
 
@@ -17,7 +18,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let config = Config::load(Path::new("Leptos.toml"))?;
     if std::env::args().nth(1).as_deref() == Some("check-media") {
-        return check_media(&config).await;
+        let fix = std::env::args().nth(2).as_deref() == Some("--fix");
+        return check_media(&config, fix).await;
     }
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -33,8 +35,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn check_media(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
-    let db = cyoa::server::db::connect(&config.database_path()).await?;
+async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::error::Error>> {
+    if fix {
+        let removed = cyoa::server::storage::sweep_temp_files(&config.data_dir)?;
+        println!("removed {removed} temporary files of interrupted writes");
+    }
+    let db = cyoa::server::db::connect(&config.database_path(), &Default::default()).await?;
     let report = cyoa::server::integrity::check(&db, &config.data_dir).await?;
     println!(
         "checked {} media rows and photos, {} files under {}",

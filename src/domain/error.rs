@@ -25,6 +25,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The server's disk is full or cannot be written: a 503 that says what happened.
+    pub fn storage_unavailable() -> AppError {
+        AppError::Unavailable(
+            "The server's storage is full or cannot be written right now, so nothing was saved. Everything you already have is safe; please try again once space is freed.".into(),
+        )
+    }
+
     /// The HTTP status a server function answers with: a reader's mistake is a 4xx, a
     /// provider or storage outage a 503, only our own faults a 500.
     pub fn status_code(&self) -> u16 {

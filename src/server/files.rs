@@ -67,7 +67,7 @@ async fn media_file(
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
     let (scene_id, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
     let kind = match extension {
-        "png" | "jpg" => MediaKind::Image,
+        "png" | "jpg" | "webp" => MediaKind::Image,
         "mp4" => MediaKind::Video,
         _ => return Err(FileError::NotFound),
     };

@@ -1,5 +1,5 @@
 //! The media check (SC-006): every media row marked complete has a whole file, every
-//! character photo on record is on disk, and every file under `media/` and `photos/`
+//! character photo on record is on disk and whole, and every file under `media/` and `photos/`
 //! belongs to a row. Run it with `cyoa check-media`; tests run it too.
 
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityRe
         let dir = storage::photo_dir(data_dir, &tier, &character);
         for name in [file.clone(), thumbnail_name(&file)] {
             let path = dir.join(&name);
-            if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            if !storage::is_intact(&path, MediaKind::Image).await {
                 report.broken.push(format!("{tier}/{character}/{name}"));
             }
             expected.push(path);

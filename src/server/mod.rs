@@ -7,6 +7,7 @@ pub mod files;
 pub mod imaging;
 pub mod integrity;
 pub mod media;
+pub mod media_check;
 pub mod memory;
 pub mod providers;
 pub mod sim;

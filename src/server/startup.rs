@@ -16,8 +16,8 @@ use crate::server::config::Config;
 use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
 use crate::server::providers::{ProviderHub, Retries};
-use crate::server::state::AppState;
-use crate::server::{files, sim};
+use crate::server::state::{AppState, Faults};
+use crate::server::{files, sim, storage};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -90,7 +90,13 @@ pub async fn build_with_retries(
     local_addr: SocketAddr,
     retries: &Retries,
 ) -> Result<(Router, AppState), StartupError> {
-    let db = db::connect(&config.database_path()).await?;
+    let faults = Faults::default();
+    let db = db::connect(&config.database_path(), &faults.commits).await?;
+    match storage::sweep_temp_files(&config.data_dir) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed temporary files of interrupted writes"),
+        Err(e) => tracing::warn!(error = %e, "could not sweep temporary files"),
+    }
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
     let providers = ProviderHub::new(&config, &sim_base_url, retries);
     let state = AppState {
@@ -99,6 +105,7 @@ pub async fn build_with_retries(
         providers: Arc::new(providers),
         config: Arc::new(config),
         jobs: Jobs::default(),
+        faults,
     };
     media::start(state.clone());
     if state.providers.demo_mode {

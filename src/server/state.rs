@@ -7,8 +7,10 @@ use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
 use crate::server::config::Config;
+use crate::server::db::CommitFaults;
 use crate::server::media::Jobs;
 use crate::server::providers::ProviderHub;
+use crate::server::storage::StorageFaults;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -17,4 +19,13 @@ pub struct AppState {
     pub providers: Arc<ProviderHub>,
     pub config: Arc<Config>,
     pub jobs: Jobs,
+    /// Failures tests switch on in a running app (a full disk, failing commits).
+    pub faults: Faults,
+}
+
+/// Every failure that can be injected into a running app; all off by default.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    pub storage: StorageFaults,
+    pub commits: CommitFaults,
 }

@@ -1,11 +1,53 @@
-//! Media and photo files on disk: tier-scoped paths, deletion, and atomic writes (temp file, fsync, rename), so
-//! a crash or a full disk never leaves a half-written file where a reader would find it.
+//! Media and photo files on disk: tier-scoped paths, deletion, and whole-or-absent writes
+//! (temp file, flush, fsync, length check, rename, directory fsync), so a crash or a full
+//! disk never leaves a half-written file where a reader would find it. Writes can be made to
+//! fail on purpose ([`StorageFaults`]), so tests can fill the disk at each step.
 
+use std::io::{Error, ErrorKind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 
 use tokio::io::AsyncWriteExt;
 
 use crate::domain::media::MediaKind;
+use crate::server::media_check;
+
+/// The step of a file write a [`StorageFaults`] can fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum WriteStep {
+    Write = 1,
+    Flush = 2,
+    Rename = 3,
+}
+
+/// Injected storage failures: every write fails at the armed step with "no space left on
+/// device", as a full disk does, until disarmed. Off (one atomic load per step) unless a
+/// test arms it.
+#[derive(Debug, Clone, Default)]
+pub struct StorageFaults(Arc<AtomicU8>);
+
+impl StorageFaults {
+    pub fn fail_at(&self, step: Option<WriteStep>) {
+        self.0.store(step.map_or(0, |s| s as u8), Ordering::SeqCst);
+    }
+
+    fn check(&self, step: WriteStep) -> std::io::Result<()> {
+        if self.0.load(Ordering::SeqCst) == step as u8 {
+            return Err(Error::new(
+                ErrorKind::StorageFull,
+                format!("no space left on device (injected at {step:?})"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether an I/O error means the disk is full (or the quota is used up).
+pub fn is_storage_full(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded)
+}
 
 /// `media/{tier}/{story}/{file_name}` under the data directory. The parts are ids made by
 /// this server or checked against the database before they get here.
@@ -43,10 +85,42 @@ pub async fn remove_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
-pub async fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = AtomicFile::create(path).await?;
+pub async fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    faults: &StorageFaults,
+) -> std::io::Result<()> {
+    let mut file = AtomicFile::create(path, faults).await?;
     file.write(bytes).await?;
     file.commit().await
+}
+
+/// The name of a temporary file of [`AtomicFile`]: hidden, with the final name inside.
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
+}
+
+/// Removes the temporary files that interrupted writes left (a crash between create and
+/// rename) under `dir`, at any depth; answers how many. Called at start-up, before any
+/// job runs, and by `check-media --fix`.
+pub fn sweep_temp_files(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            removed += sweep_temp_files(&path)?;
+        } else if entry.file_name().to_str().is_some_and(is_temp_name) {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// A file written in pieces (a streamed download) to a temporary name beside its place,
@@ -57,10 +131,11 @@ pub struct AtomicFile {
     dest: PathBuf,
     file: Option<tokio::fs::File>,
     written: u64,
+    faults: StorageFaults,
 }
 
 impl AtomicFile {
-    pub async fn create(dest: &Path) -> std::io::Result<AtomicFile> {
+    pub async fn create(dest: &Path, faults: &StorageFaults) -> std::io::Result<AtomicFile> {
         let dir = dest
             .parent()
             .ok_or_else(|| std::io::Error::other("media path has no parent directory"))?;
@@ -76,6 +151,7 @@ impl AtomicFile {
             dest: dest.to_owned(),
             file: Some(file),
             written: 0,
+            faults: faults.clone(),
         })
     }
 
@@ -84,6 +160,7 @@ impl AtomicFile {
             .file
             .as_mut()
             .ok_or_else(|| std::io::Error::other("file already committed"))?;
+        self.faults.check(WriteStep::Write)?;
         file.write_all(bytes).await?;
         self.written += bytes.len() as u64;
         Ok(())
@@ -98,16 +175,33 @@ impl AtomicFile {
         self.written == 0
     }
 
-    /// Flushes to disk and renames into place.
+    /// Puts the file in place only when it is whole: flush (a write error that tokio still
+    /// holds surfaces here), fsync, check that the length on disk is what was written,
+    /// rename, then fsync the directory so the rename survives a crash. Any failure leaves
+    /// no file under either name.
     pub async fn commit(mut self) -> std::io::Result<()> {
-        let file = self
+        let mut file = self
             .file
             .take()
             .ok_or_else(|| std::io::Error::other("file already committed"))?;
         let done = async {
+            self.faults.check(WriteStep::Flush)?;
+            file.flush().await?;
             file.sync_all().await?;
+            let on_disk = file.metadata().await?.len();
+            if on_disk != self.written {
+                return Err(Error::other(format!(
+                    "{on_disk} bytes on disk, {} written",
+                    self.written
+                )));
+            }
             drop(file);
-            tokio::fs::rename(&self.tmp, &self.dest).await
+            self.faults.check(WriteStep::Rename)?;
+            tokio::fs::rename(&self.tmp, &self.dest).await?;
+            if let Some(dir) = self.dest.parent() {
+                tokio::fs::File::open(dir).await?.sync_all().await?;
+            }
+            Ok(())
         }
         .await;
         if done.is_ok() {
@@ -127,20 +221,10 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Whether a finished media file is there and looks whole: an image must exist; a clip
-/// must be an MP4 (an `ftyp` box first). Anything else is treated as no file at all.
+/// Whether a finished media file is there and whole (see [`media_check`]): anything else,
+/// an empty or cut-off file included, is treated as no file at all.
 pub async fn is_intact(path: &Path, kind: MediaKind) -> bool {
-    use tokio::io::AsyncReadExt;
-    match kind {
-        MediaKind::Image => tokio::fs::try_exists(path).await.unwrap_or(false),
-        MediaKind::Video => {
-            let Ok(mut file) = tokio::fs::File::open(path).await else {
-                return false;
-            };
-            let mut head = [0u8; 12];
-            file.read_exact(&mut head).await.is_ok() && &head[4..8] == b"ftyp"
-        }
-    }
+    media_check::file_is_whole(path, kind).await
 }
 
 #[cfg(test)]
@@ -151,8 +235,12 @@ mod tests {
     async fn writes_atomically_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = media_path(dir.path(), "kids", "s1", "c1.png");
-        write_atomic(&path, b"one").await.expect("write");
-        write_atomic(&path, b"two").await.expect("overwrite");
+        write_atomic(&path, b"one", &StorageFaults::default())
+            .await
+            .expect("write");
+        write_atomic(&path, b"two", &StorageFaults::default())
+            .await
+            .expect("overwrite");
         assert_eq!(std::fs::read(&path).expect("read"), b"two");
         let entries = std::fs::read_dir(path.parent().expect("dir"))
             .expect("ls")
@@ -164,7 +252,9 @@ mod tests {
     async fn a_dropped_stream_leaves_nothing_and_only_mp4s_count_as_clips() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = media_path(dir.path(), "kids", "s1", "c1.mp4");
-        let mut file = AtomicFile::create(&path).await.expect("create");
+        let mut file = AtomicFile::create(&path, &StorageFaults::default())
+            .await
+            .expect("create");
         file.write(b"half a clip").await.expect("write");
         drop(file);
         let entries = std::fs::read_dir(path.parent().expect("dir"))
@@ -172,13 +262,17 @@ mod tests {
             .count();
         assert_eq!(entries, 0);
         assert!(!is_intact(&path, MediaKind::Video).await);
-        write_atomic(&path, b"garbage, not an mp4")
+        write_atomic(&path, b"garbage, not an mp4", &StorageFaults::default())
             .await
             .expect("write");
         assert!(!is_intact(&path, MediaKind::Video).await);
-        write_atomic(&path, b"\0\0\0\x18ftypisom....")
-            .await
-            .expect("write");
+        write_atomic(
+            &path,
+            b"\0\0\0\x10ftypisom\0\0\0\0\0\0\0\x08moov",
+            &StorageFaults::default(),
+        )
+        .await
+        .expect("write");
         assert!(is_intact(&path, MediaKind::Video).await);
     }
 
@@ -188,8 +282,49 @@ mod tests {
         // A directory where the file should go makes the rename fail.
         let path = media_path(dir.path(), "kids", "s1", "c1.png");
         std::fs::create_dir_all(path.join("occupied")).expect("mkdir");
-        assert!(write_atomic(&path, b"x").await.is_err());
+        assert!(write_atomic(&path, b"x", &StorageFaults::default())
+            .await
+            .is_err());
         let names: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("ls")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("c1.png")]);
+    }
+
+    #[tokio::test]
+    async fn a_full_disk_at_any_step_leaves_no_file_under_either_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = media_path(dir.path(), "kids", "s1", "c1.png");
+        let faults = StorageFaults::default();
+        for step in [WriteStep::Write, WriteStep::Flush, WriteStep::Rename] {
+            faults.fail_at(Some(step));
+            let e = write_atomic(&path, b"a picture", &faults)
+                .await
+                .expect_err("the disk is full");
+            assert!(is_storage_full(&e), "{step:?}: {e}");
+            let left: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+                .expect("ls")
+                .collect();
+            assert!(left.is_empty(), "{step:?} left {left:?}");
+        }
+        faults.fail_at(None);
+        write_atomic(&path, b"a picture", &faults)
+            .await
+            .expect("space is back");
+        assert_eq!(std::fs::read(&path).expect("read"), b"a picture");
+    }
+
+    #[test]
+    fn leftover_temp_files_are_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let story = dir.path().join("media/kids/s1");
+        std::fs::create_dir_all(&story).expect("mkdir");
+        std::fs::write(story.join(".c1.mp4.0123.tmp"), b"half").expect("write");
+        std::fs::write(story.join("c1.png"), b"whole").expect("write");
+        assert_eq!(sweep_temp_files(dir.path()).expect("sweep"), 1);
+        let names: Vec<_> = std::fs::read_dir(&story)
             .expect("ls")
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())

@@ -98,6 +98,18 @@ pub fn quick_video() -> VideoTiming {
     }
 }
 
+/// A short story with the default image model, no memory mode, no video.
+pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
+    cyoa::domain::story::StartInput {
+        prompt: prompt.into(),
+        length: cyoa::domain::story::StoryLength::Short,
+        text_model: "claude-sonnet-4-5".into(),
+        image_model: None,
+        memory_profile: None,
+        video_mode: false,
+    }
+}
+
 pub fn tier(name: &str) -> &'static TierSpec {
     TierSpec::find(name).expect("tier")
 }
@@ -162,6 +174,16 @@ pub async fn app_error(res: reqwest::Response) -> (u16, cyoa::domain::AppError) 
     let error = serde_json::from_str(&body)
         .unwrap_or_else(|e| panic!("not an AppError ({e}): {status} {body}"));
     (status, error)
+}
+
+/// Drops every fault still queued in a simulator.
+pub async fn clear_faults(base_url: &str) {
+    let res = reqwest::Client::new()
+        .delete(format!("{base_url}/__control/faults"))
+        .send()
+        .await
+        .expect("clear faults");
+    assert!(res.status().is_success());
 }
 
 /// Queues faults in a simulator (`base_url` is where its routes start).

@@ -10,9 +10,9 @@ use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy};
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
-const KEY: &str = "k";
+pub(crate) const KEY: &str = "k";
 
-fn policy() -> RetryPolicy {
+pub(crate) fn policy() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(5),
@@ -21,13 +21,13 @@ fn policy() -> RetryPolicy {
     }
 }
 
-async fn sim() -> RunningSim {
+pub(crate) async fn sim() -> RunningSim {
     sim::spawn(SimConfig::default())
         .await
         .expect("simulator starts")
 }
 
-async fn generate(
+pub(crate) async fn generate(
     sim: &RunningSim,
     model: &ImageModelSpec,
     prompt: &str,
@@ -40,7 +40,7 @@ async fn generate(
         .map(|i| i.bytes)
 }
 
-async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
+pub(crate) async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
     crate::helpers::queue_fault(
         &sim.base_url(),
         json!({"api": p.key(), "kind": kind, "count": count}),
@@ -49,7 +49,7 @@ async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32) {
 }
 
 /// Image requests of a provider: its images endpoint, or Gemini's generateContent.
-async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
+pub(crate) async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
     let counts = crate::helpers::request_counts(&sim.base_url()).await;
     counts[format!("{}/images/generations", p.key())]
         .as_u64()

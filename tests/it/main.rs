@@ -5,7 +5,9 @@
 
 mod helpers;
 
+mod account_errors;
 mod api_errors;
+mod durability;
 mod gallery;
 mod image_providers;
 mod isolation;

@@ -8,10 +8,10 @@ use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy, TextRe
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
-const KEY: &str = "right-key";
+pub(crate) const KEY: &str = "right-key";
 const USER: &str = "Story idea: a brave snail\nScene 1 of about 3.\n";
 
-fn policy() -> RetryPolicy {
+pub(crate) fn policy() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(5),
@@ -20,7 +20,7 @@ fn policy() -> RetryPolicy {
     }
 }
 
-async fn sim() -> RunningSim {
+pub(crate) async fn sim() -> RunningSim {
     sim::spawn(SimConfig {
         api_key: Some(KEY.into()),
         ..SimConfig::default()
@@ -29,11 +29,11 @@ async fn sim() -> RunningSim {
     .expect("simulator starts")
 }
 
-fn client(sim: &RunningSim, p: Provider, key: &str) -> ProviderClient {
+pub(crate) fn client(sim: &RunningSim, p: Provider, key: &str) -> ProviderClient {
     ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, key), policy())
 }
 
-async fn generate(client: &ProviderClient, user: &str) -> Result<String, ProviderError> {
+pub(crate) async fn generate(client: &ProviderClient, user: &str) -> Result<String, ProviderError> {
     let schema = cyoa::server::story::scene_json::schema();
     client
         .generate_json(&TextRequest {
@@ -46,12 +46,12 @@ async fn generate(client: &ProviderClient, user: &str) -> Result<String, Provide
         .await
 }
 
-async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32, delay_ms: u64) {
+pub(crate) async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32, delay_ms: u64) {
     let fault = json!({"api": p.key(), "kind": kind, "count": count, "delay_ms": delay_ms});
     crate::helpers::queue_fault(&sim.base_url(), fault).await;
 }
 
-async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
+pub(crate) async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
     crate::helpers::request_counts(&sim.base_url()).await[p.key()]
         .as_u64()
         .unwrap_or(0)

@@ -16,20 +16,20 @@ use cyoa::server::state::AppState;
 use cyoa::server::story;
 use serde_json::{json, Value};
 
-const KEY: &str = "k";
+pub(crate) const KEY: &str = "k";
 
-fn kids() -> &'static TierSpec {
+pub(crate) fn kids() -> &'static TierSpec {
     crate::helpers::tier("kids")
 }
 
-fn fast(poll_every_ms: u64, max_wait_ms: u64) -> VideoTiming {
+pub(crate) fn fast(poll_every_ms: u64, max_wait_ms: u64) -> VideoTiming {
     VideoTiming {
         poll_every: Duration::from_millis(poll_every_ms),
         max_wait: Duration::from_millis(max_wait_ms),
     }
 }
 
-async fn simulator(video_polls: u32) -> RunningSim {
+pub(crate) async fn simulator(video_polls: u32) -> RunningSim {
     sim::spawn(SimConfig {
         video_polls: Some(video_polls),
         ..SimConfig::default()
@@ -39,12 +39,16 @@ async fn simulator(video_polls: u32) -> RunningSim {
 }
 
 /// The app with every provider pointed at `sim` (as with real keys), data in `data_dir`.
-async fn app(sim: &RunningSim, data_dir: &Path, video: VideoTiming) -> (SocketAddr, AppState) {
+pub(crate) async fn app(
+    sim: &RunningSim,
+    data_dir: &Path,
+    video: VideoTiming,
+) -> (SocketAddr, AppState) {
     app_with(sim, data_dir, video, &Provider::ALL).await
 }
 
 /// As [`app`], with keys for `providers` only.
-async fn app_with(
+pub(crate) async fn app_with(
     sim: &RunningSim,
     data_dir: &Path,
     video: VideoTiming,
@@ -79,7 +83,7 @@ async fn fixture(video_polls: u32, video: VideoTiming) -> Fixture {
     }
 }
 
-fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput {
+pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput {
     StartInput {
         prompt: prompt.into(),
         length: StoryLength::Short,
@@ -90,7 +94,7 @@ fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput {
     }
 }
 
-async fn final_media(
+pub(crate) async fn final_media(
     state: &AppState,
     story_id: &str,
     scene_id: &str,
@@ -110,7 +114,7 @@ async fn final_media(
     panic!("the {kind:?} never finished");
 }
 
-async fn submissions(sim: &RunningSim) -> u64 {
+pub(crate) async fn submissions(sim: &RunningSim) -> u64 {
     crate::helpers::request_counts(&sim.base_url()).await["xai/videos/generations"]
         .as_u64()
         .unwrap_or(0)

@@ -34,6 +34,8 @@ pub struct MediaJob {
     pub memory_context: Option<String>,
     /// The story's video mode (`on` queues a clip after the image).
     pub video_mode: VideoMode,
+    /// The story's image model key (`none` for a text-only story).
+    pub story_image_model: Option<String>,
     /// Video jobs: the provider's request id once submitted, and when.
     pub request_id: Option<String>,
     pub submitted_at: Option<String>,
@@ -42,6 +44,16 @@ pub struct MediaJob {
 }
 
 pub async fn enqueue(db: &SqlitePool, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
+    let mut conn = db.acquire().await?;
+    insert_job(&mut conn, key, model).await
+}
+
+/// A pending job for `key`; nothing when the scene already has one of that kind.
+async fn insert_job(
+    conn: &mut sqlx::SqliteConnection,
+    key: MediaKey<'_>,
+    model: &str,
+) -> sqlx::Result<()> {
     let at = now();
     sqlx::query(
         "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
@@ -55,14 +67,16 @@ pub async fn enqueue(db: &SqlitePool, key: MediaKey<'_>, model: &str) -> sqlx::R
     .bind(model)
     .bind(&at)
     .bind(&at)
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Takes the oldest pending job of `kind`, marking it generating in the same statement
-/// so two workers never take the same job.
+/// Takes the oldest pending job of `kind`, marking it generating, and answers it only once
+/// that claim is committed: no provider is called for a claim that is not durably recorded
+/// (a commit that fails on a full disk answers an error, never a job).
 pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option<MediaJob>> {
+    let mut tx = super::write_tx(db).await?;
     let claimed: Option<(String,)> = sqlx::query_as(
         "UPDATE media SET status = 'generating', attempts = attempts + 1, updated_at = ?
          WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
@@ -70,37 +84,86 @@ pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option
     )
     .bind(now())
     .bind(kind)
-    .fetch_optional(db)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some((id,)) = claimed else {
+        tx.rollback().await?;
         return Ok(None);
     };
-    sqlx::query_as(
+    let job = sqlx::query_as(
         "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
-                st.memory_context, st.video_mode, m.request_id, m.submitted_at,
+                st.memory_context, st.video_mode, st.image_model AS story_image_model,
+                m.request_id, m.submitted_at,
                 (SELECT i.file_name FROM media i
                  WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file
          FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
          WHERE m.id = ?",
     )
     .bind(id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(job)
 }
 
-pub async fn complete(db: &SqlitePool, id: &str, file_name: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE media SET status = 'complete', file_name = ?, error = NULL, updated_at = ? WHERE id = ?")
-        .bind(file_name)
+/// Marks the job complete with its file and, in the same transaction, queues what follows
+/// it (the scene's clip after its picture), so a crash between the two cannot lose the clip.
+/// Answers `false` when the row is gone (its story was deleted while the job ran).
+pub async fn complete(
+    db: &SqlitePool,
+    id: &str,
+    file_name: &str,
+    then: Option<(MediaKey<'_>, &str)>,
+) -> sqlx::Result<bool> {
+    finish(db, id, MediaStatus::Complete, Some(file_name), None, then).await
+}
+
+/// As [`complete`], for a failed job with the reader's words.
+pub async fn fail(
+    db: &SqlitePool,
+    id: &str,
+    error: &str,
+    then: Option<(MediaKey<'_>, &str)>,
+) -> sqlx::Result<bool> {
+    finish(db, id, MediaStatus::Failed, None, Some(error), then).await
+}
+
+async fn finish(
+    db: &SqlitePool,
+    id: &str,
+    status: MediaStatus,
+    file_name: Option<&str>,
+    error: Option<&str>,
+    then: Option<(MediaKey<'_>, &str)>,
+) -> sqlx::Result<bool> {
+    let mut tx = super::write_tx(db).await?;
+    let done = sqlx::query(
+        "UPDATE media SET status = ?, file_name = ?, error = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(file_name)
+    .bind(error)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    if let Some((key, model)) = then {
+        insert_job(&mut tx, key, model).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Records that a clip's submission is about to start; the provider is called only after
+/// this is committed. A restart that finds it without a request id cannot know whether the
+/// clip was ordered (see [`requeue_interrupted`]).
+pub async fn mark_submitting(db: &SqlitePool, id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE media SET submitting_at = ?, updated_at = ? WHERE id = ?")
         .bind(now())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn fail(db: &SqlitePool, id: &str, error: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE media SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
-        .bind(error)
         .bind(now())
         .bind(id)
         .execute(db)
@@ -120,16 +183,70 @@ pub async fn set_request_id(db: &SqlitePool, id: &str, request_id: &str) -> sqlx
     Ok(())
 }
 
+/// The words a clip gets when a restart finds it cut off in the middle of its submission.
+pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, so we cannot tell whether Grok Imagine made it. Press Retry to order it again.";
+
 /// After a restart, jobs that were running when the process stopped run again; a video
-/// keeps its request id, so it resumes polling instead of being submitted again.
+/// keeps its request id, so it resumes polling instead of being submitted again. A video cut
+/// off between "submitting" and its request id is not submitted blindly a second time: it
+/// fails with a Retry (ordering it twice would pay for it twice).
 pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
+    let mut tx = super::write_tx(db).await?;
+    let at = now();
+    let unsure = sqlx::query(
+        "UPDATE media SET status = 'failed', error = ?, updated_at = ?
+         WHERE status = 'generating' AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL",
+    )
+    .bind(INTERRUPTED_SUBMISSION)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    if unsure.rows_affected() > 0 {
+        tracing::warn!(
+            clips = unsure.rows_affected(),
+            "clips interrupted while being submitted were failed with a Retry, not resubmitted"
+        );
+    }
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
     )
-    .bind(now())
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// Start-up repair: every scene of a video-mode story whose picture is final (or that has no
+/// picture, in a text-only story) gets its clip job if it has none, whatever stopped it from
+/// being queued. Answers how many were queued.
+pub async fn queue_missing_clips(db: &SqlitePool, clip_model: &str) -> sqlx::Result<u64> {
+    let at = now();
+    let done = sqlx::query(
+        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
+         SELECT lower(hex(randomblob(16))), sc.id, sc.story_id, sc.tier, 'video', ?, ?, ?
+         FROM scenes sc JOIN stories st ON st.id = sc.story_id
+         WHERE st.video_mode = 'on'
+           AND NOT EXISTS (SELECT 1 FROM media v WHERE v.scene_id = sc.id AND v.kind = 'video')
+           AND (EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image'
+                        AND i.status IN ('complete', 'failed'))
+                OR st.image_model = 'none')",
+    )
+    .bind(clip_model)
+    .bind(&at)
+    .bind(&at)
     .execute(db)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Whether the job's row is still there (its story was not deleted meanwhile).
+pub async fn exists(db: &SqlitePool, id: &str) -> sqlx::Result<bool> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM media WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
 }
 
 pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
@@ -148,7 +265,7 @@ pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<Med
 pub async fn retry(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', error = NULL, request_id = NULL, submitted_at = NULL,
-                          updated_at = ?
+                          submitting_at = NULL, updated_at = ?
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())

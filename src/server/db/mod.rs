@@ -8,10 +8,13 @@ pub mod stories;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -26,8 +29,37 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Database commits made to fail on purpose: while on, every commit is turned into a
+/// rollback, as SQLite's commits fail when its disk is full. Off unless a test switches it on.
+#[derive(Debug, Clone, Default)]
+pub struct CommitFaults(Arc<AtomicBool>);
+
+impl CommitFaults {
+    pub fn fail_commits(&self, on: bool) {
+        self.0.store(on, Ordering::SeqCst);
+    }
+}
+
+/// SQLite's result code for a commit turned into a rollback by the commit hook.
+const SQLITE_CONSTRAINT_COMMITHOOK: i64 = 531;
+
+/// Whether a database error means the storage cannot take writes (a full disk, an I/O error,
+/// or the injected commit failure that stands for them), not a fault in our queries.
+pub fn is_storage_failure(e: &sqlx::Error) -> bool {
+    let code = e
+        .as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i64>().ok());
+    match code {
+        Some(SQLITE_CONSTRAINT_COMMITHOOK) => true,
+        // SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN and their extended codes.
+        Some(c) => matches!(c & 0xff, 10 | 13 | 14),
+        None => matches!(e, sqlx::Error::Io(_)),
+    }
+}
+
 /// Opens (creating if needed) the database file and brings its schema up to date.
-pub async fn connect(path: &Path) -> Result<SqlitePool, DbError> {
+pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<SqlitePool, DbError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
             path: dir.display().to_string(),
@@ -42,8 +74,18 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, DbError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10));
+    let faults = faults.clone();
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .after_connect(move |conn, _| {
+            let failing = faults.0.clone();
+            Box::pin(async move {
+                conn.lock_handle()
+                    .await?
+                    .set_commit_hook(move || !failing.load(Ordering::SeqCst));
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
@@ -66,6 +108,71 @@ pub fn new_id() -> String {
 /// reads first and writes later fails at once with "database is locked" when another
 /// connection (a media worker, say) wrote in between, and `busy_timeout` cannot help there;
 /// an immediate one waits its turn instead.
-pub async fn write_tx(db: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    db.begin_with("BEGIN IMMEDIATE").await
+///
+/// Managed here rather than by sqlx's `Transaction`: when a COMMIT fails (a full disk),
+/// SQLite may already have rolled back, and sqlx then keeps believing the connection is in a
+/// transaction, so every later transaction on it fails. A connection whose transaction did
+/// not end cleanly is closed instead of going back to the pool.
+pub async fn write_tx(db: &SqlitePool) -> sqlx::Result<WriteTx> {
+    let mut conn = db.acquire().await?;
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    Ok(WriteTx { conn: Some(conn) })
+}
+
+pub struct WriteTx {
+    conn: Option<PoolConnection<Sqlite>>,
+}
+
+impl WriteTx {
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        self.end("COMMIT").await
+    }
+
+    pub async fn rollback(mut self) -> sqlx::Result<()> {
+        self.end("ROLLBACK").await
+    }
+
+    async fn end(&mut self, statement: &'static str) -> sqlx::Result<()> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        match sqlx::query(statement).execute(&mut *conn).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                // Whatever state SQLite left it in, this connection is not reused.
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                drop(conn.detach());
+                Err(e)
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        // Present until `commit`/`rollback`, which consume the transaction.
+        self.conn
+            .as_deref()
+            .unwrap_or_else(|| unreachable!("transaction already ended"))
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        self.conn
+            .as_deref_mut()
+            .unwrap_or_else(|| unreachable!("transaction already ended"))
+    }
+}
+
+impl Drop for WriteTx {
+    /// Dropped without commit or rollback (an error on the way): the connection is closed,
+    /// which rolls the transaction back, rather than returned to the pool inside it.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! The image job: the story's model, the scene's prompt (with memory mode's art style,
 //! characters and reference photos), stored atomically.
 
-use super::queue::{queue_for_scene, Moment, SceneMedia};
+use super::crash_points;
+use super::queue::after_picture;
 use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
@@ -13,22 +14,13 @@ use crate::server::providers::ReferenceImage;
 use crate::server::state::AppState;
 use crate::server::storage;
 
-/// Makes the image, records the outcome, and in video mode queues the scene's clip
-/// (image-to-video when the image worked, text-to-video when it failed).
+/// Makes the picture and records the outcome; in video mode the scene's clip is queued with
+/// it (image-to-video when the picture worked, text-to-video when it failed).
 pub(super) async fn run(state: &AppState, job: MediaJob) {
-    record_outcome(state, &job, "picture", generate_image(state, &job).await).await;
-    let scene = SceneMedia {
-        tier: &job.tier,
-        story_id: &job.story_id,
-        scene_id: &job.scene_id,
-        image_model: Some(ImageModelSpec::for_story(Some(&job.model))),
-        video_mode: job.video_mode,
-    };
-    match queue_for_scene(&state.db, scene, Moment::PictureEnded).await {
-        Ok(Some(_)) => state.jobs.wake(),
-        Ok(None) => {}
-        Err(e) => tracing::error!(error = %e, "could not queue the scene's clip"),
-    }
+    crash_points::reached("picture_claimed", &state.config.data_dir).await;
+    let outcome = generate_image(state, &job).await;
+    crash_points::reached("picture_stored", &state.config.data_dir).await;
+    record_outcome(state, &job, "picture", outcome, after_picture(&job)).await;
 }
 
 /// Generates and stores the image.
@@ -44,7 +36,7 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
         .await?;
     let file_name = format!("{}.{}", job.scene_id, image.extension);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
-    storage::write_atomic(&path, &image.bytes)
+    storage::write_atomic(&path, &image.bytes, &state.faults.storage)
         .await
         .map_err(MediaJobError::Storage)?;
     Ok(file_name)

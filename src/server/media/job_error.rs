@@ -21,8 +21,12 @@ pub enum MediaJobError {
     LinkExpired(#[source] ProviderError),
     #[error("the clip's download broke off: {0}")]
     DownloadBroke(#[source] reqwest::Error),
-    #[error("the provider sent something that is not an MP4")]
+    #[error("the provider sent something that is not a whole MP4")]
     NotMp4,
+    /// The database could not record a step that must come before a provider call, so the
+    /// call was not made (nothing was paid for).
+    #[error("could not record the job's progress: {0}")]
+    Record(#[source] sqlx::Error),
 }
 
 impl MediaJobError {
@@ -34,7 +38,7 @@ impl MediaJobError {
             }
             MediaJobError::Provider(e) => e.user_message(),
             MediaJobError::Storage(_) => format!(
-                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine."
+                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed."
             ),
             MediaJobError::VideoFailed(reason) => {
                 format!("Grok Imagine could not make it: {reason}.")
@@ -48,6 +52,9 @@ impl MediaJobError {
             }
             MediaJobError::DownloadBroke(_) => "The clip's download broke off.".into(),
             MediaJobError::NotMp4 => "Grok Imagine sent something that is not an MP4 video.".into(),
+            MediaJobError::Record(_) => format!(
+                "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! One name chain from the page to the row: the page's `use_media_status` hook calls
 //! `api::media_status`, which calls [`status_when_final`], which answers a `MediaView`.
 
+pub mod crash_points;
 mod image_job;
 mod job_error;
 pub mod queue;
@@ -33,6 +34,9 @@ impl From<MediaError> for AppError {
     fn from(err: MediaError) -> AppError {
         match err {
             MediaError::NotFound => AppError::NotFound,
+            MediaError::Db(e) if crate::server::db::is_storage_failure(&e) => {
+                AppError::storage_unavailable()
+            }
             MediaError::Db(_) => AppError::Internal,
         }
     }

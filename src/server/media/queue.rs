@@ -1,13 +1,14 @@
 //! Which media a scene gets, and when: the picture first; in video mode the clip follows it
 //! (queued when the picture's job ends, whatever its outcome: image-to-video from a finished
 //! picture, text-to-video otherwise), or at once for a text-only story. This is the one place
-//! that rule lives; the story engine and the image job both call [`queue_for_scene`].
+//! that rule lives: the story engine calls [`queue_for_scene`] when a scene is stored, the
+//! image job [`after_picture`] when its picture ends.
 
 use sqlx::SqlitePool;
 
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::{ImageModelSpec, VideoModelSpec};
-use crate::server::db::media::{self, MediaKey};
+use crate::server::db::media::{self, MediaJob, MediaKey};
 
 /// A scene and what its story asks of media (both fixed when the story started).
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +48,20 @@ pub async fn queue_for_scene(
     };
     media::enqueue(db, key, model).await?;
     Ok(Some(kind))
+}
+
+/// What follows a scene's picture, to be queued in the same transaction that records the
+/// picture's outcome (so a crash between the two cannot lose the clip).
+pub fn after_picture(job: &MediaJob) -> Option<(MediaKey<'_>, &'static str)> {
+    let image_model = ImageModelSpec::for_story(Some(&job.model));
+    let (kind, model) = next_media(Some(image_model), job.video_mode, Moment::PictureEnded)?;
+    let key = MediaKey {
+        tier: &job.tier,
+        story_id: &job.story_id,
+        scene_id: &job.scene_id,
+        kind,
+    };
+    Some((key, model))
 }
 
 /// The rule itself, without I/O: the kind to queue and the model key to make it with.

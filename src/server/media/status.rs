@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
-use crate::domain::{urls, TierSpec};
+use crate::domain::{urls, TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaKey};
 use crate::server::db::stories;
 use crate::server::state::AppState;
@@ -99,8 +99,36 @@ pub async fn retry(
     };
     if media::retry(&state.db, key).await? {
         state.jobs.wake();
-        Ok(())
-    } else {
-        Err(MediaError::NotFound)
+        return Ok(());
     }
+    // A clip that was never queued (whatever stopped it) is queued now, once its picture
+    // is final: Retry works on a missing clip as on a failed one.
+    if kind == MediaKind::Video && clip_is_missing(state, key).await? {
+        media::enqueue(&state.db, key, VideoModelSpec::default_model().key).await?;
+        state.jobs.wake();
+        return Ok(());
+    }
+    Err(MediaError::NotFound)
+}
+
+/// A video-mode scene of this tier without a clip job, whose picture is final or absent.
+async fn clip_is_missing(state: &AppState, key: MediaKey<'_>) -> Result<bool, MediaError> {
+    let video_on = stories::find_story(&state.db, key.tier, key.story_id)
+        .await?
+        .is_some_and(|s| s.video_mode == VideoMode::On);
+    if !video_on
+        || stories::find_scene(&state.db, key.tier, key.story_id, key.scene_id)
+            .await?
+            .is_none()
+        || media::find(&state.db, key).await?.is_some()
+    {
+        return Ok(false);
+    }
+    let picture = MediaKey {
+        kind: MediaKind::Image,
+        ..key
+    };
+    Ok(media::find(&state.db, picture)
+        .await?
+        .is_none_or(|row| row.status.is_final()))
 }

@@ -6,17 +6,23 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::workers::record_outcome;
+use super::crash_points;
+use super::workers::{persist, record_outcome};
 use super::MediaJobError;
+use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
+use crate::server::media_check;
 use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
 use crate::server::state::AppState;
 use crate::server::storage::{self, AtomicFile};
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
-    record_outcome(state, &job, "clip", make_clip(state, &job).await).await;
+    crash_points::reached("clip_claimed", &state.config.data_dir).await;
+    let outcome = make_clip(state, &job).await;
+    crash_points::reached("clip_stored", &state.config.data_dir).await;
+    record_outcome(state, &job, "clip", outcome, None).await;
 }
 
 /// Makes and stores the clip.
@@ -72,12 +78,23 @@ async fn submit(
         aspect: model.aspect,
         resolution: model.resolution,
     };
+    // "Submitting" is committed before the call, or no call is made: a restart that finds
+    // it without a request id knows the clip may have been ordered and does not order it
+    // again (see `db::media::requeue_interrupted`).
+    media::mark_submitting(&state.db, &job.id)
+        .await
+        .map_err(MediaJobError::Record)?;
+    crash_points::reached("clip_submitting", &state.config.data_dir).await;
     let request_id = client.submit_video(&request).await?;
+    crash_points::reached("clip_submitted", &state.config.data_dir).await;
     tracing::info!(%request_id, image_to_video = first_frame.is_some(), "clip submitted");
-    // Stored at once, so a restart polls this request instead of submitting again.
-    if let Err(e) = media::set_request_id(&state.db, &job.id, &request_id).await {
-        tracing::error!(error = %e, "could not store the clip's request id");
-    }
+    // The clip is paid for: its request id must not be lost, so a full disk stalls the job
+    // here until it can be stored; a restart then polls this request.
+    persist("the clip's request id", || {
+        media::set_request_id(&state.db, &job.id, &request_id)
+    })
+    .await;
+    crash_points::reached("clip_id_stored", &state.config.data_dir).await;
     Ok(request_id)
 }
 
@@ -127,7 +144,7 @@ async fn download(
         .map_err(MediaJobError::LinkExpired)?;
     let file_name = format!("{}.mp4", job.scene_id);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
-    let mut file = AtomicFile::create(&path)
+    let mut file = AtomicFile::create(&path, &state.faults.storage)
         .await
         .map_err(MediaJobError::Storage)?;
     let mut head = Vec::with_capacity(12);
@@ -146,6 +163,11 @@ async fn download(
     }
     let bytes = file.len();
     file.commit().await.map_err(MediaJobError::Storage)?;
+    // A cut-off clip (its boxes do not fill the file, or no `moov`) is never marked complete.
+    if !media_check::file_is_whole(&path, MediaKind::Video).await {
+        let _ = storage::remove_file(&path).await;
+        return Err(MediaJobError::NotMp4);
+    }
     tracing::info!(bytes, "clip saved");
     Ok(file_name)
 }

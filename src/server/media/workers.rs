@@ -11,14 +11,19 @@ use tokio::sync::{watch, Notify, Semaphore};
 use tracing::Instrument;
 
 use crate::domain::media::MediaKind;
-use crate::server::db::media::{self, MediaJob};
+use crate::domain::VideoModelSpec;
+use crate::server::db::media::{self, MediaJob, MediaKey};
 use crate::server::state::AppState;
+use crate::server::storage;
 
 /// Image generations running at the same time.
 const IMAGE_CONCURRENCY: usize = 4;
 /// Clips followed at the same time (mostly waiting on the provider, so more are fine).
 const VIDEO_CONCURRENCY: usize = 8;
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// Longest pause between tries of a write that must not be lost, and between claims while
+/// the database refuses them.
+const PERSIST_MAX_PAUSE: Duration = Duration::from_secs(30);
 
 /// Handle to wake the workers after queueing a job, and to hear when a job finishes
 /// (the page's status call waits on that instead of polling the database).
@@ -56,25 +61,77 @@ impl Jobs {
 }
 
 /// Records a job's outcome on its row: the file when it was made, the reader's words (and the
-/// cause in the log) when not. `what` names the media for the reader ("picture", "clip").
+/// cause in the log) when not; `then` is queued in the same transaction (the clip after its
+/// picture). `what` names the media for the reader ("picture", "clip"). A write that fails
+/// (a full disk) is tried again with a growing pause until it succeeds, so no job stays
+/// "generating" once space is back. A row that is gone (the story was deleted meanwhile)
+/// takes its file with it.
 pub(super) async fn record_outcome(
     state: &AppState,
     job: &MediaJob,
     what: &str,
     outcome: Result<String, super::MediaJobError>,
+    then: Option<(MediaKey<'_>, &str)>,
 ) {
-    let saved = match outcome {
+    let (file_name, error) = match &outcome {
         Ok(file_name) => {
             tracing::info!(%file_name, "{what} complete");
-            media::complete(&state.db, &job.id, &file_name).await
+            (Some(file_name.as_str()), None)
         }
         Err(cause) => {
             tracing::warn!(error = %cause, "{what} failed");
-            media::fail(&state.db, &job.id, &cause.user_message(what)).await
+            (None, Some(cause.user_message(what)))
         }
     };
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "could not record the {what} job's outcome");
+    let recorded = persist(&format!("the {what} job's outcome"), || async {
+        match (file_name, &error) {
+            (Some(file), _) => media::complete(&state.db, &job.id, file, then).await,
+            (None, Some(error)) => media::fail(&state.db, &job.id, error, then).await,
+            (None, None) => Ok(true),
+        }
+    })
+    .await;
+    if !recorded {
+        tracing::info!("the story was deleted while its {what} was made; removing the file");
+        if let Some(file) = file_name {
+            let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);
+            let _ = storage::remove_file(&dir.join(file)).await;
+            // Only if empty: the deletion removed everything else already.
+            let _ = tokio::fs::remove_dir(&dir).await;
+        }
+    } else if then.is_some() {
+        state.jobs.wake();
+    }
+}
+
+/// Runs a database write until it succeeds, pausing longer after each failure (up to
+/// [`PERSIST_MAX_PAUSE`]). For writes that must not be lost, such as a paid clip's request id
+/// or a job's outcome: a full disk stalls the job instead of losing what it did. The first
+/// failure is logged at error, the recovery at info.
+pub(super) async fn persist<T, F, Fut>(what: &str, mut write: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = sqlx::Result<T>>,
+{
+    let mut pause = Duration::from_millis(200);
+    let mut failures = 0u32;
+    loop {
+        match write().await {
+            Ok(value) => {
+                if failures > 0 {
+                    tracing::info!(failures, "recorded {what} once storage was writable again");
+                }
+                return value;
+            }
+            Err(e) => {
+                if failures == 0 {
+                    tracing::error!(error = %e, "could not record {what}; retrying until storage is writable");
+                }
+                failures += 1;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(PERSIST_MAX_PAUSE);
+            }
+        }
     }
 }
 
@@ -85,6 +142,15 @@ pub fn start(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(jobs = n, "re-queued media jobs interrupted by a restart"),
             Err(e) => tracing::error!(error = %e, "could not re-queue interrupted media jobs"),
+        }
+        let clip_model = VideoModelSpec::default_model().key;
+        match media::queue_missing_clips(&state.db, clip_model).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                clips = n,
+                "queued clips that were missing (a crash between picture and clip)"
+            ),
+            Err(e) => tracing::error!(error = %e, "could not repair missing clips"),
         }
         let images = worker(
             state.clone(),
@@ -117,6 +183,9 @@ async fn worker<F, Fut>(
     Fut: Future<Output = ()> + Send + 'static,
 {
     let slots = Arc::new(Semaphore::new(concurrency));
+    // While the database refuses claims (a full disk), wait longer each time instead of
+    // asking again at every wake-up; say so once.
+    let mut refused: Option<Duration> = None;
     loop {
         loop {
             let Ok(permit) = slots.clone().acquire_owned().await else {
@@ -124,6 +193,9 @@ async fn worker<F, Fut>(
             };
             match media::claim_next(&state.db, kind).await {
                 Ok(Some(job)) => {
+                    if refused.take().is_some() {
+                        tracing::info!(kind = kind.key(), "media jobs are claimed again");
+                    }
                     let span = tracing::info_span!("media_job", kind = kind.key(), tier = %job.tier, story_id = %job.story_id, scene_id = %job.scene_id, model = %job.model);
                     let run = run.clone();
                     let state = state.clone();
@@ -136,13 +208,31 @@ async fn worker<F, Fut>(
                         .instrument(span),
                     );
                 }
-                Ok(None) => break,
+                Ok(None) => {
+                    if refused.take().is_some() {
+                        tracing::info!(kind = kind.key(), "media jobs are claimed again");
+                    }
+                    break;
+                }
                 Err(e) => {
-                    tracing::error!(error = %e, kind = kind.key(), "could not claim a media job");
+                    let pause = match refused {
+                        None => {
+                            tracing::error!(error = %e, kind = kind.key(), "could not claim a media job; backing off until storage is writable");
+                            Duration::from_millis(250)
+                        }
+                        Some(pause) => (pause * 2).min(PERSIST_MAX_PAUSE),
+                    };
+                    refused = Some(pause);
                     break;
                 }
             }
         }
-        let _ = tokio::time::timeout(SWEEP_EVERY, wake.notified()).await;
+        match refused {
+            // Not woken early: every wake-up would only be refused again.
+            Some(pause) => tokio::time::sleep(pause).await,
+            None => {
+                let _ = tokio::time::timeout(SWEEP_EVERY, wake.notified()).await;
+            }
+        }
     }
 }

@@ -66,6 +66,9 @@ impl From<MemoryError> for AppError {
             MemoryError::Storage(_) => AppError::Unavailable(
                 "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),
             ),
+            MemoryError::Db(e) if crate::server::db::is_storage_failure(&e) => {
+                AppError::storage_unavailable()
+            }
             MemoryError::Db(_) | MemoryError::DecoderCrashed(_) => AppError::Internal,
         }
     }

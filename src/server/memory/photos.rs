@@ -62,8 +62,8 @@ pub async fn store(
     let original_path = path_of(state, tier.name, character_id, &file);
     let thumb_path = path_of(state, tier.name, character_id, &thumbnail_name(&file));
     let written = async {
-        storage::write_atomic(&original_path, &bytes).await?;
-        storage::write_atomic(&thumb_path, &thumb).await
+        storage::write_atomic(&original_path, &bytes, &state.faults.storage).await?;
+        storage::write_atomic(&thumb_path, &thumb, &state.faults.storage).await
     }
     .await;
     if let Err(e) = written {

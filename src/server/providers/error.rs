@@ -33,6 +33,28 @@ pub enum ProviderError {
     Unauthorized { provider: Provider, message: String },
     #[error("{provider:?} answered something we could not read: {message}")]
     BadResponse { provider: Provider, message: String },
+    /// The account behind the key cannot do this yet (billing, verification, quota, API
+    /// access): final until the family fixes it, so never retried.
+    #[error("{provider:?} account: {problem:?}: {message}")]
+    Account {
+        provider: Provider,
+        problem: AccountProblem,
+        message: String,
+    },
+}
+
+/// What is wrong with the provider account, each with its own way forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountProblem {
+    /// No billing or credits yet (OpenAI's `insufficient_quota`, an xAI team without credits).
+    NoCredits,
+    /// OpenAI needs the organisation verified for GPT Image 1 / 1.5.
+    OrganizationNotVerified,
+    /// A Gemini key without quota for this model (a free key on the image model, or the
+    /// day's quota used up).
+    NoQuota,
+    /// Google refused the project: the API is not enabled, or not offered in the region.
+    ApiNotEnabled,
 }
 
 impl ProviderError {
@@ -44,7 +66,8 @@ impl ProviderError {
             | ProviderError::Network { provider, .. }
             | ProviderError::Rejected { provider, .. }
             | ProviderError::Unauthorized { provider, .. }
-            | ProviderError::BadResponse { provider, .. } => *provider,
+            | ProviderError::BadResponse { provider, .. }
+            | ProviderError::Account { provider, .. } => *provider,
         }
     }
 
@@ -85,6 +108,26 @@ impl ProviderError {
             ),
             ProviderError::BadResponse { .. } => {
                 format!("{name} answered something we could not read.")
+            }
+            ProviderError::Account {
+                problem, message, ..
+            } => {
+                let key = self.provider().api_key_env();
+                let what_to_do = match problem {
+                    AccountProblem::NoCredits => format!(
+                        "The {name} account of {key} has no billing or credits yet: add them in {name}'s console, then press Retry."
+                    ),
+                    AccountProblem::OrganizationNotVerified => format!(
+                        "{name} wants the organisation verified before it makes these pictures: verify it in {name}'s settings (it can take a few minutes), or choose another image model for new stories."
+                    ),
+                    AccountProblem::NoQuota => format!(
+                        "This {name} key has no quota left for this model (a free key cannot make pictures, or today's quota is used up): use a paid key, or choose another model."
+                    ),
+                    AccountProblem::ApiNotEnabled => format!(
+                        "{name} refused this key's project: enable the Generative Language API for it (or check that it is offered in your region), then press Retry."
+                    ),
+                };
+                format!("{what_to_do} ({name} said: \"{message}\")")
             }
         }
     }

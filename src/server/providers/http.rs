@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::error::from_status;
+use super::classify::classify;
 use super::{Endpoint, ProviderError};
 use crate::domain::Provider;
 
@@ -97,12 +97,7 @@ impl Call<'_> {
         }
         let retry_after = retry_after(response.headers());
         let text = response.text().await.unwrap_or_default();
-        Err(from_status(
-            self.provider,
-            status,
-            error_message(&text),
-            retry_after,
-        ))
+        Err(classify(self.provider, status, &text, retry_after))
     }
 
     fn transport_error(&self, e: reqwest::Error) -> ProviderError {
@@ -183,18 +178,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .or_else(|| number("retry-after").map(Duration::from_secs_f64))
 }
 
-/// All four providers put the message at `error.message`; fall back to the raw body.
-fn error_message(body: &str) -> String {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.pointer("/error/message")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| body.chars().take(300).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,22 +190,5 @@ mod tests {
         h.insert("retry-after-ms", "250".parse().expect("header"));
         assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
         assert_eq!(retry_after(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn error_messages_are_read_from_every_provider_shape() {
-        assert_eq!(
-            error_message(r#"{"error":{"message":"m1","type":"x"}}"#),
-            "m1"
-        );
-        assert_eq!(
-            error_message(r#"{"type":"error","error":{"type":"overloaded_error","message":"m2"}}"#),
-            "m2"
-        );
-        assert_eq!(
-            error_message(r#"{"error":{"code":429,"message":"m3","status":"RESOURCE_EXHAUSTED"}}"#),
-            "m3"
-        );
-        assert_eq!(error_message("plain"), "plain");
     }
 }

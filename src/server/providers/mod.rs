@@ -3,6 +3,7 @@
 //! No Leptos types here.
 
 mod anthropic;
+mod classify;
 mod error;
 mod gemini;
 mod http;
@@ -11,7 +12,7 @@ mod openai;
 mod retry;
 mod xai;
 
-pub use error::ProviderError;
+pub use error::{AccountProblem, ProviderError};
 pub use hub::{ProviderHub, Retries, DEMO_API_KEY};
 pub use retry::RetryPolicy;
 pub use xai::VideoPoll;
@@ -95,7 +96,30 @@ impl ProviderClient {
     /// With reference photos it goes through the provider's editing path (OpenAI images
     /// edits, xAI image edits, Gemini inline image parts); the caller keeps their number
     /// within the model's limit.
+    /// A picture from the model. An answer whose picture is cut off or unreadable is asked
+    /// for once more (that buys it twice, so only once); other failures are retried by the
+    /// policy.
     pub async fn generate_image(
+        &self,
+        model: &ImageModelSpec,
+        prompt: &str,
+        aspect: AspectRatio,
+        references: &[ReferenceImage],
+    ) -> Result<GeneratedImage, ProviderError> {
+        match self
+            .generate_image_once(model, prompt, aspect, references)
+            .await
+        {
+            Err(e @ ProviderError::BadResponse { .. }) => {
+                tracing::warn!(error = %e, "unreadable picture; asking once more");
+                self.generate_image_once(model, prompt, aspect, references)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn generate_image_once(
         &self,
         model: &ImageModelSpec,
         prompt: &str,
@@ -130,8 +154,9 @@ impl ProviderClient {
                         return Err(call.bad_response("Anthropic has no image model"))
                     }
                 };
-                GeneratedImage::from_bytes(bytes)
-                    .ok_or_else(|| call.bad_response("the image data is not a PNG or JPEG file"))
+                GeneratedImage::from_bytes(bytes).ok_or_else(|| {
+                    call.bad_response("the image data is not a whole PNG, JPEG or WebP file")
+                })
             })
             .await
     }
@@ -216,19 +241,14 @@ impl ReferenceImage {
 #[derive(Debug, Clone)]
 pub struct GeneratedImage {
     pub bytes: Vec<u8>,
-    /// File extension for the bytes: `png` or `jpg`.
+    /// File extension for the bytes: `png`, `jpg` or `webp`.
     pub extension: &'static str,
 }
 
 impl GeneratedImage {
+    /// The picture when the bytes are a whole one (a cut-off answer is not).
     fn from_bytes(bytes: Vec<u8>) -> Option<GeneratedImage> {
-        let extension = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            "png"
-        } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-            "jpg"
-        } else {
-            return None;
-        };
+        let extension = crate::server::media_check::image_format(&bytes)?;
         Some(GeneratedImage { bytes, extension })
     }
 }

@@ -31,10 +31,19 @@ pub enum FaultKind {
     VideoFailed,
     /// A video job that stays pending forever.
     Stuck,
+    /// No billing or credits, in each provider's own shape (OpenAI 429 `insufficient_quota`,
+    /// xAI 403, Gemini 429 with `limit: 0`, Anthropic's 400 "credit balance is too low").
+    InsufficientQuota,
+    /// OpenAI's 403 "Your organization must be verified to use the model …".
+    OrgNotVerified,
+    /// Gemini's 429 for a key without quota for the model (`limit: 0`, a per-day quota).
+    NoImageQuota,
+    /// Gemini's 403 for a project without the API enabled.
+    ApiNotEnabled,
 }
 
 impl FaultKind {
-    const ALL: [FaultKind; 10] = [
+    const ALL: [FaultKind; 14] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::Overloaded,
@@ -45,6 +54,10 @@ impl FaultKind {
         FaultKind::ExpiredUrl,
         FaultKind::VideoFailed,
         FaultKind::Stuck,
+        FaultKind::InsufficientQuota,
+        FaultKind::OrgNotVerified,
+        FaultKind::NoImageQuota,
+        FaultKind::ApiNotEnabled,
     ];
 
     fn key(self) -> &'static str {
@@ -59,6 +72,10 @@ impl FaultKind {
             FaultKind::ExpiredUrl => "expired_url",
             FaultKind::VideoFailed => "video_failed",
             FaultKind::Stuck => "stuck",
+            FaultKind::InsufficientQuota => "insufficient_quota",
+            FaultKind::OrgNotVerified => "org_not_verified",
+            FaultKind::NoImageQuota => "no_image_quota",
+            FaultKind::ApiNotEnabled => "api_not_enabled",
         }
     }
 

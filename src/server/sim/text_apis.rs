@@ -300,6 +300,7 @@ pub(crate) fn invalid_request(p: Provider, message: &str) -> Response {
 
 fn fault_response(p: Provider, kind: FaultKind) -> Response {
     match (kind, p) {
+        (FaultKind::RateLimit, Provider::Gemini) => gemini_rate_limit(),
         (FaultKind::RateLimit, _) => {
             let mut res = error(
                 p,
@@ -343,12 +344,98 @@ fn fault_response(p: Provider, kind: FaultKind) -> Response {
             "Your request was rejected as a result of our safety system.",
         ),
         (FaultKind::Unauthorized, _) => unauthorized(p),
+        (FaultKind::InsufficientQuota, _) => no_credits(p),
+        (FaultKind::OrgNotVerified, _) => error(
+            p,
+            StatusCode::FORBIDDEN,
+            "invalid_request_error",
+            "Your organization must be verified to use the model `gpt-image-1`. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.",
+        ),
+        (FaultKind::NoImageQuota, _) => gemini_quota(0),
+        (FaultKind::ApiNotEnabled, _) => Json(json!({ "error": {
+            "code": 403,
+            "message": "Generative Language API has not been used in project 123456 before or it is disabled. Enable it by visiting the Google Cloud console, then retry.",
+            "status": "PERMISSION_DENIED",
+            "details": [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com" }],
+        }}))
+        .into_response()
+        .with_status(StatusCode::FORBIDDEN),
         _ => error(
             p,
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "The server had an error while processing your request.",
         ),
+    }
+}
+
+/// No billing or credits, as each provider says it.
+fn no_credits(p: Provider) -> Response {
+    match p {
+        Provider::OpenAi => error(
+            p,
+            StatusCode::TOO_MANY_REQUESTS,
+            "insufficient_quota",
+            "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+        ),
+        Provider::Xai => xai_error(
+            StatusCode::FORBIDDEN,
+            "The caller does not have permission to execute the specified operation",
+            "Your newly created team doesn't have any credits yet. You can purchase credits on https://console.x.ai.",
+        ),
+        Provider::Gemini => gemini_quota(0),
+        Provider::Anthropic => error(
+            p,
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+        ),
+    }
+}
+
+/// xAI's error shape: `error` is a plain string, `code` a sentence.
+fn xai_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "code": code, "error": message }))).into_response()
+}
+
+/// Gemini's 429 `RESOURCE_EXHAUSTED`: the wait is in the body (`RetryInfo`), never in a
+/// header; a `limit` of 0 means the key has no quota for the model at all.
+fn gemini_quota(limit: u32) -> Response {
+    let body = json!({ "error": {
+        "code": 429,
+        "message": format!("You exceeded your current quota, please check your plan and billing details. Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: {limit}, model: gemini-2.5-flash-image"),
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [
+            { "@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{
+                "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                "quotaValue": limit.to_string(),
+            }]},
+            { "@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.2s" },
+        ],
+    }});
+    (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+}
+
+/// Gemini's ordinary rate limit: no `Retry-After` header, the wait in the body.
+fn gemini_rate_limit() -> Response {
+    let body = json!({ "error": {
+        "code": 429,
+        "message": "Resource has been exhausted (e.g. check quota).",
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.2s" }],
+    }});
+    (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+}
+
+trait WithStatus {
+    fn with_status(self, status: StatusCode) -> Response;
+}
+
+impl WithStatus for Response {
+    fn with_status(mut self, status: StatusCode) -> Response {
+        *self.status_mut() = status;
+        self
     }
 }
 
@@ -360,15 +447,22 @@ fn rate_kind(p: Provider) -> &'static str {
     }
 }
 
-/// Gemini answers a bad key with 403 PERMISSION_DENIED here (the real API also uses
-/// 400 INVALID_ARGUMENT "API key not valid"; our client shows either in plain words).
+/// A bad key, as each provider answers it: xAI with 400 and a plain-string `error`, Gemini
+/// with 400 `INVALID_ARGUMENT` (reason `API_KEY_INVALID`), OpenAI and Anthropic with 401.
 fn unauthorized(p: Provider) -> Response {
     match p {
-        Provider::Gemini => error(
-            p,
-            StatusCode::FORBIDDEN,
-            "PERMISSION_DENIED",
-            "API key not valid. Please pass a valid API key.",
+        Provider::Gemini => Json(json!({ "error": {
+            "code": 400,
+            "message": "API key not valid. Please pass a valid API key.",
+            "status": "INVALID_ARGUMENT",
+            "details": [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com" }],
+        }}))
+        .into_response()
+        .with_status(StatusCode::BAD_REQUEST),
+        Provider::Xai => xai_error(
+            StatusCode::BAD_REQUEST,
+            "Client specified an invalid argument",
+            "Incorrect API key provided: de***ey. You can obtain an API key from https://console.x.ai.",
         ),
         Provider::Anthropic => error(
             p,
@@ -376,7 +470,7 @@ fn unauthorized(p: Provider) -> Response {
             "authentication_error",
             "invalid x-api-key",
         ),
-        _ => error(
+        Provider::OpenAi => error(
             p,
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",

@@ -127,7 +127,7 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
     let first_frame = image
         .unwrap_or_else(|| illustration(prompt, "grok-imagine-video", s.config.image_size(), &[]));
     let request_id = format!(
-        "vid-{:016x}",
+        "vid-{duration}s-{:016x}",
         super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
     );
     let job = VideoJob {
@@ -143,6 +143,26 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
         videos.insert(request_id.clone(), job);
     }
     Json(json!({ "request_id": request_id })).into_response()
+}
+
+/// A job this simulator made before a restart, rebuilt from its id (`vid-{seconds}s-{hash}`):
+/// done at the next poll, its first frame drawn from the id.
+fn recovered_job(s: &SimState, request_id: &str) -> Option<VideoJob> {
+    let rest = request_id.strip_prefix("vid-")?;
+    let (seconds, hash) = rest.split_once("s-")?;
+    let duration: u32 = seconds.parse().ok().filter(|d| (1..=15).contains(d))?;
+    if hash.len() != 16 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(VideoJob {
+        first_frame: illustration(hash, "grok-imagine-video", s.config.image_size(), &[]),
+        duration,
+        polls_left: 0,
+        fault: None,
+        file: None,
+        polls: 0,
+        done_at: None,
+    })
 }
 
 pub(crate) async fn status(
@@ -177,6 +197,24 @@ pub(crate) async fn status(
                 "lock poisoned",
             );
         };
+        // The in-process simulator forgets its jobs when the app restarts; the id says
+        // enough to finish the clip anyway (from a drawn picture), as the real service
+        // would still have it. Ids it never made are unknown, as there.
+        if !videos.contains_key(&request_id) {
+            match recovered_job(&s, &request_id) {
+                Some(job) => {
+                    videos.insert(request_id.clone(), job);
+                }
+                None => {
+                    return error(
+                        p,
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        &format!("No video request with id {request_id}"),
+                    )
+                }
+            }
+        }
         let Some(job) = videos.get_mut(&request_id) else {
             return error(
                 p,

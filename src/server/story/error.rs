@@ -52,6 +52,9 @@ impl From<StoryError> for AppError {
             ),
             StoryError::Memory(e) => e.into(),
             StoryError::Media(e) => e.into(),
+            StoryError::Db(e) if crate::server::db::is_storage_failure(&e) => {
+                AppError::storage_unavailable()
+            }
             StoryError::Db(_) => AppError::Internal,
         }
     }

@@ -1,0 +1,4 @@
+-- When a clip's submission to the provider began. Written (and committed) before the call:
+-- after a crash, a job with this set but no request id may or may not have been paid for,
+-- so it is failed with a Retry instead of being submitted again blindly.
+ALTER TABLE media ADD COLUMN submitting_at TEXT;

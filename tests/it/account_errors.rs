@@ -1,0 +1,165 @@
+//! What a family with a fresh key meets, as each provider says it: no billing, an
+//! unverified organisation, a key without image quota, an API not enabled, a bad key. Each
+//! is final (asked once, never retried), named for what it is, and quoted with the
+//! provider's own words; Gemini's rate limit waits as long as its body says.
+
+use cyoa::domain::media::MediaStatus;
+use cyoa::domain::{ImageModelSpec, Provider};
+use cyoa::server::providers::{AccountProblem, ProviderError};
+use cyoa::server::story;
+
+use crate::helpers::{final_image, tier, TestApp};
+use crate::{image_providers, text_providers};
+
+fn account_problem(result: Result<impl std::fmt::Debug, ProviderError>) -> AccountProblem {
+    match result {
+        Err(ProviderError::Account { problem, .. }) => problem,
+        other => panic!("expected an account problem, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn account_states_of_text_models_are_final_and_named() {
+    let sim = text_providers::sim().await;
+    for (p, fault, want) in [
+        (
+            Provider::OpenAi,
+            "insufficient_quota",
+            AccountProblem::NoCredits,
+        ),
+        (
+            Provider::Xai,
+            "insufficient_quota",
+            AccountProblem::NoCredits,
+        ),
+        (
+            Provider::Anthropic,
+            "insufficient_quota",
+            AccountProblem::NoCredits,
+        ),
+        (
+            Provider::Gemini,
+            "insufficient_quota",
+            AccountProblem::NoQuota,
+        ),
+        (
+            Provider::Gemini,
+            "api_not_enabled",
+            AccountProblem::ApiNotEnabled,
+        ),
+    ] {
+        let before = text_providers::attempts(&sim, p).await;
+        text_providers::fault(&sim, p, fault, 3, 0).await;
+        let client = text_providers::client(&sim, p, text_providers::KEY);
+        let result = text_providers::generate(&client, "Story idea: a kite").await;
+        let message = match &result {
+            Err(e) => e.user_message(),
+            Ok(_) => String::new(),
+        };
+        assert_eq!(account_problem(result), want, "{p:?} {fault}");
+        assert_eq!(
+            text_providers::attempts(&sim, p).await - before,
+            1,
+            "{p:?} {fault}: asked once, never retried"
+        );
+        assert!(
+            message.contains("said: \""),
+            "{p:?}: the provider is quoted: {message}"
+        );
+        assert!(!message.contains('{'), "{p:?}: no raw JSON: {message}");
+        // Clear what is left of the queued faults for the next case.
+        crate::helpers::clear_faults(&sim.base_url()).await;
+    }
+}
+
+#[tokio::test]
+async fn account_states_of_image_models_are_final_and_named() {
+    let sim = image_providers::sim().await;
+    let model = |key| ImageModelSpec::find(key).expect("model");
+    for (key, fault, want) in [
+        (
+            "gpt-image-1",
+            "insufficient_quota",
+            AccountProblem::NoCredits,
+        ),
+        (
+            "gpt-image-1",
+            "org_not_verified",
+            AccountProblem::OrganizationNotVerified,
+        ),
+        (
+            "grok-imagine",
+            "insufficient_quota",
+            AccountProblem::NoCredits,
+        ),
+        ("gemini", "no_image_quota", AccountProblem::NoQuota),
+        ("gemini", "api_not_enabled", AccountProblem::ApiNotEnabled),
+    ] {
+        let spec = model(key);
+        let before = image_providers::attempts(&sim, spec.provider).await;
+        image_providers::fault(&sim, spec.provider, fault, 3).await;
+        let result = image_providers::generate(&sim, spec, "a kite over the sea").await;
+        assert_eq!(account_problem(result), want, "{key} {fault}");
+        assert_eq!(
+            image_providers::attempts(&sim, spec.provider).await - before,
+            1,
+            "{key} {fault}: asked once (a retry would not help and might cost)"
+        );
+        crate::helpers::clear_faults(&sim.base_url()).await;
+    }
+}
+
+#[tokio::test]
+async fn bad_keys_are_named_as_bad_keys_in_each_providers_shape() {
+    let sim = text_providers::sim().await;
+    for p in Provider::ALL {
+        let client = text_providers::client(&sim, p, "wrong-key");
+        let result = text_providers::generate(&client, "Story idea: a kite").await;
+        assert!(
+            matches!(result, Err(ProviderError::Unauthorized { .. })),
+            "{p:?}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn geminis_rate_limit_waits_as_its_body_says_then_succeeds() {
+    let sim = text_providers::sim().await;
+    text_providers::fault(&sim, Provider::Gemini, "rate_limit", 1, 0).await;
+    let client = text_providers::client(&sim, Provider::Gemini, text_providers::KEY);
+    let started = std::time::Instant::now();
+    text_providers::generate(&client, "Story idea: a kite")
+        .await
+        .expect("the second try works");
+    // The policy's own backoff is milliseconds; the 0.2 s came from `RetryInfo`.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(200));
+    assert_eq!(text_providers::attempts(&sim, Provider::Gemini).await, 2);
+}
+
+#[tokio::test]
+async fn a_scene_picture_on_an_account_without_billing_says_so_and_is_not_retried() {
+    let app = TestApp::spawn().await;
+    let sim = app.url("/sim");
+    crate::helpers::queue_fault(
+        &sim,
+        serde_json::json!({"api": "openai", "kind": "insufficient_quota", "count": 5}),
+    )
+    .await;
+    let mut input = crate::helpers::start_input("a snail who wants to see the sea");
+    input.image_model = Some("gpt-image-1".into());
+    let kids = tier("kids");
+    let (story_id, scene_id) = story::start(&app.state, kids, input)
+        .await
+        .expect("started");
+    let view = final_image(&app.state, kids, &story_id, &scene_id).await;
+    assert_eq!(view.status, MediaStatus::Failed);
+    let error = view.error.unwrap_or_default();
+    assert!(error.contains("no billing or credits"), "{error}");
+    assert!(error.contains("You exceeded your current quota"), "{error}");
+    let counts = crate::helpers::request_counts(&sim).await;
+    assert_eq!(
+        counts["openai/images/generations"], 1,
+        "never retried: {counts}"
+    );
+    crate::helpers::clear_faults(&sim).await;
+}
