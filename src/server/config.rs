@@ -41,7 +41,8 @@ pub struct Config {
     pub video: VideoTiming,
 }
 
-/// How video jobs wait for the provider: poll every 5 s, give up after 5 minutes
+/// How video jobs wait for the provider: poll every 5 s, give up after 10 minutes (as xAI's
+/// official SDK does; generation "typically takes up to several minutes")
 /// (`VIDEO_POLL_MS` and `VIDEO_MAX_WAIT_S` change them, for demos and tests).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoTiming {
@@ -53,7 +54,7 @@ impl Default for VideoTiming {
     fn default() -> VideoTiming {
         VideoTiming {
             poll_every: Duration::from_secs(5),
-            max_wait: Duration::from_secs(5 * 60),
+            max_wait: Duration::from_secs(10 * 60),
         }
     }
 }

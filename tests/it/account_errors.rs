@@ -163,3 +163,40 @@ async fn a_scene_picture_on_an_account_without_billing_says_so_and_is_not_retrie
     );
     crate::helpers::clear_faults(&sim).await;
 }
+
+#[tokio::test]
+async fn grok_imagine_edits_with_one_photo_leave_the_aspect_ratio_out() {
+    let sim = image_providers::sim().await;
+    let spec = ImageModelSpec::find("grok-imagine").expect("model");
+    let photo = cyoa::server::providers::ReferenceImage {
+        bytes: cyoa::server::imaging::Canvas::new(8, 8).to_png(),
+        mime: "image/png",
+        file_name: "photo.png".into(),
+    };
+    let client = cyoa::server::providers::ProviderClient::new(
+        reqwest::Client::new(),
+        spec.provider,
+        sim.endpoint(spec.provider, image_providers::KEY),
+        image_providers::policy(),
+    );
+    client
+        .generate_image(
+            spec,
+            "a kite",
+            cyoa::domain::aspect::AspectRatio::Square,
+            std::slice::from_ref(&photo),
+        )
+        .await
+        .expect("picture");
+    let log: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/__control/image_requests", sim.base_url()))
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("json");
+    let sent = log.last().expect("the request");
+    let fields = sent["fields"].to_string();
+    assert!(fields.contains("image"), "{sent}");
+    assert!(!fields.contains("aspect_ratio"), "{sent}");
+}

@@ -458,3 +458,26 @@ async fn a_rate_limit_is_retried_and_an_outage_fails_only_the_clip() {
         .await
         .expect("clear");
 }
+
+#[tokio::test]
+async fn a_clip_withheld_by_moderation_or_expired_says_which() {
+    for (kind, words) in [
+        ("video_moderated", "moderation blocked this clip"),
+        ("video_expired", "request expired at Grok Imagine"),
+    ] {
+        let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+        fault(sim, "xai", kind).await;
+        let (story_id, scene_id) = story::start(state, kids(), video_story("a comet", None))
+            .await
+            .expect("start");
+        let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
+        assert_eq!(clip.status, MediaStatus::Failed, "{kind}");
+        let error = clip.error.unwrap_or_default();
+        assert!(error.contains(words), "{kind}: {error}");
+        assert_eq!(
+            submissions(sim).await,
+            1,
+            "{kind}: not resubmitted on its own"
+        );
+    }
+}

@@ -47,7 +47,8 @@ pub(crate) async fn generate_image(
     let body = json!({
         "contents": [{ "role": "user", "parts": parts }],
         "generationConfig": {
-            "responseModalities": ["TEXT", "IMAGE"],
+            // With ["TEXT", "IMAGE"] the model may answer with words only.
+            "responseModalities": ["IMAGE"],
             "imageConfig": { "aspectRatio": aspect.ratio() },
         },
     });
@@ -63,12 +64,8 @@ pub(crate) async fn generate_image(
         .and_then(Value::as_str);
     match data {
         Some(data) => super::decode_base64(call, data),
-        // No picture and no block reason: the model declined in words.
-        None => Err(ProviderError::Rejected {
-            provider: call.provider,
-            status: 200,
-            message: "no image was returned for this prompt".into(),
-        }),
+        // Words but no picture, and no block reason: asked once more by the caller.
+        None => Err(call.bad_response("the answer had no picture")),
     }
 }
 

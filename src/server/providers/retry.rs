@@ -19,13 +19,15 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Text: three attempts, 1 s then 2 s apart (plus jitter).
+    /// Text: three attempts, 1 s then 2 s apart (plus jitter). A reasoning model (Grok 4)
+    /// can think for minutes on a scene: the timeout lets a slow but healthy call finish
+    /// rather than cutting it off and paying for it again.
     pub fn text() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(8),
-            request_timeout: Duration::from_secs(90),
+            request_timeout: Duration::from_secs(300),
         }
     }
 

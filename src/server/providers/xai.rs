@@ -33,6 +33,10 @@ pub(crate) async fn generate_image(
     let path = match references {
         [] => "/images/generations",
         [one] => {
+            // `aspect_ratio` is documented only for the several-photos form.
+            if let Some(fields) = body.as_object_mut() {
+                fields.remove("aspect_ratio");
+            }
             body["image"] = json!({ "url": one.data_uri() });
             "/images/edits"
         }
@@ -110,17 +114,26 @@ pub(crate) async fn poll_video(
         .and_then(Value::as_str)
         .filter(|u| !u.is_empty());
     let status = answer["status"].as_str().unwrap_or_default();
+    // `video.respect_moderation: false` (a bool inside `video`): withheld by moderation,
+    // whatever the status says.
+    if answer.pointer("/video/respect_moderation") == Some(&Value::Bool(false)) {
+        return Ok(VideoPoll::Failed(
+            "its moderation blocked this clip (try a gentler scene, then Retry)".into(),
+        ));
+    }
     Ok(match (status, url) {
         ("done", Some(url)) | ("", Some(url)) => VideoPoll::Done {
             url: url.to_owned(),
         },
         ("done", None) => return Err(call.bad_response("status done without a video url")),
         ("pending" | "processing" | "queued" | "in_progress", _) | ("", None) => VideoPoll::Pending,
+        ("expired", _) => VideoPoll::Failed(
+            "the request expired at Grok Imagine before the clip was collected".into(),
+        ),
         (other, _) => {
             let reason = answer
                 .pointer("/error/message")
                 .or_else(|| answer.get("error"))
-                .or_else(|| answer.get("respect_moderation"))
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .unwrap_or_else(|| format!("the video job ended as {other}"));

@@ -40,10 +40,14 @@ pub enum FaultKind {
     NoImageQuota,
     /// Gemini's 403 for a project without the API enabled.
     ApiNotEnabled,
+    /// A video job that ends `done` but with `video.respect_moderation: false` (blocked).
+    VideoModerated,
+    /// A video job that ends with status `expired`.
+    VideoExpired,
 }
 
 impl FaultKind {
-    const ALL: [FaultKind; 14] = [
+    const ALL: [FaultKind; 16] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::Overloaded,
@@ -58,6 +62,8 @@ impl FaultKind {
         FaultKind::OrgNotVerified,
         FaultKind::NoImageQuota,
         FaultKind::ApiNotEnabled,
+        FaultKind::VideoModerated,
+        FaultKind::VideoExpired,
     ];
 
     fn key(self) -> &'static str {
@@ -76,6 +82,8 @@ impl FaultKind {
             FaultKind::OrgNotVerified => "org_not_verified",
             FaultKind::NoImageQuota => "no_image_quota",
             FaultKind::ApiNotEnabled => "api_not_enabled",
+            FaultKind::VideoModerated => "video_moderated",
+            FaultKind::VideoExpired => "video_expired",
         }
     }
 

@@ -280,6 +280,8 @@ pub(crate) async fn gate(
                     FaultKind::Malformed
                     | FaultKind::ExpiredUrl
                     | FaultKind::VideoFailed
+                    | FaultKind::VideoModerated
+                    | FaultKind::VideoExpired
                     | FaultKind::Stuck,
                 ..
             },

@@ -2,8 +2,9 @@
 //! `GET /videos/{request_id}` says `pending` for a configurable number of polls, then
 //! `done` with a temporary URL of a real MP4 (the first frame — the request's image, or a
 //! picture drawn from the prompt — slowly panning). Faults: `video_failed` ends the job
-//! as failed, `stuck` never finishes, `expired_url` hands out a URL that is already gone,
-//! and the usual 429/500/… on either call. Submissions are counted like every request.
+//! as failed, `video_moderated` as done but withheld (`respect_moderation: false`),
+//! `video_expired` as expired, `stuck` never finishes, `expired_url` hands out a URL that
+//! is already gone, and the usual 429/500/… on either call. Submissions are counted like every request.
 
 use std::time::Instant;
 
@@ -226,6 +227,8 @@ pub(crate) async fn status(
         job.polls += 1;
         match job.fault {
             Some(FaultKind::VideoFailed) => Step::Failed,
+            Some(FaultKind::VideoModerated) => Step::Moderated,
+            Some(FaultKind::VideoExpired) => Step::Expired,
             Some(FaultKind::Stuck) => Step::Pending,
             _ if job.polls_left > 0 => {
                 job.polls_left -= 1;
@@ -252,6 +255,19 @@ pub(crate) async fn status(
                 "error": { "code": "generation_failed", "message": "The video could not be generated." },
             }))
             .into_response()
+        }
+        // xAI's moderation: the job is `done`, but the clip was withheld.
+        Step::Moderated => {
+            return Json(json!({
+                "status": "done",
+                "request_id": request_id,
+                "model": "grok-imagine-video",
+                "video": { "url": "", "duration": 0, "respect_moderation": false },
+            }))
+            .into_response()
+        }
+        Step::Expired => {
+            return Json(json!({ "status": "expired", "request_id": request_id })).into_response()
         }
         Step::Done(file, duration) => (file, duration),
         Step::Render(first_frame, duration, expired_at_submission) => {
@@ -286,6 +302,8 @@ pub(crate) async fn status(
 enum Step {
     Pending,
     Failed,
+    Moderated,
+    Expired,
     Done(String, u32),
     /// First frame, duration, and whether the URL must be handed out already expired.
     Render(Canvas, u32, bool),
