@@ -8,7 +8,8 @@ use leptos_router::{path, SsrMode};
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
     gallery::Gallery, home::TierHome, landing::Landing, not_found::NotFound,
-    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage, tier_layout::TierLayout,
+    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage, status::StatusPage,
+    tier_layout::TierLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
+                    <Route path=path!("/status") view=StatusPage/>
                     <ParentRoute path=path!("/:tier") view=TierLayout>
                         <Route path=path!("") view=TierHome/>
                         <Route path=path!("profiles") view=ProfilesPage/>

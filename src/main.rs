@@ -1,4 +1,5 @@
 //! Server entry point: configuration, database, router, then serve until Ctrl-C.
+//! `cyoa check-keys` checks each configured provider key with one free call.
 //! `cyoa check-media` instead checks that every stored media file and every file on disk
 //! match (exit status 1 when they do not); `cyoa check-media --fix` first removes the
 //! temporary files that interrupted writes left behind.
@@ -17,6 +18,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let config = Config::load(Path::new("Leptos.toml"))?;
+    if std::env::args().nth(1).as_deref() == Some("check-keys") {
+        return check_keys(&config).await;
+    }
     if std::env::args().nth(1).as_deref() == Some("check-media") {
         let fix = std::env::args().nth(2).as_deref() == Some("--fix");
         return check_media(&config, fix).await;
@@ -33,6 +37,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     Ok(())
+}
+
+/// One free call per configured provider (never a picture or a clip); exit status 1 when a
+/// key is refused or an account cannot be used.
+async fn check_keys(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    use cyoa::server::providers::{ProviderHub, Retries};
+    if config.demo_mode() {
+        println!("No provider key is set: the app runs in demo mode, every provider is simulated.");
+        return Ok(());
+    }
+    // No simulator behind it: only configured providers are checked.
+    let hub = ProviderHub::new(config, "http://127.0.0.1:0", &Retries::default());
+    let statuses = cyoa::server::key_check::check_providers(&hub).await;
+    if cyoa::server::key_check::print(&statuses) {
+        Ok(())
+    } else {
+        Err("a key was refused or its account cannot be used; see above".into())
+    }
 }
 
 async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::error::Error>> {

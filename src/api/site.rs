@@ -18,3 +18,10 @@ pub async fn load_site_info() -> Result<SiteInfo, AppError> {
         demo_mode: state.providers.demo_mode,
     })
 }
+
+/// The status page: each provider's key and what it can do, and the storage state.
+#[server(endpoint = "status")]
+pub async fn load_status() -> Result<crate::domain::status::SiteStatus, AppError> {
+    let state = super::context::state()?;
+    Ok(crate::server::key_check::site_status(&state).await)
+}

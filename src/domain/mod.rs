@@ -8,6 +8,7 @@ mod keyed;
 pub mod media;
 pub mod profile;
 pub mod provider;
+pub mod status;
 pub mod story;
 pub mod text_model;
 pub mod tier;

@@ -30,6 +30,7 @@ pub fn Landing() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            <p class="hint"><a href="/status">"Providers and storage status"</a></p>
         </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod not_found;
 pub mod profiles;
 pub mod reader;
 pub mod scene;
+pub mod status;
 
 pub mod tier_layout;
 

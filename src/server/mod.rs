@@ -6,6 +6,7 @@ pub mod db;
 pub mod files;
 pub mod imaging;
 pub mod integrity;
+pub mod key_check;
 pub mod media;
 pub mod media_check;
 pub mod memory;

@@ -106,6 +106,7 @@ pub async fn build_with_retries(
         config: Arc::new(config),
         jobs: Jobs::default(),
         faults,
+        status_cache: Default::default(),
     };
     media::start(state.clone());
     if state.providers.demo_mode {

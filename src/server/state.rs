@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
+use crate::domain::status::ProviderStatus;
 use crate::server::config::Config;
 use crate::server::db::CommitFaults;
 use crate::server::media::Jobs;
@@ -21,7 +22,12 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Failures tests switch on in a running app (a full disk, failing commits).
     pub faults: Faults,
+    /// The status page's last key check, and when it was made.
+    pub status_cache: Arc<std::sync::Mutex<Option<CheckedProviders>>>,
 }
+
+/// A key check's answer and when it was made.
+pub type CheckedProviders = (std::time::Instant, Vec<ProviderStatus>);
 
 /// Every failure that can be injected into a running app; all off by default.
 #[derive(Debug, Clone, Default)]

@@ -200,3 +200,118 @@ async fn grok_imagine_edits_with_one_photo_leave_the_aspect_ratio_out() {
     assert!(fields.contains("image"), "{sent}");
     assert!(!fields.contains("aspect_ratio"), "{sent}");
 }
+
+#[tokio::test]
+async fn the_key_check_says_what_each_key_can_do_without_buying_anything() {
+    let sim = text_providers::sim().await;
+    let app = TestApp::builder()
+        .providers(&sim, text_providers::KEY, &Provider::ALL)
+        .spawn()
+        .await;
+    let statuses = cyoa::server::key_check::check_providers(&app.state.providers).await;
+    assert_eq!(statuses.len(), 4);
+    for s in &statuses {
+        assert!(s.ok, "{s:?}");
+        assert_eq!(s.key, "Key accepted.");
+        assert!(s.image_models.iter().all(|(_, usable)| *usable), "{s:?}");
+    }
+    let xai = statuses.iter().find(|s| s.provider == "xAI").expect("xAI");
+    assert_eq!(xai.video, Some(true));
+    // Only model listings were asked: no picture, no clip, no text.
+    let counts = crate::helpers::request_counts(&sim.base_url()).await;
+    for p in Provider::ALL {
+        assert_eq!(counts[format!("{}/models", p.key())], 1, "{counts}");
+        assert_eq!(counts[p.key()], 1, "{p:?}: one call in all: {counts}");
+    }
+
+    // A refused key and an account without billing, in plain words.
+    text_providers::fault(&sim, Provider::OpenAi, "insufficient_quota", 1, 0).await;
+    let wrong = TestApp::builder()
+        .providers(&sim, "wrong-key", &[Provider::Xai])
+        .spawn()
+        .await;
+    let xai = &cyoa::server::key_check::check_providers(&wrong.state.providers).await[0];
+    assert!(!xai.ok);
+    assert!(
+        xai.key.contains("Key refused: check XAI_API_KEY"),
+        "{}",
+        xai.key
+    );
+    let openai = cyoa::server::key_check::check_providers(&app.state.providers)
+        .await
+        .into_iter()
+        .find(|s| s.provider == "OpenAI")
+        .expect("OpenAI");
+    assert!(!openai.ok);
+    assert!(
+        openai.key.contains("no billing or credits"),
+        "{}",
+        openai.key
+    );
+}
+
+#[tokio::test]
+async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let status: serde_json::Value = app
+        .server_fn("status", &[])
+        .await
+        .json()
+        .await
+        .expect("status JSON");
+    assert_eq!(status["demo_mode"], true);
+    assert_eq!(status["storage_ok"], true, "{status}");
+    assert!(status["providers"][0]["key"]
+        .as_str()
+        .is_some_and(|k| k.starts_with("Simulated")));
+    assert!(
+        !status.to_string().contains("demo-mode-key"),
+        "no key on the page"
+    );
+
+    app.state
+        .faults
+        .storage
+        .fail_at(Some(cyoa::server::storage::WriteStep::Write));
+    let status: serde_json::Value = app
+        .server_fn("status", &[])
+        .await
+        .json()
+        .await
+        .expect("status JSON");
+    app.state.faults.storage.fail_at(None);
+    assert_eq!(status["storage_ok"], false);
+    assert!(status["storage"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("Storage is full")));
+    let page = app.http.get(app.url("/status")).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+}
+
+#[tokio::test]
+async fn check_keys_exits_with_failure_on_a_refused_key() {
+    let sim = text_providers::sim().await;
+    for (key, ok) in [(text_providers::KEY, true), ("wrong-key", false)] {
+        let base_url = sim.endpoint(Provider::Xai, key).base_url;
+        // Blocking wait off the runtime: the simulator answers on it meanwhile.
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"))
+                .arg("check-keys")
+                .env_clear()
+                .env("XAI_API_KEY", key)
+                .env("XAI_BASE_URL", base_url)
+                .env("RUST_LOG", "off")
+                .output()
+        })
+        .await
+        .expect("joined")
+        .expect("cyoa check-keys runs");
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.success(), ok, "{printed}");
+        assert!(printed.starts_with("xAI: "), "{printed}");
+        assert!(
+            !printed.contains("wrong-key"),
+            "the key is never printed: {printed}"
+        );
+    }
+}

@@ -396,3 +396,36 @@ async fn sigkill_at_every_step_boundary_loses_no_clip_and_pays_for_none_twice() 
         assert!(report.is_clean(), "{point}: {report:?}");
     }
 }
+
+#[tokio::test]
+async fn a_job_running_at_each_of_its_last_crashes_waits_for_a_retry() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let kids = tier("kids");
+    let (story_id, scene_id) = story::start(
+        &first.state,
+        kids,
+        crate::helpers::start_input("a crash-prone picture"),
+    )
+    .await
+    .expect("started");
+    final_image(&first.state, kids, &story_id, &scene_id).await;
+    // What three crashes in the middle of this picture leave behind.
+    sqlx::query("UPDATE media SET status = 'generating', attempts = 3 WHERE scene_id = ?")
+        .bind(&scene_id)
+        .execute(&first.state.db)
+        .await
+        .expect("crash");
+    let second = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let view = final_image(&second.state, kids, &story_id, &scene_id).await;
+    assert_eq!(view.status, MediaStatus::Failed);
+    assert_eq!(
+        view.error.as_deref(),
+        Some(cyoa::server::db::media::REPEATED_CRASHES)
+    );
+    cyoa::server::media::retry(&second.state, kids, &story_id, &scene_id, MediaKind::Image)
+        .await
+        .expect("retry");
+    let view = final_image(&second.state, kids, &story_id, &scene_id).await;
+    assert_eq!(view.status, MediaStatus::Complete);
+}

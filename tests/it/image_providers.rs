@@ -186,3 +186,25 @@ async fn gpt_image_requests_are_checked_like_the_real_api() {
         .expect("send");
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn a_cut_off_picture_is_asked_for_once_more_and_no_more() {
+    let sim = sim().await;
+    let spec = ImageModelSpec::find("gpt-image-1").expect("model");
+    fault(&sim, spec.provider, "malformed", 1).await;
+    generate(&sim, spec, "a cut-off kite")
+        .await
+        .expect("the second answer is whole");
+    assert_eq!(attempts(&sim, spec.provider).await, 2);
+    fault(&sim, spec.provider, "malformed", 2).await;
+    let result = generate(&sim, spec, "a kite cut off twice").await;
+    assert!(
+        matches!(result, Err(ProviderError::BadResponse { .. })),
+        "{result:?}"
+    );
+    assert_eq!(
+        attempts(&sim, spec.provider).await,
+        4,
+        "one more ask, not a loop"
+    );
+}

@@ -481,3 +481,26 @@ async fn a_clip_withheld_by_moderation_or_expired_says_which() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_simulator_finishes_a_clip_it_made_before_a_restart() {
+    // A fresh simulator stands for the in-process one after the app restarted.
+    let sim = simulator(1).await;
+    let endpoint = sim.endpoint(Provider::Xai, KEY);
+    let http = reqwest::Client::new();
+    let poll = |id: &str| {
+        http.get(format!("{}/videos/{id}", endpoint.base_url))
+            .bearer_auth(KEY)
+            .send()
+    };
+    let answer: Value = poll("vid-8s-0123456789abcdef")
+        .await
+        .expect("poll")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answer["status"], "done", "{answer}");
+    assert_eq!(answer["video"]["duration"], 8);
+    let unknown = poll("not-one-of-ours").await.expect("poll");
+    assert_eq!(unknown.status(), 404);
+}

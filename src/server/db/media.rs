@@ -183,6 +183,12 @@ pub async fn set_request_id(db: &SqlitePool, id: &str, request_id: &str) -> sqlx
     Ok(())
 }
 
+/// Claims after which a job interrupted by a restart is not run again by itself.
+const MAX_ATTEMPTS: i64 = 3;
+
+/// The words a job gets when it was running at each of its last [`MAX_ATTEMPTS`] restarts.
+pub const REPEATED_CRASHES: &str = "The server stopped every time it was making this, so it was not tried again by itself. Press Retry to try once more.";
+
 /// The words a clip gets when a restart finds it cut off in the middle of its submission.
 pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, so we cannot tell whether Grok Imagine made it. Press Retry to order it again.";
 
@@ -207,6 +213,17 @@ pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
             "clips interrupted while being submitted were failed with a Retry, not resubmitted"
         );
     }
+    // A job that was running at every one of its last crashes may be what crashes the
+    // server: after a few, it waits for a person's Retry instead of running again.
+    sqlx::query(
+        "UPDATE media SET status = 'failed', error = ?, updated_at = ?
+         WHERE status = 'generating' AND attempts >= ?",
+    )
+    .bind(REPEATED_CRASHES)
+    .bind(&at)
+    .bind(MAX_ATTEMPTS)
+    .execute(&mut *tx)
+    .await?;
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
     )
@@ -265,7 +282,7 @@ pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<Med
 pub async fn retry(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', error = NULL, request_id = NULL, submitted_at = NULL,
-                          submitting_at = NULL, updated_at = ?
+                          submitting_at = NULL, attempts = 0, updated_at = ?
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())

@@ -32,6 +32,8 @@ pub struct Jobs {
     wake_image: Arc<Notify>,
     wake_video: Arc<Notify>,
     finished: Arc<watch::Sender<u64>>,
+    /// The last claim was refused by the database (a full disk); the status page says so.
+    refused: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Default for Jobs {
@@ -40,6 +42,7 @@ impl Default for Jobs {
             wake_image: Arc::default(),
             wake_video: Arc::default(),
             finished: Arc::new(watch::channel(0).0),
+            refused: Arc::default(),
         }
     }
 }
@@ -53,6 +56,16 @@ impl Jobs {
     /// A receiver that sees a change each time any media job reaches a final status.
     pub fn finished(&self) -> watch::Receiver<u64> {
         self.finished.subscribe()
+    }
+
+    /// Whether the workers' last claim was refused by the database.
+    pub fn claims_refused(&self) -> bool {
+        self.refused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_refused(&self, refused: bool) {
+        self.refused
+            .store(refused, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn announce_finished(&self) {
@@ -193,6 +206,7 @@ async fn worker<F, Fut>(
             };
             match media::claim_next(&state.db, kind).await {
                 Ok(Some(job)) => {
+                    state.jobs.set_refused(false);
                     if refused.take().is_some() {
                         tracing::info!(kind = kind.key(), "media jobs are claimed again");
                     }
@@ -209,12 +223,14 @@ async fn worker<F, Fut>(
                     );
                 }
                 Ok(None) => {
+                    state.jobs.set_refused(false);
                     if refused.take().is_some() {
                         tracing::info!(kind = kind.key(), "media jobs are claimed again");
                     }
                     break;
                 }
                 Err(e) => {
+                    state.jobs.set_refused(true);
                     let pause = match refused {
                         None => {
                             tracing::error!(error = %e, kind = kind.key(), "could not claim a media job; backing off until storage is writable");

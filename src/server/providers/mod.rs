@@ -96,6 +96,30 @@ impl ProviderClient {
     /// With reference photos it goes through the provider's editing path (OpenAI images
     /// edits, xAI image edits, Gemini inline image parts); the caller keeps their number
     /// within the model's limit.
+    /// The model ids the key can see: the free call the key check makes (`GET /models`).
+    pub async fn list_models(&self) -> Result<Vec<String>, ProviderError> {
+        let auth = match self.provider {
+            Provider::Anthropic => http::Auth::AnthropicKey,
+            Provider::Gemini => http::Auth::GoogleKey,
+            Provider::OpenAi | Provider::Xai => http::Auth::Bearer,
+        };
+        let answer = self.call().get_json("/models", auth).await?;
+        let ids = answer
+            .get("data")
+            .or_else(|| answer.get("models"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                m.get("id")
+                    .or_else(|| m.get("name"))
+                    .and_then(Value::as_str)
+            })
+            .map(|id| id.trim_start_matches("models/").to_owned())
+            .collect();
+        Ok(ids)
+    }
+
     /// A picture from the model. An answer whose picture is cut off or unreadable is asked
     /// for once more (that buys it twice, so only once); other failures are retried by the
     /// policy.

@@ -13,8 +13,9 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::control::{Fault, FaultKind};
+use super::gate::{gate, invalid_request};
 use super::illustration::illustration;
-use super::text_apis::{gate, invalid_request, unix_now};
+use super::text_apis::unix_now;
 use super::SimState;
 use crate::domain::Provider;
 use crate::server::imaging::{photo, Canvas};
@@ -336,7 +337,7 @@ pub(crate) async fn gemini_image(
         match decoded {
             Ok(photo) => references.push(photo),
             Err(message) => {
-                return super::text_apis::error(
+                return super::gate::error(
                     Provider::Gemini,
                     StatusCode::BAD_REQUEST,
                     "INVALID_ARGUMENT",

@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::gate::{gate, invalid_request};
 use super::image_apis::{
     bearer, decode_data_uri, decode_reference, field_names, openai_answer, parse, xai_answer,
     OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
 };
-use super::text_apis::{gate, invalid_request};
 use super::SimState;
 use crate::domain::Provider;
 use crate::server::imaging::Canvas;

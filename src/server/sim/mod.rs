@@ -3,9 +3,11 @@
 //! tests, demo mode (mounted in-process) and the standalone `provider-sim` binary.
 
 mod control;
+mod gate;
 mod illustration;
 mod image_apis;
 mod image_edits;
+mod model_lists;
 mod story;
 mod text_apis;
 mod video;
@@ -113,6 +115,22 @@ pub fn router(config: SimConfig) -> Router {
         .route(
             &format!("{}/files/{{name}}", Provider::Xai.sim_path()),
             get(image_apis::xai_file),
+        )
+        .route(
+            &format!("{}/models", Provider::OpenAi.sim_path()),
+            get(model_lists::openai),
+        )
+        .route(
+            &format!("{}/models", Provider::Xai.sim_path()),
+            get(model_lists::xai),
+        )
+        .route(
+            &format!("{}/models", Provider::Anthropic.sim_path()),
+            get(model_lists::anthropic),
+        )
+        .route(
+            &format!("{}/models", Provider::Gemini.sim_path()),
+            get(model_lists::gemini),
         )
         .route(
             "/__control/faults",

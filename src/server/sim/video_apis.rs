@@ -16,9 +16,9 @@ use axum::Json;
 use serde_json::json;
 
 use super::control::{Fault, FaultKind};
+use super::gate::{error, gate, invalid_request};
 use super::illustration::illustration;
 use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, temp_file_url};
-use super::text_apis::{error, gate, invalid_request};
 use super::SimState;
 use crate::domain::Provider;
 use crate::server::imaging::Canvas;

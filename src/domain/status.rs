@@ -1,0 +1,39 @@
+//! What the status page shows: each provider's key and what it can do, and whether the
+//! server's storage takes writes. Plain words only; no key ever appears here.
+
+use serde::{Deserialize, Serialize};
+
+/// One configured provider, as the key check found it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderStatus {
+    /// "OpenAI", "xAI", …
+    pub provider: String,
+    /// The key was accepted (or the provider is simulated, in demo mode).
+    pub ok: bool,
+    /// What was found, in a sentence: "Key accepted.", "Simulated (demo mode).", or what is
+    /// wrong and what to do.
+    pub key: String,
+    /// Per image model of this provider: its name and whether the key can use it.
+    pub image_models: Vec<(String, bool)>,
+    /// Grok Imagine clips (xAI only): whether the key can make them.
+    pub video: Option<bool>,
+    /// What a free call cannot tell (billing, verification, quota), said once.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteStatus {
+    pub demo_mode: bool,
+    pub providers: Vec<ProviderStatus>,
+    /// The data directory takes writes (a file and the database).
+    pub storage_ok: bool,
+    pub storage: String,
+}
+
+impl SiteStatus {
+    /// Said when no provider is configured at all (and not in demo mode).
+    pub fn providers_empty_note(&self) -> Option<&'static str> {
+        (self.providers.is_empty() && !self.demo_mode)
+            .then_some("No provider is configured: set at least one API key and restart the app.")
+    }
+}

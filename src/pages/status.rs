@@ -1,0 +1,80 @@
+//! `/status`: whether each provider's key works and what it can make, and whether the
+//! server's storage takes writes. Outside the tiers (it shows nothing of any story), and no
+//! key ever appears on it.
+
+use leptos::prelude::*;
+
+use crate::api::site::load_status;
+use crate::components::resource_view::ResourceView;
+use crate::domain::status::{ProviderStatus, SiteStatus};
+
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| load_status());
+    view! {
+        <section class="status-page">
+            <h1>"Providers and storage"</h1>
+            <ResourceView
+                resource=status
+                loading="Checking each provider's key (one free call each)…"
+                render=move |status| view! { <StatusBody status/> }
+            />
+            <p><a href="/">"Back to the start"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn StatusBody(status: SiteStatus) -> impl IntoView {
+    let storage_class = if status.storage_ok { "ok" } else { "problem" };
+    let empty_note = status.providers_empty_note();
+    let providers = status
+        .providers
+        .into_iter()
+        .map(|p| view! { <ProviderCard p/> })
+        .collect_view();
+    view! {
+        <p class=format!("storage {storage_class}") role="status">{status.storage}</p>
+        {empty_note}
+        <div class="provider-cards">{providers}</div>
+    }
+}
+
+#[component]
+fn ProviderCard(p: ProviderStatus) -> impl IntoView {
+    let class = if p.ok {
+        "provider-card ok"
+    } else {
+        "provider-card problem"
+    };
+    let models = p
+        .image_models
+        .into_iter()
+        .map(|(name, usable)| {
+            let verdict = if usable {
+                "usable"
+            } else {
+                "not available to this key"
+            };
+            view! { <li>{format!("Pictures with {name}: {verdict}")}</li> }
+        })
+        .collect_view();
+    let video = p.video.map(|usable| {
+        let verdict = if usable {
+            "usable"
+        } else {
+            "not available to this key"
+        };
+        view! { <li>{format!("Grok Imagine clips: {verdict}")}</li> }
+    });
+    let name = p.provider;
+    let data_name = name.clone();
+    view! {
+        <article class=class data-provider=data_name>
+            <h2>{name}</h2>
+            <p class="key-state">{p.key}</p>
+            <ul>{models} {video}</ul>
+            {p.note.map(|note| view! { <p class="hint">{note}</p> })}
+        </article>
+    }
+}
