@@ -84,6 +84,10 @@ async fn media_file(
         return Err(FileError::NotFound);
     }
     let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);
+    // A file damaged on disk since (emptied, cut off) is as good as gone.
+    if !storage::is_intact(&path, kind).await {
+        return Err(FileError::NotFound);
+    }
     serve_file(&path, request).await
 }
 

@@ -137,6 +137,73 @@ async fn geminis_rate_limit_waits_as_its_body_says_then_succeeds() {
 }
 
 #[tokio::test]
+async fn every_picture_account_state_fails_the_scene_picture_once_with_its_words() {
+    let app = TestApp::spawn().await;
+    let sim = app.url("/sim");
+    let kids = tier("kids");
+    for (model, api, kind, words, route) in [
+        (
+            "gpt-image-1.5",
+            "openai",
+            "org_not_verified",
+            "organisation verified",
+            "openai/images/generations",
+        ),
+        (
+            "grok-imagine",
+            "xai",
+            "insufficient_quota",
+            "no billing or credits",
+            "xai/images/generations",
+        ),
+        (
+            "gemini",
+            "gemini",
+            "no_image_quota",
+            "no quota left",
+            "gemini/generateContent",
+        ),
+        (
+            "gemini",
+            "gemini",
+            "api_not_enabled",
+            "Generative Language API",
+            "gemini/generateContent",
+        ),
+    ] {
+        crate::helpers::queue_fault(
+            &sim,
+            serde_json::json!({"api": api, "kind": kind, "count": 5}),
+        )
+        .await;
+        let before = crate::helpers::request_counts(&sim).await[route]
+            .as_u64()
+            .unwrap_or(0);
+        let mut input = crate::helpers::start_input("a picture for an account test");
+        input.image_model = Some(model.into());
+        // The story's text comes from another provider, so only the picture meets the fault.
+        input.text_model = if api == "openai" {
+            "claude-sonnet-4-5"
+        } else {
+            "gpt-4.1"
+        }
+        .into();
+        let (story_id, scene_id) = story::start(&app.state, kids, input)
+            .await
+            .expect("started");
+        let view = final_image(&app.state, kids, &story_id, &scene_id).await;
+        assert_eq!(view.status, MediaStatus::Failed, "{model} {kind}");
+        let error = view.error.unwrap_or_default();
+        assert!(error.contains(words), "{model} {kind}: {error}");
+        let after = crate::helpers::request_counts(&sim).await[route]
+            .as_u64()
+            .unwrap_or(0);
+        assert_eq!(after - before, 1, "{model} {kind}: asked once");
+        crate::helpers::clear_faults(&sim).await;
+    }
+}
+
+#[tokio::test]
 async fn a_scene_picture_on_an_account_without_billing_says_so_and_is_not_retried() {
     let app = TestApp::spawn().await;
     let sim = app.url("/sim");

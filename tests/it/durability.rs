@@ -429,3 +429,46 @@ async fn a_job_running_at_each_of_its_last_crashes_waits_for_a_retry() {
     let view = final_image(&second.state, kids, &story_id, &scene_id).await;
     assert_eq!(view.status, MediaStatus::Complete);
 }
+
+#[tokio::test]
+async fn deleting_a_story_stops_following_its_clip() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 60_000)).await;
+    crate::helpers::queue_fault(
+        &sim.base_url(),
+        serde_json::json!({"api": "xai", "kind": "stuck", "count": 1}),
+    )
+    .await;
+    let (story_id, _) = story::start(&state, kids(), video_story("a slow comet", None))
+        .await
+        .expect("started");
+    let polls = || async {
+        crate::helpers::request_counts(&sim.base_url()).await["xai/videos/status"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    wait_for_async(|| async { polls().await > 2 }).await;
+    story::gallery::delete(&state, kids(), &story_id)
+        .await
+        .expect("deleted");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_delete = polls().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(polls().await, after_delete, "the clip is no longer polled");
+    assert!(!dir.path().join("media/kids").join(&story_id).exists());
+}
+
+async fn wait_for_async<F, Fut>(mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out");
+}

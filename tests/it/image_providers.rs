@@ -208,3 +208,15 @@ async fn a_cut_off_picture_is_asked_for_once_more_and_no_more() {
         "one more ask, not a loop"
     );
 }
+
+#[tokio::test]
+async fn gemini_words_without_a_picture_are_asked_once_more() {
+    let sim = sim().await;
+    let spec = ImageModelSpec::find("gemini").expect("model");
+    fault(&sim, spec.provider, "malformed", 1).await;
+    let png = generate(&sim, spec, "a lantern")
+        .await
+        .expect("the second answer has the picture");
+    assert!(png.starts_with(b"\x89PNG"));
+    assert_eq!(attempts(&sim, spec.provider).await, 2);
+}

@@ -7,7 +7,7 @@ use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
 use crate::domain::ImageModelSpec;
-use crate::server::db::media::MediaJob;
+use crate::server::db::media::{self, MediaJob};
 use crate::server::db::profiles;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
@@ -34,6 +34,10 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     let image = client
         .generate_image(model, &prompt, AspectRatio::Square, &references)
         .await?;
+    // The story was deleted while the picture was made: nothing is written for it.
+    if matches!(media::exists(&state.db, &job.id).await, Ok(false)) {
+        return Err(MediaJobError::StoryDeleted);
+    }
     let file_name = format!("{}.{}", job.scene_id, image.extension);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
     storage::write_atomic(&path, &image.bytes, &state.faults.storage)

@@ -23,6 +23,9 @@ pub enum MediaJobError {
     DownloadBroke(#[source] reqwest::Error),
     #[error("the provider sent something that is not a whole MP4")]
     NotMp4,
+    /// The story was deleted while its media was made; nothing more is done for it.
+    #[error("the story was deleted")]
+    StoryDeleted,
     /// The database could not record a step that must come before a provider call, so the
     /// call was not made (nothing was paid for).
     #[error("could not record the job's progress: {0}")]
@@ -52,6 +55,7 @@ impl MediaJobError {
             }
             MediaJobError::DownloadBroke(_) => "The clip's download broke off.".into(),
             MediaJobError::NotMp4 => "Grok Imagine sent something that is not an MP4 video.".into(),
+            MediaJobError::StoryDeleted => "The story was deleted.".into(),
             MediaJobError::Record(_) => format!(
                 "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."
             ),

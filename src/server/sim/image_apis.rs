@@ -358,6 +358,21 @@ pub(crate) async fn gemini_image(
     .await
     {
         Err(response) => response,
+        // Gemini's way of failing a picture without an error: words, no image part.
+        Ok(Some(Fault {
+            kind: FaultKind::Malformed,
+            ..
+        })) => Json(json!({
+            "candidates": [{
+                "content": { "role": "model", "parts": [
+                    { "text": "I can describe this scene for you, but here it is in words." }
+                ] },
+                "finishReason": "STOP",
+                "index": 0
+            }],
+            "modelVersion": model,
+        }))
+        .into_response(),
         Ok(_) => {
             s.control.record_image_request(json!({
                 "provider": "gemini", "path": "/generateContent", "model": model,
