@@ -317,15 +317,18 @@ async fn the_key_check_says_what_each_key_can_do_without_buying_anything() {
     );
 }
 
-#[tokio::test]
-async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
-    let app = TestApp::spawn().await;
-    let status: serde_json::Value = app
-        .server_fn("status", &[])
+async fn site_status(app: &TestApp) -> serde_json::Value {
+    app.server_fn("status", &[])
         .await
         .json()
         .await
-        .expect("status JSON");
+        .expect("status JSON")
+}
+
+#[tokio::test]
+async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let status = site_status(&app).await;
     assert_eq!(status["demo_mode"], true);
     assert_eq!(status["storage_ok"], true, "{status}");
     assert!(status["providers"][0]["key"]
@@ -340,12 +343,7 @@ async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
         .faults
         .storage
         .fail_at(Some(cyoa::server::storage::WriteStep::Write));
-    let status: serde_json::Value = app
-        .server_fn("status", &[])
-        .await
-        .json()
-        .await
-        .expect("status JSON");
+    let status = site_status(&app).await;
     app.state.faults.storage.fail_at(None);
     assert_eq!(status["storage_ok"], false);
     assert!(status["storage"]

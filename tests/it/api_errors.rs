@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::helpers::{app_error, TestApp};
 
 /// Starts a kids story over HTTP; answers `(story_id, scene_id)`.
-async fn started(app: &TestApp) -> (String, String) {
+pub(crate) async fn started(app: &TestApp) -> (String, String) {
     let res = app
         .start_story("kids", "a fox who bakes bread", "gpt-4.1")
         .await;

@@ -139,15 +139,7 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
 #[tokio::test]
 async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_works() {
     let app = TestApp::spawn().await;
-    let res = app
-        .start_story("kids", "a fox who bakes bread", "gpt-4.1")
-        .await;
-    assert_eq!(res.status(), 200);
-    let started: serde_json::Value = res.json().await.expect("json");
-    let (story_id, scene_id) = (
-        started["story_id"].as_str().expect("id").to_owned(),
-        started["scene_id"].as_str().expect("id").to_owned(),
-    );
+    let (story_id, scene_id) = crate::api_errors::started(&app).await;
     app.state.faults.commits.fail_commits(true);
     let (status, error) =
         crate::helpers::app_error(app.start_story("kids", "a second story", "gpt-4.1").await).await;
