@@ -464,3 +464,38 @@ where
     }
     panic!("timed out");
 }
+
+#[tokio::test]
+async fn a_clip_that_could_not_be_stored_is_collected_again_not_paid_twice() {
+    let sim = simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
+    // The text-only story's clip is the only file: the full disk meets its download.
+    state.faults.storage.fail_at(Some(WriteStep::Write));
+    let (story_id, scene_id) = story::start(&state, kids(), video_story("a full disk", None))
+        .await
+        .expect("started");
+    let failed = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(failed.status, MediaStatus::Failed);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not paid for twice"),
+        "{failed:?}"
+    );
+    assert_eq!(submissions(&sim).await, 1);
+    state.faults.storage.fail_at(None);
+    cyoa::server::media::retry(&state, kids(), &story_id, &scene_id, MediaKind::Video)
+        .await
+        .expect("retry");
+    let clip = final_media(&state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
+    assert_eq!(
+        submissions(&sim).await,
+        1,
+        "collected again from the same request"
+    );
+    assert!(temp_files(dir.path()).is_empty());
+}

@@ -115,17 +115,37 @@ pub async fn complete(
     file_name: &str,
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<bool> {
-    finish(db, id, MediaStatus::Complete, Some(file_name), None, then).await
+    finish(
+        db,
+        id,
+        MediaStatus::Complete,
+        Some(file_name),
+        None,
+        false,
+        then,
+    )
+    .await
 }
 
-/// As [`complete`], for a failed job with the reader's words.
+/// As [`complete`], for a failed job with the reader's words. `keep_request`: the provider
+/// made it and only storing it failed, so Retry collects the same request again.
 pub async fn fail(
     db: &SqlitePool,
     id: &str,
     error: &str,
+    keep_request: bool,
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<bool> {
-    finish(db, id, MediaStatus::Failed, None, Some(error), then).await
+    finish(
+        db,
+        id,
+        MediaStatus::Failed,
+        None,
+        Some(error),
+        keep_request,
+        then,
+    )
+    .await
 }
 
 async fn finish(
@@ -134,15 +154,18 @@ async fn finish(
     status: MediaStatus,
     file_name: Option<&str>,
     error: Option<&str>,
+    keep_request: bool,
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<bool> {
     let mut tx = super::write_tx(db).await?;
     let done = sqlx::query(
-        "UPDATE media SET status = ?, file_name = ?, error = ?, updated_at = ? WHERE id = ?",
+        "UPDATE media SET status = ?, file_name = ?, error = ?, keep_request = ?, updated_at = ?
+         WHERE id = ?",
     )
     .bind(status)
     .bind(file_name)
     .bind(error)
+    .bind(keep_request)
     .bind(now())
     .bind(id)
     .execute(&mut *tx)
@@ -278,11 +301,16 @@ pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<Med
     .await
 }
 
-/// Retry: a failed job goes back to the queue. Answers whether there was one to retry.
+/// Retry: a failed job goes back to the queue, ordered anew, except a clip the provider made
+/// that we could not store: that one is collected again from its request (not paid twice).
+/// Answers whether there was one to retry.
 pub async fn retry(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE media SET status = 'pending', error = NULL, request_id = NULL, submitted_at = NULL,
-                          submitting_at = NULL, attempts = 0, updated_at = ?
+        "UPDATE media SET status = 'pending', error = NULL, attempts = 0, updated_at = ?,
+                          request_id = CASE WHEN keep_request THEN request_id END,
+                          submitted_at = CASE WHEN keep_request THEN submitted_at END,
+                          submitting_at = CASE WHEN keep_request THEN submitting_at END,
+                          keep_request = 0
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())

@@ -33,6 +33,15 @@ pub enum MediaJobError {
 }
 
 impl MediaJobError {
+    /// The provider made it and only collecting or storing it failed: a Retry collects the
+    /// same request again rather than ordering (and paying for) a new one.
+    pub fn keeps_request(&self) -> bool {
+        matches!(
+            self,
+            MediaJobError::Storage(_) | MediaJobError::DownloadBroke(_)
+        )
+    }
+
     /// Plain words for the reader, saying what happened and what is still fine.
     pub fn user_message(&self, kind: &str) -> String {
         match self {
@@ -41,7 +50,7 @@ impl MediaJobError {
             }
             MediaJobError::Provider(e) => e.user_message(),
             MediaJobError::Storage(_) => format!(
-                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed."
+                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed (a clip is collected again, not paid for twice)."
             ),
             MediaJobError::VideoFailed(reason) => {
                 format!("Grok Imagine could not make it: {reason}.")

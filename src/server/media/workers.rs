@@ -96,10 +96,11 @@ pub(super) async fn record_outcome(
             (None, Some(cause.user_message(what)))
         }
     };
+    let keep_request = outcome.as_ref().err().is_some_and(|e| e.keeps_request());
     let recorded = persist(&format!("the {what} job's outcome"), || async {
         match (file_name, &error) {
             (Some(file), _) => media::complete(&state.db, &job.id, file, then).await,
-            (None, Some(error)) => media::fail(&state.db, &job.id, error, then).await,
+            (None, Some(error)) => media::fail(&state.db, &job.id, error, keep_request, then).await,
             (None, None) => Ok(true),
         }
     })
