@@ -15,15 +15,30 @@ use crate::domain::Provider;
 /// What every simulated endpoint does first: count the request, check the key and the
 /// body, wait the configured latency, and fail on purpose when asked. `Ok` carries a
 /// fault the endpoint itself must act out (malformed answer, expired URL).
-pub(crate) async fn gate(
-    s: &SimState,
-    p: Provider,
-    route: &str,
-    headers: &HeaderMap,
-    key: Option<&str>,
-    invalid: Option<&str>,
-    prompt_text: &str,
-) -> Result<Option<Fault>, Response> {
+/// One simulated provider call, as the gate sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SimCall<'a> {
+    pub provider: Provider,
+    /// The route as counted in the stats (`/images/generations`, …).
+    pub route: &'a str,
+    pub headers: &'a HeaderMap,
+    /// The key the request carried, however the provider expects it.
+    pub key: Option<&'a str>,
+    /// Why the body is invalid, if it is (a 400 in the provider's shape).
+    pub invalid: Option<&'a str>,
+    /// The request's words, where `[sim:<fault>]` tokens are looked for.
+    pub prompt: &'a str,
+}
+
+pub(crate) async fn gate(s: &SimState, call: SimCall<'_>) -> Result<Option<Fault>, Response> {
+    let SimCall {
+        provider: p,
+        route,
+        headers,
+        key,
+        invalid,
+        prompt: prompt_text,
+    } = call;
     let fault = s.control.on_request(p, route, headers, prompt_text);
     let key_ok = match (&s.config.api_key, key) {
         (_, None) | (_, Some("")) => false,

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::control::{Fault, FaultKind};
-use super::gate::{gate, invalid_request};
+use super::gate::{gate, invalid_request, SimCall};
 use super::illustration::illustration;
 use super::text_apis::unix_now;
 use super::SimState;
@@ -78,12 +78,14 @@ pub(crate) async fn openai_images(
     };
     match gate(
         &s,
-        p,
-        "/images/generations",
-        &headers,
-        bearer(&headers),
-        invalid.as_deref(),
-        prompt,
+        SimCall {
+            provider: p,
+            route: "/images/generations",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: invalid.as_deref(),
+            prompt,
+        },
     )
     .await
     {
@@ -164,12 +166,14 @@ pub(crate) async fn xai_images(
     };
     let fault = match gate(
         &s,
-        p,
-        "/images/generations",
-        &headers,
-        bearer(&headers),
-        invalid.as_deref(),
-        prompt,
+        SimCall {
+            provider: p,
+            route: "/images/generations",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: invalid.as_deref(),
+            prompt,
+        },
     )
     .await
     {
@@ -182,9 +186,11 @@ pub(crate) async fn xai_images(
     }));
     xai_answer(
         &s,
-        &original,
-        &uri,
-        &headers,
+        FileBase {
+            original: &original,
+            uri: &uri,
+            headers: &headers,
+        },
         prompt,
         format,
         fault,
@@ -193,12 +199,9 @@ pub(crate) async fn xai_images(
 }
 
 /// xAI's answer to generations and edits: base64, or a temporary URL that expires.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn xai_answer(
     s: &SimState,
-    original: &Uri,
-    uri: &Uri,
-    headers: &HeaderMap,
+    base: FileBase<'_>,
     prompt: &str,
     format: &str,
     fault: Option<Fault>,
@@ -220,7 +223,7 @@ pub(super) fn xai_answer(
             super::story::fnv(&format!("{prompt}{:?}", Instant::now()))
         );
         put_temp_file(s, &name, png, expired);
-        json!({ "url": temp_file_url(original, uri, headers, &name) })
+        json!({ "url": base.url(&name) })
     };
     Json(json!({ "data": [item] })).into_response()
 }
@@ -241,16 +244,33 @@ pub(super) fn put_temp_file(s: &SimState, name: &str, bytes: Vec<u8>, expired: b
 
 /// The temporary URL of a file, as the client reached us: the simulator may be nested
 /// under a prefix (demo mode mounts it at /sim).
-pub(super) fn temp_file_url(original: &Uri, uri: &Uri, headers: &HeaderMap, name: &str) -> String {
-    let prefix = original.path().strip_suffix(uri.path()).unwrap_or_default();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    format!(
-        "http://{host}{prefix}{}/files/{name}",
-        Provider::Xai.sim_path()
-    )
+/// Where the simulator's temporary files are reached from, as the client addressed it
+/// (the simulator may be mounted under a prefix, as in demo mode).
+#[derive(Clone, Copy)]
+pub(super) struct FileBase<'a> {
+    pub original: &'a Uri,
+    pub uri: &'a Uri,
+    pub headers: &'a HeaderMap,
+}
+
+impl FileBase<'_> {
+    /// The URL of the temporary file `name`.
+    pub(super) fn url(&self, name: &str) -> String {
+        let prefix = self
+            .original
+            .path()
+            .strip_suffix(self.uri.path())
+            .unwrap_or_default();
+        let host = self
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        format!(
+            "http://{host}{prefix}{}/files/{name}",
+            Provider::Xai.sim_path()
+        )
+    }
 }
 
 /// The top-level field names of a JSON request, sorted (for the request log).
@@ -348,12 +368,14 @@ pub(crate) async fn gemini_image(
     }
     match gate(
         s,
-        Provider::Gemini,
-        "/generateContent",
-        headers,
-        key,
-        invalid,
-        prompt,
+        SimCall {
+            provider: Provider::Gemini,
+            route: "/generateContent",
+            headers,
+            key,
+            invalid,
+            prompt,
+        },
     )
     .await
     {

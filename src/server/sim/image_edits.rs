@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::gate::{gate, invalid_request};
+use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::{
     bearer, decode_data_uri, decode_reference, field_names, openai_answer, parse, xai_answer,
-    OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
+    FileBase, OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
 };
 use super::SimState;
 use crate::domain::Provider;
@@ -117,12 +117,14 @@ pub(crate) async fn openai_edits(
     };
     let fault = match gate(
         &s,
-        p,
-        "/images/edits",
-        &headers,
-        bearer(&headers),
-        invalid.as_deref(),
-        &prompt,
+        SimCall {
+            provider: p,
+            route: "/images/edits",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: invalid.as_deref(),
+            prompt: &prompt,
+        },
     )
     .await
     {
@@ -184,12 +186,14 @@ pub(crate) async fn xai_edits(
     };
     let fault = match gate(
         &s,
-        p,
-        "/images/edits",
-        &headers,
-        bearer(&headers),
-        invalid.as_deref(),
-        prompt,
+        SimCall {
+            provider: p,
+            route: "/images/edits",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: invalid.as_deref(),
+            prompt,
+        },
     )
     .await
     {
@@ -203,9 +207,11 @@ pub(crate) async fn xai_edits(
     }));
     xai_answer(
         &s,
-        &original,
-        &uri,
-        &headers,
+        FileBase {
+            original: &original,
+            uri: &uri,
+            headers: &headers,
+        },
         prompt,
         format,
         fault,

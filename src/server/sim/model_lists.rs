@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::gate::gate;
+use super::gate::{gate, SimCall};
 use super::image_apis::bearer;
 use super::SimState;
 use crate::domain::{ImageModelSpec, Provider, TextModelSpec, VideoModelSpec};
@@ -31,7 +31,19 @@ fn model_ids(provider: Provider) -> Vec<&'static str> {
 }
 
 async fn listing(s: &SimState, p: Provider, headers: &HeaderMap, key: Option<&str>) -> Response {
-    if let Err(response) = gate(s, p, "/models", headers, key, None, "").await {
+    if let Err(response) = gate(
+        s,
+        SimCall {
+            provider: p,
+            route: "/models",
+            headers,
+            key,
+            invalid: None,
+            prompt: "",
+        },
+    )
+    .await
+    {
         return response;
     }
     let ids = model_ids(p);

@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::control::{Fault, FaultKind};
-use super::gate::{error, gate};
+use super::gate::{error, gate, SimCall};
 use super::{story, SimState};
 use crate::domain::Provider;
 
@@ -66,12 +66,14 @@ async fn chat(s: SimState, p: Provider, headers: HeaderMap, body: Bytes) -> Resp
     };
     respond(
         s,
-        p,
-        "/chat/completions",
-        &headers,
-        key,
-        invalid,
-        &text,
+        SimCall {
+            provider: p,
+            route: "/chat/completions",
+            headers: &headers,
+            key,
+            invalid,
+            prompt: &text,
+        },
         answer,
     )
     .await
@@ -122,7 +124,19 @@ pub(crate) async fn anthropic_messages(
             "usage": { "input_tokens": text.len() / 4, "output_tokens": 200 },
         })
     };
-    respond(s, p, "/messages", &headers, key, invalid, &text, answer).await
+    respond(
+        s,
+        SimCall {
+            provider: p,
+            route: "/messages",
+            headers: &headers,
+            key,
+            invalid,
+            prompt: &text,
+        },
+        answer,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -205,31 +219,23 @@ pub(crate) async fn gemini_generate(
     };
     respond(
         s,
-        p,
-        "/generateContent",
-        &headers,
-        key.as_deref(),
-        invalid,
-        &text,
+        SimCall {
+            provider: p,
+            route: "/generateContent",
+            headers: &headers,
+            key: key.as_deref(),
+            invalid,
+            prompt: &text,
+        },
         answer,
     )
     .await
 }
 
 /// The common path of every text endpoint: the gate, then the scene JSON.
-#[allow(clippy::too_many_arguments)]
-async fn respond(
-    s: SimState,
-    p: Provider,
-    route: &str,
-    headers: &HeaderMap,
-    key: Option<&str>,
-    invalid: Option<&str>,
-    prompt_text: &str,
-    answer: impl Fn(String) -> Value,
-) -> Response {
-    let scene = story::scene_json(prompt_text).to_string();
-    match gate(&s, p, route, headers, key, invalid, prompt_text).await {
+async fn respond(s: SimState, call: SimCall<'_>, answer: impl Fn(String) -> Value) -> Response {
+    let scene = story::scene_json(call.prompt).to_string();
+    match gate(&s, call).await {
         Err(response) => response,
         Ok(Some(Fault {
             kind: FaultKind::Malformed,

@@ -16,9 +16,9 @@ use axum::Json;
 use serde_json::json;
 
 use super::control::{Fault, FaultKind};
-use super::gate::{error, gate, invalid_request};
+use super::gate::{error, gate, invalid_request, SimCall};
 use super::illustration::illustration;
-use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, temp_file_url};
+use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, FileBase};
 use super::SimState;
 use crate::domain::Provider;
 use crate::server::imaging::Canvas;
@@ -108,12 +108,14 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
     };
     let fault = match gate(
         &s,
-        p,
-        "/videos/generations",
-        &headers,
-        bearer(&headers),
-        invalid.as_deref(),
-        prompt,
+        SimCall {
+            provider: p,
+            route: "/videos/generations",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: invalid.as_deref(),
+            prompt,
+        },
     )
     .await
     {
@@ -176,12 +178,14 @@ pub(crate) async fn status(
     let p = Provider::Xai;
     let poll_fault = match gate(
         &s,
-        p,
-        "/videos/status",
-        &headers,
-        bearer(&headers),
-        None,
-        "",
+        SimCall {
+            provider: p,
+            route: "/videos/status",
+            headers: &headers,
+            key: bearer(&headers),
+            invalid: None,
+            prompt: "",
+        },
     )
     .await
     {
@@ -289,7 +293,12 @@ pub(crate) async fn status(
             (file, duration)
         }
     };
-    let url = temp_file_url(&original, &uri, &headers, &file);
+    let url = FileBase {
+        original: &original,
+        uri: &uri,
+        headers: &headers,
+    }
+    .url(&file);
     Json(json!({
         "status": "done",
         "request_id": request_id,
