@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod files;
+pub mod gate;
 pub mod imaging;
 pub mod integrity;
 pub mod key_check;

@@ -17,7 +17,7 @@ use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, Faults};
-use crate::server::{files, sim, storage};
+use crate::server::{files, gate, sim, storage};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -135,6 +135,9 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::server::memory::upload::guard,
         ))
+        // Outside the upload guard: a cross-site upload is refused before it is read.
+        .layer(axum::middleware::from_fn(gate::refuse_cross_site))
+        .layer(axum::middleware::from_fn(gate::security_headers))
         // Every request is logged at info level with its status and latency.
         .layer(
             TraceLayer::new_for_http()
