@@ -4,7 +4,7 @@ pub mod aspect;
 pub mod error;
 pub mod gallery;
 pub mod image_model;
-mod keyed;
+pub(crate) mod keyed;
 pub mod media;
 pub mod profile;
 pub mod provider;

@@ -8,19 +8,6 @@ use crate::domain::media::MediaKind;
 /// How many bytes of a picture's head and tail the check reads.
 const EDGE: usize = 64;
 
-/// Whether `bytes` are a whole file of `kind`.
-pub fn is_whole(bytes: &[u8], kind: MediaKind) -> bool {
-    let len = bytes.len() as u64;
-    match kind {
-        MediaKind::Image => image_format_of(head(bytes), tail(bytes), len).is_some(),
-        MediaKind::Video => mp4_is_whole(len, |at, buf| {
-            let at = usize::try_from(at).ok()?;
-            buf.copy_from_slice(bytes.get(at..at.checked_add(buf.len())?)?);
-            Some(())
-        }),
-    }
-}
-
 /// The picture's format when the bytes are a whole PNG, JPEG or WebP.
 pub fn image_format(bytes: &[u8]) -> Option<&'static str> {
     image_format_of(head(bytes), tail(bytes), bytes.len() as u64)
@@ -153,6 +140,19 @@ fn mp4_is_whole(len: u64, mut read_at: impl FnMut(u64, &mut [u8]) -> Option<()>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `bytes` are a whole file of `kind`, by the same checks as a file on disk.
+    fn is_whole(bytes: &[u8], kind: MediaKind) -> bool {
+        let len = bytes.len() as u64;
+        match kind {
+            MediaKind::Image => image_format_of(head(bytes), tail(bytes), len).is_some(),
+            MediaKind::Video => mp4_is_whole(len, |at, buf| {
+                let at = usize::try_from(at).ok()?;
+                buf.copy_from_slice(bytes.get(at..at.checked_add(buf.len())?)?);
+                Some(())
+            }),
+        }
+    }
     use crate::server::imaging::Canvas;
 
     fn mp4(boxes: &[(&[u8; 4], usize)]) -> Vec<u8> {

@@ -92,7 +92,12 @@ pub async fn build_with_retries(
 ) -> Result<(Router, AppState), StartupError> {
     let faults = Faults::default();
     let db = db::connect(&config.database_path(), &faults.commits).await?;
-    match storage::sweep_temp_files(&config.data_dir) {
+    // Before any job runs, so no write in progress is mistaken for a leftover.
+    let data_dir = config.data_dir.clone();
+    let swept = tokio::task::spawn_blocking(move || storage::sweep_temp_files(&data_dir))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    match swept {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "removed temporary files of interrupted writes"),
         Err(e) => tracing::warn!(error = %e, "could not sweep temporary files"),

@@ -13,7 +13,6 @@ use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
-use crate::server::media_check;
 use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
 use crate::server::state::AppState;
 use crate::server::storage::{self, AtomicFile};
@@ -39,7 +38,10 @@ async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobE
                 OffsetDateTime::parse(at, &Rfc3339).unwrap_or_else(|_| OffsetDateTime::now_utc());
             (id.clone(), at)
         }
-        _ => (submit(state, client, job).await?, OffsetDateTime::now_utc()),
+        _ => (
+            submit(state, client, model, job).await?,
+            OffsetDateTime::now_utc(),
+        ),
     };
     let url = wait_until_done(state, client, &job.id, &request_id, submitted_at).await?;
     download(state, client, job, &url).await
@@ -49,6 +51,7 @@ async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobE
 async fn submit(
     state: &AppState,
     client: &ProviderClient,
+    model: &VideoModelSpec,
     job: &MediaJob,
 ) -> Result<String, MediaJobError> {
     let first_frame = match &job.image_file {
@@ -69,7 +72,6 @@ async fn submit(
         }
         None => None,
     };
-    let model = VideoModelSpec::for_clip(&job.model);
     let request = VideoRequest {
         model: model.api_model,
         prompt: &job.prompt,
@@ -169,7 +171,7 @@ async fn download(
     let bytes = file.len();
     file.commit().await.map_err(MediaJobError::Storage)?;
     // A cut-off clip (its boxes do not fill the file, or no `moov`) is never marked complete.
-    if !media_check::file_is_whole(&path, MediaKind::Video).await {
+    if !storage::is_intact(&path, MediaKind::Video).await {
         let _ = storage::remove_file(&path).await;
         return Err(MediaJobError::NotMp4);
     }

@@ -86,28 +86,23 @@ pub(super) async fn record_outcome(
     outcome: Result<String, super::MediaJobError>,
     then: Option<(MediaKey<'_>, &str)>,
 ) {
-    let (file_name, error) = match &outcome {
-        Ok(file_name) => {
-            tracing::info!(%file_name, "{what} complete");
-            (Some(file_name.as_str()), None)
-        }
-        Err(cause) => {
-            tracing::warn!(error = %cause, "{what} failed");
-            (None, Some(cause.user_message(what)))
-        }
-    };
-    let keep_request = outcome.as_ref().err().is_some_and(|e| e.keeps_request());
+    match &outcome {
+        Ok(file_name) => tracing::info!(%file_name, "{what} complete"),
+        Err(cause) => tracing::warn!(error = %cause, "{what} failed"),
+    }
     let recorded = persist(&format!("the {what} job's outcome"), || async {
-        match (file_name, &error) {
-            (Some(file), _) => media::complete(&state.db, &job.id, file, then).await,
-            (None, Some(error)) => media::fail(&state.db, &job.id, error, keep_request, then).await,
-            (None, None) => Ok(true),
+        match &outcome {
+            Ok(file) => media::complete(&state.db, &job.id, file, then).await,
+            Err(cause) => {
+                let words = cause.user_message(what);
+                media::fail(&state.db, &job.id, &words, cause.keeps_request(), then).await
+            }
         }
     })
     .await;
     if !recorded {
         tracing::info!("the story was deleted while its {what} was made; removing the file");
-        if let Some(file) = file_name {
+        if let Ok(file) = &outcome {
             let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);
             let _ = storage::remove_file(&dir.join(file)).await;
             // Only if empty: the deletion removed everything else already.

@@ -22,6 +22,9 @@ use serde_json::Value;
 use crate::domain::aspect::AspectRatio;
 use crate::domain::{ImageModelSpec, Provider};
 
+/// Longest wait for the key check's model listing.
+const KEY_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Where a provider answers and the key it expects. The key never leaves the server.
 #[derive(Clone)]
 pub struct Endpoint {
@@ -103,7 +106,13 @@ impl ProviderClient {
             Provider::Gemini => http::Auth::GoogleKey,
             Provider::OpenAi | Provider::Xai => http::Auth::Bearer,
         };
-        let answer = self.call().get_json("/models", auth).await?;
+        // A listing is quick: a provider that hangs must not hold the status page for the
+        // minutes a reasoning model's text call is allowed.
+        let call = http::Call {
+            timeout: KEY_CHECK_TIMEOUT,
+            ..self.call()
+        };
+        let answer = call.get_json("/models", auth).await?;
         let ids = answer
             .get("data")
             .or_else(|| answer.get("models"))

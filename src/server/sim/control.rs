@@ -9,86 +9,43 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::SimState;
+use crate::domain::keyed::keyed_enum;
 use crate::domain::Provider;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    RateLimit,
-    ServerError,
-    Overloaded,
-    Slow,
-    Malformed,
-    Policy,
-    Unauthorized,
-    /// Image and video URLs handed out already expired (xAI temporary URLs).
-    ExpiredUrl,
-    /// A video job that ends with status `failed`.
-    VideoFailed,
-    /// A video job that stays pending forever.
-    Stuck,
-    /// No billing or credits, in each provider's own shape (OpenAI 429 `insufficient_quota`,
-    /// xAI 403, Gemini 429 with `limit: 0`, Anthropic's 400 "credit balance is too low").
-    InsufficientQuota,
-    /// OpenAI's 403 "Your organization must be verified to use the model …".
-    OrgNotVerified,
-    /// Gemini's 429 for a key without quota for the model (`limit: 0`, a per-day quota).
-    NoImageQuota,
-    /// Gemini's 403 for a project without the API enabled.
-    ApiNotEnabled,
-    /// A video job that ends `done` but with `video.respect_moderation: false` (blocked).
-    VideoModerated,
-    /// A video job that ends with status `expired`.
-    VideoExpired,
-}
-
-impl FaultKind {
-    const ALL: [FaultKind; 16] = [
-        FaultKind::RateLimit,
-        FaultKind::ServerError,
-        FaultKind::Overloaded,
-        FaultKind::Slow,
-        FaultKind::Malformed,
-        FaultKind::Policy,
-        FaultKind::Unauthorized,
-        FaultKind::ExpiredUrl,
-        FaultKind::VideoFailed,
-        FaultKind::Stuck,
-        FaultKind::InsufficientQuota,
-        FaultKind::OrgNotVerified,
-        FaultKind::NoImageQuota,
-        FaultKind::ApiNotEnabled,
-        FaultKind::VideoModerated,
-        FaultKind::VideoExpired,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            FaultKind::RateLimit => "rate_limit",
-            FaultKind::ServerError => "server_error",
-            FaultKind::Overloaded => "overloaded",
-            FaultKind::Slow => "slow",
-            FaultKind::Malformed => "malformed",
-            FaultKind::Policy => "policy",
-            FaultKind::Unauthorized => "unauthorized",
-            FaultKind::ExpiredUrl => "expired_url",
-            FaultKind::VideoFailed => "video_failed",
-            FaultKind::Stuck => "stuck",
-            FaultKind::InsufficientQuota => "insufficient_quota",
-            FaultKind::OrgNotVerified => "org_not_verified",
-            FaultKind::NoImageQuota => "no_image_quota",
-            FaultKind::ApiNotEnabled => "api_not_enabled",
-            FaultKind::VideoModerated => "video_moderated",
-            FaultKind::VideoExpired => "video_expired",
-        }
-    }
-
-    fn parse(key: &str) -> Option<FaultKind> {
-        FaultKind::ALL.into_iter().find(|k| k.key() == key.trim())
+keyed_enum! {
+    /// What a simulated call does wrong on purpose; the key is how tests ask for it.
+    pub enum FaultKind {
+        RateLimit = "rate_limit",
+        ServerError = "server_error",
+        Overloaded = "overloaded",
+        Slow = "slow",
+        Malformed = "malformed",
+        Policy = "policy",
+        Unauthorized = "unauthorized",
+        /// Image and video URLs handed out already expired (xAI temporary URLs).
+        ExpiredUrl = "expired_url",
+        /// A video job that ends with status `failed`.
+        VideoFailed = "video_failed",
+        /// A video job that stays pending forever.
+        Stuck = "stuck",
+        /// No billing or credits, in each provider's own shape (OpenAI 429
+        /// `insufficient_quota`, xAI 403, Gemini 429 with `limit: 0`, Anthropic's 400 "credit
+        /// balance is too low").
+        InsufficientQuota = "insufficient_quota",
+        /// OpenAI's 403 "Your organization must be verified to use the model …".
+        OrgNotVerified = "org_not_verified",
+        /// Gemini's 429 for a key without quota for the model (`limit: 0`, a per-day quota).
+        NoImageQuota = "no_image_quota",
+        /// Gemini's 403 for a project without the API enabled.
+        ApiNotEnabled = "api_not_enabled",
+        /// A video job that ends `done` but with `video.respect_moderation: false` (blocked).
+        VideoModerated = "video_moderated",
+        /// A video job that ends with status `expired`.
+        VideoExpired = "video_expired",
     }
 }
 
@@ -145,7 +102,7 @@ impl Control {
         let asked = headers
             .get("x-sim-fault")
             .and_then(|v| v.to_str().ok())
-            .and_then(FaultKind::parse)
+            .and_then(|key| FaultKind::parse(key.trim()))
             .or_else(|| token_fault(prompt_text));
         if let Some(kind) = asked {
             return Some(Fault {
@@ -192,7 +149,7 @@ pub(crate) async fn image_requests(State(state): State<SimState>) -> Json<Value>
 fn token_fault(text: &str) -> Option<FaultKind> {
     let start = text.find("[sim:")? + "[sim:".len();
     let end = text[start..].find(']')? + start;
-    FaultKind::parse(&text[start..end])
+    FaultKind::parse(text[start..end].trim())
 }
 
 pub(crate) async fn queue_fault(
