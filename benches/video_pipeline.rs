@@ -10,7 +10,6 @@
 //! (BENCH_CLIPS, BENCH_POLL_MS, BENCH_SIM_POLLS). The simulator runs in the same process,
 //! so the memory figure includes making the MP4s too.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,9 +68,6 @@ async fn main() -> Result<(), BoxError> {
     .await?;
     let dir = tempfile::tempdir()?;
     let config = Config {
-        site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: dir.path().to_owned(),
-        context_full_scenes: 4,
         real_providers: Provider::ALL
             .into_iter()
             .map(|p| (p, sim.endpoint(p, "bench")))
@@ -81,6 +77,7 @@ async fn main() -> Result<(), BoxError> {
             poll_every,
             max_wait: Duration::from_secs(300),
         },
+        ..Config::for_tests(dir.path())
     };
     let (addr, state) = startup::spawn(config, &Retries::default()).await?;
     let kids = TierSpec::find("kids").ok_or("kids tier")?;

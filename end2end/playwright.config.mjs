@@ -8,6 +8,14 @@ const PORT = 3100;
 export const OPENAI_ONLY_URL = 'http://127.0.0.1:3101';
 // Where the demo instance keeps its data, so tests can check files on disk.
 export const DEMO_DATA_DIR = path.join(os.tmpdir(), `cyoa-e2e-${PORT}`);
+// The parent PIN of the adult tier on the demo instance (set from ADULT_PIN, as an operator
+// would); specs that use the adult tier unlock it first.
+export const ADULT_PIN = 'e2e-2468';
+// A gate instance: adult and kids both protected, kids with a PIN, adult still without one
+// (its one-time setup code is in the log file the test reads).
+export const GATE_URL = 'http://127.0.0.1:3103';
+export const GATE_KIDS_PIN = 'kids-1357';
+export const GATE_LOG = path.join(os.tmpdir(), 'cyoa-e2e-3103.log');
 // A demo instance serving the optimised bundle (wasm-opt), so a release-only breakage such as
 // a bundle that never hydrates fails CI instead of reaching a family.
 const RELEASE_PORT = 3102;
@@ -41,7 +49,7 @@ export default defineConfig({
   webServer: [
     {
       command: `./serve.sh ${PORT}`,
-      env: { E2E_DATA_DIR: DEMO_DATA_DIR },
+      env: { E2E_DATA_DIR: DEMO_DATA_DIR, ADULT_PIN },
       url: `http://127.0.0.1:${PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -58,8 +66,17 @@ export default defineConfig({
     },
     {
       command: `./serve.sh ${RELEASE_PORT}`,
-      env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release' },
+      env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release', ADULT_PIN },
       url: `http://127.0.0.1:${RELEASE_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: './serve.sh 3103',
+      env: { PROTECTED_TIERS: 'adult,kids', KIDS_PIN: GATE_KIDS_PIN, E2E_LOG: GATE_LOG },
+      url: `${GATE_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',

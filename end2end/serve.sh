@@ -5,6 +5,8 @@
 #                                      demo instance's simulator), like a real key would be
 #   SITE_ROOT=target/site-release serve.sh PORT
 #                                      demo mode serving the optimised (wasm-opt) bundle
+#   E2E_LOG=FILE serve.sh PORT         the server's log goes to FILE (emptied first), for
+#                                      tests that read it (the gate's setup code)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:?port}
@@ -24,4 +26,11 @@ export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=
 export RUST_LOG=${RUST_LOG:-warn}
 # Clips are polled every 300 ms instead of every 5 s, so the tests need not wait.
 export VIDEO_POLL_MS=${VIDEO_POLL_MS:-300}
+# The spending limits are set high: the suite starts many stories within the hour.
+export LIMIT_STORIES_PER_HOUR=${LIMIT_STORIES_PER_HOUR:-1000}
+export LIMIT_PICTURES_PER_HOUR=${LIMIT_PICTURES_PER_HOUR:-10000}
+export LIMIT_CLIPS_PER_HOUR=${LIMIT_CLIPS_PER_HOUR:-1000}
+if [ -n "${E2E_LOG:-}" ]; then
+  exec ./target/debug/cyoa >"$E2E_LOG" 2>&1
+fi
 exec ./target/debug/cyoa

@@ -3,6 +3,8 @@
 //! `cyoa check-media` instead checks that every stored media file and every file on disk
 //! match (exit status 1 when they do not); `cyoa check-media --fix` first removes the
 //! temporary files that interrupted writes left behind.
+//! `cyoa set-pin TIER` sets the parent PIN of a protected tier (typed twice, or two lines on
+//! standard input); every browser unlocked with the old PIN must enter the new one.
 
 use std::path::Path;
 
@@ -21,6 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::args().nth(1).as_deref() == Some("check-keys") {
         return check_keys(&config).await;
     }
+    if std::env::args().nth(1).as_deref() == Some("set-pin") {
+        return set_pin(&config, std::env::args().nth(2).as_deref()).await;
+    }
     if std::env::args().nth(1).as_deref() == Some("check-media") {
         let fix = std::env::args().nth(2).as_deref() == Some("--fix");
         return check_media(&config, fix).await;
@@ -31,11 +36,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let local_addr = listener.local_addr()?;
     let (app, _state) = startup::build(config, local_addr).await?;
     tracing::info!("listening on http://{local_addr}");
-    axum::serve(startup::no_delay(listener), app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    startup::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -87,4 +91,55 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         )
         .into())
     }
+}
+
+async fn set_pin(config: &Config, tier: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+    use cyoa::domain::tier::TIERS;
+    use cyoa::server::gate::{self, pin::Pin};
+    let names = TIERS.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
+    let Some(tier) = tier.and_then(cyoa::domain::TierSpec::find) else {
+        return Err(format!("usage: cyoa set-pin TIER (one of: {names})").into());
+    };
+    let pin = read_secret("New PIN (at least 4 characters): ")?;
+    let again = read_secret("The same PIN again: ")?;
+    let pin = Pin::new_pin(&pin, &again)?;
+    let db = cyoa::server::db::connect(&config.database_path(), &Default::default()).await?;
+    gate::set_pin(&db, tier.name, pin).await?;
+    println!(
+        "The PIN of {} is set. Browsers unlocked before must enter it again.",
+        tier.name
+    );
+    if !config.is_protected(tier.name) {
+        println!(
+            "Note: {} is not a protected tier in this configuration (PROTECTED_TIERS or [gate] in Leptos.toml), so the PIN is not asked for.",
+            tier.name
+        );
+    }
+    if config.gate.env_pins.iter().any(|(t, _)| *t == tier.name) {
+        println!(
+            "Note: {}_PIN is set in the environment and wins again at the next start.",
+            tier.name.to_uppercase()
+        );
+    }
+    Ok(())
+}
+
+/// One line from standard input; typed without echo when it is a terminal.
+fn read_secret(prompt: &str) -> std::io::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let terminal = std::io::stdin().is_terminal();
+    if terminal {
+        eprint!("{prompt}");
+        std::io::stderr().flush()?;
+        // Best effort: without `stty` the PIN is simply visible while typed.
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    if terminal {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -1,5 +1,6 @@
 // Shared steps of the end-to-end tests.
 import { expect } from '@playwright/test';
+import { ADULT_PIN } from '../playwright.config.mjs';
 
 /**
  * Opens a page and waits until the WASM has hydrated it (clicks before that are lost).
@@ -19,6 +20,19 @@ export async function gotoHydrated(page, url) {
   } finally {
     page.off('pageerror', onError);
   }
+}
+
+/**
+ * Unlocks a protected tier with its PIN through the gate's own form (a full page, no WASM),
+ * as a parent would; the session cookie then stays with the page's browser context.
+ */
+export async function unlock(page, tier = 'adult', pin = ADULT_PIN) {
+  const res = await page.goto(`/${tier}`);
+  expect(res.status()).toBe(404);
+  await page.getByLabel('Parent PIN').fill(pin);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page).toHaveURL(new RegExp(`/${tier}$`));
+  await page.waitForSelector('body[data-hydrated="true"]');
 }
 
 /** Starts a story from the tier home page and waits for its first scene. */

@@ -1,6 +1,6 @@
 // Scene illustrations in Chromium, demo mode (the simulator stands in for every provider).
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -42,6 +42,7 @@ test('with only the OpenAI key set, only OpenAI models are offered and they work
 });
 
 test('the text comes first and the next scene never waits for the picture', async ({ page }) => {
+  await unlock(page);
   await startStory(page, 'adult', { prompt: 'A night train to nowhere', length: 'medium' });
   await choose(page, 0, 2);
   await expectPicture(page);

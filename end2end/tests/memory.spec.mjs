@@ -3,7 +3,7 @@
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gotoHydrated, startStory } from './helpers.mjs';
+import { gotoHydrated, startStory, unlock } from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
@@ -52,6 +52,7 @@ async function insetColour(img) {
 const isMagenta = ([r, g, b]) => r > 190 && g < 60 && b > 120;
 
 test('memory mode is hidden while a tier has no profile', async ({ page }) => {
+  await unlock(page);
   await gotoHydrated(page, '/adult');
   await expect(page.locator('#memory_mode')).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Family profiles and photos' })).toBeVisible();

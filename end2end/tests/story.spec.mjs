@@ -1,6 +1,6 @@
 // A reader plays stories in Chromium against the app in demo mode (simulated providers).
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './helpers.mjs';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -89,6 +89,7 @@ test('a short story plays to its ending, and back leads to another branch', asyn
 });
 
 test('an in-progress story can be continued from the home page, or abandoned', async ({ page }) => {
+  await unlock(page);
   await startStory(page, 'adult', { prompt: 'A lighthouse keeper and a ghost ship', length: 'medium' });
   const title = (await page.locator('.scene-title').textContent()).trim();
   const second = await choose(page, 0, 2);
@@ -109,6 +110,7 @@ test('an in-progress story can be continued from the home page, or abandoned', a
 });
 
 test("a kids story is not found under the adult tier", async ({ page }) => {
+  await unlock(page);
   const url = await startStory(page, 'kids', { prompt: 'A teddy bear at the seaside' });
   const res = await page.goto(url.replace('/kids/', '/adult/'));
   expect(res.status()).toBe(404);

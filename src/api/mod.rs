@@ -35,12 +35,23 @@ mod context {
         })
     }
 
-    /// The state and the tier named in the URL; an unknown tier is "not found", never a
-    /// fallback.
-    pub fn in_tier(name: &str) -> Result<(AppState, &'static TierSpec), AppError> {
+    /// The state and the tier named in the request; an unknown tier is "not found", never
+    /// a fallback, and so is a protected tier this browser has not unlocked: a locked tier
+    /// answers exactly like one that does not exist.
+    pub async fn in_tier(name: &str) -> Result<(AppState, &'static TierSpec), AppError> {
         let state = state()?;
         let tier = TierSpec::find(name).ok_or_else(|| fail(AppError::NotFound, "unknown tier"))?;
-        Ok((state, tier))
+        let headers = use_context::<axum::http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        match state.gate.admits(&state.db, tier.name, &headers).await {
+            Ok(true) => Ok((state, tier)),
+            Ok(false) => Err(fail(AppError::NotFound, "tier locked")),
+            Err(e) => {
+                let cause = e.to_string();
+                Err(fail(e.into(), &cause))
+            }
+        }
     }
 
     /// A service's answer as the server function returns it: an error becomes an

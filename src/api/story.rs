@@ -23,13 +23,13 @@ pub struct StartedStory {
 
 #[server(endpoint = "home")]
 pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::home(&state, tier).await)
 }
 
 #[server(endpoint = "start_story")]
 pub async fn start_story(tier: String, input: StartInput) -> Result<StartedStory, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     let (story_id, scene_id) = context::answer(story::start(&state, tier, input).await)?;
     Ok(StartedStory { story_id, scene_id })
 }
@@ -40,14 +40,14 @@ pub async fn load_scene(
     story_id: String,
     scene_id: String,
 ) -> Result<SceneView, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::scene_view(&state, tier, &story_id, &scene_id).await)
 }
 
 /// Follows a choice; answers the id of the scene behind it.
 #[server(endpoint = "choose")]
 pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result<String, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::choose(&state, tier, &story_id, &choice_id).await)
 }
 
@@ -64,7 +64,7 @@ pub async fn media_status(
     kind: MediaKind,
     wait_ms: u32,
 ) -> Result<Option<MediaView>, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     let wait = std::time::Duration::from_millis(u64::from(wait_ms.min(STATUS_WAIT_MAX_MS)));
     context::answer(media::status_when_final(&state, tier, &story_id, &scene_id, kind, wait).await)
 }
@@ -77,13 +77,13 @@ pub async fn retry_media(
     scene_id: String,
     kind: MediaKind,
 ) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(media::retry(&state, tier, &story_id, &scene_id, kind).await)
 }
 
 #[server(endpoint = "abandon_story")]
 pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::abandon(&state, tier, &story_id).await)
 }
 
@@ -91,7 +91,7 @@ pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppErro
 /// first page). `cursor` comes from the previous page.
 #[server(endpoint = "gallery")]
 pub async fn load_gallery(tier: String, cursor: Option<String>) -> Result<GalleryPage, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::gallery::page(&state, tier, cursor.as_deref()).await)
 }
 
@@ -102,13 +102,13 @@ pub async fn load_reader(
     story_id: String,
     end: Option<String>,
 ) -> Result<ReaderView, AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::gallery::reader(&state, tier, &story_id, end.as_deref()).await)
 }
 
 /// Deletes a story with all its images and clips.
 #[server(endpoint = "delete_story")]
 pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier)?;
+    let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::gallery::delete(&state, tier, &story_id).await)
 }

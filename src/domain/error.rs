@@ -15,6 +15,9 @@ pub enum AppError {
     /// The input is fine but clashes with what is stored (e.g. a full profile).
     #[error("{0}")]
     Conflict(String),
+    /// A spending limit of the tier is reached; the message says when more is possible.
+    #[error("{0}")]
+    Limited(String),
     /// A provider failed after retries; the message names it and suggests a retry.
     #[error("{0}")]
     Unavailable(String),
@@ -39,6 +42,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::Limited(_) => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
             // Made in the browser when the server could not be reached; never sent.

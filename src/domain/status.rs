@@ -28,6 +28,15 @@ pub struct SiteStatus {
     /// The data directory takes writes (a file and the database).
     pub storage_ok: bool,
     pub storage: String,
+    /// Per tier: what it spent in the last hour against its limits.
+    pub spending: Vec<TierSpending>,
+}
+
+/// A tier's spending in the last hour: `(what, used, limit)` per kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierSpending {
+    pub tier: String,
+    pub lines: Vec<(String, u32, u32)>,
 }
 
 impl SiteStatus {

@@ -13,8 +13,7 @@ pub struct TierSpec {
     pub content_rules: &'static str,
     pub default_length: StoryLength,
     pub suggestions: &'static [&'static str],
-    /// CSS colour of the tier's theme.
-    pub theme_colour: &'static str,
+    // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
 pub const TIERS: &[TierSpec] = &[
@@ -35,7 +34,6 @@ pub const TIERS: &[TierSpec] = &[
             "A rainbow that lost one of its colours",
             "A bunny who wants to visit the moon",
         ],
-        theme_colour: "#ff8c42",
     },
     TierSpec {
         name: "adult",
@@ -51,7 +49,6 @@ pub const TIERS: &[TierSpec] = &[
             "A detective in 1920s Vienna who can hear lies",
             "The last bookshop in a city that has banned paper",
         ],
-        theme_colour: "#3d5a80",
     },
 ];
 
@@ -80,7 +77,12 @@ mod tests {
         for tier in TIERS {
             assert!(tier.suggestions.len() >= 4, "{}", tier.name);
             assert!(!tier.content_rules.is_empty());
-            assert!(tier.theme_colour.starts_with('#'));
+            let colour_rule = format!(".tier-{} {{ --tier-colour:", tier.name);
+            assert!(
+                include_str!("../../style/main.css").contains(&colour_rule),
+                "style/main.css has no colour for {}",
+                tier.name
+            );
         }
     }
 }

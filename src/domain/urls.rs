@@ -45,6 +45,16 @@ pub fn photo(tier: &str, character_id: &str, file: &str) -> String {
     format!("/{tier}/photos/{character_id}/{file}")
 }
 
+/// Ends this browser's session of a protected tier (POST).
+pub fn lock(tier: &str) -> String {
+    format!("/{tier}/lock")
+}
+
+/// The form that changes a protected tier's PIN.
+pub fn change_pin(tier: &str) -> String {
+    format!("/{tier}/pin")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::site::load_status;
 use crate::components::resource_view::ResourceView;
-use crate::domain::status::{ProviderStatus, SiteStatus};
+use crate::domain::status::{ProviderStatus, SiteStatus, TierSpending};
 
 #[component]
 pub fn StatusPage() -> impl IntoView {
@@ -33,10 +33,40 @@ fn StatusBody(status: SiteStatus) -> impl IntoView {
         .into_iter()
         .map(|p| view! { <ProviderCard p/> })
         .collect_view();
+    let spending = status
+        .spending
+        .into_iter()
+        .map(|tier| view! { <SpendingCard tier/> })
+        .collect_view();
     view! {
         <p class=format!("storage {storage_class}") role="status">{status.storage}</p>
         {empty_note}
         <div class="provider-cards">{providers}</div>
+        <h2>"Spending limits this hour"</h2>
+        <div class="provider-cards">{spending}</div>
+    }
+}
+
+/// A tier's spending in the last hour against its limits (set in `Leptos.toml`).
+#[component]
+fn SpendingCard(tier: TierSpending) -> impl IntoView {
+    let lines = tier
+        .lines
+        .into_iter()
+        .map(|(what, used, limit)| {
+            let limit = if limit == u32::MAX {
+                "no limit".to_owned()
+            } else {
+                limit.to_string()
+            };
+            view! { <li>{format!("{what}: {used} of {limit}")}</li> }
+        })
+        .collect_view();
+    view! {
+        <div class="provider-card spending">
+            <h3>{tier.tier}</h3>
+            <ul>{lines}</ul>
+        </div>
     }
 }
 

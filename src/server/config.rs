@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::domain::Provider;
+use crate::domain::tier::TIERS;
+use crate::domain::{Provider, TierSpec};
+use crate::server::gate::pin::Pin;
 use crate::server::providers::Endpoint;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,14 @@ pub enum ConfigError {
     },
     #[error("{name} is not a valid address ({value}): expected host:port such as 127.0.0.1:3000")]
     Address { name: &'static str, value: String },
+    #[error("{setting} names a tier that does not exist: {value} (the tiers are {known})")]
+    UnknownTier {
+        setting: &'static str,
+        value: String,
+        known: String,
+    },
+    #[error("{name} is not a valid number: {value}")]
+    Number { name: String, value: String },
 }
 
 /// The app's settings, fixed for the life of the process.
@@ -39,6 +49,66 @@ pub struct Config {
     /// for demos that feel like real providers and for benchmarks.
     pub demo_latency: Duration,
     pub video: VideoTiming,
+    pub gate: GateSettings,
+    pub limits: SpendingLimits,
+}
+
+/// Which tiers sit behind a parent PIN, and how (`[gate]` in `Leptos.toml`; the environment's
+/// `PROTECTED_TIERS`, `HIDE_LOCKED_TIERS`, `GATE_IDLE_HOURS` and `{TIER}_PIN` win).
+#[derive(Debug, Clone)]
+pub struct GateSettings {
+    pub protected: Vec<&'static str>,
+    /// The landing page leaves protected tiers out entirely; they are reached by URL.
+    pub hide_locked: bool,
+    /// An unlocked browser unused for this long must enter the PIN again.
+    pub idle: Duration,
+    /// PINs set by whoever runs the server (`ADULT_PIN`): they win at every start.
+    pub env_pins: Vec<(&'static str, Pin)>,
+}
+
+impl GateSettings {
+    /// No tier protected: what most tests use.
+    pub fn open() -> GateSettings {
+        GateSettings {
+            protected: Vec::new(),
+            hide_locked: false,
+            idle: Duration::from_secs(12 * 60 * 60),
+            env_pins: Vec::new(),
+        }
+    }
+}
+
+/// What each tier may spend per hour (`[limits]` in `Leptos.toml`; `LIMIT_STORIES_PER_HOUR`,
+/// `LIMIT_PICTURES_PER_HOUR`, `LIMIT_CLIPS_PER_HOUR` win). Retries and Regenerate count too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpendingLimits {
+    pub stories_per_hour: u32,
+    pub pictures_per_hour: u32,
+    pub clips_per_hour: u32,
+}
+
+impl Default for SpendingLimits {
+    /// Enough for a family evening (a dozen stories with a picture per scene), not enough
+    /// for a runaway loop or a curious child to empty the account.
+    fn default() -> SpendingLimits {
+        SpendingLimits {
+            stories_per_hour: 12,
+            pictures_per_hour: 120,
+            clips_per_hour: 12,
+        }
+    }
+}
+
+impl SpendingLimits {
+    /// No limit that a test could reach.
+    pub fn unlimited() -> SpendingLimits {
+        SpendingLimits {
+            stories_per_hour: u32::MAX,
+            pictures_per_hour: u32::MAX,
+            clips_per_hour: u32::MAX,
+        }
+    }
 }
 
 /// How video jobs wait for the provider: poll every 5 s, give up after 10 minutes (as xAI's
@@ -64,6 +134,26 @@ impl Default for VideoTiming {
 struct SettingsFile {
     server: ServerSettings,
     story: StorySettings,
+    gate: GateFile,
+    limits: SpendingLimits,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct GateFile {
+    protected_tiers: Vec<String>,
+    hide_locked_tiers: bool,
+    idle_hours: u64,
+}
+
+impl Default for GateFile {
+    fn default() -> Self {
+        GateFile {
+            protected_tiers: vec!["adult".into()],
+            hide_locked_tiers: false,
+            idle_hours: 12,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +198,8 @@ impl Config {
             real_providers: BTreeMap::new(),
             demo_latency: Duration::ZERO,
             video: VideoTiming::default(),
+            gate: GateSettings::open(),
+            limits: SpendingLimits::unlimited(),
         }
     }
 
@@ -171,7 +263,23 @@ impl Config {
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.max_wait),
         };
+        let gate = gate_settings(file.gate, &non_empty)?;
+        let mut limits = file.limits;
+        for (name, field) in [
+            ("LIMIT_STORIES_PER_HOUR", &mut limits.stories_per_hour),
+            ("LIMIT_PICTURES_PER_HOUR", &mut limits.pictures_per_hour),
+            ("LIMIT_CLIPS_PER_HOUR", &mut limits.clips_per_hour),
+        ] {
+            if let Some(text) = non_empty(name) {
+                *field = text.trim().parse().map_err(|_| ConfigError::Number {
+                    name: name.into(),
+                    value: text.clone(),
+                })?;
+            }
+        }
         Ok(Config {
+            gate,
+            limits,
             site_addr,
             data_dir,
             context_full_scenes: file.story.context_full_scenes.max(1),
@@ -185,6 +293,11 @@ impl Config {
         })
     }
 
+    /// Whether `tier` sits behind a parent PIN.
+    pub fn is_protected(&self, tier: &str) -> bool {
+        self.gate.protected.contains(&tier)
+    }
+
     /// With no provider key at all the app runs against its own simulator.
     pub fn demo_mode(&self) -> bool {
         self.real_providers.is_empty()
@@ -193,6 +306,54 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("app.db")
     }
+}
+
+/// The gate settings: the file's, then the environment's. `PROTECTED_TIERS=none` protects
+/// no tier.
+fn gate_settings(
+    file: GateFile,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<GateSettings, ConfigError> {
+    let names: Vec<String> = match env("PROTECTED_TIERS") {
+        Some(list) if list.trim() == "none" => Vec::new(),
+        Some(list) => list.split(',').map(|t| t.trim().to_owned()).collect(),
+        None => file.protected_tiers,
+    };
+    let protected = names
+        .iter()
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            TierSpec::find(name)
+                .map(|t| t.name)
+                .ok_or_else(|| ConfigError::UnknownTier {
+                    setting: "protected tiers",
+                    value: name.clone(),
+                    known: TIERS.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let env_pins = TIERS
+        .iter()
+        .filter_map(|t| {
+            let pin = env(&format!("{}_PIN", t.name.to_uppercase()))?;
+            Some((t.name, Pin::entered(&pin).ok()?))
+        })
+        .collect();
+    let idle_hours = match env("GATE_IDLE_HOURS") {
+        Some(text) => text.trim().parse().map_err(|_| ConfigError::Number {
+            name: "GATE_IDLE_HOURS".into(),
+            value: text.clone(),
+        })?,
+        None => file.idle_hours,
+    };
+    Ok(GateSettings {
+        protected,
+        hide_locked: env("HIDE_LOCKED_TIERS").map_or(file.hide_locked_tiers, |v| {
+            matches!(v.trim(), "1" | "true" | "yes")
+        }),
+        idle: Duration::from_secs(idle_hours.max(1) * 60 * 60),
+        env_pins,
+    })
 }
 
 #[cfg(test)]
@@ -237,6 +398,29 @@ mod tests {
         let ep = &cfg.real_providers[&Provider::OpenAi];
         assert_eq!(ep.base_url, "http://127.0.0.1:9/openai/v1");
         assert_eq!(ep.api_key, "k1");
+    }
+
+    #[test]
+    fn adult_is_protected_by_default_and_the_environment_wins() {
+        let cfg = config_with(&[]);
+        assert!(cfg.is_protected("adult"));
+        assert!(!cfg.is_protected("kids"));
+        assert_eq!(cfg.gate.idle, Duration::from_secs(12 * 3600));
+        assert_eq!(cfg.limits, SpendingLimits::default());
+        let cfg = config_with(&[
+            ("PROTECTED_TIERS", "adult, kids"),
+            ("ADULT_PIN", " 2468 "),
+            ("LIMIT_CLIPS_PER_HOUR", "3"),
+        ]);
+        assert!(cfg.is_protected("kids"));
+        assert_eq!(cfg.gate.env_pins.len(), 1);
+        assert_eq!(cfg.gate.env_pins[0].0, "adult");
+        assert_eq!(cfg.limits.clips_per_hour, 3);
+        assert!(!config_with(&[("PROTECTED_TIERS", "none")]).is_protected("adult"));
+        let unknown = Config::from_parts(SettingsFile::default(), |name| {
+            (name == "PROTECTED_TIERS").then(|| "grownups".to_owned())
+        });
+        assert!(matches!(unknown, Err(ConfigError::UnknownTier { .. })));
     }
 
     #[test]

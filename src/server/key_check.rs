@@ -5,9 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::domain::status::{ProviderStatus, SiteStatus};
+use crate::domain::status::{ProviderStatus, SiteStatus, TierSpending};
 use crate::domain::{ImageModelSpec, Provider, VideoModelSpec};
 use crate::server::providers::{ProviderClient, ProviderError, ProviderHub};
+use crate::server::spending;
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -38,7 +39,36 @@ pub async fn site_status(state: &AppState) -> SiteStatus {
         providers,
         storage_ok,
         storage,
+        spending: spending_state(state).await,
     }
+}
+
+/// What each listed tier spent this hour against its limits (a tier hidden from the
+/// landing page is left out here too).
+async fn spending_state(state: &AppState) -> Vec<TierSpending> {
+    let mut out = Vec::new();
+    for tier in crate::domain::tier::TIERS {
+        if state.gate.is_protected(tier.name) && state.gate.hides_locked() {
+            continue;
+        }
+        let Ok(spent) = spending::this_hour(&state.db, tier.name).await else {
+            continue;
+        };
+        out.push(TierSpending {
+            tier: tier.title.to_owned(),
+            lines: spent
+                .into_iter()
+                .map(|(kind, used)| {
+                    (
+                        kind.plural().to_owned(),
+                        used,
+                        kind.limit(&state.config.limits),
+                    )
+                })
+                .collect(),
+        });
+    }
+    out
 }
 
 /// One status per configured provider, in registry order.

@@ -13,6 +13,7 @@ pub mod media_check;
 pub mod memory;
 pub mod providers;
 pub mod sim;
+pub mod spending;
 pub mod startup;
 pub mod state;
 pub mod storage;

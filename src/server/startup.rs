@@ -28,19 +28,37 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error("could not listen on a local port: {0}")]
     Listen(#[from] std::io::Error),
+    #[error("could not open the parent gate: {0}")]
+    Gate(#[from] gate::GateError),
 }
 
 /// The listener with `TCP_NODELAY` on every connection: a response written as headers,
 /// then body, must not wait for the client's delayed ACK (about 40 ms per small file).
 pub fn no_delay(
     listener: tokio::net::TcpListener,
-) -> impl axum::serve::Listener<Io = tokio::net::TcpStream, Addr = SocketAddr> {
+) -> axum::serve::TapIo<
+    tokio::net::TcpListener,
+    impl FnMut(&mut tokio::net::TcpStream) + Send + 'static,
+> {
     use axum::serve::ListenerExt;
     listener.tap_io(|stream| {
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     })
+}
+
+/// Serves `router` on `listener` (with `TCP_NODELAY` and each request's peer address) until
+/// `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(no_delay(listener), service)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Serves the app in demo mode on a free loopback port in a background task, with its
@@ -68,7 +86,7 @@ pub async fn spawn(
     config.site_addr = addr;
     let (router, state) = build_with_retries(config, addr, retries).await?;
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(no_delay(listener), router).await {
+        if let Err(e) = serve(listener, router, std::future::pending()).await {
             tracing::error!(error = %e, "test server stopped");
         }
     });
@@ -102,6 +120,7 @@ pub async fn build_with_retries(
         Ok(n) => tracing::info!(files = n, "removed temporary files of interrupted writes"),
         Err(e) => tracing::warn!(error = %e, "could not sweep temporary files"),
     }
+    let gate = gate::Gate::open(&db, config.gate.clone()).await?;
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
     let providers = ProviderHub::new(&config, &sim_base_url, retries);
     let state = AppState {
@@ -112,6 +131,7 @@ pub async fn build_with_retries(
         jobs: Jobs::default(),
         faults,
         status_cache: Default::default(),
+        gate: Arc::new(gate),
     };
     media::start(state.clone());
     if state.providers.demo_mode {
@@ -125,20 +145,28 @@ pub async fn build_with_retries(
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let page_context = move || {
+        provide_context(context_state.clone());
+        gate::csp::provide_page_policy();
+    };
     let mut app = Router::new()
         .merge(files::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .merge(gate::routes::router())
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
         .layer(axum::middleware::from_fn(
             crate::server::memory::upload::guard,
+        ))
+        // Before any page, file or server function of a protected tier.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gate::routes::tier_gate,
         ))
         // Outside the upload guard: a cross-site upload is refused before it is read.
         .layer(axum::middleware::from_fn(gate::refuse_cross_site))

@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use crate::domain::status::ProviderStatus;
 use crate::server::config::Config;
 use crate::server::db::CommitFaults;
+use crate::server::gate::Gate;
 use crate::server::media::Jobs;
 use crate::server::providers::ProviderHub;
 use crate::server::storage::StorageFaults;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub faults: Faults,
     /// The status page's last key check, and when it was made.
     pub status_cache: Arc<std::sync::Mutex<Option<CheckedProviders>>>,
+    /// The parent gate of protected tiers.
+    pub gate: Arc<Gate>,
 }
 
 /// A key check's answer and when it was made.

@@ -86,8 +86,10 @@ async fn every_answer_carries_the_security_headers() {
         let res = app.http.get(app.url(path)).send().await.expect("get");
         let h = res.headers();
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
-        assert_eq!(
-            h["content-security-policy"], "frame-ancestors 'none'",
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .is_ok_and(|p| p.ends_with("frame-ancestors 'none'")),
             "{path}"
         );
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");

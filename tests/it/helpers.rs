@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cyoa::domain::media::MediaKind;
 use cyoa::domain::{Provider, TierSpec};
-use cyoa::server::config::{Config, VideoTiming};
+use cyoa::server::config::{Config, GateSettings, SpendingLimits, VideoTiming};
 use cyoa::server::providers::{Retries, RetryPolicy};
 use cyoa::server::sim::RunningSim;
 use cyoa::server::startup;
@@ -34,6 +34,17 @@ impl TestAppBuilder {
             .iter()
             .map(|p| (*p, sim.endpoint(*p, key)))
             .collect();
+        self
+    }
+
+    /// Which tiers are protected, and how.
+    pub fn gate(mut self, gate: GateSettings) -> Self {
+        self.config.gate = gate;
+        self
+    }
+
+    pub fn limits(mut self, limits: SpendingLimits) -> Self {
+        self.config.limits = limits;
         self
     }
 

@@ -14,20 +14,20 @@ use reqwest::multipart::{Form, Part};
 
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo-magenta.jpg");
 
-struct Ids {
-    story: String,
-    scene: String,
-    choice: String,
-    profile: String,
-    character: String,
-    image: String,
-    clip: String,
-    thumb: String,
-    photo: String,
+pub(crate) struct Ids {
+    pub story: String,
+    pub scene: String,
+    pub choice: String,
+    pub profile: String,
+    pub character: String,
+    pub image: String,
+    pub clip: String,
+    pub thumb: String,
+    pub photo: String,
 }
 
 /// A finished-media video story with a memory profile and a photo, in `tier`.
-async fn seed(app: &TestApp, tier_name: &str) -> Ids {
+pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
     let tier = TierSpec::find(tier_name).expect("tier");
     let profile = profiles::save_profile(
         &app.state,

@@ -13,6 +13,8 @@ mod gallery;
 mod image_providers;
 mod isolation;
 mod memory_mode;
+mod parent_gate;
+mod spending;
 mod story_engine;
 mod text_providers;
 mod tier_routes;

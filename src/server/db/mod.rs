@@ -2,6 +2,7 @@
 //! per table group. Every query takes the tier and filters by it.
 
 pub mod gallery;
+pub mod gate;
 pub mod media;
 pub mod profiles;
 pub mod stories;
@@ -97,6 +98,14 @@ pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// Current time in unix seconds, for rows that count time (sessions, spending).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// Fresh random id for a row.

@@ -62,13 +62,20 @@ fn origin_host(origin: &str) -> Option<&str> {
 }
 
 /// Headers on every answer: no MIME sniffing, no framing by other sites, no referrer to
-/// other sites, and only our own origin may use the microphone (voice input).
+/// other sites, and only our own origin may use the microphone (voice input). A page that
+/// set its own Content-Security-Policy (with its nonce) keeps it; anything else may run
+/// nothing.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(super::csp::DEFAULT_POLICY),
+        );
+    }
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
-        ("content-security-policy", "frame-ancestors 'none'"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
         (

@@ -6,11 +6,12 @@ use super::queue::after_picture;
 use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
-use crate::domain::ImageModelSpec;
+use crate::domain::{ImageModelSpec, TierSpec};
 use crate::server::db::media::{self, MediaJob};
 use crate::server::db::profiles;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
+use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -30,6 +31,9 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
         .providers
         .client_for_media(model.provider)
         .ok_or(MediaJobError::NotConfigured(model.display_name))?;
+    let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    // Charged just before the order: over the limit, no picture is ordered.
+    spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
     let (prompt, references) = memory_for_image(state, job, model).await;
     let image = client
         .generate_image(model, &prompt, AspectRatio::Square, &references)

@@ -30,6 +30,18 @@ pub enum MediaJobError {
     /// call was not made (nothing was paid for).
     #[error("could not record the job's progress: {0}")]
     Record(#[source] sqlx::Error),
+    /// The tier's spending limit for this hour is reached: nothing was ordered.
+    #[error(transparent)]
+    OverLimit(#[from] crate::server::spending::OverLimit),
+}
+
+impl From<crate::server::spending::SpendError> for MediaJobError {
+    fn from(err: crate::server::spending::SpendError) -> MediaJobError {
+        match err {
+            crate::server::spending::SpendError::Over(over) => MediaJobError::OverLimit(over),
+            crate::server::spending::SpendError::Db(e) => MediaJobError::Record(e),
+        }
+    }
 }
 
 impl MediaJobError {
@@ -65,6 +77,7 @@ impl MediaJobError {
             MediaJobError::DownloadBroke(_) => "The clip's download broke off.".into(),
             MediaJobError::NotMp4 => "Grok Imagine sent something that is not an MP4 video.".into(),
             MediaJobError::StoryDeleted => "The story was deleted.".into(),
+            MediaJobError::OverLimit(over) => over.to_string(),
             MediaJobError::Record(_) => format!(
                 "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."
             ),

@@ -27,6 +27,17 @@ pub enum MediaError {
     NotFound,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    OverLimit(#[from] crate::server::spending::OverLimit),
+}
+
+impl From<crate::server::spending::SpendError> for MediaError {
+    fn from(err: crate::server::spending::SpendError) -> MediaError {
+        match err {
+            crate::server::spending::SpendError::Over(over) => MediaError::OverLimit(over),
+            crate::server::spending::SpendError::Db(e) => MediaError::Db(e),
+        }
+    }
 }
 
 /// Pure: the cause is logged once, by the server function's `context::answer`.
@@ -38,6 +49,7 @@ impl From<MediaError> for AppError {
                 AppError::storage_unavailable()
             }
             MediaError::Db(_) => AppError::Internal,
+            MediaError::OverLimit(over) => AppError::Limited(over.to_string()),
         }
     }
 }

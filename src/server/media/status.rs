@@ -6,6 +6,7 @@ use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
 use crate::domain::{urls, TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaKey};
 use crate::server::db::stories;
+use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -97,6 +98,13 @@ pub async fn retry(
         scene_id,
         kind,
     };
+    // Over the limit, Retry is refused before anything is queued (the job charges itself
+    // when it orders).
+    let spend = match kind {
+        MediaKind::Image => Spend::Picture,
+        MediaKind::Video => Spend::Clip,
+    };
+    spending::check(&state.db, &state.config.limits, tier, spend).await?;
     if media::retry(&state.db, key).await? {
         state.jobs.wake();
         return Ok(());

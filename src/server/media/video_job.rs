@@ -10,10 +10,11 @@ use super::crash_points;
 use super::workers::{persist, record_outcome};
 use super::MediaJobError;
 use crate::domain::media::MediaKind;
-use crate::domain::VideoModelSpec;
+use crate::domain::{TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
 use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
+use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 use crate::server::storage::{self, AtomicFile};
 
@@ -80,6 +81,9 @@ async fn submit(
         aspect: model.aspect,
         resolution: model.resolution,
     };
+    // Charged before the order: over the limit, no clip is ordered.
+    let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    spending::charge(&state.db, &state.config.limits, tier, Spend::Clip).await?;
     // "Submitting" is committed before the call, or no call is made: a restart that finds
     // it without a request id knows the clip may have been ordered and does not order it
     // again (see `db::media::requeue_interrupted`).

@@ -14,6 +14,7 @@ use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_
 use crate::server::media::{self, queue::Moment, SceneMedia};
 use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::TextRequest;
+use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
 /// Starts a story: writes its first scene, then stores story and scene in one transaction,
@@ -51,6 +52,8 @@ pub async fn start(
         target_depth,
         memory: memory_text.as_deref(),
     };
+    // Charged before the storyteller is asked: over the limit, nothing is ordered.
+    spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
     let draft = write_scene(state, tier, model, &scene)
         .instrument(tracing::info_span!(
             "start_story",

@@ -25,6 +25,17 @@ pub enum StoryError {
     Memory(#[from] MemoryError),
     #[error("media: {0}")]
     Media(#[from] MediaError),
+    #[error(transparent)]
+    OverLimit(#[from] crate::server::spending::OverLimit),
+}
+
+impl From<crate::server::spending::SpendError> for StoryError {
+    fn from(err: crate::server::spending::SpendError) -> StoryError {
+        match err {
+            crate::server::spending::SpendError::Over(over) => StoryError::OverLimit(over),
+            crate::server::spending::SpendError::Db(e) => StoryError::Db(e),
+        }
+    }
 }
 
 /// Pure: the cause is logged once, by the server function's `context::answer`.
@@ -52,6 +63,7 @@ impl From<StoryError> for AppError {
             ),
             StoryError::Memory(e) => e.into(),
             StoryError::Media(e) => e.into(),
+            StoryError::OverLimit(over) => AppError::Limited(over.to_string()),
             StoryError::Db(e) if crate::server::db::is_storage_failure(&e) => {
                 AppError::storage_unavailable()
             }

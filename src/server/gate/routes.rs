@@ -1,0 +1,512 @@
+//! The gate in front of every protected tier, and its own routes: unlock, first PIN with
+//! the setup code, lock, change PIN.
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::page::{self, GatePage};
+use super::pin::{self, Pin};
+use super::{Gate, GateError};
+use crate::domain::TierSpec;
+use crate::server::db::gate as rows;
+use crate::server::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{tier}/unlock", post(unlock))
+        .route("/{tier}/setup", post(setup))
+        .route("/{tier}/lock", post(lock))
+        .route("/{tier}/pin", get(change_page).post(change))
+}
+
+/// Lets a request to a protected tier through only with a live session of that tier.
+/// Locked, a page answers 404 with the PIN form, anything else a bare 404: the tier shows
+/// nothing of itself. Unlocking and setting the first PIN are the only ways through.
+pub async fn tier_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let mut segments = path.trim_start_matches('/').splitn(2, '/');
+    let Some(tier) = segments.next().and_then(TierSpec::find) else {
+        return next.run(request).await;
+    };
+    if !state.gate.is_protected(tier.name) {
+        return next.run(request).await;
+    }
+    let rest = segments.next().unwrap_or("");
+    if request.method() == Method::POST && matches!(rest, "unlock" | "setup") {
+        return next.run(request).await;
+    }
+    match state
+        .gate
+        .admits(&state.db, tier.name, request.headers())
+        .await
+    {
+        Ok(true) => next.run(request).await,
+        Ok(false) => {
+            let wants_page = matches!(*request.method(), Method::GET | Method::HEAD)
+                && !rest.starts_with("media/")
+                && !rest.starts_with("photos/")
+                && accepts_html(request.headers());
+            if !wants_page {
+                return (StatusCode::NOT_FOUND, "Not found").into_response();
+            }
+            let next_url = request
+                .uri()
+                .path_and_query()
+                .map_or(path, |pq| pq.as_str())
+                .to_owned();
+            locked_page(&state, tier, &next_url, None, StatusCode::NOT_FOUND).await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// The PIN form, or the setup form while the tier has no PIN yet.
+async fn locked_page(
+    state: &AppState,
+    tier: &'static TierSpec,
+    next: &str,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let has_pin = match rows::pin_hash(&state.db, tier.name).await {
+        Ok(hash) => hash.is_some(),
+        Err(e) => return unavailable(GateError::Db(e)),
+    };
+    GatePage {
+        tier,
+        form: if has_pin {
+            page::Form::Unlock
+        } else {
+            page::Form::Setup
+        },
+        message,
+        token: &state.gate.form_token(tier.name),
+        next: &safe_next(tier, next),
+        pin_from_env: false,
+    }
+    .respond(status)
+}
+
+#[derive(Deserialize)]
+struct UnlockForm {
+    token: String,
+    pin: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn unlock(
+    State(state): State<AppState>,
+    Path(tier): Path<String>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<UnlockForm>,
+) -> Response {
+    let Some(tier) = protected_tier(&state, &tier) else {
+        return not_found();
+    };
+    if !state.gate.form_token_ok(&form.token, tier.name) {
+        return locked_page(
+            &state,
+            tier,
+            &form.next,
+            Some(STALE_FORM),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    if let Err(wait) = state.gate.may_try(&client) {
+        return too_many(
+            locked_page(
+                &state,
+                tier,
+                &form.next,
+                Some(&wait_message(wait)),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await,
+            wait,
+        );
+    }
+    let stored = match rows::pin_hash(&state.db, tier.name).await {
+        Ok(Some(hash)) => hash,
+        Ok(None) => {
+            return locked_page(
+                &state,
+                tier,
+                &form.next,
+                Some(NO_PIN_YET),
+                StatusCode::NOT_FOUND,
+            )
+            .await
+        }
+        Err(e) => return unavailable(GateError::Db(e)),
+    };
+    let right = match Pin::entered(&form.pin) {
+        Ok(pin) => pin::matches_off_runtime(pin, stored).await,
+        Err(_) => false,
+    };
+    if !right {
+        record_failure(&state.gate, tier, &client, "wrong parent PIN");
+        return locked_page(
+            &state,
+            tier,
+            &form.next,
+            Some(WRONG_PIN),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
+    state.gate.throttle().succeeded(&client);
+    tracing::info!(tier = tier.name, %client, "tier unlocked");
+    open_and_go(&state, tier, &form.next).await
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    token: String,
+    code: String,
+    pin: String,
+    again: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The first PIN of a tier, set by whoever has the setup code from the server's log.
+async fn setup(
+    State(state): State<AppState>,
+    Path(tier): Path<String>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    let Some(tier) = protected_tier(&state, &tier) else {
+        return not_found();
+    };
+    if !state.gate.form_token_ok(&form.token, tier.name) {
+        return locked_page(
+            &state,
+            tier,
+            &form.next,
+            Some(STALE_FORM),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    if let Err(wait) = state.gate.may_try(&client) {
+        return too_many(
+            locked_page(
+                &state,
+                tier,
+                &form.next,
+                Some(&wait_message(wait)),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await,
+            wait,
+        );
+    }
+    match rows::pin_hash(&state.db, tier.name).await {
+        Ok(None) => {}
+        // Set meanwhile (by the CLI, say): the code is spent.
+        Ok(Some(_)) => {
+            return locked_page(
+                &state,
+                tier,
+                &form.next,
+                Some(PIN_ALREADY_SET),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => return unavailable(GateError::Db(e)),
+    }
+    let code_ok = state
+        .gate
+        .setup_code(tier.name)
+        .is_some_and(|code| normalise_code(&code) == normalise_code(&form.code));
+    if !code_ok {
+        record_failure(&state.gate, tier, &client, "wrong setup code");
+        return locked_page(
+            &state,
+            tier,
+            &form.next,
+            Some(WRONG_CODE),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
+    let pin = match Pin::new_pin(&form.pin, &form.again) {
+        Ok(pin) => pin,
+        Err(e) => {
+            return locked_page(
+                &state,
+                tier,
+                &form.next,
+                Some(&e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    if let Err(e) = super::set_pin(&state.db, tier.name, pin).await {
+        return unavailable(e);
+    }
+    state.gate.setup_code_used(tier.name);
+    state.gate.throttle().succeeded(&client);
+    tracing::info!(tier = tier.name, %client, "parent PIN set with the setup code");
+    open_and_go(&state, tier, &form.next).await
+}
+
+#[derive(Deserialize)]
+struct LockForm {
+    token: String,
+}
+
+/// Ends this browser's session of the tier and goes to the start page.
+async fn lock(
+    State(state): State<AppState>,
+    Path(tier): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<LockForm>,
+) -> Response {
+    let Some(tier) = protected_tier(&state, &tier) else {
+        return not_found();
+    };
+    if !state.gate.form_token_ok(&form.token, tier.name) {
+        return (StatusCode::FORBIDDEN, STALE_FORM).into_response();
+    }
+    match state
+        .gate
+        .close_session(&state.db, tier.name, &headers)
+        .await
+    {
+        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// The change-PIN form; the tier gate has already checked the session.
+async fn change_page(State(state): State<AppState>, Path(tier): Path<String>) -> Response {
+    let Some(tier) = protected_tier(&state, &tier) else {
+        return not_found();
+    };
+    change_form(&state, tier, None, StatusCode::OK)
+}
+
+fn change_form(
+    state: &AppState,
+    tier: &'static TierSpec,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    GatePage {
+        tier,
+        form: page::Form::Change,
+        message,
+        token: &state.gate.form_token(tier.name),
+        next: "",
+        pin_from_env: state
+            .config
+            .gate
+            .env_pins
+            .iter()
+            .any(|(t, _)| *t == tier.name),
+    }
+    .respond(status)
+}
+
+#[derive(Deserialize)]
+struct ChangeForm {
+    token: String,
+    old: String,
+    pin: String,
+    again: String,
+}
+
+/// A new PIN from the unlocked tier, with the current one asked again. Every other
+/// browser's session of the tier ends; this one gets a fresh session.
+async fn change(
+    State(state): State<AppState>,
+    Path(tier): Path<String>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    let Some(tier) = protected_tier(&state, &tier) else {
+        return not_found();
+    };
+    if !state.gate.form_token_ok(&form.token, tier.name) {
+        return change_form(&state, tier, Some(STALE_FORM), StatusCode::FORBIDDEN);
+    }
+    if let Err(wait) = state.gate.may_try(&client) {
+        let page = change_form(
+            &state,
+            tier,
+            Some(&wait_message(wait)),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        return too_many(page, wait);
+    }
+    let stored = match rows::pin_hash(&state.db, tier.name).await {
+        Ok(hash) => hash.unwrap_or_default(),
+        Err(e) => return unavailable(GateError::Db(e)),
+    };
+    let old_ok = match Pin::entered(&form.old) {
+        Ok(old) => pin::matches_off_runtime(old, stored).await,
+        Err(_) => false,
+    };
+    if !old_ok {
+        record_failure(&state.gate, tier, &client, "wrong current PIN on change");
+        return change_form(&state, tier, Some(WRONG_PIN), StatusCode::UNAUTHORIZED);
+    }
+    let pin = match Pin::new_pin(&form.pin, &form.again) {
+        Ok(pin) => pin,
+        Err(e) => {
+            return change_form(
+                &state,
+                tier,
+                Some(&e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
+    if let Err(e) = super::set_pin(&state.db, tier.name, pin).await {
+        return unavailable(e);
+    }
+    state.gate.throttle().succeeded(&client);
+    tracing::info!(tier = tier.name, %client, "parent PIN changed");
+    open_and_go(&state, tier, "").await
+}
+
+/// A new session for this browser, then on to where the visitor was going.
+async fn open_and_go(state: &AppState, tier: &'static TierSpec, next: &str) -> Response {
+    match state.gate.open_session(&state.db, tier.name).await {
+        Ok(cookie) => (
+            [(header::SET_COOKIE, cookie)],
+            Redirect::to(&safe_next(tier, next)),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+fn record_failure(gate: &Gate, tier: &TierSpec, client: &str, what: &str) {
+    let failures = gate.throttle().failed(client, std::time::Instant::now());
+    // Never the PIN or code itself.
+    tracing::warn!(tier = tier.name, %client, failures, "{what}");
+}
+
+const WRONG_PIN: &str = "That PIN is not right. Please try again.";
+const WRONG_CODE: &str =
+    "That setup code is not right. It is in the server's log, printed when the server started.";
+const NO_PIN_YET: &str = "No PIN is set yet: use the setup code from the server's log.";
+const PIN_ALREADY_SET: &str = "A PIN has been set meanwhile: please enter it.";
+const STALE_FORM: &str =
+    "This form is too old or did not come from this app. Please try again on this page.";
+
+fn wait_message(seconds: u64) -> String {
+    format!("Too many wrong tries. Please wait {seconds} seconds before trying again.")
+}
+
+fn too_many(mut page: Response, wait: u64) -> Response {
+    if let Ok(value) = wait.to_string().parse() {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
+}
+
+fn protected_tier(state: &AppState, name: &str) -> Option<&'static TierSpec> {
+    TierSpec::find(name).filter(|t| state.gate.is_protected(t.name))
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+fn unavailable(e: GateError) -> Response {
+    tracing::warn!(error = %e, "the gate could not check a session");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The server's storage cannot be read right now. Please try again in a moment.",
+    )
+        .into_response()
+}
+
+/// Where to go after unlocking: a page of this tier only, never another site.
+fn safe_next(tier: &TierSpec, next: &str) -> String {
+    let home = format!("/{}", tier.name);
+    let inside = next == home
+        || next.starts_with(&format!("{home}/"))
+        || next.starts_with(&format!("{home}?"));
+    if inside && !next.contains("//") && !next.contains('\\') && !next.chars().any(char::is_control)
+    {
+        next.to_owned()
+    } else {
+        home
+    }
+}
+
+/// `ABCD-EFGH-JKMN` however it was typed.
+fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Whom the throttle counts: the peer's address (behind a reverse proxy, everyone shares
+/// the proxy's, and then the per-client limit acts like the overall one).
+pub struct ClientAddr(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_inside_the_tier() {
+        let adult = TierSpec::find("adult").expect("tier");
+        assert_eq!(
+            safe_next(adult, "/adult/gallery?after=x"),
+            "/adult/gallery?after=x"
+        );
+        assert_eq!(safe_next(adult, "/adult"), "/adult");
+        assert_eq!(safe_next(adult, "/kids"), "/adult");
+        assert_eq!(safe_next(adult, "/adultery"), "/adult");
+        assert_eq!(safe_next(adult, "//evil.example/adult/"), "/adult");
+        assert_eq!(safe_next(adult, "/adult//evil.example"), "/adult");
+        assert_eq!(safe_next(adult, "https://evil.example"), "/adult");
+        assert_eq!(safe_next(adult, ""), "/adult");
+    }
+
+    #[test]
+    fn setup_codes_compare_however_typed() {
+        assert_eq!(
+            normalise_code(" k7qm-3xpd 9twa"),
+            normalise_code("K7QM-3XPD-9TWA")
+        );
+    }
+}

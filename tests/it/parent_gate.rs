@@ -1,0 +1,401 @@
+//! The parent gate (issue 18): a protected tier answers 404 on every route until a parent's
+//! PIN unlocks it in this browser; the PIN is set by whoever runs the server (environment,
+//! CLI or the logged setup code); wrong tries are throttled; Lock and a PIN change end
+//! sessions; one tier's cookie opens no other.
+
+use std::time::Duration;
+
+use cyoa::server::config::GateSettings;
+use cyoa::server::gate::pin::Pin;
+use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY, COOKIE, SET_COOKIE};
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+use crate::isolation::{seed, Ids};
+
+const PIN: &str = "2468";
+
+fn protected(tiers: &[&'static str], pins: &[(&'static str, &str)]) -> GateSettings {
+    GateSettings {
+        protected: tiers.to_vec(),
+        env_pins: pins
+            .iter()
+            .map(|(tier, pin)| (*tier, Pin::entered(pin).expect("pin")))
+            .collect(),
+        ..GateSettings::open()
+    }
+}
+
+/// A client that shows redirects instead of following them, and keeps no cookies: each
+/// test says which cookie it sends.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// GET `path` as a browser asks for a page, with `cookie` if any.
+async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let mut request = browser().get(app.url(path)).header(ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    let res = request.send().await.expect("get");
+    (res.status(), res.text().await.unwrap_or_default())
+}
+
+/// The hidden form token of a gate page.
+fn form_token(html: &str) -> String {
+    let start = html.find(r#"name="token" value=""#).expect("a token field") + 20;
+    html[start..].split('"').next().expect("token").to_owned()
+}
+
+/// Posts a gate form; returns the status and the `name=value` of any cookie it sets.
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> (StatusCode, Option<String>, String) {
+    let mut request = browser().post(app.url(path)).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    let res = request.send().await.expect("post");
+    let set_cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(set) = &set_cookie {
+        assert!(set.contains("HttpOnly"), "{set}");
+        assert!(set.contains("SameSite=Strict"), "{set}");
+    }
+    let status = res.status();
+    let cookie = set_cookie.and_then(|c| c.split(';').next().map(str::to_owned));
+    (status, cookie, res.text().await.unwrap_or_default())
+}
+
+async fn unlock(app: &TestApp, tier: &str, pin: &str) -> (StatusCode, Option<String>) {
+    let (_, html) = page(app, &format!("/{tier}"), None).await;
+    let token = form_token(&html);
+    let (status, cookie, _) = post_form(
+        app,
+        &format!("/{tier}/unlock"),
+        &[
+            ("token", &token),
+            ("pin", pin),
+            ("next", &format!("/{tier}/gallery")),
+        ],
+        None,
+    )
+    .await;
+    (status, cookie)
+}
+
+/// Every page, file and server function of the seeded tier with `cookie`: all 404 when
+/// locked, all served when unlocked.
+async fn walk(app: &TestApp, ids: &Ids, cookie: Option<&str>, expect: StatusCode) {
+    let pages = [
+        "/adult".to_owned(),
+        "/adult/gallery".to_owned(),
+        "/adult/profiles".to_owned(),
+        format!("/adult/gallery/{}", ids.story),
+        format!("/adult/story/{}/scene/{}", ids.story, ids.scene),
+    ];
+    for path in &pages {
+        let (status, html) = page(app, path, cookie).await;
+        assert_eq!(status, expect, "{path}");
+        if expect == StatusCode::NOT_FOUND {
+            assert!(html.contains("is locked"), "{path} shows the PIN form");
+            assert!(!html.contains("adult adventure"), "{path} leaked the story");
+        }
+    }
+    for path in [&ids.image, &ids.clip, &ids.photo, &ids.thumb] {
+        let mut request = browser().get(app.url(path));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let res = request.send().await.expect("file");
+        assert_eq!(res.status(), expect, "{path}");
+    }
+    let calls: [(&str, Vec<(&str, &str)>); 5] = [
+        ("home", vec![]),
+        ("gallery", vec![]),
+        ("profiles", vec![]),
+        ("reader", vec![("story_id", &ids.story)]),
+        (
+            "scene",
+            vec![("story_id", &ids.story), ("scene_id", &ids.scene)],
+        ),
+    ];
+    for (endpoint, fields) in calls {
+        let mut form = vec![("tier", "adult")];
+        form.extend(fields);
+        let mut request = browser()
+            .post(app.url(&format!("/api/{endpoint}")))
+            .form(&form);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let res = request.send().await.expect("server fn");
+        assert_eq!(res.status(), expect, "{endpoint}");
+    }
+}
+
+#[tokio::test]
+async fn a_locked_tier_is_a_404_everywhere_until_its_pin_is_entered() {
+    let dir = tempfile::tempdir().expect("dir");
+    let open = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let ids = seed(&open, "adult").await;
+    let kids = seed(&open, "kids").await;
+    let app = TestApp::builder()
+        .data_dir(dir.path())
+        .gate(protected(&["adult"], &[("adult", PIN)]))
+        .spawn()
+        .await;
+
+    walk(&app, &ids, None, StatusCode::NOT_FOUND).await;
+    // A forged cookie opens nothing either.
+    walk(
+        &app,
+        &ids,
+        Some("cyoa_gate_adult=abc.def"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Kids stays open without any PIN.
+    assert_eq!(page(&app, "/kids", None).await.0, StatusCode::OK);
+    let kids_scene = format!("/kids/story/{}/scene/{}", kids.story, kids.scene);
+    assert_eq!(page(&app, &kids_scene, None).await.0, StatusCode::OK);
+
+    let (status, cookie) = unlock(&app, "adult", "1357").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(cookie.is_none());
+    let (status, cookie) = unlock(&app, "adult", PIN).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = cookie.expect("a session cookie");
+    walk(&app, &ids, Some(&cookie), StatusCode::OK).await;
+
+    // Lock ends the session on the server, not only in this browser.
+    let (_, home) = page(&app, "/adult", Some(&cookie)).await;
+    let lock_token = form_token(&home);
+    let (status, cleared, _) = post_form(
+        &app,
+        "/adult/lock",
+        &[("token", &lock_token)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(cleared.is_some_and(|c| c == "cyoa_gate_adult="));
+    walk(&app, &ids, Some(&cookie), StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn the_first_pin_needs_the_setup_code_from_the_log() {
+    let app = TestApp::builder()
+        .gate(protected(&["adult"], &[]))
+        .spawn()
+        .await;
+    let code = app.state.gate.setup_code("adult").expect("a setup code");
+    let (status, html) = page(&app, "/adult", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("is closed"), "{html}");
+    let token = form_token(&html);
+    let setup = |code: &str, pin: &str, again: &str| {
+        vec![
+            ("token".to_owned(), token.clone()),
+            ("code".to_owned(), code.to_owned()),
+            ("pin".to_owned(), pin.to_owned()),
+            ("again".to_owned(), again.to_owned()),
+        ]
+    };
+    let post = |form: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (&**k, &**v)).collect();
+            post_form(app, "/adult/setup", &form, None).await
+        }
+    };
+    let (status, cookie, _) = post(setup("WRON-GCOD-EXXX", PIN, PIN)).await;
+    assert_eq!((status, cookie), (StatusCode::UNAUTHORIZED, None));
+    let (status, _, html) = post(setup(&code, PIN, "2469")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("not the same"), "{html}");
+    // Typed in lower case with spaces: still the code.
+    let typed = code.to_lowercase().replace('-', " ");
+    let (status, cookie, _) = post(setup(&typed, PIN, PIN)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(cookie.is_some());
+    assert!(
+        app.state.gate.setup_code("adult").is_none(),
+        "the code is spent"
+    );
+    let (status, _, _) = post(setup(&code, "9999", "9999")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // The stored PIN is an Argon2id hash, never the PIN.
+    let (hash,): (String,) = sqlx::query_as("SELECT hash FROM tier_pins WHERE tier = 'adult'")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("hash");
+    assert!(hash.starts_with("$argon2id$") && !hash.contains(PIN));
+}
+
+#[tokio::test]
+async fn wrong_pins_are_throttled_and_a_cookie_opens_only_its_own_tier() {
+    let app = TestApp::builder()
+        .gate(protected(
+            &["adult", "kids"],
+            &[("adult", PIN), ("kids", "1111")],
+        ))
+        .spawn()
+        .await;
+    for _ in 0..5 {
+        assert_eq!(
+            unlock(&app, "adult", "0000").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Now even the right PIN waits.
+    let (_, html) = page(&app, "/adult", None).await;
+    let res = browser()
+        .post(app.url("/adult/unlock"))
+        .form(&[("token", form_token(&html).as_str()), ("pin", PIN)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers()["retry-after"], "2");
+    assert!(res
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("wait 2 seconds"));
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, cookie) = unlock(&app, "adult", PIN).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = cookie.expect("cookie");
+    assert_eq!(
+        page(&app, "/adult/gallery", Some(&cookie)).await.0,
+        StatusCode::OK
+    );
+    // The adult cookie does not open kids, even renamed.
+    assert_eq!(
+        page(&app, "/kids", Some(&cookie)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let renamed = cookie.replacen("cyoa_gate_adult", "cyoa_gate_kids", 1);
+    assert_eq!(
+        page(&app, "/kids", Some(&renamed)).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn changing_the_pin_asks_for_the_old_one_and_ends_other_sessions() {
+    let app = TestApp::builder()
+        .gate(protected(&["adult"], &[("adult", PIN)]))
+        .spawn()
+        .await;
+    let other = unlock(&app, "adult", PIN).await.1.expect("first browser");
+    let mine = unlock(&app, "adult", PIN).await.1.expect("second browser");
+    let (status, html) = page(&app, "/adult/pin", Some(&mine)).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = form_token(&html);
+    let change = |old: &'static str| {
+        [
+            ("token", token.clone()),
+            ("old", old.to_owned()),
+            ("pin", "8642".to_owned()),
+            ("again", "8642".to_owned()),
+        ]
+    };
+    let form = change("1111");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = post_form(&app, "/adult/pin", &form, Some(&mine)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let form = change(PIN);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, fresh, _) = post_form(&app, "/adult/pin", &form, Some(&mine)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let fresh = fresh.expect("a fresh session");
+    assert_eq!(page(&app, "/adult", Some(&fresh)).await.0, StatusCode::OK);
+    for old in [&other, &mine] {
+        assert_eq!(
+            page(&app, "/adult", Some(old)).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(unlock(&app, "adult", PIN).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(unlock(&app, "adult", "8642").await.0, StatusCode::SEE_OTHER);
+    // Without a session the change form is not there at all.
+    assert_eq!(
+        page(&app, "/adult/pin", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn gate_forms_from_another_site_or_without_our_token_are_refused() {
+    let app = TestApp::builder()
+        .gate(protected(&["adult"], &[("adult", PIN)]))
+        .spawn()
+        .await;
+    let res = browser()
+        .post(app.url("/adult/unlock"))
+        .header("origin", "https://evil.example")
+        .form(&[("token", "x"), ("pin", PIN)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, cookie, _) = post_form(
+        &app,
+        "/adult/unlock",
+        &[("token", "made.up"), ("pin", PIN)],
+        None,
+    )
+    .await;
+    assert_eq!((status, cookie), (StatusCode::FORBIDDEN, None));
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
+    let app = TestApp::spawn().await;
+    let res = browser()
+        .get(app.url("/kids"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("page");
+    let policy = res.headers()[CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    let html = res.text().await.expect("html");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(policy.contains("'wasm-unsafe-eval'") && !policy.contains("unsafe-inline"));
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every inline script carries this response's nonce"
+    );
+    // A file answer may run nothing.
+    let res = browser()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(
+        res.headers()[CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
