@@ -57,4 +57,7 @@ test('the status page shows every provider as simulated and the storage as writa
   await expect(page.locator('.storage')).toHaveText('Storage is writable.');
   await expect(page.locator('.provider-card')).toHaveCount(4);
   await expect(page.locator('.provider-card').first()).toContainText('Simulated (demo mode)');
+  // Each tier's spending this hour against its limits.
+  await expect(page.locator('.spending-card')).toHaveCount(2);
+  await expect(page.locator('.spending-card').first()).toContainText('new stories:');
 });

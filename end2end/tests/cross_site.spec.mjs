@@ -8,7 +8,8 @@ test('a form on another site posting to start_story is refused and starts nothin
   const storytellerCalls = async () =>
     (await (await request.get('/sim/__control/stats')).json()).requests['openai/chat/completions'] ?? 0;
   const before = await storytellerCalls();
-  await page.goto(`${OPENAI_ONLY_URL}/status`);
+  // Any page of another origin; this one sets no form-action policy of its own.
+  await page.goto(`${OPENAI_ONLY_URL}/healthz`);
   await page.setContent(`
     <form method="post" action="${baseURL}/api/start_story">
       <input name="tier" value="kids">

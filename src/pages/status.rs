@@ -63,7 +63,7 @@ fn SpendingCard(tier: TierSpending) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="provider-card spending">
+        <div class="spending-card">
             <h3>{tier.tier}</h3>
             <ul>{lines}</ul>
         </div>
