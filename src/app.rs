@@ -7,8 +7,15 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
-    gallery::Gallery, home::TierHome, landing::Landing, not_found::NotFound,
-    profiles::ProfilesPage, reader::ReaderPage, scene::ScenePage, status::StatusPage,
+    gallery::Gallery,
+    home::TierHome,
+    landing::Landing,
+    not_found::NotFound,
+    profiles::ProfilesPage,
+    reader::ReaderPage,
+    scene::ScenePage,
+    status::StatusPage,
+    story_map::{PlayMapPage, ReaderMapPage},
     tier_layout::TierLayout,
 };
 
@@ -48,6 +55,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profiles") view=ProfilesPage/>
                         <Route path=path!("gallery") view=Gallery/>
                         <Route path=path!("gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
+                        <Route
+                            path=path!("gallery/:story/map")
+                            view=ReaderMapPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("story/:story/map")
+                            view=PlayMapPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=path!("story/:story/scene/:scene")
                             view=ScenePage

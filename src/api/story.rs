@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::gallery::{GalleryPage, ReaderView};
 use crate::domain::media::{MediaKind, MediaView};
 use crate::domain::story::{HomeData, SceneView, StartInput};
+use crate::domain::story_map::StoryMap;
 use crate::domain::AppError;
 
 #[cfg(feature = "ssr")]
@@ -81,6 +82,18 @@ pub async fn retry_media(
     context::answer(media::retry(&state, tier, &story_id, &scene_id, kind).await)
 }
 
+/// A new picture or clip for a finished one; the old one stays until the new one is stored.
+#[server(endpoint = "regenerate_media")]
+pub async fn regenerate_media(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+    kind: MediaKind,
+) -> Result<(), AppError> {
+    let (state, tier) = context::in_tier(&tier).await?;
+    context::answer(media::regenerate(&state, tier, &story_id, &scene_id, kind).await)
+}
+
 #[server(endpoint = "abandon_story")]
 pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
@@ -111,4 +124,11 @@ pub async fn load_reader(
 pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
     context::answer(story::gallery::delete(&state, tier, &story_id).await)
+}
+
+/// The story map: every explored scene of the story as a tree.
+#[server(endpoint = "story_map")]
+pub async fn load_story_map(tier: String, story_id: String) -> Result<StoryMap, AppError> {
+    let (state, tier) = context::in_tier(&tier).await?;
+    context::answer(story::map::map(&state, tier, &story_id).await)
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::story::{media_status, retry_media, STATUS_WAIT_MAX_MS};
+use crate::api::story::{media_status, regenerate_media, retry_media, STATUS_WAIT_MAX_MS};
 use crate::domain::media::{MediaKind, MediaStatus, MediaView};
 
 /// Pause between rounds after an answer (the server already waited) and after an error.
@@ -22,6 +22,8 @@ pub struct MediaStatusPoll {
     pub media: RwSignal<MediaView>,
     /// Queues a failed image or clip again.
     pub retry: Callback<()>,
+    /// Asks for a new one of a finished image or clip; the old one stays shown meanwhile.
+    pub regenerate: Callback<()>,
 }
 
 pub fn use_media_status(
@@ -70,6 +72,26 @@ pub fn use_media_status(
             );
         }
     });
+    let regenerate_ids = ids.clone();
+    let regenerate = Callback::new(move |()| {
+        let (tier, story, scene) = regenerate_ids.clone();
+        let before = media.get_untracked();
+        // At once, so a second click finds it under way; the old file stays shown.
+        media.set(MediaView {
+            status: MediaStatus::Pending,
+            error: None,
+            ..before.clone()
+        });
+        leptos::task::spawn_local(async move {
+            match regenerate_media(tier, story, scene, kind).await {
+                Ok(()) => round.update(|r| *r += 1),
+                Err(error) => media.set(MediaView {
+                    error: Some(error.to_string()),
+                    ..before
+                }),
+            }
+        });
+    });
     let retry = Callback::new(move |()| {
         let (tier, story, scene) = ids.clone();
         media.set(MediaView {
@@ -89,5 +111,9 @@ pub fn use_media_status(
             }
         });
     });
-    MediaStatusPoll { media, retry }
+    MediaStatusPoll {
+        media,
+        retry,
+        regenerate,
+    }
 }

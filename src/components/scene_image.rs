@@ -21,6 +21,21 @@ pub fn SceneImage(poll: MediaStatusPoll) -> impl IntoView {
                     (MediaStatus::Complete, Some(url)) if !broken.get() => {
                         view! {
                             <img class="scene-image" src=url alt="Illustration of this scene" on:error=move |_| broken.set(true)/>
+                            {view.error.map(|note| view! { <p class="media-note" role="status">{note}</p> })}
+                            <button type="button" class="regenerate" on:click=move |_| poll.regenerate.run(())>
+                                "Regenerate"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    // A new picture is being made: the old one stays until it is ready.
+                    (MediaStatus::Pending | MediaStatus::Generating, Some(url)) if !broken.get() => {
+                        view! {
+                            <img class="scene-image" src=url alt="Illustration of this scene"/>
+                            <p class="media-note regenerating" role="status">
+                                <span class="spinner"></span>
+                                "Painting a new picture… the old one stays until it is ready."
+                            </p>
                         }
                             .into_any()
                     }

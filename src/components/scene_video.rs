@@ -36,6 +36,28 @@ pub fn SceneVideo(
                                 preload="metadata"
                                 on:error=move |_| broken.set(true)
                             ></video>
+                            {view.error.map(|note| view! { <p class="media-note" role="status">{note}</p> })}
+                            <button type="button" class="regenerate" on:click=move |_| poll.regenerate.run(())>
+                                "Regenerate clip"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    // A new clip is being made: the old one stays until it is stored.
+                    (MediaStatus::Pending | MediaStatus::Generating, Some(url)) if !broken.get() => {
+                        view! {
+                            <video
+                                class="scene-clip"
+                                src=url
+                                poster=move || poster.get()
+                                controls
+                                playsinline
+                                preload="metadata"
+                            ></video>
+                            <p class="media-note regenerating" role="status">
+                                <span class="spinner"></span>
+                                "Making a new clip… the old one stays until it is ready (a minute or two)."
+                            </p>
                         }
                             .into_any()
                     }

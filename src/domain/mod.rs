@@ -10,6 +10,7 @@ pub mod profile;
 pub mod provider;
 pub mod status;
 pub mod story;
+pub mod story_map;
 pub mod text_model;
 pub mod tier;
 pub mod urls;

@@ -35,6 +35,16 @@ pub fn scene(tier: &str, story_id: &str, scene_id: &str) -> String {
     format!("/{tier}/story/{story_id}/scene/{scene_id}")
 }
 
+/// The story map in play, with `scene_id` highlighted; its nodes lead to scenes.
+pub fn story_map(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("/{tier}/story/{story_id}/map?at={scene_id}")
+}
+
+/// The story map of a saved story in the reader; its nodes lead to the reader's branches.
+pub fn reader_map(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}/map?at={scene_id}")
+}
+
 /// A scene's picture or clip file, served after the tier check.
 pub fn media(tier: &str, story_id: &str, file: &str) -> String {
     format!("/{tier}/media/{story_id}/{file}")

@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod reader;
 pub mod scene;
 pub mod status;
+pub mod story_map;
 
 pub mod tier_layout;
 

@@ -46,6 +46,10 @@ fn ReaderContent(tier: &'static TierSpec) -> impl IntoView {
 #[component]
 fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
     let story_id = view.story_id.clone();
+    let map = view
+        .scenes
+        .last()
+        .map(|last| urls::reader_map(tier.name, &story_id, &last.scene_id));
     let models = format!(
         "{}{}{}",
         view.text_model_name,
@@ -59,6 +63,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
         <article class="reader">
             <p class="scene-meta">{models}</p>
             <h1>{view.title}</h1>
+            {map.map(|href| view! { <p><a class="map-link" href=href>"Story map: every branch"</a></p> })}
             {(!view.completed).then(|| view! { <p class="notice">"This story is not finished yet."</p> })}
             {view
                 .scenes

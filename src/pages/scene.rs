@@ -74,6 +74,7 @@ fn SceneBody(
             </a>
         }
     });
+    let map = urls::story_map(tier.name, &view.story_id, &view.scene_id);
     let chosen = view.chosen_label.clone();
     let is_ending = view.is_ending;
     view! {
@@ -85,7 +86,10 @@ fn SceneBody(
             <Narrative text=view.narrative.clone()/>
             {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() choose last_choice/> })}
             {is_ending.then(|| view! { <TheEnd tier/> })}
-            <nav class="scene-nav">{back}</nav>
+            <nav class="scene-nav">
+                {back}
+                <a class="map-link" href=map>"Story map"</a>
+            </nav>
         </article>
     }
 }

@@ -65,7 +65,9 @@ async fn media_file(
     request: Request,
 ) -> Result<Response, FileError> {
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
-    let (scene_id, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
+    let (stem, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
+    // `{scene}.png`, or `{scene}-{n}.png` for a regenerated one.
+    let scene_id = stem.split('-').next().unwrap_or(stem);
     let kind = match extension {
         "png" | "jpg" | "webp" => MediaKind::Image,
         "mp4" => MediaKind::Video,
@@ -80,7 +82,12 @@ async fn media_file(
     let row = media::find(&state.db, key)
         .await?
         .ok_or(FileError::NotFound)?;
-    if row.status != MediaStatus::Complete || row.file_name.as_deref() != Some(file.as_str()) {
+    // The finished file, or while it is being regenerated the one still shown.
+    let shown = match row.status {
+        MediaStatus::Complete => row.file_name.as_deref(),
+        _ => row.previous_file.as_deref(),
+    };
+    if shown != Some(file.as_str()) {
         return Err(FileError::NotFound);
     }
     let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);

@@ -31,7 +31,10 @@ impl IntegrityReport {
 pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityReport> {
     let mut report = IntegrityReport::default();
     let media: Vec<(String, String, MediaKind, String)> = sqlx::query_as(
-        "SELECT tier, story_id, kind, file_name FROM media WHERE status = 'complete' AND file_name IS NOT NULL",
+        // A finished file, or the one still shown while it is regenerated.
+        "SELECT tier, story_id, kind, file_name FROM media WHERE status = 'complete' AND file_name IS NOT NULL
+         UNION ALL
+         SELECT tier, story_id, kind, previous_file FROM media WHERE status != 'complete' AND previous_file IS NOT NULL",
     )
     .fetch_all(db)
     .await?;

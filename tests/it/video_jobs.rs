@@ -254,7 +254,7 @@ async fn a_clip_that_never_finishes_fails_after_the_maximum_wait() {
         clip.error
             .as_deref()
             .unwrap_or_default()
-            .contains("longer than"),
+            .contains("was not ready after"),
         "{clip:?}"
     );
     let polls = crate::helpers::request_counts(&sim.base_url()).await["xai/videos/status"]

@@ -19,6 +19,8 @@ pub struct MediaRow {
     pub status: MediaStatus,
     pub error: Option<String>,
     pub file_name: Option<String>,
+    /// While a finished scene's media is regenerated: the file still shown.
+    pub previous_file: Option<String>,
 }
 
 /// A claimed job with what the worker needs to run it.
@@ -41,6 +43,8 @@ pub struct MediaJob {
     pub submitted_at: Option<String>,
     /// Video jobs: the scene image's file when that image is complete (image-to-video).
     pub image_file: Option<String>,
+    /// A regeneration: the finished file that stays until the new one is stored.
+    pub previous_file: Option<String>,
 }
 
 pub async fn enqueue(db: &SqlitePool, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
@@ -93,7 +97,7 @@ pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option
     let job = sqlx::query_as(
         "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
                 st.memory_context, st.video_mode, st.image_model AS story_image_model,
-                m.request_id, m.submitted_at,
+                m.request_id, m.submitted_at, m.previous_file,
                 (SELECT i.file_name FROM media i
                  WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file
          FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
@@ -108,13 +112,12 @@ pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option
 
 /// Marks the job complete with its file and, in the same transaction, queues what follows
 /// it (the scene's clip after its picture), so a crash between the two cannot lose the clip.
-/// Answers `false` when the row is gone (its story was deleted while the job ran).
 pub async fn complete(
     db: &SqlitePool,
     id: &str,
     file_name: &str,
     then: Option<(MediaKey<'_>, &str)>,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Finished> {
     finish(
         db,
         id,
@@ -135,7 +138,7 @@ pub async fn fail(
     error: &str,
     keep_request: bool,
     then: Option<(MediaKey<'_>, &str)>,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Finished> {
     finish(
         db,
         id,
@@ -148,6 +151,24 @@ pub async fn fail(
     .await
 }
 
+/// How a job's end was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// The row is gone: its story was deleted while the job ran.
+    Gone,
+    /// Recorded; `replaced` is the file a regeneration made obsolete (to delete).
+    Recorded { replaced: Option<String> },
+}
+
+/// A failed regeneration goes back to the finished file it was to replace; any other
+/// failure is a failed job.
+const FAIL_KEEPING_PREVIOUS: &str =
+    "status = CASE WHEN previous_file IS NOT NULL THEN 'complete' ELSE 'failed' END, \
+     file_name = previous_file, previous_file = NULL";
+
+/// Records the job's end and, in the same transaction, queues what follows it. A completed
+/// regeneration swaps the new file in and the old one out in this one write; a failed one
+/// keeps the old file.
 async fn finish(
     db: &SqlitePool,
     id: &str,
@@ -156,29 +177,84 @@ async fn finish(
     error: Option<&str>,
     keep_request: bool,
     then: Option<(MediaKey<'_>, &str)>,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Finished> {
     let mut tx = super::write_tx(db).await?;
-    let done = sqlx::query(
-        "UPDATE media SET status = ?, file_name = ?, error = ?, keep_request = ?, updated_at = ?
-         WHERE id = ?",
-    )
-    .bind(status)
-    .bind(file_name)
-    .bind(error)
-    .bind(keep_request)
-    .bind(now())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    let previous: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT previous_file FROM media WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((previous,)) = previous else {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(Finished::Gone);
+    };
+    let complete = status == MediaStatus::Complete;
+    let sql = if complete {
+        "UPDATE media SET status = 'complete', file_name = ?, previous_file = NULL, error = ?, \
+         keep_request = ?, updated_at = ? WHERE id = ?"
+            .to_owned()
+    } else {
+        format!(
+            "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, keep_request = ?, updated_at = ? \
+             WHERE id = ?"
+        )
+    };
+    let mut query = sqlx::query(&sql);
+    if complete {
+        query = query.bind(file_name);
     }
+    // A failed regeneration keeps the old file; its request is not collected again.
+    query
+        .bind(error)
+        .bind(keep_request && previous.is_none())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     if let Some((key, model)) = then {
         insert_job(&mut tx, key, model).await?;
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(Finished::Recorded {
+        replaced: previous.filter(|_| complete),
+    })
+}
+
+/// What Regenerate found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regenerate {
+    /// A new one is queued; the finished file stays until it is stored.
+    Queued,
+    /// A regeneration of this scene and kind is already under way: nothing more is queued.
+    AlreadyRunning,
+    /// Nothing finished to regenerate (none yet, or it failed: that is Retry's job).
+    NotFinished,
+}
+
+/// Queues a new picture or clip for a finished one, at most one at a time per scene and
+/// kind: the conditional update lets exactly one of many concurrent calls through.
+pub async fn regenerate(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Regenerate> {
+    let done = sqlx::query(
+        "UPDATE media SET status = 'pending', previous_file = file_name, error = NULL,
+                          attempts = 0, request_id = NULL, submitted_at = NULL,
+                          submitting_at = NULL, keep_request = 0, updated_at = ?
+         WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?
+           AND status = 'complete' AND file_name IS NOT NULL AND previous_file IS NULL",
+    )
+    .bind(now())
+    .bind(key.tier)
+    .bind(key.story_id)
+    .bind(key.scene_id)
+    .bind(key.kind)
+    .execute(db)
+    .await?;
+    if done.rows_affected() > 0 {
+        return Ok(Regenerate::Queued);
+    }
+    Ok(match find(db, key).await? {
+        Some(row) if row.previous_file.is_some() => Regenerate::AlreadyRunning,
+        _ => Regenerate::NotFinished,
+    })
 }
 
 /// Records that a clip's submission is about to start; the provider is called only after
@@ -222,14 +298,15 @@ pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was
 pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
     let mut tx = super::write_tx(db).await?;
     let at = now();
-    let unsure = sqlx::query(
-        "UPDATE media SET status = 'failed', error = ?, updated_at = ?
-         WHERE status = 'generating' AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL",
-    )
-    .bind(INTERRUPTED_SUBMISSION)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    let unsure_sql = format!(
+        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, updated_at = ?
+         WHERE status = 'generating' AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL"
+    );
+    let unsure = sqlx::query(&unsure_sql)
+        .bind(INTERRUPTED_SUBMISSION)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     if unsure.rows_affected() > 0 {
         tracing::warn!(
             clips = unsure.rows_affected(),
@@ -238,15 +315,16 @@ pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
     }
     // A job that was running at every one of its last crashes may be what crashes the
     // server: after a few, it waits for a person's Retry instead of running again.
-    sqlx::query(
-        "UPDATE media SET status = 'failed', error = ?, updated_at = ?
-         WHERE status = 'generating' AND attempts >= ?",
-    )
-    .bind(REPEATED_CRASHES)
-    .bind(&at)
-    .bind(MAX_ATTEMPTS)
-    .execute(&mut *tx)
-    .await?;
+    let crashing_sql = format!(
+        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, updated_at = ?
+         WHERE status = 'generating' AND attempts >= ?"
+    );
+    sqlx::query(&crashing_sql)
+        .bind(REPEATED_CRASHES)
+        .bind(&at)
+        .bind(MAX_ATTEMPTS)
+        .execute(&mut *tx)
+        .await?;
     let done = sqlx::query(
         "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
     )
@@ -291,7 +369,8 @@ pub async fn exists(db: &SqlitePool, id: &str) -> sqlx::Result<bool> {
 
 pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
     sqlx::query_as(
-        "SELECT status, error, file_name FROM media WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
+        "SELECT status, error, file_name, previous_file FROM media
+         WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
     )
     .bind(key.tier)
     .bind(key.story_id)

@@ -378,3 +378,46 @@ pub async fn abandon(db: &SqlitePool, tier: &str, story_id: &str) -> sqlx::Resul
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// One explored scene of a story, with what the story map shows of it.
+#[derive(Debug, Clone, FromRow)]
+pub struct TreeRow {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub choice_label: Option<String>,
+    pub choice_position: Option<i64>,
+    pub title: Option<String>,
+    pub opening: String,
+    pub is_ending: bool,
+    pub picture: Option<String>,
+    pub unexplored: i64,
+    pub story_title: String,
+    pub story_prompt: String,
+    pub current_scene_id: Option<String>,
+}
+
+/// Every explored scene of a story of `tier`, in one round trip: the choice that led to
+/// each, its finished picture, and how many of its choices nobody took yet. Empty for an
+/// unknown story or another tier's.
+pub async fn tree_of(db: &SqlitePool, tier: &str, story_id: &str) -> sqlx::Result<Vec<TreeRow>> {
+    sqlx::query_as(
+        "SELECT s.id, pc.scene_id AS parent_id, pc.label AS choice_label,
+                pc.position AS choice_position, s.title, substr(s.narrative, 1, 160) AS opening,
+                s.is_ending, m.file_name AS picture,
+                (SELECT COUNT(*) FROM choices c
+                  WHERE c.scene_id = s.id
+                    AND NOT EXISTS (SELECT 1 FROM scenes k WHERE k.parent_choice_id = c.id))
+                  AS unexplored,
+                st.title AS story_title, st.prompt AS story_prompt, st.current_scene_id
+           FROM scenes s
+           JOIN stories st ON st.id = s.story_id AND st.tier = s.tier
+           LEFT JOIN choices pc ON pc.id = s.parent_choice_id
+           LEFT JOIN media m ON m.scene_id = s.id AND m.kind = 'image' AND m.status = 'complete'
+          WHERE s.story_id = ? AND s.tier = ?
+          ORDER BY s.depth, pc.position",
+    )
+    .bind(story_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}

@@ -42,7 +42,7 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     if matches!(media::exists(&state.db, &job.id).await, Ok(false)) {
         return Err(MediaJobError::StoryDeleted);
     }
-    let file_name = format!("{}.{}", job.scene_id, image.extension);
+    let file_name = super::file_name_for(job, image.extension);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
     storage::write_atomic(&path, &image.bytes, &state.faults.storage)
         .await

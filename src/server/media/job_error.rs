@@ -44,6 +44,17 @@ impl From<crate::server::spending::SpendError> for MediaJobError {
     }
 }
 
+/// "8 seconds", "1 minute", "5 minutes": how long, as a person says it.
+fn spoken_duration(wait: Duration) -> String {
+    let seconds = wait.as_secs();
+    let (n, unit) = if seconds < 90 {
+        (seconds, "second")
+    } else {
+        ((seconds + 30) / 60, "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 impl MediaJobError {
     /// The provider made it and only collecting or storing it failed: a Retry collects the
     /// same request again rather than ordering (and paying for) a new one.
@@ -68,8 +79,8 @@ impl MediaJobError {
                 format!("Grok Imagine could not make it: {reason}.")
             }
             MediaJobError::TimedOut(wait) => format!(
-                "It took longer than {} minutes, so we stopped waiting.",
-                wait.as_secs().div_ceil(60)
+                "It was not ready after {}, so we stopped waiting.",
+                spoken_duration(*wait)
             ),
             MediaJobError::LinkExpired(_) => {
                 "The finished clip's link had expired before it could be saved.".into()
@@ -82,5 +93,19 @@ impl MediaJobError {
                 "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_said_in_real_time() {
+        assert_eq!(spoken_duration(Duration::from_secs(8)), "8 seconds");
+        assert_eq!(spoken_duration(Duration::from_secs(1)), "1 second");
+        assert_eq!(spoken_duration(Duration::from_secs(60)), "60 seconds");
+        assert_eq!(spoken_duration(Duration::from_secs(300)), "5 minutes");
+        assert_eq!(spoken_duration(Duration::from_secs(600)), "10 minutes");
     }
 }

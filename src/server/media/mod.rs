@@ -16,10 +16,24 @@ mod workers;
 
 pub use job_error::MediaJobError;
 pub use queue::{queue_for_scene, SceneMedia};
-pub use status::{retry, status, status_when_final};
+pub use status::{regenerate, retry, status, status_when_final};
 pub use workers::{start, Jobs};
 
 use crate::domain::AppError;
+use crate::server::db::media::MediaJob;
+
+/// The file a job writes: `{scene}.{ext}`, or a new name when it regenerates a finished
+/// file, which stays shown (and served) under its own name until the new one is recorded.
+fn file_name_for(job: &MediaJob, extension: &str) -> String {
+    match &job.previous_file {
+        None => format!("{}.{extension}", job.scene_id),
+        Some(_) => format!(
+            "{}-{}.{extension}",
+            job.scene_id,
+            &crate::server::db::new_id()[..8]
+        ),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {

@@ -38,10 +38,12 @@ pub async fn status(
             error: None,
         }));
     };
-    let file = match row
-        .file_name
-        .filter(|_| row.status == MediaStatus::Complete)
-    {
+    // While a finished one is regenerated, the old file is what the page shows.
+    let shown = match row.status {
+        MediaStatus::Complete => row.file_name,
+        _ => row.previous_file,
+    };
+    let file = match shown {
         // A file deleted or damaged on disk counts as none: no player, no error.
         Some(file) => {
             let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
@@ -117,6 +119,37 @@ pub async fn retry(
         return Ok(());
     }
     Err(MediaError::NotFound)
+}
+
+/// Regenerate: a new picture or clip for a finished one, the old one shown until the new
+/// one is stored. One at a time per scene and kind; a second call while one is under way
+/// changes nothing. Counts against the spending limit like any order.
+pub async fn regenerate(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+    kind: MediaKind,
+) -> Result<(), MediaError> {
+    let key = MediaKey {
+        tier: tier.name,
+        story_id,
+        scene_id,
+        kind,
+    };
+    let spend = match kind {
+        MediaKind::Image => Spend::Picture,
+        MediaKind::Video => Spend::Clip,
+    };
+    spending::check(&state.db, &state.config.limits, tier, spend).await?;
+    match media::regenerate(&state.db, key).await? {
+        media::Regenerate::Queued => {
+            state.jobs.wake();
+            Ok(())
+        }
+        media::Regenerate::AlreadyRunning => Ok(()),
+        media::Regenerate::NotFinished => Err(MediaError::NotFound),
+    }
 }
 
 /// A video-mode scene of this tier without a clip job, whose picture is final or absent.

@@ -153,7 +153,7 @@ async fn download(
         .open_download(url)
         .await
         .map_err(MediaJobError::LinkExpired)?;
-    let file_name = format!("{}.mp4", job.scene_id);
+    let file_name = super::file_name_for(job, "mp4");
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
     let mut file = AtomicFile::create(&path, &state.faults.storage)
         .await

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
-use crate::server::db::media::{self, MediaJob, MediaKey};
+use crate::server::db::media::{self, Finished, MediaJob, MediaKey};
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -94,13 +94,28 @@ pub(super) async fn record_outcome(
         match &outcome {
             Ok(file) => media::complete(&state.db, &job.id, file, then).await,
             Err(cause) => {
-                let words = cause.user_message(what);
+                let mut words = cause.user_message(what);
+                if job.previous_file.is_some() {
+                    words =
+                        format!("A new {what} could not be made, so the old one stays. {words}");
+                }
                 media::fail(&state.db, &job.id, &words, cause.keeps_request(), then).await
             }
         }
     })
     .await;
-    if !recorded {
+    // A regeneration's old file goes once the new one is recorded (a crash before this
+    // leaves a stray file for `cyoa check-media --fix`, never a missing one).
+    if let Finished::Recorded {
+        replaced: Some(old),
+    } = &recorded
+    {
+        let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, old);
+        if let Err(e) = storage::remove_file(&path).await {
+            tracing::warn!(error = %e, file = %old, "could not remove the replaced file");
+        }
+    }
+    if recorded == Finished::Gone {
         tracing::info!("the story was deleted while its {what} was made; removing the file");
         if let Ok(file) = &outcome {
             let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);

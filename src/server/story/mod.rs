@@ -4,6 +4,7 @@
 mod engine;
 mod error;
 pub mod gallery;
+pub mod map;
 pub mod prompt;
 pub mod scene_json;
 

@@ -1,0 +1,415 @@
+//! The story map (seed feature 008): every explored scene of a story as a tree, laid out and
+//! drawn as one SVG. Pure and deterministic, so the server renders it (it shows before
+//! hydration and without JavaScript) and the browser renders the very same markup.
+//!
+//! Layout: one row per level, one column per leaf; a scene sits centred over its children,
+//! so no two nodes ever share a spot and no label overlaps another. The SVG keeps a fixed
+//! size; on a narrow phone its box scrolls.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+/// One explored scene as the map needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapScene {
+    pub id: String,
+    /// The scene whose choice led here; `None` for the first scene.
+    pub parent_id: Option<String>,
+    /// The words of that choice.
+    pub choice_label: Option<String>,
+    /// The choice's place among its scene's choices (orders siblings).
+    pub choice_position: u32,
+    /// The scene's title, or its first words.
+    pub label: String,
+    pub is_ending: bool,
+    /// The finished picture's URL, for the node's thumbnail.
+    pub picture_url: Option<String>,
+    /// Choices of this scene nobody has taken yet.
+    pub unexplored: u32,
+}
+
+/// A story's whole explored tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryMap {
+    pub story_id: String,
+    pub title: String,
+    pub scenes: Vec<MapScene>,
+    /// Where the reader last was (the default highlight).
+    pub last_scene_id: Option<String>,
+}
+
+pub const NODE_W: u32 = 176;
+pub const NODE_H: u32 = 64;
+const COL_GAP: u32 = 16;
+const ROW_GAP: u32 = 44;
+const PAD: u32 = 8;
+const THUMB: u32 = 48;
+/// Characters of a label that fit beside the thumbnail.
+const LABEL_CHARS: usize = 15;
+
+/// A scene with its place on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed<'a> {
+    pub scene: &'a MapScene,
+    pub x: u32,
+    pub y: u32,
+    /// 1 for the first scene.
+    pub level: u32,
+    pub current: bool,
+    pub on_path: bool,
+}
+
+/// The laid-out map: nodes in reading order (depth first, choices in order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout<'a> {
+    pub width: u32,
+    pub height: u32,
+    pub nodes: Vec<Placed<'a>>,
+}
+
+/// Places every scene; `current` is highlighted and the path to it marked.
+pub fn layout<'a>(map: &'a StoryMap, current: Option<&str>) -> Layout<'a> {
+    let by_id: HashMap<&str, &MapScene> = map.scenes.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut children: HashMap<&str, Vec<&MapScene>> = HashMap::new();
+    let mut roots = Vec::new();
+    for scene in &map.scenes {
+        match scene.parent_id.as_deref().filter(|p| by_id.contains_key(p)) {
+            Some(parent) => children.entry(parent).or_default().push(scene),
+            None => roots.push(scene),
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(|s| s.choice_position);
+    }
+    let mut path = HashSet::new();
+    let mut at = current.and_then(|id| by_id.get(id).copied());
+    while let Some(scene) = at {
+        // A malformed loop cannot hang the walk.
+        if !path.insert(scene.id.as_str()) {
+            break;
+        }
+        at = scene
+            .parent_id
+            .as_deref()
+            .and_then(|p| by_id.get(p).copied());
+    }
+    let mut placer = Placer {
+        children: &children,
+        path: &path,
+        current,
+        next_column: 0,
+        deepest: 0,
+        nodes: Vec::with_capacity(map.scenes.len()),
+        seen: HashSet::new(),
+    };
+    for root in roots {
+        placer.place(root, 1);
+    }
+    let columns = placer.next_column.max(1);
+    let levels = placer.deepest.max(1);
+    Layout {
+        width: 2 * PAD + columns * NODE_W + (columns - 1) * COL_GAP,
+        height: 2 * PAD + levels * NODE_H + (levels - 1) * ROW_GAP,
+        nodes: placer.nodes,
+    }
+}
+
+struct Placer<'m, 'a> {
+    children: &'m HashMap<&'a str, Vec<&'a MapScene>>,
+    path: &'m HashSet<&'a str>,
+    current: Option<&'m str>,
+    next_column: u32,
+    deepest: u32,
+    nodes: Vec<Placed<'a>>,
+    seen: HashSet<&'a str>,
+}
+
+impl<'a> Placer<'_, 'a> {
+    /// Places `scene` and its subtree; returns its column times two (half columns happen
+    /// when a scene sits between an even number of children).
+    fn place(&mut self, scene: &'a MapScene, level: u32) -> u32 {
+        self.deepest = self.deepest.max(level);
+        let slot = self.nodes.len();
+        self.nodes.push(Placed {
+            scene,
+            x: 0,
+            y: PAD + (level - 1) * (NODE_H + ROW_GAP),
+            level,
+            current: self.current == Some(scene.id.as_str()),
+            on_path: self.path.contains(scene.id.as_str()),
+        });
+        let kids: Vec<&'a MapScene> = match self.seen.insert(scene.id.as_str()) {
+            true => self
+                .children
+                .get(scene.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let column2 = if kids.is_empty() {
+            let column = self.next_column;
+            self.next_column += 1;
+            column * 2
+        } else {
+            let columns: Vec<u32> = kids.iter().map(|k| self.place(k, level + 1)).collect();
+            let (first, last) = (columns[0], columns[columns.len() - 1]);
+            (first + last) / 2
+        };
+        self.nodes[slot].x = PAD + column2 * (NODE_W + COL_GAP) / 2;
+        column2
+    }
+}
+
+/// Where each node's link goes.
+pub trait MapLinks {
+    fn href(&self, scene_id: &str) -> String;
+}
+
+/// The map as SVG markup, every node a link with a spoken name, the current one marked
+/// `aria-current`. All text is escaped.
+pub fn render_svg(map: &StoryMap, current: Option<&str>, links: &impl MapLinks) -> String {
+    let layout = layout(map, current);
+    let positions: HashMap<&str, (u32, u32)> = layout
+        .nodes
+        .iter()
+        .map(|n| (n.scene.id.as_str(), (n.x, n.y)))
+        .collect();
+    let mut svg = String::with_capacity(600 * layout.nodes.len() + 400);
+    let _ = write!(
+        svg,
+        r#"<svg class="story-map" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="group" aria-label="Story map: {n} scene{s}">"#,
+        w = layout.width,
+        h = layout.height,
+        n = layout.nodes.len(),
+        s = if layout.nodes.len() == 1 { "" } else { "s" },
+    );
+    // Edges first, so nodes are drawn over them.
+    svg.push_str(r#"<g class="map-edges">"#);
+    for node in &layout.nodes {
+        let Some(&(px, py)) = node
+            .scene
+            .parent_id
+            .as_deref()
+            .and_then(|p| positions.get(p))
+        else {
+            continue;
+        };
+        let (x1, y1) = (px + NODE_W / 2, py + NODE_H);
+        let (x2, y2) = (node.x + NODE_W / 2, node.y);
+        let mid = (y1 + y2) / 2;
+        let class = if node.on_path { "edge on-path" } else { "edge" };
+        let _ = write!(
+            svg,
+            r#"<path class="{class}" d="M{x1} {y1} C{x1} {mid} {x2} {mid} {x2} {y2}"><title>{}</title></path>"#,
+            escape(node.scene.choice_label.as_deref().unwrap_or("")),
+        );
+    }
+    svg.push_str("</g><g class=\"map-nodes\">");
+    for node in &layout.nodes {
+        node_svg(&mut svg, node, links);
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
+fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
+    let scene = node.scene;
+    let mut classes = String::from("node");
+    for (on, class) in [
+        (node.current, " current"),
+        (node.on_path, " on-path"),
+        (scene.is_ending, " ending"),
+    ] {
+        if on {
+            classes.push_str(class);
+        }
+    }
+    let mut name = format!("Scene {}: {}", node.level, scene.label);
+    if let Some(choice) = &scene.choice_label {
+        let _ = write!(name, ". After the choice: {choice}");
+    }
+    if scene.is_ending {
+        name.push_str(". An ending");
+    }
+    if scene.unexplored > 0 {
+        let _ = write!(name, ". {} choices not taken yet", scene.unexplored);
+    }
+    if node.current {
+        name.push_str(". You are here");
+    }
+    let _ = write!(
+        svg,
+        r#"<a class="{classes}" href="{href}" aria-label="{name}"{current}><g transform="translate({x} {y})"><rect width="{NODE_W}" height="{NODE_H}" rx="10"/>"#,
+        href = escape(&links.href(&scene.id)),
+        name = escape(&name),
+        current = if node.current {
+            r#" aria-current="page""#
+        } else {
+            ""
+        },
+        x = node.x,
+        y = node.y,
+    );
+    let text_x = match &scene.picture_url {
+        Some(url) => {
+            let _ = write!(
+                svg,
+                r#"<image href="{}" x="8" y="8" width="{THUMB}" height="{THUMB}" preserveAspectRatio="xMidYMid slice"/>"#,
+                escape(url)
+            );
+            THUMB + 16
+        }
+        None => 12,
+    };
+    let _ = write!(
+        svg,
+        r#"<text class="node-label" x="{text_x}" y="26">{}</text>"#,
+        escape(&shorten(&scene.label, LABEL_CHARS))
+    );
+    let meta = match (scene.is_ending, scene.unexplored) {
+        (true, _) => "★ The end".to_owned(),
+        (false, 0) => format!("Scene {}", node.level),
+        (false, n) => format!("Scene {} · {n} untried", node.level),
+    };
+    let _ = write!(
+        svg,
+        r#"<text class="node-meta" x="{text_x}" y="48">{}</text>"#,
+        escape(&meta)
+    );
+    // Untaken choices: a dotted stub under the node, so they read as "more to explore".
+    if scene.unexplored > 0 && !scene.is_ending {
+        let _ = write!(
+            svg,
+            r#"<path class="untried" d="M{} {NODE_H} v{}"/>"#,
+            NODE_W - 20,
+            ROW_GAP / 2
+        );
+    }
+    svg.push_str("</g></a>");
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene(id: &str, parent: Option<&str>, position: u32) -> MapScene {
+        MapScene {
+            id: id.into(),
+            parent_id: parent.map(Into::into),
+            choice_label: parent.map(|_| format!("go to {id}")),
+            choice_position: position,
+            label: format!("Scene {id}"),
+            is_ending: false,
+            picture_url: None,
+            unexplored: 0,
+        }
+    }
+
+    fn map(scenes: Vec<MapScene>) -> StoryMap {
+        StoryMap {
+            story_id: "s".into(),
+            title: "T".into(),
+            scenes,
+            last_scene_id: None,
+        }
+    }
+
+    struct Plain;
+    impl MapLinks for Plain {
+        fn href(&self, scene_id: &str) -> String {
+            format!("/x/{scene_id}")
+        }
+    }
+
+    #[test]
+    fn a_linear_story_is_one_column() {
+        let m = map(vec![
+            scene("a", None, 0),
+            scene("b", Some("a"), 0),
+            scene("c", Some("b"), 1),
+        ]);
+        let l = layout(&m, Some("c"));
+        assert!(l.nodes.iter().all(|n| n.x == l.nodes[0].x));
+        assert_eq!(
+            l.nodes.iter().map(|n| n.level).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        assert!(l.nodes.iter().all(|n| n.on_path));
+        assert_eq!(l.width, 2 * PAD + NODE_W);
+    }
+
+    #[test]
+    fn branches_never_overlap_and_the_parent_sits_over_its_children() {
+        // a → (b → (d, e), c); the current scene is e.
+        let m = map(vec![
+            scene("a", None, 0),
+            scene("c", Some("a"), 2),
+            scene("b", Some("a"), 0),
+            scene("e", Some("b"), 1),
+            scene("d", Some("b"), 0),
+        ]);
+        let l = layout(&m, Some("e"));
+        let at = |id: &str| l.nodes.iter().find(|n| n.scene.id == id).expect("placed");
+        // Reading order: depth first, choices in order.
+        let order: Vec<&str> = l.nodes.iter().map(|n| n.scene.id.as_str()).collect();
+        assert_eq!(order, ["a", "b", "d", "e", "c"]);
+        for (i, n) in l.nodes.iter().enumerate() {
+            for m in &l.nodes[i + 1..] {
+                let apart = n.x.abs_diff(m.x) >= NODE_W || n.y.abs_diff(m.y) >= NODE_H;
+                assert!(apart, "{} and {} overlap", n.scene.id, m.scene.id);
+            }
+        }
+        assert_eq!(at("b").x, (at("d").x + at("e").x) / 2);
+        assert!(at("e").current && at("b").on_path && at("a").on_path);
+        assert!(!at("d").on_path && !at("c").on_path);
+    }
+
+    #[test]
+    fn the_svg_names_every_node_and_escapes_what_the_model_wrote() {
+        let mut m = map(vec![scene("a", None, 0), scene("b", Some("a"), 0)]);
+        m.scenes[1].label = "<script>alert(1)</script>".into();
+        m.scenes[0].unexplored = 2;
+        m.scenes[1].is_ending = true;
+        let svg = render_svg(&m, Some("b"), &Plain);
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains(r#"href="/x/b""#));
+        assert!(svg.contains(r#"aria-current="page""#));
+        assert!(svg.contains("2 choices not taken yet"));
+        assert!(svg.contains("An ending. You are here"));
+        assert!(svg.contains(r#"<path class="edge on-path""#));
+        assert!(svg.contains(r#"class="untried""#));
+    }
+
+    #[test]
+    fn labels_are_cut_with_an_ellipsis() {
+        assert_eq!(shorten("The lighthouse keeper", 15), "The lighthouse…");
+        assert_eq!(shorten("Short", 15), "Short");
+    }
+}

@@ -1,0 +1,110 @@
+//! `/{tier}/story/{story}/map` (in play) and `/{tier}/gallery/{story}/map` (in the reader):
+//! the story map. The SVG is made by `domain::story_map`, on the server for the first paint
+//! (it works before hydration and without JavaScript) and the same in the browser.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::use_tier;
+use crate::api::story::load_story_map;
+use crate::components::resource_view::ResourceView;
+use crate::domain::story_map::{render_svg, MapLinks, StoryMap};
+use crate::domain::urls;
+use crate::domain::TierSpec;
+
+/// Where the map was opened from, which decides where its nodes lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A node opens that scene in play.
+    Play,
+    /// A node reads the saved story along that scene's branch.
+    Reader,
+}
+
+struct Links {
+    tier: &'static str,
+    story_id: String,
+    mode: Mode,
+}
+
+impl MapLinks for Links {
+    fn href(&self, scene_id: &str) -> String {
+        match self.mode {
+            Mode::Play => urls::scene(self.tier, &self.story_id, scene_id),
+            Mode::Reader => urls::reader_branch(self.tier, &self.story_id, scene_id),
+        }
+    }
+}
+
+#[component]
+pub fn PlayMapPage() -> impl IntoView {
+    let tier = use_tier();
+    view! { <MapContent tier mode=Mode::Play/> }
+}
+
+#[component]
+pub fn ReaderMapPage() -> impl IntoView {
+    let tier = use_tier();
+    view! { <MapContent tier mode=Mode::Reader/> }
+}
+
+#[component]
+fn MapContent(tier: &'static TierSpec, mode: Mode) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let story_id = move || params.with(|p| p.get("story").unwrap_or_default());
+    let at = move || query.with(|q| q.get("at"));
+    let map = Resource::new(story_id, move |story| {
+        load_story_map(tier.name.to_owned(), story)
+    });
+    view! {
+        <ResourceView
+            resource=map
+            loading="Drawing the story map…"
+            render=move |map| view! { <MapBody tier mode map at=at()/> }
+        />
+    }
+}
+
+#[component]
+fn MapBody(
+    tier: &'static TierSpec,
+    mode: Mode,
+    map: StoryMap,
+    at: Option<String>,
+) -> impl IntoView {
+    // The scene asked for, if it is in this story; else where the reader last was.
+    let current = at
+        .filter(|id| map.scenes.iter().any(|s| &s.id == id))
+        .or_else(|| map.last_scene_id.clone());
+    let links = Links {
+        tier: tier.name,
+        story_id: map.story_id.clone(),
+        mode,
+    };
+    let svg = render_svg(&map, current.as_deref(), &links);
+    let back = match (mode, current.as_deref()) {
+        (Mode::Play, Some(scene)) => view! {
+            <a class="back-link" href=urls::scene(tier.name, &map.story_id, scene)>"← Back to the scene"</a>
+        }
+        .into_any(),
+        (Mode::Reader, Some(scene)) => view! {
+            <a class="back-link" href=urls::reader_branch(tier.name, &map.story_id, scene)>"← Back to the story"</a>
+        }
+        .into_any(),
+        (_, None) => ().into_any(),
+    };
+    let count = map.scenes.len();
+    view! {
+        <section class="story-map-page">
+            <h1>{format!("Story map: {}", map.title)}</h1>
+            <p class="map-legend">
+                {format!("{count} scene{} explored. ", if count == 1 { "" } else { "s" })}
+                "The highlighted scene is where you are; the bold line is the way there. "
+                "A dotted stub marks choices nobody has taken yet. Pick a scene to go there."
+            </p>
+            <div class="story-map-scroll" inner_html=svg></div>
+            <nav class="scene-nav">{back}</nav>
+        </section>
+    }
+}

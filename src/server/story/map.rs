@@ -1,0 +1,77 @@
+//! The story map's data: the whole explored tree of a story, from one query.
+
+use super::scene_json::first_sentence;
+use super::StoryError;
+use crate::domain::story_map::{MapScene, StoryMap};
+use crate::domain::{urls, TierSpec};
+use crate::server::db::stories;
+use crate::server::state::AppState;
+
+/// Words of a scene's opening that label a node without a title.
+const OPENING_WORDS: usize = 6;
+
+/// The explored tree of `story_id`; "not found" for an unknown story or another tier's.
+pub async fn map(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+) -> Result<StoryMap, StoryError> {
+    let rows = stories::tree_of(&state.db, tier.name, story_id).await?;
+    let Some(first) = rows.first() else {
+        return Err(StoryError::NotFound);
+    };
+    let title = if first.story_title.is_empty() {
+        first_sentence(&first.story_prompt).to_owned()
+    } else {
+        first.story_title.clone()
+    };
+    let last_scene_id = first.current_scene_id.clone();
+    let scenes = rows
+        .into_iter()
+        .map(|row| MapScene {
+            label: row
+                .title
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| opening_words(&row.opening)),
+            picture_url: row
+                .picture
+                .map(|file| urls::media(tier.name, story_id, &file)),
+            parent_id: row.parent_id,
+            choice_label: row.choice_label,
+            choice_position: u32::try_from(row.choice_position.unwrap_or(0)).unwrap_or(0),
+            is_ending: row.is_ending,
+            unexplored: u32::try_from(row.unexplored).unwrap_or(0),
+            id: row.id,
+        })
+        .collect();
+    Ok(StoryMap {
+        story_id: story_id.to_owned(),
+        title,
+        scenes,
+        last_scene_id,
+    })
+}
+
+/// "The fox opened the bakery door…": the first few words of a scene.
+fn opening_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(OPENING_WORDS + 1).collect();
+    if words.len() > OPENING_WORDS {
+        format!("{}…", words[..OPENING_WORDS].join(" "))
+    } else {
+        words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opening_words;
+
+    #[test]
+    fn untitled_scenes_are_named_by_their_first_words() {
+        assert_eq!(
+            opening_words("The fox opened the bakery door and sniffed."),
+            "The fox opened the bakery door…"
+        );
+        assert_eq!(opening_words("Short one."), "Short one.");
+    }
+}
