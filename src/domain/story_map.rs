@@ -233,8 +233,12 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
     if scene.is_ending {
         name.push_str(". An ending");
     }
-    if scene.unexplored > 0 {
-        let _ = write!(name, ". {} choices not taken yet", scene.unexplored);
+    match scene.unexplored {
+        0 => {}
+        1 => name.push_str(". 1 choice not taken yet"),
+        n => {
+            let _ = write!(name, ". {n} choices not taken yet");
+        }
     }
     if node.current {
         name.push_str(". You are here");
