@@ -15,8 +15,8 @@ async function startVideoStory(page, prompt) {
 }
 
 async function expectPlayingClip(page) {
-  const img = page.locator('img.scene-image');
-  await expect(img).toBeVisible({ timeout: 30_000 });
+  // The picture first; the clip then takes its place in the same square.
+  await expect(page.locator('img.scene-image, video.scene-clip').first()).toBeVisible({ timeout: 30_000 });
   const clip = page.locator('video.scene-clip');
   await expect(clip).toBeVisible({ timeout: 30_000 });
   await expect(clip).toHaveAttribute('controls', '');
@@ -44,6 +44,28 @@ test('a failed clip says so, the picture stays, and Retry brings the clip', asyn
   await expect(page.locator('button.choice').first()).toBeEnabled();
   await page.getByRole('button', { name: 'Retry video' }).click();
   await expectPlayingClip(page);
+});
+
+test('nothing on the scene page moves while the picture and then the clip arrive', async ({ page, request }) => {
+  // Cumulative layout shift from the page load to a playing clip, as Chromium measures it.
+  await page.addInitScript(() => {
+    window.__layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await startVideoStory(page, 'A lantern festival on the lake');
+  // The next scene's picture takes a while, so the page loads with both still being made.
+  await injectFault(request, { api: 'openai', kind: 'slow', count: 1, delay_ms: 2500 });
+  await choose(page, 0, 2);
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await expect(page.locator('.image-pending')).toBeVisible();
+  await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
+  await expectPlayingClip(page);
+  await expect(page.locator('img.scene-image')).toHaveCount(0);
+  const shift = await page.evaluate(() => window.__layoutShift);
+  expect(shift).toBe(0);
 });
 
 test('without the xAI key there is no video mode toggle', async ({ page }) => {

@@ -3,10 +3,9 @@
 pub mod confirm_delete;
 pub mod demo_banner;
 pub mod error_notice;
+pub mod media_pane;
 pub mod media_status;
 pub mod model_picker;
 pub mod narrative;
 pub mod resource_view;
-pub mod scene_image;
-pub mod scene_video;
 pub mod tier_frame;

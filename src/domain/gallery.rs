@@ -64,8 +64,8 @@ pub struct ReaderScene {
     pub is_ending: bool,
     /// The picture, when the story has images (a lost file has no url).
     pub image: Option<MediaView>,
-    /// The clip's URL, only when the file is there and whole.
-    pub video_url: Option<String>,
+    /// The clip, in video mode (a lost file has no url; a clip still being made shows so).
+    pub video: Option<MediaView>,
     /// The choices of this scene whose branch was explored; `taken` marks the one this
     /// path follows. The others lead to the reader of that branch.
     pub branches: Vec<Branch>,

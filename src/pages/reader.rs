@@ -8,9 +8,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::use_tier;
 use crate::api::story::load_reader;
-use crate::components::{narrative::Narrative, resource_view::ResourceView};
+use crate::components::{
+    media_pane::MediaPane, media_status::use_media_status, narrative::Narrative,
+    resource_view::ResourceView,
+};
 use crate::domain::gallery::{ReaderScene, ReaderView};
-use crate::domain::media::MediaStatus;
+use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -80,23 +83,40 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
 
 #[component]
 fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene) -> impl IntoView {
-    let picture = scene.image.map(|image| match (image.status, image.url) {
-        (MediaStatus::Complete, Some(url)) => view! {
-            <figure class="scene-image-frame">
-                <img class="scene-image" src=url alt="Illustration of this scene" loading="lazy"/>
-            </figure>
-        }
-        .into_any(),
-        // No picture (failed, still being made, or lost on disk): the text stands alone.
-        _ => ().into_any(),
-    });
-    let clip = scene.video_url.map(|url| {
-        view! {
-            <div class="scene-video">
-                <video class="scene-clip" src=url controls playsinline preload="metadata"></video>
-            </div>
-        }
-    });
+    // A picture that failed or was lost leaves the text alone; a clip still being made
+    // says so and appears when it is ready.
+    let image = scene
+        .image
+        .filter(|i| {
+            i.status != MediaStatus::Failed
+                && !(i.status == MediaStatus::Complete && i.url.is_none())
+        })
+        .map(|initial| {
+            use_media_status(
+                tier.name,
+                story_id.clone(),
+                scene.scene_id.clone(),
+                MediaKind::Image,
+                initial,
+            )
+        });
+    let video = scene
+        .video
+        .filter(|v| {
+            v.status != MediaStatus::Failed
+                && !(v.status == MediaStatus::Complete && v.url.is_none())
+        })
+        .map(|initial| {
+            use_media_status(
+                tier.name,
+                story_id.clone(),
+                scene.scene_id.clone(),
+                MediaKind::Video,
+                initial,
+            )
+        });
+    let pane = (image.is_some() || video.is_some())
+        .then(|| view! { <MediaPane image video in_reader=true/> }.into_any());
     let branches = (scene.branches.len() > 1).then(|| {
         view! {
             <ul class="branches">
@@ -126,8 +146,7 @@ fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene
             <h2 class="reader-scene-title">
                 {scene.title.unwrap_or_else(|| format!("Scene {}", scene.depth))}
             </h2>
-            {picture}
-            {clip}
+            {pane}
             <Narrative text=scene.narrative/>
             {branches}
             {scene.is_ending.then(|| view! { <p class="the-end-mark">"The End"</p> })}

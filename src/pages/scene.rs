@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::use_tier;
 use crate::api::story::{load_scene, Choose};
 use crate::components::{
-    error_notice::ErrorNotice, media_status::use_media_status, narrative::Narrative,
-    resource_view::ResourceView, scene_image::SceneImage, scene_video::SceneVideo,
+    error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
+    narrative::Narrative, resource_view::ResourceView,
 };
 use crate::domain::media::MediaKind;
 use crate::domain::story::SceneView;
@@ -149,14 +149,13 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
             initial,
         )
     });
-    let poster = Signal::derive(move || image_poll.and_then(|poll| poll.media.read().url.clone()));
-    let picture = image_poll.map(|poll| view! { <SceneImage poll/> });
-    let clip = video.map(|initial| {
-        view! { <SceneVideo tier=tier.name story_id scene_id initial poster/> }
-    });
+    let video_poll = video
+        .map(|initial| use_media_status(tier.name, story_id, scene_id, MediaKind::Video, initial));
+    let pane = (image_poll.is_some() || video_poll.is_some())
+        .then(|| view! { <MediaPane image=image_poll video=video_poll/> });
     let notice =
         video_notice.map(|text| view! { <p class="notice video-notice" role="status">{text}</p> });
-    view! { {picture} {clip} {notice} }
+    view! { {pane} {notice} }
 }
 
 /// The choices, with progress while the next scene is written and Retry when that failed.

@@ -153,7 +153,7 @@ async fn the_reader_follows_the_path_taken_and_reaches_the_other_branches() {
     let ids: Vec<&str> = reader.scenes.iter().map(|s| s.scene_id.as_str()).collect();
     assert_eq!(ids, taken.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(
-        reader.scenes.iter().all(|s| s.video_url.is_none()),
+        reader.scenes.iter().all(|s| s.video.is_none()),
         "no video in a picture story"
     );
     let other = reader.scenes[0]
@@ -193,8 +193,9 @@ async fn deleting_a_story_removes_its_rows_and_files_and_nothing_else() {
         .await
         .expect("reader");
     let clip = reader.scenes[0]
-        .video_url
+        .video
         .clone()
+        .and_then(|v| v.url)
         .expect("a clip in the reader");
     let gallery = story::gallery::page(&app.state, kids, None)
         .await

@@ -171,10 +171,8 @@ pub async fn reader(
             true => media::status(state, tier, &story.id, &scene.id, MediaKind::Image).await?,
             false => None,
         };
-        let video_url = match has_video {
-            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Video)
-                .await?
-                .and_then(|v| v.url),
+        let video = match has_video {
+            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Video).await?,
             false => None,
         };
         scenes.push(ReaderScene {
@@ -184,7 +182,7 @@ pub async fn reader(
             narrative: scene.narrative.clone(),
             is_ending: scene.is_ending,
             image,
-            video_url,
+            video,
             branches,
         });
     }
