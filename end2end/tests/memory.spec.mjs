@@ -30,9 +30,9 @@ async function createFamily(page, profileName, characterName) {
   return { profile, card };
 }
 
+/** Choosing a file uploads it at once (no separate Upload click). */
 async function uploadPhoto(card, file) {
   await card.locator('input[type="file"]').setInputFiles(file);
-  await card.getByRole('button', { name: 'Upload' }).click();
 }
 
 /** The colour in the middle of the picture's first reference inset. */
@@ -62,16 +62,19 @@ test('a character gets a photo: bad files are refused, small ones warned, replac
   const { card } = await createFamily(page, 'The Photo Family', 'Ada');
   await expect(card.locator('.photo-placeholder')).toBeVisible();
 
-  await card.locator('input[type="file"]').setInputFiles({
+  await uploadPhoto(card, {
     name: 'holiday.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not really a png'),
   });
-  await card.getByRole('button', { name: 'Upload' }).click();
   await expect(card.locator('.error-notice')).toContainText('not a JPEG or PNG');
   await expect(card.locator('.photo-placeholder')).toBeVisible();
 
   await uploadPhoto(card, SMALL);
   await expect(card.locator('.photo-warning')).toContainText('only 120×90 pixels');
   await expect(card.locator('img.photo-thumbnail')).toBeVisible();
+  // The warning is about the stored photo: it is still there after a reload.
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await expect(card.locator('.photo-warning')).toContainText('only 120×90 pixels');
 
   await uploadPhoto(card, MAGENTA);
   const thumb = card.locator('img.photo-thumbnail');

@@ -16,13 +16,17 @@ test('landing lists the tiers and a tier home shows the start form in demo mode'
   await expect(page.locator('#text_model optgroup')).toHaveCount(4);
   // Image models grouped by provider, GPT Image 1 preselected (FR-002, FR-005).
   const groups = await page.locator('#image_model optgroup').evaluateAll((gs) =>
-    gs.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent)]));
+    gs.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent.split(' — ')[0])]));
   expect(groups).toEqual([
     ['OpenAI', ['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']],
     ['xAI', ['Grok Imagine']],
     ['Google', ['Gemini']],
   ]);
   await expect(page.locator('#image_model')).toHaveValue('gpt-image-1');
+  // Each model says what choosing it means; the chosen one's trade-off is spelled out.
+  await expect(page.locator('#image_model_hint')).toHaveText('standard quality and price; uses family photos');
+  await page.locator('#image_model').selectOption('gpt-image-1.5');
+  await expect(page.locator('#image_model_hint')).toContainText('premium');
   // No page inside a tier links to another tier (or to the landing page that lists them).
   const hrefs = await page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   for (const href of hrefs) expect(href.startsWith('/kids')).toBeTruthy();

@@ -1,4 +1,5 @@
-//! A model selector grouped by provider (`<optgroup>`); lists only configured models.
+//! A model selector grouped by provider (`<optgroup>`); lists only configured models, each
+//! with its trade-off, and says under the selector what the chosen one means.
 
 use leptos::prelude::*;
 
@@ -17,6 +18,20 @@ pub fn ModelPicker(
     if models.is_empty() {
         return view! { <p class="notice">{empty_message}</p> }.into_any();
     }
+    let hints: Vec<(String, String)> = models
+        .iter()
+        .map(|m| (m.key.clone(), m.hint.clone()))
+        .collect();
+    let hint_id = format!("{id}_hint");
+    let chosen_hint = move || {
+        selected.with(|key| {
+            hints
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, hint)| hint.clone())
+                .unwrap_or_default()
+        })
+    };
     let mut groups: Vec<(String, Vec<ModelOption>)> = Vec::new();
     for m in models {
         match groups.iter_mut().find(|(p, _)| *p == m.provider_name) {
@@ -29,6 +44,7 @@ pub fn ModelPicker(
         <select
             id=id
             name=id
+            aria-describedby=hint_id.clone()
             prop:value=move || selected.get()
             on:change=move |ev| selected.set(event_target_value(&ev))
         >
@@ -43,7 +59,7 @@ pub fn ModelPicker(
                                     let is_selected = selected.get_untracked() == m.key;
                                     view! {
                                         <option value=m.key selected=is_selected>
-                                            {m.display_name}
+                                            {format!("{} — {}", m.display_name, m.hint)}
                                         </option>
                                     }
                                 })
@@ -53,6 +69,7 @@ pub fn ModelPicker(
                 })
                 .collect_view()}
         </select>
+        <p class="model-hint" id=hint_id>{chosen_hint}</p>
     }
     .into_any()
 }

@@ -16,6 +16,8 @@ pub struct ImageModelSpec {
     /// OpenAI's `input_fidelity=high` is accepted (not on gpt-image-1-mini: a 400 there).
     pub supports_input_fidelity: bool,
     pub max_reference_images: usize,
+    /// The trade-off in a few plain words (speed, cost, family photos), on the start form.
+    pub hint: &'static str,
 }
 
 pub const IMAGE_MODELS: &[ImageModelSpec] = &[
@@ -27,6 +29,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         supports_references: true,
         supports_input_fidelity: false,
         max_reference_images: 16,
+        hint: "fastest and cheapest; good everyday pictures; uses family photos",
     },
     ImageModelSpec {
         key: "gpt-image-1",
@@ -36,6 +39,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         supports_references: true,
         supports_input_fidelity: true,
         max_reference_images: 16,
+        hint: "standard quality and price; uses family photos",
     },
     ImageModelSpec {
         key: "gpt-image-1.5",
@@ -45,6 +49,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         supports_references: true,
         supports_input_fidelity: true,
         max_reference_images: 16,
+        hint: "premium: the most detailed pictures, slower and costs the most; uses family photos",
     },
     ImageModelSpec {
         key: "grok-imagine",
@@ -54,6 +59,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         supports_references: true,
         supports_input_fidelity: false,
         max_reference_images: 3,
+        hint: "quick, mid-priced; up to 3 family photos",
     },
     ImageModelSpec {
         key: "gemini",
@@ -63,6 +69,7 @@ pub const IMAGE_MODELS: &[ImageModelSpec] = &[
         supports_references: true,
         supports_input_fidelity: false,
         max_reference_images: 3,
+        hint: "quick and low-cost; up to 3 family photos",
     },
 ];
 

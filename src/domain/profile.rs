@@ -184,6 +184,16 @@ pub struct PhotoView {
 }
 
 impl PhotoView {
+    /// Said under a usable but small photo, on upload and whenever it is shown again.
+    pub fn small_warning(&self) -> Option<String> {
+        self.is_small().then(|| {
+            format!(
+                "This photo is only {}×{} pixels, so the likeness may be rough. It is saved; a larger photo (at least 256×256) works better.",
+                self.width, self.height
+            )
+        })
+    }
+
     pub fn is_small(&self) -> bool {
         self.width < SMALL_PHOTO_SIDE || self.height < SMALL_PHOTO_SIDE
     }

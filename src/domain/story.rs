@@ -148,6 +148,8 @@ pub struct ModelOption {
     pub key: String,
     pub display_name: String,
     pub provider_name: String,
+    /// What choosing it means (speed, cost, family photos), in a few words.
+    pub hint: String,
 }
 
 /// Everything the tier home page needs from the server.

@@ -11,6 +11,8 @@ pub struct TextModelSpec {
     pub provider: Provider,
     /// Model id sent to the provider's API.
     pub api_model: &'static str,
+    /// The trade-off in a few plain words, shown on the start form.
+    pub hint: &'static str,
 }
 
 pub const TEXT_MODELS: &[TextModelSpec] = &[
@@ -19,24 +21,28 @@ pub const TEXT_MODELS: &[TextModelSpec] = &[
         display_name: "Claude Sonnet 4.5",
         provider: Provider::Anthropic,
         api_model: "claude-sonnet-4-5",
+        hint: "rich, careful storytelling; a few seconds per scene",
     },
     TextModelSpec {
         key: "gpt-4.1",
         display_name: "GPT-4.1",
         provider: Provider::OpenAi,
         api_model: "gpt-4.1",
+        hint: "lively and reliable; a few seconds per scene",
     },
     TextModelSpec {
         key: "grok-4",
         display_name: "Grok 4",
         provider: Provider::Xai,
         api_model: "grok-4",
+        hint: "playful and bold; can take longer per scene",
     },
     TextModelSpec {
         key: "gemini-2.5-flash",
         display_name: "Gemini 2.5 Flash",
         provider: Provider::Gemini,
         api_model: "gemini-2.5-flash",
+        hint: "quickest and cheapest; simpler prose",
     },
 ];
 

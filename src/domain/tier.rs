@@ -13,6 +13,8 @@ pub struct TierSpec {
     pub content_rules: &'static str,
     pub default_length: StoryLength,
     pub suggestions: &'static [&'static str],
+    /// The example in the empty idea field.
+    pub idea_placeholder: &'static str,
     // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
@@ -34,6 +36,7 @@ pub const TIERS: &[TierSpec] = &[
             "A rainbow that lost one of its colours",
             "A bunny who wants to visit the moon",
         ],
+        idea_placeholder: "A brave snail who wants to see the sea…",
     },
     TierSpec {
         name: "adult",
@@ -49,6 +52,7 @@ pub const TIERS: &[TierSpec] = &[
             "A detective in 1920s Vienna who can hear lies",
             "The last bookshop in a city that has banned paper",
         ],
+        idea_placeholder: "A night train that never reaches its last station…",
     },
 ];
 

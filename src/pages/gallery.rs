@@ -1,12 +1,13 @@
-//! `/{tier}/gallery`: the tier's stories in progress (Resume) and its completed stories,
-//! newest first, a page at a time, each card with cover, title, date, scenes, the exact
-//! image model and a Video badge; delete with confirmation.
+//! `/{tier}/gallery`: the tier's completed stories, newest first, a page at a time, each
+//! card with cover, title, date, scenes read, the exact image model, a Video badge, Read
+//! (the main action) and a quiet Delete with confirmation; below them a short list of the
+//! stories still being read, each with Continue and Start fresh.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::use_tier;
-use crate::api::story::{load_gallery, DeleteStory};
+use crate::api::story::{load_gallery, AbandonStory, DeleteStory};
 use crate::components::{
     confirm_delete::ConfirmDelete,
     resource_view::{ActionError, ResourceView},
@@ -25,18 +26,26 @@ pub fn Gallery() -> impl IntoView {
 fn GalleryContent(tier: &'static TierSpec) -> impl IntoView {
     let query = use_query_map();
     let remove = ServerAction::<DeleteStory>::new();
+    let abandon = ServerAction::<AbandonStory>::new();
     let page = Resource::new(
-        move || (query.with(|q| q.get("after")), remove.version().get()),
-        move |(cursor, _)| load_gallery(tier.name.to_owned(), cursor),
+        move || {
+            (
+                query.with(|q| q.get("after")),
+                remove.version().get(),
+                abandon.version().get(),
+            )
+        },
+        move |(cursor, _, _)| load_gallery(tier.name.to_owned(), cursor),
     );
     view! {
         <section class="gallery">
             <h1>"Gallery"</h1>
             <ActionError value=remove.value()/>
+            <ActionError value=abandon.value()/>
             <ResourceView
                 resource=page
                 loading="Loading…"
-                render=move |data| view! { <GalleryBody tier data remove/> }
+                render=move |data| view! { <GalleryBody tier data remove abandon/> }
             />
         </section>
     }
@@ -48,6 +57,7 @@ fn GalleryBody(
     tier: &'static TierSpec,
     data: GalleryPage,
     remove: ServerAction<DeleteStory>,
+    abandon: ServerAction<AbandonStory>,
 ) -> impl IntoView {
     let GalleryPage {
         completed,
@@ -58,7 +68,10 @@ fn GalleryBody(
         view! {
             <h2>"Still being read"</h2>
             <ul class="in-progress">
-                {in_progress.into_iter().map(|story| view! { <ResumeItem tier story/> }).collect_view()}
+                {in_progress
+                    .into_iter()
+                    .map(|story| view! { <ResumeItem tier story abandon/> })
+                    .collect_view()}
             </ul>
         }
     });
@@ -79,19 +92,24 @@ fn GalleryBody(
         }
     });
     view! {
-        {resume}
         <h2>"Finished stories"</h2>
         {empty}
         <ul class="story-cards">
             {completed.into_iter().map(|story| view! { <Card tier story remove/> }).collect_view()}
         </ul>
         <nav class="gallery-nav">{more}</nav>
+        {resume}
     }
     .into_any()
 }
 
 #[component]
-fn ResumeItem(tier: &'static TierSpec, story: InProgressCard) -> impl IntoView {
+fn ResumeItem(
+    tier: &'static TierSpec,
+    story: InProgressCard,
+    abandon: ServerAction<AbandonStory>,
+) -> impl IntoView {
+    let story_id = story.story_id.clone();
     view! {
         <li class="in-progress-item">
             <span class="story-title">{story.title}</span>
@@ -101,8 +119,21 @@ fn ResumeItem(tier: &'static TierSpec, story: InProgressCard) -> impl IntoView {
                 class="button primary"
                 href=urls::scene(tier.name, &story.story_id, &story.scene_id)
             >
-                "Resume"
+                "Continue"
             </a>
+            <button
+                type="button"
+                class="button quiet"
+                disabled=move || abandon.pending().get()
+                on:click=move |_| {
+                    abandon.dispatch(AbandonStory {
+                        tier: tier.name.to_owned(),
+                        story_id: story_id.clone(),
+                    });
+                }
+            >
+                "Start fresh"
+            </button>
         </li>
     }
     .into_any()
@@ -138,11 +169,12 @@ fn Card(
             </a>
             <p class="card-meta">
                 {story.date}
-                {format!(" · {} scenes", story.scenes)}
+                {format!(" · {} scene{}", story.scenes, if story.scenes == 1 { "" } else { "s" })}
                 " · "
                 {model}
                 {badge}
             </p>
+            <a class="button primary read" href=urls::reader(tier.name, &story.story_id)>"Read"</a>
             <ConfirmDelete
                 label="Delete"
                 class="delete-story"

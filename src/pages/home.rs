@@ -158,14 +158,14 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             <LengthField length/>
             <ModelPicker
                 id="text_model"
-                label="Storyteller (text model)"
+                label="Storyteller: the AI that writes the story"
                 models=text_models
                 selected=text_model
                 empty_message="No text model is available. Set OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY or GEMINI_API_KEY and restart the app."
             />
             <ModelPicker
                 id="image_model"
-                label="Illustrator (image model)"
+                label="Illustrator: the AI that paints each scene"
                 models=image_models
                 selected=image_model
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
@@ -227,7 +227,7 @@ fn IdeaField(tier: &'static TierSpec, prompt: RwSignal<String>) -> impl IntoView
             name="prompt"
             rows="3"
             maxlength=PROMPT_MAX_CHARS
-            placeholder="A brave snail who wants to see the sea…"
+            placeholder=tier.idea_placeholder
             prop:value=move || prompt.get()
             on:input=move |ev| prompt.set(event_target_value(&ev))
         ></textarea>
@@ -276,7 +276,7 @@ fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
                 prop:checked=move || video_on.get()
                 on:change=move |ev| video_on.set(event_target_checked(&ev))
             />
-            "Video mode: a short Grok Imagine clip for every scene (made in the background)"
+            "Video mode: a short Grok Imagine clip for every scene. It costs more and takes a minute or two per scene; the story never waits for it."
         </label>
     }
 }

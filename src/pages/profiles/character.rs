@@ -180,7 +180,6 @@ pub(super) fn CharacterCard(
         .map(|p| view! { <p class="linked">{format!("Brings the characters of {}", p.display_name)}</p> });
     view! {
         <article class="character-card" data-character=character.id.clone()>
-            <CharacterPhoto tier character_id=character.id.clone() photo=character.photo.clone()/>
             <Show
                 when=move || editing.get()
                 fallback=move || {
@@ -200,6 +199,7 @@ pub(super) fn CharacterCard(
                     on_done=Callback::new(move |_| editing.set(false))
                 />
             </Show>
+            <CharacterPhoto tier character_id=character.id.clone() photo=character.photo.clone()/>
             <div class="actions">
                 <button type="button" class="button" on:click=move |_| editing.set(true)>
                     "Edit"

@@ -1,5 +1,6 @@
-//! A character's reference photo: the thumbnail, upload (multipart, in the browser), replace
-//! and remove.
+//! A character's reference photo: the thumbnail, upload (multipart, in the browser) as soon
+//! as a file is chosen or dropped on the card, with a preview while it is checked and saved,
+//! replace and remove. A small photo's warning shows whenever the photo does.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -41,28 +42,65 @@ pub(super) fn CharacterPhoto(
         }
     });
     let shown_key = character_id.clone();
-    let warning = move || warnings.with(|all| all.get(&shown_key).cloned());
+    let stored_warning = photo.as_ref().and_then(|p| p.small_warning());
+    let warning = move || {
+        warnings
+            .with(|all| all.get(&shown_key).cloned())
+            .or_else(|| stored_warning.clone())
+    };
     let has_photo = photo.is_some();
     let thumbnail = photo.map(|p| p.thumbnail_url);
     let form_id = format!("photo-{character_id}");
+    // The chosen file, shown at once while it is checked and saved.
+    let preview = RwSignal::new(None::<String>);
+    let drop_id = character_id.clone();
+    let send = move |data: leptos::web_sys::FormData, preview_url: Option<String>| {
+        preview.set(preview_url);
+        upload.dispatch_local(data);
+    };
     view! {
-        <div class="character-photo">
-            <PhotoThumbnail url=thumbnail/>
+        <div
+            class="character-photo"
+            on:dragover=move |ev| ev.prevent_default()
+            on:drop=move |ev| {
+                ev.prevent_default();
+                if let Some((data, preview_url)) = dropped_file(&ev, tier.name, &drop_id) {
+                    send(data, preview_url);
+                }
+            }
+        >
+            {move || match (preview.get(), upload.pending().get()) {
+                (Some(url), true) => {
+                    view! { <img class="photo-preview" src=url alt="The chosen photo" width="96" height="96"/> }
+                        .into_any()
+                }
+                _ => view! { <PhotoThumbnail url=thumbnail.clone()/> }.into_any(),
+            }}
             <form
                 class="photo-form"
                 id=form_id
                 on:submit=move |ev| {
                     ev.prevent_default();
                     if let Some(data) = form_data(&ev) {
-                        upload.dispatch_local(data);
+                        send(data, None);
                     }
                 }
             >
                 <input type="hidden" name="tier" value=tier.name/>
                 <input type="hidden" name="character_id" value=character_id.clone()/>
                 <label>
-                    {if has_photo { "Replace photo" } else { "Add a photo" }}
-                    <input type="file" name="photo" accept="image/jpeg,image/png" required/>
+                    {if has_photo { "Replace photo (or drop one here)" } else { "Add a photo (or drop one here)" }}
+                    <input
+                        type="file"
+                        name="photo"
+                        accept="image/jpeg,image/png"
+                        required
+                        on:change=move |ev| {
+                            if let Some((data, preview_url)) = chosen_file(&ev) {
+                                send(data, preview_url);
+                            }
+                        }
+                    />
                 </label>
                 <button type="submit" class="button upload" disabled=move || upload.pending().get()>
                     "Upload"
@@ -115,6 +153,57 @@ pub(super) fn RemovePhotoButton(
             "Remove photo"
         </button>
     }
+}
+
+/// The form's fields and a preview URL of the file, once a file is chosen in the input.
+#[cfg(feature = "hydrate")]
+fn chosen_file(ev: &leptos::ev::Event) -> Option<(leptos::web_sys::FormData, Option<String>)> {
+    use leptos::wasm_bindgen::JsCast;
+    let input = ev
+        .target()?
+        .dyn_into::<leptos::web_sys::HtmlInputElement>()
+        .ok()?;
+    let file = input.files()?.get(0)?;
+    let form = input.form()?;
+    let data = leptos::web_sys::FormData::new_with_form(&form).ok()?;
+    Some((
+        data,
+        leptos::web_sys::Url::create_object_url_with_blob(&file).ok(),
+    ))
+}
+
+/// A file dropped on the card, as the upload form would send it, with its preview URL.
+#[cfg(feature = "hydrate")]
+fn dropped_file(
+    ev: &leptos::ev::DragEvent,
+    tier: &str,
+    character_id: &str,
+) -> Option<(leptos::web_sys::FormData, Option<String>)> {
+    let file = ev.data_transfer()?.files()?.get(0)?;
+    let data = leptos::web_sys::FormData::new().ok()?;
+    data.append_with_str("tier", tier).ok()?;
+    data.append_with_str("character_id", character_id).ok()?;
+    data.append_with_blob_and_filename("photo", &file, &file.name())
+        .ok()?;
+    Some((
+        data,
+        leptos::web_sys::Url::create_object_url_with_blob(&file).ok(),
+    ))
+}
+
+// The server renders these handlers but never runs them.
+#[cfg(not(feature = "hydrate"))]
+fn chosen_file(_: &leptos::ev::Event) -> Option<(leptos::web_sys::FormData, Option<String>)> {
+    None
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn dropped_file(
+    _: &leptos::ev::DragEvent,
+    _: &str,
+    _: &str,
+) -> Option<(leptos::web_sys::FormData, Option<String>)> {
+    None
 }
 
 /// The submitted form's fields (file included). Compiled for both targets, as Leptos's

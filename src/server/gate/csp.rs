@@ -12,7 +12,7 @@ pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
-         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         connect-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )
 }

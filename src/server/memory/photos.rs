@@ -96,12 +96,7 @@ pub async fn store(
         width: decoded.width,
         height: decoded.height,
     };
-    let warning = photo.is_small().then(|| {
-        format!(
-            "This photo is only {}×{} pixels, so the likeness may be rough. It is saved; a larger photo (at least 256×256) works better.",
-            photo.width, photo.height
-        )
-    });
+    let warning = photo.small_warning();
     tracing::info!(
         tier = tier.name,
         character_id,

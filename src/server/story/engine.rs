@@ -225,18 +225,19 @@ fn memory_of(story: &StoryRow) -> Option<MemorySnapshot> {
 /// What the tier home page needs: the text models on offer and a story to resume.
 pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData, StoryError> {
     let configured = state.providers.configured();
-    let option = |key: &str, display_name: &str, provider: Provider| ModelOption {
+    let option = |key: &str, display_name: &str, provider: Provider, hint: &str| ModelOption {
         key: key.to_owned(),
         display_name: display_name.to_owned(),
         provider_name: provider.display_name().to_owned(),
+        hint: hint.to_owned(),
     };
     let text_models = TextModelSpec::available(&configured)
         .into_iter()
-        .map(|m| option(m.key, m.display_name, m.provider))
+        .map(|m| option(m.key, m.display_name, m.provider, m.hint))
         .collect();
     let image_models = ImageModelSpec::available(&configured)
         .into_iter()
-        .map(|m| option(m.key, m.display_name, m.provider))
+        .map(|m| option(m.key, m.display_name, m.provider, m.hint))
         .collect();
     let resumable = match repo::latest_in_progress(&state.db, tier.name).await? {
         Some(story) => resumable(state, tier, story).await?,

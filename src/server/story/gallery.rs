@@ -15,8 +15,8 @@ use crate::server::media;
 use crate::server::state::AppState;
 use crate::server::storage;
 
-/// Most in-progress stories listed above the gallery.
-const IN_PROGRESS_MAX: u32 = 12;
+/// Most in-progress stories listed below the finished ones (newest first).
+const IN_PROGRESS_MAX: u32 = 5;
 /// A reader path never goes deeper than this (a guard against a damaged tree).
 const MAX_PATH: usize = 64;
 
@@ -103,7 +103,8 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
             .chars()
             .take(10)
             .collect(),
-        scenes: row.scene_count as u32,
+        // The scenes of the path that was read to its ending, not every explored branch.
+        scenes: row.current_depth.unwrap_or(row.scene_count) as u32,
         image_model_name: image_model_of(row.image_model.as_deref())
             .map(|m| m.display_name.to_owned()),
         has_video: row.video_mode == VideoMode::On,
