@@ -31,10 +31,10 @@ test('with only the OpenAI key set, only OpenAI models are offered and they work
   await gotoHydrated(page, `${base}/kids`);
   await expect(page.locator('.demo-banner')).toHaveCount(0);
   const options = await page.locator('#image_model option').allTextContents();
-  expect(options).toEqual(['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']);
+  expect(options.map((o) => o.split(' — ')[0])).toEqual(['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']);
   await expect(page.locator('#image_model optgroup')).toHaveCount(1);
   await expect(page.locator('#image_model')).toHaveValue('gpt-image-1');
-  await expect(page.locator('#text_model option')).toHaveText(['GPT-4.1']);
+  await expect(page.locator('#text_model option')).toHaveText([/^GPT-4\.1 — /]);
   await page.getByLabel('What should the story be about?').fill('A lighthouse made of glass');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.image-model')).toHaveText('GPT Image 1', { timeout: 30_000 });
@@ -57,4 +57,13 @@ test('a failed picture says why, the story goes on, and Retry brings the picture
   await expect(page.locator('button.choice').first()).toBeEnabled();
   await page.getByRole('button', { name: 'Retry image' }).click();
   await expectPicture(page);
+});
+
+test('while a picture is retried, the placeholder says which attempt is running', async ({ page, request }) => {
+  await injectFault(request, { api: 'openai', kind: 'server_error', count: 1 });
+  await injectFault(request, { api: 'openai', kind: 'slow', count: 1, delay_ms: 3000 });
+  await startStory(page, 'kids', { prompt: 'A tortoise who wins a race', imageModel: 'gpt-image-1-mini' });
+  await expect(page.locator('.image-pending')).toContainText(/Trying again — 2 of \d/, { timeout: 30_000 });
+  await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
+  await clearFaults(request);
 });

@@ -100,10 +100,18 @@ fn picture_placeholder(poll: MediaStatusPoll) -> impl IntoView {
         _ => view! {
             <div class="image-pending" role="status">
                 <span class="spinner"></span>
-                "Painting the picture…"
+                {with_progress("Painting the picture…", view.progress)}
             </div>
         }
         .into_any(),
+    }
+}
+
+/// The waiting words, with what is happening right now when there is news (a retry).
+fn with_progress(waiting: &str, progress: Option<String>) -> String {
+    match progress {
+        Some(news) => format!("{waiting} {news}."),
+        None => waiting.to_owned(),
     }
 }
 
@@ -116,7 +124,7 @@ fn clip_placeholder(poll: MediaStatusPoll) -> impl IntoView {
         _ => view! {
             <div class="video-pending" role="status">
                 <span class="spinner"></span>
-                "Making the video clip… (this can take a minute or two)"
+                {with_progress("Making the video clip… (this can take a minute or two)", view.progress)}
             </div>
         }
         .into_any(),
@@ -188,7 +196,7 @@ fn ClipBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
             (_, false) => view! {
                 <p class="media-note video-pending" role="status">
                     <span class="spinner"></span>
-                    "Making the video clip… (a minute or two)"
+                    {with_progress("Making the video clip… (a minute or two)", view.progress)}
                 </p>
             }
             .into_any(),

@@ -80,6 +80,7 @@ pub fn use_media_status(
         media.set(MediaView {
             status: MediaStatus::Pending,
             error: None,
+            progress: None,
             ..before.clone()
         });
         leptos::task::spawn_local(async move {
@@ -98,6 +99,7 @@ pub fn use_media_status(
             status: MediaStatus::Pending,
             url: None,
             error: None,
+            progress: None,
         });
         leptos::task::spawn_local(async move {
             match retry_media(tier, story, scene, kind).await {
@@ -107,6 +109,7 @@ pub fn use_media_status(
                     status: MediaStatus::Failed,
                     url: None,
                     error: Some(error.to_string()),
+                    progress: None,
                 }),
             }
         });

@@ -50,6 +50,9 @@ pub struct MediaView {
     pub url: Option<String>,
     /// Plain-words reason when failed.
     pub error: Option<String>,
+    /// While it is being made: what is happening right now ("Trying again — 2 of 4").
+    #[serde(default)]
+    pub progress: Option<String>,
 }
 
 #[cfg(test)]

@@ -220,3 +220,51 @@ async fn gemini_words_without_a_picture_are_asked_once_more() {
     assert!(png.starts_with(b"\x89PNG"));
     assert_eq!(attempts(&sim, spec.provider).await, 2);
 }
+
+/// While a picture's provider call is retried, its status says so ("Trying again — 2 of
+/// 3") instead of the same words all along; the note is gone once it is finished.
+#[tokio::test]
+async fn a_retried_picture_says_which_attempt_is_running() {
+    use serde_json::json;
+    let app = crate::helpers::TestApp::spawn().await;
+    let sim = app.url("/sim");
+    let kids = crate::helpers::tier("kids");
+    // The first attempt fails; the second one takes a while.
+    crate::helpers::queue_fault(
+        &sim,
+        json!({"api": "openai", "kind": "server_error", "count": 1}),
+    )
+    .await;
+    crate::helpers::queue_fault(
+        &sim,
+        json!({"api": "openai", "kind": "slow", "count": 1, "delay_ms": 1500}),
+    )
+    .await;
+    let mut input = crate::helpers::start_input("a kite over the sea");
+    input.image_model = Some("gpt-image-1-mini".into());
+    let (story, scene) = cyoa::server::story::start(&app.state, kids, input)
+        .await
+        .expect("start");
+    let mut seen = None;
+    for _ in 0..100 {
+        let view = cyoa::server::media::status(
+            &app.state,
+            kids,
+            &story,
+            &scene,
+            cyoa::domain::media::MediaKind::Image,
+        )
+        .await
+        .expect("status")
+        .expect("view");
+        if view.progress.is_some() {
+            seen = view.progress;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(seen.as_deref(), Some("Trying again — 2 of 3"));
+    let done = crate::helpers::final_image(&app.state, kids, &story, &scene).await;
+    assert_eq!(done.status, cyoa::domain::media::MediaStatus::Complete);
+    assert_eq!(done.progress, None);
+}

@@ -21,6 +21,8 @@ pub struct MediaRow {
     pub file_name: Option<String>,
     /// While a finished scene's media is regenerated: the file still shown.
     pub previous_file: Option<String>,
+    /// What the running job is doing, in the reader's words ("Trying again — 2 of 4").
+    pub progress: Option<String>,
 }
 
 /// A claimed job with what the worker needs to run it.
@@ -82,7 +84,7 @@ async fn insert_job(
 pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option<MediaJob>> {
     let mut tx = super::write_tx(db).await?;
     let claimed: Option<(String,)> = sqlx::query_as(
-        "UPDATE media SET status = 'generating', attempts = attempts + 1, updated_at = ?
+        "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL, updated_at = ?
          WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
          RETURNING id",
     )
@@ -190,12 +192,12 @@ async fn finish(
     };
     let complete = status == MediaStatus::Complete;
     let sql = if complete {
-        "UPDATE media SET status = 'complete', file_name = ?, previous_file = NULL, error = ?, \
+        "UPDATE media SET status = 'complete', file_name = ?, previous_file = NULL, progress = NULL, error = ?, \
          keep_request = ?, updated_at = ? WHERE id = ?"
             .to_owned()
     } else {
         format!(
-            "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, keep_request = ?, updated_at = ? \
+            "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, progress = NULL, error = ?, keep_request = ?, updated_at = ? \
              WHERE id = ?"
         )
     };
@@ -218,6 +220,16 @@ async fn finish(
     Ok(Finished::Recorded {
         replaced: previous.filter(|_| complete),
     })
+}
+
+/// Records what a running job is doing (shown while it is not finished).
+pub async fn set_progress(db: &SqlitePool, id: &str, progress: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE media SET progress = ? WHERE id = ? AND status = 'generating'")
+        .bind(progress)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// What Regenerate found.
@@ -369,7 +381,7 @@ pub async fn exists(db: &SqlitePool, id: &str) -> sqlx::Result<bool> {
 
 pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
     sqlx::query_as(
-        "SELECT status, error, file_name, previous_file FROM media
+        "SELECT status, error, file_name, previous_file, progress FROM media
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
     )
     .bind(key.tier)

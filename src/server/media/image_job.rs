@@ -19,7 +19,7 @@ use crate::server::storage;
 /// it (image-to-video when the picture worked, text-to-video when it failed).
 pub(super) async fn run(state: &AppState, job: MediaJob) {
     crash_points::reached("picture_claimed", &state.config.data_dir).await;
-    let outcome = generate_image(state, &job).await;
+    let outcome = super::reporting_retries(state, &job, generate_image(state, &job)).await;
     crash_points::reached("picture_stored", &state.config.data_dir).await;
     record_outcome(state, &job, "picture", outcome, after_picture(&job)).await;
 }

@@ -22,6 +22,30 @@ pub use workers::{start, Jobs};
 use crate::domain::AppError;
 use crate::server::db::media::MediaJob;
 
+/// Runs a job's work with its provider retries reported on its row ("Trying again — 2 of
+/// 4"), so the waiting reader sees more than the same words for half a minute.
+async fn reporting_retries<T>(
+    state: &crate::server::state::AppState,
+    job: &MediaJob,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let db = state.db.clone();
+    let id = job.id.clone();
+    let observer: crate::server::providers::RetryObserver =
+        std::sync::Arc::new(move |attempt, max| {
+            let (db, id) = (db.clone(), id.clone());
+            tokio::spawn(async move {
+                let words = format!("Trying again — {attempt} of {max}");
+                if let Err(e) = crate::server::db::media::set_progress(&db, &id, &words).await {
+                    tracing::debug!(error = %e, "could not record a job's progress");
+                }
+            });
+        });
+    crate::server::providers::ON_RETRY
+        .scope(observer, work)
+        .await
+}
+
 /// The file a job writes: `{scene}.{ext}`, or a new name when it regenerates a finished
 /// file, which stays shown (and served) under its own name until the new one is recorded.
 fn file_name_for(job: &MediaJob, extension: &str) -> String {

@@ -36,6 +36,7 @@ pub async fn status(
             status: MediaStatus::Pending,
             url: None,
             error: None,
+            progress: None,
         }));
     };
     // While a finished one is regenerated, the old file is what the page shows.
@@ -52,6 +53,7 @@ pub async fn status(
         None => None,
     };
     Ok(Some(MediaView {
+        progress: row.progress.filter(|_| !row.status.is_final()),
         status: row.status,
         url: file.map(|file| urls::media(tier.name, story_id, &file)),
         error: row.error,

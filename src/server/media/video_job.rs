@@ -20,7 +20,7 @@ use crate::server::storage::{self, AtomicFile};
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
     crash_points::reached("clip_claimed", &state.config.data_dir).await;
-    let outcome = make_clip(state, &job).await;
+    let outcome = super::reporting_retries(state, &job, make_clip(state, &job)).await;
     crash_points::reached("clip_stored", &state.config.data_dir).await;
     record_outcome(state, &job, "clip", outcome, None).await;
 }

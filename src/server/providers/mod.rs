@@ -14,7 +14,7 @@ mod xai;
 
 pub use error::{AccountProblem, ProviderError};
 pub use hub::{ProviderHub, Retries, DEMO_API_KEY};
-pub use retry::RetryPolicy;
+pub use retry::{RetryObserver, RetryPolicy, ON_RETRY};
 pub use xai::VideoPoll;
 
 use serde_json::Value;

@@ -18,6 +18,14 @@ pub struct RetryPolicy {
     pub request_timeout: Duration,
 }
 
+/// Told `(next attempt, max attempts)` before a retry of a provider call made in this task.
+pub type RetryObserver = std::sync::Arc<dyn Fn(u32, u32) + Send + Sync>;
+
+tokio::task_local! {
+    /// The observer of the provider calls made within a media job (set with `scope`).
+    pub static ON_RETRY: RetryObserver;
+}
+
 impl RetryPolicy {
     /// Text: three attempts, 1 s then 2 s apart (plus jitter). A reasoning model (Grok 4)
     /// can think for minutes on a scene: the timeout lets a slow but healthy call finish
@@ -55,6 +63,9 @@ impl RetryPolicy {
         exp + Duration::from_millis(rand::thread_rng().gen_range(0..jitter_ms))
     }
 
+    /// Runs `op`, retrying what is worth retrying. Before each retry the task's
+    /// [`ON_RETRY`] observer (if any) hears which attempt comes next, so the page can say
+    /// "Trying again — 2 of 4" instead of the same words for half a minute.
     pub async fn run<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T, ProviderError>
     where
         F: FnMut() -> Fut,
@@ -67,6 +78,7 @@ impl RetryPolicy {
                 Err(err) if err.is_retryable() && attempt < self.max_attempts => {
                     let wait = self.delay_for(attempt, err.retry_after());
                     tracing::warn!(%what, attempt, ?wait, error = %err, "provider call failed; retrying");
+                    let _ = ON_RETRY.try_with(|observe| observe(attempt + 1, self.max_attempts));
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
