@@ -21,7 +21,7 @@ test('the map shows both branches and the current path, and a click goes to that
   await expect(nodes).toHaveCount(3);
   // Depth first, choices in order: the first scene, then the left and the right branch.
   await expect(nodes.nth(2)).toHaveAttribute('aria-current', 'page');
-  await expect(nodes.nth(2)).toHaveAttribute('aria-label', /^Scene 2: .*After the choice: .*You are here$/);
+  await expect(nodes.nth(2)).toHaveAttribute('aria-label', /Scene 2: .*After the choice: .*You are here$/);
   await expect(page.locator('path.edge.on-path')).toHaveCount(1);
   await expect(page.locator('path.edge')).toHaveCount(2);
   // The first scene's other choices are still untaken, and so are all of the new scenes'.

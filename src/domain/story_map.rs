@@ -226,7 +226,15 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
             classes.push_str(class);
         }
     }
-    let mut name = format!("Scene {}: {}", node.level, scene.label);
+    let shown = shorten(&scene.label, LABEL_CHARS);
+    let meta = match (scene.is_ending, scene.unexplored) {
+        (true, _) => "★ The end".to_owned(),
+        (false, 0) => format!("Scene {}", node.level),
+        (false, n) => format!("Scene {} · {n} untried", node.level),
+    };
+    // The spoken name starts with the words on the node (speech input users say what they
+    // see), then says the rest: the whole title, the choice that led here, where you are.
+    let mut name = format!("{shown} {meta}. Scene {}: {}", node.level, scene.label);
     if let Some(choice) = &scene.choice_label {
         let _ = write!(name, ". After the choice: {choice}");
     }
@@ -270,13 +278,8 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
     let _ = write!(
         svg,
         r#"<text class="node-label" x="{text_x}" y="26">{}</text>"#,
-        escape(&shorten(&scene.label, LABEL_CHARS))
+        escape(&shown)
     );
-    let meta = match (scene.is_ending, scene.unexplored) {
-        (true, _) => "★ The end".to_owned(),
-        (false, 0) => format!("Scene {}", node.level),
-        (false, n) => format!("Scene {} · {n} untried", node.level),
-    };
     let _ = write!(
         svg,
         r#"<text class="node-meta" x="{text_x}" y="48">{}</text>"#,
