@@ -4,6 +4,7 @@
 pub mod profiles;
 pub mod site;
 pub mod story;
+pub mod voice;
 
 /// Called while the framework decodes a server function's arguments, inside the request's
 /// context: gives an unreadable request its 4xx status and logs it once.

@@ -9,6 +9,9 @@ use crate::domain::AppError;
 pub struct SiteInfo {
     /// No provider key is set: every provider is the built-in simulator.
     pub demo_mode: bool,
+    /// Recordings can be turned into text here (voice input in browsers without speech
+    /// recognition of their own).
+    pub speech_to_text: bool,
 }
 
 #[server(endpoint = "site_info")]
@@ -16,6 +19,7 @@ pub async fn load_site_info() -> Result<SiteInfo, AppError> {
     let state = super::context::state()?;
     Ok(SiteInfo {
         demo_mode: state.providers.demo_mode,
+        speech_to_text: state.providers.transcriber().is_some(),
     })
 }
 

@@ -15,6 +15,7 @@ pub mod text_model;
 pub mod tier;
 pub mod urls;
 pub mod video_model;
+pub mod voice;
 
 pub use error::AppError;
 pub use image_model::ImageModelSpec;

@@ -18,3 +18,4 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod story;
+pub mod voice;

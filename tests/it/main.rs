@@ -21,3 +21,4 @@ mod story_map;
 mod text_providers;
 mod tier_routes;
 mod video_jobs;
+mod voice;

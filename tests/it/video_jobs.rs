@@ -504,3 +504,43 @@ async fn the_demo_simulator_finishes_a_clip_it_made_before_a_restart() {
     let unknown = poll("not-one-of-ours").await.expect("poll");
     assert_eq!(unknown.status(), 404);
 }
+
+/// Regenerate clip: one new submission however often it is asked for at once, the old clip
+/// served until the new one is stored, then replaced.
+#[tokio::test]
+async fn regenerating_a_clip_submits_once_and_keeps_the_old_clip_until_then() {
+    let f = fixture(3, fast(100, 30_000)).await;
+    let (story_id, scene_id) = story::start(&f.state, kids(), video_story("a kite", None))
+        .await
+        .expect("start");
+    let old = final_media(&f.state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(old.status, MediaStatus::Complete);
+    let old_url = old.url.expect("old clip");
+    let before = submissions(&f.sim).await;
+    let regenerate = || {
+        cyoa::server::media::regenerate(&f.state, kids(), &story_id, &scene_id, MediaKind::Video)
+    };
+    let (a, b, c) = tokio::join!(regenerate(), regenerate(), regenerate());
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    // While the new clip is made, the page still gets the old one.
+    let during =
+        cyoa::server::media::status(&f.state, kids(), &story_id, &scene_id, MediaKind::Video)
+            .await
+            .expect("status")
+            .expect("view");
+    assert!(!during.status.is_final());
+    assert_eq!(during.url.as_deref(), Some(old_url.as_str()));
+    let served = reqwest::get(format!("http://{}{old_url}", f.addr))
+        .await
+        .expect("get");
+    assert_eq!(served.status(), 200);
+    let new = final_media(&f.state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(new.status, MediaStatus::Complete);
+    let new_url = new.url.expect("new clip");
+    assert_ne!(new_url, old_url);
+    assert_eq!(submissions(&f.sim).await - before, 1, "one new submission");
+    let gone = reqwest::get(format!("http://{}{old_url}", f.addr))
+        .await
+        .expect("get");
+    assert_eq!(gone.status(), 404);
+}

@@ -11,9 +11,12 @@ use leptos::server_fn::codec::MultipartData;
 use leptos::server_fn::error::FromServerFnError;
 
 use crate::api::profiles::UPLOAD_PHOTO_PATH;
+use crate::api::voice::TRANSCRIBE_PATH;
 use crate::domain::profile::MAX_PHOTO_BYTES;
+use crate::domain::voice::MAX_SPEECH_BYTES;
 use crate::domain::AppError;
 use crate::server::memory::MemoryError;
+use crate::server::voice::VoiceError;
 
 /// Text fields are ids: anything longer is not one of ours.
 const FIELD_MAX: usize = 256;
@@ -64,12 +67,15 @@ pub async fn read(data: MultipartData) -> Result<PhotoForm, MemoryError> {
     })
 }
 
-/// In front of the upload server function: refuses, with a message, a request whose
-/// body is not a multipart form with a boundary, or that says it is far too large.
+/// In front of the upload server functions (photos, speech): refuses, with a message, a
+/// request whose body is not a multipart form with a boundary, or that says it is far too
+/// large for what it carries.
 pub async fn guard(request: Request<Body>, next: Next) -> Response {
-    if request.uri().path() != UPLOAD_PHOTO_PATH {
-        return next.run(request).await;
-    }
+    let (limit, too_large): (usize, fn() -> AppError) = match request.uri().path() {
+        UPLOAD_PHOTO_PATH => (MAX_PHOTO_BYTES, || MemoryError::PhotoTooLarge.into()),
+        TRANSCRIBE_PATH => (MAX_SPEECH_BYTES, || VoiceError::TooLarge.into()),
+        _ => return next.run(request).await,
+    };
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -80,7 +86,8 @@ pub async fn guard(request: Request<Body>, next: Next) -> Response {
             StatusCode::BAD_REQUEST,
             MemoryError::BadUpload(format!(
                 "content type {content_type:?} has no multipart boundary"
-            )),
+            ))
+            .into(),
         );
     }
     let declared = request
@@ -88,14 +95,14 @@ pub async fn guard(request: Request<Body>, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_PHOTO_BYTES + FORM_OVERHEAD) {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, MemoryError::PhotoTooLarge);
+    if declared.is_some_and(|n| n > limit + FORM_OVERHEAD) {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large());
     }
     next.run(request).await
 }
 
-fn refuse(status: StatusCode, err: MemoryError) -> Response {
-    let body = AppError::from(err).ser();
+fn refuse(status: StatusCode, err: AppError) -> Response {
+    let body = err.ser();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

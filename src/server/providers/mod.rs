@@ -195,7 +195,29 @@ impl ProviderClient {
     }
 }
 
+/// Recorded speech to transcribe, as the browser sent it (never stored).
+#[derive(Clone)]
+pub struct SpeechAudio {
+    pub bytes: Vec<u8>,
+    /// `speech.webm`, `speech.ogg`, …: the extension names the format for the provider.
+    pub file_name: String,
+    pub mime: &'static str,
+}
+
 impl ProviderClient {
+    /// The words spoken in `audio` (OpenAI only), retried like every text call.
+    pub async fn transcribe(&self, audio: &SpeechAudio) -> Result<String, ProviderError> {
+        let call = self.call();
+        match self.provider {
+            Provider::OpenAi => {
+                self.retry
+                    .run("openai transcription", || openai::transcribe(&call, audio))
+                    .await
+            }
+            other => Err(call.bad_response(format!("{} has no transcription", other.key()))),
+        }
+    }
+
     fn call(&self) -> http::Call<'_> {
         http::Call {
             http: &self.http,

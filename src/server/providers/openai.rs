@@ -54,6 +54,34 @@ pub(crate) async fn edit_image(
     b64_image(call, &answer)
 }
 
+/// The model that turns speech into text (voice input); `whisper-1` takes the same form.
+pub(crate) const TRANSCRIBE_MODEL: &str = "gpt-4o-mini-transcribe";
+
+/// Speech to text: `POST /audio/transcriptions`, multipart, the audio under `file` with a
+/// file name whose extension names its format; the answer is `{text}`.
+pub(crate) async fn transcribe(
+    call: &Call<'_>,
+    audio: &super::SpeechAudio,
+) -> Result<String, ProviderError> {
+    use reqwest::multipart::{Form, Part};
+    let part = Part::bytes(audio.bytes.clone())
+        .file_name(audio.file_name.clone())
+        .mime_str(audio.mime)
+        .map_err(|e| call.bad_response(format!("bad audio type: {e}")))?;
+    let form = Form::new()
+        .text("model", TRANSCRIBE_MODEL)
+        .text("response_format", "json")
+        .part("file", part);
+    let answer = call
+        .post_multipart("/audio/transcriptions", Auth::Bearer, form)
+        .await?;
+    answer
+        .get("text")
+        .and_then(Value::as_str)
+        .map(|text| text.trim().to_owned())
+        .ok_or_else(|| call.bad_response("no text in the transcription answer"))
+}
+
 fn b64_image(call: &Call<'_>, answer: &Value) -> Result<Vec<u8>, ProviderError> {
     let data = answer
         .pointer("/data/0/b64_json")

@@ -8,6 +8,7 @@ mod illustration;
 mod image_apis;
 mod image_edits;
 mod model_lists;
+pub mod speech;
 mod story;
 mod text_apis;
 mod video;
@@ -91,6 +92,10 @@ pub fn router(config: SimConfig) -> Router {
         .route(
             &format!("{}/images/generations", Provider::OpenAi.sim_path()),
             post(image_apis::openai_images),
+        )
+        .route(
+            &format!("{}/audio/transcriptions", Provider::OpenAi.sim_path()),
+            post(speech::openai_transcriptions),
         )
         .route(
             &format!("{}/images/generations", Provider::Xai.sim_path()),
