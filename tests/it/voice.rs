@@ -112,7 +112,7 @@ async fn speech_becomes_text_in_demo_mode_and_bad_recordings_are_refused() {
     // Not audio at all: the provider's 400 becomes a message with a way forward.
     let (status, error) =
         app_error(post_speech(&app, "kids", b"hello".to_vec(), "speech.webm").await).await;
-    assert_eq!(status, 503);
+    assert_eq!(status, 422);
     assert!(
         error.to_string().contains("Nothing you typed is lost"),
         "{error}"
