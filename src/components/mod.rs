@@ -9,3 +9,5 @@ pub mod model_picker;
 pub mod narrative;
 pub mod resource_view;
 pub mod tier_frame;
+pub mod voice_capture;
+pub mod voice_input;

@@ -164,6 +164,8 @@ pub struct HomeData {
     pub profiles: Vec<super::profile::ProfileOption>,
     /// Video mode can be offered (the xAI key is configured, FR-014).
     pub video_available: bool,
+    /// Recordings can be transcribed here (voice input where the browser cannot).
+    pub speech_to_text: bool,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
     error_notice::ErrorNotice, model_picker::ModelPicker, resource_view::ResourceView,
+    voice_input::VoiceInput,
 };
 use crate::domain::profile::ProfileOption;
 use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
@@ -104,6 +105,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         default_image_model,
         profiles,
         video_available,
+        speech_to_text,
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
@@ -154,7 +156,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             }
         >
             <h1>"Start a new story"</h1>
-            <IdeaField tier prompt/>
+            <IdeaField tier prompt speech_to_text/>
             <LengthField length/>
             <ModelPicker
                 id="text_model"
@@ -208,7 +210,11 @@ fn StartButton(pending: Memo<bool>, no_models: bool) -> impl IntoView {
 
 /// The story idea: typed, or taken from one of the tier's suggestions.
 #[component]
-fn IdeaField(tier: &'static TierSpec, prompt: RwSignal<String>) -> impl IntoView {
+fn IdeaField(
+    tier: &'static TierSpec,
+    prompt: RwSignal<String>,
+    speech_to_text: bool,
+) -> impl IntoView {
     let suggestions = tier
         .suggestions
         .iter()
@@ -231,6 +237,7 @@ fn IdeaField(tier: &'static TierSpec, prompt: RwSignal<String>) -> impl IntoView
             prop:value=move || prompt.get()
             on:input=move |ev| prompt.set(event_target_value(&ev))
         ></textarea>
+        <VoiceInput tier=tier.name prompt server_fallback=speech_to_text/>
         <p class="hint">
             {move || format!("{} / {PROMPT_MAX_CHARS} characters", prompt.read().chars().count())}
         </p>

@@ -250,6 +250,7 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
         video_available: configured.contains(&Provider::Xai),
+        speech_to_text: state.providers.transcriber().is_some(),
     })
 }
 

@@ -1,0 +1,171 @@
+//! The microphone beside the story idea (seed feature 010): press to speak, press again to
+//! stop (or it stops after a minute, or after ten seconds of silence). The browser's own
+//! speech recognition is used where it works, its words shown as they come; elsewhere the
+//! recording is sent to the server to be transcribed. The words are added to what is
+//! already typed, never replacing it; every failure says what happened and what to do.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::voice_capture::{listen, record, VoiceFailure};
+use crate::api::voice::transcribe_speech;
+use crate::domain::story::PROMPT_MAX_CHARS;
+use crate::domain::AppError;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Voice {
+    Idle,
+    /// Seconds so far.
+    Listening(u32),
+    Transcribing,
+    /// What went wrong; `true` when the recording is kept for Retry.
+    Failed(String, bool),
+}
+
+/// `server_fallback`: the server can transcribe recordings (else only the browser's own
+/// speech recognition is offered).
+#[component]
+pub fn VoiceInput(
+    tier: &'static str,
+    prompt: RwSignal<String>,
+    server_fallback: bool,
+) -> impl IntoView {
+    let voice = RwSignal::new(Voice::Idle);
+    let interim = RwSignal::new(String::new());
+    let stop = StoredValue::new_local(Rc::new(Cell::new(false)));
+    let kept = StoredValue::new_local(None::<leptos::web_sys::FormData>);
+    let append = move |words: String| {
+        prompt.update(|text| {
+            let words = words.trim();
+            if words.is_empty() {
+                return;
+            }
+            if !text.is_empty() && !text.ends_with(char::is_whitespace) {
+                text.push(' ');
+            }
+            text.push_str(words);
+            // Within the idea's limit, whatever was said.
+            if text.chars().count() > PROMPT_MAX_CHARS {
+                *text = text.chars().take(PROMPT_MAX_CHARS).collect();
+            }
+        });
+    };
+    let upload = move |data: leptos::web_sys::FormData| {
+        voice.set(Voice::Transcribing);
+        kept.set_value(Some(data.clone()));
+        leptos::task::spawn_local(async move {
+            match transcribe_speech(data.into()).await {
+                Ok(words) => {
+                    append(words);
+                    kept.set_value(None);
+                    voice.set(Voice::Idle);
+                }
+                Err(AppError::Transport(_)) if !online() => voice.set(Voice::Failed(
+                    "You seem to be offline. The recording is kept: press Retry when you are back online."
+                        .into(),
+                    true,
+                )),
+                Err(error) => voice.set(Voice::Failed(error.to_string(), true)),
+            }
+        });
+    };
+    let start = move || {
+        let flag = Rc::new(Cell::new(false));
+        stop.set_value(flag.clone());
+        voice.set(Voice::Listening(0));
+        interim.set(String::new());
+        leptos::task::spawn_local(async move {
+            let tick = move |seconds| voice.set(Voice::Listening(seconds));
+            let heard = listen(flag.clone(), tick, move |words| interim.set(words)).await;
+            interim.set(String::new());
+            match heard {
+                Ok(words) => {
+                    append(words);
+                    voice.set(Voice::Idle);
+                }
+                Err(VoiceFailure::RecognitionUnavailable) if server_fallback => {
+                    match record(flag, tick, tier).await {
+                        Ok(recording) => upload(recording.data),
+                        Err(failure) => voice.set(Voice::Failed(failure.message(), false)),
+                    }
+                }
+                Err(failure) => voice.set(Voice::Failed(failure.message(), false)),
+            }
+        });
+    };
+    let press = move |_| match voice.get_untracked() {
+        Voice::Listening(_) => stop.with_value(|flag| flag.set(true)),
+        Voice::Transcribing => {}
+        Voice::Idle | Voice::Failed(..) => start(),
+    };
+    let retry = move |_| {
+        if let Some(data) = kept.get_value() {
+            upload(data);
+        }
+    };
+    let listening = move || matches!(voice.get(), Voice::Listening(_));
+    let label = move || match voice.get() {
+        Voice::Listening(seconds) => {
+            format!("Stop listening (listening for {seconds} seconds)")
+        }
+        Voice::Transcribing => "Turning your words into text".to_owned(),
+        _ => "Speak the idea instead of typing it".to_owned(),
+    };
+    let status = move || match voice.get() {
+        Voice::Listening(seconds) => {
+            let words = interim.get();
+            if words.is_empty() {
+                format!(
+                    "Listening… {}:{:02} — press again to stop.",
+                    seconds / 60,
+                    seconds % 60
+                )
+            } else {
+                format!("“{words}”")
+            }
+        }
+        Voice::Transcribing => "Turning your words into text…".to_owned(),
+        Voice::Failed(message, _) => message,
+        Voice::Idle => String::new(),
+    };
+    view! {
+        <div class="voice">
+            <button
+                type="button"
+                class="voice-button"
+                class:listening=listening
+                aria-pressed=move || listening().to_string()
+                aria-label=label
+                disabled=move || voice.get() == Voice::Transcribing
+                on:click=press
+            >
+                <span aria-hidden="true">"🎤"</span>
+                <span class="voice-word">
+                    {move || if listening() { "Stop" } else { "Speak" }}
+                </span>
+            </button>
+            <p class="voice-status" role="status">
+                {move || (voice.get() == Voice::Transcribing).then(|| view! { <span class="spinner"></span> })}
+                {status}
+            </p>
+            {move || {
+                matches!(voice.get(), Voice::Failed(_, true))
+                    .then(|| view! { <button type="button" class="retry" on:click=retry>"Retry"</button> })
+            }}
+        </div>
+    }
+}
+
+/// Whether the browser believes it is online (always, on the server).
+fn online() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::web_sys::window().is_none_or(|w| w.navigator().on_line())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        true
+    }
+}
