@@ -30,32 +30,38 @@ impl VoiceFailure {
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{listen, record, Recording};
+pub use browser::{keep, kept, listen, record, Recording};
 
 #[cfg(not(feature = "hydrate"))]
-pub use server_stub::{listen, record, Recording};
+pub use server_stub::{keep, kept, listen, record, Recording};
 
 #[cfg(not(feature = "hydrate"))]
 mod server_stub {
     //! The server renders the button but never runs what it does.
     use super::VoiceFailure;
-    use std::cell::Cell;
-    use std::rc::Rc;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
 
     pub struct Recording {
         pub data: leptos::web_sys::FormData,
     }
 
     pub async fn listen(
-        _: Rc<Cell<bool>>,
+        _: Arc<AtomicBool>,
         _: impl Fn(u32),
         _: impl Fn(String),
     ) -> Result<String, VoiceFailure> {
         Err(VoiceFailure::Unsupported)
     }
 
+    pub fn keep(_: Option<leptos::web_sys::FormData>) {}
+
+    pub fn kept() -> Option<leptos::web_sys::FormData> {
+        None
+    }
+
     pub async fn record(
-        _: Rc<Cell<bool>>,
+        _: Arc<AtomicBool>,
         _: impl Fn(u32),
         _: &str,
     ) -> Result<Recording, VoiceFailure> {
@@ -67,6 +73,8 @@ mod server_stub {
 mod browser {
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
 
     use js_sys::{Array, Function, Promise, Reflect};
     use leptos::wasm_bindgen::prelude::*;
@@ -85,6 +93,19 @@ mod browser {
     /// A finished recording, as the transcribe form sends it.
     pub struct Recording {
         pub data: web_sys::FormData,
+    }
+
+    thread_local! {
+        /// The last recording whose transcription failed, for Retry (one voice input per page).
+        static KEPT: RefCell<Option<web_sys::FormData>> = const { RefCell::new(None) };
+    }
+
+    pub fn keep(data: Option<web_sys::FormData>) {
+        KEPT.with(|kept| *kept.borrow_mut() = data);
+    }
+
+    pub fn kept() -> Option<web_sys::FormData> {
+        KEPT.with(|kept| kept.borrow().clone())
     }
 
     fn window() -> Result<web_sys::Window, VoiceFailure> {
@@ -184,12 +205,12 @@ mod browser {
     /// each new second.
     async fn until_done(
         meter: &mut LevelMeter,
-        stop: &Cell<bool>,
+        stop: &AtomicBool,
         ended: &Cell<bool>,
         on_second: &impl Fn(u32),
     ) {
         let mut elapsed_ms = 0u32;
-        while !stop.get() && !ended.get() {
+        while !stop.load(Ordering::Relaxed) && !ended.get() {
             sleep(TICK_MS).await;
             elapsed_ms += TICK_MS as u32;
             meter.tick();
@@ -218,7 +239,7 @@ mod browser {
     /// Listens with the browser's speech recognition: interim words go to `on_interim`,
     /// the final words are the answer.
     pub async fn listen(
-        stop: Rc<Cell<bool>>,
+        stop: Arc<AtomicBool>,
         on_second: impl Fn(u32),
         on_interim: impl Fn(String) + 'static,
     ) -> Result<String, VoiceFailure> {
@@ -322,7 +343,7 @@ mod browser {
 
     /// Records for the server to transcribe (browsers without working speech recognition).
     pub async fn record(
-        stop: Rc<Cell<bool>>,
+        stop: Arc<AtomicBool>,
         on_second: impl Fn(u32),
         tier: &str,
     ) -> Result<Recording, VoiceFailure> {

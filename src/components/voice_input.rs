@@ -4,12 +4,12 @@
 //! recording is sent to the server to be transcribed. The words are added to what is
 //! already typed, never replacing it; every failure says what happened and what to do.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::voice_capture::{listen, record, VoiceFailure};
+use super::voice_capture::{keep, kept, listen, record, VoiceFailure};
 use crate::api::voice::transcribe_speech;
 use crate::domain::story::PROMPT_MAX_CHARS;
 use crate::domain::AppError;
@@ -34,8 +34,8 @@ pub fn VoiceInput(
 ) -> impl IntoView {
     let voice = RwSignal::new(Voice::Idle);
     let interim = RwSignal::new(String::new());
-    let stop = StoredValue::new_local(Rc::new(Cell::new(false)));
-    let kept = StoredValue::new_local(None::<leptos::web_sys::FormData>);
+    // Plain shared state, not local storage: the server renders this too, on any thread.
+    let stop = StoredValue::new(Arc::new(AtomicBool::new(false)));
     let append = move |words: String| {
         prompt.update(|text| {
             let words = words.trim();
@@ -54,12 +54,12 @@ pub fn VoiceInput(
     };
     let upload = move |data: leptos::web_sys::FormData| {
         voice.set(Voice::Transcribing);
-        kept.set_value(Some(data.clone()));
+        keep(Some(data.clone()));
         leptos::task::spawn_local(async move {
             match transcribe_speech(data.into()).await {
                 Ok(words) => {
                     append(words);
-                    kept.set_value(None);
+                    keep(None);
                     voice.set(Voice::Idle);
                 }
                 Err(AppError::Transport(_)) if !online() => voice.set(Voice::Failed(
@@ -72,7 +72,7 @@ pub fn VoiceInput(
         });
     };
     let start = move || {
-        let flag = Rc::new(Cell::new(false));
+        let flag = Arc::new(AtomicBool::new(false));
         stop.set_value(flag.clone());
         voice.set(Voice::Listening(0));
         interim.set(String::new());
@@ -96,12 +96,12 @@ pub fn VoiceInput(
         });
     };
     let press = move |_| match voice.get_untracked() {
-        Voice::Listening(_) => stop.with_value(|flag| flag.set(true)),
+        Voice::Listening(_) => stop.with_value(|flag| flag.store(true, Ordering::Relaxed)),
         Voice::Transcribing => {}
         Voice::Idle | Voice::Failed(..) => start(),
     };
     let retry = move |_| {
-        if let Some(data) = kept.get_value() {
+        if let Some(data) = kept() {
             upload(data);
         }
     };

@@ -1,0 +1,39 @@
+// Voice input (seed feature 010) with Chromium's fake microphone playing a tone. Headless
+// Chromium has no speech recognition that works offline, so (as in Firefox) the recording
+// goes to the server, where the simulator transcribes it.
+import { test, expect } from './fixtures.mjs';
+import { gotoHydrated } from './helpers.mjs';
+import { TONE, SIM_WORDS, microphonePlaying, withoutSpeechRecognition } from './voice_audio.mjs';
+
+test.use(microphonePlaying(TONE));
+
+test('press, speak, stop: the words are added to what was already typed', async ({ page }) => {
+  await page.addInitScript(withoutSpeechRecognition);
+  await gotoHydrated(page, '/kids');
+  const idea = page.getByLabel('What should the story be about?');
+  await idea.fill('A dragon.');
+  const mic = page.getByRole('button', { name: 'Speak the idea instead of typing it' });
+  await mic.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.voice-status')).toContainText('Listening…');
+  await expect(page.locator('.voice-button')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('.voice-button')).toHaveAttribute('aria-label', /Stop listening/);
+  await page.waitForTimeout(1_500);
+  await page.locator('.voice-button').click();
+  await expect(idea).toHaveValue(`A dragon. ${SIM_WORDS}`, { timeout: 15_000 });
+  await expect(page.locator('.voice-button')).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a blocked microphone says so, and what was typed stays', async ({ page }) => {
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await page.addInitScript(withoutSpeechRecognition);
+  await gotoHydrated(page, '/kids');
+  const idea = page.getByLabel('What should the story be about?');
+  await idea.fill('A whale who sings');
+  await page.getByRole('button', { name: 'Speak the idea instead of typing it' }).click();
+  await expect(page.locator('.voice-status')).toContainText('The microphone is blocked');
+  await expect(idea).toHaveValue('A whale who sings');
+});
