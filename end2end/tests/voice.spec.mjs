@@ -37,3 +37,31 @@ test('a blocked microphone says so, and what was typed stays', async ({ page }) 
   await expect(page.locator('.voice-status')).toContainText('The microphone is blocked');
   await expect(idea).toHaveValue('A whale who sings');
 });
+
+test("the browser's own speech recognition is used first: words show as they come, then are added", async ({ page }) => {
+  // A stand-in for the browser's recognizer, speaking the way Chrome's does: interim
+  // results, then a final one, then `end` when stopped.
+  await page.addInitScript(() => {
+    const results = (text, isFinal) => {
+      const result = [{ transcript: text }];
+      result.isFinal = isFinal;
+      return [result];
+    };
+    window.SpeechRecognition = class {
+      start() {
+        setTimeout(() => this.onresult?.({ results: results('a purple', false) }), 200);
+        setTimeout(() => this.onresult?.({ results: results('a purple owl who reads maps', true) }), 2500);
+      }
+      stop() { setTimeout(() => this.onend?.(), 50); }
+    };
+    delete window.webkitSpeechRecognition;
+  });
+  await gotoHydrated(page, '/kids');
+  const idea = page.getByLabel('What should the story be about?');
+  await idea.fill('Once upon a time');
+  await page.getByRole('button', { name: 'Speak the idea instead of typing it' }).click();
+  await expect(page.locator('.voice-status')).toContainText('“a purple”');
+  await page.waitForTimeout(2_800);
+  await page.locator('.voice-button').click();
+  await expect(idea).toHaveValue('Once upon a time a purple owl who reads maps');
+});
