@@ -45,6 +45,11 @@ pub fn reader_map(tier: &str, story_id: &str, scene_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}/map?at={scene_id}")
 }
 
+/// A story as one web page to keep (a download; `?clips=no` leaves the clips out).
+pub fn export_html(tier: &str, story_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}/export.html")
+}
+
 /// A scene's picture or clip file, served after the tier check.
 pub fn media(tier: &str, story_id: &str, file: &str) -> String {
     format!("/{tier}/media/{story_id}/{file}")

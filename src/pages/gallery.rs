@@ -175,6 +175,14 @@ fn Card(
                 {badge}
             </p>
             <a class="button primary read" href=urls::reader(tier.name, &story.story_id)>"Read"</a>
+            <a
+                class="export"
+                href=urls::export_html(tier.name, &story.story_id)
+                download=""
+                rel="external"
+            >
+                "Export as a web page"
+            </a>
             <ConfirmDelete
                 label="Delete"
                 class="delete-story"

@@ -66,7 +66,17 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
         <article class="reader">
             <p class="scene-meta">{models}</p>
             <h1>{view.title}</h1>
-            {map.map(|href| view! { <p><a class="map-link" href=href>"Story map: every branch"</a></p> })}
+            <p class="reader-links">
+                {map.map(|href| view! { <a class="map-link" href=href>"Story map: every branch"</a> })}
+                <a
+                    class="export"
+                    href=urls::export_html(tier.name, &story_id)
+                    download=""
+                    rel="external"
+                >
+                    "Export as a web page (works offline)"
+                </a>
+            </p>
             {(!view.completed).then(|| view! { <p class="notice">"This story is not finished yet."</p> })}
             {view
                 .scenes

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/{tier}/media/{story}/{file}", get(media_file))
         .route("/{tier}/photos/{character}/{file}", get(photo_file))
+        .route("/{tier}/gallery/{story}/export.html", get(export_html))
 }
 
 /// Why a file is not served. Every "not yours / not there" is the same 404, so another
@@ -57,6 +58,44 @@ async fn photo_file(
         .await?
         .ok_or(FileError::NotFound)?;
     serve_file(&path, request).await
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    /// `no`: leave the clips out (a smaller file).
+    clips: Option<String>,
+}
+
+/// The story as one web page to keep, as a download named after its title.
+async fn export_html(
+    State(state): State<AppState>,
+    Path((tier, story_id)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
+) -> Result<Response, FileError> {
+    let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
+    let with_clips = query.clips.as_deref() != Some("no");
+    match crate::server::story::export::html(&state, tier, &story_id, with_clips).await {
+        Ok(export) => Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", export.file_name),
+                ),
+            ],
+            export.html,
+        )
+            .into_response()),
+        Err(crate::server::story::StoryError::NotFound) => Err(FileError::NotFound),
+        Err(e) => {
+            tracing::error!(error = %e, "story export failed");
+            Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The story could not be exported right now. Please try again in a moment.",
+            )
+                .into_response())
+        }
+    }
 }
 
 async fn media_file(

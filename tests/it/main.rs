@@ -9,6 +9,7 @@ mod account_errors;
 mod api_errors;
 mod cross_site;
 mod durability;
+mod export;
 mod gallery;
 mod image_providers;
 mod isolation;

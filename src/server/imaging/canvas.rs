@@ -153,6 +153,23 @@ impl Canvas {
         }
     }
 
+    /// JPEG bytes at `quality` (1–100): for exports, where a photo-like picture as PNG
+    /// would be several times larger. Empty when the canvas is too large for JPEG.
+    pub fn to_jpeg(&self, quality: u8) -> Vec<u8> {
+        let (Ok(width), Ok(height)) = (u16::try_from(self.width), u16::try_from(self.height))
+        else {
+            return Vec::new();
+        };
+        let raw: Vec<u8> = self.pixels.iter().flatten().copied().collect();
+        let mut out = Vec::new();
+        let encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+        if let Err(e) = encoder.encode(&raw, width, height, jpeg_encoder::ColorType::Rgb) {
+            tracing::error!(error = %e, "JPEG encoding failed");
+            return Vec::new();
+        }
+        out
+    }
+
     /// PNG bytes: 8-bit RGB, compressed by the `png` crate.
     pub fn to_png(&self) -> Vec<u8> {
         let mut out = Vec::new();

@@ -3,6 +3,7 @@
 
 mod engine;
 mod error;
+pub mod export;
 pub mod gallery;
 pub mod map;
 pub mod prompt;
