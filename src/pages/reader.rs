@@ -76,6 +76,20 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                 >
                     "Export as a web page (works offline)"
                 </a>
+                {view
+                    .has_video
+                    .then(|| {
+                        view! {
+                            <a
+                                class="export"
+                                href=format!("{}?clips=no", urls::export_html(tier.name, &story_id))
+                                download=""
+                                rel="external"
+                            >
+                                "… without the clips (a much smaller file)"
+                            </a>
+                        }
+                    })}
             </p>
             {(!view.completed).then(|| view! { <p class="notice">"This story is not finished yet."</p> })}
             {view

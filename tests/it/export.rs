@@ -113,3 +113,35 @@ async fn a_text_only_story_exports_without_placeholders() {
     assert!(!html.contains("Picture not available"));
     assert!(!html.contains("<img"));
 }
+
+#[tokio::test]
+async fn clips_are_embedded_unless_left_out() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let mut input = start_input("a paper boat");
+    input.image_model = Some("gpt-image-1-mini".into());
+    input.video_mode = true;
+    let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
+    let clip = crate::video_jobs::final_media(
+        &app.state,
+        &story_id,
+        &scene,
+        cyoa::domain::media::MediaKind::Video,
+    )
+    .await;
+    assert!(clip.url.is_some(), "{clip:?}");
+    let path = format!("/kids/gallery/{story_id}/export.html");
+    let with = export(&app, &path).await.text().await.expect("html");
+    assert_eq!(
+        with.matches("<video controls playsinline src=\"data:video/mp4;base64,")
+            .count(),
+        1
+    );
+    let without = export(&app, &format!("{path}?clips=no"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!without.contains("<video"));
+    assert!(without.len() < with.len());
+}
