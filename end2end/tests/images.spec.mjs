@@ -67,3 +67,22 @@ test('while a picture is retried, the placeholder says which attempt is running'
   await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
   await clearFaults(request);
 });
+
+test('a retry that fails again offers Retry again; leaving and coming back resumes the wait', async ({ page, request }) => {
+  await injectFault(request, { api: 'openai', kind: 'policy', count: 2 });
+  const url = await startStory(page, 'kids', { prompt: 'A robot who plants trees', imageModel: 'gpt-image-1-mini' });
+  await expect(page.locator('.image-failed')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Retry image' }).click();
+  await expect(page.locator('.image-failed')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Retry image' })).toBeVisible();
+
+  // The next attempt takes a while: the reader leaves and comes back meanwhile.
+  await injectFault(request, { api: 'openai', kind: 'slow', count: 1, delay_ms: 3000 });
+  await page.getByRole('button', { name: 'Retry image' }).click();
+  await expect(page.locator('.image-pending')).toBeVisible();
+  await gotoHydrated(page, '/kids/gallery');
+  await gotoHydrated(page, url);
+  await expect(page.locator('.image-pending')).toBeVisible();
+  await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
+  await clearFaults(request);
+});

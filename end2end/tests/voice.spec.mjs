@@ -65,3 +65,14 @@ test("the browser's own speech recognition is used first: words show as they com
   await page.locator('.voice-button').click();
   await expect(idea).toHaveValue('Once upon a time a purple owl who reads maps');
 });
+
+test('a browser that can neither recognise speech nor record shows no microphone', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete window.SpeechRecognition;
+    delete window.webkitSpeechRecognition;
+    delete window.MediaRecorder;
+  });
+  await gotoHydrated(page, '/kids');
+  await expect(page.locator('.voice-button')).toBeHidden();
+  await expect(page.getByLabel('What should the story be about?')).toBeVisible();
+});

@@ -30,10 +30,10 @@ impl VoiceFailure {
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{keep, kept, listen, record, Recording};
+pub use browser::{available, keep, kept, listen, record, Recording};
 
 #[cfg(not(feature = "hydrate"))]
-pub use server_stub::{keep, kept, listen, record, Recording};
+pub use server_stub::{available, keep, kept, listen, record, Recording};
 
 #[cfg(not(feature = "hydrate"))]
 mod server_stub {
@@ -52,6 +52,11 @@ mod server_stub {
         _: impl Fn(String),
     ) -> Result<String, VoiceFailure> {
         Err(VoiceFailure::Unsupported)
+    }
+
+    /// The server cannot tell; the browser decides once it runs.
+    pub fn available(_: bool) -> bool {
+        true
     }
 
     pub fn keep(_: Option<leptos::web_sys::FormData>) {}
@@ -98,6 +103,17 @@ mod browser {
     thread_local! {
         /// The last recording whose transcription failed, for Retry (one voice input per page).
         static KEPT: RefCell<Option<web_sys::FormData>> = const { RefCell::new(None) };
+    }
+
+    /// Whether this browser can take the idea by voice at all: its own recognition, or a
+    /// microphone recording when the server can transcribe it.
+    pub fn available(server_fallback: bool) -> bool {
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        let has = |name: &str| Reflect::has(&window, &name.into()).unwrap_or(false);
+        let recognition = has("SpeechRecognition") || has("webkitSpeechRecognition");
+        recognition || (server_fallback && has("MediaRecorder"))
     }
 
     pub fn keep(data: Option<web_sys::FormData>) {

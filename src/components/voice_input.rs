@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::voice_capture::{keep, kept, listen, record, VoiceFailure};
+use super::voice_capture::{available, keep, kept, listen, record, VoiceFailure};
 use crate::api::voice::transcribe_speech;
 use crate::domain::story::PROMPT_MAX_CHARS;
 use crate::domain::AppError;
@@ -33,6 +33,10 @@ pub fn VoiceInput(
     server_fallback: bool,
 ) -> impl IntoView {
     let voice = RwSignal::new(Voice::Idle);
+    // Shown by the server; hidden once the browser finds it can neither recognise speech nor
+    // record for a server that transcribes.
+    let offered = RwSignal::new(true);
+    Effect::new(move || offered.set(available(server_fallback)));
     let interim = RwSignal::new(String::new());
     // Plain shared state, not local storage: the server renders this too, on any thread.
     let stop = StoredValue::new(Arc::new(AtomicBool::new(false)));
@@ -131,7 +135,7 @@ pub fn VoiceInput(
         Voice::Idle => String::new(),
     };
     view! {
-        <div class="voice">
+        <div class="voice" class:unavailable=move || !offered.get()>
             <button
                 type="button"
                 class="voice-button"
@@ -141,7 +145,11 @@ pub fn VoiceInput(
                 disabled=move || voice.get() == Voice::Transcribing
                 on:click=press
             >
-                <span aria-hidden="true">"🎤"</span>
+                // A drawn microphone: an emoji needs a font the phone may not have.
+                <svg class="voice-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                    <rect x="9" y="3" width="6" height="11" rx="3"></rect>
+                    <path d="M6 11a6 6 0 0 0 12 0M12 17v4M9 21h6"></path>
+                </svg>
                 <span class="voice-word">
                     {move || if listening() { "Stop" } else { "Speak" }}
                 </span>

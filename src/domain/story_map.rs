@@ -285,6 +285,14 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
         r#"<text class="node-meta" x="{text_x}" y="48">{}</text>"#,
         escape(&meta)
     );
+    // The words of the choice that led here, shown above the node on hover and focus.
+    if let Some(choice) = &scene.choice_label {
+        let _ = write!(
+            svg,
+            r#"<text class="node-choice" x="0" y="-8">“{}”</text>"#,
+            escape(&shorten(choice, 28))
+        );
+    }
     // Untaken choices: a dotted stub under the node, so they read as "more to explore".
     if scene.unexplored > 0 && !scene.is_ending {
         let _ = write!(
@@ -412,6 +420,44 @@ mod tests {
         assert!(svg.contains("An ending. You are here"));
         assert!(svg.contains(r#"<path class="edge on-path""#));
         assert!(svg.contains(r#"class="untried""#));
+    }
+
+    #[test]
+    fn a_long_story_with_many_branches_has_no_overlapping_nodes() {
+        // 7 levels, three branches at the first three levels, one path below: 39 scenes.
+        let mut scenes = vec![scene("r", None, 0)];
+        let mut frontier = vec!["r".to_owned()];
+        for level in 1..7 {
+            let mut next = Vec::new();
+            for parent in &frontier {
+                let branches = if level <= 3 { 3 } else { 1 };
+                for b in 0..branches {
+                    let id = format!("{parent}.{b}");
+                    scenes.push(scene(&id, Some(parent), b));
+                    next.push(id);
+                }
+            }
+            frontier = next;
+        }
+        assert!(scenes.len() > 30);
+        let m = map(scenes);
+        let l = layout(&m, Some("r.2.2.2.0.0.0"));
+        assert_eq!(l.nodes.len(), m.scenes.len());
+        for (i, a) in l.nodes.iter().enumerate() {
+            for b in &l.nodes[i + 1..] {
+                assert!(
+                    a.x.abs_diff(b.x) >= NODE_W || a.y.abs_diff(b.y) >= NODE_H,
+                    "{} and {} overlap",
+                    a.scene.id,
+                    b.scene.id
+                );
+            }
+        }
+        assert_eq!(l.nodes.iter().filter(|n| n.on_path).count(), 7);
+        assert!(l
+            .nodes
+            .iter()
+            .all(|n| n.x + NODE_W <= l.width && n.y + NODE_H <= l.height));
     }
 
     #[test]

@@ -295,6 +295,7 @@ h1{font-size:2rem}.meta,.note{color:#5f6577}.idea{font-style:italic}\
 .story-map .untried{stroke:#5f6577;stroke-width:2;stroke-dasharray:3 4}\
 .story-map .node rect{fill:#fff;stroke:#b8bccb;stroke-width:1.5}.story-map .node.current rect{stroke:#3d5a80;stroke-width:4}\
 .story-map .node-label{font:700 13px sans-serif;fill:#1b1e28}.story-map .node-meta{font:12px sans-serif;fill:#4b5060}\
+.story-map .node-choice{display:none;font:italic 12px sans-serif}.story-map .node:hover .node-choice,.story-map .node:focus .node-choice{display:inline}\
 .scene{border-top:1px solid #d9dbe3;margin-top:2rem;padding-top:1rem}\
 .scene img,.scene video{width:100%;aspect-ratio:1/1;object-fit:cover;border-radius:12px;background:#eee}\
 .missing{aspect-ratio:1/1;display:flex;align-items:center;justify-content:center;background:#eee;border-radius:12px;color:#5f6577}\
