@@ -3,6 +3,7 @@
 pub mod aspect;
 pub mod error;
 pub mod gallery;
+pub mod html;
 pub mod image_model;
 pub(crate) mod keyed;
 pub mod media;

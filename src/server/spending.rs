@@ -5,6 +5,7 @@
 
 use sqlx::SqlitePool;
 
+use crate::domain::media::MediaKind;
 use crate::domain::TierSpec;
 use crate::server::config::SpendingLimits;
 use crate::server::db::{unix_now, write_tx};
@@ -33,6 +34,14 @@ impl Spend {
             Spend::Story => "new stories",
             Spend::Picture => "pictures",
             Spend::Clip => "video clips",
+        }
+    }
+
+    /// What ordering a picture or a clip spends.
+    pub fn for_media(kind: MediaKind) -> Spend {
+        match kind {
+            MediaKind::Image => Spend::Picture,
+            MediaKind::Video => Spend::Clip,
         }
     }
 

@@ -4,6 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::domain::html::escape;
 use crate::domain::TierSpec;
 
 /// Which form the page shows.
@@ -162,22 +163,6 @@ fn text_field(label: &str, name: &str) -> String {
         r#"<label>{label} <input type="text" name="{name}" autocomplete="off" autocapitalize="characters" required autofocus></label>
 "#
     )
-}
-
-/// Text made safe to put in HTML content and quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

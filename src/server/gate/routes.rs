@@ -110,28 +110,8 @@ async fn unlock(
     let Some(tier) = protected_tier(&state, &tier) else {
         return not_found();
     };
-    if !state.gate.form_token_ok(&form.token, tier.name) {
-        return locked_page(
-            &state,
-            tier,
-            &form.next,
-            Some(STALE_FORM),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
-    }
-    if let Err(wait) = state.gate.may_try(&client) {
-        return too_many(
-            locked_page(
-                &state,
-                tier,
-                &form.next,
-                Some(&wait_message(wait)),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await,
-            wait,
-        );
+    if let Some(refused) = refuse_try(&state, tier, &form.token, &form.next, &client).await {
+        return refused;
     }
     let stored = match rows::pin_hash(&state.db, tier.name).await {
         Ok(Some(hash)) => hash,
@@ -187,28 +167,8 @@ async fn setup(
     let Some(tier) = protected_tier(&state, &tier) else {
         return not_found();
     };
-    if !state.gate.form_token_ok(&form.token, tier.name) {
-        return locked_page(
-            &state,
-            tier,
-            &form.next,
-            Some(STALE_FORM),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
-    }
-    if let Err(wait) = state.gate.may_try(&client) {
-        return too_many(
-            locked_page(
-                &state,
-                tier,
-                &form.next,
-                Some(&wait_message(wait)),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await,
-            wait,
-        );
+    if let Some(refused) = refuse_try(&state, tier, &form.token, &form.next, &client).await {
+        return refused;
     }
     match rows::pin_hash(&state.db, tier.name).await {
         Ok(None) => {}
@@ -380,6 +340,32 @@ async fn change(
     state.gate.throttle().succeeded(&client);
     tracing::info!(tier = tier.name, %client, "parent PIN changed");
     open_and_go(&state, tier, "").await
+}
+
+/// The PIN form again when a try from the locked page may not be made: a form we did not
+/// render (or too old), or a client that must wait.
+async fn refuse_try(
+    state: &AppState,
+    tier: &'static TierSpec,
+    token: &str,
+    next: &str,
+    client: &str,
+) -> Option<Response> {
+    if !state.gate.form_token_ok(token, tier.name) {
+        return Some(locked_page(state, tier, next, Some(STALE_FORM), StatusCode::FORBIDDEN).await);
+    }
+    if let Err(wait) = state.gate.may_try(client) {
+        let page = locked_page(
+            state,
+            tier,
+            next,
+            Some(&wait_message(wait)),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
+        return Some(too_many(page, wait));
+    }
+    None
 }
 
 /// A new session for this browser, then on to where the visitor was going.

@@ -104,11 +104,13 @@ pub async fn retry(
     };
     // Over the limit, Retry is refused before anything is queued (the job charges itself
     // when it orders).
-    let spend = match kind {
-        MediaKind::Image => Spend::Picture,
-        MediaKind::Video => Spend::Clip,
-    };
-    spending::check(&state.db, &state.config.limits, tier, spend).await?;
+    spending::check(
+        &state.db,
+        &state.config.limits,
+        tier,
+        Spend::for_media(kind),
+    )
+    .await?;
     if media::retry(&state.db, key).await? {
         state.jobs.wake();
         return Ok(());
@@ -139,11 +141,13 @@ pub async fn regenerate(
         scene_id,
         kind,
     };
-    let spend = match kind {
-        MediaKind::Image => Spend::Picture,
-        MediaKind::Video => Spend::Clip,
-    };
-    spending::check(&state.db, &state.config.limits, tier, spend).await?;
+    spending::check(
+        &state.db,
+        &state.config.limits,
+        tier,
+        Spend::for_media(kind),
+    )
+    .await?;
     match media::regenerate(&state.db, key).await? {
         media::Regenerate::Queued => {
             state.jobs.wake();

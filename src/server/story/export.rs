@@ -13,6 +13,7 @@ use sqlx::FromRow;
 use super::engine::{image_model_of, story_title};
 use super::map::map;
 use super::StoryError;
+use crate::domain::html::escape;
 use crate::domain::media::VideoMode;
 use crate::domain::story_map::{render_svg, MapLinks};
 use crate::domain::{TextModelSpec, TierSpec, VideoModelSpec};
@@ -276,14 +277,6 @@ pub fn safe_file_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The page's own look: inline, so nothing is fetched.
