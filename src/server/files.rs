@@ -16,6 +16,7 @@ use crate::server::db::media::{self, MediaKey};
 use crate::server::memory::photos;
 use crate::server::state::AppState;
 use crate::server::storage;
+use crate::server::story::{export, StoryError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/{tier}/media/{story}/{file}", get(media_file))
         .route("/{tier}/photos/{character}/{file}", get(photo_file))
         .route("/{tier}/gallery/{story}/export.html", get(export_html))
+        .route("/{tier}/gallery/{story}/export.pdf", get(export_pdf))
 }
 
 /// Why a file is not served. Every "not yours / not there" is the same 404, so another
@@ -66,7 +68,8 @@ struct ExportQuery {
     clips: Option<String>,
 }
 
-/// The story as one web page to keep, as a download named after its title.
+/// The story as one web page to keep, as a download named after its title. The page is
+/// written while it is sent (clips can make it tens of megabytes).
 async fn export_html(
     State(state): State<AppState>,
     Path((tier, story_id)): Path<(String, String)>,
@@ -74,20 +77,58 @@ async fn export_html(
 ) -> Result<Response, FileError> {
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
     let with_clips = query.clips.as_deref() != Some("no");
-    match crate::server::story::export::html(&state, tier, &story_id, with_clips).await {
-        Ok(export) => Ok((
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", export.file_name),
-                ),
-            ],
-            export.html,
-        )
-            .into_response()),
-        Err(crate::server::story::StoryError::NotFound) => Err(FileError::NotFound),
-        Err(e) => {
+    match export::html(&state, tier, &story_id, with_clips).await {
+        Ok(export) => {
+            let mut pieces = export.pieces;
+            let stream = futures::stream::poll_fn(move |cx| {
+                pieces
+                    .poll_recv(cx)
+                    .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
+            });
+            Ok(download(
+                "text/html; charset=utf-8",
+                &export.file_name,
+                axum::body::Body::from_stream(stream),
+            ))
+        }
+        Err(e) => export_failed(e),
+    }
+}
+
+/// The story as a PDF book to print, as a download named after its title.
+async fn export_pdf(
+    State(state): State<AppState>,
+    Path((tier, story_id)): Path<(String, String)>,
+) -> Result<Response, FileError> {
+    let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
+    match export::pdf(&state, tier, &story_id).await {
+        Ok(book) => Ok(download(
+            "application/pdf",
+            &book.file_name,
+            axum::body::Body::from(book.bytes),
+        )),
+        Err(e) => export_failed(e),
+    }
+}
+
+fn download(content_type: &'static str, file_name: &str, body: axum::body::Body) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn export_failed(err: StoryError) -> Result<Response, FileError> {
+    match err {
+        StoryError::NotFound => Err(FileError::NotFound),
+        e => {
             tracing::error!(error = %e, "story export failed");
             Ok((
                 StatusCode::SERVICE_UNAVAILABLE,

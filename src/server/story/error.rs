@@ -27,6 +27,8 @@ pub enum StoryError {
     Media(#[from] MediaError),
     #[error(transparent)]
     OverLimit(#[from] crate::server::spending::OverLimit),
+    #[error("the book could not be made: {0}")]
+    Export(String),
 }
 
 impl From<crate::server::spending::SpendError> for StoryError {
@@ -67,7 +69,7 @@ impl From<StoryError> for AppError {
             StoryError::Db(e) if crate::server::db::is_storage_failure(&e) => {
                 AppError::storage_unavailable()
             }
-            StoryError::Db(_) => AppError::Internal,
+            StoryError::Db(_) | StoryError::Export(_) => AppError::Internal,
         }
     }
 }

@@ -1,0 +1,278 @@
+//! Story export as one web page (009, HTML part): a single file that works from `file://`
+//! with the network off: title, date, idea, models, the story map (inline SVG whose nodes
+//! are plain anchors), and every scene in reading order with its choices as links, pictures
+//! re-encoded as JPEG and embedded, clips embedded when the file stays under 50 MB (or left
+//! out on request). Missing media become labelled placeholders.
+//!
+//! The page is written scene by scene into a small channel that the response body drains,
+//! so a story with big clips never sits in memory whole: a clip is read and base64-encoded
+//! a slice at a time, and a slow download slows the writer instead of filling memory.
+
+use std::fmt::Write as _;
+
+use axum::body::Bytes;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use tokio::io::AsyncReadExt as _;
+use tokio::sync::mpsc;
+
+use super::{Book, BookScene, Part};
+use crate::domain::html::escape;
+use crate::domain::media::MediaKind;
+use crate::domain::story_map::{render_svg, MapLinks};
+use crate::domain::TierSpec;
+use crate::server::state::AppState;
+use crate::server::story::StoryError;
+use crate::server::storage;
+
+/// Clips are left out when they would make the file larger than this.
+pub const CLIPS_MAX_BYTES: u64 = 50 * 1024 * 1024;
+/// The writer hands the body a piece once it holds this much.
+const PIECE: usize = 256 * 1024;
+/// Bytes of a clip read per slice: a multiple of 3, so slices encode to base64 alone.
+const CLIP_SLICE: usize = 3 * 128 * 1024;
+
+/// An export on its way: the download's name and the page's pieces, in order.
+pub struct HtmlExport {
+    pub file_name: String,
+    pub pieces: mpsc::Receiver<Bytes>,
+}
+
+struct Anchors;
+
+impl MapLinks for Anchors {
+    fn href(&self, scene_id: &str) -> String {
+        format!("#scene-{scene_id}")
+    }
+}
+
+/// The story as one self-contained HTML file, written while it is sent; "not found" for
+/// another tier's story (checked before the first byte).
+pub async fn html(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    with_clips: bool,
+) -> Result<HtmlExport, StoryError> {
+    let book = Book::load(state, tier, story_id).await?;
+    let file_name = book.file_name("html");
+    let (tx, pieces) = mpsc::channel(4);
+    tokio::spawn(async move {
+        let mut page = Page {
+            tx,
+            buf: String::with_capacity(PIECE * 2),
+        };
+        // `Closed` only means the reader went away: nothing left to do.
+        let _ = write_page(&book, with_clips, &mut page).await;
+    });
+    Ok(HtmlExport { file_name, pieces })
+}
+
+/// The reader hung up.
+struct Closed;
+
+/// The page being written: text gathers here and goes out in pieces.
+struct Page {
+    tx: mpsc::Sender<Bytes>,
+    buf: String,
+}
+
+impl Page {
+    async fn flush(&mut self) -> Result<(), Closed> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let piece = Bytes::from(std::mem::take(&mut self.buf));
+        self.tx.send(piece).await.map_err(|_| Closed)
+    }
+
+    async fn flush_if_full(&mut self) -> Result<(), Closed> {
+        if self.buf.len() >= PIECE {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+}
+
+async fn write_page(book: &Book, with_clips: bool, page: &mut Page) -> Result<(), Closed> {
+    // Clips go in only if they all fit under the limit.
+    let mut clip_bytes = 0u64;
+    if with_clips {
+        for clip in book.scenes.values().filter_map(|s| s.clip.as_deref()) {
+            clip_bytes += tokio::fs::metadata(book.media_path(clip))
+                .await
+                .map_or(0, |m| m.len());
+        }
+    }
+    let embed_clips = with_clips && clip_bytes * 4 / 3 <= CLIPS_MAX_BYTES;
+
+    let _ = write!(
+        page.buf,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t}</title><style>{STYLE}</style></head><body><main id=\"top\">\
+         <h1>{t}</h1><p class=\"meta\">{date} · {models}</p>\
+         <p class=\"idea\"><strong>The idea:</strong> {idea}</p>\
+         <h2>Story map</h2><div class=\"map\">{svg}</div>",
+        t = escape(&book.title),
+        date = escape(&book.date),
+        models = escape(&book.models),
+        idea = escape(&book.prompt),
+        svg = render_svg(&book.map, book.map.last_scene_id.as_deref(), &Anchors),
+    );
+    if with_clips && !embed_clips {
+        page.buf.push_str("<p class=\"note\">The video clips are left out: with them this file would be larger than 50 MB.</p>");
+    }
+    for (scene, opens) in book.in_reading_order() {
+        if let Some(part) = opens {
+            fork_note(book, part, &mut page.buf);
+        }
+        write_scene(book, scene, embed_clips, page).await?;
+        page.flush_if_full().await?;
+    }
+    page.buf.push_str("</main></body></html>\n");
+    page.flush().await
+}
+
+/// "Another way the story went: at “The Bakery”, the reader chose “Follow the smell”."
+fn fork_note(book: &Book, part: &Part, out: &mut String) {
+    let Some(fork) = &part.fork else { return };
+    let at = book
+        .scenes
+        .get(&fork.at)
+        .map(BookScene::heading)
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<p class=\"fork\">Another way the story went: at <a href=\"#scene-{id}\">“{at}”</a>, the reader chose “{choice}”.</p>",
+        id = escape(&fork.at),
+        at = escape(&at),
+        choice = escape(&fork.choice),
+    );
+}
+
+async fn write_scene(
+    book: &Book,
+    scene: &BookScene,
+    embed_clips: bool,
+    page: &mut Page,
+) -> Result<(), Closed> {
+    let _ = write!(
+        page.buf,
+        "<section class=\"scene\" id=\"scene-{id}\"><h2>{h}</h2>",
+        id = escape(&scene.id),
+        h = escape(&scene.heading())
+    );
+    let picture = match &scene.picture {
+        Some(file) => book.picture(file).await.map(|p| {
+            format!("data:{};base64,{}", p.mime, STANDARD.encode(p.bytes))
+        }),
+        None => None,
+    };
+    match &picture {
+        Some(uri) => {
+            let _ = write!(page.buf, "<img src=\"{uri}\" alt=\"Illustration of this scene\">");
+        }
+        None if book.illustrated => {
+            page.buf.push_str("<div class=\"missing\">Picture not available</div>");
+        }
+        None => {}
+    }
+    if let Some(clip) = scene.clip.as_deref().filter(|_| embed_clips) {
+        write_clip(book, clip, picture.as_deref(), page).await?;
+    }
+    for paragraph in scene.paragraphs() {
+        let _ = write!(page.buf, "<p>{}</p>", escape(paragraph));
+    }
+    if scene.is_ending {
+        page.buf.push_str("<p class=\"end\">The End</p>");
+    }
+    if !scene.choices.is_empty() {
+        page.buf.push_str("<ul class=\"choices\">");
+        for choice in &scene.choices {
+            match &choice.next_scene_id {
+                Some(next) => {
+                    let _ = write!(
+                        page.buf,
+                        "<li><a href=\"#scene-{}\">{}</a></li>",
+                        escape(next),
+                        escape(&choice.label)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        page.buf,
+                        "<li class=\"untried\">{} <small>(not explored)</small></li>",
+                        escape(&choice.label)
+                    );
+                }
+            }
+        }
+        page.buf.push_str("</ul>");
+    }
+    page.buf
+        .push_str("<p class=\"top\"><a href=\"#top\">Back to the story map</a></p></section>");
+    Ok(())
+}
+
+/// The clip as an inline `<video>`, its bytes base64-encoded a slice at a time; a lost or
+/// damaged clip becomes a placeholder.
+async fn write_clip(
+    book: &Book,
+    clip: &str,
+    poster: Option<&str>,
+    page: &mut Page,
+) -> Result<(), Closed> {
+    let path = book.media_path(clip);
+    let intact = storage::is_intact(&path, MediaKind::Video).await;
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(file) if intact => file,
+        _ => {
+            page.buf.push_str("<div class=\"missing\">Clip not available</div>");
+            return Ok(());
+        }
+    };
+    page.buf.push_str("<video controls playsinline src=\"data:video/mp4;base64,");
+    let mut reader = tokio::io::BufReader::new(file);
+    let mut slice = vec![0u8; CLIP_SLICE];
+    loop {
+        // Fill the whole slice (short reads happen) so only the last one is padded.
+        let mut filled = 0;
+        while filled < CLIP_SLICE {
+            match reader.read(&mut slice[filled..]).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => filled += n,
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        STANDARD.encode_string(&slice[..filled], &mut page.buf);
+        page.flush_if_full().await?;
+        if filled < CLIP_SLICE {
+            break;
+        }
+    }
+    page.buf.push('"');
+    if let Some(poster) = poster {
+        let _ = write!(page.buf, " poster=\"{poster}\"");
+    }
+    page.buf.push_str("></video>");
+    Ok(())
+}
+
+/// The page's own look: inline, so nothing is fetched.
+const STYLE: &str = "body{font-family:Georgia,serif;margin:0;background:#faf8f3;color:#1b1e28}\
+main{max-width:46rem;margin:0 auto;padding:1rem 1.25rem 4rem}\
+h1{font-size:2rem}.meta,.note{color:#5f6577}.idea{font-style:italic}\
+.map{overflow:auto;border:1px solid #d9dbe3;border-radius:12px;background:#fff}\
+.story-map .edge{fill:none;stroke:#b8bccb;stroke-width:2}.story-map .edge.on-path{stroke:#3d5a80;stroke-width:4}\
+.story-map .untried{stroke:#5f6577;stroke-width:2;stroke-dasharray:3 4}\
+.story-map .node rect{fill:#fff;stroke:#b8bccb;stroke-width:1.5}.story-map .node.current rect{stroke:#3d5a80;stroke-width:4}\
+.story-map .node-label{font:700 13px sans-serif;fill:#1b1e28}.story-map .node-meta{font:12px sans-serif;fill:#4b5060}\
+.story-map .node-choice{display:none;font:italic 12px sans-serif}.story-map .node:hover .node-choice,.story-map .node:focus .node-choice{display:inline}\
+.scene{border-top:1px solid #d9dbe3;margin-top:2rem;padding-top:1rem}\
+.scene img,.scene video{width:100%;aspect-ratio:1/1;object-fit:cover;border-radius:12px;background:#eee}\
+.missing{aspect-ratio:1/1;display:flex;align-items:center;justify-content:center;background:#eee;border-radius:12px;color:#5f6577}\
+.choices li{margin:.3rem 0}.untried{color:#5f6577}.end{font-weight:700;text-align:center}.top{font-size:.85rem}\
+.fork{background:#eef1f7;border-radius:8px;padding:.5rem .75rem;margin-top:2.5rem;font-style:italic}";
