@@ -36,10 +36,11 @@ export async function unlock(page, tier = 'adult', pin = ADULT_PIN) {
 }
 
 /** Starts a story from the tier home page and waits for its first scene. */
-export async function startStory(page, tier, { prompt, length = 'short', imageModel } = {}) {
+export async function startStory(page, tier, { prompt, length = 'short', imageModel, video = false } = {}) {
   await gotoHydrated(page, `/${tier}`);
   await page.getByLabel('What should the story be about?').fill(prompt);
   if (imageModel) await page.locator('#image_model').selectOption(imageModel);
+  if (video) await page.locator('#video_mode').check();
   await page.locator(`input[name="length"][value="${length}"]`).check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page).toHaveURL(new RegExp(`/${tier}/story/[0-9a-f]+/scene/[0-9a-f]+$`), { timeout: 30_000 });

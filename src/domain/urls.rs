@@ -50,6 +50,11 @@ pub fn export_html(tier: &str, story_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}/export.html")
 }
 
+/// A story as a PDF book to print (a download).
+pub fn export_pdf(tier: &str, story_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}/export.pdf")
+}
+
 /// A scene's picture or clip file, served after the tier check.
 pub fn media(tier: &str, story_id: &str, file: &str) -> String {
     format!("/{tier}/media/{story_id}/{file}")

@@ -183,6 +183,14 @@ fn Card(
             >
                 "Export as a web page"
             </a>
+            <a
+                class="export"
+                href=urls::export_pdf(tier.name, &story.story_id)
+                download=""
+                rel="external"
+            >
+                "Export as a PDF book"
+            </a>
             <ConfirmDelete
                 label="Delete"
                 class="delete-story"

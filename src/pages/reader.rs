@@ -76,6 +76,14 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                 >
                     "Export as a web page (works offline)"
                 </a>
+                <a
+                    class="export"
+                    href=urls::export_pdf(tier.name, &story_id)
+                    download=""
+                    rel="external"
+                >
+                    "Export as a PDF book (to print)"
+                </a>
                 {view
                     .has_video
                     .then(|| {

@@ -145,3 +145,183 @@ async fn clips_are_embedded_unless_left_out() {
     assert!(!without.contains("<video"));
     assert!(without.len() < with.len());
 }
+
+/// The PDF's text, page by page, as a PDF reader extracts it.
+fn pdf_pages(bytes: &[u8]) -> (lopdf::Document, Vec<String>) {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF a parser reads");
+    let pages = doc
+        .get_pages()
+        .keys()
+        .map(|&n| doc.extract_text(&[n]).expect("page text"))
+        .collect();
+    (doc, pages)
+}
+
+/// Text compared without its line breaks and spacing (the book breaks lines its own way).
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn images_on(doc: &lopdf::Document, page: u32) -> usize {
+    let id = doc.get_pages()[&page];
+    doc.get_page_images(id).map_or(0, |images| images.len())
+}
+
+#[tokio::test]
+async fn a_branching_story_exports_as_a_pdf_book() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let mut input = start_input("a fox who bakes bread");
+    input.image_model = Some("gpt-image-1-mini".into());
+    input.length = StoryLength::Short;
+    let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
+    let first = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let right = story::choose(&app.state, kids, &story_id, &first.choices[1].id)
+        .await
+        .expect("right");
+    // Read last: the left branch is the main path, the right one a branch.
+    let left = story::choose(&app.state, kids, &story_id, &first.choices[0].id)
+        .await
+        .expect("left");
+    for scene in [&root, &left, &right] {
+        final_image(&app.state, kids, &story_id, scene).await;
+    }
+    let mut narratives = Vec::new();
+    for scene in [&root, &left, &right] {
+        let view = story::scene_view(&app.state, kids, &story_id, scene)
+            .await
+            .expect("scene");
+        narratives.push(view.narrative);
+    }
+
+    let res = export(&app, &format!("/kids/gallery/{story_id}/export.pdf")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(disposition.ends_with(".pdf\""), "{disposition}");
+    let bytes = res.bytes().await.expect("pdf");
+    let (doc, pages) = pdf_pages(&bytes);
+    // Cover, contents, then a page (or more) per scene.
+    assert!(pages.len() >= 5, "{} pages", pages.len());
+    assert!(squeezed(&pages[0]).contains(&squeezed("a fox who bakes bread")));
+    assert!(pages[1].contains("Contents"));
+    let all: String = pages.iter().map(|p| squeezed(p)).collect();
+    // Every scene's text, in reading order: the main path (root, left), then the branch.
+    let mut from = 0;
+    for narrative in &narratives {
+        let text = squeezed(narrative);
+        let at = all[from..]
+            .find(&text)
+            .unwrap_or_else(|| panic!("scene text missing or out of order: {narrative}"));
+        from += at + text.len();
+    }
+    assert!(
+        all.contains(&squeezed("the reader chose")),
+        "the branch is labelled"
+    );
+    assert!(all.contains(&squeezed("turn to page")));
+    // One picture per scene with a picture, on the page it starts (plus the cover's).
+    assert_eq!(images_on(&doc, 1), 1, "the cover shows the first picture");
+    let scene_pages: Vec<u32> = (1..=pages.len() as u32)
+        .filter(|&n| images_on(&doc, n) == 1)
+        .collect();
+    assert_eq!(
+        scene_pages.len(),
+        4,
+        "cover and three scenes: {scene_pages:?}"
+    );
+    // Every font is embedded.
+    let mut descriptors = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor") {
+            descriptors += 1;
+            assert!(
+                dict.has(b"FontFile2") || dict.has(b"FontFile3") || dict.has(b"FontFile"),
+                "a font is not embedded"
+            );
+        }
+    }
+    assert!(descriptors >= 2, "{descriptors} fonts");
+
+    // A lost picture: a placeholder, one image fewer, still a book.
+    let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
+    std::fs::remove_file(dir.join(format!("{right}.png"))).expect("remove");
+    let bytes = export(&app, &format!("/kids/gallery/{story_id}/export.pdf"))
+        .await
+        .bytes()
+        .await
+        .expect("pdf");
+    let (doc, pages) = pdf_pages(&bytes);
+    let with_pictures = (1..=pages.len() as u32)
+        .filter(|&n| images_on(&doc, n) == 1)
+        .count();
+    assert_eq!(with_pictures, 3);
+    assert!(pages.iter().any(|p| p.contains("Picture not available")));
+
+    // Another tier, an unknown story: not found.
+    for path in [
+        format!("/adult/gallery/{story_id}/export.pdf"),
+        "/kids/gallery/nope/export.pdf".to_owned(),
+    ] {
+        assert_eq!(export(&app, &path).await.status(), 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn odd_stories_export_as_pdf_too() {
+    // Text only: no pictures, no placeholders.
+    let sim = crate::text_providers::sim().await;
+    let app = TestApp::builder()
+        .providers(
+            &sim,
+            crate::text_providers::KEY,
+            &[cyoa::domain::Provider::Anthropic],
+        )
+        .spawn()
+        .await;
+    let kids = tier("kids");
+    let (story_id, _) = story::start(&app.state, kids, start_input("a quiet pond"))
+        .await
+        .expect("start");
+    let res = export(&app, &format!("/kids/gallery/{story_id}/export.pdf")).await;
+    assert_eq!(res.status(), 200);
+    let (doc, pages) = pdf_pages(&res.bytes().await.expect("pdf"));
+    assert!(pages.iter().all(|p| !p.contains("Picture not available")));
+    assert_eq!(
+        (1..=pages.len() as u32)
+            .map(|n| images_on(&doc, n))
+            .sum::<usize>(),
+        0
+    );
+
+    // A story whose files were all deleted, with a clip: placeholders and the clip's note.
+    let app = TestApp::spawn().await;
+    let mut input = start_input("a paper boat");
+    input.image_model = Some("gpt-image-1-mini".into());
+    input.video_mode = true;
+    let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
+    crate::video_jobs::final_media(
+        &app.state,
+        &story_id,
+        &scene,
+        cyoa::domain::media::MediaKind::Video,
+    )
+    .await;
+    let path = format!("/kids/gallery/{story_id}/export.pdf");
+    let (_, pages) = pdf_pages(&export(&app, &path).await.bytes().await.expect("pdf"));
+    assert!(pages
+        .iter()
+        .any(|p| squeezed(p).contains(&squeezed("has a video clip"))));
+    std::fs::remove_dir_all(app.state.config.data_dir.join("media/kids").join(&story_id))
+        .expect("remove");
+    let res = export(&app, &path).await;
+    assert_eq!(res.status(), 200);
+    let (_, pages) = pdf_pages(&res.bytes().await.expect("pdf"));
+    assert!(pages.iter().any(|p| p.contains("Picture not available")));
+}

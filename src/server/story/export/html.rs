@@ -22,8 +22,8 @@ use crate::domain::media::MediaKind;
 use crate::domain::story_map::{render_svg, MapLinks};
 use crate::domain::TierSpec;
 use crate::server::state::AppState;
-use crate::server::story::StoryError;
 use crate::server::storage;
+use crate::server::story::StoryError;
 
 /// Clips are left out when they would make the file larger than this.
 pub const CLIPS_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -164,17 +164,22 @@ async fn write_scene(
         h = escape(&scene.heading())
     );
     let picture = match &scene.picture {
-        Some(file) => book.picture(file).await.map(|p| {
-            format!("data:{};base64,{}", p.mime, STANDARD.encode(p.bytes))
-        }),
+        Some(file) => book
+            .picture(file)
+            .await
+            .map(|p| format!("data:{};base64,{}", p.mime, STANDARD.encode(p.bytes))),
         None => None,
     };
     match &picture {
         Some(uri) => {
-            let _ = write!(page.buf, "<img src=\"{uri}\" alt=\"Illustration of this scene\">");
+            let _ = write!(
+                page.buf,
+                "<img src=\"{uri}\" alt=\"Illustration of this scene\">"
+            );
         }
         None if book.illustrated => {
-            page.buf.push_str("<div class=\"missing\">Picture not available</div>");
+            page.buf
+                .push_str("<div class=\"missing\">Picture not available</div>");
         }
         None => {}
     }
@@ -228,11 +233,13 @@ async fn write_clip(
     let file = match tokio::fs::File::open(&path).await {
         Ok(file) if intact => file,
         _ => {
-            page.buf.push_str("<div class=\"missing\">Clip not available</div>");
+            page.buf
+                .push_str("<div class=\"missing\">Clip not available</div>");
             return Ok(());
         }
     };
-    page.buf.push_str("<video controls playsinline src=\"data:video/mp4;base64,");
+    page.buf
+        .push_str("<video controls playsinline src=\"data:video/mp4;base64,");
     let mut reader = tokio::io::BufReader::new(file);
     let mut slice = vec![0u8; CLIP_SLICE];
     loop {

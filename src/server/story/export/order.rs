@@ -35,7 +35,11 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
         .collect();
     let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, scene) in map.scenes.iter().enumerate() {
-        if let Some(parent) = scene.parent_id.as_deref().filter(|p| position.contains_key(p)) {
+        if let Some(parent) = scene
+            .parent_id
+            .as_deref()
+            .filter(|p| position.contains_key(p))
+        {
             children.entry(parent).or_default().push(i);
         }
     }
@@ -88,7 +92,11 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
     while next < parts.len() {
         let path = parts[next].1.clone();
         for at in path {
-            for &child in children.get(map.scenes[at].id.as_str()).into_iter().flatten() {
+            for &child in children
+                .get(map.scenes[at].id.as_str())
+                .into_iter()
+                .flatten()
+            {
                 if !placed.insert(child) {
                     continue;
                 }
@@ -159,7 +167,11 @@ mod tests {
     #[test]
     fn a_linear_story_is_one_part() {
         let map = story(
-            vec![scene("a", None, 0), scene("b", Some("a"), 1), scene("c", Some("b"), 0)],
+            vec![
+                scene("a", None, 0),
+                scene("b", Some("a"), 1),
+                scene("c", Some("b"), 0),
+            ],
             Some("c"),
         );
         let parts = reading_order(&map);
@@ -211,7 +223,10 @@ mod tests {
             ],
             Some("a"),
         );
-        assert_eq!(ids(&reading_order(&map)), vec![vec!["a", "b", "d"], vec!["c"]]);
+        assert_eq!(
+            ids(&reading_order(&map)),
+            vec![vec!["a", "b", "d"], vec!["c"]]
+        );
     }
 
     #[test]

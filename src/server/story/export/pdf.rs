@@ -199,12 +199,7 @@ enum Mark {
         h: f32,
     },
     /// A grey box: a lost picture's place, or behind a branch's label.
-    Band {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-    },
+    Band { x: f32, y: f32, w: f32, h: f32 },
     /// The round "this has a clip" mark over a still.
     Play { cx: f32, cy: f32 },
     /// A link to the page where a scene starts.
@@ -368,7 +363,11 @@ fn compose(
     );
     for (number, part) in book.parts.iter().enumerate() {
         c.space(12.0);
-        c.text(STRONG, &part_title(book, number, part, &page_of), Align::Left);
+        c.text(
+            STRONG,
+            &part_title(book, number, part, &page_of),
+            Align::Left,
+        );
         for id in &part.scenes {
             let Some(scene) = book.scenes.get(id) else {
                 continue;
@@ -475,7 +474,9 @@ fn compose(
                 c.text(STRONG, "What happens next?", Align::Left);
                 for choice in &scene.choices {
                     let line = match &choice.next_scene_id {
-                        Some(next) => format!("• {} — turn to page {}", choice.label, page_of(next)),
+                        Some(next) => {
+                            format!("• {} — turn to page {}", choice.label, page_of(next))
+                        }
                         None => format!("• {} — not explored in this story", choice.label),
                     };
                     let top = c.y;
@@ -500,7 +501,7 @@ fn compose(
     }
 }
 
-/// "The main story", or "Branch 2 — at “The Bakery” (page 5), the reader chose “…”".
+/// "The main story", or "Branch 1 — at “The Bakery” (page 5), the reader chose “…”".
 fn part_title(
     book: &Book,
     number: usize,
@@ -517,8 +518,7 @@ fn part_title(
                 .map(BookScene::heading)
                 .unwrap_or_default();
             format!(
-                "Branch {} — at “{at}” (page {}), the reader chose “{}”",
-                number + 1,
+                "Branch {number} — at “{at}” (page {}), the reader chose “{}”",
                 page_of(&fork.at),
                 fork.choice
             )
@@ -545,8 +545,18 @@ fn fit(face: &Face, size: f32, text: &str, width: f32) -> String {
 /// `2026-11-26` → `26 November 2026` (as stored when it is not a date).
 fn long_date(date: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let mut parts = date.splitn(3, '-');
     let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
