@@ -325,3 +325,45 @@ async fn odd_stories_export_as_pdf_too() {
     let (_, pages) = pdf_pages(&res.bytes().await.expect("pdf"));
     assert!(pages.iter().any(|p| p.contains("Picture not available")));
 }
+
+#[tokio::test]
+async fn a_linear_story_with_a_failed_picture_exports_both_ways() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    // The first picture is refused by the provider's policy: it ends failed.
+    crate::helpers::queue_fault(
+        &app.url("/sim"),
+        serde_json::json!({"api": "openai", "kind": "policy", "count": 1}),
+    )
+    .await;
+    let mut input = start_input("a snail who races the rain");
+    input.image_model = Some("gpt-image-1-mini".into());
+    let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
+    let failed = final_image(&app.state, kids, &story_id, &root).await;
+    assert!(failed.url.is_none(), "{failed:?}");
+    let first = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let next = story::choose(&app.state, kids, &story_id, &first.choices[0].id)
+        .await
+        .expect("choose");
+    final_image(&app.state, kids, &story_id, &next).await;
+
+    let html = export(&app, &format!("/kids/gallery/{story_id}/export.html"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(html.matches("Picture not available").count(), 1);
+    assert_eq!(html.matches("<section class=\"scene\"").count(), 2);
+    assert!(
+        !html.contains("Another way the story went"),
+        "a linear story has no branches"
+    );
+    let res = export(&app, &format!("/kids/gallery/{story_id}/export.pdf")).await;
+    assert_eq!(res.status(), 200);
+    let (_, pages) = pdf_pages(&res.bytes().await.expect("pdf"));
+    let all: String = pages.iter().map(|p| squeezed(p)).collect();
+    assert!(all.contains("Picturenotavailable"));
+    assert!(!all.contains("Branch1"));
+}
