@@ -12,6 +12,7 @@ use crate::domain::tier::TIERS;
 use crate::domain::{Provider, TierSpec};
 use crate::server::gate::pin::Pin;
 use crate::server::providers::Endpoint;
+use crate::server::sim::TextPace;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -51,6 +52,41 @@ pub struct Config {
     pub video: VideoTiming,
     pub gate: GateSettings,
     pub limits: SpendingLimits,
+    /// How fast the simulated storytellers write in demo mode: realistic by default
+    /// (`DEMO_FIRST_TOKEN_MS`, `DEMO_TOKENS_PER_SECOND`; 0 for all at once).
+    pub demo_text_pace: TextPace,
+    pub prefetch: PrefetchSettings,
+}
+
+/// Writing the next scenes before the tap (`[prefetch]`; `PREFETCH_TIERS` — a list or
+/// `none` — and `PREFETCH_PARALLEL` win): text only, one level ahead, for the tiers named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrefetchSettings {
+    pub tiers: Vec<&'static str>,
+    /// Scenes written ahead at once, over all readers.
+    pub parallel: usize,
+}
+
+impl PrefetchSettings {
+    pub fn is_on(&self, tier: &str) -> bool {
+        self.tiers.contains(&tier)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PrefetchFile {
+    tiers: Vec<String>,
+    parallel: usize,
+}
+
+impl Default for PrefetchFile {
+    fn default() -> Self {
+        PrefetchFile {
+            tiers: TIERS.iter().map(|t| t.name.to_owned()).collect(),
+            parallel: 3,
+        }
+    }
 }
 
 /// Which tiers sit behind a parent PIN, and how (`[gate]` in `Leptos.toml`; the environment's
@@ -136,6 +172,7 @@ struct SettingsFile {
     story: StorySettings,
     gate: GateFile,
     limits: SpendingLimits,
+    prefetch: PrefetchFile,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +237,11 @@ impl Config {
             video: VideoTiming::default(),
             gate: GateSettings::open(),
             limits: SpendingLimits::unlimited(),
+            demo_text_pace: TextPace::INSTANT,
+            prefetch: PrefetchSettings {
+                tiers: TIERS.iter().map(|t| t.name).collect(),
+                parallel: 3,
+            },
         }
     }
 
@@ -264,6 +306,13 @@ impl Config {
                 .unwrap_or(defaults.max_wait),
         };
         let gate = gate_settings(file.gate, &non_empty)?;
+        let prefetch = prefetch_settings(file.prefetch, &non_empty)?;
+        let demo_text_pace = TextPace {
+            first_token: number("DEMO_FIRST_TOKEN_MS")
+                .map_or(TextPace::REALISTIC.first_token, Duration::from_millis),
+            tokens_per_second: number("DEMO_TOKENS_PER_SECOND")
+                .map_or(TextPace::REALISTIC.tokens_per_second, |n| n as f64),
+        };
         let mut limits = file.limits;
         for (name, field) in [
             ("LIMIT_STORIES_PER_HOUR", &mut limits.stories_per_hour),
@@ -290,6 +339,8 @@ impl Config {
                     .unwrap_or(0),
             ),
             video,
+            demo_text_pace,
+            prefetch,
         })
     }
 
@@ -310,6 +361,41 @@ impl Config {
 
 /// The gate settings: the file's, then the environment's. `PROTECTED_TIERS=none` protects
 /// no tier.
+fn prefetch_settings(
+    file: PrefetchFile,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<PrefetchSettings, ConfigError> {
+    let names: Vec<String> = match env("PREFETCH_TIERS") {
+        Some(list) if list.trim() == "none" => Vec::new(),
+        Some(list) => list.split(',').map(|t| t.trim().to_owned()).collect(),
+        None => file.tiers,
+    };
+    let tiers = names
+        .iter()
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            TierSpec::find(name)
+                .map(|t| t.name)
+                .ok_or_else(|| ConfigError::UnknownTier {
+                    setting: "prefetch tiers",
+                    value: name.clone(),
+                    known: TIERS.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let parallel = match env("PREFETCH_PARALLEL") {
+        Some(text) => text.trim().parse().map_err(|_| ConfigError::Number {
+            name: "PREFETCH_PARALLEL".into(),
+            value: text.clone(),
+        })?,
+        None => file.parallel,
+    };
+    Ok(PrefetchSettings {
+        tiers,
+        parallel: parallel.max(1),
+    })
+}
+
 fn gate_settings(
     file: GateFile,
     env: &impl Fn(&str) -> Option<String>,

@@ -181,6 +181,7 @@ fn router(state: AppState) -> Router {
     if state.providers.demo_mode {
         let sim_config = sim::SimConfig {
             latency: state.config.demo_latency,
+            text_pace: Some(state.config.demo_text_pace),
             ..sim::SimConfig::default()
         };
         app = app.nest(SIM_MOUNT, sim::router(sim_config));

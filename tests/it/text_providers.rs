@@ -1,5 +1,6 @@
 //! Every text client against the simulator over real HTTP: success, rate limits, outages,
-//! timeouts, malformed answers, policy refusals and bad keys.
+//! timeouts, malformed answers, policy refusals and bad keys; every answer streamed in its
+//! provider's protocol (normal, cut off mid-stream, a bad event, paced).
 
 use std::time::Duration;
 
@@ -55,6 +56,151 @@ pub(crate) async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
     crate::helpers::request_counts(&sim.base_url()).await[p.key()]
         .as_u64()
         .unwrap_or(0)
+}
+
+/// Streams an answer and returns it with every "text so far" the observer saw.
+async fn stream(
+    client: &ProviderClient,
+    user: &str,
+) -> (Result<String, ProviderError>, Vec<String>) {
+    let schema = cyoa::server::story::scene_json::schema();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let result = client
+        .stream_json(
+            &TextRequest {
+                model: "sim-model",
+                system: "You write stories.",
+                user,
+                schema_name: "story_scene",
+                schema: &schema,
+            },
+            &|text: &str| {
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push(text.to_owned());
+                }
+            },
+        )
+        .await;
+    (result, seen.into_inner().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn every_provider_streams_its_answer_piece_by_piece() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        let (answer, seen) = stream(&client(&sim, p, KEY), USER).await;
+        let answer = answer.unwrap_or_else(|e| panic!("{p:?}: {e}"));
+        let scene: Value = serde_json::from_str(&answer).expect("JSON");
+        assert!(scene["narrative"]
+            .as_str()
+            .is_some_and(|n| n.contains("brave snail")));
+        // Growing text, each step a prefix of the next, ending with the answer; the title
+        // and the narrative come before the choices (the schema's order).
+        let lengths: std::collections::BTreeSet<usize> = seen.iter().map(String::len).collect();
+        assert!(
+            lengths.len() > 10,
+            "{p:?}: {} distinct lengths",
+            lengths.len()
+        );
+        assert!(seen.windows(2).all(|w| w[1].starts_with(&w[0])), "{p:?}");
+        assert_eq!(seen.last(), Some(&answer));
+        assert!(
+            answer.find("\"narrative\"") < answer.find("\"choices\""),
+            "{p:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stream_cut_off_midway_is_asked_for_again_from_the_start() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        fault(&sim, p, "cut_off", 1, 0).await;
+        let (answer, seen) = stream(&client(&sim, p, KEY), USER).await;
+        let answer = answer.unwrap_or_else(|e| panic!("{p:?}: {e}"));
+        assert_eq!(attempts(&sim, p).await, 2, "{p:?}");
+        // The observer starts over: the second attempt's text begins from nothing.
+        assert!(seen.iter().any(String::is_empty), "{p:?}");
+        assert_eq!(seen.last(), Some(&answer));
+    }
+}
+
+#[tokio::test]
+async fn a_stream_with_a_broken_event_is_a_bad_answer_not_retried() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        fault(&sim, p, "bad_chunk", 1, 0).await;
+        let (answer, _) = stream(&client(&sim, p, KEY), USER).await;
+        let err = answer.expect_err("broken");
+        assert!(
+            matches!(err, ProviderError::BadResponse { .. }),
+            "{p:?}: {err}"
+        );
+        assert_eq!(attempts(&sim, p).await, 1, "{p:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_before_the_stream_is_retried_then_streams() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        fault(&sim, p, "rate_limit", 1, 0).await;
+        let (answer, seen) = stream(&client(&sim, p, KEY), USER).await;
+        assert!(answer.is_ok(), "{p:?}: {answer:?}");
+        assert_eq!(attempts(&sim, p).await, 2, "{p:?}");
+        assert!(seen.len() > 10, "{p:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_paced_stream_shows_its_first_words_long_before_its_end() {
+    let sim = sim::spawn(SimConfig {
+        api_key: Some(KEY.into()),
+        text_pace: Some(sim::TextPace {
+            first_token: Duration::from_millis(100),
+            tokens_per_second: 400.0,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let started = std::time::Instant::now();
+    let first = std::sync::Mutex::new(None);
+    let schema = cyoa::server::story::scene_json::schema();
+    let mut slow = policy();
+    slow.request_timeout = Duration::from_secs(10);
+    let client = ProviderClient::new(
+        reqwest::Client::new(),
+        Provider::Anthropic,
+        sim.endpoint(Provider::Anthropic, KEY),
+        slow,
+    );
+    client
+        .stream_json(
+            &TextRequest {
+                model: "sim-model",
+                system: "You write stories.",
+                user: USER,
+                schema_name: "story_scene",
+                schema: &schema,
+            },
+            &|text: &str| {
+                if let Ok(mut first) = first.lock() {
+                    if first.is_none() && !text.is_empty() {
+                        *first = Some(started.elapsed());
+                    }
+                }
+            },
+        )
+        .await
+        .expect("answer");
+    let whole = started.elapsed();
+    let first = first.into_inner().ok().flatten().expect("first words");
+    assert!(first >= Duration::from_millis(100), "{first:?}");
+    assert!(
+        whole > first + Duration::from_millis(100),
+        "{first:?} of {whole:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,33 +1,10 @@
-//! Google Gemini: generateContent with JSON output and a response schema.
+//! Google Gemini: pictures by generateContent (text streams: `stream.rs`).
 
 use serde_json::{json, Map, Value};
 
 use super::http::{Auth, Call};
-use super::{ProviderError, ReferenceImage, TextRequest};
+use super::{ProviderError, ReferenceImage};
 use crate::domain::aspect::AspectRatio;
-
-pub(crate) async fn generate_json(
-    call: &Call<'_>,
-    req: &TextRequest<'_>,
-) -> Result<String, ProviderError> {
-    let body = json!({
-        "systemInstruction": { "parts": [{ "text": req.system }] },
-        "contents": [{ "role": "user", "parts": [{ "text": req.user }] }],
-        "generationConfig": {
-            "responseMimeType": "application/json",
-            "responseSchema": to_gemini_schema(req.schema),
-        },
-    });
-    let answer = generate_content(call, req.model, &body).await?;
-    let parts = answer
-        .pointer("/candidates/0/content/parts")
-        .and_then(Value::as_array)
-        .ok_or_else(|| call.bad_response("no candidates[0].content.parts in the answer"))?;
-    Ok(parts
-        .iter()
-        .filter_map(|p| p.get("text").and_then(Value::as_str))
-        .collect())
-}
 
 /// Gemini image models answer the picture as an inline data part; reference photos go
 /// with the prompt as inline image parts (FR-012).
@@ -89,7 +66,7 @@ async fn generate_content(
 
 /// A safety block shows as `promptFeedback.blockReason` or a candidate that stopped for
 /// safety without content; retrying would not help.
-fn blocked_reason(answer: &Value) -> Option<String> {
+pub(super) fn blocked_reason(answer: &Value) -> Option<String> {
     if let Some(reason) = answer
         .pointer("/promptFeedback/blockReason")
         .and_then(Value::as_str)
@@ -109,7 +86,7 @@ fn blocked_reason(answer: &Value) -> Option<String> {
 
 /// Gemini's responseSchema is an OpenAPI subset: no `additionalProperties`, and a nullable
 /// type is `nullable: true` rather than a type list with "null".
-fn to_gemini_schema(schema: &Value) -> Value {
+pub(super) fn to_gemini_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let mut out = Map::new();

@@ -56,12 +56,47 @@ impl Call<'_> {
         self.send(path, auth, self.http.get(&url)).await
     }
 
+    /// POSTs JSON asking for a streamed answer; the caller reads the body as it comes.
+    /// An error status is classified like any other (before the stream starts).
+    pub async fn post_stream(
+        &self,
+        path: &str,
+        auth: Auth,
+        body: &Value,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let url = format!("{}{path}", self.endpoint.base_url);
+        self.respond(path, auth, self.http.post(&url).json(body))
+            .await
+    }
+
     async fn send(
         &self,
         path: &str,
         auth: Auth,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, ProviderError> {
+        let response = self.respond(path, auth, request).await?;
+        response.json::<Value>().await.map_err(|e| {
+            if e.is_timeout() {
+                ProviderError::Timeout {
+                    provider: self.provider,
+                }
+            } else {
+                ProviderError::BadResponse {
+                    provider: self.provider,
+                    message: e.to_string(),
+                }
+            }
+        })
+    }
+
+    /// Sends with the provider's auth and the timeout; a 2xx response, or its error.
+    async fn respond(
+        &self,
+        path: &str,
+        auth: Auth,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ProviderError> {
         let key = &self.endpoint.api_key;
         let request = request.timeout(self.timeout);
         let request = match auth {
@@ -82,25 +117,14 @@ impl Call<'_> {
             "provider call"
         );
         if response.status().is_success() {
-            return response.json::<Value>().await.map_err(|e| {
-                if e.is_timeout() {
-                    ProviderError::Timeout {
-                        provider: self.provider,
-                    }
-                } else {
-                    ProviderError::BadResponse {
-                        provider: self.provider,
-                        message: e.to_string(),
-                    }
-                }
-            });
+            return Ok(response);
         }
         let retry_after = retry_after(response.headers());
         let text = response.text().await.unwrap_or_default();
         Err(classify(self.provider, status, &text, retry_after))
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> ProviderError {
+    pub fn transport_error(&self, e: reqwest::Error) -> ProviderError {
         if e.is_timeout() {
             ProviderError::Timeout {
                 provider: self.provider,

@@ -2,7 +2,6 @@
 //! contract (`shared/PROVIDERS.md`), shared HTTP/error plumbing, and the retry policy.
 //! No Leptos types here.
 
-mod anthropic;
 mod classify;
 mod error;
 mod gemini;
@@ -10,6 +9,7 @@ mod http;
 mod hub;
 mod openai;
 mod retry;
+mod stream;
 mod xai;
 
 pub use error::{AccountProblem, ProviderError};
@@ -76,21 +76,22 @@ impl ProviderClient {
 
     /// The model's answer text; the caller parses it (and decides about malformed JSON).
     pub async fn generate_json(&self, req: &TextRequest<'_>) -> Result<String, ProviderError> {
-        let call = http::Call {
-            http: &self.http,
-            provider: self.provider,
-            endpoint: &self.endpoint,
-            timeout: self.retry.request_timeout,
-        };
+        self.stream_json(req, &|_| {}).await
+    }
+
+    /// The model's answer text, streamed: `on_text` sees the text so far after every piece
+    /// (from the start again when an attempt is retried).
+    pub async fn stream_json(
+        &self,
+        req: &TextRequest<'_>,
+        on_text: &(dyn Fn(&str) + Send + Sync),
+    ) -> Result<String, ProviderError> {
+        let call = self.call();
         let what = format!("{} text ({})", self.provider.key(), req.model);
         self.retry
             .run(&what, || async {
-                match self.provider {
-                    Provider::OpenAi => openai::chat_json(&call, req).await,
-                    Provider::Xai => xai::chat_json(&call, req).await,
-                    Provider::Anthropic => anthropic::messages_json(&call, req).await,
-                    Provider::Gemini => gemini::generate_json(&call, req).await,
-                }
+                on_text("");
+                stream::answer(&call, req, on_text).await
             })
             .await
     }

@@ -1,9 +1,9 @@
-//! OpenAI: chat completions with strict JSON-schema output.
+//! OpenAI: pictures (generations and edits) and speech to text (text streams: `stream.rs`).
 
 use serde_json::{json, Value};
 
 use super::http::{Auth, Call};
-use super::{ProviderError, ReferenceImage, TextRequest};
+use super::{ProviderError, ReferenceImage};
 use crate::domain::aspect::AspectRatio;
 use crate::domain::ImageModelSpec;
 
@@ -88,41 +88,4 @@ fn b64_image(call: &Call<'_>, answer: &Value) -> Result<Vec<u8>, ProviderError> 
         .and_then(Value::as_str)
         .ok_or_else(|| call.bad_response("no data[0].b64_json in the answer"))?;
     super::decode_base64(call, data)
-}
-
-/// Also used by xAI, whose chat API is OpenAI-compatible.
-pub(crate) async fn chat_json(
-    call: &Call<'_>,
-    req: &TextRequest<'_>,
-) -> Result<String, ProviderError> {
-    let body = json!({
-        "model": req.model,
-        "messages": [
-            { "role": "system", "content": req.system },
-            { "role": "user", "content": req.user },
-        ],
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": { "name": req.schema_name, "strict": true, "schema": req.schema },
-        },
-    });
-    let answer = call
-        .post_json("/chat/completions", Auth::Bearer, &body)
-        .await?;
-    let message = answer.pointer("/choices/0/message");
-    if let Some(refusal) = message
-        .and_then(|m| m.get("refusal"))
-        .and_then(Value::as_str)
-    {
-        return Err(ProviderError::Rejected {
-            provider: call.provider,
-            status: 200,
-            message: refusal.to_owned(),
-        });
-    }
-    message
-        .and_then(|m| m.get("content"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| call.bad_response("no choices[0].message.content in the answer"))
 }

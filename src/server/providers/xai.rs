@@ -1,18 +1,11 @@
-//! xAI: the chat API is OpenAI-compatible (JSON-schema output included); Grok Imagine
-//! images answer a temporary URL, downloaded at once before it expires (FR-008).
+//! xAI: Grok Imagine pictures and clips (text streams, OpenAI-compatible: `stream.rs`).
+//! Grok Imagine images answer a temporary URL, downloaded at once before it expires (FR-008).
 
 use serde_json::{json, Value};
 
 use super::http::{Auth, Call};
-use super::{openai, ProviderError, ReferenceImage, TextRequest};
+use super::{ProviderError, ReferenceImage};
 use crate::domain::aspect::AspectRatio;
-
-pub(crate) async fn chat_json(
-    call: &Call<'_>,
-    req: &TextRequest<'_>,
-) -> Result<String, ProviderError> {
-    openai::chat_json(call, req).await
-}
 
 /// With reference photos this is xAI's image editing (`/images/edits`, JSON): one photo as
 /// `image: {url}`, several (up to 3) as `images: [{url}]`, each a `data:` URI (FR-011).

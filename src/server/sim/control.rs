@@ -46,6 +46,10 @@ keyed_enum! {
         VideoModerated = "video_moderated",
         /// A video job that ends with status `expired`.
         VideoExpired = "video_expired",
+        /// A streamed answer whose connection ends halfway, without the protocol's end.
+        CutOff = "cut_off",
+        /// A streamed answer with an event that is not JSON, halfway.
+        BadChunk = "bad_chunk",
     }
 }
 
@@ -183,6 +187,22 @@ pub(crate) async fn queue_fault(
 pub(crate) async fn clear_faults(State(state): State<SimState>) -> StatusCode {
     if let Ok(mut queue) = state.control.queue.lock() {
         queue.clear();
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// `GET /__control/pace`: how fast the text models write.
+pub(crate) async fn pace(State(state): State<SimState>) -> Json<super::TextPace> {
+    Json(state.pace())
+}
+
+/// `POST /__control/pace` `{first_token_ms, tokens_per_second}` (0 = all at once).
+pub(crate) async fn set_pace(
+    State(state): State<SimState>,
+    Json(pace): Json<super::TextPace>,
+) -> StatusCode {
+    if let Ok(mut current) = state.pace.lock() {
+        *current = pace;
     }
     StatusCode::NO_CONTENT
 }

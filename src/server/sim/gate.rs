@@ -67,6 +67,8 @@ pub(crate) async fn gate(s: &SimState, call: SimCall<'_>) -> Result<Option<Fault
             f @ Fault {
                 kind:
                     FaultKind::Malformed
+                    | FaultKind::CutOff
+                    | FaultKind::BadChunk
                     | FaultKind::ExpiredUrl
                     | FaultKind::VideoFailed
                     | FaultKind::VideoModerated

@@ -11,6 +11,7 @@ mod model_lists;
 pub mod speech;
 mod story;
 mod text_apis;
+mod text_stream;
 mod video;
 mod video_apis;
 
@@ -26,6 +27,7 @@ use crate::domain::Provider;
 use crate::server::providers::Endpoint;
 
 pub use control::FaultKind;
+pub use text_stream::TextPace;
 
 #[derive(Clone, Debug, Default)]
 pub struct SimConfig {
@@ -40,6 +42,8 @@ pub struct SimConfig {
     pub image_size: Option<usize>,
     /// How many status polls a video stays `pending` before it is `done` (default 2).
     pub video_polls: Option<u32>,
+    /// How fast the text models write (changeable at run time: `POST /__control/pace`).
+    pub text_pace: Option<TextPace>,
 }
 
 impl SimConfig {
@@ -62,11 +66,21 @@ pub(crate) struct SimState {
     pub files: Arc<TempFiles>,
     /// Submitted video jobs by request id.
     pub videos: Arc<Mutex<HashMap<String, video_apis::VideoJob>>>,
+    pub pace: Arc<Mutex<TextPace>>,
+}
+
+impl SimState {
+    /// How fast the text models write right now.
+    pub(crate) fn pace(&self) -> TextPace {
+        self.pace.lock().map_or(TextPace::INSTANT, |p| *p)
+    }
 }
 
 /// The simulator's routes, without a prefix: each provider lives under its `sim_path()`.
 pub fn router(config: SimConfig) -> Router {
+    let pace = config.text_pace.unwrap_or(TextPace::INSTANT);
     let state = SimState {
+        pace: Arc::new(Mutex::new(pace)),
         config: Arc::new(config),
         control: Arc::default(),
         files: Arc::default(),
@@ -142,6 +156,10 @@ pub fn router(config: SimConfig) -> Router {
             post(control::queue_fault).delete(control::clear_faults),
         )
         .route("/__control/stats", get(control::stats))
+        .route(
+            "/__control/pace",
+            get(control::pace).post(control::set_pace),
+        )
         .route("/__control/image_requests", get(control::image_requests))
         .route("/__control/videos", get(video_apis::jobs))
         .with_state(state)

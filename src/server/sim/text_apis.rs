@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::control::{Fault, FaultKind};
+use super::control::FaultKind;
 use super::gate::{error, gate, SimCall};
+use super::text_stream::{sse, Break, Protocol};
 use super::{story, SimState};
 use crate::domain::Provider;
 
@@ -57,6 +58,10 @@ async fn chat(s: SimState, p: Provider, headers: HeaderMap, body: Bytes) -> Resp
             "usage": { "prompt_tokens": text.len() / 4, "completion_tokens": 200, "total_tokens": text.len() / 4 + 200 },
         })
     };
+    let stream = (body["stream"] == json!(true)).then(|| Protocol::Chat {
+        id: format!("chatcmpl-sim{:x}", text.len()),
+        model: body["model"].clone(),
+    });
     let invalid = if body["model"].as_str().is_none() {
         Some("you must provide a model parameter")
     } else if body["messages"].as_array().is_none_or(|m| m.is_empty()) {
@@ -74,6 +79,7 @@ async fn chat(s: SimState, p: Provider, headers: HeaderMap, body: Bytes) -> Resp
             invalid,
             prompt: &text,
         },
+        stream,
         answer,
     )
     .await
@@ -113,6 +119,9 @@ pub(crate) async fn anthropic_messages(
     } else {
         None
     };
+    let stream = (body["stream"] == json!(true)).then(|| Protocol::Anthropic {
+        model: body["model"].clone(),
+    });
     let answer = |content: String| {
         json!({
             "id": "msg_sim",
@@ -134,6 +143,7 @@ pub(crate) async fn anthropic_messages(
             invalid,
             prompt: &text,
         },
+        stream,
         answer,
     )
     .await
@@ -142,6 +152,8 @@ pub(crate) async fn anthropic_messages(
 #[derive(serde::Deserialize)]
 pub(crate) struct KeyQuery {
     key: Option<String>,
+    /// `sse` for server-sent events from `:streamGenerateContent`.
+    alt: Option<String>,
 }
 
 pub(crate) async fn gemini_generate(
@@ -152,7 +164,28 @@ pub(crate) async fn gemini_generate(
     body: Bytes,
 ) -> Response {
     let p = Provider::Gemini;
-    let Some((_model, "generateContent")) = model_method.split_once(':') else {
+    let streamed = match model_method.split_once(':') {
+        Some((_, "generateContent")) => false,
+        Some((_, "streamGenerateContent")) => true,
+        _ => {
+            return error(
+                p,
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("models/{model_method} is not found or not supported"),
+            )
+        }
+    };
+    if streamed && query.alt.as_deref() != Some("sse") {
+        // The real API then streams one JSON array; our client always asks for events.
+        return error(
+            p,
+            StatusCode::BAD_REQUEST,
+            "INVALID_ARGUMENT",
+            "the simulator streams only with alt=sse",
+        );
+    }
+    let Some((_model, _)) = model_method.split_once(':') else {
         return error(
             p,
             StatusCode::NOT_FOUND,
@@ -210,6 +243,13 @@ pub(crate) async fn gemini_generate(
         .as_array()
         .is_none_or(|c| c.is_empty())
         .then_some("* GenerateContentRequest.contents: contents is not specified");
+    let stream = streamed.then(|| Protocol::Gemini {
+        model: model_method
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    });
     let answer = |content: String| {
         json!({
             "candidates": [{ "content": { "role": "model", "parts": [{ "text": content }] }, "finishReason": "STOP", "index": 0 }],
@@ -227,22 +267,63 @@ pub(crate) async fn gemini_generate(
             invalid,
             prompt: &text,
         },
+        stream,
         answer,
     )
     .await
 }
 
-/// The common path of every text endpoint: the gate, then the scene JSON.
-async fn respond(s: SimState, call: SimCall<'_>, answer: impl Fn(String) -> Value) -> Response {
-    let scene = story::scene_json(call.prompt).to_string();
-    match gate(&s, call).await {
-        Err(response) => response,
-        Ok(Some(Fault {
-            kind: FaultKind::Malformed,
-            ..
-        })) => Json(answer(scene[..scene.len() / 2].to_owned())).into_response(),
-        Ok(_) => Json(answer(scene)).into_response(),
+/// The common path of every text endpoint: the gate, then the scene JSON, written at the
+/// simulator's pace: streamed in the provider's protocol when asked for, else all at once
+/// after the time the whole answer takes.
+async fn respond(
+    s: SimState,
+    call: SimCall<'_>,
+    stream: Option<Protocol>,
+    answer: impl Fn(String) -> Value,
+) -> Response {
+    let scene = in_schema_order(&story::scene_json(call.prompt));
+    let fault = match gate(&s, call).await {
+        Err(response) => return response,
+        Ok(fault) => fault.map(|f| f.kind),
+    };
+    let scene = match fault {
+        // Half the JSON, properly delivered: the model's answer itself is broken.
+        Some(FaultKind::Malformed) => scene[..scene.len() / 2].to_owned(),
+        _ => scene,
+    };
+    let pace = s.pace();
+    match stream {
+        Some(protocol) => {
+            let broken = match fault {
+                Some(FaultKind::CutOff) => Break::CutOff,
+                Some(FaultKind::BadChunk) => Break::BadChunk,
+                _ => Break::None,
+            };
+            sse(protocol, scene, pace, broken)
+        }
+        None => {
+            tokio::time::sleep(pace.whole(&scene)).await;
+            Json(answer(scene)).into_response()
+        }
     }
+}
+
+/// The scene JSON with its fields in the schema's order (title and narrative first), as a
+/// model with structured output writes them: that is what makes streaming worth it.
+fn in_schema_order(scene: &Value) -> String {
+    let mut out = String::from("{");
+    for (i, key) in ["title", "narrative", "image_prompt", "choices", "is_ending"]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{}:{}", json!(key), scene[key]));
+    }
+    out.push('}');
+    out
 }
 
 /// All text in a list of messages or parts, whatever their shape.
