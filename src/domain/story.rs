@@ -93,6 +93,13 @@ pub struct StartInput {
     pub video_mode: bool,
 }
 
+/// A scene while the storyteller is still writing it: what the page shows of it so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartialScene {
+    pub title: Option<String>,
+    pub narrative: String,
+}
+
 /// A choice as the scene page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChoiceView {

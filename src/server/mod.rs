@@ -8,6 +8,7 @@ pub mod gate;
 pub mod imaging;
 pub mod integrity;
 pub mod key_check;
+pub mod live;
 pub mod media;
 pub mod media_check;
 pub mod memory;

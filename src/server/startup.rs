@@ -17,7 +17,8 @@ use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, Faults};
-use crate::server::{files, gate, sim, storage};
+use crate::server::story::writing::Drafts;
+use crate::server::{files, gate, live, sim, storage};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -123,6 +124,7 @@ pub async fn build_with_retries(
     let gate = gate::Gate::open(&db, config.gate.clone()).await?;
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
     let providers = ProviderHub::new(&config, &sim_base_url, retries);
+    let parallel = config.prefetch.parallel;
     let state = AppState {
         leptos_options: leptos_options(local_addr),
         db,
@@ -132,6 +134,7 @@ pub async fn build_with_retries(
         faults,
         status_cache: Default::default(),
         gate: Arc::new(gate),
+        drafts: Arc::new(Drafts::new(parallel)),
     };
     media::start(state.clone());
     if state.providers.demo_mode {
@@ -151,6 +154,7 @@ fn router(state: AppState) -> Router {
     };
     let mut app = Router::new()
         .merge(files::router())
+        .merge(live::router())
         .merge(gate::routes::router())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();

@@ -13,6 +13,7 @@ use crate::server::gate::Gate;
 use crate::server::media::Jobs;
 use crate::server::providers::ProviderHub;
 use crate::server::storage::StorageFaults;
+use crate::server::story::writing::Drafts;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -27,6 +28,8 @@ pub struct AppState {
     pub status_cache: Arc<std::sync::Mutex<Option<CheckedProviders>>>,
     /// The parent gate of protected tiers.
     pub gate: Arc<Gate>,
+    /// Next scenes being written (for a tap, or ahead of it).
+    pub drafts: Arc<Drafts>,
 }
 
 /// A key check's answer and when it was made.

@@ -6,6 +6,7 @@ pub mod gate;
 pub mod media;
 pub mod profiles;
 pub mod stories;
+pub mod written_ahead;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -22,7 +22,7 @@ use std::time::Instant;
 use axum::http::HeaderMap;
 use sqlx::SqlitePool;
 
-pub use same_origin::{refuse_cross_site, security_headers};
+pub use same_origin::{is_cross_site, refuse_cross_site, security_headers};
 use signing::{new_token, token_digest, Signer};
 use throttle::Throttle;
 

@@ -35,7 +35,7 @@ pub async fn refuse_cross_site(request: Request<Body>, next: Next) -> Response {
 }
 
 /// What the browser says about where the request comes from.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+pub fn is_cross_site(headers: &HeaderMap) -> bool {
     let text = |name| {
         headers
             .get(name)

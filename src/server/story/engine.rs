@@ -10,10 +10,12 @@ use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
 };
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
-use crate::server::db::stories::{self as repo, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL};
+use crate::server::db::stories::{
+    self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
+};
 use crate::server::media::{self, queue::Moment, SceneMedia};
 use crate::server::memory::{self, MemorySnapshot};
-use crate::server::providers::TextRequest;
+use crate::server::providers::{ProviderError, TextRequest};
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -54,7 +56,7 @@ pub async fn start(
     };
     // Charged before the storyteller is asked: over the limit, nothing is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
-    let draft = write_scene(state, tier, model, &scene)
+    let draft = write_scene(state, tier, model, &scene, &|_| {})
         .instrument(tracing::info_span!(
             "start_story",
             tier = tier.name,
@@ -103,6 +105,18 @@ pub async fn choose(
         repo::record_position(&state.db, tier.name, story_id, &existing, scene.is_ending).await?;
         return Ok(existing);
     }
+    super::writing::take(state, tier, story, choice).await
+}
+
+/// Writes the scene behind `choice` without storing it: its depth and the draft. `on_text`
+/// sees the model's answer so far.
+pub(super) async fn write_for_choice(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story: &StoryRow,
+    choice: &ChoiceRow,
+    on_text: &(dyn Fn(&str) + Send + Sync),
+) -> Result<(u32, SceneDraft), StoryError> {
     let model = TextModelSpec::find(&story.text_model)
         .ok_or_else(|| StoryError::UnknownModel(story.text_model.clone()))?;
     let path = repo::path_to(&state.db, tier.name, &choice.scene_id).await?;
@@ -118,7 +132,7 @@ pub async fn choose(
         })
         .collect();
     let depth = path.len() as u32 + 1;
-    let memory_text = memory_of(&story).map(|m| m.story_text());
+    let memory_text = memory_of(story).map(|m| m.story_text());
     let scene = SceneSpec {
         idea: &story.prompt,
         path: &steps,
@@ -126,27 +140,40 @@ pub async fn choose(
         target_depth: story.target_depth as u32,
         memory: memory_text.as_deref(),
     };
-    let draft = write_scene(state, tier, model, &scene).await?;
+    let draft = write_scene(state, tier, model, &scene, on_text).await?;
+    Ok((depth, draft))
+}
+
+/// Stores a written scene behind `choice_id`, hands it to the media pipeline (pictures and
+/// clips are ordered only now, never ahead) and records that the reader is there.
+pub(super) async fn store_for_choice(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story: &StoryRow,
+    choice_id: &str,
+    depth: u32,
+    draft: &SceneDraft,
+) -> Result<String, StoryError> {
     let scene_id = store_scene(
         state,
         tier,
-        story_id,
-        Some(&choice.id),
+        &story.id,
+        Some(choice_id),
         depth,
-        &draft,
+        draft,
         &story.prompt,
     )
     .await?;
     queue_media(
         state,
         tier,
-        story_id,
+        &story.id,
         &scene_id,
         image_model_of(story.image_model.as_deref()),
         story.video_mode,
     )
     .await?;
-    repo::record_position(&state.db, tier.name, story_id, &scene_id, draft.is_ending).await?;
+    repo::record_position(&state.db, tier.name, &story.id, &scene_id, draft.is_ending).await?;
     tracing::info!(%scene_id, depth, "scene written");
     Ok(scene_id)
 }
@@ -358,12 +385,14 @@ struct SceneSpec<'a> {
     memory: Option<&'a str>,
 }
 
-/// Asks the model for a scene; a malformed answer is asked for once more, then refused.
+/// Asks the model for a scene, streamed; a malformed answer is asked for once more, then
+/// refused.
 async fn write_scene(
     state: &AppState,
     tier: &'static TierSpec,
     model: &'static TextModelSpec,
     scene: &SceneSpec<'_>,
+    on_text: &(dyn Fn(&str) + Send + Sync),
 ) -> Result<SceneDraft, StoryError> {
     let client = state
         .providers
@@ -388,7 +417,16 @@ async fn write_scene(
     };
     let mut last_problem = String::new();
     for attempt in 1..=2 {
-        let answer = client.generate_json(&request).await?;
+        let answer = match client.stream_json(&request, on_text).await {
+            Ok(answer) => answer,
+            // A stream that broke into something unreadable: like unusable JSON.
+            Err(e @ ProviderError::BadResponse { .. }) => {
+                tracing::warn!(attempt, error = %e, model = model.key, "unreadable stream");
+                last_problem = e.to_string();
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         match scene_json::parse(&answer, prompt.must_end) {
             Ok(draft) => return Ok(draft),
             Err(problem) => {

@@ -29,6 +29,9 @@ pub enum StoryError {
     OverLimit(#[from] crate::server::spending::OverLimit),
     #[error("the book could not be made: {0}")]
     Export(String),
+    /// Writing the next scene failed, told once for everyone who waited for it.
+    #[error("the next scene could not be written: {0:?}")]
+    Failed(AppError),
 }
 
 impl From<crate::server::spending::SpendError> for StoryError {
@@ -70,6 +73,7 @@ impl From<StoryError> for AppError {
                 AppError::storage_unavailable()
             }
             StoryError::Db(_) | StoryError::Export(_) => AppError::Internal,
+            StoryError::Failed(error) => error,
         }
     }
 }

@@ -6,8 +6,10 @@ mod error;
 pub mod export;
 pub mod gallery;
 pub mod map;
+pub mod partial;
 pub mod prompt;
 pub mod scene_json;
+pub mod writing;
 
 pub use engine::{abandon, choose, home, scene_view, start};
 pub use error::StoryError;

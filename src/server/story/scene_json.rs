@@ -1,11 +1,12 @@
 //! The JSON a text model answers for one scene: its schema, and parsing that forgives
 //! small slips (code fences, extra choices) but refuses what would break the story.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// A scene as the model wrote it, checked and normalised.
-#[derive(Debug, Clone, PartialEq)]
+/// A scene as the model wrote it, checked and normalised (kept as JSON while it waits,
+/// written ahead, for its choice to be taken).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SceneDraft {
     pub title: Option<String>,
     pub narrative: String,
