@@ -48,6 +48,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Which tiers write the next scenes ahead.
+    pub fn prefetch(mut self, tiers: Vec<&'static str>) -> Self {
+        self.config.prefetch.tiers = tiers;
+        self
+    }
+
     pub fn video(mut self, timing: VideoTiming) -> Self {
         self.config.video = timing;
         self

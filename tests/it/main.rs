@@ -12,6 +12,7 @@ mod durability;
 mod export;
 mod gallery;
 mod image_providers;
+mod instant_scenes;
 mod isolation;
 mod memory_mode;
 mod parent_gate;
