@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const PORT = 3100;
-// A second instance with only the OpenAI key set, pointed at the first one's simulator.
+// A second instance with only the OpenAI key set, pointed at the first one's simulator; it
+// also writes scenes ahead (off on the others, so fault injection stays predictable).
 export const OPENAI_ONLY_URL = 'http://127.0.0.1:3101';
 // Where the demo instance keeps its data, so tests can check files on disk.
 export const DEMO_DATA_DIR = path.join(os.tmpdir(), `cyoa-e2e-${PORT}`);
@@ -58,6 +59,8 @@ export default defineConfig({
     },
     {
       command: `./serve.sh 3101 openai-only http://127.0.0.1:${PORT}/sim`,
+      // The instance that writes the next scenes ahead (instant_scenes.spec.mjs).
+      env: { PREFETCH_TIERS: 'kids,adult' },
       url: `${OPENAI_ONLY_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -26,6 +26,10 @@ export DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=
 export RUST_LOG=${RUST_LOG:-warn}
 # Clips are polled every 300 ms instead of every 5 s, so the tests need not wait.
 export VIDEO_POLL_MS=${VIDEO_POLL_MS:-300}
+# The simulated storytellers answer at once (a test that wants a pace sets one), and scenes
+# are written ahead only where a test asks for it (PREFETCH_TIERS).
+export DEMO_FIRST_TOKEN_MS=${DEMO_FIRST_TOKEN_MS:-0} DEMO_TOKENS_PER_SECOND=${DEMO_TOKENS_PER_SECOND:-0}
+export PREFETCH_TIERS=${PREFETCH_TIERS:-none}
 # The spending limits are set high: the suite starts many stories within the hour.
 export LIMIT_STORIES_PER_HOUR=${LIMIT_STORIES_PER_HOUR:-1000}
 export LIMIT_PICTURES_PER_HOUR=${LIMIT_PICTURES_PER_HOUR:-10000}

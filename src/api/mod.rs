@@ -67,6 +67,21 @@ mod context {
         })
     }
 
+    /// After a plain HTML form post (no JavaScript yet, or none at all): the browser is sent
+    /// on to `url`. The app's own calls get the answer and move on by themselves.
+    pub fn then_go_to(url: &str) {
+        let plain_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if plain_form {
+            leptos_axum::redirect(url);
+        }
+    }
+
     /// Sets the response status of `error` and logs `cause`: a reader's mistake at info, an
     /// outage at warn, only our own faults at error.
     pub fn fail(error: AppError, cause: &str) -> AppError {

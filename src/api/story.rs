@@ -45,11 +45,15 @@ pub async fn load_scene(
     context::answer(story::scene_view(&state, tier, &story_id, &scene_id).await)
 }
 
-/// Follows a choice; answers the id of the scene behind it.
+/// Follows a choice; answers the id of the scene behind it once it is written and stored.
+/// Posted as a plain form (before hydration, or without JavaScript), it waits just the
+/// same and then sends the browser to that scene.
 #[server(endpoint = "choose")]
 pub async fn choose(tier: String, story_id: String, choice_id: String) -> Result<String, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::choose(&state, tier, &story_id, &choice_id).await)
+    let scene_id = context::answer(story::choose(&state, tier, &story_id, &choice_id).await)?;
+    context::then_go_to(&crate::domain::urls::scene(tier.name, &story_id, &scene_id));
+    Ok(scene_id)
 }
 
 /// Longest a status call is held open waiting for the image to finish.

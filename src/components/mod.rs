@@ -3,6 +3,7 @@
 pub mod confirm_delete;
 pub mod demo_banner;
 pub mod error_notice;
+pub mod live_events;
 pub mod media_pane;
 pub mod media_status;
 pub mod model_picker;

@@ -50,6 +50,16 @@ pub fn export_html(tier: &str, story_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}/export.html")
 }
 
+/// The words of the scene behind a choice as they are written (server-sent events).
+pub fn choice_words(tier: &str, story_id: &str, choice_id: &str) -> String {
+    format!("/{tier}/story/{story_id}/choice/{choice_id}/words")
+}
+
+/// While open, the scenes of a scene's untaken choices are written ahead (server-sent events).
+pub fn scene_ahead(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("/{tier}/story/{story_id}/scene/{scene_id}/ahead")
+}
+
 /// A story as a PDF book to print (a download).
 pub fn export_pdf(tier: &str, story_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}/export.pdf")

@@ -1,16 +1,20 @@
-//! `/{tier}/story/{story}/scene/{scene}`: one scene, its choices, Back, and "The End".
+//! `/{tier}/story/{story}/scene/{scene}`: one scene, its choices, Back, and "The End";
+//! while the next scene is written, its words as they come.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::use_tier;
 use crate::api::story::{load_scene, Choose};
+use std::collections::HashSet;
+
+use crate::components::live_events;
 use crate::components::{
     error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
     narrative::Narrative, resource_view::ResourceView,
 };
 use crate::domain::media::MediaKind;
-use crate::domain::story::SceneView;
+use crate::domain::story::{PartialScene, SceneView};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -158,7 +162,10 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
     view! { {pane} {notice} }
 }
 
-/// The choices, with progress while the next scene is written and Retry when that failed.
+/// The choices, each a plain form (a tap works before hydration and without JavaScript:
+/// the server waits for the whole scene and sends the browser there). Hydrated, a tap shows
+/// the next scene's words as they are written, and the scenes written ahead while this one
+/// is read come at once. Retry when writing failed.
 #[component]
 fn ChoiceList(
     tier: &'static TierSpec,
@@ -179,8 +186,46 @@ fn ChoiceList(
             choose.dispatch(input);
         }
     });
+    // Choices whose scene is written ahead, and the words of the one being written.
+    let ready = RwSignal::new(HashSet::<String>::new());
+    let words = RwSignal::new(None::<PartialScene>);
+    let ahead_stream = live_events::slot();
+    let words_stream = live_events::slot();
     let story_id = view.story_id;
-    let buttons = view
+    let ahead_url = urls::scene_ahead(tier.name, &story_id, &view.scene_id);
+    // In the browser only (effects do not run on the server); closed with the page.
+    Effect::new(move |_| {
+        let events = live_events::open(&ahead_url, &["ready"], move |_, data| {
+            if let Ok(event) = serde_json::from_str::<ReadyEvent>(&data) {
+                ready.update(|r| {
+                    r.insert(event.choice_id);
+                });
+            }
+        });
+        ahead_stream.set_value(events);
+    });
+    let follow_words = move |url: String| {
+        words.set(None);
+        let events = live_events::open(&url, &["words", "done", "failed"], move |name, data| {
+            if name == "words" {
+                if let Ok(scene) = serde_json::from_str::<PartialScene>(&data) {
+                    words.set(Some(scene));
+                }
+            } else {
+                // Closed after this event is handled (not from inside its own listener).
+                leptos::task::spawn_local(async move { words_stream.set_value(None) });
+            }
+        });
+        words_stream.set_value(events);
+    };
+    let chosen_is_ready = move || {
+        last_choice.with(|c| {
+            c.as_ref()
+                .is_some_and(|c| ready.with(|r| r.contains(&c.choice_id)))
+        })
+    };
+    let choose_url = <Choose as leptos::server_fn::ServerFn>::url();
+    let forms = view
         .choices
         .into_iter()
         .map(|choice| {
@@ -189,36 +234,77 @@ fn ChoiceList(
                 story_id: story_id.clone(),
                 choice_id: choice.id.clone(),
             };
+            let words_url = urls::choice_words(tier.name, &story_id, &choice.id);
+            let id = choice.id.clone();
+            let is_ready = move || ready.with(|r| r.contains(&id)).then_some("ready");
             view! {
                 <li>
-                    <button
-                        type="button"
-                        class="choice"
-                        class:explored=choice.explored
-                        disabled=move || pending.get()
-                        on:click=move |_| {
+                    <form
+                        class="choice-form"
+                        method="post"
+                        action=choose_url
+                        on:submit=move |event| {
+                            event.prevent_default();
                             last_choice.set(Some(input.clone()));
+                            if !ready.with_untracked(|r| r.contains(&input.choice_id)) {
+                                follow_words(words_url.clone());
+                            }
                             choose.dispatch(input.clone());
                         }
                     >
-                        {choice.label}
-                        {choice.explored.then(|| view! { <span class="explored-tag">" (read before)"</span> })}
-                    </button>
+                        <input type="hidden" name="tier" value=tier.name/>
+                        <input type="hidden" name="story_id" value=story_id.clone()/>
+                        <input type="hidden" name="choice_id" value=choice.id.clone()/>
+                        <button
+                            type="submit"
+                            class="choice"
+                            class:explored=choice.explored
+                            data-ahead=is_ready
+                            disabled=move || pending.get()
+                        >
+                            {choice.label}
+                            {choice.explored.then(|| view! { <span class="explored-tag">" (read before)"</span> })}
+                        </button>
+                    </form>
                 </li>
             }
+            .into_any()
         })
         .collect_view();
     view! {
         <h2 class="choices-heading">"What happens next?"</h2>
-        <ul class="choices">{buttons}</ul>
-        <Show when=move || pending.get()>
-            <p class="progress" role="status">
-                <span class="spinner"></span>
-                "Writing the next scene…"
-            </p>
+        <ul class="choices">{forms}</ul>
+        // A scene written ahead comes at once: no waiting shown for it.
+        <Show when=move || pending.get() && !chosen_is_ready()>
+            <div class="writing" role="status" aria-live="polite">
+                <p class="progress">
+                    <span class="spinner"></span>
+                    "The storyteller is writing the next scene…"
+                </p>
+                {move || {
+                    words
+                        .get()
+                        .map(|scene| {
+                            view! {
+                                <div class="words-so-far">
+                                    {scene.title.map(|t| view! { <h2 class="scene-title">{t}</h2> })}
+                                    <Narrative text=scene.narrative/>
+                                </div>
+                            }
+                        })
+                }}
+            </div>
         </Show>
         {move || failure().map(|error| view! { <ErrorNotice error on_retry=retry/> })}
     }
+    // One type for the whole list: keeps the page's view type within the compiler's limits.
+    .into_any()
+}
+
+/// A scene written ahead (`ready` on the ahead stream).
+#[derive(serde::Deserialize)]
+struct ReadyEvent {
+    choice_id: String,
 }
 
 #[component]
