@@ -13,11 +13,11 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 case "${1:-}" in
   --release)
-    cargo leptos build --frontend-only --release
+    cargo leptos build --frontend-only --release --precompress
     cargo build --features ssr --bins --release
     ;;
   --release-site)
-    LEPTOS_SITE_ROOT=target/site-release cargo leptos build --frontend-only --release
+    LEPTOS_SITE_ROOT=target/site-release cargo leptos build --frontend-only --release --precompress
     ;;
   *)
     cargo leptos build --frontend-only

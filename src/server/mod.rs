@@ -19,4 +19,5 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod story;
+pub mod transfer;
 pub mod voice;

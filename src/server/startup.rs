@@ -18,7 +18,7 @@ use crate::server::media::{self, Jobs};
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, Faults};
 use crate::server::story::writing::Drafts;
-use crate::server::{files, gate, live, sim, storage};
+use crate::server::{files, gate, live, sim, storage, transfer};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -175,6 +175,8 @@ fn router(state: AppState) -> Router {
         // Outside the upload guard: a cross-site upload is refused before it is read.
         .layer(axum::middleware::from_fn(gate::refuse_cross_site))
         .layer(axum::middleware::from_fn(gate::security_headers))
+        .layer(axum::middleware::from_fn(transfer::cache_headers))
+        .layer(transfer::compression())
         // Every request is logged at info level with its status and latency.
         .layer(
             TraceLayer::new_for_http()

@@ -22,5 +22,6 @@ mod story_engine;
 mod story_map;
 mod text_providers;
 mod tier_routes;
+mod transfer;
 mod video_jobs;
 mod voice;

@@ -110,6 +110,11 @@ pub(super) fn to_gemini_schema(schema: &Value) -> Value {
                     }
                 }
             }
+            // Gemini writes properties alphabetically unless told an order: the required
+            // list keeps ours (the narrative first, so it streams first).
+            if let (Some(required), true) = (map.get("required"), map.contains_key("properties")) {
+                out.insert("propertyOrdering".into(), required.clone());
+            }
             Value::Object(out)
         }
         Value::Array(items) => Value::Array(items.iter().map(to_gemini_schema).collect()),
@@ -141,6 +146,7 @@ mod tests {
         );
         assert_eq!(out.pointer("/properties/n/nullable"), None);
         assert_eq!(out.get("required"), Some(&json!(["title"])));
+        assert_eq!(out.get("propertyOrdering"), Some(&json!(["title"])));
     }
 
     #[test]

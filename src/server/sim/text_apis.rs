@@ -309,11 +309,11 @@ async fn respond(
     }
 }
 
-/// The scene JSON with its fields in the schema's order (title and narrative first), as a
+/// The scene JSON with its fields in the schema's order (the narrative first), as a
 /// model with structured output writes them: that is what makes streaming worth it.
 fn in_schema_order(scene: &Value) -> String {
     let mut out = String::from("{");
-    for (i, key) in ["title", "narrative", "image_prompt", "choices", "is_ending"]
+    for (i, key) in ["narrative", "title", "image_prompt", "choices", "is_ending"]
         .into_iter()
         .enumerate()
     {

@@ -42,18 +42,19 @@ struct RawScene {
 }
 
 /// JSON schema sent to providers that support structured output (strict mode: every
-/// property required, no extra properties).
+/// property required, no extra properties). Models write the properties in this order, so
+/// the narrative comes first: the reader sees words as early as the stream allows.
 pub fn schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "title": { "type": ["string", "null"], "description": "Story title; only for the first scene, otherwise null" },
             "narrative": { "type": "string", "description": "The scene, 2 to 5 short paragraphs" },
+            "title": { "type": ["string", "null"], "description": "Story title; only for the first scene, otherwise null" },
             "image_prompt": { "type": "string", "description": "One sentence describing an illustration of this scene" },
             "choices": { "type": "array", "items": { "type": "string" }, "description": "2 to 4 things the reader can choose; empty for an ending" },
             "is_ending": { "type": "boolean" }
         },
-        "required": ["title", "narrative", "image_prompt", "choices", "is_ending"],
+        "required": ["narrative", "title", "image_prompt", "choices", "is_ending"],
         "additionalProperties": false
     })
 }

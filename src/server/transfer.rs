@@ -1,0 +1,49 @@
+//! How answers travel to a phone on a slow link: compressed when that helps, revalidated
+//! instead of downloaded again.
+//!
+//! - Pages, server function answers, CSS, JS and the map's SVG are compressed (brotli or
+//!   gzip, as the browser accepts). The browser bundle is precompressed at build time
+//!   (`cargo leptos build --precompress`) and its `.br`/`.gz` files are served as they are.
+//!   Pictures, clips, audio and PDFs are never compressed again (they already are), nor are
+//!   event streams (compression would hold their events back).
+//! - The bundle carries `Cache-Control: no-cache` with its `Last-Modified`: a second visit
+//!   asks "changed?" and gets an empty 304. Media files (a new name for every new picture)
+//!   are kept a day by the browser (`files.rs`), then revalidated the same way; they stay
+//!   `private`: they sit behind the tier's gate.
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
+
+/// The compression of every answer that gains from it.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    let worth_it = DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("application/pdf"));
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .no_deflate()
+        .no_zstd()
+        .compress_when(worth_it)
+}
+
+/// Revalidation instead of a second download, for the bundle (its files keep their names).
+pub async fn cache_headers(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path();
+    let policy = path.starts_with("/pkg/").then_some("public, no-cache");
+    let mut response = next.run(request).await;
+    if let Some(policy) = policy {
+        if response.status().is_success() || response.status().as_u16() == 304 {
+            response
+                .headers_mut()
+                .entry(header::CACHE_CONTROL)
+                .or_insert(HeaderValue::from_static(policy));
+        }
+    }
+    response
+}
