@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::media_status::MediaStatusPoll;
 use crate::domain::media::{MediaStatus, MediaView};
+use crate::domain::urls;
 
 /// `image`: the picture's status (none in a text-only story); `video`: the clip's (none
 /// without video mode). `in_reader`: a saved story's page, where nothing is made anew
@@ -36,7 +37,7 @@ pub fn MediaPane(
                 <video
                     class="scene-clip"
                     src=url
-                    poster=picture_url()
+                    poster=picture_url().map(|p| urls::light_picture(&p, 768))
                     controls
                     playsinline
                     preload=if in_reader { "none" } else { "metadata" }
@@ -49,6 +50,8 @@ pub fn MediaPane(
             return view! {
                 <img
                     class="scene-image"
+                    srcset=urls::picture_srcset(&url)
+                    sizes="(max-width: 44rem) 100vw, 40rem"
                     src=url
                     alt="Illustration of this scene"
                     loading=if in_reader { "lazy" } else { "eager" }

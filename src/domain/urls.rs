@@ -65,6 +65,23 @@ pub fn export_pdf(tier: &str, story_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}/export.pdf")
 }
 
+/// A picture's light copy `width` px wide, made by the server for phones
+/// (`/kids/media/s/abc.png` → `/kids/media/s/abc.w384.jpg`; 384 and 768 exist).
+pub fn light_picture(url: &str, width: u32) -> String {
+    let (dir, file) = url.rsplit_once('/').unwrap_or(("", url));
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    format!("{dir}/{stem}.w{width}.jpg")
+}
+
+/// The `srcset` of a picture: its light copies and the original (1024 px wide).
+pub fn picture_srcset(url: &str) -> String {
+    format!(
+        "{} 384w, {} 768w, {url} 1024w",
+        light_picture(url, 384),
+        light_picture(url, 768)
+    )
+}
+
 /// A scene's picture or clip file, served after the tier check.
 pub fn media(tier: &str, story_id: &str, file: &str) -> String {
     format!("/{tier}/media/{story_id}/{file}")
@@ -88,6 +105,18 @@ pub fn change_pin(tier: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn light_pictures_sit_beside_their_original() {
+        assert_eq!(
+            light_picture("/kids/media/s1/abc-2.png", 384),
+            "/kids/media/s1/abc-2.w384.jpg"
+        );
+        assert_eq!(
+            picture_srcset("/kids/media/s1/abc.webp"),
+            "/kids/media/s1/abc.w384.jpg 384w, /kids/media/s1/abc.w768.jpg 768w, /kids/media/s1/abc.webp 1024w"
+        );
+    }
 
     #[test]
     fn urls_stay_inside_their_tier() {

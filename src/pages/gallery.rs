@@ -148,7 +148,16 @@ fn Card(
     let href = urls::reader(tier.name, &story.story_id);
     let cover = match story.cover_url {
         Some(url) => view! {
-            <img class="cover" src=url alt="" loading="lazy" width="256" height="256"/>
+            <img
+                class="cover"
+                src=urls::light_picture(&url, 384)
+                srcset=urls::picture_srcset(&url)
+                sizes="256px"
+                alt=""
+                loading="lazy"
+                width="256"
+                height="256"
+            />
         }
         .into_any(),
         None => view! { <div class="cover cover-empty" aria-hidden="true"></div> }.into_any(),

@@ -13,6 +13,7 @@ use tower_http::services::ServeFile;
 use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::TierSpec;
 use crate::server::db::media::{self, MediaKey};
+use crate::server::media::renditions;
 use crate::server::memory::photos;
 use crate::server::state::AppState;
 use crate::server::storage;
@@ -145,6 +146,9 @@ async fn media_file(
     request: Request,
 ) -> Result<Response, FileError> {
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
+    if let Some((original_stem, _)) = renditions::parse(&file) {
+        return light_picture(&state, tier, &story_id, &file, original_stem, request).await;
+    }
     let (stem, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
     // `{scene}.png`, or `{scene}-{n}.png` for a regenerated one.
     let scene_id = stem.split('-').next().unwrap_or(stem);
@@ -176,6 +180,59 @@ async fn media_file(
         return Err(FileError::NotFound);
     }
     serve_file(&path, request).await
+}
+
+/// The picture the tier's media row shows now (`None`: no finished picture).
+async fn shown_picture(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> Result<Option<String>, FileError> {
+    let key = MediaKey {
+        tier: tier.name,
+        story_id,
+        scene_id,
+        kind: MediaKind::Image,
+    };
+    let Some(row) = media::find(&state.db, key).await? else {
+        return Ok(None);
+    };
+    Ok(match row.status {
+        MediaStatus::Complete => row.file_name,
+        _ => row.previous_file,
+    })
+}
+
+/// A light copy of a picture (`abc.w384.jpg`), under the same check as its original; made
+/// now if the picture was saved before light copies existed; the original when there can
+/// be none (a WebP).
+async fn light_picture(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    file: &str,
+    original_stem: &str,
+    request: Request,
+) -> Result<Response, FileError> {
+    let scene_id = original_stem.split('-').next().unwrap_or(original_stem);
+    let original = shown_picture(state, tier, story_id, scene_id)
+        .await?
+        .filter(|name| name.rsplit_once('.').map(|(stem, _)| stem) == Some(original_stem))
+        .ok_or(FileError::NotFound)?;
+    let original = storage::media_path(&state.config.data_dir, tier.name, story_id, &original);
+    if !storage::is_intact(&original, MediaKind::Image).await {
+        return Err(FileError::NotFound);
+    }
+    let light = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
+    if !light.exists() {
+        renditions::make(&original, &state.faults.storage).await;
+    }
+    if storage::is_intact(&light, MediaKind::Image).await {
+        serve_file(&light, request).await
+    } else {
+        serve_file(&original, request).await
+    }
 }
 
 /// Streams a checked file with its content type, answering Range requests (a `<video>`

@@ -62,11 +62,24 @@ pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityRe
             expected.push(path);
         }
     }
+    // A picture's light copies may be there or not (made on demand); they are nobody's
+    // orphans while their picture is expected.
+    let mut expected_stems: Vec<PathBuf> = expected.iter().map(|p| p.with_extension("")).collect();
+    expected_stems.sort();
     expected.sort();
     for root in ["media", "photos"] {
         for file in files_under(&data_dir.join(root)).await {
             report.files_checked += 1;
-            if expected.binary_search(&file).is_err() {
+            let light_of_expected = file
+                .file_name()
+                .and_then(|f| f.to_str())
+                .and_then(crate::server::media::renditions::parse)
+                .is_some_and(|(stem, _)| {
+                    expected_stems
+                        .binary_search(&file.with_file_name(stem))
+                        .is_ok()
+                });
+            if expected.binary_search(&file).is_err() && !light_of_expected {
                 report.orphans.push(file);
             }
         }

@@ -71,3 +71,77 @@ async fn pages_are_compressed_media_and_event_streams_are_not() {
     assert_eq!(res.headers()["content-type"], "text/event-stream");
     assert!(res.headers().get("content-encoding").is_none());
 }
+
+#[tokio::test]
+async fn pictures_have_light_copies_for_phones_under_the_same_check() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let mut input = start_input("a mole who paints stars");
+    input.image_model = Some("gpt-image-1-mini".into());
+    let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
+    let picture = final_image(&app.state, kids, &story_id, &scene).await;
+    let url = picture.url.expect("a picture");
+    let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
+    // The simulator draws 256-px pictures (their own light copies); a real provider's are
+    // 1024 px: one like that, saved before light copies existed (none on disk).
+    let file = url.rsplit('/').next().expect("file name");
+    let original = big_picture();
+    std::fs::write(dir.join(file), &original).expect("write");
+    for width in [384, 768] {
+        let _ = std::fs::remove_file(dir.join(format!("{scene}.w{width}.jpg")));
+    }
+    for width in [384, 768] {
+        let light = cyoa::domain::urls::light_picture(&url, width);
+        let res = app.http.get(app.url(&light)).send().await.expect("light");
+        assert_eq!(res.status(), 200, "{light}");
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        let bytes = res.bytes().await.expect("bytes");
+        assert!(
+            bytes.len() < original.len(),
+            "{width}: {} of {}",
+            bytes.len(),
+            original.len()
+        );
+        assert!(
+            dir.join(format!("{scene}.w{width}.jpg")).exists(),
+            "{width}"
+        );
+        // Another tier, or a width we do not make: not found.
+        let other = light.replacen("/kids/", "/adult/", 1);
+        let res = app
+            .http
+            .get(app.url(&other))
+            .send()
+            .await
+            .expect("other tier");
+        assert_eq!(res.status(), 404);
+    }
+    let res = app
+        .http
+        .get(app.url(&cyoa::domain::urls::light_picture(&url, 100)))
+        .send()
+        .await
+        .expect("odd width");
+    assert_eq!(res.status(), 404);
+
+    // Asked again, both are found on disk: nothing is made twice.
+    let big = cyoa::server::media::renditions::make(&dir.join(file), &Default::default()).await;
+    assert_eq!(big, 2);
+
+    // The media check counts them as the picture's, not as strays.
+    let report = cyoa::server::integrity::check(&app.state.db, &app.state.config.data_dir)
+        .await
+        .expect("check");
+    assert!(report.is_clean(), "{report:?}");
+}
+
+/// A 1024-px PNG with detail, like a provider's picture.
+fn big_picture() -> Vec<u8> {
+    let mut canvas = cyoa::server::imaging::Canvas::new(1024, 1024);
+    for y in 0..1024 {
+        for x in 0..1024 {
+            canvas.set(x, y, [(x / 4) as u8, (y / 4) as u8, ((x * y) % 251) as u8]);
+        }
+    }
+    canvas.to_png()
+}

@@ -47,6 +47,8 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     storage::write_atomic(&path, &image.bytes, &state.faults.storage)
         .await
         .map_err(MediaJobError::Storage)?;
+    // The light copies for phones, once, now (best effort: the original stands in).
+    super::renditions::make(&path, &state.faults.storage).await;
     Ok(file_name)
 }
 

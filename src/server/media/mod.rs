@@ -10,6 +10,7 @@ pub mod crash_points;
 mod image_job;
 mod job_error;
 pub mod queue;
+pub mod renditions;
 mod status;
 mod video_job;
 mod workers;

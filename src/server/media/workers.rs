@@ -114,12 +114,14 @@ pub(super) async fn record_outcome(
         if let Err(e) = storage::remove_file(&path).await {
             tracing::warn!(error = %e, file = %old, "could not remove the replaced file");
         }
+        super::renditions::remove(&path).await;
     }
     if recorded == Finished::Gone {
         tracing::info!("the story was deleted while its {what} was made; removing the file");
         if let Ok(file) = &outcome {
             let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);
             let _ = storage::remove_file(&dir.join(file)).await;
+            super::renditions::remove(&dir.join(file)).await;
             // Only if empty: the deletion removed everything else already.
             let _ = tokio::fs::remove_dir(&dir).await;
         }

@@ -33,9 +33,10 @@ pub async fn map(
                 .title
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| opening_words(&row.opening)),
+            // The smallest light copy: the node shows a 48-px thumbnail.
             picture_url: row
                 .picture
-                .map(|file| urls::media(tier.name, story_id, &file)),
+                .map(|file| urls::light_picture(&urls::media(tier.name, story_id, &file), 384)),
             parent_id: row.parent_id,
             choice_label: row.choice_label,
             choice_position: u32::try_from(row.choice_position.unwrap_or(0)).unwrap_or(0),
