@@ -5,30 +5,43 @@
 //!   gzip, as the browser accepts). The browser bundle is precompressed at build time
 //!   (`cargo leptos build --precompress`) and its `.br`/`.gz` files are served as they are.
 //!   Pictures, clips, audio and PDFs are never compressed again (they already are), nor are
-//!   event streams (compression would hold their events back).
+//!   event streams (compression would hold their events back), downloads, or a WASM file
+//!   without its precompressed twin (a debug build's 10 MB would take seconds per load).
 //! - The bundle carries `Cache-Control: no-cache` with its `Last-Modified`: a second visit
 //!   asks "changed?" and gets an empty 304. Media files (a new name for every new picture)
 //!   are kept a day by the browser (`files.rs`), then revalidated the same way; they stay
 //!   `private`: they sit behind the tier's gate.
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Request, StatusCode, Version};
 use axum::middleware::Next;
 use axum::response::Response;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
+use tower_http::CompressionLevel;
 
-/// The compression of every answer that gains from it.
+/// The compression of every answer that gains from it, at a level quick enough to run per
+/// request (brotli's default, 11, takes seconds on a big page).
 pub fn compression() -> CompressionLayer<impl Predicate> {
     let worth_it = DefaultPredicate::new()
         .and(NotForContentType::const_new("video/"))
         .and(NotForContentType::const_new("audio/"))
-        .and(NotForContentType::const_new("application/pdf"));
+        .and(NotForContentType::const_new("application/pdf"))
+        // The bundle: precompressed at build time, or (a debug build) too big to compress
+        // on every page load.
+        .and(NotForContentType::const_new("application/wasm"))
+        // Downloads (the exports): mostly base64 media, written while they are sent.
+        .and(
+            |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                !headers.contains_key(header::CONTENT_DISPOSITION)
+            },
+        );
     CompressionLayer::new()
         .br(true)
         .gzip(true)
         .no_deflate()
         .no_zstd()
+        .quality(CompressionLevel::Precise(4))
         .compress_when(worth_it)
 }
 

@@ -57,6 +57,17 @@ async fn pages_are_compressed_media_and_event_streams_are_not() {
     assert_eq!(res.status(), 304);
     assert!(res.bytes().await.expect("body").is_empty());
 
+    // A download (the exports) goes as it is written.
+    let res = app
+        .http
+        .get(app.url(&format!("/kids/gallery/{story_id}/export.html")))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-encoding").is_none());
+
     let view = story::scene_view(&app.state, kids, &story_id, &scene)
         .await
         .expect("scene");
