@@ -72,7 +72,7 @@ async fn a_branching_story_exports_as_one_self_contained_page() {
 
     // A picture lost on disk becomes a labelled placeholder.
     let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
-    std::fs::remove_file(dir.join(format!("{left}.png"))).expect("remove");
+    std::fs::remove_file(dir.join(format!("{left}.jpg"))).expect("remove");
     let html = export(&app, &format!("/kids/gallery/{story_id}/export.html"))
         .await
         .text()
@@ -251,7 +251,7 @@ async fn a_branching_story_exports_as_a_pdf_book() {
 
     // A lost picture: a placeholder, one image fewer, still a book.
     let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
-    std::fs::remove_file(dir.join(format!("{right}.png"))).expect("remove");
+    std::fs::remove_file(dir.join(format!("{right}.jpg"))).expect("remove");
     let bytes = export(&app, &format!("/kids/gallery/{story_id}/export.pdf"))
         .await
         .bytes()

@@ -157,13 +157,20 @@ async fn every_route_of_one_tier_is_a_404_for_the_other_tiers_ids() {
             format!("/{other_name}/gallery/{}?end={}", own.story, own.scene),
             // The other tier's story with this tier's scene (mixed ids).
             format!("/{other_name}/story/{}/scene/{}", other.story, own.scene),
-            format!("/{other_name}/media/{}/{}.png", other.story, own.scene),
+            format!(
+                "/{other_name}/media/{}/{}.{}",
+                other.story,
+                own.scene,
+                extension(&own.image)
+            ),
         ];
         for path in &pages {
             let (status, body) = status_of(&app, path).await;
             assert_eq!(status, 404, "{path}");
             assert!(
-                !body.starts_with(b"\x89PNG") && body.get(4..8) != Some(b"ftyp"),
+                !body.starts_with(b"\x89PNG")
+                    && !body.starts_with(&[0xFF, 0xD8])
+                    && body.get(4..8) != Some(b"ftyp"),
                 "{path} leaked a file"
             );
         }
@@ -228,21 +235,23 @@ async fn traversal_and_encoded_ids_never_reach_a_file() {
     let kids = seed(&app, "kids").await;
     let story = &kids.story;
     let character = &kids.character;
+    let ext = extension(&kids.image);
+    let upper = ext.to_uppercase();
     let attempts = [
         format!("/kids/media/{story}/..%2F..%2F..%2Fapp.db"),
         format!("/kids/media/{story}/%2e%2e%2f%2e%2e%2f%2e%2e%2fapp.db"),
         format!("/kids/media/{story}/%252e%252e%252fapp.db"),
         "/kids/media/..%2F..%2F/app.db".to_owned(),
         "/kids/media/../../app.db".to_owned(),
-        format!("/kids/media/{story}/{}.png%00.mp4", kids.scene),
-        format!("/kids/media/{}/{}.png", story.to_uppercase(), kids.scene),
-        format!("/kids/media/{story}/{}.PNG", kids.scene),
-        format!("/kids/media/{story}%2F..%2F{story}/{}.png", kids.scene),
+        format!("/kids/media/{story}/{}.{ext}%00.mp4", kids.scene),
+        format!("/kids/media/{}/{}.{ext}", story.to_uppercase(), kids.scene),
+        format!("/kids/media/{story}/{}.{upper}", kids.scene),
+        format!("/kids/media/{story}%2F..%2F{story}/{}.{ext}", kids.scene),
         format!("/kids/photos/{character}/..%2F..%2F..%2Fapp.db"),
         format!("/kids/photos/{character}/%2e%2e%2f{character}"),
         "/kids/photos/..%2F..%2Fkids/x.jpg".to_owned(),
-        format!("/KIDS/media/{story}/{}.png", kids.scene),
-        format!("/kids%2F..%2Fadult/media/{story}/{}.png", kids.scene),
+        format!("/KIDS/media/{story}/{}.{ext}", kids.scene),
+        format!("/kids%2F..%2Fadult/media/{story}/{}.{ext}", kids.scene),
     ];
     for path in attempts {
         let (status, body) = status_of(&app, &path).await;
@@ -256,4 +265,9 @@ async fn traversal_and_encoded_ids_never_reach_a_file() {
             "{path} leaked a picture"
         );
     }
+}
+
+/// `jpg` of `/kids/media/s/abc.jpg`.
+fn extension(url: &str) -> &str {
+    url.rsplit('.').next().unwrap_or_default()
 }

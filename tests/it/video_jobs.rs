@@ -347,7 +347,7 @@ async fn a_disk_write_failure_fails_the_clip_and_leaves_no_partial_file() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let expected = [format!("{scene_id}.mp4"), format!("{scene_id}.png")];
+    let expected = [format!("{scene_id}.jpg"), format!("{scene_id}.mp4")];
     assert_eq!(names, expected, "the blocker and the picture, no temp file");
 }
 

@@ -58,7 +58,11 @@ pub(crate) async fn openai_images(
     };
     let model = body["model"].as_str().unwrap_or("gpt-image-1");
     let prompt = body["prompt"].as_str().unwrap_or_default();
-    let invalid = if !OPENAI_IMAGE_MODELS.contains(&model) {
+    let compression = body.get("output_compression").map(|c| c.to_string());
+    let format = output_format(body["output_format"].as_str(), compression.as_deref());
+    let invalid = if let Err(message) = &format {
+        Some(message.clone())
+    } else if !OPENAI_IMAGE_MODELS.contains(&model) {
         Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
     } else if prompt.trim().is_empty() {
         Some("Missing required parameter: 'prompt'.".to_owned())
@@ -95,9 +99,45 @@ pub(crate) async fn openai_images(
                 "provider": "openai", "path": "/images/generations", "model": model,
                 "fields": field_names(&body), "references": 0, "prompt": prompt,
             }));
-            openai_answer(&s, prompt, model, fault, &[])
+            let format = format.unwrap_or(OutputFormat::Png);
+            openai_answer(&s, prompt, model, fault, &[], format)
         }
     }
+}
+
+/// OpenAI's `output_format` and `output_compression`: `Err` with the API's words when a
+/// value is not one it takes. WebP is accepted but drawn as PNG (the simulator has no WebP
+/// encoder; nothing of ours asks for it).
+pub(super) fn output_format(
+    format: Option<&str>,
+    compression: Option<&str>,
+) -> Result<OutputFormat, String> {
+    if let Some(c) = compression {
+        match c.parse::<u8>() {
+            Ok(0..=100) => {}
+            _ => return Err(format!("Invalid value for 'output_compression': {c}. Expected an integer between 0 and 100.")),
+        }
+        if matches!(format, None | Some("png")) {
+            return Err("Invalid parameter: 'output_compression' is only supported for 'jpeg' and 'webp' output formats.".to_owned());
+        }
+    }
+    match format {
+        None | Some("png") | Some("webp") => Ok(OutputFormat::Png),
+        Some("jpeg") => Ok(OutputFormat::Jpeg(
+            compression.and_then(|c| c.parse().ok()).unwrap_or(100),
+        )),
+        Some(other) => Err(format!(
+            "Invalid value: '{other}'. Supported values are: 'png', 'jpeg', and 'webp'."
+        )),
+    }
+}
+
+/// The file format an OpenAI picture is drawn in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OutputFormat {
+    Png,
+    /// With its quality (`output_compression`).
+    Jpeg(u8),
 }
 
 /// The b64 answer of OpenAI's generations and edits; a malformed fault cuts the data.
@@ -107,8 +147,14 @@ pub(super) fn openai_answer(
     model: &str,
     fault: Option<Fault>,
     references: &[Canvas],
+    format: OutputFormat,
 ) -> Response {
-    let mut data = b64(&picture(s, prompt, model, references));
+    let drawn = illustration(prompt, model, s.config.image_size(), references);
+    let bytes = match format {
+        OutputFormat::Png => drawn.to_png(),
+        OutputFormat::Jpeg(quality) => drawn.to_jpeg(quality.max(1)),
+    };
+    let mut data = b64(&bytes);
     if matches!(
         fault,
         Some(Fault {

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::{
-    bearer, decode_data_uri, decode_reference, field_names, openai_answer, parse, xai_answer,
-    FileBase, OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
+    bearer, decode_data_uri, decode_reference, field_names, openai_answer, output_format, parse,
+    xai_answer, FileBase, OutputFormat, OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
 };
 use super::SimState;
 use crate::domain::Provider;
@@ -93,7 +93,10 @@ pub(crate) async fn openai_edits(
     let model = form.get("model").unwrap_or("gpt-image-1").to_owned();
     let prompt = form.get("prompt").unwrap_or_default().to_owned();
     let fidelity = form.get("input_fidelity");
-    let invalid = if !OPENAI_IMAGE_MODELS.contains(&model.as_str()) {
+    let format = output_format(form.get("output_format"), form.get("output_compression"));
+    let invalid = if let Err(message) = &format {
+        Some(message.clone())
+    } else if !OPENAI_IMAGE_MODELS.contains(&model.as_str()) {
         Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
     } else if prompt.trim().is_empty() {
         Some("Missing required parameter: 'prompt'.".to_owned())
@@ -140,7 +143,8 @@ pub(crate) async fn openai_edits(
         "fields": fields, "references": form.images.len(),
         "input_fidelity": fidelity, "prompt": prompt,
     }));
-    openai_answer(&s, &prompt, &model, fault, &form.images)
+    let format = format.unwrap_or(OutputFormat::Png);
+    openai_answer(&s, &prompt, &model, fault, &form.images, format)
 }
 
 pub(crate) async fn xai_edits(
