@@ -291,6 +291,13 @@ async fn write_and_store(
     choice: &ChoiceRow,
     draft: &Draft,
 ) -> Result<String, StoryError> {
+    // Stored meanwhile (a tap that raced the last writer of this choice): nothing to pay.
+    if let Some(scene_id) = repo::find_choice(&state.db, tier.name, &story.id, &choice.id)
+        .await?
+        .and_then(|c| c.next_scene_id)
+    {
+        return Ok(scene_id);
+    }
     let kept = written_ahead::find(&state.db, tier.name, &story.id, &choice.id).await?;
     let (depth, scene, was_kept) = match kept.and_then(|(depth, json)| {
         let scene: SceneDraft = serde_json::from_str(&json).ok()?;
@@ -330,7 +337,7 @@ async fn write_and_store(
     if !draft.is_wanted() {
         if !was_kept {
             let json = serde_json::to_string(&scene)
-                .map_err(|e| StoryError::Failed(AppError::Invalid(e.to_string())))?;
+                .map_err(|_| StoryError::Failed(AppError::Internal))?;
             written_ahead::keep(&state.db, tier.name, &story.id, &choice.id, depth, &json).await?;
         }
         draft.finish(Outcome::Ahead);
