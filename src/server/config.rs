@@ -359,30 +359,40 @@ impl Config {
     }
 }
 
-/// The gate settings: the file's, then the environment's. `PROTECTED_TIERS=none` protects
-/// no tier.
-fn prefetch_settings(
-    file: PrefetchFile,
+/// A list of tiers: the environment's `variable` (comma-separated, or `none`) over the
+/// file's; an unknown name is an error naming `setting`.
+fn tier_list(
+    variable: &str,
+    setting: &'static str,
+    file: Vec<String>,
     env: &impl Fn(&str) -> Option<String>,
-) -> Result<PrefetchSettings, ConfigError> {
-    let names: Vec<String> = match env("PREFETCH_TIERS") {
+) -> Result<Vec<&'static str>, ConfigError> {
+    let names: Vec<String> = match env(variable) {
         Some(list) if list.trim() == "none" => Vec::new(),
         Some(list) => list.split(',').map(|t| t.trim().to_owned()).collect(),
-        None => file.tiers,
+        None => file,
     };
-    let tiers = names
+    names
         .iter()
         .filter(|name| !name.is_empty())
         .map(|name| {
             TierSpec::find(name)
                 .map(|t| t.name)
                 .ok_or_else(|| ConfigError::UnknownTier {
-                    setting: "prefetch tiers",
+                    setting,
                     value: name.clone(),
                     known: TIERS.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
                 })
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+/// Writing ahead: the file's settings, then the environment's.
+fn prefetch_settings(
+    file: PrefetchFile,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<PrefetchSettings, ConfigError> {
+    let tiers = tier_list("PREFETCH_TIERS", "prefetch tiers", file.tiers, env)?;
     let parallel = match env("PREFETCH_PARALLEL") {
         Some(text) => text.trim().parse().map_err(|_| ConfigError::Number {
             name: "PREFETCH_PARALLEL".into(),
@@ -396,28 +406,18 @@ fn prefetch_settings(
     })
 }
 
+/// The gate settings: the file's, then the environment's. `PROTECTED_TIERS=none` protects
+/// no tier.
 fn gate_settings(
     file: GateFile,
     env: &impl Fn(&str) -> Option<String>,
 ) -> Result<GateSettings, ConfigError> {
-    let names: Vec<String> = match env("PROTECTED_TIERS") {
-        Some(list) if list.trim() == "none" => Vec::new(),
-        Some(list) => list.split(',').map(|t| t.trim().to_owned()).collect(),
-        None => file.protected_tiers,
-    };
-    let protected = names
-        .iter()
-        .filter(|name| !name.is_empty())
-        .map(|name| {
-            TierSpec::find(name)
-                .map(|t| t.name)
-                .ok_or_else(|| ConfigError::UnknownTier {
-                    setting: "protected tiers",
-                    value: name.clone(),
-                    known: TIERS.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let protected = tier_list(
+        "PROTECTED_TIERS",
+        "protected tiers",
+        file.protected_tiers,
+        env,
+    )?;
     let env_pins = TIERS
         .iter()
         .filter_map(|t| {

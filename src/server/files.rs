@@ -18,6 +18,7 @@ use crate::server::memory::photos;
 use crate::server::state::AppState;
 use crate::server::storage;
 use crate::server::story::{export, StoryError};
+use crate::server::transfer::channel_stream;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -79,19 +80,11 @@ async fn export_html(
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
     let with_clips = query.clips.as_deref() != Some("no");
     match export::html(&state, tier, &story_id, with_clips).await {
-        Ok(export) => {
-            let mut pieces = export.pieces;
-            let stream = futures::stream::poll_fn(move |cx| {
-                pieces
-                    .poll_recv(cx)
-                    .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
-            });
-            Ok(download(
-                "text/html; charset=utf-8",
-                &export.file_name,
-                axum::body::Body::from_stream(stream),
-            ))
-        }
+        Ok(export) => Ok(download(
+            "text/html; charset=utf-8",
+            &export.file_name,
+            axum::body::Body::from_stream(channel_stream(export.pieces)),
+        )),
         Err(e) => export_failed(e),
     }
 }
@@ -157,21 +150,7 @@ async fn media_file(
         "mp4" => MediaKind::Video,
         _ => return Err(FileError::NotFound),
     };
-    let key = MediaKey {
-        tier: tier.name,
-        story_id: &story_id,
-        scene_id,
-        kind,
-    };
-    let row = media::find(&state.db, key)
-        .await?
-        .ok_or(FileError::NotFound)?;
-    // The finished file, or while it is being regenerated the one still shown.
-    let shown = match row.status {
-        MediaStatus::Complete => row.file_name.as_deref(),
-        _ => row.previous_file.as_deref(),
-    };
-    if shown != Some(file.as_str()) {
+    if shown_file(&state, tier, &story_id, scene_id, kind).await? != Some(file.clone()) {
         return Err(FileError::NotFound);
     }
     let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);
@@ -182,22 +161,24 @@ async fn media_file(
     serve_file(&path, request).await
 }
 
-/// The picture the tier's media row shows now (`None`: no finished picture).
-async fn shown_picture(
+/// The file the tier's media row shows now (`None`: nothing finished).
+async fn shown_file(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
+    kind: MediaKind,
 ) -> Result<Option<String>, FileError> {
     let key = MediaKey {
         tier: tier.name,
         story_id,
         scene_id,
-        kind: MediaKind::Image,
+        kind,
     };
     let Some(row) = media::find(&state.db, key).await? else {
         return Ok(None);
     };
+    // The finished file, or while it is being regenerated the one still shown.
     Ok(match row.status {
         MediaStatus::Complete => row.file_name,
         _ => row.previous_file,
@@ -216,7 +197,7 @@ async fn light_picture(
     request: Request,
 ) -> Result<Response, FileError> {
     let scene_id = original_stem.split('-').next().unwrap_or(original_stem);
-    let original = shown_picture(state, tier, story_id, scene_id)
+    let original = shown_file(state, tier, story_id, scene_id, MediaKind::Image)
         .await?
         .filter(|name| name.rsplit_once('.').map(|(stem, _)| stem) == Some(original_stem))
         .ok_or(FileError::NotFound)?;

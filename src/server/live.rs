@@ -26,6 +26,7 @@ use crate::domain::TierSpec;
 use crate::server::db::stories as repo;
 use crate::server::state::AppState;
 use crate::server::story::writing::{self, Outcome};
+use crate::server::transfer::channel_stream;
 
 /// How long the words stream waits for the tap's call to start the writing.
 const DRAFT_APPEARS_WITHIN: Duration = Duration::from_secs(10);
@@ -38,12 +39,9 @@ pub fn router() -> Router<AppState> {
 
 /// The events a task sends, as a response that ends when the reader goes away.
 fn events(
-    mut rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<Event>,
 ) -> Sse<impl futures::Stream<Item = Result<Event, Infallible>>> {
-    Sse::new(futures::stream::poll_fn(move |cx| {
-        rx.poll_recv(cx).map(|event| event.map(Ok))
-    }))
-    .keep_alive(KeepAlive::default())
+    Sse::new(channel_stream(rx)).keep_alive(KeepAlive::default())
 }
 
 fn event(name: &str, data: serde_json::Value) -> Event {

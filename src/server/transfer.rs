@@ -60,3 +60,12 @@ pub async fn cache_headers(request: Request<Body>, next: Next) -> Response {
     }
     response
 }
+
+/// What a writer task sends into `rx`, as a body that goes out piece by piece (a page
+/// written while it is sent, an event stream). The writer sees the reader leave when its
+/// sends fail.
+pub fn channel_stream<T>(
+    mut rx: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures::Stream<Item = Result<T, std::convert::Infallible>> {
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|piece| piece.map(Ok)))
+}

@@ -109,7 +109,7 @@ pub(crate) enum Break {
 
 /// The answer `content` as a server-sent event stream in `protocol`, paced.
 pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Break) -> Response {
-    let (tx, mut rx) = mpsc::channel::<Bytes>(16);
+    let (tx, rx) = mpsc::channel::<Bytes>(16);
     tokio::spawn(async move {
         let pieces: Vec<String> = tokens(&content).into_iter().map(str::to_owned).collect();
         let half = pieces.len() / 2;
@@ -146,16 +146,12 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
             }
         }
     });
-    let stream = futures::stream::poll_fn(move |cx| {
-        rx.poll_recv(cx)
-            .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
-    });
     (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        Body::from_stream(stream),
+        Body::from_stream(crate::server::transfer::channel_stream(rx)),
     )
         .into_response()
 }
