@@ -43,7 +43,13 @@ export default defineConfig({
   },
   projects: [
     // Every spec against the debug bundle.
-    { name: 'debug', use: { baseURL: `http://127.0.0.1:${PORT}` } },
+    { name: 'debug', testIgnore: /no_js\.spec\.mjs$/, use: { baseURL: `http://127.0.0.1:${PORT}` } },
+    // The plain-HTML forms, with JavaScript off in the browser.
+    {
+      name: 'no-js',
+      testMatch: /no_js\.spec\.mjs$/,
+      use: { baseURL: `http://127.0.0.1:${PORT}`, javaScriptEnabled: false },
+    },
     // The smoke spec again against the optimised bundle.
     { name: 'release', testMatch: /smoke\.spec\.mjs$/, use: { baseURL: `http://127.0.0.1:${RELEASE_PORT}` } },
   ],

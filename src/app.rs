@@ -49,11 +49,14 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
-                    <Route path=path!("/status") view=StatusPage/>
+                    <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
+                    // Every page is rendered whole before it is sent (`Async`): it works
+                    // before the app has started, or with JavaScript off, and its status
+                    // (a 404) is known in time.
                     <ParentRoute path=path!("/:tier") view=TierLayout>
-                        <Route path=path!("") view=TierHome/>
-                        <Route path=path!("profiles") view=ProfilesPage/>
-                        <Route path=path!("gallery") view=Gallery/>
+                        <Route path=path!("") view=TierHome ssr=SsrMode::Async/>
+                        <Route path=path!("profiles") view=ProfilesPage ssr=SsrMode::Async/>
+                        <Route path=path!("gallery") view=Gallery ssr=SsrMode::Async/>
                         <Route path=path!("gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
                         <Route
                             path=path!("gallery/:story/map")

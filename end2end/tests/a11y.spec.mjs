@@ -32,7 +32,7 @@ for (const tier of ['kids', 'adult']) {
     await page.getByLabel('What should the story be about?').fill('A lantern that lights the way home');
     await page.locator('#image_model').selectOption('gpt-image-1-mini');
     await page.locator('#video_mode').check();
-    await page.locator('input[name="length"][value="short"]').check();
+    await page.locator('input[name="input[length]"][value="short"]').check();
     await page.getByRole('button', { name: 'Begin the adventure' }).click();
     await expect(page.locator('video.scene-clip')).toBeVisible({ timeout: 30_000 });
     await expectAccessible(page, `${tier} scene with picture and clip`);

@@ -5,7 +5,7 @@ import { test, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_DATA_DIR } from '../playwright.config.mjs';
-import { gotoHydrated, choose } from './helpers.mjs';
+import { gotoHydrated, choose, open } from './helpers.mjs';
 
 /** Starts a short story and reads it to its ending; answers its id. */
 async function finishStory(page, prompt, { video }) {
@@ -72,11 +72,11 @@ test('deleting a story asks first, then removes its card and its files', async (
 
   await gotoHydrated(page, '/kids/gallery');
   const item = card(page, storyId);
-  await item.getByRole('button', { name: 'Delete' }).click();
+  await open(item, 'Delete');
   await expect(item.locator('.confirm')).toContainText('cannot be undone');
   await item.getByRole('button', { name: 'Keep it' }).click();
   await expect(item).toBeVisible();
-  await item.getByRole('button', { name: 'Delete' }).click();
+  await open(item, 'Delete');
   await item.getByRole('button', { name: 'Yes, delete' }).click();
   await expect(card(page, storyId)).toHaveCount(0);
   expect(fs.existsSync(dir)).toBeFalsy();

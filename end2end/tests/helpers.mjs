@@ -41,11 +41,19 @@ export async function startStory(page, tier, { prompt, length = 'short', imageMo
   await page.getByLabel('What should the story be about?').fill(prompt);
   if (imageModel) await page.locator('#image_model').selectOption(imageModel);
   if (video) await page.locator('#video_mode').check();
-  await page.locator(`input[name="length"][value="${length}"]`).check();
+  await page.locator(`input[name="input[length]"][value="${length}"]`).check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page).toHaveURL(new RegExp(`/${tier}/story/[0-9a-f]+/scene/[0-9a-f]+$`), { timeout: 30_000 });
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about');
   return page.url();
+}
+
+/**
+ * Opens a disclosure (a `<summary>` that shows a form or a question in place: New profile,
+ * Edit, Delete) by its exact words.
+ */
+export async function open(scope, label) {
+  await scope.locator('summary', { hasText: new RegExp(`^${label}$`) }).click();
 }
 
 /** Clicks the choice at `index` and waits for the scene at `depth`. */

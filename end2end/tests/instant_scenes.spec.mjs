@@ -42,7 +42,7 @@ test('a choice written ahead opens its scene at once, with no waiting shown', as
   await setPace(request, 200, 400);
   await gotoHydrated(page, `${OPENAI_ONLY_URL}/kids`);
   await page.getByLabel('What should the story be about?').fill('A lantern that walks at night');
-  await page.locator('input[name="length"][value="short"]').check();
+  await page.locator('input[name="input[length]"][value="short"]').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about', { timeout: 30_000 });
   // Every choice gets written ahead while the reader reads.

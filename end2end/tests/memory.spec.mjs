@@ -3,7 +3,7 @@
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gotoHydrated, startStory, unlock } from './helpers.mjs';
+import { gotoHydrated, open, startStory, unlock } from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
@@ -14,16 +14,16 @@ const MODELS = ['gpt-image-1-mini', 'gpt-image-1', 'gpt-image-1.5', 'grok-imagin
 /** Creates a profile with one character on the kids profile page; returns its card. */
 async function createFamily(page, profileName, characterName) {
   await gotoHydrated(page, '/kids/profiles');
-  await page.getByRole('button', { name: 'New profile' }).click();
+  await open(page, 'New profile');
   await page.locator('#profile-display_name').fill(profileName);
   await page.locator('#profile-themes').fill('kites, picnics');
   await page.locator('#profile-art_style').fill('soft watercolour');
   await page.getByRole('button', { name: 'Save profile' }).click();
   const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: profileName }) });
   await expect(profile).toBeVisible();
-  await profile.getByRole('button', { name: 'Add a character' }).click();
-  await profile.locator('.character-form input[name="name"]').fill(characterName);
-  await profile.locator('.character-form textarea[name="description"]').fill('six years old, red boots');
+  await open(profile, 'Add a character');
+  await profile.getByLabel('Name', { exact: true }).fill(characterName);
+  await profile.getByLabel('Description').fill('six years old, red boots');
   await profile.getByRole('button', { name: 'Save character' }).click();
   const card = profile.locator('.character-card', { hasText: characterName });
   await expect(card).toBeVisible();

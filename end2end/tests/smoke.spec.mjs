@@ -2,7 +2,7 @@
 // kind hydrates without a page error and answers a click. Server-rendered HTML looks right even
 // when the bundle fails to start, so each step clicks something only the WASM can handle.
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, choose } from './helpers.mjs';
+import { gotoHydrated, choose, open } from './helpers.mjs';
 
 test('home, scene, gallery, reader and profiles hydrate and respond', async ({ page }) => {
   // Home: the start form is handled by the WASM (a server-function call, then navigation).
@@ -19,13 +19,13 @@ test('home, scene, gallery, reader and profiles hydrate and respond', async ({ p
   await choose(page, 0, 3);
   await expect(page.locator('.the-end')).toBeVisible();
 
-  // Gallery: Delete opens the confirmation, Keep it closes it (both client-side only).
+  // Gallery: Delete opens the confirmation, Keep it closes it (Keep it is the WASM's).
   await gotoHydrated(page, '/kids/gallery');
   const card = page.locator(`.story-card[data-story="${storyId}"]`);
-  await card.getByRole('button', { name: 'Delete' }).click();
+  await open(card, 'Delete');
   await expect(card.locator('.confirm')).toContainText('cannot be undone');
   await card.getByRole('button', { name: 'Keep it' }).click();
-  await expect(card.locator('.confirm')).toHaveCount(0);
+  await expect(card.locator('.confirm')).toBeHidden();
 
   // Reader: opening the story from the card is a client-side navigation (no new document).
   await page.evaluate(() => { window.__smokeMarker = true; });
@@ -35,8 +35,10 @@ test('home, scene, gallery, reader and profiles hydrate and respond', async ({ p
   expect(await page.evaluate(() => window.__smokeMarker === true)).toBeTruthy();
   await gotoHydrated(page, `/kids/gallery/${storyId}`);
 
-  // Profiles: "New profile" opens the form.
+  // Profiles: "New profile" opens the form, and Cancel (the WASM's) closes it.
   await gotoHydrated(page, '/kids/profiles');
-  await page.getByRole('button', { name: 'New profile' }).click();
+  await open(page, 'New profile');
   await expect(page.locator('#profile-display_name')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('#profile-display_name')).toBeHidden();
 });

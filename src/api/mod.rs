@@ -67,17 +67,22 @@ mod context {
         })
     }
 
-    /// After a plain HTML form post (no JavaScript yet, or none at all): the browser is sent
-    /// on to `url`. The app's own calls get the answer and move on by themselves.
-    pub fn then_go_to(url: &str) {
-        let plain_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+    /// Whether the request is a plain HTML form post (no JavaScript yet, or none at all):
+    /// the browser asks for a page, where the app's own calls ask for data.
+    fn is_plain_form() -> bool {
+        use_context::<axum::http::request::Parts>().is_some_and(|parts| {
             parts
                 .headers
                 .get(axum::http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
-        });
-        if plain_form {
+        })
+    }
+
+    /// After a plain HTML form post: the browser is sent on to `url`. The app's own calls
+    /// get the answer and move on by themselves.
+    pub fn then_go_to(url: &str) {
+        if is_plain_form() {
             leptos_axum::redirect(url);
         }
     }
@@ -86,7 +91,10 @@ mod context {
     /// outage at warn, only our own faults at error.
     pub fn fail(error: AppError, cause: &str) -> AppError {
         let status = error.status_code();
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        // A plain form post is answered with a redirect back to its page, carrying the
+        // error for the page to show; a status here would replace the redirect's.
+        let response = use_context::<leptos_axum::ResponseOptions>().filter(|_| !is_plain_form());
+        if let Some(response) = response {
             response.set_status(
                 StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             );

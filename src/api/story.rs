@@ -32,6 +32,7 @@ pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
 pub async fn start_story(tier: String, input: StartInput) -> Result<StartedStory, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
     let (story_id, scene_id) = context::answer(story::start(&state, tier, input).await)?;
+    context::then_go_to(&crate::domain::urls::scene(tier.name, &story_id, &scene_id));
     Ok(StartedStory { story_id, scene_id })
 }
 

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use super::media_status::MediaStatusPoll;
+use super::post_button::PostButton;
 use crate::domain::media::{MediaStatus, MediaView};
 use crate::domain::urls;
 
@@ -91,9 +92,7 @@ fn picture_placeholder(poll: MediaStatusPoll) -> impl IntoView {
         MediaStatus::Failed => view! {
             <div class="image-failed" role="alert">
                 <p>"The picture could not be made. " {view.error.unwrap_or_default()}</p>
-                <button type="button" class="retry" on:click=move |_| poll.retry.run(())>
-                    "Retry image"
-                </button>
+                <RetryButton poll label="Retry image"/>
             </div>
         }
         .into_any(),
@@ -138,9 +137,7 @@ fn clip_failed(poll: MediaStatusPoll, view: MediaView) -> impl IntoView {
     view! {
         <div class="video-failed" role="alert">
             <p>"The video clip could not be made. " {view.error.unwrap_or_default()}</p>
-            <button type="button" class="retry" on:click=move |_| poll.retry.run(())>
-                "Retry video"
-            </button>
+            <RetryButton poll label="Retry video"/>
         </div>
     }
 }
@@ -167,14 +164,11 @@ fn PictureBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
             }
             _ => None,
         };
-        let button = (!in_reader && view.status == MediaStatus::Complete && view.url.is_some()).then(|| {
-            view! {
-                <button type="button" class="regenerate" on:click=move |_| poll.regenerate.run(())>
-                    "Regenerate"
-                </button>
-            }
-        });
-        view! { {note} {button} }
+        let button = (!in_reader && view.status == MediaStatus::Complete && view.url.is_some())
+            .then(|| {
+                view! { <RegenerateButton poll label="Regenerate"/> }
+            });
+        view! { {note} {button} }.into_any()
     }
 }
 
@@ -204,7 +198,7 @@ fn ClipBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
             }
             .into_any(),
         };
-        view! { {line} {(!in_reader).then(|| view! { <ClipButtons poll/> })} }
+        view! { {line} {(!in_reader).then(|| view! { <ClipButtons poll/> })} }.into_any()
     }
 }
 
@@ -213,11 +207,35 @@ fn ClipButtons(poll: MediaStatusPoll) -> impl IntoView {
     move || {
         let view = poll.media.get();
         (view.status == MediaStatus::Complete && view.url.is_some()).then(|| {
-            view! {
-                <button type="button" class="regenerate" on:click=move |_| poll.regenerate.run(())>
-                    "Regenerate clip"
-                </button>
-            }
+            view! { <RegenerateButton poll label="Regenerate clip"/> }
         })
     }
+}
+
+/// Queues a failed picture or clip again (a plain form post before the app has started).
+#[component]
+fn RetryButton(poll: MediaStatusPoll, label: &'static str) -> impl IntoView {
+    view! {
+        <PostButton
+            input=poll.retry_input()
+            label
+            class="retry"
+            on_press=Callback::new(move |_| poll.retry.run(()))
+        />
+    }
+    .into_any()
+}
+
+/// Asks for a new picture or clip (a plain form post before the app has started).
+#[component]
+fn RegenerateButton(poll: MediaStatusPoll, label: &'static str) -> impl IntoView {
+    view! {
+        <PostButton
+            input=poll.regenerate_input()
+            label
+            class="regenerate"
+            on_press=Callback::new(move |_| poll.regenerate.run(()))
+        />
+    }
+    .into_any()
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::story::{media_status, regenerate_media, retry_media, STATUS_WAIT_MAX_MS};
+use crate::api::story::{
+    media_status, regenerate_media, retry_media, RegenerateMedia, RetryMedia, STATUS_WAIT_MAX_MS,
+};
 use crate::domain::media::{MediaKind, MediaStatus, MediaView};
 
 /// Pause between rounds after an answer (the server already waited) and after an error.
@@ -20,6 +22,8 @@ const AFTER_ERROR: Duration = Duration::from_secs(2);
 pub struct MediaStatusPoll {
     /// What the pane shows: the server-rendered status at first, then each answer.
     pub media: RwSignal<MediaView>,
+    /// Which media it is: the arguments of Retry's and Regenerate's plain form posts.
+    target: StoredValue<RetryMedia>,
     /// Queues a failed image or clip again.
     pub retry: Callback<()>,
     /// Asks for a new one of a finished image or clip; the old one stays shown meanwhile.
@@ -33,6 +37,12 @@ pub fn use_media_status(
     kind: MediaKind,
     initial: MediaView,
 ) -> MediaStatusPoll {
+    let target = RetryMedia {
+        tier: tier.to_owned(),
+        story_id: story_id.clone(),
+        scene_id: scene_id.clone(),
+        kind,
+    };
     let media = RwSignal::new(initial);
     // Round 0 is the server-rendered status; each later round asks again.
     let round = RwSignal::new(0u32);
@@ -116,7 +126,31 @@ pub fn use_media_status(
     });
     MediaStatusPoll {
         media,
+        target: StoredValue::new(target),
         retry,
         regenerate,
+    }
+}
+
+impl MediaStatusPoll {
+    /// Retry's arguments, as its plain form posts them.
+    pub fn retry_input(&self) -> RetryMedia {
+        self.target.get_value()
+    }
+
+    /// Regenerate's arguments, as its plain form posts them.
+    pub fn regenerate_input(&self) -> RegenerateMedia {
+        let RetryMedia {
+            tier,
+            story_id,
+            scene_id,
+            kind,
+        } = self.target.get_value();
+        RegenerateMedia {
+            tier,
+            story_id,
+            scene_id,
+            kind,
+        }
     }
 }

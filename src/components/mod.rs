@@ -2,12 +2,14 @@
 
 pub mod confirm_delete;
 pub mod demo_banner;
+pub mod disclosure;
 pub mod error_notice;
 pub mod live_events;
 pub mod media_pane;
 pub mod media_status;
 pub mod model_picker;
 pub mod narrative;
+pub mod post_button;
 pub mod resource_view;
 pub mod tier_frame;
 pub mod voice_capture;

@@ -7,8 +7,10 @@ use crate::domain::story::ModelOption;
 
 #[component]
 pub fn ModelPicker(
-    /// `id` and `name` of the `<select>`.
+    /// `id` of the `<select>`.
     id: &'static str,
+    /// The field's name in the posted form.
+    name: &'static str,
     label: &'static str,
     models: Vec<ModelOption>,
     selected: RwSignal<String>,
@@ -43,7 +45,7 @@ pub fn ModelPicker(
         <label for=id>{label}</label>
         <select
             id=id
-            name=id
+            name=name
             aria-describedby=hint_id.clone()
             prop:value=move || selected.get()
             on:change=move |ev| selected.set(event_target_value(&ev))

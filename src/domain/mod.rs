@@ -2,6 +2,7 @@
 
 pub mod aspect;
 pub mod error;
+pub mod form;
 pub mod gallery;
 pub mod html;
 pub mod image_model;

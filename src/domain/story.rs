@@ -78,6 +78,7 @@ impl StoryLength {
 
 /// What the start form sends.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "StartFields", into = "StartFields")]
 pub struct StartInput {
     pub prompt: String,
     pub length: StoryLength,
@@ -86,11 +87,54 @@ pub struct StartInput {
     pub image_model: Option<String>,
     /// Memory mode: the profile whose preferences, characters and photos the story uses.
     /// `None` = memory mode off (nothing of any profile is used).
-    #[serde(default)]
     pub memory_profile: Option<String>,
     /// Video mode: a Grok Imagine clip for every scene (needs the xAI key).
-    #[serde(default)]
     pub video_mode: bool,
+}
+
+/// [`StartInput`] as the start form posts it, field by field: the profile picker is always
+/// sent, and the memory-mode checkbox says whether it counts.
+#[derive(Serialize, Deserialize)]
+struct StartFields {
+    prompt: String,
+    length: StoryLength,
+    text_model: String,
+    #[serde(default)]
+    image_model: Option<String>,
+    #[serde(default, deserialize_with = "super::form::checkbox")]
+    memory_mode: bool,
+    #[serde(default)]
+    memory_profile: Option<String>,
+    #[serde(default, deserialize_with = "super::form::checkbox")]
+    video_mode: bool,
+}
+
+impl From<StartFields> for StartInput {
+    fn from(fields: StartFields) -> Self {
+        let memory_profile = super::form::filled(fields.memory_profile);
+        StartInput {
+            prompt: fields.prompt,
+            length: fields.length,
+            text_model: fields.text_model,
+            image_model: super::form::filled(fields.image_model),
+            memory_profile: memory_profile.filter(|_| fields.memory_mode),
+            video_mode: fields.video_mode,
+        }
+    }
+}
+
+impl From<StartInput> for StartFields {
+    fn from(input: StartInput) -> Self {
+        StartFields {
+            prompt: input.prompt,
+            length: input.length,
+            text_model: input.text_model,
+            image_model: input.image_model,
+            memory_mode: input.memory_profile.is_some(),
+            memory_profile: input.memory_profile,
+            video_mode: input.video_mode,
+        }
+    }
 }
 
 /// A scene while the storyteller is still writing it: what the page shows of it so far.
@@ -178,6 +222,53 @@ pub struct HomeData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The start form as a browser posts it: every value a string, an unticked box absent.
+    fn posted(fields: &[(&str, &str)]) -> StartInput {
+        let map: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(map)).expect("a valid start form")
+    }
+
+    const FORM: [(&str, &str); 5] = [
+        ("prompt", "a fox"),
+        ("length", "short"),
+        ("text_model", "gpt-4o"),
+        ("image_model", ""),
+        ("memory_profile", "p1"),
+    ];
+
+    #[test]
+    fn the_profile_counts_only_with_memory_mode_ticked() {
+        let off = posted(&FORM);
+        assert_eq!(off.memory_profile, None);
+        assert_eq!(
+            off.image_model, None,
+            "an empty picker means no image model"
+        );
+        assert!(!off.video_mode);
+        let on = posted(
+            &[
+                FORM.as_slice(),
+                &[("memory_mode", "on"), ("video_mode", "on")],
+            ]
+            .concat(),
+        );
+        assert_eq!(on.memory_profile.as_deref(), Some("p1"));
+        assert!(on.video_mode);
+    }
+
+    #[test]
+    fn the_app_s_own_call_round_trips() {
+        let input = posted(&[FORM.as_slice(), &[("memory_mode", "on")]].concat());
+        let again: StartInput =
+            serde_json::from_value(serde_json::to_value(&input).expect("serialises"))
+                .expect("deserialises");
+        assert_eq!(again.memory_profile.as_deref(), Some("p1"));
+        assert_eq!(again.prompt, "a fox");
+    }
 
     #[test]
     fn prompt_is_trimmed_and_bounded() {

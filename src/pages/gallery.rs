@@ -10,6 +10,7 @@ use super::use_tier;
 use crate::api::story::{load_gallery, AbandonStory, DeleteStory};
 use crate::components::{
     confirm_delete::ConfirmDelete,
+    post_button::PostButton,
     resource_view::{ActionError, ResourceView},
 };
 use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
@@ -121,19 +122,18 @@ fn ResumeItem(
             >
                 "Continue"
             </a>
-            <button
-                type="button"
-                class="button quiet"
-                disabled=move || abandon.pending().get()
-                on:click=move |_| {
-                    abandon.dispatch(AbandonStory {
-                        tier: tier.name.to_owned(),
-                        story_id: story_id.clone(),
-                    });
+            <PostButton
+                input=AbandonStory {
+                    tier: tier.name.to_owned(),
+                    story_id,
                 }
-            >
-                "Start fresh"
-            </button>
+                label="Start fresh"
+                class="button quiet"
+                pending=abandon.pending()
+                on_press=Callback::new(move |input| {
+                    abandon.dispatch(input);
+                })
+            />
         </li>
     }
     .into_any()
@@ -204,12 +204,13 @@ fn Card(
                 label="Delete"
                 class="delete-story"
                 question=format!("Delete “{title}” with its pictures and clips? This cannot be undone.")
+                input=DeleteStory {
+                    tier: tier.name.to_owned(),
+                    story_id: story_id.clone(),
+                }
                 pending=remove.pending()
-                on_confirm=Callback::new(move |_| {
-                    remove.dispatch(DeleteStory {
-                        tier: tier.name.to_owned(),
-                        story_id: story_id.clone(),
-                    });
+                on_confirm=Callback::new(move |input| {
+                    remove.dispatch(input);
                 })
             />
         </li>

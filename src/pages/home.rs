@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
-    error_notice::ErrorNotice, model_picker::ModelPicker, resource_view::ResourceView,
-    voice_input::VoiceInput,
+    error_notice::ErrorNotice, model_picker::ModelPicker, post_button::PostButton,
+    resource_view::ResourceView, voice_input::VoiceInput,
 };
 use crate::domain::profile::ProfileOption;
 use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
@@ -79,20 +79,18 @@ fn ResumeBanner(
             >
                 "Continue"
             </a>
-            <button
-                type="button"
-                class="button"
-                disabled=move || abandon.pending().get()
-                on:click=move |_| {
-                    abandon
-                        .dispatch(AbandonStory {
-                            tier: tier.name.to_owned(),
-                            story_id: story_id.clone(),
-                        });
+            <PostButton
+                input=AbandonStory {
+                    tier: tier.name.to_owned(),
+                    story_id,
                 }
-            >
-                "Start fresh"
-            </button>
+                label="Start fresh"
+                class="button"
+                pending=abandon.pending()
+                on_press=Callback::new(move |input| {
+                    abandon.dispatch(input);
+                })
+            />
         </aside>
     }
 }
@@ -147,19 +145,26 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .or_else(|| start.value().get().and_then(Result::err))
     };
     let no_models = text_models.is_empty();
+    let start_url = <StartStory as leptos::server_fn::ServerFn>::url();
+    // Posted as a plain form until the app has started (or without JavaScript): the
+    // server starts the story and sends the browser to its first scene.
     view! {
         <form
             class="start-form"
+            method="post"
+            action=start_url
             on:submit=move |ev| {
                 ev.prevent_default();
                 submit();
             }
         >
             <h1>"Start a new story"</h1>
+            <input type="hidden" name="tier" value=tier.name/>
             <IdeaField tier prompt speech_to_text/>
             <LengthField length/>
             <ModelPicker
                 id="text_model"
+                name="input[text_model]"
                 label="Storyteller: the AI that writes the story"
                 models=text_models
                 selected=text_model
@@ -167,6 +172,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             />
             <ModelPicker
                 id="image_model"
+                name="input[image_model]"
                 label="Illustrator: the AI that paints each scene"
                 models=image_models
                 selected=image_model
@@ -230,7 +236,7 @@ fn IdeaField(
         <label for="prompt">"What should the story be about?"</label>
         <textarea
             id="prompt"
-            name="prompt"
+            name="input[prompt]"
             rows="3"
             maxlength=PROMPT_MAX_CHARS
             placeholder=tier.idea_placeholder
@@ -254,8 +260,9 @@ fn LengthField(length: RwSignal<StoryLength>) -> impl IntoView {
                 <label>
                     <input
                         type="radio"
-                        name="length"
+                        name="input[length]"
                         value=l.key()
+                        checked=length.get_untracked() == l
                         prop:checked=move || length.get() == l
                         on:change=move |_| length.set(l)
                     />
@@ -280,6 +287,7 @@ fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
             <input
                 type="checkbox"
                 id="video_mode"
+                name="input[video_mode]"
                 prop:checked=move || video_on.get()
                 on:change=move |ev| video_on.set(event_target_checked(&ev))
             />
@@ -305,15 +313,19 @@ fn MemoryMode(
                 <input
                     type="checkbox"
                     id="memory_mode"
+                    name="input[memory_mode]"
                     prop:checked=move || memory_on.get()
                     on:change=move |ev| memory_on.set(event_target_checked(&ev))
                 />
                 "Put our family in the story (preferences, characters and their photos)"
             </label>
-            <Show when=move || memory_on.get()>
+            // Always in the form (a plain post sends it; the checkbox says whether it
+            // counts), shown only while the checkbox is ticked (style: `.memory-choice`).
+            <div class="memory-choice">
                 <label for="memory_profile">"Profile"</label>
                 <select
                     id="memory_profile"
+                    name="input[memory_profile]"
                     prop:value=move || memory_profile.get()
                     on:change=move |ev| memory_profile.set(event_target_value(&ev))
                 >
@@ -329,7 +341,7 @@ fn MemoryMode(
                         .collect_view()}
                 </select>
                 <p class="hint">"The profile is fixed for the whole story once it starts."</p>
-            </Show>
+            </div>
         </fieldset>
     }
     .into_any()

@@ -12,6 +12,7 @@ pub mod live;
 pub mod media;
 pub mod media_check;
 pub mod memory;
+pub mod plain_forms;
 pub mod providers;
 pub mod sim;
 pub mod spending;

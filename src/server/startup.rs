@@ -167,6 +167,9 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::server::memory::upload::guard,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::server::plain_forms::tidy_redirect,
+        ))
         // Before any page, file or server function of a protected tier.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

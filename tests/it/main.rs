@@ -16,6 +16,7 @@ mod instant_scenes;
 mod isolation;
 mod memory_mode;
 mod parent_gate;
+mod plain_forms;
 mod regenerate;
 mod spending;
 mod story_engine;

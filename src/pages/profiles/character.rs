@@ -1,11 +1,14 @@
 //! A character's card and form: name, description, a linked profile, and its photo.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::photo::CharacterPhoto;
-use super::{on_success, Changed};
+use super::{on_success, open_on_error, Changed};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
-use crate::components::{confirm_delete::ConfirmDelete, resource_view::ActionError};
+use crate::components::{
+    confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
+};
 use crate::domain::profile::{CharacterInput, CharacterView, ProfileRef};
 use crate::domain::TierSpec;
 
@@ -40,27 +43,17 @@ pub(super) fn NewCharacter(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
-        <Show
-            when=move || open.get()
-            fallback=move || {
-                view! {
-                    <button type="button" class="button add-character" on:click=move |_| open.set(true)>
-                        "Add a character"
-                    </button>
-                }
-            }
-        >
+        <Disclosure label="Add a character" class="button add-character".to_owned() open>
             <CharacterForm
                 tier
-                profile_id=profile_id.clone()
+                profile_id
                 character_id=None
                 initial=CharacterInput::default()
-                link_choices=link_choices.clone()
-                on_done=Callback::new(move |_| open.set(false))
+                link_choices
+                open
             />
-        </Show>
+        </Disclosure>
     }
-    .into_any()
 }
 
 /// "Also bring the characters of" another profile of this tier.
@@ -71,13 +64,16 @@ pub(super) fn LinkSelect(
 ) -> impl IntoView {
     let options = link_choices
         .into_iter()
-        .map(|p| view! { <option value=p.id>{p.display_name}</option> })
+        .map(|p| {
+            let chosen = fields.with_untracked(|f| f.linked_profile_id.as_ref() == Some(&p.id));
+            view! { <option value=p.id selected=chosen>{p.display_name}</option> }
+        })
         .collect_view();
     view! {
         <label>
             "Also bring the characters of"
             <select
-                name="linked_profile_id"
+                name="input[linked_profile_id]"
                 prop:value=move || fields.with(|f| f.linked_profile_id.clone().unwrap_or_default())
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
@@ -98,18 +94,33 @@ pub(super) fn CharacterForm(
     character_id: Option<String>,
     initial: CharacterInput,
     link_choices: Vec<ProfileRef>,
-    on_done: Callback<()>,
+    /// The disclosure the form is in: saved, it closes.
+    open: RwSignal<bool>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveCharacter>::new();
+    open_on_error(save, open);
     on_success(save, move |_: &String| {
         changed.bump();
-        on_done.run(());
+        open.set(false);
     });
     let fields = RwSignal::new(initial);
+    let hidden = [
+        ("tier", Some(tier.name.to_owned())),
+        ("profile_id", Some(profile_id.clone())),
+        ("character_id", character_id.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        value.map(|value| view! { <input type="hidden" name=name value=value/> })
+    })
+    .collect_view();
+    // Posted as a plain form until the app has started (or without JavaScript).
     view! {
         <form
             class="character-form"
+            method="post"
+            action=SaveCharacter::url()
             on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(SaveCharacter {
@@ -120,12 +131,14 @@ pub(super) fn CharacterForm(
                 });
             }
         >
+            {hidden}
             <label>
                 "Name"
                 <input
-                    name="name"
+                    name="input[name]"
                     type="text"
                     placeholder="Mia"
+                    value=fields.with_untracked(|f| f.name.clone())
                     prop:value=move || fields.with(|f| f.name.clone())
                     on:input=move |ev| fields.update(|f| f.name = event_target_value(&ev))
                 />
@@ -133,12 +146,14 @@ pub(super) fn CharacterForm(
             <label>
                 "Description"
                 <textarea
-                    name="description"
+                    name="input[description]"
                     rows="2"
                     placeholder="Six years old, curly red hair, loves her yellow wellies"
                     prop:value=move || fields.with(|f| f.description.clone())
                     on:input=move |ev| fields.update(|f| f.description = event_target_value(&ev))
-                ></textarea>
+                >
+                    {fields.with_untracked(|f| f.description.clone())}
+                </textarea>
             </label>
             {(!link_choices.is_empty()).then(|| view! { <LinkSelect fields link_choices/> })}
             <ActionError value=save.value()/>
@@ -146,7 +161,7 @@ pub(super) fn CharacterForm(
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
                     "Save character"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button type="button" class="button" on:click=move |_| open.set(false)>
                     "Cancel"
                 </button>
             </div>
@@ -180,40 +195,32 @@ pub(super) fn CharacterCard(
         .map(|p| view! { <p class="linked">{format!("Brings the characters of {}", p.display_name)}</p> });
     view! {
         <article class="character-card" data-character=character.id.clone()>
-            <Show
-                when=move || editing.get()
-                fallback=move || {
-                    view! {
-                        <h4 class="character-name">{character.name.clone()}</h4>
-                        <p class="character-description">{character.description.clone()}</p>
-                        {linked.clone()}
-                    }
-                }
-            >
-                <CharacterForm
-                    tier
-                    profile_id=profile_id.clone()
-                    character_id=Some(id.clone())
-                    initial=initial.clone()
-                    link_choices=link_choices.clone()
-                    on_done=Callback::new(move |_| editing.set(false))
-                />
-            </Show>
+            <h4 class="character-name">{character.name.clone()}</h4>
+            <p class="character-description">{character.description.clone()}</p>
+            {linked}
             <CharacterPhoto tier character_id=character.id.clone() photo=character.photo.clone()/>
             <div class="actions">
-                <button type="button" class="button" on:click=move |_| editing.set(true)>
-                    "Edit"
-                </button>
+                <Disclosure label="Edit" class="button edit-character".to_owned() open=editing>
+                    <CharacterForm
+                        tier
+                        profile_id
+                        character_id=Some(id)
+                        initial
+                        link_choices
+                        open=editing
+                    />
+                </Disclosure>
                 <ConfirmDelete
                     label="Remove character"
                     class="delete-character"
                     question=format!("Remove {} and their photo?", character_name)
+                    input=DeleteCharacter {
+                        tier: tier.name.to_owned(),
+                        id: delete_id,
+                    }
                     pending=remove.pending()
-                    on_confirm=Callback::new(move |_| {
-                        remove.dispatch(DeleteCharacter {
-                            tier: tier.name.to_owned(),
-                            id: delete_id.clone(),
-                        });
+                    on_confirm=Callback::new(move |input| {
+                        remove.dispatch(input);
                     })
                 />
             </div>

@@ -11,7 +11,7 @@ use super::use_tier;
 use profile_card::{ProfileCard, ProfileForm};
 
 use crate::api::profiles::load_profiles;
-use crate::components::resource_view::ResourceView;
+use crate::components::{disclosure::Disclosure, resource_view::ResourceView};
 use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView};
 use crate::domain::urls;
 use crate::domain::{AppError, TierSpec};
@@ -29,6 +29,18 @@ impl Changed {
 /// stays visible when the list reloads after the upload.
 #[derive(Clone, Copy)]
 struct PhotoWarnings(RwSignal<std::collections::HashMap<String, String>>);
+
+/// A form posted without JavaScript comes back with its error in the page's address (the
+/// action reads it): its disclosure opens, so the error shows where it is fixed.
+fn open_on_error<I>(action: ServerAction<I>, open: RwSignal<bool>)
+where
+    I: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    I::Output: Clone + Send + Sync + 'static,
+{
+    if action.value().with_untracked(|v| matches!(v, Some(Err(_)))) {
+        open.set(true);
+    }
+}
 
 /// Runs `then` once each time the action finishes successfully.
 fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
@@ -64,6 +76,7 @@ fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
             <p class="hint">
                 "With memory mode on, a story uses one profile's preferences and characters, and the characters' photos help every picture look like them. Photos stay on this server and are sent only to the image model of a memory-mode story."
             </p>
+            <photo::RefusedUpload/>
             <ResourceView
                 resource=profiles
                 loading="Loading…"
@@ -99,18 +112,8 @@ fn ProfileList(tier: &'static TierSpec, list: Vec<ProfileView>) -> impl IntoView
 fn NewProfile(tier: &'static TierSpec) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
-        <Show
-            when=move || open.get()
-            fallback=move || {
-                view! {
-                    <button type="button" class="button primary new-profile" on:click=move |_| open.set(true)>
-                        "New profile"
-                    </button>
-                }
-            }
-        >
-            <ProfileForm tier id=None initial=ProfileInput::default() on_done=Callback::new(move |_| open.set(false))/>
-        </Show>
+        <Disclosure label="New profile" class="button primary new-profile".to_owned() open>
+            <ProfileForm tier id=None initial=ProfileInput::default() open/>
+        </Disclosure>
     }
-    .into_any()
 }

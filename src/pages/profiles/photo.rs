@@ -6,10 +6,37 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::{on_success, Changed, PhotoWarnings};
-use crate::api::profiles::{upload_photo, RemovePhoto};
-use crate::components::{error_notice::ErrorNotice, resource_view::ActionError};
+use crate::api::profiles::{upload_photo, RemovePhoto, UPLOAD_PHOTO_PATH};
+use crate::components::{
+    error_notice::ErrorNotice, post_button::PostButton, resource_view::ActionError,
+};
 use crate::domain::profile::PhotoUploaded;
-use crate::domain::TierSpec;
+use crate::domain::{AppError, TierSpec};
+use leptos::server_fn::error::ServerFnUrlError;
+
+/// Why the last upload posted as a plain form (before the app had started, or without
+/// JavaScript) was refused: the server sent the browser back here with it in the address.
+/// (The app's own uploads show their error on the character's card.)
+#[component]
+pub(super) fn RefusedUpload() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let error = query.with_untracked(|q| {
+        (q.get_str("__path") == Some(UPLOAD_PHOTO_PATH))
+            .then(|| {
+                q.get_str("__err")
+                    .map(ServerFnUrlError::<AppError>::decode_err)
+            })
+            .flatten()
+    });
+    error.map(|error| {
+        view! {
+            <div class="upload-refused">
+                <p>"The photo was not saved."</p>
+                <ErrorNotice error/>
+            </div>
+        }
+    })
+}
 
 /// The thumbnail (or a placeholder) with upload, replace and remove.
 #[component]
@@ -76,9 +103,14 @@ pub(super) fn CharacterPhoto(
                 }
                 _ => view! { <PhotoThumbnail url=thumbnail.clone()/> }.into_any(),
             }}
+            // Posted as a plain multipart form until the app has started (or without
+            // JavaScript): the server stores the photo and sends the browser back here.
             <form
                 class="photo-form"
                 id=form_id
+                method="post"
+                action=UPLOAD_PHOTO_PATH
+                enctype="multipart/form-data"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     if let Some(data) = form_data(&ev) {
@@ -105,11 +137,24 @@ pub(super) fn CharacterPhoto(
                 <button type="submit" class="button upload" disabled=move || upload.pending().get()>
                     "Upload"
                 </button>
-                {has_photo
-                    .then(|| {
-                        view! { <RemovePhotoButton tier character_id=character_id.clone() remove/> }
-                    })}
             </form>
+            {has_photo
+                .then(|| {
+                    view! {
+                        <PostButton
+                            input=RemovePhoto {
+                                tier: tier.name.to_owned(),
+                                character_id: character_id.clone(),
+                            }
+                            label="Remove photo"
+                            class="button remove-photo"
+                            pending=remove.pending()
+                            on_press=Callback::new(move |input| {
+                                remove.dispatch(input);
+                            })
+                        />
+                    }
+                })}
             <Show when=move || upload.pending().get()>
                 <p class="progress" role="status"><span class="spinner"></span>"Checking and saving the photo…"</p>
             </Show>
@@ -129,29 +174,6 @@ pub(super) fn PhotoThumbnail(url: Option<String>) -> impl IntoView {
         None => Either::Right(
             view! { <div class="photo-placeholder" aria-label="No photo">"No photo"</div> },
         ),
-    }
-}
-
-#[component]
-pub(super) fn RemovePhotoButton(
-    tier: &'static TierSpec,
-    character_id: String,
-    remove: ServerAction<RemovePhoto>,
-) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="button remove-photo"
-            disabled=move || remove.pending().get()
-            on:click=move |_| {
-                remove.dispatch(RemovePhoto {
-                    tier: tier.name.to_owned(),
-                    character_id: character_id.clone(),
-                });
-            }
-        >
-            "Remove photo"
-        </button>
     }
 }
 

@@ -1,47 +1,61 @@
 //! A profile's card: its preferences, edit and delete, and its characters.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::character::{CharacterList, NewCharacter};
-use super::{on_success, Changed};
+use super::{on_success, open_on_error, Changed};
 use crate::api::profiles::{DeleteProfile, SaveProfile};
-use crate::components::{confirm_delete::ConfirmDelete, resource_view::ActionError};
+use crate::components::{
+    confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
+};
 use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView, MAX_CHARACTERS};
 use crate::domain::TierSpec;
 
-/// Creates or edits a profile.
+/// Creates or edits a profile, inside the disclosure `open`: saved, it closes. Posted as a
+/// plain form (before the app has started, or without JavaScript) it comes back to the page.
 #[component]
 pub(super) fn ProfileForm(
     tier: &'static TierSpec,
     id: Option<String>,
     initial: ProfileInput,
-    on_done: Callback<()>,
+    open: RwSignal<bool>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveProfile>::new();
+    open_on_error(save, open);
     on_success(save, move |_: &String| {
         changed.bump();
-        on_done.run(());
+        open.set(false);
     });
     let fields = RwSignal::new(initial);
+    // The new profile's inputs keep the plain ids; an edited one's carry its id.
+    let key = id.clone();
     let field = move |label: &'static str,
                       name: &'static str,
                       hint: &'static str,
                       get: fn(&ProfileInput) -> &String,
                       set: fn(&mut ProfileInput, String)| {
-        let input_id = format!("profile-{name}");
+        let input_id = match &key {
+            Some(id) => format!("profile-{id}-{name}"),
+            None => format!("profile-{name}"),
+        };
         view! {
             <label for=input_id.clone()>{label}</label>
             <input
                 id=input_id
-                name=name
+                name=format!("input[{name}]")
                 type="text"
                 placeholder=hint
+                // The attribute for the server's page (a plain post sends it back as it
+                // is), the property for the app's.
+                value=fields.with_untracked(|f| get(f).clone())
                 prop:value=move || fields.with(|f| get(f).clone())
                 on:input=move |ev| fields.update(|f| set(f, event_target_value(&ev)))
             />
         }
     };
+    let id_field = id.clone();
     let heading = if id.is_some() {
         "Edit profile"
     } else {
@@ -50,6 +64,8 @@ pub(super) fn ProfileForm(
     view! {
         <form
             class="profile-form"
+            method="post"
+            action=SaveProfile::url()
             on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(SaveProfile {
@@ -60,6 +76,8 @@ pub(super) fn ProfileForm(
             }
         >
             <h2>{heading}</h2>
+            <input type="hidden" name="tier" value=tier.name/>
+            {id_field.map(|id| view! { <input type="hidden" name="id" value=id/> })}
             {field("Profile name", "display_name", "The Lee family", |f| &f.display_name, |f, v| f.display_name = v)}
             {field("Favourite themes (comma-separated)", "themes", "space, dragons, the seaside", |f| &f.themes, |f, v| f.themes = v)}
             {field("Art style", "art_style", "soft watercolour", |f| &f.art_style, |f, v| f.art_style = v)}
@@ -70,7 +88,7 @@ pub(super) fn ProfileForm(
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
                     "Save profile"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button type="button" class="button" on:click=move |_| open.set(false)>
                     "Cancel"
                 </button>
             </div>
@@ -116,37 +134,24 @@ pub(super) fn ProfileCard(
     let characters = profile.characters.clone();
     view! {
         <section class="profile-card" data-profile=profile.id.clone()>
-            <Show
-                when=move || editing.get()
-                fallback=move || {
-                    view! {
-                        <h2 class="profile-name">{profile.display_name.clone()}</h2>
-                        <ul class="profile-summary">
-                            {summary.clone().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                        </ul>
-                    }
-                }
-            >
-                <ProfileForm
-                    tier
-                    id=Some(id.clone())
-                    initial=initial.clone()
-                    on_done=Callback::new(move |_| editing.set(false))
-                />
-            </Show>
+            <h2 class="profile-name">{profile.display_name.clone()}</h2>
+            <ul class="profile-summary">
+                {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
             <div class="actions">
-                <button type="button" class="button" on:click=move |_| editing.set(true)>
-                    "Edit profile"
-                </button>
+                <Disclosure label="Edit profile" class="button edit-profile".to_owned() open=editing>
+                    <ProfileForm tier id=Some(id) initial open=editing/>
+                </Disclosure>
                 <ConfirmDelete
                     label="Delete profile"
                     question=format!("Delete {name} with its {count} characters and their photos?")
+                    input=DeleteProfile {
+                        tier: tier.name.to_owned(),
+                        id: delete_id,
+                    }
                     pending=remove.pending()
-                    on_confirm=Callback::new(move |_| {
-                        remove.dispatch(DeleteProfile {
-                            tier: tier.name.to_owned(),
-                            id: delete_id.clone(),
-                        });
+                    on_confirm=Callback::new(move |input| {
+                        remove.dispatch(input);
                     })
                 />
             </div>

@@ -4,11 +4,11 @@
 //! leptos-rs/leptos PR #4718. The guard can go once a release with that fix is used.
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use leptos::server_fn::codec::MultipartData;
-use leptos::server_fn::error::FromServerFnError;
+use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
 
 use crate::api::profiles::UPLOAD_PHOTO_PATH;
 use crate::api::voice::TRANSCRIBE_PATH;
@@ -71,11 +71,16 @@ pub async fn read(data: MultipartData) -> Result<PhotoForm, MemoryError> {
 /// request whose body is not a multipart form with a boundary, or that says it is far too
 /// large for what it carries.
 pub async fn guard(request: Request<Body>, next: Next) -> Response {
-    let (limit, too_large): (usize, fn() -> AppError) = match request.uri().path() {
-        UPLOAD_PHOTO_PATH => (MAX_PHOTO_BYTES, || MemoryError::PhotoTooLarge.into()),
-        TRANSCRIBE_PATH => (MAX_SPEECH_BYTES, || VoiceError::TooLarge.into()),
+    let (path, limit, too_large): (_, usize, fn() -> AppError) = match request.uri().path() {
+        UPLOAD_PHOTO_PATH => (UPLOAD_PHOTO_PATH, MAX_PHOTO_BYTES, || {
+            MemoryError::PhotoTooLarge.into()
+        }),
+        TRANSCRIBE_PATH => (TRANSCRIBE_PATH, MAX_SPEECH_BYTES, || {
+            VoiceError::TooLarge.into()
+        }),
         _ => return next.run(request).await,
     };
+    let refuse = |status, error| refuse(request.headers(), path, status, error);
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -101,9 +106,28 @@ pub async fn guard(request: Request<Body>, next: Next) -> Response {
     next.run(request).await
 }
 
-fn refuse(status: StatusCode, err: AppError) -> Response {
-    let body = err.ser();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// The refusal as the app's own upload reads it (the error, serialised, with its status),
+/// or, for a plain form post (no JavaScript), as the server function's own form redirect
+/// does it: back to the page, with the error in its address for the page to show.
+fn refuse(headers: &HeaderMap, path: &str, status: StatusCode, err: AppError) -> Response {
+    let plain_form = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| plain_form)
+        .and_then(|page| ServerFnUrlError::new(path, err.clone()).to_url(page).ok());
+    match back {
+        Some(page) => Redirect::to(page.as_str()).into_response(),
+        None => (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            err.ser(),
+        )
+            .into_response(),
+    }
 }
 
 /// A non-empty boundary, read by the very parser server_fn uses, so the guard and the

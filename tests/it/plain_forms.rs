@@ -1,0 +1,157 @@
+//! Forms posted by a browser without the app (before it has started, or with JavaScript
+//! off): the server answers with a redirect — on to the new page, or back to the form's
+//! page with the error in its address for the page to show — never with a bare error body.
+
+use reqwest::header::{ACCEPT, LOCATION, REFERER};
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+/// A browser that shows redirects instead of following them.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Posts `form` to the server function `endpoint` as a browser's form does, from `page`.
+async fn post_form(
+    app: &TestApp,
+    endpoint: &str,
+    page: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let res = browser()
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .header(REFERER, app.url(page))
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .expect("post");
+    let location = res
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (res.status(), location)
+}
+
+async fn page_text(app: &TestApp, location: &str) -> String {
+    let url = if location.starts_with("http") {
+        location.to_owned()
+    } else {
+        app.url(location)
+    };
+    let res = browser()
+        .get(url)
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("body")
+}
+
+const START: [(&str, &str); 5] = [
+    ("tier", "kids"),
+    ("input[length]", "short"),
+    ("input[text_model]", "gpt-4.1"),
+    ("input[image_model]", "gpt-image-1-mini"),
+    // The profile picker is always sent; without the memory-mode box it does not count.
+    ("input[memory_profile]", "no-such-profile"),
+];
+
+#[tokio::test]
+async fn a_started_story_sends_the_browser_to_its_first_scene() {
+    let app = TestApp::spawn().await;
+    let form = [
+        START.as_slice(),
+        &[("input[prompt]", "A kite over the hills")],
+    ]
+    .concat();
+    let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(
+        location.starts_with("/kids/story/") && location.contains("/scene/"),
+        "{location}"
+    );
+    assert!(page_text(&app, &location)
+        .await
+        .contains("Scene 1 of about 3"));
+}
+
+#[tokio::test]
+async fn a_refused_form_comes_back_to_its_page_with_the_reason() {
+    let app = TestApp::spawn().await;
+    let form = [START.as_slice(), &[("input[prompt]", "   ")]].concat();
+    let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert_eq!(status, StatusCode::FOUND, "a redirect, not the error's 400");
+    assert!(location.contains("__err="), "{location}");
+    assert!(page_text(&app, &location)
+        .await
+        .contains("Please write a story idea"));
+
+    // The memory-mode box ticked with a profile that is not there: refused the same way.
+    let form = [
+        START.as_slice(),
+        &[("input[prompt]", "A fox"), ("input[memory_mode]", "on")],
+    ]
+    .concat();
+    let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(location.contains("__err="), "{location}");
+}
+
+#[tokio::test]
+async fn a_saved_form_comes_back_to_a_clean_address() {
+    let app = TestApp::spawn().await;
+    // The page still shows an earlier failure in its address: that is dropped, and so is
+    // the `?` it leaves.
+    let (status, location) = post_form(
+        &app,
+        "save_profile",
+        "/kids/profiles?__path=/api/save_profile&__err=e30",
+        &[
+            ("tier", "kids"),
+            ("input[display_name]", "The Parks"),
+            ("input[themes]", "owls"),
+            ("input[art_style]", ""),
+            ("input[tone]", ""),
+            ("input[favourite_elements]", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(location, app.url("/kids/profiles"));
+    assert!(page_text(&app, &location).await.contains("The Parks"));
+}
+
+#[tokio::test]
+async fn a_photo_far_too_large_comes_back_to_the_profiles_page() {
+    let app = TestApp::spawn().await;
+    let big = vec![0u8; 6 * 1024 * 1024];
+    let form = reqwest::multipart::Form::new()
+        .text("tier", "kids")
+        .text("character_id", "c1")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(big).file_name("big.jpg"),
+        );
+    let res = browser()
+        .post(app.url("/api/upload_photo"))
+        .header(ACCEPT, "text/html")
+        .header(REFERER, app.url("/kids/profiles"))
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[LOCATION].to_str().expect("text").to_owned();
+    assert!(location.contains("__err="), "{location}");
+    assert!(page_text(&app, &location).await.contains("5 MB"));
+}
