@@ -153,6 +153,7 @@ fn router(state: AppState) -> Router {
         gate::csp::provide_page_policy();
     };
     let mut app = Router::new()
+        .merge(transfer::bundle(&state.leptos_options))
         .merge(files::router())
         .merge(live::router())
         .merge(gate::routes::router())

@@ -45,6 +45,19 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
         .compress_when(worth_it)
 }
 
+/// The bundle's files (`/pkg`), precompressed twins first. Served here rather than by
+/// leptos_axum's fallback, which passes only `Accept-Encoding` on to its file service:
+/// without `If-Modified-Since` every visit downloaded the whole bundle again.
+pub fn bundle(
+    options: &leptos::config::LeptosOptions,
+) -> axum::Router<crate::server::state::AppState> {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let files = tower_http::services::ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    axum::Router::new().nest_service(&format!("/{}", options.site_pkg_dir), files)
+}
+
 /// Revalidation instead of a second download, for the bundle (its files keep their names).
 pub async fn cache_headers(request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path();

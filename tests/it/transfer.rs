@@ -2,6 +2,7 @@
 //! event streams never, media revalidated with an empty 304 on a second visit.
 
 use cyoa::server::story;
+use reqwest::header;
 
 use crate::helpers::{final_image, start_input, tier, TestApp};
 
@@ -155,4 +156,32 @@ fn big_picture() -> Vec<u8> {
         }
     }
     canvas.to_png()
+}
+
+#[tokio::test]
+async fn the_bundle_is_asked_about_again_not_downloaded_again() {
+    let app = TestApp::spawn().await;
+    let options = &app.state.leptos_options;
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    std::fs::create_dir_all(&dir).expect("pkg dir");
+    // A file of its own in the served folder (the real bundle may not be built yet).
+    let name = format!("probe-{}.js", std::process::id());
+    let file = dir.join(&name);
+    std::fs::write(&file, "console.log('probe');\n".repeat(200)).expect("probe file");
+    let url = app.url(&format!("/{}/{name}", options.site_pkg_dir));
+
+    let first = app.http.get(&url).send().await.expect("get");
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "public, no-cache");
+    let modified = first.headers()[header::LAST_MODIFIED].clone();
+    let again = app
+        .http
+        .get(&url)
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .expect("get again");
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(again.status(), 304, "a second visit downloads nothing");
+    assert!(again.bytes().await.expect("body").is_empty());
 }

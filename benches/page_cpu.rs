@@ -1,0 +1,228 @@
+//! Server CPU per page: the home page, a scene with its picture and clip, the reader of a
+//! five-scene story, and the gallery with 24 stories, each asked for as a browser does,
+//! sequentially on one connection. Prints, per page, the server's CPU time per request (the
+//! whole process minus the client's own thread), plain and brotli-compressed, the page's
+//! size and the median wall time.
+//! Run: `cargo bench --features ssr --bench page_cpu` (BENCH_REQUESTS per round, default 300;
+//! BENCH_ROUNDS, default 5; BENCH_WORKERS server threads, default 2;
+//! BENCH_PAGES=scene,reader for only some pages).
+
+use std::time::{Duration, Instant};
+
+use cyoa::domain::story::StartInput;
+use cyoa::domain::{StoryLength, TierSpec};
+use cyoa::server::providers::Retries;
+use cyoa::server::startup;
+use cyoa::server::state::AppState;
+use cyoa::server::story;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// CPU time of the whole process so far (user + system), from `/proc/self/stat`.
+fn process_cpu() -> Result<Duration, BoxError> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14.
+    let rest = stat.rsplit_once(')').ok_or("odd /proc/self/stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+    // USER_HZ is 100 on Linux.
+    Ok(Duration::from_millis(ticks * 10))
+}
+
+/// CPU time of the calling thread so far, in nanoseconds (`/proc/thread-self/schedstat`).
+fn thread_cpu() -> Result<Duration, BoxError> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")?;
+    let ns: u64 = stat
+        .split_whitespace()
+        .next()
+        .ok_or("empty schedstat")?
+        .parse()?;
+    Ok(Duration::from_nanos(ns))
+}
+
+/// Plays one story to its end along the first choices; answers its scenes in order.
+async fn play(
+    state: &AppState,
+    tier: &'static TierSpec,
+    prompt: &str,
+    length: StoryLength,
+    video: bool,
+) -> Result<(String, Vec<String>), BoxError> {
+    let input = StartInput {
+        prompt: prompt.into(),
+        length,
+        text_model: "gpt-4.1".into(),
+        image_model: Some("gpt-image-1-mini".into()),
+        memory_profile: None,
+        video_mode: video,
+    };
+    let (story_id, mut scene) = story::start(state, tier, input).await?;
+    let mut scenes = vec![scene.clone()];
+    loop {
+        let view = story::scene_view(state, tier, &story_id, &scene).await?;
+        let Some(choice) = view.choices.first() else {
+            return Ok((story_id, scenes));
+        };
+        scene = story::choose(state, tier, &story_id, &choice.id).await?;
+        scenes.push(scene.clone());
+    }
+}
+
+/// Waits until every picture and clip is final.
+async fn settle(state: &AppState) -> Result<(), BoxError> {
+    for _ in 0..2400 {
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM media WHERE status NOT IN ('complete', 'failed')",
+        )
+        .fetch_one(&state.db)
+        .await?;
+        if open == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("the pictures and clips never finished".into())
+}
+
+struct Measured {
+    cpu_per_request: Duration,
+    bytes: usize,
+    median: Duration,
+}
+
+/// Asks for `url` `requests` times (after a warm-up), as a browser asks for a page, in
+/// `rounds` rounds; the CPU per request is the median round's (this machine is shared with
+/// other virtual machines, so a round now and then runs slow).
+async fn measure(
+    http: &reqwest::Client,
+    url: &str,
+    encoding: &str,
+    requests: usize,
+    rounds: usize,
+) -> Result<Measured, BoxError> {
+    let get = || {
+        http.get(url)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    for _ in 0..20 {
+        get().await?.bytes().await?;
+    }
+    let mut cpu = Vec::with_capacity(rounds);
+    let mut walls = Vec::with_capacity(requests * rounds);
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        let (process_before, client_before) = (process_cpu()?, thread_cpu()?);
+        for _ in 0..requests {
+            let started = Instant::now();
+            let res = get().await?;
+            if !res.status().is_success() {
+                return Err(format!("{url}: {}", res.status()).into());
+            }
+            bytes = res.bytes().await?.len();
+            walls.push(started.elapsed());
+        }
+        let client = thread_cpu()? - client_before;
+        let server = (process_cpu()? - process_before).saturating_sub(client);
+        cpu.push(server / requests as u32);
+    }
+    cpu.sort();
+    walls.sort();
+    Ok(Measured {
+        cpu_per_request: cpu[cpu.len() / 2],
+        bytes,
+        median: walls[walls.len() / 2],
+    })
+}
+
+fn main() -> Result<(), BoxError> {
+    let requests = env_number("BENCH_REQUESTS", 300).max(1);
+    let rounds = env_number("BENCH_ROUNDS", 5).max(1);
+    let dir = tempfile::tempdir()?;
+    // The server on its own runtime (two workers, as on this machine); the client on this
+    // thread alone, so its CPU can be told apart.
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(env_number("BENCH_WORKERS", 2).max(1))
+        .enable_all()
+        .build()?;
+    let (addr, state) = server.block_on(startup::spawn_demo(
+        dir.path(),
+        Duration::ZERO,
+        &Retries::default(),
+    ))?;
+    let kids = TierSpec::find("kids").ok_or("kids tier")?;
+    let (story_id, scenes) = server.block_on(async {
+        let played = play(
+            &state,
+            kids,
+            "A lighthouse keeper's daughter finds a map of the sea",
+            StoryLength::Medium,
+            true,
+        )
+        .await?;
+        for i in 0..23 {
+            play(
+                &state,
+                kids,
+                &format!("Story number {i}: a fox and a kite"),
+                StoryLength::Short,
+                false,
+            )
+            .await?;
+        }
+        settle(&state).await?;
+        Ok::<_, BoxError>(played)
+    })?;
+    let base = format!("http://{addr}");
+    let pages = [
+        ("home", format!("{base}/kids")),
+        (
+            "scene (picture + clip)",
+            format!("{base}/kids/story/{story_id}/scene/{}", scenes[1]),
+        ),
+        (
+            &*format!("reader ({} scenes)", scenes.len()),
+            format!("{base}/kids/gallery/{story_id}"),
+        ),
+        ("gallery (24 stories)", format!("{base}/kids/gallery")),
+    ]
+    .map(|(name, url)| (name.to_owned(), url));
+
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let http = reqwest::Client::builder().build()?;
+    println!(
+        "server CPU per page: median of {rounds} rounds of {requests} requests, one connection"
+    );
+    println!(
+        "{:<24} {:>12} {:>13} {:>11} {:>11} {:>10}",
+        "page", "CPU µs", "CPU µs (br)", "bytes", "bytes (br)", "median ms"
+    );
+    // BENCH_PAGES=scene,reader measures only those (for profiling one page).
+    let only = std::env::var("BENCH_PAGES").unwrap_or_default();
+    for (name, url) in &pages {
+        if !only.is_empty() && !only.split(',').any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let plain = client.block_on(measure(&http, url, "identity", requests, rounds))?;
+        let brotli = client.block_on(measure(&http, url, "br", requests, rounds))?;
+        println!(
+            "{name:<24} {:>12} {:>13} {:>11} {:>11} {:>10.2}",
+            plain.cpu_per_request.as_micros(),
+            brotli.cpu_per_request.as_micros(),
+            plain.bytes,
+            brotli.bytes,
+            plain.median.as_secs_f64() * 1000.0,
+        );
+    }
+    Ok(())
+}
