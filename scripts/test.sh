@@ -26,10 +26,9 @@ lap "build for end-to-end tests"
 
 lap "build the optimised browser bundle (wasm-opt) for the release smoke test"
 ./scripts/build.sh --release-site
-wasm=target/site-release/pkg/cyoa.wasm
-printf 'release WASM: %s bytes raw, %s bytes gzip -9\n' "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+./scripts/bundle-size.sh
 
-lap "end-to-end tests (Playwright, Chromium; all specs on the debug bundle, the smoke spec on both)"
+lap "end-to-end tests (Playwright, Chromium; all specs on the debug bundle, the smoke spec on both, the plain forms with JavaScript off)"
 (cd end2end && npx playwright test)
 
 lap "all tests passed"
