@@ -265,3 +265,53 @@ async fn the_media_check_finds_missing_damaged_and_stray_files() {
         .expect("job");
     assert_eq!((clip.status, clip.url), (MediaStatus::Complete, None));
 }
+
+/// Times written before migration 0012 had their trailing sub-second zeros trimmed
+/// (`…:05Z`, `…:05.3Z`), so text order was not time order within a second. The migration
+/// brings them to one width, and the gallery then puts the newer story first.
+#[tokio::test]
+async fn older_rows_times_get_one_width_and_the_newest_comes_first() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    for (id, completed) in [
+        ("0000000000000000000000000000000a", "2026-11-26T22:00:05Z"),
+        ("0000000000000000000000000000000b", "2026-11-26T22:00:05.3Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
+             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'completed', ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(format!("Story {id}"))
+        .bind(completed)
+        .bind(completed)
+        .bind(completed)
+        .execute(&app.state.db)
+        .await
+        .expect("old row");
+    }
+    sqlx::raw_sql(include_str!("../../migrations/0012_fixed_width_times.sql"))
+        .execute(&app.state.db)
+        .await
+        .expect("migration 0012 runs again");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT completed_at FROM stories ORDER BY completed_at DESC")
+            .fetch_all(&app.state.db)
+            .await
+            .expect("times");
+    assert_eq!(
+        stored,
+        ["2026-11-26T22:00:05.300Z", "2026-11-26T22:00:05.000Z"]
+    );
+    let page = story::gallery::page(&app.state, kids, None)
+        .await
+        .expect("gallery");
+    let ids: Vec<&str> = page.completed.iter().map(|s| s.story_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "0000000000000000000000000000000b",
+            "0000000000000000000000000000000a"
+        ]
+    );
+}

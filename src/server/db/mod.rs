@@ -98,10 +98,21 @@ pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<SqlitePool, D
     Ok(pool)
 }
 
-/// Current time as stored in the database (RFC 3339, UTC).
+/// How every time is stored: RFC 3339 in UTC with exactly three sub-second digits, so text
+/// order is time order (migration 0012 brought older rows to this width).
+const STORED_TIME: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+);
+
+/// Current time as stored in the database.
 pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    stored_time(time::OffsetDateTime::now_utc())
+}
+
+/// `at` as the database stores times (see [`STORED_TIME`]).
+pub fn stored_time(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(STORED_TIME)
         .unwrap_or_default()
 }
 
@@ -188,5 +199,28 @@ impl Drop for WriteTx {
         if let Some(conn) = self.conn.take() {
             drop(conn.detach());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn stored_times_have_one_width_and_sort_as_text() {
+        let times = [
+            datetime!(2026-11-26 22:00:05 UTC),
+            datetime!(2026-11-26 22:00:05.3 UTC),
+            datetime!(2026-11-26 22:00:05.45 UTC),
+            datetime!(2026-11-26 23:00:05.45 +01:00) + time::Duration::milliseconds(1),
+        ];
+        let stored: Vec<String> = times.iter().map(|t| stored_time(*t)).collect();
+        assert_eq!(stored[0], "2026-11-26T22:00:05.000Z");
+        assert_eq!(stored[3], "2026-11-26T22:00:05.451Z", "kept in UTC");
+        assert!(stored.iter().all(|s| s.len() == stored[0].len()));
+        let mut sorted = stored.clone();
+        sorted.sort();
+        assert_eq!(sorted, stored, "text order is time order");
     }
 }
