@@ -67,16 +67,10 @@ mod context {
         })
     }
 
-    /// Whether the request is a plain HTML form post (no JavaScript yet, or none at all):
-    /// the browser asks for a page, where the app's own calls ask for data.
+    /// Whether the request being answered is a plain HTML form post.
     fn is_plain_form() -> bool {
-        use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        })
+        use_context::<axum::http::request::Parts>()
+            .is_some_and(|parts| crate::server::plain_forms::is_plain_form(&parts.headers))
     }
 
     /// After a plain HTML form post: the browser is sent on to `url`. The app's own calls

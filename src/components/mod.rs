@@ -11,6 +11,7 @@ pub mod model_picker;
 pub mod narrative;
 pub mod post_button;
 pub mod resource_view;
+pub mod start_fresh;
 pub mod tier_frame;
 pub mod voice_capture;
 pub mod voice_input;

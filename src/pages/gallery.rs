@@ -10,8 +10,8 @@ use super::use_tier;
 use crate::api::story::{load_gallery, AbandonStory, DeleteStory};
 use crate::components::{
     confirm_delete::ConfirmDelete,
-    post_button::PostButton,
     resource_view::{ActionError, ResourceView},
+    start_fresh::StartFresh,
 };
 use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
 use crate::domain::urls;
@@ -122,18 +122,7 @@ fn ResumeItem(
             >
                 "Continue"
             </a>
-            <PostButton
-                input=AbandonStory {
-                    tier: tier.name.to_owned(),
-                    story_id,
-                }
-                label="Start fresh"
-                class="button quiet"
-                pending=abandon.pending()
-                on_press=Callback::new(move |input| {
-                    abandon.dispatch(input);
-                })
-            />
+            <StartFresh tier story_id abandon class="button quiet"/>
         </li>
     }
     .into_any()

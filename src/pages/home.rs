@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
-    error_notice::ErrorNotice, model_picker::ModelPicker, post_button::PostButton,
-    resource_view::ResourceView, voice_input::VoiceInput,
+    error_notice::ErrorNotice, model_picker::ModelPicker, resource_view::ResourceView,
+    start_fresh::StartFresh, voice_input::VoiceInput,
 };
 use crate::domain::profile::ProfileOption;
 use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
@@ -79,18 +79,7 @@ fn ResumeBanner(
             >
                 "Continue"
             </a>
-            <PostButton
-                input=AbandonStory {
-                    tier: tier.name.to_owned(),
-                    story_id,
-                }
-                label="Start fresh"
-                class="button"
-                pending=abandon.pending()
-                on_press=Callback::new(move |input| {
-                    abandon.dispatch(input);
-                })
-            />
+            <StartFresh tier story_id abandon class="button"/>
         </aside>
     }
 }

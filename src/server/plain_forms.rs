@@ -5,9 +5,18 @@
 //! collects stray question marks.
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderMap, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// Whether a request is a plain HTML form post (no JavaScript yet, or none at all): the
+/// browser asks for a page, where the app's own calls ask for data.
+pub fn is_plain_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
 
 pub async fn tidy_redirect(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;

@@ -16,6 +16,7 @@ use crate::domain::profile::MAX_PHOTO_BYTES;
 use crate::domain::voice::MAX_SPEECH_BYTES;
 use crate::domain::AppError;
 use crate::server::memory::MemoryError;
+use crate::server::plain_forms::is_plain_form;
 use crate::server::voice::VoiceError;
 
 /// Text fields are ids: anything longer is not one of ours.
@@ -110,14 +111,10 @@ pub async fn guard(request: Request<Body>, next: Next) -> Response {
 /// or, for a plain form post (no JavaScript), as the server function's own form redirect
 /// does it: back to the page, with the error in its address for the page to show.
 fn refuse(headers: &HeaderMap, path: &str, status: StatusCode, err: AppError) -> Response {
-    let plain_form = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .filter(|_| plain_form)
+        .filter(|_| is_plain_form(headers))
         .and_then(|page| ServerFnUrlError::new(path, err.clone()).to_url(page).ok());
     match back {
         Some(page) => Redirect::to(page.as_str()).into_response(),
