@@ -3,19 +3,17 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
-    gallery::Gallery,
     home::TierHome,
     landing::Landing,
+    lazy::{
+        GalleryRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute, SceneRoute,
+        StatusRoute,
+    },
     not_found::NotFound,
-    profiles::ProfilesPage,
-    reader::ReaderPage,
-    scene::ScenePage,
-    status::StatusPage,
-    story_map::{PlayMapPage, ReaderMapPage},
     tier_layout::TierLayout,
 };
 
@@ -49,28 +47,28 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
-                    <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status") view={Lazy::<StatusRoute>::new()} ssr=SsrMode::Async/>
                     // Every page is rendered whole before it is sent (`Async`): it works
                     // before the app has started, or with JavaScript off, and its status
                     // (a 404) is known in time.
                     <ParentRoute path=path!("/:tier") view=TierLayout>
                         <Route path=path!("") view=TierHome ssr=SsrMode::Async/>
-                        <Route path=path!("profiles") view=ProfilesPage ssr=SsrMode::Async/>
-                        <Route path=path!("gallery") view=Gallery ssr=SsrMode::Async/>
-                        <Route path=path!("gallery/:story") view=ReaderPage ssr=SsrMode::Async/>
+                        <Route path=path!("profiles") view={Lazy::<ProfilesRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("gallery") view={Lazy::<GalleryRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("gallery/:story") view={Lazy::<ReaderRoute>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=path!("gallery/:story/map")
-                            view=ReaderMapPage
+                            view={Lazy::<ReaderMapRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=path!("story/:story/map")
-                            view=PlayMapPage
+                            view={Lazy::<PlayMapRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=path!("story/:story/scene/:scene")
-                            view=ScenePage
+                            view={Lazy::<SceneRoute>::new()}
                             ssr=SsrMode::Async
                         />
                     </ParentRoute>

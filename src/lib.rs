@@ -11,13 +11,20 @@ pub mod pages;
 pub mod server;
 
 /// Browser entry point: attaches the app to the server-rendered page.
+///
+/// Hydration is asynchronous because a lazily loaded page (see `pages::lazy`) has to fetch its
+/// code before its server-rendered HTML can be taken over.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // End-to-end tests wait for this before clicking: clicks before hydration are lost.
-    if let Some(body) = leptos::prelude::document().body() {
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let mounted = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        mounted.forget();
+        // End-to-end tests wait for this before clicking: clicks before hydration are lost.
         let _ = body.dataset().set("hydrated", "true");
-    }
+    });
 }

@@ -3,6 +3,7 @@
 pub mod gallery;
 pub mod home;
 pub mod landing;
+pub mod lazy;
 pub mod not_found;
 pub mod profiles;
 pub mod reader;
