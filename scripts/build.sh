@@ -2,6 +2,8 @@
 # Builds the browser bundle (cargo-leptos, into target/site) and the server binaries
 # (plain cargo, so the test builds share one target directory and its flags).
 #   build.sh                 debug bundle and debug binaries
+# The bundle is always split by page (--split): a lazy route's code is imported from the
+# split loader, and an unsplit bundle cannot resolve that import.
 #   build.sh --release       optimised bundle (split by page, wasm-opt) and optimised binaries
 #   build.sh --release-site  only the optimised bundle, into target/site-release (CI's smoke
 #                            test serves it with the debug binary: the HTML does not depend on
@@ -33,7 +35,7 @@ case "${1:-}" in
     regzip target/site-release/pkg
     ;;
   *)
-    cargo leptos build --frontend-only
+    cargo leptos build --frontend-only --split
     cargo build --features ssr --bins
     ;;
 esac
