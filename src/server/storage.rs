@@ -227,6 +227,11 @@ pub async fn is_intact(path: &Path, kind: MediaKind) -> bool {
     media_check::file_is_whole(path, kind).await
 }
 
+/// [`is_intact`] for many files at once, answered in their order.
+pub async fn are_intact(files: Vec<(PathBuf, MediaKind)>) -> Vec<bool> {
+    media_check::files_are_whole(files).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -264,6 +264,27 @@ async fn the_media_check_finds_missing_damaged_and_stray_files() {
         .expect("view")
         .expect("job");
     assert_eq!((clip.status, clip.url), (MediaStatus::Complete, None));
+    // The scene page and the reader, which read a page's media together, agree; the picture
+    // beside the damaged clip still shows.
+    let scene = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let reader = story::gallery::reader(&app.state, kids, &story_id, Some(&root))
+        .await
+        .expect("reader");
+    let first = reader.scenes.first().expect("first scene");
+    for (image, video) in [
+        (scene.image, scene.video),
+        (first.image.clone(), first.video.clone()),
+    ] {
+        let video = video.expect("clip");
+        assert_eq!((video.status, video.url), (MediaStatus::Complete, None));
+        let image = image.expect("picture");
+        assert!(
+            image.url.as_ref().is_some_and(|url| url.contains(&root)),
+            "{image:?}"
+        );
+    }
 }
 
 /// Times written before migration 0012 had their trailing sub-second zeros trimmed

@@ -392,6 +392,50 @@ pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<Med
     .await
 }
 
+/// A media row with the scene and kind it belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct SceneMediaRow {
+    pub scene_id: String,
+    pub kind: MediaKind,
+    #[sqlx(flatten)]
+    pub row: MediaRow,
+}
+
+/// Every media row of a story, in one query: a page showing many scenes asks once, not twice
+/// per scene.
+pub async fn find_of_story(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+) -> sqlx::Result<Vec<SceneMediaRow>> {
+    sqlx::query_as(
+        "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
+         WHERE story_id = ? AND tier = ?",
+    )
+    .bind(story_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}
+
+/// The picture and clip rows of one scene, in one query.
+pub async fn find_of_scene(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<Vec<SceneMediaRow>> {
+    sqlx::query_as(
+        "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
+         WHERE scene_id = ? AND story_id = ? AND tier = ?",
+    )
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}
+
 /// Retry: a failed job goes back to the queue, ordered anew, except a clip the provider made
 /// that we could not store: that one is collected again from its request (not paid twice).
 /// Answers whether there was one to retry.

@@ -321,6 +321,25 @@ pub async fn choices_of(
     .await
 }
 
+/// Every choice of a story, each scene's in order: the reader shows the branches of all its
+/// scenes from one query.
+pub async fn choices_of_story(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+) -> sqlx::Result<Vec<ChoiceRow>> {
+    sqlx::query_as(
+        "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
+         FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
+         WHERE c.story_id = ? AND c.tier = ?
+         ORDER BY c.scene_id, c.position",
+    )
+    .bind(story_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn find_choice(
     db: &SqlitePool,
     tier: &str,

@@ -1,10 +1,11 @@
 //! What the page shows of a scene's picture or clip, held open until it is final, and Retry.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
 use crate::domain::{urls, TierSpec, VideoModelSpec};
-use crate::server::db::media::{self, MediaKey};
+use crate::server::db::media::{self, MediaKey, MediaRow, SceneMediaRow};
 use crate::server::db::stories;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
@@ -32,32 +33,118 @@ pub async fn status(
             && stories::find_story(&state.db, tier.name, story_id)
                 .await?
                 .is_some_and(|s| s.video_mode == VideoMode::On);
-        return Ok(waiting_for_picture.then_some(MediaView {
-            status: MediaStatus::Pending,
-            url: None,
-            error: None,
-            progress: None,
-        }));
+        return Ok(waiting_for_picture.then(pending_clip));
     };
-    // While a finished one is regenerated, the old file is what the page shows.
-    let shown = match row.status {
-        MediaStatus::Complete => row.file_name,
-        _ => row.previous_file,
-    };
-    let file = match shown {
-        // A file deleted or damaged on disk counts as none: no player, no error.
+    let intact = match shown_file(&row) {
         Some(file) => {
-            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, &file);
-            storage::is_intact(&path, kind).await.then_some(file)
+            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
+            storage::is_intact(&path, kind).await
         }
-        None => None,
+        None => false,
     };
-    Ok(Some(MediaView {
+    Ok(Some(view_of(tier, story_id, row, intact)))
+}
+
+/// The pictures and clips of a story's scenes as its pages show them (the same answers as
+/// [`status`]), read together: one query and one look at the files for the whole page, where
+/// asking scene by scene costs two queries and two file checks per scene.
+pub struct StoryMedia {
+    views: HashMap<(String, MediaKind), MediaView>,
+    video_mode: VideoMode,
+}
+
+impl StoryMedia {
+    /// Every scene of the story (the reader).
+    pub async fn of_story(
+        state: &AppState,
+        tier: &'static TierSpec,
+        story_id: &str,
+        video_mode: VideoMode,
+    ) -> Result<Self, MediaError> {
+        let rows = media::find_of_story(&state.db, tier.name, story_id).await?;
+        Self::from_rows(state, tier, story_id, video_mode, rows).await
+    }
+
+    /// One scene (the scene page).
+    pub async fn of_scene(
+        state: &AppState,
+        tier: &'static TierSpec,
+        story_id: &str,
+        scene_id: &str,
+        video_mode: VideoMode,
+    ) -> Result<Self, MediaError> {
+        let rows = media::find_of_scene(&state.db, tier.name, story_id, scene_id).await?;
+        Self::from_rows(state, tier, story_id, video_mode, rows).await
+    }
+
+    async fn from_rows(
+        state: &AppState,
+        tier: &'static TierSpec,
+        story_id: &str,
+        video_mode: VideoMode,
+        rows: Vec<SceneMediaRow>,
+    ) -> Result<Self, MediaError> {
+        let files = rows
+            .iter()
+            .filter_map(|r| {
+                let file = shown_file(&r.row)?;
+                let path = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
+                Some((path, r.kind))
+            })
+            .collect();
+        let mut intact = storage::are_intact(files).await.into_iter();
+        let views = rows
+            .into_iter()
+            .map(|r| {
+                // In the order the files were listed: only rows with a file to show.
+                let whole = shown_file(&r.row).is_some() && intact.next().unwrap_or(false);
+                ((r.scene_id, r.kind), view_of(tier, story_id, r.row, whole))
+            })
+            .collect();
+        Ok(Self { views, video_mode })
+    }
+
+    /// The scene's picture or clip, as [`status`] answers it.
+    pub fn take(&mut self, scene_id: &str, kind: MediaKind) -> Option<MediaView> {
+        match self.views.remove(&(scene_id.to_owned(), kind)) {
+            Some(view) => Some(view),
+            None => {
+                (kind == MediaKind::Video && self.video_mode == VideoMode::On).then(pending_clip)
+            }
+        }
+    }
+}
+
+/// A clip whose job is not queued yet: it waits for its scene's picture.
+fn pending_clip() -> MediaView {
+    MediaView {
+        status: MediaStatus::Pending,
+        url: None,
+        error: None,
+        progress: None,
+    }
+}
+
+/// The file the page shows: while a finished one is regenerated, the old file.
+fn shown_file(row: &MediaRow) -> Option<&str> {
+    match row.status {
+        MediaStatus::Complete => row.file_name.as_deref(),
+        _ => row.previous_file.as_deref(),
+    }
+}
+
+/// The row as the page shows it; `intact`: its file is there and whole (a file deleted or
+/// damaged on disk counts as none: no player, no error).
+fn view_of(tier: &TierSpec, story_id: &str, row: MediaRow, intact: bool) -> MediaView {
+    let url = shown_file(&row)
+        .filter(|_| intact)
+        .map(|file| urls::media(tier.name, story_id, file));
+    MediaView {
         progress: row.progress.filter(|_| !row.status.is_final()),
         status: row.status,
-        url: file.map(|file| urls::media(tier.name, story_id, &file)),
+        url,
         error: row.error,
-    }))
+    }
 }
 
 /// The status once it is final, or as it is when `wait` runs out: the page's status call

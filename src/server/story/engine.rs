@@ -13,7 +13,7 @@ use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
 use crate::server::db::stories::{
     self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
 };
-use crate::server::media::{self, queue::Moment, SceneMedia};
+use crate::server::media::{self, queue::Moment, SceneMedia, StoryMedia};
 use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::{ProviderError, TextRequest};
 use crate::server::spending::{self, Spend};
@@ -186,24 +186,23 @@ pub async fn scene_view(
     story_id: &str,
     scene_id: &str,
 ) -> Result<SceneView, StoryError> {
+    // Four queries and one look at the files: this is the page a reader sees most.
     let story = repo::find_story(&state.db, tier.name, story_id)
         .await?
         .ok_or(StoryError::NotFound)?;
-    let scene = repo::find_scene(&state.db, tier.name, story_id, scene_id)
-        .await?
-        .ok_or(StoryError::NotFound)?;
+    // The path ends with the scene itself (within the tier; checked to be this story's).
+    let mut path = repo::path_to(&state.db, tier.name, scene_id).await?;
+    let Some(last) = path.pop().filter(|last| last.scene.story_id == story.id) else {
+        return Err(StoryError::NotFound);
+    };
+    let (scene, chosen_label) = (last.scene, last.chosen_label);
+    let previous_scene_id = path.last().map(|row| row.scene.id.clone());
     let choices = repo::choices_of(&state.db, tier.name, scene_id).await?;
-    let path = repo::path_to(&state.db, tier.name, scene_id).await?;
-    let previous_scene_id = path
-        .len()
-        .checked_sub(2)
-        .and_then(|i| path.get(i))
-        .map(|row| row.scene.id.clone());
-    let chosen_label = path.last().and_then(|row| row.chosen_label.clone());
-    let image = media::status(state, tier, story_id, scene_id, MediaKind::Image).await?;
     let video_mode = story.video_mode;
+    let mut shown = StoryMedia::of_scene(state, tier, story_id, scene_id, video_mode).await?;
+    let image = shown.take(scene_id, MediaKind::Image);
     let video = match video_mode {
-        VideoMode::On => media::status(state, tier, story_id, scene_id, MediaKind::Video).await?,
+        VideoMode::On => shown.take(scene_id, MediaKind::Video),
         _ => None,
     };
     let memory_profile_name = memory_of(&story).map(|m| m.profile_name);

@@ -1,6 +1,8 @@
 //! Saved stories: the gallery's pages, the reader's path through a story, and deleting a
 //! story with all its files.
 
+use std::collections::HashMap;
+
 use super::engine::{image_model_of, story_title};
 use super::StoryError;
 use crate::domain::gallery::{
@@ -10,8 +12,8 @@ use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::story::StoryStatus;
 use crate::domain::{TextModelSpec, TierSpec};
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
-use crate::server::db::stories;
-use crate::server::media;
+use crate::server::db::stories::{self, ChoiceRow};
+use crate::server::media::StoryMedia;
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -137,11 +139,23 @@ pub async fn reader(
     {
         return Err(StoryError::NotFound);
     }
+    // Every choice and every picture and clip of the story, in one query each (not per scene).
+    let mut choices_of: HashMap<String, Vec<ChoiceRow>> = HashMap::new();
+    for choice in stories::choices_of_story(&state.db, tier.name, &story.id).await? {
+        choices_of
+            .entry(choice.scene_id.clone())
+            .or_default()
+            .push(choice);
+    }
+    let no_choices = Vec::new();
+    let choices = |scene_id: &str| choices_of.get(scene_id).unwrap_or(&no_choices);
     // Below the end, follow the first explored choice to the end of that branch.
     while path.len() < MAX_PATH {
         let Some(last) = path.last() else { break };
-        let choices = stories::choices_of(&state.db, tier.name, &last.scene.id).await?;
-        let Some(next) = choices.iter().find_map(|c| c.next_scene_id.clone()) else {
+        let Some(next) = choices(&last.scene.id)
+            .iter()
+            .find_map(|c| c.next_scene_id.clone())
+        else {
             break;
         };
         let mut below = stories::path_to(&state.db, tier.name, &next).await?;
@@ -152,30 +166,28 @@ pub async fn reader(
     }
     let has_images = image_model_of(story.image_model.as_deref()).is_some();
     let has_video = story.video_mode == VideoMode::On;
+    let mut shown = StoryMedia::of_story(state, tier, &story.id, story.video_mode).await?;
     let mut scenes = Vec::with_capacity(path.len());
     for (i, row) in path.iter().enumerate() {
         let scene = &row.scene;
         let taken_next = path.get(i + 1).map(|n| n.scene.id.as_str());
-        let branches = stories::choices_of(&state.db, tier.name, &scene.id)
-            .await?
-            .into_iter()
+        let branches = choices(&scene.id)
+            .iter()
             .filter_map(|c| {
-                let target = c.next_scene_id?;
+                let target = c.next_scene_id.clone()?;
                 Some(Branch {
                     taken: Some(target.as_str()) == taken_next,
-                    label: c.label,
+                    label: c.label.clone(),
                     scene_id: target,
                 })
             })
             .collect();
-        let image = match has_images {
-            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Image).await?,
-            false => None,
-        };
-        let video = match has_video {
-            true => media::status(state, tier, &story.id, &scene.id, MediaKind::Video).await?,
-            false => None,
-        };
+        let image = has_images
+            .then(|| shown.take(&scene.id, MediaKind::Image))
+            .flatten();
+        let video = has_video
+            .then(|| shown.take(&scene.id, MediaKind::Video))
+            .flatten();
         scenes.push(ReaderScene {
             scene_id: scene.id.clone(),
             depth: scene.depth as u32,
