@@ -81,21 +81,13 @@ pub fn VoiceInput(
         voice.set(Voice::Listening(0));
         interim.set(String::new());
         leptos::task::spawn_local(async move {
-            let tick = move |seconds| voice.set(Voice::Listening(seconds));
-            let heard = listen(flag.clone(), tick, move |words| interim.set(words)).await;
-            interim.set(String::new());
-            match heard {
-                Ok(words) => {
+            match capture(flag, voice, interim, server_fallback, tier).await {
+                Heard::Words(words) => {
                     append(words);
                     voice.set(Voice::Idle);
                 }
-                Err(VoiceFailure::RecognitionUnavailable) if server_fallback => {
-                    match record(flag, tick, tier).await {
-                        Ok(recording) => upload(recording.data),
-                        Err(failure) => voice.set(Voice::Failed(failure.message(), false)),
-                    }
-                }
-                Err(failure) => voice.set(Voice::Failed(failure.message(), false)),
+                Heard::Recording(data) => upload(data),
+                Heard::Failed(message) => voice.set(Voice::Failed(message, false)),
             }
         });
     };
@@ -163,6 +155,42 @@ pub fn VoiceInput(
                     .then(|| view! { <button type="button" class="retry" on:click=retry>"Retry"</button> })
             }}
         </div>
+    }
+}
+
+/// What one press of the microphone brought.
+enum Heard {
+    /// The browser's own recognition understood these words.
+    Words(String),
+    /// A recording for the server to transcribe.
+    Recording(leptos::web_sys::FormData),
+    /// What went wrong, in the reader's words.
+    Failed(String),
+}
+
+/// Listens (or records, for the server to transcribe) until `stop` is set, showing the seconds
+/// and the words as they come. `#[lazy]`: the microphone's code is split out of the first
+/// page's bundle and fetched when the button is first pressed.
+#[lazy]
+async fn capture(
+    stop: Arc<AtomicBool>,
+    voice: RwSignal<Voice>,
+    interim: RwSignal<String>,
+    server_fallback: bool,
+    tier: &'static str,
+) -> Heard {
+    let tick = move |seconds| voice.set(Voice::Listening(seconds));
+    let heard = listen(stop.clone(), tick, move |words| interim.set(words)).await;
+    interim.set(String::new());
+    match heard {
+        Ok(words) => Heard::Words(words),
+        Err(VoiceFailure::RecognitionUnavailable) if server_fallback => {
+            match record(stop, tick, tier).await {
+                Ok(recording) => Heard::Recording(recording.data),
+                Err(failure) => Heard::Failed(failure.message()),
+            }
+        }
+        Err(failure) => Heard::Failed(failure.message()),
     }
 }
 
