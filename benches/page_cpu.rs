@@ -1,8 +1,9 @@
-//! Server CPU per page: the home page, a scene with its picture and clip, the reader of a
-//! five-scene story, and the gallery with 24 stories, each asked for as a browser does,
-//! sequentially on one connection. Prints, per page, the server's CPU time per request (the
-//! whole process minus the client's own thread), plain and brotli-compressed, the page's
-//! size and the median wall time.
+//! Server CPU per page: the landing page (no data: the floor under every page), the home
+//! page, a scene with its picture and clip, the reader of a five-scene story, and the gallery
+//! with 24 stories, each asked for as a browser does, sequentially on one connection. Prints,
+//! per page, the server's CPU time per request (the whole process minus the client's own
+//! thread), plain, gzip- and brotli-compressed, the page's size each way and the median wall
+//! time.
 //! Run: `cargo bench --features ssr --bench page_cpu` (BENCH_REQUESTS per round, default 300;
 //! BENCH_ROUNDS, default 5; BENCH_WORKERS server threads, default 2;
 //! BENCH_PAGES=scene,reader for only some pages).
@@ -183,6 +184,8 @@ fn main() -> Result<(), BoxError> {
     })?;
     let base = format!("http://{addr}");
     let pages = [
+        // No data at all: what every page costs before its own queries and markup.
+        ("landing (no data)", format!("{base}/")),
         ("home", format!("{base}/kids")),
         (
             "scene (picture + clip)",
@@ -204,8 +207,8 @@ fn main() -> Result<(), BoxError> {
         "server CPU per page: median of {rounds} rounds of {requests} requests, one connection"
     );
     println!(
-        "{:<24} {:>12} {:>13} {:>11} {:>11} {:>10}",
-        "page", "CPU µs", "CPU µs (br)", "bytes", "bytes (br)", "median ms"
+        "{:<24} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}",
+        "page", "CPU µs", "gzip", "br", "bytes", "gzip", "br", "median ms"
     );
     // BENCH_PAGES=scene,reader measures only those (for profiling one page).
     let only = std::env::var("BENCH_PAGES").unwrap_or_default();
@@ -214,12 +217,15 @@ fn main() -> Result<(), BoxError> {
             continue;
         }
         let plain = client.block_on(measure(&http, url, "identity", requests, rounds))?;
+        let gzip = client.block_on(measure(&http, url, "gzip", requests, rounds))?;
         let brotli = client.block_on(measure(&http, url, "br", requests, rounds))?;
         println!(
-            "{name:<24} {:>12} {:>13} {:>11} {:>11} {:>10.2}",
+            "{name:<24} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10.2}",
             plain.cpu_per_request.as_micros(),
+            gzip.cpu_per_request.as_micros(),
             brotli.cpu_per_request.as_micros(),
             plain.bytes,
+            gzip.bytes,
             brotli.bytes,
             plain.median.as_secs_f64() * 1000.0,
         );
