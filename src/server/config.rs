@@ -56,6 +56,28 @@ pub struct Config {
     /// (`DEMO_FIRST_TOKEN_MS`, `DEMO_TOKENS_PER_SECOND`; 0 for all at once).
     pub demo_text_pace: TextPace,
     pub prefetch: PrefetchSettings,
+    pub jobs: JobSettings,
+}
+
+/// How media jobs are held while they run. A claimed job has a lease (`JOB_LEASE_S`, 60 s by
+/// default) that its instance's heartbeat keeps extending; a job whose lease ran out (its
+/// instance died) goes back to the queue. `JOBS_SHARED=true` says more than one instance runs
+/// on this database: start-up then leaves running jobs alone (they may be another
+/// instance's) and only expired leases are taken back. Alone (the default), a start-up takes
+/// back every running job at once, since only a previous run of this instance can hold one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JobSettings {
+    pub lease: Duration,
+    pub shared: bool,
+}
+
+impl Default for JobSettings {
+    fn default() -> JobSettings {
+        JobSettings {
+            lease: Duration::from_secs(60),
+            shared: false,
+        }
+    }
 }
 
 /// Writing the next scenes before the tap (`[prefetch]`; `PREFETCH_TIERS` — a list or
@@ -242,6 +264,7 @@ impl Config {
                 tiers: TIERS.iter().map(|t| t.name).collect(),
                 parallel: 3,
             },
+            jobs: JobSettings::default(),
         }
     }
 
@@ -326,9 +349,20 @@ impl Config {
                 })?;
             }
         }
+        let jobs = JobSettings {
+            // At least a few heartbeats long, or a busy instance would lose its own jobs.
+            lease: number("JOB_LEASE_S").map_or(JobSettings::default().lease, |s| {
+                Duration::from_secs(s.max(2))
+            }),
+            shared: matches!(
+                non_empty("JOBS_SHARED").as_deref().map(str::trim),
+                Some("1" | "true" | "yes")
+            ),
+        };
         Ok(Config {
             gate,
             limits,
+            jobs,
             site_addr,
             data_dir,
             context_full_scenes: file.story.context_full_scenes.max(1),
@@ -463,6 +497,25 @@ mod tests {
         assert!(cfg.demo_mode());
         assert_eq!(cfg.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(cfg.video, VideoTiming::default());
+    }
+
+    #[test]
+    fn job_leases_and_a_shared_database_are_set_from_the_environment() {
+        assert_eq!(config_with(&[]).jobs, JobSettings::default());
+        let cfg = config_with(&[("JOB_LEASE_S", "90"), ("JOBS_SHARED", "true")]);
+        assert_eq!(
+            cfg.jobs,
+            JobSettings {
+                lease: Duration::from_secs(90),
+                shared: true,
+            }
+        );
+        // Shorter than a few heartbeats, a lease would be lost by a busy instance.
+        assert_eq!(
+            config_with(&[("JOB_LEASE_S", "0")]).jobs.lease,
+            Duration::from_secs(2)
+        );
+        assert!(!config_with(&[("JOBS_SHARED", "no")]).jobs.shared);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cyoa::domain::media::MediaKind;
 use cyoa::domain::{Provider, TierSpec};
-use cyoa::server::config::{Config, GateSettings, SpendingLimits, VideoTiming};
+use cyoa::server::config::{Config, GateSettings, JobSettings, SpendingLimits, VideoTiming};
 use cyoa::server::providers::{Retries, RetryPolicy};
 use cyoa::server::sim::RunningSim;
 use cyoa::server::startup;
@@ -51,6 +51,12 @@ impl TestAppBuilder {
     /// Which tiers write the next scenes ahead.
     pub fn prefetch(mut self, tiers: Vec<&'static str>) -> Self {
         self.config.prefetch.tiers = tiers;
+        self
+    }
+
+    /// How media jobs are leased (and whether the database is shared with other instances).
+    pub fn jobs(mut self, jobs: JobSettings) -> Self {
+        self.config.jobs = jobs;
         self
     }
 

@@ -14,6 +14,7 @@ mod gallery;
 mod image_providers;
 mod instant_scenes;
 mod isolation;
+mod job_leases;
 mod memory_mode;
 mod parent_gate;
 mod plain_forms;

@@ -1,5 +1,7 @@
 //! Media rows: each is a durable generation job and, once complete, its file.
 
+use std::time::Duration;
+
 use sqlx::{FromRow, SqlitePool};
 
 use super::{new_id, now};
@@ -81,13 +83,24 @@ async fn insert_job(
 /// Takes the oldest pending job of `kind`, marking it generating, and answers it only once
 /// that claim is committed: no provider is called for a claim that is not durably recorded
 /// (a commit that fails on a full disk answers an error, never a job).
-pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option<MediaJob>> {
+///
+/// The claim is leased to `holder` (an instance) for `lease`: its heartbeat extends it
+/// ([`extend_leases`]), and only the holder can record the job's outcome.
+pub async fn claim_next(
+    db: &SqlitePool,
+    kind: MediaKind,
+    holder: &str,
+    lease: Duration,
+) -> sqlx::Result<Option<MediaJob>> {
     let mut tx = super::write_tx(db).await?;
     let claimed: Option<(String,)> = sqlx::query_as(
-        "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL, updated_at = ?
+        "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL,
+                          locked_by = ?, lease_until = ?, updated_at = ?
          WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
          RETURNING id",
     )
+    .bind(holder)
+    .bind(lease_end(lease))
     .bind(now())
     .bind(kind)
     .fetch_optional(&mut *tx)
@@ -117,12 +130,13 @@ pub async fn claim_next(db: &SqlitePool, kind: MediaKind) -> sqlx::Result<Option
 pub async fn complete(
     db: &SqlitePool,
     id: &str,
+    holder: &str,
     file_name: &str,
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     finish(
         db,
-        id,
+        (id, holder),
         MediaStatus::Complete,
         Some(file_name),
         None,
@@ -137,13 +151,14 @@ pub async fn complete(
 pub async fn fail(
     db: &SqlitePool,
     id: &str,
+    holder: &str,
     error: &str,
     keep_request: bool,
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     finish(
         db,
-        id,
+        (id, holder),
         MediaStatus::Failed,
         None,
         Some(error),
@@ -158,6 +173,9 @@ pub async fn fail(
 pub enum Finished {
     /// The row is gone: its story was deleted while the job ran.
     Gone,
+    /// The job is no longer this instance's: its lease ran out and it went back to the
+    /// queue (another instance may be running it). Nothing was recorded.
+    LeaseLost,
     /// Recorded; `replaced` is the file a regeneration made obsolete (to delete).
     Recorded { replaced: Option<String> },
 }
@@ -173,7 +191,7 @@ const FAIL_KEEPING_PREVIOUS: &str =
 /// keeps the old file.
 async fn finish(
     db: &SqlitePool,
-    id: &str,
+    (id, holder): (&str, &str),
     status: MediaStatus,
     file_name: Option<&str>,
     error: Option<&str>,
@@ -181,24 +199,35 @@ async fn finish(
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     let mut tx = super::write_tx(db).await?;
-    let previous: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT previous_file FROM media WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((previous,)) = previous else {
-        tx.rollback().await?;
-        return Ok(Finished::Gone);
+    let found: Option<(Option<String>, bool)> = sqlx::query_as(
+        "SELECT previous_file, status = 'generating' AND locked_by IS ? FROM media WHERE id = ?",
+    )
+    .bind(holder)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (previous, held) = match found {
+        None => {
+            tx.rollback().await?;
+            return Ok(Finished::Gone);
+        }
+        Some(found) => found,
     };
+    // Fenced by the lease: an instance that lost the job records nothing over the new
+    // holder's work.
+    if !held {
+        tx.rollback().await?;
+        return Ok(Finished::LeaseLost);
+    }
     let complete = status == MediaStatus::Complete;
     let sql = if complete {
         "UPDATE media SET status = 'complete', file_name = ?, previous_file = NULL, progress = NULL, error = ?, \
-         keep_request = ?, updated_at = ? WHERE id = ?"
+         keep_request = ?, locked_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
             .to_owned()
     } else {
         format!(
-            "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, progress = NULL, error = ?, keep_request = ?, updated_at = ? \
-             WHERE id = ?"
+            "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, progress = NULL, error = ?, keep_request = ?, \
+             locked_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
         )
     };
     let mut query = sqlx::query(&sql);
@@ -271,27 +300,70 @@ pub async fn regenerate(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Rege
 
 /// Records that a clip's submission is about to start; the provider is called only after
 /// this is committed. A restart that finds it without a request id cannot know whether the
-/// clip was ordered (see [`requeue_interrupted`]).
-pub async fn mark_submitting(db: &SqlitePool, id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE media SET submitting_at = ?, updated_at = ? WHERE id = ?")
-        .bind(now())
-        .bind(now())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
+/// clip was ordered (see [`take_back`]).
+///
+/// Answers `false`, and records nothing, when the job is no longer `holder`'s: then no clip
+/// may be ordered for it.
+pub async fn mark_submitting(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE media SET submitting_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'generating' AND locked_by = ?",
+    )
+    .bind(now())
+    .bind(now())
+    .bind(id)
+    .bind(holder)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
-/// Records that a video was submitted: from now on the job only polls this request.
-pub async fn set_request_id(db: &SqlitePool, id: &str, request_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ? WHERE id = ?")
-        .bind(request_id)
-        .bind(now())
-        .bind(now())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
+/// Records that a video was submitted: from now on the job only polls this request. Answers
+/// `false` when the job is no longer `holder`'s (nothing is recorded).
+pub async fn set_request_id(
+    db: &SqlitePool,
+    id: &str,
+    holder: &str,
+    request_id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'generating' AND locked_by = ?",
+    )
+    .bind(request_id)
+    .bind(now())
+    .bind(now())
+    .bind(id)
+    .bind(holder)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Extends the leases of every job `holder` is running (its heartbeat); answers how many.
+pub async fn extend_leases(db: &SqlitePool, holder: &str, lease: Duration) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE media SET lease_until = ? WHERE status = 'generating' AND locked_by = ?",
+    )
+    .bind(lease_end(lease))
+    .bind(holder)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// When a lease taken now for `lease` runs out, as a stored time.
+fn lease_end(lease: Duration) -> String {
+    super::stored_time(time::OffsetDateTime::now_utc() + lease)
+}
+
+/// Which running jobs [`take_back`] returns to the queue.
+#[derive(Debug, Clone, Copy)]
+pub enum TakeBack<'a> {
+    /// Every one: at the start of the only instance, whatever was running was cut off.
+    AllRunning,
+    /// Those whose lease ran out, except `holder`'s own (it knows its jobs are alive).
+    ExpiredLeases { holder: &'a str },
 }
 
 /// Claims after which a job interrupted by a restart is not run again by itself.
@@ -303,22 +375,36 @@ pub const REPEATED_CRASHES: &str = "The server stopped every time it was making 
 /// The words a clip gets when a restart finds it cut off in the middle of its submission.
 pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, so we cannot tell whether Grok Imagine made it. Press Retry to order it again.";
 
-/// After a restart, jobs that were running when the process stopped run again; a video
-/// keeps its request id, so it resumes polling instead of being submitted again. A video cut
-/// off between "submitting" and its request id is not submitted blindly a second time: it
-/// fails with a Retry (ordering it twice would pay for it twice).
-pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
+/// Jobs cut off while running (a restart, or an instance that died and let its lease run
+/// out) run again; a video keeps its request id, so it resumes polling instead of being
+/// submitted again. A video cut off between "submitting" and its request id is not
+/// submitted blindly a second time: it fails with a Retry (ordering it twice would pay for it
+/// twice). Answers how many were queued again.
+pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64> {
     let mut tx = super::write_tx(db).await?;
     let at = now();
+    let (running, holder) = match which {
+        // Its `?` (always true) keeps one order of bindings for both.
+        TakeBack::AllRunning => ("status = 'generating' AND ? IS NOT NULL", ""),
+        TakeBack::ExpiredLeases { holder } => (
+            "status = 'generating' AND (lease_until IS NULL OR lease_until < ?)
+             AND (locked_by IS NULL OR locked_by <> ?)",
+            holder,
+        ),
+    };
+    let released = "locked_by = NULL, lease_until = NULL";
     let unsure_sql = format!(
-        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, updated_at = ?
-         WHERE status = 'generating' AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL"
+        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
+         WHERE {running} AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL"
     );
-    let unsure = sqlx::query(&unsure_sql)
+    let mut unsure = sqlx::query(&unsure_sql)
         .bind(INTERRUPTED_SUBMISSION)
         .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        .bind(&at);
+    if matches!(which, TakeBack::ExpiredLeases { .. }) {
+        unsure = unsure.bind(holder);
+    }
+    let unsure = unsure.execute(&mut *tx).await?;
     if unsure.rows_affected() > 0 {
         tracing::warn!(
             clips = unsure.rows_affected(),
@@ -328,21 +414,24 @@ pub async fn requeue_interrupted(db: &SqlitePool) -> sqlx::Result<u64> {
     // A job that was running at every one of its last crashes may be what crashes the
     // server: after a few, it waits for a person's Retry instead of running again.
     let crashing_sql = format!(
-        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, error = ?, updated_at = ?
-         WHERE status = 'generating' AND attempts >= ?"
+        "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
+         WHERE {running} AND attempts >= ?"
     );
-    sqlx::query(&crashing_sql)
+    let mut crashing = sqlx::query(&crashing_sql)
         .bind(REPEATED_CRASHES)
         .bind(&at)
-        .bind(MAX_ATTEMPTS)
-        .execute(&mut *tx)
-        .await?;
-    let done = sqlx::query(
-        "UPDATE media SET status = 'pending', updated_at = ? WHERE status = 'generating'",
-    )
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+        .bind(&at);
+    if matches!(which, TakeBack::ExpiredLeases { .. }) {
+        crashing = crashing.bind(holder);
+    }
+    crashing.bind(MAX_ATTEMPTS).execute(&mut *tx).await?;
+    let queued_sql =
+        format!("UPDATE media SET status = 'pending', {released}, updated_at = ? WHERE {running}");
+    let mut queued = sqlx::query(&queued_sql).bind(&at).bind(&at);
+    if matches!(which, TakeBack::ExpiredLeases { .. }) {
+        queued = queued.bind(holder);
+    }
+    let done = queued.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(done.rows_affected())
 }

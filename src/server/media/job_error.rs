@@ -30,6 +30,10 @@ pub enum MediaJobError {
     /// call was not made (nothing was paid for).
     #[error("could not record the job's progress: {0}")]
     Record(#[source] sqlx::Error),
+    /// The job's lease ran out while it ran and it went back to the queue (another instance
+    /// may run it now): this run stops, and records nothing.
+    #[error("the job's lease ran out")]
+    LeaseLost,
     /// The tier's spending limit for this hour is reached: nothing was ordered.
     #[error(transparent)]
     OverLimit(#[from] crate::server::spending::OverLimit),
@@ -88,6 +92,8 @@ impl MediaJobError {
             MediaJobError::DownloadBroke(_) => "The clip's download broke off.".into(),
             MediaJobError::NotMp4 => "Grok Imagine sent something that is not an MP4 video.".into(),
             MediaJobError::StoryDeleted => "The story was deleted.".into(),
+            // Never shown: the job's new run writes the row.
+            MediaJobError::LeaseLost => format!("The {kind} is being made again."),
             MediaJobError::OverLimit(over) => over.to_string(),
             MediaJobError::Record(_) => format!(
                 "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."

@@ -86,20 +86,30 @@ async fn submit(
     spending::charge(&state.db, &state.config.limits, tier, Spend::Clip).await?;
     // "Submitting" is committed before the call, or no call is made: a restart that finds
     // it without a request id knows the clip may have been ordered and does not order it
-    // again (see `db::media::requeue_interrupted`).
-    media::mark_submitting(&state.db, &job.id)
+    // again (see `db::media::take_back`). Nor is one made for a job that is no longer ours.
+    let holder = state.jobs.instance();
+    if !media::mark_submitting(&state.db, &job.id, holder)
         .await
-        .map_err(MediaJobError::Record)?;
+        .map_err(MediaJobError::Record)?
+    {
+        return Err(MediaJobError::LeaseLost);
+    }
     crash_points::reached("clip_submitting", &state.config.data_dir).await;
     let request_id = client.submit_video(&request).await?;
     crash_points::reached("clip_submitted", &state.config.data_dir).await;
     tracing::info!(%request_id, image_to_video = first_frame.is_some(), "clip submitted");
     // The clip is paid for: its request id must not be lost, so a full disk stalls the job
     // here until it can be stored; a restart then polls this request.
-    persist("the clip's request id", || {
-        media::set_request_id(&state.db, &job.id, &request_id)
+    let stored = persist("the clip's request id", || {
+        media::set_request_id(&state.db, &job.id, holder, &request_id)
     })
     .await;
+    if !stored {
+        // Only if this instance stopped renewing its leases for a whole lease while it
+        // ordered: the job was failed with a Retry meanwhile (an order may have been made).
+        tracing::error!(%request_id, "the clip was ordered after this job's lease ran out; its request id is only in this log");
+        return Err(MediaJobError::LeaseLost);
+    }
     crash_points::reached("clip_id_stored", &state.config.data_dir).await;
     Ok(request_id)
 }

@@ -2,6 +2,11 @@
 //! starts work at once, a slow periodic sweep catches anything missed, and jobs cut off
 //! by a restart are queued again at start-up (a video keeps its provider request id and
 //! resumes polling). Images run first; in video mode each finished image queues its clip.
+//!
+//! A claimed job is leased to this instance ([`Jobs::instance`]): a heartbeat extends the
+//! leases of the jobs it runs, and a reaper returns jobs whose lease ran out (an instance
+//! that died) to the queue. Only the holder records a job's outcome, so two instances on one
+//! database never both finish, or both pay for, one job (`config::JobSettings`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,7 +17,7 @@ use tracing::Instrument;
 
 use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
-use crate::server::db::media::{self, Finished, MediaJob, MediaKey};
+use crate::server::db::media::{self, Finished, MediaJob, MediaKey, TakeBack};
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -29,6 +34,8 @@ const PERSIST_MAX_PAUSE: Duration = Duration::from_secs(30);
 /// (the page's status call waits on that instead of polling the database).
 #[derive(Clone)]
 pub struct Jobs {
+    /// This instance, as it is named in the leases of the jobs it runs.
+    instance: Arc<str>,
     wake_image: Arc<Notify>,
     wake_video: Arc<Notify>,
     finished: Arc<watch::Sender<u64>>,
@@ -38,7 +45,15 @@ pub struct Jobs {
 
 impl Default for Jobs {
     fn default() -> Jobs {
+        // The process id for a person reading the table; the random part tells apart two
+        // runs (or two machines) that happen to share a process id.
+        let instance = format!(
+            "{}-{}",
+            std::process::id(),
+            &crate::server::db::new_id()[..8]
+        );
         Jobs {
+            instance: instance.into(),
             wake_image: Arc::default(),
             wake_video: Arc::default(),
             finished: Arc::new(watch::channel(0).0),
@@ -48,6 +63,11 @@ impl Default for Jobs {
 }
 
 impl Jobs {
+    /// This instance's name in job leases.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
     pub fn wake(&self) {
         self.wake_image.notify_one();
         self.wake_video.notify_one();
@@ -86,20 +106,22 @@ pub(super) async fn record_outcome(
     outcome: Result<String, super::MediaJobError>,
     then: Option<(MediaKey<'_>, &str)>,
 ) {
+    let holder = state.jobs.instance();
     match &outcome {
         Ok(file_name) => tracing::info!(%file_name, "{what} complete"),
         Err(cause) => tracing::warn!(error = %cause, "{what} failed"),
     }
     let recorded = persist(&format!("the {what} job's outcome"), || async {
         match &outcome {
-            Ok(file) => media::complete(&state.db, &job.id, file, then).await,
+            Ok(file) => media::complete(&state.db, &job.id, holder, file, then).await,
             Err(cause) => {
                 let mut words = cause.user_message(what);
                 if job.previous_file.is_some() {
                     words =
                         format!("A new {what} could not be made, so the old one stays. {words}");
                 }
-                media::fail(&state.db, &job.id, &words, cause.keeps_request(), then).await
+                let keep = cause.keeps_request();
+                media::fail(&state.db, &job.id, holder, &words, keep, then).await
             }
         }
     })
@@ -116,7 +138,13 @@ pub(super) async fn record_outcome(
         }
         super::renditions::remove(&path).await;
     }
-    if recorded == Finished::Gone {
+    if recorded == Finished::LeaseLost {
+        // Its file, if it made one, stays: the new holder writes the same name (or leaves a
+        // stray for `cyoa check-media --fix`); deleting it could delete the new holder's.
+        tracing::warn!(
+            "this {what} job's lease ran out while it ran and the job went back to the queue; its outcome was not recorded"
+        );
+    } else if recorded == Finished::Gone {
         tracing::info!("the story was deleted while its {what} was made; removing the file");
         if let Ok(file) = &outcome {
             let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);
@@ -164,11 +192,17 @@ where
 /// Starts the image and video workers on the current runtime.
 pub fn start(state: AppState) {
     tokio::spawn(async move {
-        match media::requeue_interrupted(&state.db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(jobs = n, "re-queued media jobs interrupted by a restart"),
-            Err(e) => tracing::error!(error = %e, "could not re-queue interrupted media jobs"),
+        // Alone on its database, an instance takes back at once whatever was running: only a
+        // previous run of it can have held those jobs. Shared, they may be another live
+        // instance's, so only expired leases are taken back (by `keep_leases`).
+        if !state.config.jobs.shared {
+            match media::take_back(&state.db, TakeBack::AllRunning).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(jobs = n, "re-queued media jobs interrupted by a restart"),
+                Err(e) => tracing::error!(error = %e, "could not re-queue interrupted media jobs"),
+            }
         }
+        tokio::spawn(keep_leases(state.clone()));
         let clip_model = VideoModelSpec::default_model().key;
         match media::queue_missing_clips(&state.db, clip_model).await {
             Ok(0) => {}
@@ -196,6 +230,34 @@ pub fn start(state: AppState) {
     });
 }
 
+/// The heartbeat and the reaper: every quarter of a lease, extends the leases of this
+/// instance's running jobs and returns jobs whose lease ran out to the queue. A heartbeat
+/// that fails (a full disk) is tried again at the next beat; three in a row would have to
+/// fail before a lease could run out.
+async fn keep_leases(state: AppState) {
+    let lease = state.config.jobs.lease;
+    let holder = state.jobs.instance().to_owned();
+    let mut beat = tokio::time::interval(lease / 4);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        beat.tick().await;
+        if let Err(e) = media::extend_leases(&state.db, &holder, lease).await {
+            tracing::warn!(error = %e, "could not extend the leases of this instance's media jobs");
+        }
+        match media::take_back(&state.db, TakeBack::ExpiredLeases { holder: &holder }).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::warn!(
+                    jobs = n,
+                    "re-queued media jobs whose instance stopped renewing their lease"
+                );
+                state.jobs.wake();
+            }
+            Err(e) => tracing::warn!(error = %e, "could not take back expired media jobs"),
+        }
+    }
+}
+
 /// Claims jobs of one kind while slots are free, runs each in its own task, then sleeps
 /// until woken or the sweep interval passes.
 async fn worker<F, Fut>(
@@ -217,7 +279,13 @@ async fn worker<F, Fut>(
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
-            match media::claim_next(&state.db, kind).await {
+            let claim = media::claim_next(
+                &state.db,
+                kind,
+                state.jobs.instance(),
+                state.config.jobs.lease,
+            );
+            match claim.await {
                 Ok(Some(job)) => {
                     state.jobs.set_refused(false);
                     if refused.take().is_some() {

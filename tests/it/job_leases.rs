@@ -1,0 +1,221 @@
+//! Media jobs leased to the instance that runs them: two instances on one database make
+//! every picture and clip once; a slow job keeps its lease by heartbeat; a job whose instance
+//! died goes back to the queue when its lease runs out and another instance finishes it; the
+//! dead instance's late outcome is not recorded, nor may it order a clip.
+
+use std::path::Path;
+use std::time::Duration;
+
+use cyoa::domain::media::MediaStatus;
+use cyoa::domain::Provider;
+use cyoa::server::config::JobSettings;
+use cyoa::server::db::media::{self, Finished};
+use cyoa::server::db::stored_time;
+use cyoa::server::sim::{self, RunningSim, SimConfig};
+use cyoa::server::state::AppState;
+use cyoa::server::story;
+
+use crate::helpers::{request_counts, start_input, TestApp};
+use crate::video_jobs::{fast, kids, submissions, video_story, KEY};
+
+const PICTURES: &str = "openai/images/generations";
+
+/// More than one instance on the database, with leases of `lease`.
+fn shared(lease: Duration) -> JobSettings {
+    JobSettings {
+        lease,
+        shared: true,
+    }
+}
+
+/// An instance with every provider pointed at `sim`, its data (and SQLite file) in `dir`.
+async fn instance(sim: &RunningSim, dir: &Path, lease: Duration) -> TestApp {
+    TestApp::builder()
+        .providers(sim, KEY, &Provider::ALL)
+        .video(fast(20, 60_000))
+        .jobs(shared(lease))
+        .data_dir(dir)
+        .spawn()
+        .await
+}
+
+/// Waits until the database holds `jobs` media jobs, all final.
+async fn all_final(state: &AppState, jobs: i64) {
+    for _ in 0..1200 {
+        let (total, open): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE status NOT IN ('complete', 'failed')) FROM media",
+        )
+        .fetch_one(&state.db)
+        .await
+        .expect("count");
+        if total == jobs && open == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the {jobs} media jobs never all finished");
+}
+
+async fn statuses(state: &AppState) -> Vec<(String, MediaStatus)> {
+    sqlx::query_as("SELECT kind, status FROM media ORDER BY kind")
+        .fetch_all(&state.db)
+        .await
+        .expect("statuses")
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
+    // Every provider call takes 150 ms, so jobs are running when the second instance starts.
+    let sim = sim::spawn(SimConfig {
+        latency: Duration::from_millis(150),
+        video_polls: Some(1),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let lease = Duration::from_secs(2);
+    let a = instance(&sim, dir.path(), lease).await;
+    story::start(&a.state, kids(), video_story("a head start", None))
+        .await
+        .expect("start");
+    let mut running = 0;
+    for _ in 0..40 {
+        running = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'generating'")
+            .fetch_one(&a.state.db)
+            .await
+            .expect("running");
+        if running > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(running, 1, "the first picture is being made");
+    // The second instance starts meanwhile: the running job is the first one's, not a
+    // leftover of a crash, so it stays where it is.
+    let b = instance(&sim, dir.path(), lease).await;
+    // Six more stories played to their ends, each step on either instance: every scene gets
+    // a picture and then a clip, claimed by whichever instance is free first.
+    for i in 0..6 {
+        let (first, second) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let (story_id, mut scene) = story::start(
+            &first.state,
+            kids(),
+            video_story(
+                &format!("story {i}: two lighthouses"),
+                Some("gpt-image-1-mini"),
+            ),
+        )
+        .await
+        .expect("start");
+        for step in 0.. {
+            let on = if step % 2 == 0 { second } else { first };
+            let view = story::scene_view(&on.state, kids(), &story_id, &scene)
+                .await
+                .expect("scene");
+            let Some(choice) = view.choices.first() else {
+                break;
+            };
+            scene = story::choose(&on.state, kids(), &story_id, &choice.id)
+                .await
+                .expect("choose");
+        }
+    }
+    let scenes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM scenes")
+        .fetch_one(&a.state.db)
+        .await
+        .expect("scenes");
+    all_final(&a.state, scenes * 2).await;
+    let counts = request_counts(&sim.base_url()).await;
+    assert_eq!(counts[PICTURES].as_i64(), Some(scenes), "{counts}");
+    assert_eq!(submissions(&sim).await as i64, scenes, "{counts}");
+    assert!(statuses(&a.state)
+        .await
+        .iter()
+        .all(|(_, status)| *status == MediaStatus::Complete));
+}
+
+#[tokio::test]
+async fn a_slow_job_keeps_its_lease_by_heartbeat_and_is_made_once() {
+    // Each picture takes 2 s; the lease is 600 ms, renewed every 150 ms: without the
+    // heartbeat the other instance would take the job back and order the picture again.
+    let sim = sim::spawn(SimConfig {
+        latency: Duration::from_millis(2000),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let lease = Duration::from_millis(600);
+    let a = instance(&sim, dir.path(), lease).await;
+    let _b = instance(&sim, dir.path(), lease).await;
+    story::start(&a.state, kids(), start_input("a slow painter"))
+        .await
+        .expect("start");
+    all_final(&a.state, 1).await;
+    assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 1);
+    assert_eq!(
+        statuses(&a.state).await,
+        vec![("image".to_owned(), MediaStatus::Complete)]
+    );
+}
+
+#[tokio::test]
+async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_out() {
+    let sim = crate::video_jobs::simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = instance(&sim, dir.path(), Duration::from_millis(400)).await;
+    let (story_id, _) = story::start(&app.state, kids(), start_input("an abandoned lighthouse"))
+        .await
+        .expect("start");
+    all_final(&app.state, 1).await;
+    assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 1);
+    // An instance that claimed the picture again and died: its lease runs out in 600 ms.
+    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_millis(600));
+    let job_id: String = sqlx::query_scalar(
+        "UPDATE media SET status = 'generating', locked_by = 'dead-instance', lease_until = ?,
+                          file_name = NULL
+         WHERE story_id = ? AND kind = 'image' RETURNING id",
+    )
+    .bind(&until)
+    .bind(&story_id)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("a dead instance's claim");
+    // Not taken back while the lease holds (the live instance's reaper runs every 100 ms).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let holder: Option<String> = sqlx::query_scalar("SELECT locked_by FROM media WHERE id = ?")
+        .bind(&job_id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("holder");
+    assert_eq!(holder.as_deref(), Some("dead-instance"));
+    // Then the live instance takes it back and makes it, once.
+    all_final(&app.state, 1).await;
+    assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 2);
+    let (status, file, holder): (MediaStatus, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT status, file_name, locked_by FROM media WHERE id = ?")
+            .bind(&job_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("row");
+    assert_eq!(status, MediaStatus::Complete);
+    assert!(file.is_some());
+    assert_eq!(holder, None);
+    // The dead instance's late outcome is refused, and it may not order a clip for the job.
+    let late = media::complete(&app.state.db, &job_id, "dead-instance", "late.png", None)
+        .await
+        .expect("fenced write");
+    assert_eq!(late, Finished::LeaseLost);
+    assert!(
+        !media::mark_submitting(&app.state.db, &job_id, "dead-instance")
+            .await
+            .expect("fenced write")
+    );
+    let kept: Option<String> = sqlx::query_scalar("SELECT file_name FROM media WHERE id = ?")
+        .bind(&job_id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("file");
+    assert_eq!(kept, file);
+}
