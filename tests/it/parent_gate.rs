@@ -399,3 +399,40 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
         "default-src 'none'; frame-ancestors 'none'"
     );
 }
+
+/// Instances on one database (issue 20): wrong PINs count over all of them, and a session
+/// opened on one is good on the other.
+#[tokio::test]
+async fn instances_on_one_database_count_wrong_pins_together_and_share_sessions() {
+    let dir = tempfile::tempdir().expect("dir");
+    let instance = || {
+        TestApp::builder()
+            .gate(protected(&["adult"], &[("adult", PIN)]))
+            .data_dir(dir.path())
+            .spawn()
+    };
+    let (a, b) = (instance().await, instance().await);
+    for (app, tries) in [(&a, 3), (&b, 2)] {
+        for _ in 0..tries {
+            assert_eq!(
+                unlock(app, "adult", "0000").await.0,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+    }
+    // Five wrong tries spread over two instances: both make the client wait.
+    for app in [&a, &b] {
+        assert_eq!(
+            unlock(app, "adult", PIN).await.0,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, cookie) = unlock(&a, "adult", PIN).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = cookie.expect("cookie");
+    assert_eq!(
+        page(&b, "/adult/gallery", Some(&cookie)).await.0,
+        StatusCode::OK
+    );
+}

@@ -1,9 +1,10 @@
 //! Rows of the parent gate: each protected tier's PIN hash, the unlocked browsers'
-//! sessions, and the server's own signing key.
+//! sessions, the server's own signing key, and the wrong PIN entries per client.
 
 use sqlx::SqlitePool;
 
 use super::{now, write_tx};
+use crate::server::gate::Failures;
 
 /// The tier's PIN as an Argon2id PHC string, if one was set.
 pub async fn pin_hash(db: &SqlitePool, tier: &str) -> sqlx::Result<Option<String>> {
@@ -107,4 +108,73 @@ pub async fn secret(
         .bind(name)
         .fetch_one(db)
         .await
+}
+
+/// The client name of the row that counts wrong entries from every client together.
+const EVERYONE: &str = "*";
+
+/// The wrong entries of `client` and of everyone together that still count at `now_ms`
+/// (a run whose last failure is older than `forget_ms` is none).
+pub async fn pin_failures(
+    db: &SqlitePool,
+    client: &str,
+    now_ms: i64,
+    forget_ms: i64,
+) -> sqlx::Result<(Option<Failures>, Option<Failures>)> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT client, count, last_ms FROM pin_failures WHERE client IN (?, ?) AND last_ms >= ?",
+    )
+    .bind(client)
+    .bind(EVERYONE)
+    .bind(now_ms - forget_ms)
+    .fetch_all(db)
+    .await?;
+    let find = |name: &str| {
+        rows.iter()
+            .find(|(c, _, _)| c == name)
+            .map(|&(_, count, last_ms)| Failures {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                last_ms,
+            })
+    };
+    Ok((find(client), find(EVERYONE)))
+}
+
+/// Counts a wrong entry of `client` (and of everyone together), in one transaction; a run
+/// older than `forget_ms` was dropped first, so it starts again at one. Answers the client's count in a row.
+pub async fn pin_failed(
+    db: &SqlitePool,
+    client: &str,
+    now_ms: i64,
+    forget_ms: i64,
+) -> sqlx::Result<u32> {
+    let mut tx = write_tx(db).await?;
+    // Runs nobody continued are dropped here, so the table stays as small as the guessing.
+    sqlx::query("DELETE FROM pin_failures WHERE last_ms < ?")
+        .bind(now_ms - forget_ms)
+        .execute(&mut *tx)
+        .await?;
+    let mut own = 0;
+    for name in [EVERYONE, client] {
+        own = sqlx::query_scalar(
+            "INSERT INTO pin_failures (client, count, last_ms) VALUES (?, 1, ?)
+             ON CONFLICT (client) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms
+             RETURNING count",
+        )
+        .bind(name)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(u32::try_from(own).unwrap_or(u32::MAX))
+}
+
+/// A right entry clears the client's own count (not everyone's).
+pub async fn pin_succeeded(db: &SqlitePool, client: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pin_failures WHERE client = ?")
+        .bind(client)
+        .execute(db)
+        .await?;
+    Ok(())
 }

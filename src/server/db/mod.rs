@@ -124,6 +124,15 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Current time in unix milliseconds, for counts that must not round a wait to the second
+/// (wrong PIN entries).
+pub fn unix_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// Fresh random id for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()

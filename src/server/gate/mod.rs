@@ -17,17 +17,16 @@ mod throttle;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Instant;
 
 use axum::http::HeaderMap;
 use sqlx::SqlitePool;
 
 pub use same_origin::{is_cross_site, refuse_cross_site, security_headers};
 use signing::{new_token, token_digest, Signer};
-use throttle::Throttle;
+pub use throttle::Failures;
 
 use crate::server::config::GateSettings;
-use crate::server::db::{gate as rows, unix_now};
+use crate::server::db::{gate as rows, unix_now, unix_now_ms};
 use pin::Pin;
 
 /// Sessions are touched at most this often, so reading a story is not a write per request.
@@ -38,7 +37,6 @@ const TOUCH_EVERY_S: i64 = 60;
 pub struct Gate {
     settings: GateSettings,
     signer: Signer,
-    throttle: Mutex<Throttle>,
     /// One-time codes that let the first visitor set a PIN, per tier still without one.
     setup_codes: Mutex<HashMap<&'static str, String>>,
 }
@@ -99,7 +97,6 @@ impl Gate {
         Ok(Gate {
             settings,
             signer: Signer::new(key),
-            throttle: Mutex::default(),
             setup_codes: Mutex::new(setup_codes),
         })
     }
@@ -192,23 +189,24 @@ impl Gate {
         self.signer.form_token_ok(token, tier, unix_now())
     }
 
-    fn throttle(&self) -> std::sync::MutexGuard<'_, Throttle> {
-        // A panic while holding it cannot leave the counts inconsistent.
-        self.throttle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// `Ok(Err(seconds))` while `client` must wait before another PIN try (its own wrong
+    /// entries, or everyone's, as every instance on the database counted them).
+    async fn may_try(&self, db: &SqlitePool, client: &str) -> Result<Result<(), u64>, GateError> {
+        let now = unix_now_ms();
+        let (own, overall) = rows::pin_failures(db, client, now, forget_ms()).await?;
+        Ok(throttle::check(own, overall, now))
     }
 
-    /// `Err(seconds)` while `client` must wait before another PIN try.
-    fn may_try(&self, client: &str) -> Result<(), u64> {
-        self.throttle()
-            .check(client, Instant::now())
-            .map_err(|wait| {
-                // Rounded up: "wait 0 seconds" would be wrong.
-                u64::try_from(wait.as_millis().div_ceil(1000))
-                    .unwrap_or(u64::MAX)
-                    .max(1)
-            })
+    /// Counts a wrong PIN or setup code of `client`; answers how many in a row.
+    async fn failed(&self, db: &SqlitePool, client: &str) -> Result<u32, GateError> {
+        Ok(rows::pin_failed(db, client, unix_now_ms(), forget_ms()).await?)
+    }
+
+    /// A right PIN or code clears `client`'s wrong entries.
+    async fn succeeded(&self, db: &SqlitePool, client: &str) {
+        if let Err(e) = rows::pin_succeeded(db, client).await {
+            tracing::warn!(error = %e, "could not clear a client's wrong PIN entries");
+        }
     }
 
     /// The one-time setup code of `tier`, as printed in the log, while it has no PIN.
@@ -226,6 +224,10 @@ impl Gate {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(tier);
     }
+}
+
+fn forget_ms() -> i64 {
+    throttle::FORGET_AFTER.as_millis() as i64
 }
 
 /// Sets the PIN of `tier` (for `cyoa set-pin`): every session of the tier ends.

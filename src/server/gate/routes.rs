@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::page::{self, GatePage};
 use super::pin::{self, Pin};
-use super::{Gate, GateError};
+use super::GateError;
 use crate::domain::TierSpec;
 use crate::server::db::gate as rows;
 use crate::server::state::AppState;
@@ -132,7 +132,7 @@ async fn unlock(
         Err(_) => false,
     };
     if !right {
-        record_failure(&state.gate, tier, &client, "wrong parent PIN");
+        record_failure(&state, tier, &client, "wrong parent PIN").await;
         return locked_page(
             &state,
             tier,
@@ -142,7 +142,7 @@ async fn unlock(
         )
         .await;
     }
-    state.gate.throttle().succeeded(&client);
+    state.gate.succeeded(&state.db, &client).await;
     tracing::info!(tier = tier.name, %client, "tier unlocked");
     open_and_go(&state, tier, &form.next).await
 }
@@ -190,7 +190,7 @@ async fn setup(
         .setup_code(tier.name)
         .is_some_and(|code| normalise_code(&code) == normalise_code(&form.code));
     if !code_ok {
-        record_failure(&state.gate, tier, &client, "wrong setup code");
+        record_failure(&state, tier, &client, "wrong setup code").await;
         return locked_page(
             &state,
             tier,
@@ -217,7 +217,7 @@ async fn setup(
         return unavailable(e);
     }
     state.gate.setup_code_used(tier.name);
-    state.gate.throttle().succeeded(&client);
+    state.gate.succeeded(&state.db, &client).await;
     tracing::info!(tier = tier.name, %client, "parent PIN set with the setup code");
     open_and_go(&state, tier, &form.next).await
 }
@@ -302,7 +302,11 @@ async fn change(
     if !state.gate.form_token_ok(&form.token, tier.name) {
         return change_form(&state, tier, Some(STALE_FORM), StatusCode::FORBIDDEN);
     }
-    if let Err(wait) = state.gate.may_try(&client) {
+    let may_try = match state.gate.may_try(&state.db, &client).await {
+        Ok(may_try) => may_try,
+        Err(e) => return unavailable(e),
+    };
+    if let Err(wait) = may_try {
         let page = change_form(
             &state,
             tier,
@@ -320,7 +324,7 @@ async fn change(
         Err(_) => false,
     };
     if !old_ok {
-        record_failure(&state.gate, tier, &client, "wrong current PIN on change");
+        record_failure(&state, tier, &client, "wrong current PIN on change").await;
         return change_form(&state, tier, Some(WRONG_PIN), StatusCode::UNAUTHORIZED);
     }
     let pin = match Pin::new_pin(&form.pin, &form.again) {
@@ -337,7 +341,7 @@ async fn change(
     if let Err(e) = super::set_pin(&state.db, tier.name, pin).await {
         return unavailable(e);
     }
-    state.gate.throttle().succeeded(&client);
+    state.gate.succeeded(&state.db, &client).await;
     tracing::info!(tier = tier.name, %client, "parent PIN changed");
     open_and_go(&state, tier, "").await
 }
@@ -354,7 +358,11 @@ async fn refuse_try(
     if !state.gate.form_token_ok(token, tier.name) {
         return Some(locked_page(state, tier, next, Some(STALE_FORM), StatusCode::FORBIDDEN).await);
     }
-    if let Err(wait) = state.gate.may_try(client) {
+    let may_try = match state.gate.may_try(&state.db, client).await {
+        Ok(may_try) => may_try,
+        Err(e) => return Some(unavailable(e)),
+    };
+    if let Err(wait) = may_try {
         let page = locked_page(
             state,
             tier,
@@ -380,10 +388,16 @@ async fn open_and_go(state: &AppState, tier: &'static TierSpec, next: &str) -> R
     }
 }
 
-fn record_failure(gate: &Gate, tier: &TierSpec, client: &str, what: &str) {
-    let failures = gate.throttle().failed(client, std::time::Instant::now());
-    // Never the PIN or code itself.
-    tracing::warn!(tier = tier.name, %client, failures, "{what}");
+/// Counts a wrong entry. A count that cannot be stored is logged (the entry was refused
+/// anyway; the database is then refusing the PIN check's own reads too, most likely).
+async fn record_failure(state: &AppState, tier: &TierSpec, client: &str, what: &str) {
+    match state.gate.failed(&state.db, client).await {
+        // Never the PIN or code itself.
+        Ok(failures) => tracing::warn!(tier = tier.name, %client, failures, "{what}"),
+        Err(e) => {
+            tracing::error!(tier = tier.name, %client, error = %e, "{what}; the failure could not be counted")
+        }
+    }
 }
 
 const WRONG_PIN: &str = "That PIN is not right. Please try again.";
