@@ -219,3 +219,50 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
         .expect("file");
     assert_eq!(kept, file);
 }
+
+#[tokio::test]
+async fn a_status_call_waiting_on_one_instance_hears_of_a_job_another_instance_finished() {
+    let sim = crate::video_jobs::simulator(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = instance(&sim, dir.path(), Duration::from_secs(2)).await;
+    let (story_id, scene_id) = story::start(&app.state, kids(), start_input("a far lighthouse"))
+        .await
+        .expect("start");
+    all_final(&app.state, 1).await;
+    // Another instance (this test) runs the picture again, for a long while.
+    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_secs(60));
+    let (job_id, file): (String, String) = sqlx::query_as(
+        "UPDATE media SET status = 'generating', locked_by = 'other-instance', lease_until = ?
+         WHERE story_id = ? AND kind = 'image' RETURNING id, file_name",
+    )
+    .bind(&until)
+    .bind(&story_id)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("the other instance's claim");
+    let state = app.state.clone();
+    let waiting = tokio::spawn(async move {
+        let started = tokio::time::Instant::now();
+        let view = cyoa::server::media::status_when_final(
+            &state,
+            kids(),
+            &story_id,
+            &scene_id,
+            cyoa::domain::media::MediaKind::Image,
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("status");
+        (view, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let finished = media::complete(&app.state.db, &job_id, "other-instance", &file, None)
+        .await
+        .expect("the other instance records its picture");
+    assert_eq!(finished, Finished::Recorded { replaced: None });
+    // No signal crosses processes: the waiting call reads the row again each second, long
+    // before its ten seconds are up.
+    let (view, waited) = waiting.await.expect("the waiting call");
+    assert_eq!(view.map(|v| v.status), Some(MediaStatus::Complete));
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+}

@@ -147,9 +147,13 @@ fn view_of(tier: &TierSpec, story_id: &str, row: MediaRow, intact: bool) -> Medi
     }
 }
 
+/// How often a waiting status call reads the row again when other instances share the
+/// database: their jobs end without this instance's signal.
+const SHARED_RECHECK: Duration = Duration::from_secs(1);
+
 /// The status once it is final, or as it is when `wait` runs out: the page's status call
 /// waits here instead of asking again and again, so a finished picture shows as soon as its
-/// job ends.
+/// job ends (on a shared database, within [`SHARED_RECHECK`] when another instance ran it).
 pub async fn status_when_final(
     state: &AppState,
     tier: &'static TierSpec,
@@ -165,13 +169,15 @@ pub async fn status_when_final(
         finished.borrow_and_update();
         let view = status(state, tier, story_id, scene_id, kind).await?;
         let done = view.as_ref().is_none_or(|v| v.status.is_final());
-        if done
-            || tokio::time::timeout_at(deadline, finished.changed())
-                .await
-                .is_err()
-        {
+        if done || tokio::time::Instant::now() >= deadline {
             return Ok(view);
         }
+        let until = match state.config.jobs.shared {
+            true => deadline.min(tokio::time::Instant::now() + SHARED_RECHECK),
+            false => deadline,
+        };
+        // Woken by this instance's signal, or read again at `until`.
+        let _ = tokio::time::timeout_at(until, finished.changed()).await;
     }
 }
 
