@@ -36,7 +36,16 @@ pub fn VoiceInput(
     // Shown by the server; hidden once the browser finds it can neither recognise speech nor
     // record for a server that transcribes.
     let offered = RwSignal::new(true);
-    Effect::new(move || offered.set(available(server_fallback)));
+    Effect::new(move || {
+        let usable = available(server_fallback);
+        offered.set(usable);
+        // The microphone's code is fetched now, while the page has just loaded (so is
+        // online), not at the first press: a split chunk that cannot be fetched stops the app.
+        #[cfg(feature = "hydrate")]
+        if usable {
+            leptos::task::spawn_local(__preload_capture());
+        }
+    });
     let interim = RwSignal::new(String::new());
     // Plain shared state, not local storage: the server renders this too, on any thread.
     let stop = StoredValue::new(Arc::new(AtomicBool::new(false)));

@@ -96,6 +96,13 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
+    // The scene page's code (a split chunk) is fetched while the idea is typed: it is the
+    // next page, and it is fetched while the page is surely online.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|| {
+        use leptos_router::LazyRoute as _;
+        leptos::task::spawn_local(crate::pages::lazy::SceneRoute::preload());
+    });
     let prompt = RwSignal::new(String::new());
     let length = RwSignal::new(tier.default_length);
     let first_model = text_models

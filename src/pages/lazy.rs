@@ -3,8 +3,9 @@
 //! Each is a [`LazyRoute`]: built with `cargo leptos build --split`, its code (and whatever
 //! only it uses) goes into its own WASM chunk, fetched when the router first shows the page.
 //! The first page (the landing and a tier's home) stays in the main bundle, so the start form
-//! works as soon as that bundle has loaded. Without `--split` (the debug build) these are
-//! ordinary routes. The pages load their own data, so `data()` has nothing to start early.
+//! works as soon as that bundle has loaded. Every hydrate build must be split (the debug one
+//! too, `scripts/build.sh`): a lazy route is an import from the split loader. The pages load
+//! their own data, so `data()` has nothing to start early.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};

@@ -36,6 +36,8 @@ pub enum ConfigError {
     },
     #[error("{name} is not a valid number: {value}")]
     Number { name: String, value: String },
+    #[error("{name} must be true or false, not {value}")]
+    Switch { name: &'static str, value: String },
 }
 
 /// The app's settings, fixed for the life of the process.
@@ -60,7 +62,7 @@ pub struct Config {
 }
 
 /// How media jobs are held while they run. A claimed job has a lease (`JOB_LEASE_S`, 60 s by
-/// default) that its instance's heartbeat keeps extending; a job whose lease ran out (its
+/// default, 20 s to a day) that its instance's heartbeat keeps extending; a job whose lease ran out (its
 /// instance died) goes back to the queue. `JOBS_SHARED=true` says more than one instance runs
 /// on this database: start-up then leaves running jobs alone (they may be another
 /// instance's) and only expired leases are taken back. Alone (the default), a start-up takes
@@ -70,6 +72,12 @@ pub struct JobSettings {
     pub lease: Duration,
     pub shared: bool,
 }
+
+/// The shortest lease: a heartbeat (a quarter lease apart) that waits out SQLite's 10 s busy
+/// timeout once must still land before the lease runs out.
+const MIN_LEASE_S: u64 = 20;
+/// The longest: a day (an instance that died holds its jobs that long at most).
+const MAX_LEASE_S: u64 = 24 * 60 * 60;
 
 impl Default for JobSettings {
     fn default() -> JobSettings {
@@ -349,16 +357,32 @@ impl Config {
                 })?;
             }
         }
-        let jobs = JobSettings {
-            // At least a few heartbeats long, or a busy instance would lose its own jobs.
-            lease: number("JOB_LEASE_S").map_or(JobSettings::default().lease, |s| {
-                Duration::from_secs(s.max(2))
-            }),
-            shared: matches!(
-                non_empty("JOBS_SHARED").as_deref().map(str::trim),
-                Some("1" | "true" | "yes")
-            ),
+        let lease = match non_empty("JOB_LEASE_S") {
+            None => JobSettings::default().lease,
+            Some(text) => {
+                let seconds: u64 = text.trim().parse().map_err(|_| ConfigError::Number {
+                    name: "JOB_LEASE_S".into(),
+                    value: text.clone(),
+                })?;
+                Duration::from_secs(seconds.clamp(MIN_LEASE_S, MAX_LEASE_S))
+            }
         };
+        let shared = match non_empty("JOBS_SHARED") {
+            None => false,
+            Some(text) => match text.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    // A typo must not pass for "alone": start-up would take back the other
+                    // instances' running jobs, and their pictures would be ordered twice.
+                    return Err(ConfigError::Switch {
+                        name: "JOBS_SHARED",
+                        value: text,
+                    });
+                }
+            },
+        };
+        let jobs = JobSettings { lease, shared };
         Ok(Config {
             gate,
             limits,
@@ -510,12 +534,20 @@ mod tests {
                 shared: true,
             }
         );
-        // Shorter than a few heartbeats, a lease would be lost by a busy instance.
+        // Shorter than a heartbeat plus a wait for the database, a lease would be lost by a
+        // busy instance; longer than a day, a dead instance's jobs would wait too long.
         assert_eq!(
             config_with(&[("JOB_LEASE_S", "0")]).jobs.lease,
-            Duration::from_secs(2)
+            Duration::from_secs(20)
         );
+        let huge = config_with(&[("JOB_LEASE_S", "99999999999")]);
+        assert_eq!(huge.jobs.lease, Duration::from_secs(24 * 60 * 60));
         assert!(!config_with(&[("JOBS_SHARED", "no")]).jobs.shared);
+        assert!(config_with(&[("JOBS_SHARED", "TRUE")]).jobs.shared);
+        let typo = Config::from_parts(SettingsFile::default(), |name| {
+            (name == "JOBS_SHARED").then(|| "ture".to_owned())
+        });
+        assert!(matches!(typo, Err(ConfigError::Switch { .. })));
     }
 
     #[test]

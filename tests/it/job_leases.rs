@@ -65,9 +65,9 @@ async fn statuses(state: &AppState) -> Vec<(String, MediaStatus)> {
 
 #[tokio::test]
 async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
-    // Every provider call takes 150 ms, so jobs are running when the second instance starts.
+    // Every provider call takes 300 ms, so jobs are running when the second instance starts.
     let sim = sim::spawn(SimConfig {
-        latency: Duration::from_millis(150),
+        latency: Duration::from_millis(300),
         video_polls: Some(1),
         ..SimConfig::default()
     })
@@ -80,7 +80,7 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
         .await
         .expect("start");
     let mut running = 0;
-    for _ in 0..40 {
+    for _ in 0..400 {
         running = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'generating'")
             .fetch_one(&a.state.db)
             .await
@@ -94,9 +94,9 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
     // The second instance starts meanwhile: the running job is the first one's, not a
     // leftover of a crash, so it stays where it is.
     let b = instance(&sim, dir.path(), lease).await;
-    // Six more stories played to their ends, each step on either instance: every scene gets
+    // Four more stories played to their ends, each step on either instance: every scene gets
     // a picture and then a clip, claimed by whichever instance is free first.
-    for i in 0..6 {
+    for i in 0..4 {
         let (first, second) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
         let (story_id, mut scene) = story::start(
             &first.state,
@@ -137,16 +137,16 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
 
 #[tokio::test]
 async fn a_slow_job_keeps_its_lease_by_heartbeat_and_is_made_once() {
-    // Each picture takes 2 s; the lease is 600 ms, renewed every 150 ms: without the
+    // Each picture takes 4 s; the lease is 1.5 s, renewed every 375 ms: without the
     // heartbeat the other instance would take the job back and order the picture again.
     let sim = sim::spawn(SimConfig {
-        latency: Duration::from_millis(2000),
+        latency: Duration::from_millis(4000),
         ..SimConfig::default()
     })
     .await
     .expect("simulator");
     let dir = tempfile::tempdir().expect("dir");
-    let lease = Duration::from_millis(600);
+    let lease = Duration::from_millis(1500);
     let a = instance(&sim, dir.path(), lease).await;
     let _b = instance(&sim, dir.path(), lease).await;
     story::start(&a.state, kids(), start_input("a slow painter"))
@@ -170,8 +170,8 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
         .expect("start");
     all_final(&app.state, 1).await;
     assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 1);
-    // An instance that claimed the picture again and died: its lease runs out in 600 ms.
-    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_millis(600));
+    // An instance that claimed the picture again and died: its lease runs out in 3 s.
+    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_secs(3));
     let job_id: String = sqlx::query_scalar(
         "UPDATE media SET status = 'generating', locked_by = 'dead-instance', lease_until = ?,
                           file_name = NULL

@@ -252,12 +252,21 @@ async fn finish(
 }
 
 /// Records what a running job is doing (shown while it is not finished).
-pub async fn set_progress(db: &SqlitePool, id: &str, progress: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE media SET progress = ? WHERE id = ? AND status = 'generating'")
-        .bind(progress)
-        .bind(id)
-        .execute(db)
-        .await?;
+/// Only `holder`'s: an instance that lost the job does not write over the new run's words.
+pub async fn set_progress(
+    db: &SqlitePool,
+    id: &str,
+    holder: &str,
+    progress: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE media SET progress = ? WHERE id = ? AND status = 'generating' AND locked_by = ?",
+    )
+    .bind(progress)
+    .bind(id)
+    .bind(holder)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -340,16 +349,33 @@ pub async fn set_request_id(
     Ok(done.rows_affected() > 0)
 }
 
-/// Extends the leases of every job `holder` is running (its heartbeat); answers how many.
-pub async fn extend_leases(db: &SqlitePool, holder: &str, lease: Duration) -> sqlx::Result<u64> {
+/// Extends the leases of the jobs `holder` is running (`running`: their ids; its heartbeat);
+/// answers how many. A job whose task ended without recording an outcome (a bug, a panic) is
+/// not among them: its lease runs out and it goes back to the queue.
+pub async fn extend_leases(
+    db: &SqlitePool,
+    holder: &str,
+    running: &[String],
+    lease: Duration,
+) -> sqlx::Result<u64> {
+    if running.is_empty() {
+        return Ok(0);
+    }
     let done = sqlx::query(
-        "UPDATE media SET lease_until = ? WHERE status = 'generating' AND locked_by = ?",
+        "UPDATE media SET lease_until = ?
+         WHERE status = 'generating' AND locked_by = ? AND id IN (SELECT value FROM json_each(?))",
     )
     .bind(lease_end(lease))
     .bind(holder)
+    .bind(ids_json(running))
     .execute(db)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Ids as one JSON array, bound as a single parameter (`json_each`).
+fn ids_json(ids: &[String]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// When a lease taken now for `lease` runs out, as a stored time.
@@ -362,8 +388,9 @@ fn lease_end(lease: Duration) -> String {
 pub enum TakeBack<'a> {
     /// Every one: at the start of the only instance, whatever was running was cut off.
     AllRunning,
-    /// Those whose lease ran out, except `holder`'s own (it knows its jobs are alive).
-    ExpiredLeases { holder: &'a str },
+    /// Those whose lease ran out, except the ones this instance is running (`running`),
+    /// which it knows are alive.
+    ExpiredLeases { running: &'a [String] },
 }
 
 /// Claims after which a job interrupted by a restart is not run again by itself.
@@ -383,13 +410,13 @@ pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was
 pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64> {
     let mut tx = super::write_tx(db).await?;
     let at = now();
-    let (running, holder) = match which {
+    let (running, alive) = match which {
         // Its `?` (always true) keeps one order of bindings for both.
-        TakeBack::AllRunning => ("status = 'generating' AND ? IS NOT NULL", ""),
-        TakeBack::ExpiredLeases { holder } => (
+        TakeBack::AllRunning => ("status = 'generating' AND ? IS NOT NULL", String::new()),
+        TakeBack::ExpiredLeases { running } => (
             "status = 'generating' AND (lease_until IS NULL OR lease_until < ?)
-             AND (locked_by IS NULL OR locked_by <> ?)",
-            holder,
+             AND id NOT IN (SELECT value FROM json_each(?))",
+            ids_json(running),
         ),
     };
     let released = "locked_by = NULL, lease_until = NULL";
@@ -402,7 +429,7 @@ pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64
         .bind(&at)
         .bind(&at);
     if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        unsure = unsure.bind(holder);
+        unsure = unsure.bind(&alive);
     }
     let unsure = unsure.execute(&mut *tx).await?;
     if unsure.rows_affected() > 0 {
@@ -422,14 +449,14 @@ pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64
         .bind(&at)
         .bind(&at);
     if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        crashing = crashing.bind(holder);
+        crashing = crashing.bind(&alive);
     }
     crashing.bind(MAX_ATTEMPTS).execute(&mut *tx).await?;
     let queued_sql =
         format!("UPDATE media SET status = 'pending', {released}, updated_at = ? WHERE {running}");
     let mut queued = sqlx::query(&queued_sql).bind(&at).bind(&at);
     if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        queued = queued.bind(holder);
+        queued = queued.bind(&alive);
     }
     let done = queued.execute(&mut *tx).await?;
     tx.commit().await?;
@@ -460,6 +487,16 @@ pub async fn queue_missing_clips(db: &SqlitePool, clip_model: &str) -> sqlx::Res
 }
 
 /// Whether the job's row is still there (its story was not deleted meanwhile).
+/// Whether the job is still `holder`'s to run: `None` when its row is gone (the story was
+/// deleted), `Some(false)` when its lease ran out and it went back to the queue.
+pub async fn held_by(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar("SELECT status = 'generating' AND locked_by IS ? FROM media WHERE id = ?")
+        .bind(holder)
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn exists(db: &SqlitePool, id: &str) -> sqlx::Result<bool> {
     let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM media WHERE id = ?")
         .bind(id)

@@ -132,7 +132,9 @@ async fn unlock(
         Err(_) => false,
     };
     if !right {
-        record_failure(&state, tier, &client, "wrong parent PIN").await;
+        if let Err(refused) = record_failure(&state, tier, &client, "wrong parent PIN").await {
+            return refused;
+        }
         return locked_page(
             &state,
             tier,
@@ -190,7 +192,9 @@ async fn setup(
         .setup_code(tier.name)
         .is_some_and(|code| normalise_code(&code) == normalise_code(&form.code));
     if !code_ok {
-        record_failure(&state, tier, &client, "wrong setup code").await;
+        if let Err(refused) = record_failure(&state, tier, &client, "wrong setup code").await {
+            return refused;
+        }
         return locked_page(
             &state,
             tier,
@@ -324,7 +328,11 @@ async fn change(
         Err(_) => false,
     };
     if !old_ok {
-        record_failure(&state, tier, &client, "wrong current PIN on change").await;
+        if let Err(refused) =
+            record_failure(&state, tier, &client, "wrong current PIN on change").await
+        {
+            return refused;
+        }
         return change_form(&state, tier, Some(WRONG_PIN), StatusCode::UNAUTHORIZED);
     }
     let pin = match Pin::new_pin(&form.pin, &form.again) {
@@ -388,14 +396,24 @@ async fn open_and_go(state: &AppState, tier: &'static TierSpec, next: &str) -> R
     }
 }
 
-/// Counts a wrong entry. A count that cannot be stored is logged (the entry was refused
-/// anyway; the database is then refusing the PIN check's own reads too, most likely).
-async fn record_failure(state: &AppState, tier: &TierSpec, client: &str, what: &str) {
+/// Counts a wrong entry. When the count cannot be stored (a full disk), the answer is the
+/// same 503 that a right PIN gets then (its session cannot be stored either): a guesser
+/// learns nothing, and gets no tries the throttle did not count.
+async fn record_failure(
+    state: &AppState,
+    tier: &TierSpec,
+    client: &str,
+    what: &str,
+) -> Result<(), Response> {
     match state.gate.failed(&state.db, client).await {
         // Never the PIN or code itself.
-        Ok(failures) => tracing::warn!(tier = tier.name, %client, failures, "{what}"),
+        Ok(failures) => {
+            tracing::warn!(tier = tier.name, %client, failures, "{what}");
+            Ok(())
+        }
         Err(e) => {
-            tracing::error!(tier = tier.name, %client, error = %e, "{what}; the failure could not be counted")
+            tracing::error!(tier = tier.name, %client, "{what}; the failure could not be counted");
+            Err(unavailable(e))
         }
     }
 }

@@ -7,7 +7,7 @@ use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
 use crate::domain::{ImageModelSpec, TierSpec};
-use crate::server::db::media::{self, MediaJob};
+use crate::server::db::media::MediaJob;
 use crate::server::db::profiles;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
@@ -32,16 +32,16 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
         .client_for_media(model.provider)
         .ok_or(MediaJobError::NotConfigured(model.display_name))?;
     let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    super::still_ours(state, job).await?;
     // Charged just before the order: over the limit, no picture is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
     let (prompt, references) = memory_for_image(state, job, model).await;
     let image = client
         .generate_image(model, &prompt, AspectRatio::Square, &references)
         .await?;
-    // The story was deleted while the picture was made: nothing is written for it.
-    if matches!(media::exists(&state.db, &job.id).await, Ok(false)) {
-        return Err(MediaJobError::StoryDeleted);
-    }
+    // The story was deleted while the picture was made, or the job is another instance's
+    // now: nothing is written for it.
+    super::still_ours(state, job).await?;
     let file_name = super::file_name_for(job, image.extension);
     let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
     storage::write_atomic(&path, &image.bytes, &state.faults.storage)

@@ -32,12 +32,14 @@ async fn reporting_retries<T>(
 ) -> T {
     let db = state.db.clone();
     let id = job.id.clone();
+    let holder: std::sync::Arc<str> = state.jobs.instance().into();
     let observer: crate::server::providers::RetryObserver =
         std::sync::Arc::new(move |attempt, max| {
-            let (db, id) = (db.clone(), id.clone());
+            let (db, id, holder) = (db.clone(), id.clone(), holder.clone());
             tokio::spawn(async move {
                 let words = format!("Trying again — {attempt} of {max}");
-                if let Err(e) = crate::server::db::media::set_progress(&db, &id, &words).await {
+                let recorded = crate::server::db::media::set_progress(&db, &id, &holder, &words);
+                if let Err(e) = recorded.await {
                     tracing::debug!(error = %e, "could not record a job's progress");
                 }
             });
@@ -45,6 +47,21 @@ async fn reporting_retries<T>(
     crate::server::providers::ON_RETRY
         .scope(observer, work)
         .await
+}
+
+/// Before a job pays or writes: stops it when it is no longer this instance's (its lease ran
+/// out, see `workers`) or its story was deleted. A database that cannot answer does not stop
+/// it (the claim was ours; the outcome's write is fenced anyway).
+async fn still_ours(
+    state: &crate::server::state::AppState,
+    job: &MediaJob,
+) -> Result<(), MediaJobError> {
+    let holder = state.jobs.instance();
+    match crate::server::db::media::held_by(&state.db, &job.id, holder).await {
+        Ok(None) => Err(MediaJobError::StoryDeleted),
+        Ok(Some(false)) => Err(MediaJobError::LeaseLost),
+        Ok(Some(true)) | Err(_) => Ok(()),
+    }
 }
 
 /// The file a job writes: `{scene}.{ext}`, or a new name when it regenerates a finished

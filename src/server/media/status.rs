@@ -54,14 +54,17 @@ pub struct StoryMedia {
 }
 
 impl StoryMedia {
-    /// Every scene of the story (the reader).
+    /// The scenes of the story that `shown` names (the reader's path; the files of branches
+    /// it does not show are not checked).
     pub async fn of_story(
         state: &AppState,
         tier: &'static TierSpec,
         story_id: &str,
         video_mode: VideoMode,
+        shown: &[&str],
     ) -> Result<Self, MediaError> {
-        let rows = media::find_of_story(&state.db, tier.name, story_id).await?;
+        let mut rows = media::find_of_story(&state.db, tier.name, story_id).await?;
+        rows.retain(|r| shown.contains(&r.scene_id.as_str()));
         Self::from_rows(state, tier, story_id, video_mode, rows).await
     }
 

@@ -81,8 +81,10 @@ async fn submit(
         aspect: model.aspect,
         resolution: model.resolution,
     };
-    // Charged before the order: over the limit, no clip is ordered.
+    // Charged before the order: over the limit, no clip is ordered; nor is one charged for a
+    // job that is no longer ours.
     let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    super::still_ours(state, job).await?;
     spending::charge(&state.db, &state.config.limits, tier, Spend::Clip).await?;
     // "Submitting" is committed before the call, or no call is made: a restart that finds
     // it without a request id knows the clip may have been ordered and does not order it

@@ -8,6 +8,7 @@
 //! that died) to the queue. Only the holder records a job's outcome, so two instances on one
 //! database never both finish, or both pay for, one job (`config::JobSettings`).
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,8 @@ const PERSIST_MAX_PAUSE: Duration = Duration::from_secs(30);
 pub struct Jobs {
     /// This instance, as it is named in the leases of the jobs it runs.
     instance: Arc<str>,
+    /// The ids of the jobs this instance's tasks are running: only their leases are renewed.
+    running: Arc<std::sync::Mutex<HashSet<String>>>,
     wake_image: Arc<Notify>,
     wake_video: Arc<Notify>,
     finished: Arc<watch::Sender<u64>>,
@@ -54,6 +57,7 @@ impl Default for Jobs {
         );
         Jobs {
             instance: instance.into(),
+            running: Arc::default(),
             wake_image: Arc::default(),
             wake_video: Arc::default(),
             finished: Arc::new(watch::channel(0).0),
@@ -66,6 +70,26 @@ impl Jobs {
     /// This instance's name in job leases.
     pub fn instance(&self) -> &str {
         &self.instance
+    }
+
+    /// Marks `job` as running here until the guard is dropped (its task's end, a panic too).
+    fn running(&self, job: &str) -> Running {
+        self.running_ids_mut().insert(job.to_owned());
+        Running {
+            jobs: self.running.clone(),
+            id: job.to_owned(),
+        }
+    }
+
+    fn running_ids(&self) -> Vec<String> {
+        self.running_ids_mut().iter().cloned().collect()
+    }
+
+    fn running_ids_mut(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        // A set of ids cannot be left half-changed by a panic.
+        self.running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn wake(&self) {
@@ -90,6 +114,21 @@ impl Jobs {
 
     fn announce_finished(&self) {
         self.finished.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// A job running in this instance, until dropped.
+struct Running {
+    jobs: Arc<std::sync::Mutex<HashSet<String>>>,
+    id: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.id);
     }
 }
 
@@ -202,7 +241,7 @@ pub fn start(state: AppState) {
                 Err(e) => tracing::error!(error = %e, "could not re-queue interrupted media jobs"),
             }
         }
-        tokio::spawn(keep_leases(state.clone()));
+        keep_leases(&state);
         let clip_model = VideoModelSpec::default_model().key;
         match media::queue_missing_clips(&state.db, clip_model).await {
             Ok(0) => {}
@@ -230,32 +269,44 @@ pub fn start(state: AppState) {
     });
 }
 
-/// The heartbeat and the reaper: every quarter of a lease, extends the leases of this
-/// instance's running jobs and returns jobs whose lease ran out to the queue. A heartbeat
-/// that fails (a full disk) is tried again at the next beat; three in a row would have to
-/// fail before a lease could run out.
-async fn keep_leases(state: AppState) {
-    let lease = state.config.jobs.lease;
-    let holder = state.jobs.instance().to_owned();
-    let mut beat = tokio::time::interval(lease / 4);
-    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        beat.tick().await;
-        if let Err(e) = media::extend_leases(&state.db, &holder, lease).await {
-            tracing::warn!(error = %e, "could not extend the leases of this instance's media jobs");
-        }
-        match media::take_back(&state.db, TakeBack::ExpiredLeases { holder: &holder }).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::warn!(
-                    jobs = n,
-                    "re-queued media jobs whose instance stopped renewing their lease"
-                );
-                state.jobs.wake();
+/// The heartbeat and the reaper, each on its own task so a slow one never delays the other:
+/// every quarter of a lease, the leases of the jobs this instance runs are extended, and jobs
+/// whose lease ran out (another instance died, or a task of this one ended without an
+/// outcome) go back to the queue. A heartbeat that fails (a full disk) is tried again at the
+/// next beat; the lease outlasts a beat plus SQLite's busy wait (`config::JobSettings`).
+fn keep_leases(state: &AppState) {
+    let every = state.config.jobs.lease / 4;
+    let heartbeat = state.clone();
+    tokio::spawn(async move {
+        let (lease, holder) = (heartbeat.config.jobs.lease, heartbeat.jobs.instance());
+        let mut beat = tokio::time::interval(every);
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            beat.tick().await;
+            let running = heartbeat.jobs.running_ids();
+            if let Err(e) = media::extend_leases(&heartbeat.db, holder, &running, lease).await {
+                tracing::warn!(error = %e, "could not extend the leases of this instance's media jobs");
             }
-            Err(e) => tracing::warn!(error = %e, "could not take back expired media jobs"),
         }
-    }
+    });
+    let reaper = state.clone();
+    tokio::spawn(async move {
+        let mut sweep = tokio::time::interval(every);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            sweep.tick().await;
+            let running = reaper.jobs.running_ids();
+            match media::take_back(&reaper.db, TakeBack::ExpiredLeases { running: &running }).await
+            {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::warn!(jobs = n, "re-queued media jobs whose lease ran out");
+                    reaper.jobs.wake();
+                }
+                Err(e) => tracing::warn!(error = %e, "could not take back expired media jobs"),
+            }
+        }
+    });
 }
 
 /// Claims jobs of one kind while slots are free, runs each in its own task, then sleeps
@@ -294,8 +345,10 @@ async fn worker<F, Fut>(
                     let span = tracing::info_span!("media_job", kind = kind.key(), tier = %job.tier, story_id = %job.story_id, scene_id = %job.scene_id, model = %job.model);
                     let run = run.clone();
                     let state = state.clone();
+                    let running = state.jobs.running(&job.id);
                     tokio::spawn(
                         async move {
+                            let _running = running;
                             run(state.clone(), job).await;
                             state.jobs.announce_finished();
                             drop(permit);

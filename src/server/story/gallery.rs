@@ -166,7 +166,9 @@ pub async fn reader(
     }
     let has_images = image_model_of(story.image_model.as_deref()).is_some();
     let has_video = story.video_mode == VideoMode::On;
-    let mut shown = StoryMedia::of_story(state, tier, &story.id, story.video_mode).await?;
+    let on_path: Vec<&str> = path.iter().map(|row| row.scene.id.as_str()).collect();
+    let mut shown =
+        StoryMedia::of_story(state, tier, &story.id, story.video_mode, &on_path).await?;
     let mut scenes = Vec::with_capacity(path.len());
     for (i, row) in path.iter().enumerate() {
         let scene = &row.scene;
