@@ -4,9 +4,12 @@
 //! resumes polling). Images run first; in video mode each finished image queues its clip.
 //!
 //! A claimed job is leased to this instance ([`Jobs::instance`]): a heartbeat extends the
-//! leases of the jobs it runs, and a reaper returns jobs whose lease ran out (an instance
-//! that died) to the queue. Only the holder records a job's outcome, so two instances on one
-//! database never both finish, or both pay for, one job (`config::JobSettings`).
+//! leases of the jobs its tasks run, and a reaper returns jobs whose lease ran out (an
+//! instance that died, a task that ended without an outcome) to the queue. A job checks its
+//! lease before it pays and before it writes, and only the holder records its outcome: two
+//! instances on one database do not both finish a job, and one that lost a job does not pay
+//! for it (unless its heartbeat failed for a whole lease between that check and the order;
+//! see `config::JobSettings` for why a lease outlasts a stalled beat).
 
 use std::collections::HashSet;
 use std::future::Future;
