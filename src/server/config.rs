@@ -351,36 +351,21 @@ impl Config {
             ("LIMIT_CLIPS_PER_HOUR", &mut limits.clips_per_hour),
         ] {
             if let Some(text) = non_empty(name) {
-                *field = text.trim().parse().map_err(|_| ConfigError::Number {
-                    name: name.into(),
-                    value: text.clone(),
-                })?;
+                *field = parse_number(name, &text)?;
             }
         }
         let lease = match non_empty("JOB_LEASE_S") {
             None => JobSettings::default().lease,
             Some(text) => {
-                let seconds: u64 = text.trim().parse().map_err(|_| ConfigError::Number {
-                    name: "JOB_LEASE_S".into(),
-                    value: text.clone(),
-                })?;
+                let seconds: u64 = parse_number("JOB_LEASE_S", &text)?;
                 Duration::from_secs(seconds.clamp(MIN_LEASE_S, MAX_LEASE_S))
             }
         };
+        // Read as "alone" by mistake, start-up would take back other instances' running
+        // jobs, and their pictures would be ordered twice: hence no guessing.
         let shared = match non_empty("JOBS_SHARED") {
             None => false,
-            Some(text) => match text.trim().to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => true,
-                "0" | "false" | "no" | "off" => false,
-                _ => {
-                    // A typo must not pass for "alone": start-up would take back the other
-                    // instances' running jobs, and their pictures would be ordered twice.
-                    return Err(ConfigError::Switch {
-                        name: "JOBS_SHARED",
-                        value: text,
-                    });
-                }
-            },
+            Some(text) => parse_switch("JOBS_SHARED", &text)?,
         };
         let jobs = JobSettings { lease, shared };
         Ok(Config {
@@ -484,20 +469,40 @@ fn gate_settings(
         })
         .collect();
     let idle_hours = match env("GATE_IDLE_HOURS") {
-        Some(text) => text.trim().parse().map_err(|_| ConfigError::Number {
-            name: "GATE_IDLE_HOURS".into(),
-            value: text.clone(),
-        })?,
+        Some(text) => parse_number("GATE_IDLE_HOURS", &text)?,
         None => file.idle_hours,
+    };
+    let hide_locked = match env("HIDE_LOCKED_TIERS") {
+        Some(text) => parse_switch("HIDE_LOCKED_TIERS", &text)?,
+        None => file.hide_locked_tiers,
     };
     Ok(GateSettings {
         protected,
-        hide_locked: env("HIDE_LOCKED_TIERS").map_or(file.hide_locked_tiers, |v| {
-            matches!(v.trim(), "1" | "true" | "yes")
-        }),
+        hide_locked,
         idle: Duration::from_secs(idle_hours.max(1) * 60 * 60),
         env_pins,
     })
+}
+
+/// A number from the environment, refused with its name when it is not one.
+fn parse_number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, ConfigError> {
+    text.trim().parse().map_err(|_| ConfigError::Number {
+        name: name.into(),
+        value: text.to_owned(),
+    })
+}
+
+/// A yes/no setting from the environment: `true`/`false`, `1`/`0`, `yes`/`no` or `on`/`off`,
+/// in any case. Anything else is refused: a typo must not pass for "no".
+fn parse_switch(name: &'static str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Switch {
+            name,
+            value: text.to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -548,6 +553,15 @@ mod tests {
             (name == "JOBS_SHARED").then(|| "ture".to_owned())
         });
         assert!(matches!(typo, Err(ConfigError::Switch { .. })));
+        // The gate's switch reads the same words the same way.
+        let gate = |value: &str| {
+            let value = value.to_owned();
+            Config::from_parts(SettingsFile::default(), move |name| {
+                (name == "HIDE_LOCKED_TIERS").then(|| value.clone())
+            })
+        };
+        assert!(gate("On").is_ok_and(|cfg| cfg.gate.hide_locked));
+        assert!(matches!(gate("maybe"), Err(ConfigError::Switch { .. })));
     }
 
     #[test]

@@ -56,6 +56,34 @@ async fn all_final(state: &AppState, jobs: i64) {
     panic!("the {jobs} media jobs never all finished");
 }
 
+/// Makes the story's picture look claimed by another instance (`holder`), its lease running
+/// out after `lease`, with no file yet; answers the job's id and the file it had.
+async fn claimed_elsewhere(
+    state: &AppState,
+    story_id: &str,
+    holder: &str,
+    lease: Duration,
+) -> (String, String) {
+    let (id, file): (String, String) =
+        sqlx::query_as("SELECT id, file_name FROM media WHERE story_id = ? AND kind = 'image'")
+            .bind(story_id)
+            .fetch_one(&state.db)
+            .await
+            .expect("the picture");
+    let until = stored_time(time::OffsetDateTime::now_utc() + lease);
+    sqlx::query(
+        "UPDATE media SET status = 'generating', locked_by = ?, lease_until = ?, file_name = NULL
+         WHERE id = ?",
+    )
+    .bind(holder)
+    .bind(&until)
+    .bind(&id)
+    .execute(&state.db)
+    .await
+    .expect("another instance's claim");
+    (id, file)
+}
+
 async fn statuses(state: &AppState) -> Vec<(String, MediaStatus)> {
     sqlx::query_as("SELECT kind, status FROM media ORDER BY kind")
         .fetch_all(&state.db)
@@ -171,17 +199,13 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
     all_final(&app.state, 1).await;
     assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 1);
     // An instance that claimed the picture again and died: its lease runs out in 3 s.
-    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_secs(3));
-    let job_id: String = sqlx::query_scalar(
-        "UPDATE media SET status = 'generating', locked_by = 'dead-instance', lease_until = ?,
-                          file_name = NULL
-         WHERE story_id = ? AND kind = 'image' RETURNING id",
+    let (job_id, _) = claimed_elsewhere(
+        &app.state,
+        &story_id,
+        "dead-instance",
+        Duration::from_secs(3),
     )
-    .bind(&until)
-    .bind(&story_id)
-    .fetch_one(&app.state.db)
-    .await
-    .expect("a dead instance's claim");
+    .await;
     // Not taken back while the lease holds (the live instance's reaper runs every 100 ms).
     tokio::time::sleep(Duration::from_millis(300)).await;
     let holder: Option<String> = sqlx::query_scalar("SELECT locked_by FROM media WHERE id = ?")
@@ -230,16 +254,13 @@ async fn a_status_call_waiting_on_one_instance_hears_of_a_job_another_instance_f
         .expect("start");
     all_final(&app.state, 1).await;
     // Another instance (this test) runs the picture again, for a long while.
-    let until = stored_time(time::OffsetDateTime::now_utc() + Duration::from_secs(60));
-    let (job_id, file): (String, String) = sqlx::query_as(
-        "UPDATE media SET status = 'generating', locked_by = 'other-instance', lease_until = ?
-         WHERE story_id = ? AND kind = 'image' RETURNING id, file_name",
+    let (job_id, file) = claimed_elsewhere(
+        &app.state,
+        &story_id,
+        "other-instance",
+        Duration::from_secs(60),
     )
-    .bind(&until)
-    .bind(&story_id)
-    .fetch_one(&app.state.db)
-    .await
-    .expect("the other instance's claim");
+    .await;
     let state = app.state.clone();
     let waiting = tokio::spawn(async move {
         let started = tokio::time::Instant::now();

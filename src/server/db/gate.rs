@@ -113,22 +113,18 @@ pub async fn secret(
 /// The client name of the row that counts wrong entries from every client together.
 const EVERYONE: &str = "*";
 
-/// The wrong entries of `client` and of everyone together that still count at `now_ms`
-/// (a run whose last failure is older than `forget_ms` is none).
+/// The wrong entries of `client` and of everyone together (whether they still count is the
+/// throttle's rule).
 pub async fn pin_failures(
     db: &SqlitePool,
     client: &str,
-    now_ms: i64,
-    forget_ms: i64,
 ) -> sqlx::Result<(Option<Failures>, Option<Failures>)> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT client, count, last_ms FROM pin_failures WHERE client IN (?, ?) AND last_ms >= ?",
-    )
-    .bind(client)
-    .bind(EVERYONE)
-    .bind(now_ms - forget_ms)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT client, count, last_ms FROM pin_failures WHERE client IN (?, ?)")
+            .bind(client)
+            .bind(EVERYONE)
+            .fetch_all(db)
+            .await?;
     let find = |name: &str| {
         rows.iter()
             .find(|(c, _, _)| c == name)
@@ -140,8 +136,9 @@ pub async fn pin_failures(
     Ok((find(client), find(EVERYONE)))
 }
 
-/// Counts a wrong entry of `client` (and of everyone together), in one transaction; a run
-/// older than `forget_ms` was dropped first, so it starts again at one. Answers the client's count in a row.
+/// Counts a wrong entry of `client` (and of everyone together), in one transaction. Runs
+/// whose last entry is older than `forget_ms` are dropped first (so such a run starts again
+/// at one). Answers the client's count in a row.
 pub async fn pin_failed(
     db: &SqlitePool,
     client: &str,

@@ -80,6 +80,10 @@ async fn insert_job(
     Ok(())
 }
 
+/// The condition (one `?`: the holder) under which a job is still its holder's to run: every
+/// write of a running job is fenced by it.
+const HELD: &str = "status = 'generating' AND locked_by IS ?";
+
 /// Takes the oldest pending job of `kind`, marking it generating, and answers it only once
 /// that claim is committed: no provider is called for a claim that is not durably recorded
 /// (a commit that fails on a full disk answers an error, never a job).
@@ -199,9 +203,9 @@ async fn finish(
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     let mut tx = super::write_tx(db).await?;
-    let found: Option<(Option<String>, bool)> = sqlx::query_as(
-        "SELECT previous_file, status = 'generating' AND locked_by IS ? FROM media WHERE id = ?",
-    )
+    let found: Option<(Option<String>, bool)> = sqlx::query_as(&format!(
+        "SELECT previous_file, {HELD} FROM media WHERE id = ?"
+    ))
     .bind(holder)
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -259,9 +263,9 @@ pub async fn set_progress(
     holder: &str,
     progress: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE media SET progress = ? WHERE id = ? AND status = 'generating' AND locked_by = ?",
-    )
+    sqlx::query(&format!(
+        "UPDATE media SET progress = ? WHERE id = ? AND {HELD}"
+    ))
     .bind(progress)
     .bind(id)
     .bind(holder)
@@ -314,10 +318,9 @@ pub async fn regenerate(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Rege
 /// Answers `false`, and records nothing, when the job is no longer `holder`'s: then no clip
 /// may be ordered for it.
 pub async fn mark_submitting(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE media SET submitting_at = ?, updated_at = ?
-         WHERE id = ? AND status = 'generating' AND locked_by = ?",
-    )
+    let done = sqlx::query(&format!(
+        "UPDATE media SET submitting_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
+    ))
     .bind(now())
     .bind(now())
     .bind(id)
@@ -335,10 +338,9 @@ pub async fn set_request_id(
     holder: &str,
     request_id: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ?
-         WHERE id = ? AND status = 'generating' AND locked_by = ?",
-    )
+    let done = sqlx::query(&format!(
+        "UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
+    ))
     .bind(request_id)
     .bind(now())
     .bind(now())
@@ -361,10 +363,9 @@ pub async fn extend_leases(
     if running.is_empty() {
         return Ok(0);
     }
-    let done = sqlx::query(
-        "UPDATE media SET lease_until = ?
-         WHERE status = 'generating' AND locked_by = ? AND id IN (SELECT value FROM json_each(?))",
-    )
+    let done = sqlx::query(&format!(
+        "UPDATE media SET lease_until = ? WHERE {HELD} AND id IN (SELECT value FROM json_each(?))"
+    ))
     .bind(lease_end(lease))
     .bind(holder)
     .bind(ids_json(running))
@@ -410,28 +411,27 @@ pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was
 pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64> {
     let mut tx = super::write_tx(db).await?;
     let at = now();
-    let (running, alive) = match which {
-        // Its `?` (always true) keeps one order of bindings for both.
-        TakeBack::AllRunning => ("status = 'generating' AND ? IS NOT NULL", String::new()),
-        TakeBack::ExpiredLeases { running } => (
-            "status = 'generating' AND (lease_until IS NULL OR lease_until < ?)
-             AND id NOT IN (SELECT value FROM json_each(?))",
-            ids_json(running),
-        ),
+    // One condition for both: every running job, or (when `?` is false) those whose lease
+    // ran out, less the ones this instance is running.
+    let running = "status = 'generating' AND (? OR lease_until IS NULL OR lease_until < ?)
+                   AND id NOT IN (SELECT value FROM json_each(?))";
+    let (all, alive) = match which {
+        TakeBack::AllRunning => (true, ids_json(&[])),
+        TakeBack::ExpiredLeases { running } => (false, ids_json(running)),
     };
     let released = "locked_by = NULL, lease_until = NULL";
     let unsure_sql = format!(
         "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
          WHERE {running} AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL"
     );
-    let mut unsure = sqlx::query(&unsure_sql)
+    let unsure = sqlx::query(&unsure_sql)
         .bind(INTERRUPTED_SUBMISSION)
         .bind(&at)
-        .bind(&at);
-    if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        unsure = unsure.bind(&alive);
-    }
-    let unsure = unsure.execute(&mut *tx).await?;
+        .bind(all)
+        .bind(&at)
+        .bind(&alive)
+        .execute(&mut *tx)
+        .await?;
     if unsure.rows_affected() > 0 {
         tracing::warn!(
             clips = unsure.rows_affected(),
@@ -444,21 +444,24 @@ pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64
         "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
          WHERE {running} AND attempts >= ?"
     );
-    let mut crashing = sqlx::query(&crashing_sql)
+    sqlx::query(&crashing_sql)
         .bind(REPEATED_CRASHES)
         .bind(&at)
-        .bind(&at);
-    if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        crashing = crashing.bind(&alive);
-    }
-    crashing.bind(MAX_ATTEMPTS).execute(&mut *tx).await?;
+        .bind(all)
+        .bind(&at)
+        .bind(&alive)
+        .bind(MAX_ATTEMPTS)
+        .execute(&mut *tx)
+        .await?;
     let queued_sql =
         format!("UPDATE media SET status = 'pending', {released}, updated_at = ? WHERE {running}");
-    let mut queued = sqlx::query(&queued_sql).bind(&at).bind(&at);
-    if matches!(which, TakeBack::ExpiredLeases { .. }) {
-        queued = queued.bind(&alive);
-    }
-    let done = queued.execute(&mut *tx).await?;
+    let done = sqlx::query(&queued_sql)
+        .bind(&at)
+        .bind(all)
+        .bind(&at)
+        .bind(&alive)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(done.rows_affected())
 }
@@ -486,23 +489,14 @@ pub async fn queue_missing_clips(db: &SqlitePool, clip_model: &str) -> sqlx::Res
     Ok(done.rows_affected())
 }
 
-/// Whether the job's row is still there (its story was not deleted meanwhile).
 /// Whether the job is still `holder`'s to run: `None` when its row is gone (the story was
 /// deleted), `Some(false)` when its lease ran out and it went back to the queue.
 pub async fn held_by(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<Option<bool>> {
-    sqlx::query_scalar("SELECT status = 'generating' AND locked_by IS ? FROM media WHERE id = ?")
+    sqlx::query_scalar(&format!("SELECT {HELD} FROM media WHERE id = ?"))
         .bind(holder)
         .bind(id)
         .fetch_optional(db)
         .await
-}
-
-pub async fn exists(db: &SqlitePool, id: &str) -> sqlx::Result<bool> {
-    let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM media WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(found.is_some())
 }
 
 pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {

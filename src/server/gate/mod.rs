@@ -192,9 +192,8 @@ impl Gate {
     /// `Ok(Err(seconds))` while `client` must wait before another PIN try (its own wrong
     /// entries, or everyone's, as every instance on the database counted them).
     async fn may_try(&self, db: &SqlitePool, client: &str) -> Result<Result<(), u64>, GateError> {
-        let now = unix_now_ms();
-        let (own, overall) = rows::pin_failures(db, client, now, forget_ms()).await?;
-        Ok(throttle::check(own, overall, now))
+        let (own, overall) = rows::pin_failures(db, client).await?;
+        Ok(throttle::check(own, overall, unix_now_ms()))
     }
 
     /// Counts a wrong PIN or setup code of `client`; answers how many in a row.

@@ -35,17 +35,21 @@ impl Failures {
     }
 
     /// Too old to count any more.
-    pub fn stale(&self, now_ms: i64) -> bool {
+    fn stale(&self, now_ms: i64) -> bool {
         now_ms - self.last_ms > FORGET_AFTER.as_millis() as i64
     }
 }
 
 /// `Err(seconds)` while a client with `own` failures, or everyone (`overall`), must wait
 /// before trying again; the seconds are rounded up ("wait 0 seconds" would be wrong).
+/// Failures older than [`FORGET_AFTER`] count for nothing.
 pub fn check(own: Option<Failures>, overall: Option<Failures>, now_ms: i64) -> Result<(), u64> {
+    let counts = |f: &Failures| !f.stale(now_ms);
     let until = [
-        own.and_then(|f| f.wait_until(FREE_TRIES)),
-        overall.and_then(|f| f.wait_until(FREE_TRIES_OVERALL)),
+        own.filter(counts).and_then(|f| f.wait_until(FREE_TRIES)),
+        overall
+            .filter(counts)
+            .and_then(|f| f.wait_until(FREE_TRIES_OVERALL)),
     ]
     .into_iter()
     .flatten()
@@ -92,5 +96,6 @@ mod tests {
         let forgotten = NOW + FORGET_AFTER.as_millis() as i64 + 1;
         assert!(failures(100, NOW).is_some_and(|f| f.stale(forgotten)));
         assert!(!failures(100, NOW).is_some_and(|f| f.stale(NOW + 60_000)));
+        assert!(check(failures(100, NOW), failures(100, NOW), forgotten).is_ok());
     }
 }

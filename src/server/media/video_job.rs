@@ -44,7 +44,7 @@ async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobE
             OffsetDateTime::now_utc(),
         ),
     };
-    let url = wait_until_done(state, client, &job.id, &request_id, submitted_at).await?;
+    let url = wait_until_done(state, client, job, &request_id, submitted_at).await?;
     download(state, client, job, &url).await
 }
 
@@ -121,7 +121,7 @@ async fn submit(
 async fn wait_until_done(
     state: &AppState,
     client: &ProviderClient,
-    job_id: &str,
+    job: &MediaJob,
     request_id: &str,
     submitted_at: OffsetDateTime,
 ) -> Result<String, MediaJobError> {
@@ -129,10 +129,9 @@ async fn wait_until_done(
     let mut polls = 0u32;
     loop {
         polls += 1;
-        // The story was deleted meanwhile: stop following its clip.
-        if matches!(media::exists(&state.db, job_id).await, Ok(false)) {
-            return Err(MediaJobError::StoryDeleted);
-        }
+        // The story was deleted meanwhile, or the job is another instance's now (it polls
+        // the same request): stop following the clip.
+        super::still_ours(state, job).await?;
         match client.poll_video(request_id).await {
             Ok(VideoPoll::Pending) => {}
             Ok(VideoPoll::Done { url }) => {

@@ -89,10 +89,7 @@ impl Jobs {
     }
 
     fn running_ids_mut(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        // A set of ids cannot be left half-changed by a panic.
-        self.running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock_ids(&self.running)
     }
 
     pub fn wake(&self) {
@@ -128,11 +125,14 @@ struct Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.jobs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&self.id);
+        lock_ids(&self.jobs).remove(&self.id);
     }
+}
+
+fn lock_ids(ids: &std::sync::Mutex<HashSet<String>>) -> std::sync::MutexGuard<'_, HashSet<String>> {
+    // A set of ids cannot be left half-changed by a panic.
+    ids.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Records a job's outcome on its row: the file when it was made, the reader's words (and the
@@ -278,36 +278,40 @@ pub fn start(state: AppState) {
 /// outcome) go back to the queue. A heartbeat that fails (a full disk) is tried again at the
 /// next beat; the lease outlasts a beat plus SQLite's busy wait (`config::JobSettings`).
 fn keep_leases(state: &AppState) {
-    let every = state.config.jobs.lease / 4;
-    let heartbeat = state.clone();
-    tokio::spawn(async move {
-        let (lease, holder) = (heartbeat.config.jobs.lease, heartbeat.jobs.instance());
-        let mut beat = tokio::time::interval(every);
-        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            beat.tick().await;
-            let running = heartbeat.jobs.running_ids();
-            if let Err(e) = media::extend_leases(&heartbeat.db, holder, &running, lease).await {
-                tracing::warn!(error = %e, "could not extend the leases of this instance's media jobs");
-            }
+    let (lease, every) = (state.config.jobs.lease, state.config.jobs.lease / 4);
+    repeat(every, state.clone(), move |state| async move {
+        let running = state.jobs.running_ids();
+        let holder = state.jobs.instance();
+        if let Err(e) = media::extend_leases(&state.db, holder, &running, lease).await {
+            tracing::warn!(error = %e, "could not extend the leases of this instance's media jobs");
         }
     });
-    let reaper = state.clone();
-    tokio::spawn(async move {
-        let mut sweep = tokio::time::interval(every);
-        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            sweep.tick().await;
-            let running = reaper.jobs.running_ids();
-            match media::take_back(&reaper.db, TakeBack::ExpiredLeases { running: &running }).await
-            {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::warn!(jobs = n, "re-queued media jobs whose lease ran out");
-                    reaper.jobs.wake();
-                }
-                Err(e) => tracing::warn!(error = %e, "could not take back expired media jobs"),
+    repeat(every, state.clone(), |state| async move {
+        let running = state.jobs.running_ids();
+        match media::take_back(&state.db, TakeBack::ExpiredLeases { running: &running }).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::warn!(jobs = n, "re-queued media jobs whose lease ran out");
+                state.jobs.wake();
             }
+            Err(e) => tracing::warn!(error = %e, "could not take back expired media jobs"),
+        }
+    });
+}
+
+/// Runs `work` every `period` on its own task (the first time at once; a late run delays
+/// the next instead of bunching them up).
+fn repeat<F, Fut>(period: Duration, state: AppState, work: F)
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            work(state.clone()).await;
         }
     });
 }
