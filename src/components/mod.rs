@@ -10,6 +10,7 @@ pub mod media_status;
 pub mod model_picker;
 pub mod narrative;
 pub mod post_button;
+pub mod refill;
 pub mod resource_view;
 pub mod start_fresh;
 pub mod tier_frame;

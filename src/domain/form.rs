@@ -36,6 +36,64 @@ pub fn filled(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// The markup for `text` as the content of a `<textarea>`. Leptos writes a textarea's
+/// children as they are (tachys treats it like `<script>`), so text holding `</textarea>`
+/// would end the field and put the rest on the page as markup: it goes in escaped, as
+/// `inner_html`, which hydration leaves alone (the field's value is its property).
+pub fn textarea_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
+/// The prefix under which a refused plain form's fields come back in its page's address
+/// (`server::plain_forms`), so the page can show them again.
+pub const CARRIED: &str = "form.";
+
+/// The fields a refused plain form sent, as its page got them back in the address.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Refill(Vec<(String, String)>);
+
+impl Refill {
+    /// The carried fields among an address's `params` (name and value each), when the
+    /// address answers a refused post to the server function at `fn_url`.
+    pub fn from_params<'a>(
+        fn_url: &str,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<Refill> {
+        let mut refused = false;
+        let mut fields = Vec::new();
+        for (name, value) in params {
+            if name == "__path" {
+                refused = value == fn_url;
+            } else if let Some(field) = name.strip_prefix(CARRIED) {
+                fields.push((field.to_owned(), value.to_owned()));
+            }
+        }
+        refused.then_some(Refill(fields))
+    }
+
+    /// What the form sent as `name`.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Whether a checkbox `name` was ticked.
+    pub fn ticked(&self, name: &str) -> bool {
+        self.text(name).is_some_and(|v| v == "on" || v == "true")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +132,38 @@ mod tests {
     #[test]
     fn anything_else_is_refused() {
         assert!(parse("ticked=maybe").is_err());
+    }
+
+    #[test]
+    fn a_refused_form_gives_back_what_it_sent_and_only_to_its_own_function() {
+        let params = [
+            ("__path", "/api/start_story"),
+            ("__err", "e30="),
+            ("form.input[prompt]", "A fox & a hen"),
+            ("form.input[memory_mode]", "on"),
+            ("page", "2"),
+        ];
+        let refill = Refill::from_params("/api/start_story", params).expect("refused");
+        assert_eq!(
+            refill.text("input[prompt]").as_deref(),
+            Some("A fox & a hen")
+        );
+        assert!(refill.ticked("input[memory_mode]"));
+        assert!(!refill.ticked("input[video_mode]"));
+        assert_eq!(refill.text("page"), None);
+        assert_eq!(Refill::from_params("/api/save_profile", params), None);
+        assert_eq!(
+            Refill::from_params("/api/start_story", [("page", "2")]),
+            None
+        );
+    }
+
+    #[test]
+    fn textarea_text_cannot_close_its_field() {
+        assert_eq!(
+            textarea_html("a & b </textarea><b>"),
+            "a &amp; b &lt;/textarea&gt;&lt;b&gt;"
+        );
     }
 
     #[test]

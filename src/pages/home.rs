@@ -7,9 +7,10 @@ use leptos_router::hooks::use_navigate;
 use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
-    error_notice::ErrorNotice, model_picker::ModelPicker, resource_view::ResourceView,
-    start_fresh::StartFresh, voice_input::VoiceInput,
+    error_notice::ErrorNotice, model_picker::ModelPicker, refill::use_refill,
+    resource_view::ResourceView, start_fresh::StartFresh, voice_input::VoiceInput,
 };
+use crate::domain::form::textarea_html;
 use crate::domain::profile::ProfileOption;
 use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
 use crate::domain::urls;
@@ -103,17 +104,39 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         use leptos_router::LazyRoute as _;
         leptos::task::spawn_local(crate::pages::lazy::SceneRoute::preload());
     });
-    let prompt = RwSignal::new(String::new());
-    let length = RwSignal::new(tier.default_length);
-    let first_model = text_models
-        .first()
-        .map(|m| m.key.clone())
-        .unwrap_or_default();
-    let text_model = RwSignal::new(first_model);
-    let image_model = RwSignal::new(default_image_model.unwrap_or_default());
-    let memory_on = RwSignal::new(false);
-    let video_on = RwSignal::new(false);
-    let memory_profile = RwSignal::new(profiles.first().map(|p| p.id.clone()).unwrap_or_default());
+    let start_url = <StartStory as leptos::server_fn::ServerFn>::url();
+    // A plain post the server refused comes back with what was typed: the form starts
+    // from it, so the idea is not lost with the failure.
+    let typed = use_refill(start_url).unwrap_or_default();
+    let offered =
+        |choice: Option<String>, keys: &[&str]| choice.filter(|k| keys.contains(&k.as_str()));
+    let text_keys: Vec<&str> = text_models.iter().map(|m| m.key.as_str()).collect();
+    let image_keys: Vec<&str> = std::iter::once("")
+        .chain(image_models.iter().map(|m| m.key.as_str()))
+        .collect();
+    let profile_ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
+    let prompt = RwSignal::new(typed.text("input[prompt]").unwrap_or_default());
+    let length = RwSignal::new(
+        typed
+            .text("input[length]")
+            .and_then(|key| StoryLength::parse(&key))
+            .unwrap_or(tier.default_length),
+    );
+    let first_model = text_keys.first().map(|&k| k.to_owned()).unwrap_or_default();
+    let text_model =
+        RwSignal::new(offered(typed.text("input[text_model]"), &text_keys).unwrap_or(first_model));
+    let image_model = RwSignal::new(
+        offered(typed.text("input[image_model]"), &image_keys)
+            .or(default_image_model)
+            .unwrap_or_default(),
+    );
+    let memory_on = RwSignal::new(typed.ticked("input[memory_mode]"));
+    let video_on = RwSignal::new(typed.ticked("input[video_mode]"));
+    let memory_profile = RwSignal::new(
+        offered(typed.text("input[memory_profile]"), &profile_ids)
+            .or_else(|| profile_ids.first().map(|&id| id.to_owned()))
+            .unwrap_or_default(),
+    );
     let form_error = RwSignal::new(None::<AppError>);
     go_to_first_scene(tier, start);
     let submit = move || {
@@ -141,7 +164,6 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .or_else(|| start.value().get().and_then(Result::err))
     };
     let no_models = text_models.is_empty();
-    let start_url = <StartStory as leptos::server_fn::ServerFn>::url();
     // Posted as a plain form until the app has started (or without JavaScript): the
     // server starts the story and sends the browser to its first scene.
     view! {
@@ -238,6 +260,9 @@ fn IdeaField(
             placeholder=tier.idea_placeholder
             prop:value=move || prompt.get()
             on:input=move |ev| prompt.set(event_target_value(&ev))
+            // The server's page shows the idea a refused post carried back (a property
+            // is never server-rendered).
+            inner_html=textarea_html(&prompt.get_untracked())
         ></textarea>
         <VoiceInput tier=tier.name prompt server_fallback=speech_to_text/>
         <p class="hint">
@@ -284,6 +309,7 @@ fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
                 type="checkbox"
                 id="video_mode"
                 name="input[video_mode]"
+                checked=video_on.get_untracked()
                 prop:checked=move || video_on.get()
                 on:change=move |ev| video_on.set(event_target_checked(&ev))
             />
@@ -310,6 +336,7 @@ fn MemoryMode(
                     type="checkbox"
                     id="memory_mode"
                     name="input[memory_mode]"
+                    checked=memory_on.get_untracked()
                     prop:checked=move || memory_on.get()
                     on:change=move |ev| memory_on.set(event_target_checked(&ev))
                 />
@@ -332,7 +359,8 @@ fn MemoryMode(
                                 "{} ({} characters, {} with photo)",
                                 p.display_name, p.characters, p.photos
                             );
-                            view! { <option value=p.id.clone()>{summary}</option> }
+                            let chosen = memory_profile.get_untracked() == p.id;
+                            view! { <option value=p.id.clone() selected=chosen>{summary}</option> }
                         })
                         .collect_view()}
                 </select>

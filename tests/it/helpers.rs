@@ -72,6 +72,7 @@ impl TestAppBuilder {
     }
 
     pub async fn spawn(self) -> TestApp {
+        log_to_file();
         let owned = match self.data_dir {
             Some(_) => None,
             None => Some(tempfile::tempdir().expect("temp dir")),
@@ -94,6 +95,24 @@ impl TestAppBuilder {
             _data_dir: owned,
         }
     }
+}
+
+/// With `IT_LOG=<file>` (and `RUST_LOG` as for the app), the apps' logs go to that file,
+/// each line with its test's name: a test that hangs prints nothing of its own.
+fn log_to_file() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Some(path) = std::env::var_os("IT_LOG") else {
+            return;
+        };
+        let file = std::fs::File::create(path).expect("IT_LOG file");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_thread_names(true)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .try_init();
+    });
 }
 
 /// Retries a few times, milliseconds apart: provider faults are exercised without waiting.

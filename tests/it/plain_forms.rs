@@ -107,6 +107,89 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason() {
 }
 
 #[tokio::test]
+async fn a_refused_form_shows_what_was_typed_again_and_only_in_its_own_form() {
+    let app = TestApp::spawn().await;
+    // The idea survives a refusal: the page's form starts from it, with the chosen length.
+    let form = [
+        START.as_slice(),
+        &[
+            ("input[prompt]", "A fox & a hen </textarea><b>"),
+            ("input[memory_mode]", "on"),
+        ],
+    ]
+    .concat()
+    .into_iter()
+    .map(|(k, v)| (k, if k == "input[length]" { "long" } else { v }))
+    .collect::<Vec<_>>();
+    let (_, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert!(
+        location.contains("form.input%5Bprompt%5D=A+fox"),
+        "{location}"
+    );
+    let html = page_text(&app, &location).await;
+    // Escaped: the idea cannot close its field and put markup on the page.
+    assert!(
+        html.contains(">A fox &amp; a hen &lt;/textarea&gt;&lt;b&gt;</textarea>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"value="long" checked"#),
+        "the chosen length is kept"
+    );
+
+    // Two profile forms on one page: the refused one (the new profile) gets its fields back
+    // and opens; the edit form of an existing profile keeps its own.
+    let profile = |name: &'static str, themes: &'static str| {
+        vec![
+            ("tier", "kids"),
+            ("input[display_name]", name),
+            ("input[themes]", themes),
+            ("input[art_style]", ""),
+            ("input[tone]", ""),
+            ("input[favourite_elements]", ""),
+        ]
+    };
+    let (_, saved) = post_form(
+        &app,
+        "save_profile",
+        "/kids/profiles",
+        &profile("The Parks", "owls"),
+    )
+    .await;
+    assert_eq!(saved, app.url("/kids/profiles"));
+    let (_, location) = post_form(
+        &app,
+        "save_profile",
+        "/kids/profiles",
+        &profile("", "moths, bats"),
+    )
+    .await;
+    assert!(location.contains("__err="), "{location}");
+    let html = page_text(&app, &location).await;
+    assert_eq!(html.matches(r#"value="moths, bats""#).count(), 1, "{html}");
+    assert_eq!(
+        html.matches(r#"value="owls""#).count(),
+        1,
+        "the edit form keeps its own"
+    );
+    assert_eq!(
+        html.matches("<details open").count(),
+        1,
+        "only the refused form opens: {html}"
+    );
+    // Saved at last, the page's address no longer carries the old fields.
+    let refused_page = location.trim_start_matches(&app.url(""));
+    let (_, location) = post_form(
+        &app,
+        "save_profile",
+        refused_page,
+        &profile("The Moths", "moths"),
+    )
+    .await;
+    assert_eq!(location, app.url("/kids/profiles"));
+}
+
+#[tokio::test]
 async fn a_saved_form_comes_back_to_a_clean_address() {
     let app = TestApp::spawn().await;
     // The page still shows an earlier failure in its address: that is dropped, and so is
@@ -154,4 +237,30 @@ async fn a_photo_far_too_large_comes_back_to_the_profiles_page() {
     let location = res.headers()[LOCATION].to_str().expect("text").to_owned();
     assert!(location.contains("__err="), "{location}");
     assert!(page_text(&app, &location).await.contains("5 MB"));
+}
+
+#[tokio::test]
+async fn a_stored_description_stays_inside_its_field() {
+    use cyoa::domain::profile::{CharacterInput, ProfileInput};
+    use cyoa::server::memory::profiles;
+    let app = TestApp::spawn().await;
+    let tier = crate::helpers::tier("kids");
+    let profile = ProfileInput {
+        display_name: "The Lees".into(),
+        ..Default::default()
+    };
+    let profile = profiles::save_profile(&app.state, tier, None, &profile)
+        .await
+        .expect("profile");
+    let character = CharacterInput {
+        name: "Mia".into(),
+        description: "red boots </textarea><b id=\"loose\">".into(),
+        linked_profile_id: None,
+    };
+    profiles::save_character(&app.state, tier, &profile, None, &character)
+        .await
+        .expect("character");
+    let html = page_text(&app, "/kids/profiles").await;
+    assert!(!html.contains(r#"<b id="loose">"#), "{html}");
+    assert!(html.contains("red boots &lt;/textarea&gt;&lt;b id=\"loose\"&gt;</textarea>"));
 }

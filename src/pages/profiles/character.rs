@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::photo::CharacterPhoto;
-use super::{on_success, open_on_error, Changed};
+use super::{on_success, open_on_error, Changed, Refusal};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
 use crate::components::{
     confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
 };
+use crate::domain::form::{filled, textarea_html};
 use crate::domain::profile::{CharacterInput, CharacterView, ProfileRef};
 use crate::domain::TierSpec;
 
@@ -99,11 +100,23 @@ pub(super) fn CharacterForm(
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveCharacter>::new();
-    open_on_error(save, open);
+    let refusal = Refusal::read::<SaveCharacter>(&[
+        ("profile_id", Some(&profile_id)),
+        ("character_id", character_id.as_deref()),
+    ]);
+    open_on_error(save, open, &refusal);
     on_success(save, move |_: &String| {
         changed.bump();
         open.set(false);
     });
+    let initial = match refusal.typed {
+        Some(typed) => CharacterInput {
+            name: typed.text("input[name]").unwrap_or_default(),
+            description: typed.text("input[description]").unwrap_or_default(),
+            linked_profile_id: filled(typed.text("input[linked_profile_id]")),
+        },
+        None => initial,
+    };
     let fields = RwSignal::new(initial);
     let hidden = [
         ("tier", Some(tier.name.to_owned())),
@@ -151,9 +164,8 @@ pub(super) fn CharacterForm(
                     placeholder="Six years old, curly red hair, loves her yellow wellies"
                     prop:value=move || fields.with(|f| f.description.clone())
                     on:input=move |ev| fields.update(|f| f.description = event_target_value(&ev))
-                >
-                    {fields.with_untracked(|f| f.description.clone())}
-                </textarea>
+                    inner_html=fields.with_untracked(|f| textarea_html(&f.description))
+                ></textarea>
             </label>
             {(!link_choices.is_empty()).then(|| view! { <LinkSelect fields link_choices/> })}
             <ActionError value=save.value()/>

@@ -11,10 +11,12 @@ use super::use_tier;
 use profile_card::{ProfileCard, ProfileForm};
 
 use crate::api::profiles::load_profiles;
-use crate::components::{disclosure::Disclosure, resource_view::ResourceView};
+use crate::components::{disclosure::Disclosure, refill::use_refill, resource_view::ResourceView};
+use crate::domain::form::Refill;
 use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView};
 use crate::domain::urls;
 use crate::domain::{AppError, TierSpec};
+
 /// Bumped after every successful change, so the list reloads.
 #[derive(Clone, Copy)]
 struct Changed(RwSignal<u32>);
@@ -30,14 +32,51 @@ impl Changed {
 #[derive(Clone, Copy)]
 struct PhotoWarnings(RwSignal<std::collections::HashMap<String, String>>);
 
-/// A form posted without JavaScript comes back with its error in the page's address (the
-/// action reads it): its disclosure opens, so the error shows where it is fixed.
-fn open_on_error<I>(action: ServerAction<I>, open: RwSignal<bool>)
+/// What the page's address says of a refused plain post (before the app has started, or
+/// without JavaScript) to the server function `I`: a page holds one form of a kind per
+/// profile and per character, and the address names only the function, so the form's
+/// hidden `ids` (name and value; `None` when the form sends none) tell which one it was.
+struct Refusal {
+    /// What this form sent, to show again.
+    typed: Option<Refill>,
+    /// Another form of the same kind was refused.
+    elsewhere: bool,
+}
+
+impl Refusal {
+    fn read<I: leptos::server_fn::ServerFn>(ids: &[(&str, Option<&str>)]) -> Refusal {
+        match use_refill(I::url()) {
+            Some(typed)
+                if ids
+                    .iter()
+                    .all(|(name, id)| typed.text(name).as_deref() == *id) =>
+            {
+                Refusal {
+                    typed: Some(typed),
+                    elsewhere: false,
+                }
+            }
+            Some(_) => Refusal {
+                typed: None,
+                elsewhere: true,
+            },
+            None => Refusal {
+                typed: None,
+                elsewhere: false,
+            },
+        }
+    }
+}
+
+/// A form that comes back with its error (the action reads it from the page's address, or
+/// the app's own call failed) opens its disclosure, so the error shows where it is fixed;
+/// not when the refusal was another form's of the same kind.
+fn open_on_error<I>(action: ServerAction<I>, open: RwSignal<bool>, refusal: &Refusal)
 where
     I: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     I::Output: Clone + Send + Sync + 'static,
 {
-    if action.value().with_untracked(|v| matches!(v, Some(Err(_)))) {
+    if !refusal.elsewhere && action.value().with_untracked(|v| matches!(v, Some(Err(_)))) {
         open.set(true);
     }
 }

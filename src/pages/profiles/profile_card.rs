@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::character::{CharacterList, NewCharacter};
-use super::{on_success, open_on_error, Changed};
+use super::{on_success, open_on_error, Changed, Refusal};
 use crate::api::profiles::{DeleteProfile, SaveProfile};
 use crate::components::{
     confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
@@ -23,11 +23,25 @@ pub(super) fn ProfileForm(
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveProfile>::new();
-    open_on_error(save, open);
+    let refusal = Refusal::read::<SaveProfile>(&[("id", id.as_deref())]);
+    open_on_error(save, open, &refusal);
     on_success(save, move |_: &String| {
         changed.bump();
         open.set(false);
     });
+    let initial = match refusal.typed {
+        Some(typed) => {
+            let text = |name: &str| typed.text(&format!("input[{name}]")).unwrap_or_default();
+            ProfileInput {
+                display_name: text("display_name"),
+                themes: text("themes"),
+                art_style: text("art_style"),
+                tone: text("tone"),
+                favourite_elements: text("favourite_elements"),
+            }
+        }
+        None => initial,
+    };
     let fields = RwSignal::new(initial);
     // The new profile's inputs keep the plain ids; an edited one's carry its id.
     let key = id.clone();
