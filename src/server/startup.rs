@@ -2,12 +2,12 @@
 //! demo mode), Leptos routes and plain axum routes. Used by `main` and by the tests.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -145,8 +145,18 @@ pub async fn build_with_retries(
     Ok((router(state.clone()), state))
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with resource
+/// loading switched off for the whole process (leptos_server's global
+/// `SuppressResourceLoad`, leptos-rs/leptos#4773): a page that another app in this process
+/// was rendering meanwhile (tests and benchmarks start many) saw its data never arrive and
+/// hung for good.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let context_state = state.clone();
     let page_context = move || {
         provide_context(context_state.clone());
