@@ -88,6 +88,11 @@ pub struct NewScene<'a> {
 const STORY_COLUMNS: &str =
     "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
      memory_profile_id, memory_context, video_mode";
+/// [`STORY_COLUMNS`] of a query whose stories are `st` (under their own names).
+const STORY_COLUMNS_OF_ST: &str =
+    "st.id, st.tier, st.title, st.prompt, st.length, st.target_depth, st.text_model,
+     st.image_model, st.status, st.current_scene_id, st.memory_profile_id, st.memory_context,
+     st.video_mode";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -302,6 +307,84 @@ pub async fn path_to(
     .bind(tier)
     .fetch_all(db)
     .await
+}
+
+/// What the scene page shows, read in one query (the page readers see most; each query is a
+/// trip to SQLite's thread and back): the scene, its story, how the reader came to it and its
+/// choices. Only the scene's own text is read, not that of the scenes above it.
+#[derive(Debug, Clone)]
+pub struct ScenePageRows {
+    pub story: StoryRow,
+    pub scene: SceneRow,
+    /// The scene whose choice led here (`None` for the first scene).
+    pub previous_scene_id: Option<String>,
+    /// That choice's words.
+    pub chosen_label: Option<String>,
+    pub choices: Vec<ChoiceRow>,
+}
+
+/// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
+/// scene there.
+pub async fn scene_page(
+    db: &SqlitePool,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<Option<ScenePageRows>> {
+    let row: Option<sqlx::sqlite::SqliteRow> = sqlx::query(&format!(
+        "SELECT {STORY_COLUMNS_OF_ST},
+                s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
+                s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
+                s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
+                way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
+                (SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)
+                 FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
+                 WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices
+         FROM scenes s
+         JOIN stories st ON st.id = s.story_id AND st.tier = s.tier
+         LEFT JOIN choices way_in ON way_in.id = s.parent_choice_id
+         WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
+    ))
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| scene_page_rows(&row)).transpose()
+}
+
+fn scene_page_rows(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<ScenePageRows> {
+    use sqlx::Row;
+    let scene = SceneRow {
+        id: row.try_get("scene_id")?,
+        story_id: row.try_get("id")?,
+        parent_choice_id: row.try_get("scene_parent_choice_id")?,
+        depth: row.try_get("scene_depth")?,
+        title: row.try_get("scene_title")?,
+        narrative: row.try_get("scene_narrative")?,
+        image_prompt: row.try_get("scene_image_prompt")?,
+        is_ending: row.try_get("scene_is_ending")?,
+    };
+    let choices: Vec<(String, String, Option<String>)> =
+        serde_json::from_str(row.try_get("choices")?).map_err(|e| sqlx::Error::ColumnDecode {
+            index: "choices".into(),
+            source: Box::new(e),
+        })?;
+    Ok(ScenePageRows {
+        story: StoryRow::from_row(row)?,
+        choices: choices
+            .into_iter()
+            .map(|(id, label, next_scene_id)| ChoiceRow {
+                id,
+                scene_id: scene.id.clone(),
+                label,
+                next_scene_id,
+            })
+            .collect(),
+        scene,
+        previous_scene_id: row.try_get("previous_scene_id")?,
+        chosen_label: row.try_get("chosen_label")?,
+    })
 }
 
 pub async fn choices_of(

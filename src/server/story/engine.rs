@@ -186,18 +186,16 @@ pub async fn scene_view(
     story_id: &str,
     scene_id: &str,
 ) -> Result<SceneView, StoryError> {
-    // Four queries and one look at the files: this is the page a reader sees most.
-    let story = repo::find_story(&state.db, tier.name, story_id)
+    // Two queries and one look at the files: this is the page a reader sees most.
+    let repo::ScenePageRows {
+        story,
+        scene,
+        previous_scene_id,
+        chosen_label,
+        choices,
+    } = repo::scene_page(&state.db, tier.name, story_id, scene_id)
         .await?
         .ok_or(StoryError::NotFound)?;
-    // The path ends with the scene itself (within the tier; checked to be this story's).
-    let mut path = repo::path_to(&state.db, tier.name, scene_id).await?;
-    let Some(last) = path.pop().filter(|last| last.scene.story_id == story.id) else {
-        return Err(StoryError::NotFound);
-    };
-    let (scene, chosen_label) = (last.scene, last.chosen_label);
-    let previous_scene_id = path.last().map(|row| row.scene.id.clone());
-    let choices = repo::choices_of(&state.db, tier.name, scene_id).await?;
     let video_mode = story.video_mode;
     let mut shown = StoryMedia::of_scene(state, tier, story_id, scene_id, video_mode).await?;
     let image = shown.take(scene_id, MediaKind::Image);
