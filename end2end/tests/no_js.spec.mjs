@@ -14,10 +14,12 @@ test.afterEach(async ({ request }) => clearFaults(request));
 test('a story starts, plays to its end and shows in the gallery without JavaScript', async ({ page, request }) => {
   await page.goto('/kids');
 
-  // A bad idea comes back as a clear error on the same page.
+  // A bad idea comes back as a clear error on the same page, with what was chosen kept.
+  await page.locator('input[name="input[length]"][value="long"]').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page).toHaveURL(/\/kids\?/);
   await expect(page.locator('.error-notice')).toContainText('Please write a story idea');
+  await expect(page.locator('input[name="input[length]"][value="long"]')).toBeChecked();
 
   // The first picture fails: its Retry is a form too.
   await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
@@ -70,15 +72,14 @@ test('a profile with a character and a photo is made, edited and removed without
   const name = `The No-Script Family ${Date.now()}`;
   await page.goto('/kids/profiles');
 
-  // An empty name comes back as an error beside the open form.
+  // An empty name comes back as an error beside the open form, which keeps what was typed.
   await open(page, 'New profile');
-  await page.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.locator('.profile-form .error-notice').first()).toBeVisible();
-
-  await page.goto('/kids/profiles');
-  await open(page, 'New profile');
-  await page.locator('#profile-display_name').fill(name);
   await page.locator('#profile-themes').fill('lanterns, owls');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.locator('.profile-form .error-notice')).toBeVisible();
+  await expect(page.locator('#profile-themes')).toHaveValue('lanterns, owls');
+
+  await page.locator('#profile-display_name').fill(name);
   await page.getByRole('button', { name: 'Save profile' }).click();
   const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: name }) });
   await expect(profile).toBeVisible();

@@ -177,6 +177,11 @@ async fn a_refused_form_shows_what_was_typed_again_and_only_in_its_own_form() {
         1,
         "only the refused form opens: {html}"
     );
+    assert_eq!(
+        html.matches("class=\"error-notice\"").count(),
+        1,
+        "and only it shows the reason"
+    );
     // Saved at last, the page's address no longer carries the old fields.
     let refused_page = location.trim_start_matches(&app.url(""));
     let (_, location) = post_form(

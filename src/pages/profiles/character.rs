@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::photo::CharacterPhoto;
-use super::{on_success, open_on_error, Changed, Refusal};
+use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
 use crate::components::{
     confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
@@ -104,7 +104,7 @@ pub(super) fn CharacterForm(
         ("profile_id", Some(&profile_id)),
         ("character_id", character_id.as_deref()),
     ]);
-    open_on_error(save, open, &refusal);
+    show_refusal(save, open, &refusal);
     on_success(save, move |_: &String| {
         changed.bump();
         open.set(false);

@@ -69,14 +69,17 @@ impl Refusal {
 }
 
 /// A form that comes back with its error (the action reads it from the page's address, or
-/// the app's own call failed) opens its disclosure, so the error shows where it is fixed;
-/// not when the refusal was another form's of the same kind.
-fn open_on_error<I>(action: ServerAction<I>, open: RwSignal<bool>, refusal: &Refusal)
+/// the app's own call failed) opens its disclosure, so the error shows where it is fixed. A
+/// form of the same kind that was not the refused one forgets the error its action read from
+/// the address: it shows neither the error nor, opened later, a stale one.
+fn show_refusal<I>(action: ServerAction<I>, open: RwSignal<bool>, refusal: &Refusal)
 where
     I: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     I::Output: Clone + Send + Sync + 'static,
 {
-    if !refusal.elsewhere && action.value().with_untracked(|v| matches!(v, Some(Err(_)))) {
+    if refusal.elsewhere {
+        action.clear();
+    } else if action.value().with_untracked(|v| matches!(v, Some(Err(_)))) {
         open.set(true);
     }
 }

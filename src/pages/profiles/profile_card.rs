@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::character::{CharacterList, NewCharacter};
-use super::{on_success, open_on_error, Changed, Refusal};
+use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteProfile, SaveProfile};
 use crate::components::{
     confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
@@ -24,7 +24,7 @@ pub(super) fn ProfileForm(
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveProfile>::new();
     let refusal = Refusal::read::<SaveProfile>(&[("id", id.as_deref())]);
-    open_on_error(save, open, &refusal);
+    show_refusal(save, open, &refusal);
     on_success(save, move |_: &String| {
         changed.bump();
         open.set(false);
