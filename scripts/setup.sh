@@ -16,6 +16,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_debs=()
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
+# A throwaway PostgreSQL cluster for the hosted mode's tests (`pg_virtualenv`, scripts/test.sh).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing_debs+=(postgresql-15)
+command -v pg_virtualenv >/dev/null || missing_debs+=(postgresql-common)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "apt-get install ${missing_debs[*]}"
   as_root apt-get update -qq

@@ -18,8 +18,10 @@ cargo clippy --features ssr --all-targets -- -D warnings
 lap "clippy (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
-lap "unit and integration tests"
-cargo test --features ssr
+lap "unit and integration tests (beside a throwaway PostgreSQL 15 cluster for the hosted mode)"
+# pg_virtualenv makes a temporary cluster, runs the command with PGHOST & co. pointing at it,
+# and removes the cluster afterwards, however the command ends.
+CYOA_POSTGRES_REQUIRED=1 pg_virtualenv -v 15 cargo test --features ssr
 
 lap "build for end-to-end tests"
 ./scripts/build.sh

@@ -311,10 +311,12 @@ async fn older_rows_times_get_one_width_and_the_newest_comes_first() {
         .await
         .expect("old row");
     }
-    sqlx::raw_sql(include_str!("../../migrations/0012_fixed_width_times.sql"))
-        .execute(&app.state.db)
-        .await
-        .expect("migration 0012 runs again");
+    sqlx::raw_sql(include_str!(
+        "../../migrations/sqlite/0012_fixed_width_times.sql"
+    ))
+    .execute(&app.state.db)
+    .await
+    .expect("migration 0012 runs again");
     let stored: Vec<String> =
         sqlx::query_scalar("SELECT completed_at FROM stories ORDER BY completed_at DESC")
             .fetch_all(&app.state.db)

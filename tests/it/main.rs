@@ -19,6 +19,7 @@ mod memory_mode;
 mod parent_gate;
 mod plain_forms;
 mod regenerate;
+mod schema_parity;
 mod spending;
 mod story_engine;
 mod story_map;

@@ -94,7 +94,7 @@ pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<SqlitePool, D
         })
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
 }
 

@@ -1,0 +1,3 @@
+ALTER TABLE stories ADD COLUMN video_mode TEXT NOT NULL DEFAULT 'off';
+ALTER TABLE media ADD COLUMN request_id TEXT;
+ALTER TABLE media ADD COLUMN submitted_at TEXT COLLATE "C";

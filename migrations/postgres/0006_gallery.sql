@@ -1,0 +1,1 @@
+CREATE INDEX stories_gallery ON stories (tier, status, completed_at DESC, id DESC);
