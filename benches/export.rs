@@ -23,6 +23,10 @@ use cyoa::server::startup;
 use cyoa::server::state::AppState;
 use cyoa::server::story::{self, export};
 
+mod common;
+// The story is the only one: every picture and clip of the database is its.
+use common::{env_number, settle, BoxError};
+
 /// Counts the bytes allocated now and the most ever held since the last reset.
 struct Counting;
 
@@ -44,15 +48,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Runs `export` and returns its time, its output size and its peak extra memory.
 async fn measure<F, Fut>(export: F) -> Result<(Duration, usize, usize), BoxError>
@@ -82,23 +77,6 @@ fn report(name: &str, runs: &mut [(Duration, usize, usize)], target: Duration) {
         median.1 as f64 / 1e6,
         peak as f64 / 1e6,
     );
-}
-
-/// Waits until every picture and clip of the story is done.
-async fn settle(state: &AppState, story_id: &str) -> Result<(), BoxError> {
-    for _ in 0..2400 {
-        let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM media WHERE story_id = ? AND status NOT IN ('complete', 'failed')",
-        )
-        .bind(story_id)
-        .fetch_one(&state.db)
-        .await?;
-        if open == 0 {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err("the pictures and clips never finished".into())
 }
 
 /// Follows the first choice from `scene` to the story's end; returns the scenes made.
@@ -186,7 +164,7 @@ async fn main() -> Result<(), BoxError> {
         let mut branch = Vec::new();
         read_on(&state, kids, &story_id, at, &mut branch).await?;
     }
-    settle(&state, &story_id).await?;
+    settle(&state).await?;
 
     // Clips on three scenes only, each as big as a real 6-second clip (a `free` box pads
     // the simulator's small MP4; players skip it).

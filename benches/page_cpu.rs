@@ -10,21 +10,11 @@
 
 use std::time::{Duration, Instant};
 
-use cyoa::domain::story::StartInput;
-use cyoa::domain::{StoryLength, TierSpec};
 use cyoa::server::providers::Retries;
 use cyoa::server::startup;
-use cyoa::server::state::AppState;
-use cyoa::server::story;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::{env_number, fill_gallery, BoxError};
 
 /// CPU time of the whole process so far (user + system), from `/proc/self/stat`.
 fn process_cpu() -> Result<Duration, BoxError> {
@@ -46,50 +36,6 @@ fn thread_cpu() -> Result<Duration, BoxError> {
         .ok_or("empty schedstat")?
         .parse()?;
     Ok(Duration::from_nanos(ns))
-}
-
-/// Plays one story to its end along the first choices; answers its scenes in order.
-async fn play(
-    state: &AppState,
-    tier: &'static TierSpec,
-    prompt: &str,
-    length: StoryLength,
-    video: bool,
-) -> Result<(String, Vec<String>), BoxError> {
-    let input = StartInput {
-        prompt: prompt.into(),
-        length,
-        text_model: "gpt-4.1".into(),
-        image_model: Some("gpt-image-1-mini".into()),
-        memory_profile: None,
-        video_mode: video,
-    };
-    let (story_id, mut scene) = story::start(state, tier, input).await?;
-    let mut scenes = vec![scene.clone()];
-    loop {
-        let view = story::scene_view(state, tier, &story_id, &scene).await?;
-        let Some(choice) = view.choices.first() else {
-            return Ok((story_id, scenes));
-        };
-        scene = story::choose(state, tier, &story_id, &choice.id).await?;
-        scenes.push(scene.clone());
-    }
-}
-
-/// Waits until every picture and clip is final.
-async fn settle(state: &AppState) -> Result<(), BoxError> {
-    for _ in 0..2400 {
-        let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM media WHERE status NOT IN ('complete', 'failed')",
-        )
-        .fetch_one(&state.db)
-        .await?;
-        if open == 0 {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err("the pictures and clips never finished".into())
 }
 
 struct Measured {
@@ -159,29 +105,7 @@ fn main() -> Result<(), BoxError> {
         Duration::ZERO,
         &Retries::default(),
     ))?;
-    let kids = TierSpec::find("kids").ok_or("kids tier")?;
-    let (story_id, scenes) = server.block_on(async {
-        let played = play(
-            &state,
-            kids,
-            "A lighthouse keeper's daughter finds a map of the sea",
-            StoryLength::Medium,
-            true,
-        )
-        .await?;
-        for i in 0..23 {
-            play(
-                &state,
-                kids,
-                &format!("Story number {i}: a fox and a kite"),
-                StoryLength::Short,
-                false,
-            )
-            .await?;
-        }
-        settle(&state).await?;
-        Ok::<_, BoxError>(played)
-    })?;
+    let (story_id, scenes) = server.block_on(fill_gallery(&state))?;
     let base = format!("http://{addr}");
     let pages = [
         // No data at all: what every page costs before its own queries and markup.
