@@ -17,8 +17,9 @@ use axum::response::Response;
 use crate::domain::form::CARRIED;
 
 /// The largest form whose fields are carried back: a story idea is 500 characters, a
-/// profile five short fields. A larger post is answered as before, without them.
-const CARRIED_MAX_BYTES: usize = 16 * 1024;
+/// profile five short fields. A larger post is answered as before, without them. Kept well
+/// under the 8 KB a reverse proxy such as nginx allows for a request line by default.
+const CARRIED_MAX_BYTES: usize = 6 * 1024;
 
 /// Fields that never travel in an address (history, logs), whatever form sends them.
 const NEVER_CARRIED: [&str; 4] = ["pin", "again", "code", "token"];
@@ -84,9 +85,19 @@ async fn read_posted_fields(request: Request<Body>) -> (Request<Body>, Option<By
 /// when it reports an error (`__err`), with the `posted` form's fields.
 fn redirect_location(location: &str, posted: Option<&[u8]>) -> String {
     let (base, query) = location.split_once('?').unwrap_or((location, ""));
-    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .filter(|(name, _)| !name.starts_with(CARRIED))
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    // server_fn adds its error pair without removing an earlier one: the last one counts.
+    let kept: Vec<(String, String)> = pairs
+        .iter()
+        .enumerate()
+        .filter(|(at, (name, _))| {
+            !matches!(name.as_str(), "__path" | "__err")
+                || !pairs[at + 1..].iter().any(|(later, _)| later == name)
+        })
+        .map(|(_, pair)| pair.clone())
         .collect();
     let refused = kept.iter().any(|(name, _)| name == "__err");
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -135,6 +146,11 @@ mod tests {
         assert_eq!(
             again,
             "/kids?x=1&__path=p&__err=e&form.input%5Bprompt%5D=new"
+        );
+        // Refused again from a refused page: one error pair, the newest.
+        assert_eq!(
+            redirect_location("/kids?__path=p&__err=old&__path=p&__err=new", None),
+            "/kids?__path=p&__err=new"
         );
         // A success goes back clean, without the old fields or a bare `?`.
         assert_eq!(

@@ -8,7 +8,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::app::{shell, App};
@@ -191,10 +191,17 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(gate::security_headers))
         .layer(axum::middleware::from_fn(transfer::cache_headers))
         .layer(transfer::compression())
-        // Every request is logged at info level with its status and latency.
+        // Every request is logged at info level with its status and latency; by its path
+        // only: a query can carry what a family typed (a refused form's fields).
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state.clone());

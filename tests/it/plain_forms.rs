@@ -182,6 +182,26 @@ async fn a_refused_form_shows_what_was_typed_again_and_only_in_its_own_form() {
         1,
         "and only it shows the reason"
     );
+    // A post too large to carry back: which form it was is unknown, so the reason shows in
+    // every form of the kind (none of them loses it).
+    let long = "x".repeat(7 * 1024);
+    let (_, location) = post_form(
+        &app,
+        "save_profile",
+        "/kids/profiles",
+        &profile("The Longs", Box::leak(long.into_boxed_str())),
+    )
+    .await;
+    assert!(
+        location.contains("__err=") && !location.contains("form."),
+        "{location}"
+    );
+    let html = page_text(&app, &location).await;
+    assert!(
+        html.matches("class=\"error-notice\"").count() >= 2,
+        "{html}"
+    );
+
     // Saved at last, the page's address no longer carries the old fields.
     let refused_page = location.trim_start_matches(&app.url(""));
     let (_, location) = post_form(

@@ -45,7 +45,23 @@ struct Refusal {
 
 impl Refusal {
     fn read<I: leptos::server_fn::ServerFn>(ids: &[(&str, Option<&str>)]) -> Refusal {
+        let fresh = Refusal {
+            typed: None,
+            elsewhere: false,
+        };
+        // Once anything was saved on this page, the refusal in its address is old news: the
+        // rebuilt forms start from what is stored and forget the old error.
+        if expect_context::<Changed>().0.get_untracked() > 0 {
+            return Refusal {
+                typed: None,
+                elsewhere: true,
+            };
+        }
         match use_refill(I::url()) {
+            None => fresh,
+            // The fields did not come back (a post too large to carry): which form it was is
+            // unknown, so every form of the kind shows the reason, as before.
+            Some(typed) if typed.text("tier").is_none() => fresh,
             Some(typed)
                 if ids
                     .iter()
@@ -59,10 +75,6 @@ impl Refusal {
             Some(_) => Refusal {
                 typed: None,
                 elsewhere: true,
-            },
-            None => Refusal {
-                typed: None,
-                elsewhere: false,
             },
         }
     }

@@ -88,11 +88,14 @@ pub struct NewScene<'a> {
 const STORY_COLUMNS: &str =
     "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
      memory_profile_id, memory_context, video_mode";
-/// [`STORY_COLUMNS`] of a query whose stories are `st` (under their own names).
+/// [`STORY_COLUMNS`] of a query whose stories are `st`, named as [`StoryRow`] reads them
+/// (keep the two lists alike).
 const STORY_COLUMNS_OF_ST: &str =
-    "st.id, st.tier, st.title, st.prompt, st.length, st.target_depth, st.text_model,
-     st.image_model, st.status, st.current_scene_id, st.memory_profile_id, st.memory_context,
-     st.video_mode";
+    "st.id AS id, st.tier AS tier, st.title AS title, st.prompt AS prompt, st.length AS length,
+     st.target_depth AS target_depth, st.text_model AS text_model,
+     st.image_model AS image_model, st.status AS status, st.current_scene_id AS current_scene_id,
+     st.memory_profile_id AS memory_profile_id, st.memory_context AS memory_context,
+     st.video_mode AS video_mode";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -337,6 +340,7 @@ pub async fn scene_page(
                 s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
                 s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
                 way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
+                -- an ordered aggregate: SQLite 3.44 or later (the bundled one is)
                 (SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)
                  FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
                  WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices
