@@ -168,7 +168,7 @@ async fn main() -> Result<(), BoxError> {
 
     // Clips on three scenes only, each as big as a real 6-second clip (a `free` box pads
     // the simulator's small MP4; players skip it).
-    let clips: Vec<(String, String)> = sqlx::query_as(
+    let clips: Vec<(String, String)> = cyoa::server::db::query_as(
         "SELECT scene_id, file_name FROM media WHERE story_id = ? AND kind = 'video' AND status = 'complete' ORDER BY created_at",
     )
     .bind(&story_id)
@@ -185,14 +185,14 @@ async fn main() -> Result<(), BoxError> {
             bytes.resize(bytes.len() + pad - 8, 0);
             std::fs::write(&path, bytes)?;
         } else {
-            sqlx::query("DELETE FROM media WHERE scene_id = ? AND kind = 'video'")
+            cyoa::server::db::query("DELETE FROM media WHERE scene_id = ? AND kind = 'video'")
                 .bind(scene)
                 .execute(&state.db)
                 .await?;
             std::fs::remove_file(&path)?;
         }
     }
-    let files: Vec<String> = sqlx::query_scalar(
+    let files: Vec<String> = cyoa::server::db::query_scalar(
         "SELECT file_name FROM media WHERE story_id = ? AND kind = 'image' AND status = 'complete'",
     )
     .bind(&story_id)
@@ -203,7 +203,7 @@ async fn main() -> Result<(), BoxError> {
             cyoa::server::storage::media_path(&state.config.data_dir, "kids", &story_id, file);
         std::fs::write(path, photo_like_png(i as u32)?)?;
     }
-    let (scenes, pictures, clips): (i64, i64, i64) = sqlx::query_as(
+    let (scenes, pictures, clips): (i64, i64, i64) = cyoa::server::db::query_as(
         "SELECT (SELECT COUNT(*) FROM scenes WHERE story_id = ?1),
                 (SELECT COUNT(*) FROM media WHERE story_id = ?1 AND kind = 'image' AND status = 'complete'),
                 (SELECT COUNT(*) FROM media WHERE story_id = ?1 AND kind = 'video' AND status = 'complete')",

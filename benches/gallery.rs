@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let (addr, state) =
         startup::spawn_demo(dir.path(), Duration::ZERO, &Retries::default()).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = cyoa::server::db::write_tx(&state.db).await?;
     for i in 0..stories {
         let (story, scene) = (format!("s{i:031x}"), format!("c{i:031x}"));
         let at = format!(
@@ -33,26 +33,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             i % 24,
             i % 60
         );
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, video_mode, status, current_scene_id, created_at, updated_at, completed_at)
              VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'gemini', 'on', 'completed', ?, ?, ?, ?)",
         )
         .bind(&story).bind(format!("Story {i}")).bind(&scene).bind(&at).bind(&at).bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO scenes (id, story_id, tier, depth, title, narrative, image_prompt, is_ending, created_at)
              VALUES (?, ?, 'kids', 1, 't', 'n', 'i', 1, ?)",
         )
         .bind(&scene).bind(&story).bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO media (id, scene_id, story_id, tier, kind, model, status, file_name, created_at, updated_at)
              VALUES (?, ?, ?, 'kids', 'image', 'gemini', 'complete', ?, ?, ?)",
         )
         .bind(format!("m{i:031x}")).bind(&scene).bind(&story).bind(format!("{scene}.png")).bind(&at).bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     }
     tx.commit().await?;

@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (_addr, state) =
         startup::spawn_demo(dir.path(), Duration::ZERO, &Retries::default()).await?;
     let at = "2026-11-26T12:00:00Z";
-    sqlx::query(
+    cyoa::server::db::query(
         "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, video_mode, status, created_at, updated_at)
          VALUES ('s', 'kids', 'A big tree', 'p', 'long', 7, 'gpt-4.1', 'gemini', 'off', 'in_progress', ?, ?)",
     )
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while next < queue.len() && made < scenes {
         let (id, parent_choice, depth) = queue[next].clone();
         next += 1;
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
              VALUES (?, 's', 'kids', ?, ?, NULL, 'The fox opened the bakery door and sniffed the warm bread.', 'p', ?, ?)",
         )
@@ -64,7 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if depth < 7 {
             for position in 0..3 {
                 let choice = format!("{id}-{position}");
-                sqlx::query(
+                cyoa::server::db::query(
                     "INSERT INTO choices (id, scene_id, story_id, tier, position, label) VALUES (?, ?, 's', 'kids', ?, 'Follow the smell of cinnamon')",
                 )
                 .bind(&choice)

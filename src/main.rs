@@ -66,7 +66,12 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         let removed = cyoa::server::storage::sweep_temp_files(&config.data_dir)?;
         println!("removed {removed} temporary files of interrupted writes");
     }
-    let db = cyoa::server::db::connect(&config.database_path(), &Default::default()).await?;
+    let db = cyoa::server::db::open(
+        config.database_url.as_deref(),
+        &config.database_path(),
+        &Default::default(),
+    )
+    .await?;
     let report = cyoa::server::integrity::check(&db, &config.data_dir).await?;
     println!(
         "checked {} media rows and photos, {} files under {}",
@@ -103,7 +108,12 @@ async fn set_pin(config: &Config, tier: Option<&str>) -> Result<(), Box<dyn std:
     let pin = read_secret("New PIN (at least 4 characters): ")?;
     let again = read_secret("The same PIN again: ")?;
     let pin = Pin::new_pin(&pin, &again)?;
-    let db = cyoa::server::db::connect(&config.database_path(), &Default::default()).await?;
+    let db = cyoa::server::db::open(
+        config.database_url.as_deref(),
+        &config.database_path(),
+        &Default::default(),
+    )
+    .await?;
     gate::set_pin(&db, tier.name, pin).await?;
     println!(
         "The PIN of {} is set. Browsers unlocked before must enter it again.",

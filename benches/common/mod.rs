@@ -50,7 +50,7 @@ pub async fn play(
 /// Waits until every picture and clip is final.
 pub async fn settle(state: &AppState) -> Result<(), BoxError> {
     for _ in 0..2400 {
-        let open: i64 = sqlx::query_scalar(
+        let open: i64 = cyoa::server::db::query_scalar(
             "SELECT COUNT(*) FROM media WHERE status NOT IN ('complete', 'failed')",
         )
         .fetch_one(&state.db)

@@ -2,7 +2,8 @@
 //! the server) and in HTML attributes, so the spelling of a value lives in exactly one place.
 
 /// Declares an enum whose variants each have one key, with `ALL`, `key()`, `parse()`, serde
-/// as that key and, on the server, a SQLite TEXT column type that refuses unknown keys.
+/// as that key and, on the server, a TEXT column type (SQLite and PostgreSQL) that refuses
+/// unknown keys.
 macro_rules! keyed_enum {
     (
         $(#[$meta:meta])*
@@ -49,35 +50,37 @@ macro_rules! keyed_enum {
         }
 
         #[cfg(feature = "ssr")]
-        impl sqlx::Type<sqlx::Sqlite> for $name {
-            fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
-                <&str as sqlx::Type<sqlx::Sqlite>>::type_info()
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
             }
 
-            fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
-                <&str as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
-            }
-        }
-
-        #[cfg(feature = "ssr")]
-        impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for $name {
-            fn encode_by_ref(
-                &self,
-                buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&str as sqlx::Encode<'q, sqlx::Sqlite>>::encode_by_ref(&self.key(), buf)
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
             }
         }
 
         #[cfg(feature = "ssr")]
-        impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for $name {
-            fn decode(
-                value: sqlx::sqlite::SqliteValueRef<'r>,
-            ) -> Result<Self, sqlx::error::BoxDynError> {
-                let key = <&str as sqlx::Decode<'r, sqlx::Sqlite>>::decode(value)?;
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let key = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
                 $name::parse(key).ok_or_else(|| {
                     format!("unknown {} {key:?} in the database", stringify!($name)).into()
                 })
+            }
+        }
+
+        /// Bound to a statement as its key.
+        #[cfg(feature = "ssr")]
+        impl crate::server::db::StoredKey for $name {
+            fn stored_key(&self) -> &'static str {
+                self.key()
             }
         }
     };

@@ -38,6 +38,8 @@ pub enum ConfigError {
     Number { name: String, value: String },
     #[error("{name} must be true or false, not {value}")]
     Switch { name: &'static str, value: String },
+    #[error("DATABASE_URL must name a PostgreSQL server (postgres://…), not {value}; leave it unset for the embedded SQLite file in DATA_DIR")]
+    DatabaseUrl { value: String },
 }
 
 /// The app's settings, fixed for the life of the process.
@@ -45,6 +47,9 @@ pub enum ConfigError {
 pub struct Config {
     pub site_addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// Hosted mode's PostgreSQL (`DATABASE_URL=postgres://…`); unset, the SQLite file in
+    /// `data_dir`.
+    pub database_url: Option<String>,
     pub context_full_scenes: usize,
     /// Providers with a real key. Empty means demo mode.
     pub real_providers: BTreeMap<Provider, Endpoint>,
@@ -261,6 +266,7 @@ impl Config {
         Config {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.to_owned(),
+            database_url: None,
             context_full_scenes: 4,
             real_providers: BTreeMap::new(),
             demo_latency: Duration::ZERO,
@@ -363,8 +369,17 @@ impl Config {
         };
         // Read as "alone" by mistake, start-up would take back other instances' running
         // jobs, and their pictures would be ordered twice: hence no guessing.
+        let database_url = non_empty("DATABASE_URL").map(|url| url.trim().to_owned());
+        if let Some(url) = &database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                // Only the scheme: the rest may hold a password.
+                let value = url.split(':').next().unwrap_or_default().to_owned() + ":…";
+                return Err(ConfigError::DatabaseUrl { value });
+            }
+        }
+        // A shared database is there for several instances.
         let shared = match non_empty("JOBS_SHARED") {
-            None => false,
+            None => database_url.is_some(),
             Some(text) => parse_switch("JOBS_SHARED", &text)?,
         };
         let jobs = JobSettings { lease, shared };
@@ -374,6 +389,7 @@ impl Config {
             jobs,
             site_addr,
             data_dir,
+            database_url,
             context_full_scenes: file.story.context_full_scenes.max(1),
             real_providers,
             demo_latency: Duration::from_millis(
@@ -549,6 +565,15 @@ mod tests {
         assert_eq!(huge.jobs.lease, Duration::from_secs(24 * 60 * 60));
         assert!(!config_with(&[("JOBS_SHARED", "no")]).jobs.shared);
         assert!(config_with(&[("JOBS_SHARED", "TRUE")]).jobs.shared);
+        let hosted = config_with(&[("DATABASE_URL", "postgres://db.example/cyoa")]);
+        assert!(
+            hosted.jobs.shared,
+            "a PostgreSQL database is shared unless told"
+        );
+        assert_eq!(
+            hosted.database_url.as_deref(),
+            Some("postgres://db.example/cyoa")
+        );
         let typo = Config::from_parts(SettingsFile::default(), |name| {
             (name == "JOBS_SHARED").then(|| "ture".to_owned())
         });

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sqlx::SqlitePool;
+use crate::server::db::{self, Db};
 
 use crate::domain::media::MediaKind;
 use crate::server::memory::photos::thumbnail_name;
@@ -28,9 +28,9 @@ impl IntegrityReport {
     }
 }
 
-pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityReport> {
+pub async fn check(db: &Db, data_dir: &Path) -> sqlx::Result<IntegrityReport> {
     let mut report = IntegrityReport::default();
-    let media: Vec<(String, String, MediaKind, String)> = sqlx::query_as(
+    let media: Vec<(String, String, MediaKind, String)> = db::query_as(
         // A finished file, or the one still shown while it is regenerated.
         "SELECT tier, story_id, kind, file_name FROM media WHERE status = 'complete' AND file_name IS NOT NULL
          UNION ALL
@@ -48,7 +48,7 @@ pub async fn check(db: &SqlitePool, data_dir: &Path) -> sqlx::Result<IntegrityRe
         expected.push(path);
     }
     let photos: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT tier, id, photo_file FROM characters WHERE photo_file IS NOT NULL")
+        db::query_as("SELECT tier, id, photo_file FROM characters WHERE photo_file IS NOT NULL")
             .fetch_all(db)
             .await?;
     for (tier, character, file) in photos {

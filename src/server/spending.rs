@@ -3,12 +3,12 @@
 //! the last hour first, so two requests at once cannot both slip under the limit; over it,
 //! nothing is ordered and the reader is told, in plain words, when more is possible.
 
-use sqlx::SqlitePool;
+use crate::server::db::{self, Db};
 
 use crate::domain::media::MediaKind;
 use crate::domain::TierSpec;
 use crate::server::config::SpendingLimits;
-use crate::server::db::{unix_now, write_tx};
+use crate::server::db::{unix_now, write_tx, On};
 
 const HOUR_S: i64 = 60 * 60;
 
@@ -78,29 +78,29 @@ pub enum SpendError {
 
 /// Records one `kind` for `tier` if the hour's limit allows it; otherwise records nothing.
 pub async fn charge(
-    db: &SqlitePool,
+    db: &Db,
     limits: &SpendingLimits,
     tier: &'static TierSpec,
     kind: Spend,
 ) -> Result<(), SpendError> {
     let now = unix_now();
     let mut tx = write_tx(db).await?;
-    if let Err(over) = within_limit(&mut tx, limits, tier, kind, now).await? {
+    if let Err(over) = within_limit(On::Tx(&mut tx), limits, tier, kind, now).await? {
         tx.rollback().await?;
         return Err(over.into());
     }
-    sqlx::query("INSERT INTO spending (tier, kind, at) VALUES (?, ?, ?)")
+    db::query("INSERT INTO spending (tier, kind, at) VALUES (?, ?, ?)")
         .bind(tier.name)
         .bind(kind.key())
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     // Rows older than a day are never counted again.
-    sqlx::query("DELETE FROM spending WHERE tier = ? AND kind = ? AND at < ?")
+    db::query("DELETE FROM spending WHERE tier = ? AND kind = ? AND at < ?")
         .bind(tier.name)
         .bind(kind.key())
         .bind(now - 24 * HOUR_S)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -109,32 +109,31 @@ pub async fn charge(
 /// Whether one more `kind` would be allowed now, recording nothing (for Retry, which is
 /// refused before anything is queued).
 pub async fn check(
-    db: &SqlitePool,
+    db: &Db,
     limits: &SpendingLimits,
     tier: &'static TierSpec,
     kind: Spend,
 ) -> Result<(), SpendError> {
-    let mut conn = db.acquire().await?;
-    within_limit(&mut conn, limits, tier, kind, unix_now())
+    within_limit(On::Pool(db), limits, tier, kind, unix_now())
         .await?
         .map_err(SpendError::from)
 }
 
 async fn within_limit(
-    conn: &mut sqlx::SqliteConnection,
+    on: On<'_>,
     limits: &SpendingLimits,
     tier: &'static TierSpec,
     kind: Spend,
     now: i64,
 ) -> sqlx::Result<Result<(), OverLimit>> {
     let limit = kind.limit(limits);
-    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+    let (count, oldest): (i64, Option<i64>) = db::query_as(
         "SELECT COUNT(*), MIN(at) FROM spending WHERE tier = ? AND kind = ? AND at > ?",
     )
     .bind(tier.name)
     .bind(kind.key())
     .bind(now - HOUR_S)
-    .fetch_one(&mut *conn)
+    .fetch_one(on)
     .await?;
     if count < i64::from(limit) {
         return Ok(Ok(()));
@@ -150,11 +149,11 @@ async fn within_limit(
 }
 
 /// What `tier` spent in the last hour, per kind, for the status page.
-pub async fn this_hour(db: &SqlitePool, tier: &str) -> sqlx::Result<[(Spend, u32); 3]> {
+pub async fn this_hour(db: &Db, tier: &str) -> sqlx::Result<[(Spend, u32); 3]> {
     let now = unix_now();
     let mut out = [(Spend::Story, 0), (Spend::Picture, 0), (Spend::Clip, 0)];
     for (kind, count) in &mut out {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = db::query_scalar(
             "SELECT COUNT(*) FROM spending WHERE tier = ? AND kind = ? AND at > ?",
         )
         .bind(tier)

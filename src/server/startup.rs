@@ -110,7 +110,12 @@ pub async fn build_with_retries(
     retries: &Retries,
 ) -> Result<(Router, AppState), StartupError> {
     let faults = Faults::default();
-    let db = db::connect(&config.database_path(), &faults.commits).await?;
+    let db = db::open(
+        config.database_url.as_deref(),
+        &config.database_path(),
+        &faults.commits,
+    )
+    .await?;
     // Before any job runs, so no write in progress is mistaken for a leftover.
     let data_dir = config.data_dir.clone();
     let swept = tokio::task::spawn_blocking(move || storage::sweep_temp_files(&data_dir))

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::server::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
 use crate::domain::status::ProviderStatus;
 use crate::server::config::Config;
@@ -18,7 +18,7 @@ use crate::server::story::writing::Drafts;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: SqlitePool,
+    pub db: Db,
     pub providers: Arc<ProviderHub>,
     pub config: Arc<Config>,
     pub jobs: Jobs,

@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo-magenta.jpg");
 
 async fn stories_stored(app: &TestApp) -> i64 {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stories")
+    let (n,): (i64,) = cyoa::server::db::query_as("SELECT COUNT(*) FROM stories")
         .fetch_one(&app.state.db)
         .await
         .expect("count");
@@ -61,7 +61,7 @@ async fn requests_from_another_site_are_refused_and_change_nothing() {
         assert_eq!(res.status(), 403, "{name}: {value}");
     }
     assert_eq!(stories_stored(&app).await, 0, "nothing was started");
-    let (profiles,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM profiles")
+    let (profiles,): (i64,) = cyoa::server::db::query_as("SELECT COUNT(*) FROM profiles")
         .fetch_one(&app.state.db)
         .await
         .expect("count");

@@ -96,13 +96,14 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
         state.config.database_path().display()
     ))
     .await
+    .map(cyoa::server::db::Db::Sqlite)
     .expect("own connection");
-    sqlx::query("UPDATE stories SET video_mode = 'on' WHERE id = ?")
+    cyoa::server::db::query("UPDATE stories SET video_mode = 'on' WHERE id = ?")
         .bind(&story_id)
         .execute(&own)
         .await
         .expect("video on");
-    sqlx::query(
+    cyoa::server::db::query(
         "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
          VALUES ('clip-1', ?, ?, 'kids', 'video', 'grok-imagine-video', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
     )
@@ -118,7 +119,7 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
         0,
         "no provider call without a durable claim"
     );
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM media WHERE id = 'clip-1'")
+    let (status,): (String,) = cyoa::server::db::query_as("SELECT status FROM media WHERE id = 'clip-1'")
         .fetch_one(&own)
         .await
         .expect("row");
@@ -184,7 +185,7 @@ async fn a_restart_fails_a_clip_cut_off_while_submitting_and_repairs_a_missing_o
         final_media(&state, &story_id, &second, MediaKind::Video).await;
         // What a crash leaves: the first clip claimed and "submitting" without a request
         // id; the second scene's clip row never written.
-        sqlx::query(
+        cyoa::server::db::query(
             "UPDATE media SET status = 'generating', submitting_at = '2026-01-01T00:00:00Z',
                               request_id = NULL, file_name = NULL
              WHERE scene_id = ? AND kind = 'video'",
@@ -193,7 +194,7 @@ async fn a_restart_fails_a_clip_cut_off_while_submitting_and_repairs_a_missing_o
         .execute(&state.db)
         .await
         .expect("interrupt");
-        sqlx::query("DELETE FROM media WHERE scene_id = ? AND kind = 'video'")
+        cyoa::server::db::query("DELETE FROM media WHERE scene_id = ? AND kind = 'video'")
             .bind(&second)
             .execute(&state.db)
             .await
@@ -403,7 +404,7 @@ async fn a_job_running_at_each_of_its_last_crashes_waits_for_a_retry() {
     .expect("started");
     final_image(&first.state, kids, &story_id, &scene_id).await;
     // What three crashes in the middle of this picture leave behind.
-    sqlx::query("UPDATE media SET status = 'generating', attempts = 3 WHERE scene_id = ?")
+    cyoa::server::db::query("UPDATE media SET status = 'generating', attempts = 3 WHERE scene_id = ?")
         .bind(&scene_id)
         .execute(&first.state.db)
         .await

@@ -51,7 +51,7 @@ async fn read_to_end(
 /// Waits until every media job of the story is final.
 async fn settle(state: &AppState, story_id: &str) {
     for _ in 0..400 {
-        let open: (i64,) = sqlx::query_as(
+        let open: (i64,) = cyoa::server::db::query_as(
             "SELECT COUNT(*) FROM media WHERE story_id = ? AND status IN ('pending', 'generating')",
         )
         .bind(story_id)
@@ -70,7 +70,7 @@ async fn settle(state: &AppState, story_id: &str) {
 async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
     let app = TestApp::spawn().await;
     for i in 0..30 {
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, status, created_at, updated_at, completed_at)
              VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'gemini', 'completed', ?, ?, ?)",
         )
@@ -83,7 +83,7 @@ async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
         .await
         .expect("insert");
     }
-    sqlx::query(
+    cyoa::server::db::query(
         "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
          VALUES ('adultstory', 'adult', 'Grown-up', 'p', 'short', 3, 'gpt-4.1', 'completed', 'x', 'x', '2026-12-31T00:00:00Z')",
     )
@@ -222,7 +222,7 @@ async fn deleting_a_story_removes_its_rows_and_files_and_nothing_else() {
     );
     let res = app.http.get(app.url(&clip)).send().await.expect("get");
     assert_eq!(res.status(), 404);
-    let rows: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM media WHERE story_id = ?")
+    let rows: (i64,) = cyoa::server::db::query_as("SELECT COUNT(*) FROM media WHERE story_id = ?")
         .bind(&doomed)
         .fetch_one(&app.state.db)
         .await
@@ -298,7 +298,7 @@ async fn older_rows_times_get_one_width_and_the_newest_comes_first() {
         ("0000000000000000000000000000000a", "2026-11-26T22:00:05Z"),
         ("0000000000000000000000000000000b", "2026-11-26T22:00:05.3Z"),
     ] {
-        sqlx::query(
+        cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
              VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'completed', ?, ?, ?)",
         )
@@ -314,11 +314,11 @@ async fn older_rows_times_get_one_width_and_the_newest_comes_first() {
     sqlx::raw_sql(include_str!(
         "../../migrations/sqlite/0012_fixed_width_times.sql"
     ))
-    .execute(&app.state.db)
+    .execute(app.state.db.as_sqlite().expect("a SQLite app"))
     .await
     .expect("migration 0012 runs again");
     let stored: Vec<String> =
-        sqlx::query_scalar("SELECT completed_at FROM stories ORDER BY completed_at DESC")
+        cyoa::server::db::query_scalar("SELECT completed_at FROM stories ORDER BY completed_at DESC")
             .fetch_all(&app.state.db)
             .await
             .expect("times");

@@ -71,7 +71,7 @@ async fn text_calls(app: &TestApp) -> u64 {
 }
 
 async fn written_ahead(app: &TestApp, story_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM written_ahead WHERE story_id = ?")
+    cyoa::server::db::query_scalar("SELECT COUNT(*) FROM written_ahead WHERE story_id = ?")
         .bind(story_id)
         .fetch_one(&app.state.db)
         .await
@@ -79,7 +79,7 @@ async fn written_ahead(app: &TestApp, story_id: &str) -> i64 {
 }
 
 async fn scenes(app: &TestApp, story_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM scenes WHERE story_id = ?")
+    cyoa::server::db::query_scalar("SELECT COUNT(*) FROM scenes WHERE story_id = ?")
         .bind(story_id)
         .fetch_one(&app.state.db)
         .await
@@ -205,7 +205,7 @@ async fn scenes_written_ahead_are_not_explored_until_taken_and_then_come_at_once
         .await
         .expect("scene");
     assert!(view.choices.iter().all(|c| !c.explored));
-    let media: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE story_id = ?")
+    let media: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE story_id = ?")
         .bind(&story_id)
         .fetch_one(&app.state.db)
         .await
@@ -225,7 +225,7 @@ async fn scenes_written_ahead_are_not_explored_until_taken_and_then_come_at_once
     assert_eq!(text_calls(&app).await - calls_before, offered as u64);
     assert_eq!(scenes(&app, &story_id).await, 2);
     assert_eq!(written_ahead(&app, &story_id).await, offered as i64 - 1);
-    let media: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE scene_id = ?")
+    let media: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE scene_id = ?")
         .bind(&scene_id)
         .fetch_one(&app.state.db)
         .await

@@ -71,7 +71,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         .as_str()
         .expect("thumb")
         .to_owned();
-    let (photo_file,): (String,) = sqlx::query_as("SELECT photo_file FROM characters WHERE id = ?")
+    let (photo_file,): (String,) = cyoa::server::db::query_as("SELECT photo_file FROM characters WHERE id = ?")
         .bind(&character)
         .fetch_one(&app.state.db)
         .await
@@ -90,7 +90,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         .expect("view");
     let mut files = (String::new(), String::new());
     for _ in 0..400 {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(String, Option<String>)> = cyoa::server::db::query_as(
             "SELECT kind, file_name FROM media WHERE scene_id = ? AND status = 'complete'",
         )
         .bind(&scene)

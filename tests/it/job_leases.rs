@@ -42,7 +42,7 @@ async fn instance(sim: &RunningSim, dir: &Path, lease: Duration) -> TestApp {
 /// Waits until the database holds `jobs` media jobs, all final.
 async fn all_final(state: &AppState, jobs: i64) {
     for _ in 0..1200 {
-        let (total, open): (i64, i64) = sqlx::query_as(
+        let (total, open): (i64, i64) = cyoa::server::db::query_as(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE status NOT IN ('complete', 'failed')) FROM media",
         )
         .fetch_one(&state.db)
@@ -65,13 +65,13 @@ async fn claimed_elsewhere(
     lease: Duration,
 ) -> (String, String) {
     let (id, file): (String, String) =
-        sqlx::query_as("SELECT id, file_name FROM media WHERE story_id = ? AND kind = 'image'")
+        cyoa::server::db::query_as("SELECT id, file_name FROM media WHERE story_id = ? AND kind = 'image'")
             .bind(story_id)
             .fetch_one(&state.db)
             .await
             .expect("the picture");
     let until = stored_time(time::OffsetDateTime::now_utc() + lease);
-    sqlx::query(
+    cyoa::server::db::query(
         "UPDATE media SET status = 'generating', locked_by = ?, lease_until = ?, file_name = NULL
          WHERE id = ?",
     )
@@ -85,7 +85,7 @@ async fn claimed_elsewhere(
 }
 
 async fn statuses(state: &AppState) -> Vec<(String, MediaStatus)> {
-    sqlx::query_as("SELECT kind, status FROM media ORDER BY kind")
+    cyoa::server::db::query_as("SELECT kind, status FROM media ORDER BY kind")
         .fetch_all(&state.db)
         .await
         .expect("statuses")
@@ -109,7 +109,7 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
         .expect("start");
     let mut running = 0;
     for _ in 0..400 {
-        running = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'generating'")
+        running = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'generating'")
             .fetch_one(&a.state.db)
             .await
             .expect("running");
@@ -149,7 +149,7 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
                 .expect("choose");
         }
     }
-    let scenes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM scenes")
+    let scenes: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM scenes")
         .fetch_one(&a.state.db)
         .await
         .expect("scenes");
@@ -208,7 +208,7 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
     .await;
     // Not taken back while the lease holds (the live instance's reaper runs every 100 ms).
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let holder: Option<String> = sqlx::query_scalar("SELECT locked_by FROM media WHERE id = ?")
+    let holder: Option<String> = cyoa::server::db::query_scalar("SELECT locked_by FROM media WHERE id = ?")
         .bind(&job_id)
         .fetch_one(&app.state.db)
         .await
@@ -218,7 +218,7 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
     all_final(&app.state, 1).await;
     assert_eq!(request_counts(&sim.base_url()).await[PICTURES], 2);
     let (status, file, holder): (MediaStatus, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT status, file_name, locked_by FROM media WHERE id = ?")
+        cyoa::server::db::query_as("SELECT status, file_name, locked_by FROM media WHERE id = ?")
             .bind(&job_id)
             .fetch_one(&app.state.db)
             .await
@@ -236,7 +236,7 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
             .await
             .expect("fenced write")
     );
-    let kept: Option<String> = sqlx::query_scalar("SELECT file_name FROM media WHERE id = ?")
+    let kept: Option<String> = cyoa::server::db::query_scalar("SELECT file_name FROM media WHERE id = ?")
         .bind(&job_id)
         .fetch_one(&app.state.db)
         .await

@@ -16,7 +16,7 @@ async fn row(
     app: &TestApp,
     scene: &str,
 ) -> (String, Option<String>, Option<String>, Option<String>) {
-    sqlx::query_as(
+    cyoa::server::db::query_as(
         "SELECT status, file_name, previous_file, error FROM media WHERE scene_id = ? AND kind = 'image'",
     )
     .bind(scene)

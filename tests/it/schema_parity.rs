@@ -227,7 +227,8 @@ async fn postgres_and_sqlite_have_the_same_schema() {
         .await
         .expect("sqlite");
 
-    let (lite, post) = (sqlite_facts(&sqlite).await, postgres_facts(&pg).await);
+    let sqlite = sqlite.as_sqlite().expect("a SQLite database");
+    let (lite, post) = (sqlite_facts(sqlite).await, postgres_facts(&pg).await);
     let only_sqlite: Vec<&String> = lite.difference(&post).collect();
     let only_postgres: Vec<&String> = post.difference(&lite).collect();
     assert!(

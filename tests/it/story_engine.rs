@@ -179,7 +179,7 @@ async fn invalid_input_is_refused_and_stores_nothing() {
         story::start(&app.state, kids, unknown).await,
         Err(StoryError::UnknownModel(_))
     ));
-    let stories: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stories")
+    let stories: (i64,) = cyoa::server::db::query_as("SELECT COUNT(*) FROM stories")
         .fetch_one(&app.state.db)
         .await
         .expect("count");
@@ -216,7 +216,7 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
         .await
         .expect("scene");
     assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1"));
-    sqlx::query("UPDATE stories SET image_model = 'dalle' WHERE id = ?")
+    cyoa::server::db::query("UPDATE stories SET image_model = 'dalle' WHERE id = ?")
         .bind(&story_id)
         .execute(&app.state.db)
         .await
@@ -289,7 +289,7 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
             404
         );
     }
-    let models: Vec<(String,)> = sqlx::query_as("SELECT model FROM media WHERE story_id = ?")
+    let models: Vec<(String,)> = cyoa::server::db::query_as("SELECT model FROM media WHERE story_id = ?")
         .bind(&story_id)
         .fetch_all(&app.state.db)
         .await
@@ -348,7 +348,7 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
     .expect("started");
     final_image(&first, kids, &story_id, &root).await;
     // As if the process died mid-generation: the job is left "generating" with no file.
-    sqlx::query("UPDATE media SET status = 'generating', file_name = NULL WHERE scene_id = ?")
+    cyoa::server::db::query("UPDATE media SET status = 'generating', file_name = NULL WHERE scene_id = ?")
         .bind(&root)
         .execute(&first.db)
         .await

@@ -296,7 +296,7 @@ async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_subm
     let mut stored = None;
     for _ in 0..200 {
         let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
+            cyoa::server::db::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
                 .bind(&scene_id)
                 .fetch_optional(&first.db)
                 .await
@@ -314,7 +314,7 @@ async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_subm
     assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
     assert_eq!(submissions(&sim).await, 1, "never submitted twice");
     let (kept,): (Option<String>,) =
-        sqlx::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
+        cyoa::server::db::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
             .bind(&scene_id)
             .fetch_one(&second.db)
             .await

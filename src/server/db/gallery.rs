@@ -2,7 +2,9 @@
 //! pagination on completion time and id, so page 40 costs what page 1 costs), the
 //! stories still in progress, and deleting a story with everything hanging off it.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
+
+use super::Db;
 
 use crate::domain::media::VideoMode;
 
@@ -39,13 +41,13 @@ pub struct Cursor {
 
 /// Up to `limit` completed stories of the tier, newest first, after `cursor`.
 pub async fn completed_page(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     cursor: Option<&Cursor>,
     limit: u32,
 ) -> sqlx::Result<Vec<GalleryRow>> {
     let (at, id) = cursor.map_or(("~", ""), |c| (c.completed_at.as_str(), c.id.as_str()));
-    sqlx::query_as(&format!(
+    super::query_as(&format!(
         "SELECT {COLUMNS} FROM stories s
          WHERE s.tier = ? AND s.status = 'completed'
            AND (s.completed_at < ? OR (s.completed_at = ? AND s.id < ?) OR ? = '')
@@ -62,8 +64,8 @@ pub async fn completed_page(
 }
 
 /// The tier's stories in progress, most recently read first.
-pub async fn in_progress(db: &SqlitePool, tier: &str, limit: u32) -> sqlx::Result<Vec<GalleryRow>> {
-    sqlx::query_as(&format!(
+pub async fn in_progress(db: &Db, tier: &str, limit: u32) -> sqlx::Result<Vec<GalleryRow>> {
+    super::query_as(&format!(
         "SELECT {COLUMNS} FROM stories s
          WHERE s.tier = ? AND s.status = 'in_progress' AND s.current_scene_id IS NOT NULL
          ORDER BY s.updated_at DESC LIMIT ?"
@@ -76,8 +78,8 @@ pub async fn in_progress(db: &SqlitePool, tier: &str, limit: u32) -> sqlx::Resul
 
 /// Deletes the story; scenes, choices and media rows go with it (foreign keys cascade).
 /// `false` when the tier has no such story.
-pub async fn delete_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM stories WHERE id = ? AND tier = ?")
+pub async fn delete_story(db: &Db, tier: &str, id: &str) -> sqlx::Result<bool> {
+    let done = super::query("DELETE FROM stories WHERE id = ? AND tier = ?")
         .bind(id)
         .bind(tier)
         .execute(db)

@@ -1,14 +1,14 @@
 //! Rows of the parent gate: each protected tier's PIN hash, the unlocked browsers'
 //! sessions, the server's own signing key, and the wrong PIN entries per client.
 
-use sqlx::SqlitePool;
+use super::Db;
 
 use super::{now, write_tx};
 use crate::server::gate::Failures;
 
 /// The tier's PIN as an Argon2id PHC string, if one was set.
-pub async fn pin_hash(db: &SqlitePool, tier: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT hash FROM tier_pins WHERE tier = ?")
+pub async fn pin_hash(db: &Db, tier: &str) -> sqlx::Result<Option<String>> {
+    super::query_scalar("SELECT hash FROM tier_pins WHERE tier = ?")
         .bind(tier)
         .fetch_optional(db)
         .await
@@ -16,31 +16,31 @@ pub async fn pin_hash(db: &SqlitePool, tier: &str) -> sqlx::Result<Option<String
 
 /// Stores a new PIN hash and ends every session of the tier, in one transaction: after a
 /// PIN change nobody stays in on the old one.
-pub async fn set_pin(db: &SqlitePool, tier: &str, hash: &str) -> sqlx::Result<()> {
+pub async fn set_pin(db: &Db, tier: &str, hash: &str) -> sqlx::Result<()> {
     let mut tx = write_tx(db).await?;
-    sqlx::query(
+    super::query(
         "INSERT INTO tier_pins (tier, hash, set_at) VALUES (?, ?, ?)
          ON CONFLICT (tier) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
     )
     .bind(tier)
     .bind(hash)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    sqlx::query("DELETE FROM gate_sessions WHERE tier = ?")
+    super::query("DELETE FROM gate_sessions WHERE tier = ?")
         .bind(tier)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await
 }
 
 pub async fn insert_session(
-    db: &SqlitePool,
+    db: &Db,
     token_sha256: &str,
     tier: &str,
     now_s: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    super::query(
         "INSERT INTO gate_sessions (token_sha256, tier, created_at, last_seen_at)
          VALUES (?, ?, ?, ?)",
     )
@@ -55,19 +55,21 @@ pub async fn insert_session(
 
 /// When the session of `token_sha256` in `tier` was last used, if it exists.
 pub async fn session_last_seen(
-    db: &SqlitePool,
+    db: &Db,
     token_sha256: &str,
     tier: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT last_seen_at FROM gate_sessions WHERE token_sha256 = ? AND tier = ?")
-        .bind(token_sha256)
-        .bind(tier)
-        .fetch_optional(db)
-        .await
+    super::query_scalar(
+        "SELECT last_seen_at FROM gate_sessions WHERE token_sha256 = ? AND tier = ?",
+    )
+    .bind(token_sha256)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
 }
 
-pub async fn touch_session(db: &SqlitePool, token_sha256: &str, now_s: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE gate_sessions SET last_seen_at = ? WHERE token_sha256 = ?")
+pub async fn touch_session(db: &Db, token_sha256: &str, now_s: i64) -> sqlx::Result<()> {
+    super::query("UPDATE gate_sessions SET last_seen_at = ? WHERE token_sha256 = ?")
         .bind(now_s)
         .bind(token_sha256)
         .execute(db)
@@ -75,8 +77,8 @@ pub async fn touch_session(db: &SqlitePool, token_sha256: &str, now_s: i64) -> s
     Ok(())
 }
 
-pub async fn delete_session(db: &SqlitePool, token_sha256: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM gate_sessions WHERE token_sha256 = ?")
+pub async fn delete_session(db: &Db, token_sha256: &str) -> sqlx::Result<()> {
+    super::query("DELETE FROM gate_sessions WHERE token_sha256 = ?")
         .bind(token_sha256)
         .execute(db)
         .await?;
@@ -84,8 +86,8 @@ pub async fn delete_session(db: &SqlitePool, token_sha256: &str) -> sqlx::Result
 }
 
 /// Forgets sessions idle since before `idle_before` (unix seconds).
-pub async fn delete_idle_sessions(db: &SqlitePool, idle_before: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query("DELETE FROM gate_sessions WHERE last_seen_at < ?")
+pub async fn delete_idle_sessions(db: &Db, idle_before: i64) -> sqlx::Result<u64> {
+    let done = super::query("DELETE FROM gate_sessions WHERE last_seen_at < ?")
         .bind(idle_before)
         .execute(db)
         .await?;
@@ -94,17 +96,13 @@ pub async fn delete_idle_sessions(db: &SqlitePool, idle_before: i64) -> sqlx::Re
 
 /// The secret called `name`, made with `make` and stored the first time it is asked for.
 /// Two servers starting at once on one database agree: the first insert wins.
-pub async fn secret(
-    db: &SqlitePool,
-    name: &str,
-    make: impl FnOnce() -> Vec<u8>,
-) -> sqlx::Result<Vec<u8>> {
-    sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")
+pub async fn secret(db: &Db, name: &str, make: impl FnOnce() -> Vec<u8>) -> sqlx::Result<Vec<u8>> {
+    super::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(name)
         .bind(make())
         .execute(db)
         .await?;
-    sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
+    super::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
         .bind(name)
         .fetch_one(db)
         .await
@@ -116,11 +114,11 @@ const EVERYONE: &str = "*";
 /// The wrong entries of `client` and of everyone together (whether they still count is the
 /// throttle's rule).
 pub async fn pin_failures(
-    db: &SqlitePool,
+    db: &Db,
     client: &str,
 ) -> sqlx::Result<(Option<Failures>, Option<Failures>)> {
     let rows: Vec<(String, i64, i64)> =
-        sqlx::query_as("SELECT client, count, last_ms FROM pin_failures WHERE client IN (?, ?)")
+        super::query_as("SELECT client, count, last_ms FROM pin_failures WHERE client IN (?, ?)")
             .bind(client)
             .bind(EVERYONE)
             .fetch_all(db)
@@ -139,28 +137,23 @@ pub async fn pin_failures(
 /// Counts a wrong entry of `client` (and of everyone together), in one transaction. Runs
 /// whose last entry is older than `forget_ms` are dropped first (so such a run starts again
 /// at one). Answers the client's count in a row.
-pub async fn pin_failed(
-    db: &SqlitePool,
-    client: &str,
-    now_ms: i64,
-    forget_ms: i64,
-) -> sqlx::Result<u32> {
+pub async fn pin_failed(db: &Db, client: &str, now_ms: i64, forget_ms: i64) -> sqlx::Result<u32> {
     let mut tx = write_tx(db).await?;
     // Runs nobody continued are dropped here, so the table stays as small as the guessing.
-    sqlx::query("DELETE FROM pin_failures WHERE last_ms < ?")
+    super::query("DELETE FROM pin_failures WHERE last_ms < ?")
         .bind(now_ms - forget_ms)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let mut own = 0;
     for name in [EVERYONE, client] {
-        own = sqlx::query_scalar(
+        own = super::query_scalar(
             "INSERT INTO pin_failures (client, count, last_ms) VALUES (?, 1, ?)
-             ON CONFLICT (client) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms
+             ON CONFLICT (client) DO UPDATE SET count = pin_failures.count + 1, last_ms = excluded.last_ms
              RETURNING count",
         )
         .bind(name)
         .bind(now_ms)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
     }
     tx.commit().await?;
@@ -168,8 +161,8 @@ pub async fn pin_failed(
 }
 
 /// A right entry clears the client's own count (not everyone's).
-pub async fn pin_succeeded(db: &SqlitePool, client: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM pin_failures WHERE client = ?")
+pub async fn pin_succeeded(db: &Db, client: &str) -> sqlx::Result<()> {
+    super::query("DELETE FROM pin_failures WHERE client = ?")
         .bind(client)
         .execute(db)
         .await?;

@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
-use super::{new_id, now};
+use super::{Db, On};
+
+use super::{new_id, now, Sql, Statement};
 use crate::domain::media::{MediaKind, MediaStatus, VideoMode};
 
 /// Which media row: one per scene and kind, always looked up within its tier and story.
@@ -51,19 +53,14 @@ pub struct MediaJob {
     pub previous_file: Option<String>,
 }
 
-pub async fn enqueue(db: &SqlitePool, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
-    let mut conn = db.acquire().await?;
-    insert_job(&mut conn, key, model).await
+pub async fn enqueue(db: &Db, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
+    insert_job(On::Pool(db), key, model).await
 }
 
 /// A pending job for `key`; nothing when the scene already has one of that kind.
-async fn insert_job(
-    conn: &mut sqlx::SqliteConnection,
-    key: MediaKey<'_>,
-    model: &str,
-) -> sqlx::Result<()> {
+async fn insert_job(mut on: On<'_>, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
     let at = now();
-    sqlx::query(
+    super::query(
         "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     )
@@ -75,14 +72,14 @@ async fn insert_job(
     .bind(model)
     .bind(&at)
     .bind(&at)
-    .execute(&mut *conn)
+    .execute(on.reborrow())
     .await?;
     Ok(())
 }
 
 /// The condition (one `?`: the holder) under which a job is still its holder's to run: every
 /// write of a running job is fenced by it.
-const HELD: &str = "status = 'generating' AND locked_by IS ?";
+const HELD: &str = "status = 'generating' AND locked_by IS NOT DISTINCT FROM ?";
 
 /// Takes the oldest pending job of `kind`, marking it generating, and answers it only once
 /// that claim is committed: no provider is called for a claim that is not durably recorded
@@ -91,29 +88,36 @@ const HELD: &str = "status = 'generating' AND locked_by IS ?";
 /// The claim is leased to `holder` (an instance) for `lease`: its heartbeat extends it
 /// ([`extend_leases`]), and only the holder can record the job's outcome.
 pub async fn claim_next(
-    db: &SqlitePool,
+    db: &Db,
     kind: MediaKind,
     holder: &str,
     lease: Duration,
 ) -> sqlx::Result<Option<MediaJob>> {
     let mut tx = super::write_tx(db).await?;
-    let claimed: Option<(String,)> = sqlx::query_as(
-        "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL,
-                          locked_by = ?, lease_until = ?, updated_at = ?
-         WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ? ORDER BY created_at LIMIT 1)
-         RETURNING id",
-    )
-    .bind(holder)
-    .bind(lease_end(lease))
-    .bind(now())
-    .bind(kind)
-    .fetch_optional(&mut *tx)
-    .await?;
+    // On PostgreSQL a job another instance is claiming this moment is skipped, not waited
+    // for (SQLite has one writer at a time anyway).
+    let claim = |lock: &str| {
+        format!(
+            "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL,
+                              locked_by = ?, lease_until = ?, updated_at = ?
+             WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ?
+                         ORDER BY created_at LIMIT 1{lock})
+             RETURNING id"
+        )
+    };
+    let claimed: Option<(String,)> =
+        super::query_as(Sql::each(claim(""), claim(" FOR UPDATE SKIP LOCKED")))
+            .bind(holder)
+            .bind(lease_end(lease))
+            .bind(now())
+            .bind(kind)
+            .fetch_optional(&mut tx)
+            .await?;
     let Some((id,)) = claimed else {
         tx.rollback().await?;
         return Ok(None);
     };
-    let job = sqlx::query_as(
+    let job = super::query_as(
         "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
                 st.memory_context, st.video_mode, st.image_model AS story_image_model,
                 m.request_id, m.submitted_at, m.previous_file,
@@ -123,7 +127,7 @@ pub async fn claim_next(
          WHERE m.id = ?",
     )
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     tx.commit().await?;
     Ok(job)
@@ -132,7 +136,7 @@ pub async fn claim_next(
 /// Marks the job complete with its file and, in the same transaction, queues what follows
 /// it (the scene's clip after its picture), so a crash between the two cannot lose the clip.
 pub async fn complete(
-    db: &SqlitePool,
+    db: &Db,
     id: &str,
     holder: &str,
     file_name: &str,
@@ -153,7 +157,7 @@ pub async fn complete(
 /// As [`complete`], for a failed job with the reader's words. `keep_request`: the provider
 /// made it and only storing it failed, so Retry collects the same request again.
 pub async fn fail(
-    db: &SqlitePool,
+    db: &Db,
     id: &str,
     holder: &str,
     error: &str,
@@ -194,7 +198,7 @@ const FAIL_KEEPING_PREVIOUS: &str =
 /// regeneration swaps the new file in and the old one out in this one write; a failed one
 /// keeps the old file.
 async fn finish(
-    db: &SqlitePool,
+    db: &Db,
     (id, holder): (&str, &str),
     status: MediaStatus,
     file_name: Option<&str>,
@@ -203,12 +207,12 @@ async fn finish(
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     let mut tx = super::write_tx(db).await?;
-    let found: Option<(Option<String>, bool)> = sqlx::query_as(&format!(
+    let found: Option<(Option<String>, bool)> = super::query_as(&format!(
         "SELECT previous_file, {HELD} FROM media WHERE id = ?"
     ))
     .bind(holder)
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     let (previous, held) = match found {
         None => {
@@ -234,7 +238,7 @@ async fn finish(
              locked_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
         )
     };
-    let mut query = sqlx::query(&sql);
+    let mut query = super::query(&sql);
     if complete {
         query = query.bind(file_name);
     }
@@ -244,10 +248,10 @@ async fn finish(
         .bind(keep_request && previous.is_none())
         .bind(now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     if let Some((key, model)) = then {
-        insert_job(&mut tx, key, model).await?;
+        insert_job(On::Tx(&mut tx), key, model).await?;
     }
     tx.commit().await?;
     Ok(Finished::Recorded {
@@ -257,13 +261,8 @@ async fn finish(
 
 /// Records what a running job is doing (shown while it is not finished).
 /// Only `holder`'s: an instance that lost the job does not write over the new run's words.
-pub async fn set_progress(
-    db: &SqlitePool,
-    id: &str,
-    holder: &str,
-    progress: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(&format!(
+pub async fn set_progress(db: &Db, id: &str, holder: &str, progress: &str) -> sqlx::Result<()> {
+    super::query(&format!(
         "UPDATE media SET progress = ? WHERE id = ? AND {HELD}"
     ))
     .bind(progress)
@@ -287,11 +286,11 @@ pub enum Regenerate {
 
 /// Queues a new picture or clip for a finished one, at most one at a time per scene and
 /// kind: the conditional update lets exactly one of many concurrent calls through.
-pub async fn regenerate(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Regenerate> {
-    let done = sqlx::query(
+pub async fn regenerate(db: &Db, key: MediaKey<'_>) -> sqlx::Result<Regenerate> {
+    let done = super::query(
         "UPDATE media SET status = 'pending', previous_file = file_name, error = NULL,
                           attempts = 0, request_id = NULL, submitted_at = NULL,
-                          submitting_at = NULL, keep_request = 0, updated_at = ?
+                          submitting_at = NULL, keep_request = FALSE, updated_at = ?
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?
            AND status = 'complete' AND file_name IS NOT NULL AND previous_file IS NULL",
     )
@@ -317,8 +316,8 @@ pub async fn regenerate(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Rege
 ///
 /// Answers `false`, and records nothing, when the job is no longer `holder`'s: then no clip
 /// may be ordered for it.
-pub async fn mark_submitting(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query(&format!(
+pub async fn mark_submitting(db: &Db, id: &str, holder: &str) -> sqlx::Result<bool> {
+    let done = super::query(&format!(
         "UPDATE media SET submitting_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
     ))
     .bind(now())
@@ -333,12 +332,12 @@ pub async fn mark_submitting(db: &SqlitePool, id: &str, holder: &str) -> sqlx::R
 /// Records that a video was submitted: from now on the job only polls this request. Answers
 /// `false` when the job is no longer `holder`'s (nothing is recorded).
 pub async fn set_request_id(
-    db: &SqlitePool,
+    db: &Db,
     id: &str,
     holder: &str,
     request_id: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(&format!(
+    let done = super::query(&format!(
         "UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
     ))
     .bind(request_id)
@@ -355,7 +354,7 @@ pub async fn set_request_id(
 /// answers how many. A job whose task ended without recording an outcome (a bug, a panic) is
 /// not among them: its lease runs out and it goes back to the queue.
 pub async fn extend_leases(
-    db: &SqlitePool,
+    db: &Db,
     holder: &str,
     running: &[String],
     lease: Duration,
@@ -363,9 +362,9 @@ pub async fn extend_leases(
     if running.is_empty() {
         return Ok(0);
     }
-    let done = sqlx::query(&format!(
-        "UPDATE media SET lease_until = ? WHERE {HELD} AND id IN (SELECT value FROM json_each(?))"
-    ))
+    let done = super::query(with_id_list(&format!(
+        "UPDATE media SET lease_until = ? WHERE {HELD} AND id IN (ID_LIST)"
+    )))
     .bind(lease_end(lease))
     .bind(holder)
     .bind(ids_json(running))
@@ -374,7 +373,16 @@ pub async fn extend_leases(
     Ok(done.rows_affected())
 }
 
-/// Ids as one JSON array, bound as a single parameter (`json_each`).
+/// `sql` with `ID_LIST` standing for the ids of one JSON array bound there ([`ids_json`]):
+/// one parameter however many ids, in each database's words.
+fn with_id_list(sql: &str) -> Sql {
+    Sql::each(
+        sql.replace("ID_LIST", "SELECT value FROM json_each(?)"),
+        sql.replace("ID_LIST", "SELECT json_array_elements_text(?::json)"),
+    )
+}
+
+/// Ids as one JSON array, bound as a single parameter ([`with_id_list`]).
 fn ids_json(ids: &[String]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }
@@ -408,30 +416,28 @@ pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was
 /// submitted again. A video cut off between "submitting" and its request id is not
 /// submitted blindly a second time: it fails with a Retry (ordering it twice would pay for it
 /// twice). Answers how many were queued again.
-pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64> {
+pub async fn take_back(db: &Db, which: TakeBack<'_>) -> sqlx::Result<u64> {
     let mut tx = super::write_tx(db).await?;
     let at = now();
     // One condition for both: every running job, or (when `?` is false) those whose lease
     // ran out, less the ones this instance is running.
     let running = "status = 'generating' AND (? OR lease_until IS NULL OR lease_until < ?)
-                   AND id NOT IN (SELECT value FROM json_each(?))";
+                   AND id NOT IN (ID_LIST)";
     let (all, alive) = match which {
         TakeBack::AllRunning => (true, ids_json(&[])),
         TakeBack::ExpiredLeases { running } => (false, ids_json(running)),
     };
+    // The values of `running`'s placeholders, bound the same way in each statement.
+    let of_running = |statement: Statement<()>| statement.bind(all).bind(&at).bind(&alive);
     let released = "locked_by = NULL, lease_until = NULL";
     let unsure_sql = format!(
         "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
          WHERE {running} AND kind = 'video' AND submitting_at IS NOT NULL AND request_id IS NULL"
     );
-    let unsure = sqlx::query(&unsure_sql)
+    let unsure = super::query(with_id_list(&unsure_sql))
         .bind(INTERRUPTED_SUBMISSION)
-        .bind(&at)
-        .bind(all)
-        .bind(&at)
-        .bind(&alive)
-        .execute(&mut *tx)
-        .await?;
+        .bind(&at);
+    let unsure = of_running(unsure).execute(&mut tx).await?;
     if unsure.rows_affected() > 0 {
         tracing::warn!(
             clips = unsure.rows_affected(),
@@ -444,23 +450,17 @@ pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64
         "UPDATE media SET {FAIL_KEEPING_PREVIOUS}, {released}, error = ?, updated_at = ?
          WHERE {running} AND attempts >= ?"
     );
-    sqlx::query(&crashing_sql)
+    let crashing = super::query(with_id_list(&crashing_sql))
         .bind(REPEATED_CRASHES)
-        .bind(&at)
-        .bind(all)
-        .bind(&at)
-        .bind(&alive)
+        .bind(&at);
+    of_running(crashing)
         .bind(MAX_ATTEMPTS)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let queued_sql =
         format!("UPDATE media SET status = 'pending', {released}, updated_at = ? WHERE {running}");
-    let done = sqlx::query(&queued_sql)
-        .bind(&at)
-        .bind(all)
-        .bind(&at)
-        .bind(&alive)
-        .execute(&mut *tx)
+    let done = of_running(super::query(with_id_list(&queued_sql)).bind(&at))
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(done.rows_affected())
@@ -469,17 +469,14 @@ pub async fn take_back(db: &SqlitePool, which: TakeBack<'_>) -> sqlx::Result<u64
 /// Start-up repair: every scene of a video-mode story whose picture is final (or that has no
 /// picture, in a text-only story) gets its clip job if it has none, whatever stopped it from
 /// being queued. Answers how many were queued.
-pub async fn queue_missing_clips(db: &SqlitePool, clip_model: &str) -> sqlx::Result<u64> {
+pub async fn queue_missing_clips(db: &Db, clip_model: &str) -> sqlx::Result<u64> {
     let at = now();
-    let done = sqlx::query(
-        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
-         SELECT lower(hex(randomblob(16))), sc.id, sc.story_id, sc.tier, 'video', ?, ?, ?
-         FROM scenes sc JOIN stories st ON st.id = sc.story_id
-         WHERE st.video_mode = 'on'
-           AND NOT EXISTS (SELECT 1 FROM media v WHERE v.scene_id = sc.id AND v.kind = 'video')
-           AND (EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image'
-                        AND i.status IN ('complete', 'failed'))
-                OR st.image_model = 'none')",
+    let done = super::query(
+        // A fresh random id for each row, as `new_id` makes them (32 hex digits).
+        Sql::each(
+            queue_missing_clips_sql("lower(hex(randomblob(16)))"),
+            queue_missing_clips_sql("replace(gen_random_uuid()::text, '-', '')"),
+        ),
     )
     .bind(clip_model)
     .bind(&at)
@@ -489,18 +486,32 @@ pub async fn queue_missing_clips(db: &SqlitePool, clip_model: &str) -> sqlx::Res
     Ok(done.rows_affected())
 }
 
+/// [`queue_missing_clips`]'s statement, with `random_id` making each new row's id.
+fn queue_missing_clips_sql(random_id: &str) -> String {
+    format!(
+        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
+         SELECT {random_id}, sc.id, sc.story_id, sc.tier, 'video', ?, ?, ?
+         FROM scenes sc JOIN stories st ON st.id = sc.story_id
+         WHERE st.video_mode = 'on'
+           AND NOT EXISTS (SELECT 1 FROM media v WHERE v.scene_id = sc.id AND v.kind = 'video')
+           AND (EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image'
+                        AND i.status IN ('complete', 'failed'))
+                OR st.image_model = 'none')"
+    )
+}
+
 /// Whether the job is still `holder`'s to run: `None` when its row is gone (the story was
 /// deleted), `Some(false)` when its lease ran out and it went back to the queue.
-pub async fn held_by(db: &SqlitePool, id: &str, holder: &str) -> sqlx::Result<Option<bool>> {
-    sqlx::query_scalar(&format!("SELECT {HELD} FROM media WHERE id = ?"))
+pub async fn held_by(db: &Db, id: &str, holder: &str) -> sqlx::Result<Option<bool>> {
+    super::query_scalar(&format!("SELECT {HELD} FROM media WHERE id = ?"))
         .bind(holder)
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn find(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
-    sqlx::query_as(
+pub async fn find(db: &Db, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
+    super::query_as(
         "SELECT status, error, file_name, previous_file, progress FROM media
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
     )
@@ -524,11 +535,11 @@ pub struct SceneMediaRow {
 /// Every media row of a story, in one query: a page showing many scenes asks once, not twice
 /// per scene.
 pub async fn find_of_story(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
 ) -> sqlx::Result<Vec<SceneMediaRow>> {
-    sqlx::query_as(
+    super::query_as(
         "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
          WHERE story_id = ? AND tier = ?",
     )
@@ -540,12 +551,12 @@ pub async fn find_of_story(
 
 /// The picture and clip rows of one scene, in one query.
 pub async fn find_of_scene(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
     scene_id: &str,
 ) -> sqlx::Result<Vec<SceneMediaRow>> {
-    sqlx::query_as(
+    super::query_as(
         "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
          WHERE scene_id = ? AND story_id = ? AND tier = ?",
     )
@@ -559,13 +570,13 @@ pub async fn find_of_scene(
 /// Retry: a failed job goes back to the queue, ordered anew, except a clip the provider made
 /// that we could not store: that one is collected again from its request (not paid twice).
 /// Answers whether there was one to retry.
-pub async fn retry(db: &SqlitePool, key: MediaKey<'_>) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+pub async fn retry(db: &Db, key: MediaKey<'_>) -> sqlx::Result<bool> {
+    let done = super::query(
         "UPDATE media SET status = 'pending', error = NULL, attempts = 0, updated_at = ?,
                           request_id = CASE WHEN keep_request THEN request_id END,
                           submitted_at = CASE WHEN keep_request THEN submitted_at END,
                           submitting_at = CASE WHEN keep_request THEN submitting_at END,
-                          keep_request = 0
+                          keep_request = FALSE
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ? AND status = 'failed'",
     )
     .bind(now())

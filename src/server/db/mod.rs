@@ -1,12 +1,20 @@
-//! The SQLite database: one pool, migrations applied at start-up, one repository module
-//! per table group. Every query takes the tier and filters by it.
+//! The database: the embedded SQLite file, or PostgreSQL when `DATABASE_URL` names one
+//! (hosted mode, see `docs/hosted-mode.md`). One pool, migrations applied at start-up, one
+//! repository module per table group, every statement written once for both (`sql`).
+//! Every query takes the tier and filters by it.
 
 pub mod gallery;
 pub mod gate;
 pub mod media;
 pub mod profiles;
+mod sql;
 pub mod stories;
 pub mod written_ahead;
+
+pub use sql::{
+    query, query_as, query_scalar, write_tx, Bind, Db, Done, On, Record, Scalar, Sql, Statement,
+    StoredKey, Value, WriteTx,
+};
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,9 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgDatabaseError, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -48,6 +55,13 @@ const SQLITE_CONSTRAINT_COMMITHOOK: i64 = 531;
 /// Whether a database error means the storage cannot take writes (a full disk, an I/O error,
 /// or the injected commit failure that stands for them), not a fault in our queries.
 pub fn is_storage_failure(e: &sqlx::Error) -> bool {
+    if let Some(pg) = e
+        .as_database_error()
+        .and_then(|d| d.try_downcast_ref::<PgDatabaseError>())
+    {
+        // Class 53: insufficient resources (a full disk, out of memory); 58: I/O errors.
+        return pg.code().starts_with("53") || pg.code().starts_with("58");
+    }
     let code = e
         .as_database_error()
         .and_then(|d| d.code())
@@ -60,8 +74,34 @@ pub fn is_storage_failure(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Opens the database this instance is configured for and brings its schema up to date:
+/// PostgreSQL when `database_url` is set, else the SQLite file at `path`.
+pub async fn open(
+    database_url: Option<&str>,
+    path: &Path,
+    faults: &CommitFaults,
+) -> Result<Db, DbError> {
+    match database_url {
+        Some(url) => connect_postgres(url).await,
+        None => connect(path, faults).await,
+    }
+}
+
+/// Connects to a PostgreSQL server (`postgres://…`; unset parts come from the `PG*`
+/// variables, as with `psql`) and brings its schema up to date.
+pub async fn connect_postgres(url: &str) -> Result<Db, DbError> {
+    let options = PgConnectOptions::from_str(url)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        // A server across a network can drop a connection: sqlx pings before reusing one.
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    Ok(Db::Postgres(pool))
+}
+
 /// Opens (creating if needed) the database file and brings its schema up to date.
-pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<SqlitePool, DbError> {
+pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<Db, DbError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
             path: dir.display().to_string(),
@@ -95,7 +135,7 @@ pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<SqlitePool, D
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-    Ok(pool)
+    Ok(Db::Sqlite(pool))
 }
 
 /// How every time is stored: RFC 3339 in UTC with exactly three sub-second digits, so text
@@ -136,79 +176,6 @@ pub fn unix_now_ms() -> i64 {
 /// Fresh random id for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
-}
-
-/// A transaction that takes SQLite's write lock at once. A default (deferred) transaction that
-/// reads first and writes later fails at once with "database is locked" when another
-/// connection (a media worker, say) wrote in between, and `busy_timeout` cannot help there;
-/// an immediate one waits its turn instead.
-///
-/// Managed here rather than by sqlx's `Transaction`: when a COMMIT fails (a full disk),
-/// SQLite may already have rolled back, and sqlx then keeps believing the connection is in a
-/// transaction, so every later transaction on it fails. A connection whose transaction did
-/// not end cleanly is closed instead of going back to the pool.
-pub async fn write_tx(db: &SqlitePool) -> sqlx::Result<WriteTx> {
-    let mut conn = db.acquire().await?;
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    Ok(WriteTx { conn: Some(conn) })
-}
-
-pub struct WriteTx {
-    conn: Option<PoolConnection<Sqlite>>,
-}
-
-impl WriteTx {
-    pub async fn commit(mut self) -> sqlx::Result<()> {
-        self.end("COMMIT").await
-    }
-
-    pub async fn rollback(mut self) -> sqlx::Result<()> {
-        self.end("ROLLBACK").await
-    }
-
-    async fn end(&mut self, statement: &'static str) -> sqlx::Result<()> {
-        let Some(mut conn) = self.conn.take() else {
-            return Ok(());
-        };
-        match sqlx::query(statement).execute(&mut *conn).await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                // Whatever state SQLite left it in, this connection is not reused.
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                drop(conn.detach());
-                Err(e)
-            }
-        }
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = SqliteConnection;
-
-    fn deref(&self) -> &SqliteConnection {
-        // Present until `commit`/`rollback`, which consume the transaction.
-        self.conn
-            .as_deref()
-            .unwrap_or_else(|| unreachable!("transaction already ended"))
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.conn
-            .as_deref_mut()
-            .unwrap_or_else(|| unreachable!("transaction already ended"))
-    }
-}
-
-impl Drop for WriteTx {
-    /// Dropped without commit or rollback (an error on the way): the connection is closed,
-    /// which rolls the transaction back, rather than returned to the pool inside it.
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            drop(conn.detach());
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Memory mode rows: profiles and their characters (with the reference photo's file name).
 //! Every query filters by tier, so one tier never sees or touches another's profiles.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
+
+use super::Db;
 
 use super::{new_id, now};
 use crate::domain::profile::{CharacterDraft, ProfileDraft, MAX_CHARACTERS};
@@ -60,21 +62,17 @@ fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-pub async fn list_profiles(db: &SqlitePool, tier: &str) -> sqlx::Result<Vec<ProfileRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {PROFILE_COLUMNS} FROM profiles WHERE tier = ? ORDER BY display_name COLLATE NOCASE, created_at"
+pub async fn list_profiles(db: &Db, tier: &str) -> sqlx::Result<Vec<ProfileRow>> {
+    super::query_as(&format!(
+        "SELECT {PROFILE_COLUMNS} FROM profiles WHERE tier = ? ORDER BY lower(display_name), created_at"
     ))
     .bind(tier)
     .fetch_all(db)
     .await
 }
 
-pub async fn find_profile(
-    db: &SqlitePool,
-    tier: &str,
-    id: &str,
-) -> sqlx::Result<Option<ProfileRow>> {
-    sqlx::query_as(&format!(
+pub async fn find_profile(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<ProfileRow>> {
+    super::query_as(&format!(
         "SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -83,14 +81,10 @@ pub async fn find_profile(
     .await
 }
 
-pub async fn insert_profile(
-    db: &SqlitePool,
-    tier: &str,
-    draft: &ProfileDraft,
-) -> sqlx::Result<String> {
+pub async fn insert_profile(db: &Db, tier: &str, draft: &ProfileDraft) -> sqlx::Result<String> {
     let id = new_id();
     let at = now();
-    sqlx::query(
+    super::query(
         "INSERT INTO profiles (id, tier, display_name, themes, art_style, tone, favourite_elements, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -110,12 +104,12 @@ pub async fn insert_profile(
 
 /// `false` when no profile of that tier has the id.
 pub async fn update_profile(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     id: &str,
     draft: &ProfileDraft,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = super::query(
         "UPDATE profiles SET display_name = ?, themes = ?, art_style = ?, tone = ?, favourite_elements = ?, updated_at = ?
          WHERE id = ? AND tier = ?",
     )
@@ -135,30 +129,30 @@ pub async fn update_profile(
 /// Deletes the profile and (by cascade) its characters; returns those characters so the
 /// caller can delete their photos. `None` when the profile is not in this tier.
 pub async fn delete_profile(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     id: &str,
 ) -> sqlx::Result<Option<Vec<CharacterRow>>> {
     let mut tx = super::write_tx(db).await?;
-    let characters: Vec<CharacterRow> = sqlx::query_as(&format!(
+    let characters: Vec<CharacterRow> = super::query_as(&format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE profile_id = ? AND tier = ?"
     ))
     .bind(id)
     .bind(tier)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
-    let done = sqlx::query("DELETE FROM profiles WHERE id = ? AND tier = ?")
+    let done = super::query("DELETE FROM profiles WHERE id = ? AND tier = ?")
         .bind(id)
         .bind(tier)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok((done.rows_affected() == 1).then_some(characters))
 }
 
 /// All characters of the tier, in the order they were added.
-pub async fn characters_in_tier(db: &SqlitePool, tier: &str) -> sqlx::Result<Vec<CharacterRow>> {
-    sqlx::query_as(&format!(
+pub async fn characters_in_tier(db: &Db, tier: &str) -> sqlx::Result<Vec<CharacterRow>> {
+    super::query_as(&format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE tier = ? ORDER BY created_at, id"
     ))
     .bind(tier)
@@ -166,12 +160,8 @@ pub async fn characters_in_tier(db: &SqlitePool, tier: &str) -> sqlx::Result<Vec
     .await
 }
 
-pub async fn find_character(
-    db: &SqlitePool,
-    tier: &str,
-    id: &str,
-) -> sqlx::Result<Option<CharacterRow>> {
-    sqlx::query_as(&format!(
+pub async fn find_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
+    super::query_as(&format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -183,18 +173,18 @@ pub async fn find_character(
 /// Adds a character, checking in the same transaction that the profile is in this tier
 /// and has room (so two quick submits cannot make an eleventh).
 pub async fn insert_character(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     profile_id: &str,
     draft: &CharacterDraft,
 ) -> Result<String, CharacterInsertError> {
     let mut tx = super::write_tx(db).await?;
-    let count: Option<i64> = sqlx::query_scalar(
+    let count: Option<i64> = super::query_scalar(
         "SELECT (SELECT COUNT(*) FROM characters WHERE profile_id = p.id) FROM profiles p WHERE p.id = ? AND p.tier = ?",
     )
     .bind(profile_id)
     .bind(tier)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     match count {
         None => return Err(CharacterInsertError::NoProfile),
@@ -203,7 +193,7 @@ pub async fn insert_character(
     }
     let id = new_id();
     let at = now();
-    sqlx::query(
+    super::query(
         "INSERT INTO characters (id, profile_id, tier, name, description, linked_profile_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -215,19 +205,19 @@ pub async fn insert_character(
     .bind(&draft.linked_profile_id)
     .bind(&at)
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn update_character(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     id: &str,
     draft: &CharacterDraft,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = super::query(
         "UPDATE characters SET name = ?, description = ?, linked_profile_id = ?, updated_at = ?
          WHERE id = ? AND tier = ?",
     )
@@ -243,12 +233,8 @@ pub async fn update_character(
 }
 
 /// Deletes the character; returns its row (for its photo) or `None` if not in this tier.
-pub async fn delete_character(
-    db: &SqlitePool,
-    tier: &str,
-    id: &str,
-) -> sqlx::Result<Option<CharacterRow>> {
-    sqlx::query_as(&format!(
+pub async fn delete_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
+    super::query_as(&format!(
         "DELETE FROM characters WHERE id = ? AND tier = ? RETURNING {CHARACTER_COLUMNS}"
     ))
     .bind(id)
@@ -267,22 +253,22 @@ pub struct PhotoRecord<'a> {
 /// Records the character's photo; returns the file it replaces, if any. `Err(RowNotFound)`
 /// when the character is not in this tier.
 pub async fn set_photo(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     id: &str,
     photo: Option<PhotoRecord<'_>>,
 ) -> sqlx::Result<Option<String>> {
     let mut tx = super::write_tx(db).await?;
     let old: Option<Option<String>> =
-        sqlx::query_scalar("SELECT photo_file FROM characters WHERE id = ? AND tier = ?")
+        super::query_scalar("SELECT photo_file FROM characters WHERE id = ? AND tier = ?")
             .bind(id)
             .bind(tier)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
     let Some(old) = old else {
         return Err(sqlx::Error::RowNotFound);
     };
-    sqlx::query(
+    super::query(
         "UPDATE characters SET photo_file = ?, photo_width = ?, photo_height = ?, updated_at = ? WHERE id = ? AND tier = ?",
     )
     .bind(photo.as_ref().map(|p| p.file))
@@ -291,7 +277,7 @@ pub async fn set_photo(
     .bind(now())
     .bind(id)
     .bind(tier)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok(old)

@@ -1,9 +1,11 @@
 //! Stories, scenes and choices. A scene hangs off the choice that led to it
 //! (`scenes.parent_choice_id`, unique), which makes the story a tree that keeps every branch.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
-use super::{new_id, now};
+use super::Db;
+
+use super::{new_id, now, Sql};
 use crate::domain::media::VideoMode;
 use crate::domain::story::{StoryLength, StoryStatus};
 
@@ -103,7 +105,7 @@ const SCENE_COLUMNS: &str =
 /// transaction: a failure on the way leaves nothing behind. Answers `(story_id, scene_id)`.
 /// `first.story_id` is ignored (the story's id is made here).
 pub async fn insert_story_with_first_scene(
-    db: &SqlitePool,
+    db: &Db,
     story: &NewStory<'_>,
     first: &NewScene<'_>,
 ) -> sqlx::Result<(String, String)> {
@@ -111,7 +113,7 @@ pub async fn insert_story_with_first_scene(
     let scene_id = new_id();
     let at = now();
     let mut tx = super::write_tx(db).await?;
-    sqlx::query(
+    super::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
                               memory_profile_id, memory_context, video_mode, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -128,7 +130,7 @@ pub async fn insert_story_with_first_scene(
     .bind(story.video_mode)
     .bind(&at)
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let first = NewScene {
         story_id: &story_id,
@@ -136,7 +138,7 @@ pub async fn insert_story_with_first_scene(
     };
     insert_scene_rows(&mut tx, &scene_id, &first).await?;
     // A story whose first scene is already an ending is complete at once.
-    sqlx::query(
+    super::query(
         "UPDATE stories SET current_scene_id = ?,
              status = CASE WHEN ? THEN 'completed' ELSE status END,
              completed_at = CASE WHEN ? THEN ? ELSE completed_at END
@@ -147,14 +149,14 @@ pub async fn insert_story_with_first_scene(
     .bind(first.is_ending)
     .bind(&at)
     .bind(&story_id)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok((story_id, scene_id))
 }
 
-pub async fn find_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<Option<StoryRow>> {
-    sqlx::query_as(&format!(
+pub async fn find_story(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<StoryRow>> {
+    super::query_as(&format!(
         "SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -164,8 +166,8 @@ pub async fn find_story(db: &SqlitePool, tier: &str, id: &str) -> sqlx::Result<O
 }
 
 /// The most recently touched in-progress story of the tier that has at least one scene.
-pub async fn latest_in_progress(db: &SqlitePool, tier: &str) -> sqlx::Result<Option<StoryRow>> {
-    sqlx::query_as(&format!(
+pub async fn latest_in_progress(db: &Db, tier: &str) -> sqlx::Result<Option<StoryRow>> {
+    super::query_as(&format!(
         "SELECT {STORY_COLUMNS} FROM stories
          WHERE tier = ? AND status = 'in_progress' AND current_scene_id IS NOT NULL
          ORDER BY updated_at DESC LIMIT 1"
@@ -177,21 +179,21 @@ pub async fn latest_in_progress(db: &SqlitePool, tier: &str) -> sqlx::Result<Opt
 
 /// Stores a scene and its choices in one transaction. If another request already stored
 /// the scene for this choice, returns that scene's id instead (the branch is reused).
-pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result<String> {
+pub async fn insert_scene(db: &Db, scene: &NewScene<'_>) -> sqlx::Result<String> {
     let id = new_id();
     let mut tx = super::write_tx(db).await?;
     if !insert_scene_rows(&mut tx, &id, scene).await? {
         tx.rollback().await?;
         let existing: (String,) = match scene.parent_choice_id {
             Some(choice) => {
-                sqlx::query_as("SELECT id FROM scenes WHERE parent_choice_id = ? AND tier = ?")
+                super::query_as("SELECT id FROM scenes WHERE parent_choice_id = ? AND tier = ?")
                     .bind(choice)
                     .bind(scene.tier)
                     .fetch_one(db)
                     .await?
             }
             None => {
-                sqlx::query_as(
+                super::query_as(
                     "SELECT id FROM scenes WHERE story_id = ? AND tier = ? AND parent_choice_id IS NULL",
                 )
                 .bind(scene.story_id)
@@ -209,11 +211,11 @@ pub async fn insert_scene(db: &SqlitePool, scene: &NewScene<'_>) -> sqlx::Result
 /// The scene row, its choices and (first scene) the story's title, inside the caller's
 /// transaction; `false` when the scene for that choice was already stored.
 async fn insert_scene_rows(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut super::WriteTx,
     id: &str,
     scene: &NewScene<'_>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = super::query(
         "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING",
@@ -235,7 +237,7 @@ async fn insert_scene_rows(
         return Ok(false);
     }
     for (position, label) in scene.choices.iter().enumerate() {
-        sqlx::query(
+        super::query(
             "INSERT INTO choices (id, scene_id, story_id, tier, position, label) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(new_id())
@@ -248,7 +250,7 @@ async fn insert_scene_rows(
         .await?;
     }
     if let Some(title) = scene.title {
-        sqlx::query("UPDATE stories SET title = ? WHERE id = ? AND tier = ? AND title = ''")
+        super::query("UPDATE stories SET title = ? WHERE id = ? AND tier = ? AND title = ''")
             .bind(title)
             .bind(scene.story_id)
             .bind(scene.tier)
@@ -259,12 +261,12 @@ async fn insert_scene_rows(
 }
 
 pub async fn find_scene(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
     scene_id: &str,
 ) -> sqlx::Result<Option<SceneRow>> {
-    sqlx::query_as(&format!(
+    super::query_as(&format!(
         "SELECT {SCENE_COLUMNS} FROM scenes s WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
     ))
     .bind(scene_id)
@@ -274,12 +276,8 @@ pub async fn find_scene(
     .await
 }
 
-pub async fn root_scene_id(
-    db: &SqlitePool,
-    tier: &str,
-    story_id: &str,
-) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
+pub async fn root_scene_id(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = super::query_as(
         "SELECT id FROM scenes WHERE story_id = ? AND tier = ? AND parent_choice_id IS NULL",
     )
     .bind(story_id)
@@ -290,12 +288,8 @@ pub async fn root_scene_id(
 }
 
 /// The scenes from the first one down to `scene_id`, in reading order.
-pub async fn path_to(
-    db: &SqlitePool,
-    tier: &str,
-    scene_id: &str,
-) -> sqlx::Result<Vec<PathSceneRow>> {
-    sqlx::query_as(&format!(
+pub async fn path_to(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<PathSceneRow>> {
+    super::query_as(&format!(
         "WITH RECURSIVE path(id, parent_choice_id, lvl) AS (
              SELECT id, parent_choice_id, 0 FROM scenes WHERE id = ? AND tier = ?
              UNION ALL
@@ -329,74 +323,98 @@ pub struct ScenePageRows {
 /// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
 /// scene there.
 pub async fn scene_page(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
     scene_id: &str,
 ) -> sqlx::Result<Option<ScenePageRows>> {
-    let row: Option<sqlx::sqlite::SqliteRow> = sqlx::query(&format!(
-        "SELECT {STORY_COLUMNS_OF_ST},
-                s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
-                s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
-                s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
-                way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
-                -- an ordered aggregate: SQLite 3.44 or later (the bundled one is)
-                (SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)
-                 FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
-                 WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices
-         FROM scenes s
-         JOIN stories st ON st.id = s.story_id AND st.tier = s.tier
-         LEFT JOIN choices way_in ON way_in.id = s.parent_choice_id
-         WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
-    ))
-    .bind(scene_id)
-    .bind(story_id)
-    .bind(tier)
-    .fetch_optional(db)
-    .await?;
-    row.map(|row| scene_page_rows(&row)).transpose()
-}
-
-fn scene_page_rows(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<ScenePageRows> {
-    use sqlx::Row;
-    let scene = SceneRow {
-        id: row.try_get("scene_id")?,
-        story_id: row.try_get("id")?,
-        parent_choice_id: row.try_get("scene_parent_choice_id")?,
-        depth: row.try_get("scene_depth")?,
-        title: row.try_get("scene_title")?,
-        narrative: row.try_get("scene_narrative")?,
-        image_prompt: row.try_get("scene_image_prompt")?,
-        is_ending: row.try_get("scene_is_ending")?,
+    // The choices as one JSON array of `[id, label, next scene]`, in order: an ordered
+    // aggregate (SQLite 3.44 or later; the bundled one is).
+    let sqlite_choices =
+        "(SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)";
+    let postgres_choices =
+        "(SELECT COALESCE(json_agg(json_build_array(c.id, c.label, n.id) ORDER BY c.position), '[]')::text";
+    let text = |choices: &str| {
+        format!(
+            "SELECT {STORY_COLUMNS_OF_ST},
+                    s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
+                    s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
+                    s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
+                    way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
+                    {choices}
+                     FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
+                     WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices
+             FROM scenes s
+             JOIN stories st ON st.id = s.story_id AND st.tier = s.tier
+             LEFT JOIN choices way_in ON way_in.id = s.parent_choice_id
+             WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
+        )
     };
-    let choices: Vec<(String, String, Option<String>)> =
-        serde_json::from_str(row.try_get("choices")?).map_err(|e| sqlx::Error::ColumnDecode {
-            index: "choices".into(),
-            source: Box::new(e),
-        })?;
-    Ok(ScenePageRows {
-        story: StoryRow::from_row(row)?,
-        choices: choices
-            .into_iter()
-            .map(|(id, label, next_scene_id)| ChoiceRow {
-                id,
-                scene_id: scene.id.clone(),
-                label,
-                next_scene_id,
-            })
-            .collect(),
-        scene,
-        previous_scene_id: row.try_get("previous_scene_id")?,
-        chosen_label: row.try_get("chosen_label")?,
-    })
+    let row: Option<ScenePageRow> =
+        super::query_as(Sql::each(text(sqlite_choices), text(postgres_choices)))
+            .bind(scene_id)
+            .bind(story_id)
+            .bind(tier)
+            .fetch_optional(db)
+            .await?;
+    row.map(ScenePageRow::into_rows).transpose()
 }
 
-pub async fn choices_of(
-    db: &SqlitePool,
-    tier: &str,
-    scene_id: &str,
-) -> sqlx::Result<Vec<ChoiceRow>> {
-    sqlx::query_as(
+/// The one row of [`scene_page`], as its query names the columns.
+#[derive(FromRow)]
+struct ScenePageRow {
+    #[sqlx(flatten)]
+    story: StoryRow,
+    scene_id: String,
+    scene_parent_choice_id: Option<String>,
+    scene_depth: i64,
+    scene_title: Option<String>,
+    scene_narrative: String,
+    scene_image_prompt: String,
+    scene_is_ending: bool,
+    previous_scene_id: Option<String>,
+    chosen_label: Option<String>,
+    /// `[[id, label, next scene id], …]`
+    choices: String,
+}
+
+impl ScenePageRow {
+    fn into_rows(self) -> sqlx::Result<ScenePageRows> {
+        let choices: Vec<(String, String, Option<String>)> = serde_json::from_str(&self.choices)
+            .map_err(|e| sqlx::Error::ColumnDecode {
+                index: "choices".into(),
+                source: Box::new(e),
+            })?;
+        let scene = SceneRow {
+            id: self.scene_id,
+            story_id: self.story.id.clone(),
+            parent_choice_id: self.scene_parent_choice_id,
+            depth: self.scene_depth,
+            title: self.scene_title,
+            narrative: self.scene_narrative,
+            image_prompt: self.scene_image_prompt,
+            is_ending: self.scene_is_ending,
+        };
+        Ok(ScenePageRows {
+            story: self.story,
+            choices: choices
+                .into_iter()
+                .map(|(id, label, next_scene_id)| ChoiceRow {
+                    id,
+                    scene_id: scene.id.clone(),
+                    label,
+                    next_scene_id,
+                })
+                .collect(),
+            scene,
+            previous_scene_id: self.previous_scene_id,
+            chosen_label: self.chosen_label,
+        })
+    }
+}
+
+pub async fn choices_of(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<ChoiceRow>> {
+    super::query_as(
         "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
          FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
          WHERE c.scene_id = ? AND c.tier = ?
@@ -410,12 +428,8 @@ pub async fn choices_of(
 
 /// Every choice of a story, each scene's in order: the reader shows the branches of all its
 /// scenes from one query.
-pub async fn choices_of_story(
-    db: &SqlitePool,
-    tier: &str,
-    story_id: &str,
-) -> sqlx::Result<Vec<ChoiceRow>> {
-    sqlx::query_as(
+pub async fn choices_of_story(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Vec<ChoiceRow>> {
+    super::query_as(
         "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
          FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
          WHERE c.story_id = ? AND c.tier = ?
@@ -428,12 +442,12 @@ pub async fn choices_of_story(
 }
 
 pub async fn find_choice(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
     choice_id: &str,
 ) -> sqlx::Result<Option<ChoiceRow>> {
-    sqlx::query_as(
+    super::query_as(
         "SELECT c.id, c.scene_id, c.label, n.id AS next_scene_id
          FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
          WHERE c.id = ? AND c.story_id = ? AND c.tier = ?",
@@ -447,14 +461,14 @@ pub async fn find_choice(
 
 /// Remembers where the reader is; reaching an ending completes the story.
 pub async fn record_position(
-    db: &SqlitePool,
+    db: &Db,
     tier: &str,
     story_id: &str,
     scene_id: &str,
     reached_ending: bool,
 ) -> sqlx::Result<()> {
     let at = now();
-    sqlx::query(
+    super::query(
         "UPDATE stories SET current_scene_id = ?, updated_at = ?,
              status = CASE WHEN ? THEN 'completed' ELSE status END,
              completed_at = CASE WHEN ? AND completed_at IS NULL THEN ? ELSE completed_at END
@@ -473,8 +487,8 @@ pub async fn record_position(
 }
 
 /// "Start fresh": the in-progress story is no longer offered for resume.
-pub async fn abandon(db: &SqlitePool, tier: &str, story_id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+pub async fn abandon(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<bool> {
+    let done = super::query(
         "UPDATE stories SET status = 'abandoned', updated_at = ? WHERE id = ? AND tier = ? AND status = 'in_progress'",
     )
     .bind(now())
@@ -505,8 +519,8 @@ pub struct TreeRow {
 /// Every explored scene of a story of `tier`, in one round trip: the choice that led to
 /// each, its finished picture, and how many of its choices nobody took yet. Empty for an
 /// unknown story or another tier's.
-pub async fn tree_of(db: &SqlitePool, tier: &str, story_id: &str) -> sqlx::Result<Vec<TreeRow>> {
-    sqlx::query_as(
+pub async fn tree_of(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Vec<TreeRow>> {
+    super::query_as(
         "SELECT s.id, pc.scene_id AS parent_id, pc.label AS choice_label,
                 pc.position AS choice_position, s.title, substr(s.narrative, 1, 160) AS opening,
                 s.is_ending, m.file_name AS picture,

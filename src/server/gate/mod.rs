@@ -18,8 +18,8 @@ mod throttle;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::server::db::Db;
 use axum::http::HeaderMap;
-use sqlx::SqlitePool;
 
 pub use same_origin::{is_cross_site, refuse_cross_site, security_headers};
 use signing::{new_token, token_digest, Signer};
@@ -60,7 +60,7 @@ impl Gate {
     /// Loads (or makes) the signing key, applies PINs from the environment, and makes a
     /// setup code for each protected tier that still has no PIN, logging it for whoever
     /// runs the server.
-    pub async fn open(db: &SqlitePool, settings: GateSettings) -> Result<Gate, GateError> {
+    pub async fn open(db: &Db, settings: GateSettings) -> Result<Gate, GateError> {
         let key = rows::secret(db, "gate_signing_key", || {
             use rand::RngCore as _;
             let mut key = vec![0u8; 32];
@@ -113,7 +113,7 @@ impl Gate {
     /// live session cookie of that tier.
     pub async fn admits(
         &self,
-        db: &SqlitePool,
+        db: &Db,
         tier: &str,
         headers: &HeaderMap,
     ) -> Result<bool, GateError> {
@@ -138,7 +138,7 @@ impl Gate {
     }
 
     /// Opens a session of `tier`; returns the `Set-Cookie` value for it.
-    async fn open_session(&self, db: &SqlitePool, tier: &str) -> Result<String, GateError> {
+    async fn open_session(&self, db: &Db, tier: &str) -> Result<String, GateError> {
         let now = unix_now();
         // Sessions nobody will use again are swept whenever a new one starts.
         rows::delete_idle_sessions(db, now - self.idle_s()).await?;
@@ -155,7 +155,7 @@ impl Gate {
     /// Ends this browser's session of `tier`; returns the `Set-Cookie` value that clears it.
     async fn close_session(
         &self,
-        db: &SqlitePool,
+        db: &Db,
         tier: &str,
         headers: &HeaderMap,
     ) -> Result<String, GateError> {
@@ -191,18 +191,18 @@ impl Gate {
 
     /// `Ok(Err(seconds))` while `client` must wait before another PIN try (its own wrong
     /// entries, or everyone's, as every instance on the database counted them).
-    async fn may_try(&self, db: &SqlitePool, client: &str) -> Result<Result<(), u64>, GateError> {
+    async fn may_try(&self, db: &Db, client: &str) -> Result<Result<(), u64>, GateError> {
         let (own, overall) = rows::pin_failures(db, client).await?;
         Ok(throttle::check(own, overall, unix_now_ms()))
     }
 
     /// Counts a wrong PIN or setup code of `client`; answers how many in a row.
-    async fn failed(&self, db: &SqlitePool, client: &str) -> Result<u32, GateError> {
+    async fn failed(&self, db: &Db, client: &str) -> Result<u32, GateError> {
         Ok(rows::pin_failed(db, client, unix_now_ms(), forget_ms()).await?)
     }
 
     /// A right PIN or code clears `client`'s wrong entries.
-    async fn succeeded(&self, db: &SqlitePool, client: &str) {
+    async fn succeeded(&self, db: &Db, client: &str) {
         if let Err(e) = rows::pin_succeeded(db, client).await {
             tracing::warn!(error = %e, "could not clear a client's wrong PIN entries");
         }
@@ -230,7 +230,7 @@ fn forget_ms() -> i64 {
 }
 
 /// Sets the PIN of `tier` (for `cyoa set-pin`): every session of the tier ends.
-pub async fn set_pin(db: &SqlitePool, tier: &str, pin: Pin) -> Result<(), GateError> {
+pub async fn set_pin(db: &Db, tier: &str, pin: Pin) -> Result<(), GateError> {
     let hash = pin::hash_off_runtime(pin).await.ok_or(GateError::Hash)?;
     rows::set_pin(db, tier, &hash).await?;
     Ok(())

@@ -4,7 +4,7 @@
 //! that rule lives: the story engine calls [`queue_for_scene`] when a scene is stored, the
 //! image job [`after_picture`] when its picture ends.
 
-use sqlx::SqlitePool;
+use crate::server::db::Db;
 
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::{ImageModelSpec, VideoModelSpec};
@@ -33,7 +33,7 @@ pub enum Moment {
 /// Queues what the scene needs next and answers which kind was queued; the caller wakes the
 /// workers. Queueing twice is harmless (one row per scene and kind).
 pub async fn queue_for_scene(
-    db: &SqlitePool,
+    db: &Db,
     scene: SceneMedia<'_>,
     moment: Moment,
 ) -> sqlx::Result<Option<MediaKind>> {

@@ -24,7 +24,7 @@ use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::story_map::StoryMap;
 use crate::domain::{TextModelSpec, TierSpec, VideoModelSpec};
-use crate::server::db::stories;
+use crate::server::db::{self, stories};
 use crate::server::imaging;
 use crate::server::state::AppState;
 use crate::server::storage;
@@ -107,7 +107,7 @@ impl Book {
         let story = stories::find_story(&state.db, tier.name, story_id)
             .await?
             .ok_or(StoryError::NotFound)?;
-        let created: String = sqlx::query_scalar("SELECT created_at FROM stories WHERE id = ?")
+        let created: String = db::query_scalar("SELECT created_at FROM stories WHERE id = ?")
             .bind(story_id)
             .fetch_one(&state.db)
             .await?;
@@ -116,7 +116,7 @@ impl Book {
         for scene in &mut tree.scenes {
             scene.picture_url = None;
         }
-        let rows: Vec<BookScene> = sqlx::query_as(
+        let rows: Vec<BookScene> = db::query_as(
             "SELECT s.id, s.depth, s.title, s.narrative, s.is_ending,
                     (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'image' AND m.status = 'complete') AS picture,
                     (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'video' AND m.status = 'complete') AS clip
@@ -126,7 +126,7 @@ impl Book {
         .bind(tier.name)
         .fetch_all(&state.db)
         .await?;
-        let choices: Vec<BookChoice> = sqlx::query_as(
+        let choices: Vec<BookChoice> = db::query_as(
             "SELECT c.scene_id, c.label, k.id AS next_scene_id
                FROM choices c LEFT JOIN scenes k ON k.parent_choice_id = c.id
               WHERE c.story_id = ? AND c.tier = ? ORDER BY c.scene_id, c.position",
