@@ -18,10 +18,12 @@ cargo clippy --features ssr --all-targets -- -D warnings
 lap "clippy (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
-lap "unit and integration tests (beside a throwaway PostgreSQL 15 cluster for the hosted mode)"
+lap "unit and integration tests on SQLite, then the integration tests again on PostgreSQL 15"
 # pg_virtualenv makes a temporary cluster, runs the command with PGHOST & co. pointing at it,
-# and removes the cluster afterwards, however the command ends.
-CYOA_POSTGRES_REQUIRED=1 pg_virtualenv -v 15 cargo test --features ssr
+# and removes the cluster afterwards, however the command ends. The second run is the same
+# integration binary (no new build) with every app's rows in PostgreSQL (hosted mode).
+CYOA_POSTGRES_REQUIRED=1 pg_virtualenv -v 15 sh -c \
+  'cargo test --features ssr && IT_DATABASE=postgres cargo test --features ssr --test it'
 
 lap "build for end-to-end tests"
 ./scripts/build.sh

@@ -15,7 +15,7 @@ use cyoa::server::sim::RunningSim;
 use cyoa::server::storage::WriteStep;
 use cyoa::server::story;
 
-use crate::helpers::{final_image, tier, TestApp};
+use crate::helpers::{final_image, sqlite_only, tier, TestApp};
 use crate::video_jobs::{app, fast, final_media, kids, simulator, submissions, video_story, KEY};
 
 /// Every file under `dir` whose name marks an unfinished write.
@@ -80,6 +80,9 @@ async fn a_full_disk_at_any_write_step_fails_the_picture_cleanly_and_retry_bring
 
 #[tokio::test]
 async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
+    if sqlite_only("a refused claim (SQLite's commit hook stands for a full disk)") {
+        return;
+    }
     let sim = simulator(1).await;
     let dir = tempfile::tempdir().expect("dir");
     let (_, state) = app(&sim, dir.path(), fast(20, 5_000)).await;
@@ -119,10 +122,11 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
         0,
         "no provider call without a durable claim"
     );
-    let (status,): (String,) = cyoa::server::db::query_as("SELECT status FROM media WHERE id = 'clip-1'")
-        .fetch_one(&own)
-        .await
-        .expect("row");
+    let (status,): (String,) =
+        cyoa::server::db::query_as("SELECT status FROM media WHERE id = 'clip-1'")
+            .fetch_one(&own)
+            .await
+            .expect("row");
     assert_eq!(
         status, "pending",
         "the refused claim left the job as it was"
@@ -139,6 +143,9 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
 
 #[tokio::test]
 async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_works() {
+    if sqlite_only("a full database (SQLite's commit hook stands for a full disk)") {
+        return;
+    }
     let app = TestApp::spawn().await;
     let (story_id, scene_id) = crate::api_errors::started(&app).await;
     app.state.faults.commits.fail_commits(true);
@@ -404,11 +411,13 @@ async fn a_job_running_at_each_of_its_last_crashes_waits_for_a_retry() {
     .expect("started");
     final_image(&first.state, kids, &story_id, &scene_id).await;
     // What three crashes in the middle of this picture leave behind.
-    cyoa::server::db::query("UPDATE media SET status = 'generating', attempts = 3 WHERE scene_id = ?")
-        .bind(&scene_id)
-        .execute(&first.state.db)
-        .await
-        .expect("crash");
+    cyoa::server::db::query(
+        "UPDATE media SET status = 'generating', attempts = 3 WHERE scene_id = ?",
+    )
+    .bind(&scene_id)
+    .execute(&first.state.db)
+    .await
+    .expect("crash");
     let second = TestApp::builder().data_dir(dir.path()).spawn().await;
     let view = final_image(&second.state, kids, &story_id, &scene_id).await;
     assert_eq!(view.status, MediaStatus::Failed);

@@ -1,5 +1,6 @@
 //! Spawns the real app (demo mode: the simulator mounted in-process) on a random port
-//! with its own SQLite file, for tests over real HTTP.
+//! with its own SQLite file, for tests over real HTTP. With `IT_DATABASE=postgres` the apps
+//! keep their rows in PostgreSQL instead (`scripts/test.sh` runs the suite both ways).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -81,8 +82,13 @@ impl TestAppBuilder {
             .data_dir
             .or_else(|| owned.as_ref().map(|d| d.path().to_owned()))
             .expect("a data dir");
+        let database_url = match on_postgres() {
+            true => Some(postgres_url(&dir).await),
+            false => None,
+        };
         let config = Config {
             data_dir: dir,
+            database_url,
             ..self.config
         };
         let (addr, state) = startup::spawn(config, &quick_retries())
@@ -95,6 +101,68 @@ impl TestAppBuilder {
             _data_dir: owned,
         }
     }
+}
+
+/// Whether the apps of this run keep their rows in PostgreSQL (`IT_DATABASE=postgres`, on
+/// the server the `PG*` variables name, as `pg_virtualenv` sets them).
+pub fn on_postgres() -> bool {
+    std::env::var("IT_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// For a test of what only the SQLite file has (its commit hook, the file itself): `true`,
+/// and a note, when this run is on PostgreSQL and the test has nothing to check.
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("on PostgreSQL, not checked: {what}");
+    }
+    on_postgres()
+}
+
+/// A database of its own for the app whose data is in `dir`: one schema per data dir, so two
+/// apps started on one dir share their rows as they would share a SQLite file.
+async fn postgres_url(dir: &Path) -> String {
+    use sqlx::{ConnectOptions, Executor};
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    dir.hash(&mut hasher);
+    let schema = format!("it_{:016x}", hasher.finish());
+    let server = sqlx::postgres::PgConnectOptions::new();
+    let mut admin = server
+        .connect()
+        .await
+        .expect("PostgreSQL (IT_DATABASE=postgres)");
+    admin
+        .execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str())
+        .await
+        .expect("a schema for the app");
+    let mut params = vec![
+        ("host", server.get_host().to_owned()),
+        ("port", server.get_port().to_string()),
+        ("user", server.get_username().to_owned()),
+        ("options", format!("-c search_path={schema}")),
+    ];
+    if let Some(db) = server.get_database() {
+        params.push(("dbname", db.to_owned()));
+    }
+    if let Ok(password) = std::env::var("PGPASSWORD") {
+        params.push(("password", password));
+    }
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encoded(v)))
+        .collect();
+    format!("postgres://localhost/?{}", query.join("&"))
+}
+
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// With `IT_LOG=<file>` (and `RUST_LOG` as for the app), the apps' logs go to that file,

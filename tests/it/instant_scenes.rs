@@ -205,11 +205,12 @@ async fn scenes_written_ahead_are_not_explored_until_taken_and_then_come_at_once
         .await
         .expect("scene");
     assert!(view.choices.iter().all(|c| !c.explored));
-    let media: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE story_id = ?")
-        .bind(&story_id)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("media");
+    let media: i64 =
+        cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE story_id = ?")
+            .bind(&story_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("media");
     assert_eq!(media, 1, "only the first scene's picture");
 
     // The tap: at once, no new text call; now it is a scene with a picture ordered.
@@ -225,11 +226,12 @@ async fn scenes_written_ahead_are_not_explored_until_taken_and_then_come_at_once
     assert_eq!(text_calls(&app).await - calls_before, offered as u64);
     assert_eq!(scenes(&app, &story_id).await, 2);
     assert_eq!(written_ahead(&app, &story_id).await, offered as i64 - 1);
-    let media: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE scene_id = ?")
-        .bind(&scene_id)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("media");
+    let media: i64 =
+        cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE scene_id = ?")
+            .bind(&scene_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("media");
     assert_eq!(media, 1);
 
     // The reader leaves; the others stay kept aside (not explored) and still come at once.

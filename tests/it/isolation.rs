@@ -71,11 +71,12 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         .as_str()
         .expect("thumb")
         .to_owned();
-    let (photo_file,): (String,) = cyoa::server::db::query_as("SELECT photo_file FROM characters WHERE id = ?")
-        .bind(&character)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("photo");
+    let (photo_file,): (String,) =
+        cyoa::server::db::query_as("SELECT photo_file FROM characters WHERE id = ?")
+            .bind(&character)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("photo");
     let input = StartInput {
         prompt: format!("a {tier_name} adventure"),
         length: StoryLength::Short,

@@ -64,12 +64,13 @@ async fn claimed_elsewhere(
     holder: &str,
     lease: Duration,
 ) -> (String, String) {
-    let (id, file): (String, String) =
-        cyoa::server::db::query_as("SELECT id, file_name FROM media WHERE story_id = ? AND kind = 'image'")
-            .bind(story_id)
-            .fetch_one(&state.db)
-            .await
-            .expect("the picture");
+    let (id, file): (String, String) = cyoa::server::db::query_as(
+        "SELECT id, file_name FROM media WHERE story_id = ? AND kind = 'image'",
+    )
+    .bind(story_id)
+    .fetch_one(&state.db)
+    .await
+    .expect("the picture");
     let until = stored_time(time::OffsetDateTime::now_utc() + lease);
     cyoa::server::db::query(
         "UPDATE media SET status = 'generating', locked_by = ?, lease_until = ?, file_name = NULL
@@ -107,12 +108,14 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
     story::start(&a.state, kids(), video_story("a head start", None))
         .await
         .expect("start");
-    let mut running = 0;
+    let mut running: i64 = 0;
     for _ in 0..400 {
-        running = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'generating'")
-            .fetch_one(&a.state.db)
-            .await
-            .expect("running");
+        running = cyoa::server::db::query_scalar(
+            "SELECT COUNT(*) FROM media WHERE status = 'generating'",
+        )
+        .fetch_one(&a.state.db)
+        .await
+        .expect("running");
         if running > 0 {
             break;
         }
@@ -208,11 +211,12 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
     .await;
     // Not taken back while the lease holds (the live instance's reaper runs every 100 ms).
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let holder: Option<String> = cyoa::server::db::query_scalar("SELECT locked_by FROM media WHERE id = ?")
-        .bind(&job_id)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("holder");
+    let holder: Option<String> =
+        cyoa::server::db::query_scalar("SELECT locked_by FROM media WHERE id = ?")
+            .bind(&job_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("holder");
     assert_eq!(holder.as_deref(), Some("dead-instance"));
     // Then the live instance takes it back and makes it, once.
     all_final(&app.state, 1).await;
@@ -236,11 +240,12 @@ async fn a_job_whose_instance_died_is_finished_by_another_once_its_lease_runs_ou
             .await
             .expect("fenced write")
     );
-    let kept: Option<String> = cyoa::server::db::query_scalar("SELECT file_name FROM media WHERE id = ?")
-        .bind(&job_id)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("file");
+    let kept: Option<String> =
+        cyoa::server::db::query_scalar("SELECT file_name FROM media WHERE id = ?")
+            .bind(&job_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("file");
     assert_eq!(kept, file);
 }
 

@@ -236,10 +236,11 @@ async fn the_first_pin_needs_the_setup_code_from_the_log() {
     let (status, _, _) = post(setup(&code, "9999", "9999")).await;
     assert_eq!(status, StatusCode::CONFLICT);
     // The stored PIN is an Argon2id hash, never the PIN.
-    let (hash,): (String,) = cyoa::server::db::query_as("SELECT hash FROM tier_pins WHERE tier = 'adult'")
-        .fetch_one(&app.state.db)
-        .await
-        .expect("hash");
+    let (hash,): (String,) =
+        cyoa::server::db::query_as("SELECT hash FROM tier_pins WHERE tier = 'adult'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("hash");
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PIN));
 }
 

@@ -11,11 +11,13 @@ use serde_json::Value;
 use crate::helpers::{app_error, TestApp};
 
 async fn media_row(app: &TestApp, scene_id: &str) -> Option<(String, Option<String>)> {
-    cyoa::server::db::query_as("SELECT status, error FROM media WHERE scene_id = ? AND kind = 'image'")
-        .bind(scene_id)
-        .fetch_optional(&app.state.db)
-        .await
-        .expect("media row")
+    cyoa::server::db::query_as(
+        "SELECT status, error FROM media WHERE scene_id = ? AND kind = 'image'",
+    )
+    .bind(scene_id)
+    .fetch_optional(&app.state.db)
+    .await
+    .expect("media row")
 }
 
 /// Waits until the scene's picture job has ended; its status and error.
@@ -96,10 +98,11 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
         matches!(&refused, AppError::Limited(m) if m.contains("2 new stories")),
         "{refused:?}"
     );
-    let stories: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM stories WHERE tier = 'kids'")
-        .fetch_one(&app.state.db)
-        .await
-        .expect("count");
+    let stories: i64 =
+        cyoa::server::db::query_scalar("SELECT COUNT(*) FROM stories WHERE tier = 'kids'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("count");
     assert_eq!(stories, 2);
 
     // The other tier has its own budget.

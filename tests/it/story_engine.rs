@@ -289,11 +289,12 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
             404
         );
     }
-    let models: Vec<(String,)> = cyoa::server::db::query_as("SELECT model FROM media WHERE story_id = ?")
-        .bind(&story_id)
-        .fetch_all(&app.state.db)
-        .await
-        .expect("rows");
+    let models: Vec<(String,)> =
+        cyoa::server::db::query_as("SELECT model FROM media WHERE story_id = ?")
+            .bind(&story_id)
+            .fetch_all(&app.state.db)
+            .await
+            .expect("rows");
     assert_eq!(models, vec![("gemini".to_owned(),), ("gemini".to_owned(),)]);
 }
 
@@ -348,11 +349,13 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
     .expect("started");
     final_image(&first, kids, &story_id, &root).await;
     // As if the process died mid-generation: the job is left "generating" with no file.
-    cyoa::server::db::query("UPDATE media SET status = 'generating', file_name = NULL WHERE scene_id = ?")
-        .bind(&root)
-        .execute(&first.db)
-        .await
-        .expect("update");
+    cyoa::server::db::query(
+        "UPDATE media SET status = 'generating', file_name = NULL WHERE scene_id = ?",
+    )
+    .bind(&root)
+    .execute(&first.db)
+    .await
+    .expect("update");
     let (addr, second) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
         .await
         .expect("restart");

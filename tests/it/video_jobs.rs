@@ -295,12 +295,13 @@ async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_subm
         .expect("start");
     let mut stored = None;
     for _ in 0..200 {
-        let row: Option<(Option<String>,)> =
-            cyoa::server::db::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
-                .bind(&scene_id)
-                .fetch_optional(&first.db)
-                .await
-                .expect("query");
+        let row: Option<(Option<String>,)> = cyoa::server::db::query_as(
+            "SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'",
+        )
+        .bind(&scene_id)
+        .fetch_optional(&first.db)
+        .await
+        .expect("query");
         if let Some((Some(id),)) = row {
             stored = Some(id);
             break;
@@ -313,12 +314,13 @@ async fn a_restart_resumes_polling_with_the_stored_request_without_a_second_subm
     let clip = final_media(&second, &story_id, &scene_id, MediaKind::Video).await;
     assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
     assert_eq!(submissions(&sim).await, 1, "never submitted twice");
-    let (kept,): (Option<String>,) =
-        cyoa::server::db::query_as("SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'")
-            .bind(&scene_id)
-            .fetch_one(&second.db)
-            .await
-            .expect("query");
+    let (kept,): (Option<String>,) = cyoa::server::db::query_as(
+        "SELECT request_id FROM media WHERE scene_id = ? AND kind = 'video'",
+    )
+    .bind(&scene_id)
+    .fetch_one(&second.db)
+    .await
+    .expect("query");
     assert_eq!(kept.as_deref(), Some(request_id.as_str()));
 }
 

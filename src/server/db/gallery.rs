@@ -47,7 +47,7 @@ pub async fn completed_page(
     limit: u32,
 ) -> sqlx::Result<Vec<GalleryRow>> {
     let (at, id) = cursor.map_or(("~", ""), |c| (c.completed_at.as_str(), c.id.as_str()));
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {COLUMNS} FROM stories s
          WHERE s.tier = ? AND s.status = 'completed'
            AND (s.completed_at < ? OR (s.completed_at = ? AND s.id < ?) OR ? = '')
@@ -65,7 +65,7 @@ pub async fn completed_page(
 
 /// The tier's stories in progress, most recently read first.
 pub async fn in_progress(db: &Db, tier: &str, limit: u32) -> sqlx::Result<Vec<GalleryRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {COLUMNS} FROM stories s
          WHERE s.tier = ? AND s.status = 'in_progress' AND s.current_scene_id IS NOT NULL
          ORDER BY s.updated_at DESC LIMIT ?"

@@ -144,7 +144,7 @@ pub async fn pin_failed(db: &Db, client: &str, now_ms: i64, forget_ms: i64) -> s
         .bind(now_ms - forget_ms)
         .execute(&mut tx)
         .await?;
-    let mut own = 0;
+    let mut own: i64 = 0;
     for name in [EVERYONE, client] {
         own = super::query_scalar(
             "INSERT INTO pin_failures (client, count, last_ms) VALUES (?, 1, ?)

@@ -207,7 +207,7 @@ async fn finish(
     then: Option<(MediaKey<'_>, &str)>,
 ) -> sqlx::Result<Finished> {
     let mut tx = super::write_tx(db).await?;
-    let found: Option<(Option<String>, bool)> = super::query_as(&format!(
+    let found: Option<(Option<String>, bool)> = super::query_as(format!(
         "SELECT previous_file, {HELD} FROM media WHERE id = ?"
     ))
     .bind(holder)
@@ -262,7 +262,7 @@ async fn finish(
 /// Records what a running job is doing (shown while it is not finished).
 /// Only `holder`'s: an instance that lost the job does not write over the new run's words.
 pub async fn set_progress(db: &Db, id: &str, holder: &str, progress: &str) -> sqlx::Result<()> {
-    super::query(&format!(
+    super::query(format!(
         "UPDATE media SET progress = ? WHERE id = ? AND {HELD}"
     ))
     .bind(progress)
@@ -317,7 +317,7 @@ pub async fn regenerate(db: &Db, key: MediaKey<'_>) -> sqlx::Result<Regenerate> 
 /// Answers `false`, and records nothing, when the job is no longer `holder`'s: then no clip
 /// may be ordered for it.
 pub async fn mark_submitting(db: &Db, id: &str, holder: &str) -> sqlx::Result<bool> {
-    let done = super::query(&format!(
+    let done = super::query(format!(
         "UPDATE media SET submitting_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
     ))
     .bind(now())
@@ -337,7 +337,7 @@ pub async fn set_request_id(
     holder: &str,
     request_id: &str,
 ) -> sqlx::Result<bool> {
-    let done = super::query(&format!(
+    let done = super::query(format!(
         "UPDATE media SET request_id = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND {HELD}"
     ))
     .bind(request_id)
@@ -503,7 +503,7 @@ fn queue_missing_clips_sql(random_id: &str) -> String {
 /// Whether the job is still `holder`'s to run: `None` when its row is gone (the story was
 /// deleted), `Some(false)` when its lease ran out and it went back to the queue.
 pub async fn held_by(db: &Db, id: &str, holder: &str) -> sqlx::Result<Option<bool>> {
-    super::query_scalar(&format!("SELECT {HELD} FROM media WHERE id = ?"))
+    super::query_scalar(format!("SELECT {HELD} FROM media WHERE id = ?"))
         .bind(holder)
         .bind(id)
         .fetch_optional(db)

@@ -63,7 +63,7 @@ fn json_list(items: &[String]) -> String {
 }
 
 pub async fn list_profiles(db: &Db, tier: &str) -> sqlx::Result<Vec<ProfileRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {PROFILE_COLUMNS} FROM profiles WHERE tier = ? ORDER BY lower(display_name), created_at"
     ))
     .bind(tier)
@@ -72,7 +72,7 @@ pub async fn list_profiles(db: &Db, tier: &str) -> sqlx::Result<Vec<ProfileRow>>
 }
 
 pub async fn find_profile(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<ProfileRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -134,7 +134,7 @@ pub async fn delete_profile(
     id: &str,
 ) -> sqlx::Result<Option<Vec<CharacterRow>>> {
     let mut tx = super::write_tx(db).await?;
-    let characters: Vec<CharacterRow> = super::query_as(&format!(
+    let characters: Vec<CharacterRow> = super::query_as(format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE profile_id = ? AND tier = ?"
     ))
     .bind(id)
@@ -152,7 +152,7 @@ pub async fn delete_profile(
 
 /// All characters of the tier, in the order they were added.
 pub async fn characters_in_tier(db: &Db, tier: &str) -> sqlx::Result<Vec<CharacterRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE tier = ? ORDER BY created_at, id"
     ))
     .bind(tier)
@@ -161,7 +161,7 @@ pub async fn characters_in_tier(db: &Db, tier: &str) -> sqlx::Result<Vec<Charact
 }
 
 pub async fn find_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {CHARACTER_COLUMNS} FROM characters WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -234,7 +234,7 @@ pub async fn update_character(
 
 /// Deletes the character; returns its row (for its photo) or `None` if not in this tier.
 pub async fn delete_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "DELETE FROM characters WHERE id = ? AND tier = ? RETURNING {CHARACTER_COLUMNS}"
     ))
     .bind(id)

@@ -217,7 +217,7 @@ fn pg_args(values: Vec<Value>) -> sqlx::Result<PgArguments> {
     let mut args = PgArguments::default();
     for value in values {
         match value {
-            Value::Text(v) => args.add(v),
+            Value::Text(v) => args.add(v.map(without_nul)),
             Value::Int(v) => args.add(v),
             Value::Bool(v) => args.add(v),
             Value::Bytes(v) => args.add(v),
@@ -225,6 +225,18 @@ fn pg_args(values: Vec<Value>) -> sqlx::Result<PgArguments> {
         .map_err(sqlx::Error::Encode)?;
     }
     Ok(args)
+}
+
+/// PostgreSQL's text cannot hold a NUL character (it refuses the whole statement); SQLite's
+/// can. A NUL never is a meaningful part of what a family types, and an id or key holding one
+/// matches nothing either way, so it becomes U+FFFD: a path with `%00` is a 404 as on SQLite,
+/// not a failed query.
+fn without_nul(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    }
 }
 
 /// Where a statement runs: on the pool, or inside a write transaction.
@@ -541,6 +553,12 @@ mod tests {
             numbered("UPDATE \"we?ird\" SET x = ?"),
             "UPDATE \"we?ird\" SET x = $1"
         );
+    }
+
+    #[test]
+    fn a_nul_never_reaches_postgresql() {
+        assert_eq!(without_nul("a\0b".to_owned()), "a\u{FFFD}b");
+        assert_eq!(without_nul("plain".to_owned()), "plain");
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub async fn insert_story_with_first_scene(
 }
 
 pub async fn find_story(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<StoryRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND tier = ?"
     ))
     .bind(id)
@@ -167,7 +167,7 @@ pub async fn find_story(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<St
 
 /// The most recently touched in-progress story of the tier that has at least one scene.
 pub async fn latest_in_progress(db: &Db, tier: &str) -> sqlx::Result<Option<StoryRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {STORY_COLUMNS} FROM stories
          WHERE tier = ? AND status = 'in_progress' AND current_scene_id IS NOT NULL
          ORDER BY updated_at DESC LIMIT 1"
@@ -266,7 +266,7 @@ pub async fn find_scene(
     story_id: &str,
     scene_id: &str,
 ) -> sqlx::Result<Option<SceneRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "SELECT {SCENE_COLUMNS} FROM scenes s WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
     ))
     .bind(scene_id)
@@ -289,7 +289,7 @@ pub async fn root_scene_id(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<
 
 /// The scenes from the first one down to `scene_id`, in reading order.
 pub async fn path_to(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<PathSceneRow>> {
-    super::query_as(&format!(
+    super::query_as(format!(
         "WITH RECURSIVE path(id, parent_choice_id, lvl) AS (
              SELECT id, parent_choice_id, 0 FROM scenes WHERE id = ? AND tier = ?
              UNION ALL
