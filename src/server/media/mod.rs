@@ -6,6 +6,7 @@
 //! One name chain from the page to the row: the page's `use_media_status` hook calls
 //! `api::media_status`, which calls [`status_when_final`], which answers a `MediaView`.
 
+mod broadcast;
 pub mod crash_points;
 mod image_job;
 mod job_error;

@@ -151,8 +151,11 @@ fn view_of(tier: &TierSpec, story_id: &str, row: MediaRow, intact: bool) -> Medi
 }
 
 /// How often a waiting status call reads the row again when other instances share the
-/// database: their jobs end without this instance's signal.
+/// database: their jobs end without this instance's signal (on SQLite)...
 const SHARED_RECHECK: Duration = Duration::from_secs(1);
+/// ...or with it, through PostgreSQL's `NOTIFY`; the re-read is then only the safety net for
+/// a signal lost with a dropped connection.
+const SIGNALLED_RECHECK: Duration = Duration::from_secs(5);
 
 /// The status once it is final, or as it is when `wait` runs out: the page's status call
 /// waits here instead of asking again and again, so a finished picture shows as soon as its
@@ -175,10 +178,12 @@ pub async fn status_when_final(
         if done || tokio::time::Instant::now() >= deadline {
             return Ok(view);
         }
-        let until = match state.config.jobs.shared {
-            true => deadline.min(tokio::time::Instant::now() + SHARED_RECHECK),
-            false => deadline,
+        let recheck = match (state.config.jobs.shared, state.jobs.hears_others()) {
+            (_, true) => Some(SIGNALLED_RECHECK),
+            (true, false) => Some(SHARED_RECHECK),
+            (false, false) => None,
         };
+        let until = recheck.map_or(deadline, |r| deadline.min(tokio::time::Instant::now() + r));
         // Woken by this instance's signal, or read again at `until`.
         let _ = tokio::time::timeout_at(until, finished.changed()).await;
     }

@@ -13,15 +13,19 @@
 
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use sqlx::PgPool;
 
 use tokio::sync::{watch, Notify, Semaphore};
 use tracing::Instrument;
 
+use super::broadcast::{self, Signal};
 use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, Finished, MediaJob, MediaKey, TakeBack};
+use crate::server::db::Db;
 use crate::server::state::AppState;
 use crate::server::storage;
 
@@ -47,6 +51,8 @@ pub struct Jobs {
     finished: Arc<watch::Sender<u64>>,
     /// The last claim was refused by the database (a full disk); the status page says so.
     refused: Arc<std::sync::atomic::AtomicBool>,
+    /// On PostgreSQL, where the signals also go to the other instances ([`broadcast`]).
+    others: Arc<OnceLock<PgPool>>,
 }
 
 impl Default for Jobs {
@@ -65,6 +71,7 @@ impl Default for Jobs {
             wake_video: Arc::default(),
             finished: Arc::new(watch::channel(0).0),
             refused: Arc::default(),
+            others: Arc::default(),
         }
     }
 }
@@ -92,9 +99,38 @@ impl Jobs {
         lock_ids(&self.running)
     }
 
+    /// Wakes the workers to look for queued jobs (on PostgreSQL, every instance's).
     pub fn wake(&self) {
+        self.wake_here();
+        if let Some(pool) = self.others.get() {
+            broadcast::send(pool, Signal::Queued);
+        }
+    }
+
+    fn wake_here(&self) {
         self.wake_image.notify_one();
         self.wake_video.notify_one();
+    }
+
+    /// Shares this instance's job signals with the other instances on `db` and takes theirs
+    /// (PostgreSQL only: on SQLite there is no channel, and the sweep and re-reads do it).
+    pub fn share_signals(&self, db: &Db) {
+        let Db::Postgres(pool) = db else {
+            return;
+        };
+        if self.others.set(pool.clone()).is_err() {
+            return;
+        }
+        let jobs = self.clone();
+        broadcast::listen(pool.clone(), move |signal| match signal {
+            Signal::Queued => jobs.wake_here(),
+            Signal::Finished => jobs.finished_here(),
+        });
+    }
+
+    /// Whether another instance tells this one when its jobs end ([`Jobs::share_signals`]).
+    pub fn hears_others(&self) -> bool {
+        self.others.get().is_some()
     }
 
     /// A receiver that sees a change each time any media job reaches a final status.
@@ -112,7 +148,15 @@ impl Jobs {
             .store(refused, std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn announce_finished(&self) {
+    /// Tells every waiting status call (on PostgreSQL, every instance's) that a job ended.
+    pub fn announce_finished(&self) {
+        self.finished_here();
+        if let Some(pool) = self.others.get() {
+            broadcast::send(pool, Signal::Finished);
+        }
+    }
+
+    fn finished_here(&self) {
         self.finished.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
@@ -233,6 +277,7 @@ where
 
 /// Starts the image and video workers on the current runtime.
 pub fn start(state: AppState) {
+    state.jobs.share_signals(&state.db);
     tokio::spawn(async move {
         // Alone on its database, an instance takes back at once whatever was running: only a
         // previous run of it can have held those jobs. Shared, they may be another live
