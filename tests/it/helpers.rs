@@ -120,7 +120,7 @@ pub fn sqlite_only(what: &str) -> bool {
 
 /// A database of its own for the app whose data is in `dir`: one schema per data dir, so two
 /// apps started on one dir share their rows as they would share a SQLite file.
-async fn postgres_url(dir: &Path) -> String {
+pub async fn postgres_url(dir: &Path) -> String {
     use sqlx::{ConnectOptions, Executor};
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();

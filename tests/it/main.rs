@@ -26,5 +26,6 @@ mod story_map;
 mod text_providers;
 mod tier_routes;
 mod transfer;
+mod two_processes;
 mod video_jobs;
 mod voice;

@@ -1,0 +1,264 @@
+//! Two real app processes on one database and one data directory, as a hosted service runs
+//! them behind a load balancer (PostgreSQL when the suite runs there; one SQLite file with
+//! `JOBS_SHARED` otherwise): stories started on either make 100 pictures and 20 clips, each
+//! ordered from the provider once, by both; an instance killed in the middle of a clip leaves
+//! it to the other, which finishes it when the lease runs out without ordering it again.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use cyoa::domain::Provider;
+use cyoa::server::db::{self, Db};
+use cyoa::server::sim::{self, RunningSim, SimConfig};
+
+use crate::helpers::{on_postgres, postgres_url, request_counts};
+use crate::video_jobs::{submissions, KEY};
+
+const PICTURES: &str = "openai/images/generations";
+const STORIES: usize = 100;
+const WITH_CLIPS: usize = 20;
+
+/// A running app binary, killed (SIGKILL) when dropped.
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Instance {
+    fn start(
+        sim: &RunningSim,
+        dir: &Path,
+        database_url: Option<&str>,
+        pause_at: Option<&str>,
+    ) -> Instance {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cyoa"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATA_DIR", dir)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", dir.join("site"))
+            .env("RUST_LOG", "warn")
+            .env("VIDEO_POLL_MS", "20")
+            // The shortest lease the app takes: a killed instance's jobs wait that long.
+            .env("JOB_LEASE_S", "20")
+            .env("JOBS_SHARED", "true")
+            .env("LIMIT_STORIES_PER_HOUR", "1000")
+            .env("LIMIT_PICTURES_PER_HOUR", "1000")
+            .env("LIMIT_CLIPS_PER_HOUR", "1000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(url) = database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        for p in Provider::ALL {
+            cmd.env(p.api_key_env(), KEY)
+                .env(p.base_url_env(), sim.endpoint(p, KEY).base_url);
+        }
+        if let Some(point) = pause_at {
+            cmd.env("CYOA_PAUSE_AT", point);
+        }
+        let child = cmd.spawn().expect("the app binary starts");
+        Instance {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    async fn ready(&self) {
+        let http = reqwest::Client::new();
+        for _ in 0..600 {
+            if http.get(format!("{}/kids", self.base)).send().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the instance at {} never answered", self.base);
+    }
+
+    /// Starts a story here as the start form does; answers its (story, scene) ids.
+    async fn start_story(&self, prompt: &str, with_clip: bool) -> (String, String) {
+        let started: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/start_story", self.base))
+            .form(&[
+                ("tier", "kids"),
+                ("input[prompt]", prompt),
+                ("input[length]", "short"),
+                ("input[text_model]", "claude-sonnet-4-5"),
+                ("input[image_model]", "gpt-image-1-mini"),
+                (
+                    "input[video_mode]",
+                    if with_clip { "true" } else { "false" },
+                ),
+            ])
+            .send()
+            .await
+            .expect("start")
+            .json()
+            .await
+            .expect("started");
+        let id = |name: &str| {
+            started[name]
+                .as_str()
+                .unwrap_or_else(|| panic!("{started}"))
+                .to_owned()
+        };
+        (id("story_id"), id("scene_id"))
+    }
+
+    /// The clip's status, waiting here up to the server's longest wait for it to be final.
+    async fn clip_status(&self, story_id: &str, scene_id: &str) -> serde_json::Value {
+        reqwest::Client::new()
+            .post(format!("{}/api/media_status", self.base))
+            .form(&[
+                ("tier", "kids"),
+                ("story_id", story_id),
+                ("scene_id", scene_id),
+                ("kind", "video"),
+                ("wait_ms", "30000"),
+            ])
+            .send()
+            .await
+            .expect("status")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The shared database, as the instances see it (migrated here first).
+async fn shared_db(dir: &Path) -> (Db, Option<String>) {
+    let url = match on_postgres() {
+        true => Some(postgres_url(dir).await),
+        false => None,
+    };
+    let db = db::open(url.as_deref(), &dir.join("app.db"), &Default::default())
+        .await
+        .expect("the shared database");
+    (db, url)
+}
+
+async fn open_jobs(db: &Db) -> (i64, i64) {
+    db::query_as(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE status NOT IN ('complete', 'failed')) FROM media",
+    )
+    .fetch_one(db)
+    .await
+    .expect("count")
+}
+
+#[tokio::test]
+async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones_clip() {
+    // Every provider call takes 50 ms, so the two instances' jobs overlap.
+    let sim = sim::spawn(SimConfig {
+        latency: Duration::from_millis(50),
+        video_polls: Some(1),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, url) = shared_db(dir.path()).await;
+    let a = Instance::start(&sim, dir.path(), url.as_deref(), None);
+    let b = Instance::start(&sim, dir.path(), url.as_deref(), None);
+    a.ready().await;
+    b.ready().await;
+
+    // Each story on either instance, as a load balancer would send them.
+    for i in 0..STORIES {
+        let on = if i % 2 == 0 { &a } else { &b };
+        on.start_story(&format!("story {i}: a shared lighthouse"), i < WITH_CLIPS)
+            .await;
+    }
+    // Which instances hold running jobs, seen while they run.
+    let mut holders = HashSet::new();
+    let expected = i64::try_from(STORIES + WITH_CLIPS).expect("small");
+    for _ in 0..2400 {
+        let running: Vec<String> = db::query_scalar(
+            "SELECT DISTINCT locked_by FROM media WHERE status = 'generating' AND locked_by IS NOT NULL",
+        )
+        .fetch_all(&db)
+        .await
+        .expect("holders");
+        holders.extend(
+            running
+                .iter()
+                .filter_map(|h| h.split('-').next().map(str::to_owned)),
+        );
+        if open_jobs(&db).await == (expected, 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(open_jobs(&db).await, (expected, 0), "every job final");
+    let counts = request_counts(&sim.base_url()).await;
+    assert_eq!(counts[PICTURES].as_u64(), Some(STORIES as u64), "{counts}");
+    assert_eq!(submissions(&sim).await, WITH_CLIPS as u64, "{counts}");
+    let failed: i64 = db::query_scalar("SELECT COUNT(*) FROM media WHERE status <> 'complete'")
+        .fetch_one(&db)
+        .await
+        .expect("failed");
+    assert_eq!(failed, 0);
+    for instance in [&a, &b] {
+        assert!(
+            holders.contains(&instance.pid().to_string()),
+            "both instances made media: {holders:?}"
+        );
+    }
+    drop((a, b));
+
+    // An instance stops for good right after its clip's order was taken and recorded.
+    let point = "clip_id_stored";
+    let paused = Instance::start(&sim, dir.path(), url.as_deref(), Some(point));
+    paused.ready().await;
+    let before = (
+        request_counts(&sim.base_url()).await[PICTURES].as_u64(),
+        submissions(&sim).await,
+    );
+    let (story_id, scene_id) = paused
+        .start_story("a lighthouse keeper who vanishes", true)
+        .await;
+    let marker = dir.path().join(format!("paused-at-{point}"));
+    for _ in 0..400 {
+        if marker.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(marker.exists(), "the instance paused at {point}");
+    let other = Instance::start(&sim, dir.path(), url.as_deref(), None);
+    other.ready().await;
+    drop(paused);
+    // The other instance takes the clip back when the dead one's lease runs out (20 s) and
+    // follows the order already placed; a reader waiting there sees it finish.
+    let mut clip = serde_json::Value::Null;
+    for _ in 0..4 {
+        clip = other.clip_status(&story_id, &scene_id).await;
+        if clip["status"] == "complete" || clip["status"] == "failed" {
+            break;
+        }
+    }
+    assert_eq!(clip["status"], "complete", "{clip}");
+    let after = (
+        request_counts(&sim.base_url()).await[PICTURES].as_u64(),
+        submissions(&sim).await,
+    );
+    assert_eq!(after.0, before.0.map(|n| n + 1), "one picture ordered");
+    assert_eq!(after.1, before.1 + 1, "one clip ordered, not a second time");
+}
