@@ -1,11 +1,12 @@
 //! Throughput of the gallery and a scene page with one app instance, and with two instances
-//! on one database sharing the work (issue 20: many instances, one queue). Today that database
-//! is SQLite (WAL: readers of both instances go at once); PostgreSQL gets its own rows once the
-//! app runs on it. One instance has the machine's two runtime workers, each of two instances
-//! one, so the rows compare the same cores. Clients are spread over the instances in turn, as
-//! a load balancer would. Prints requests per second and the median and 99th-percentile time.
-//! Run: `cargo bench --features ssr --bench instances` (BENCH_CLIENTS at once, default 16;
-//! BENCH_SECONDS per row, default 5).
+//! on one database sharing the work (issue 20: many instances, one queue), on SQLite (WAL:
+//! readers of both instances go at once) and on PostgreSQL (hosted mode) when a server is
+//! there. One instance has the machine's two runtime workers, each of two instances one, so
+//! the rows compare the same cores. Clients are spread over the instances in turn, as a load
+//! balancer would. Prints requests per second and the median and 99th-percentile time.
+//! Run: `pg_virtualenv -v 15 cargo bench --features ssr --bench instances` (a throwaway
+//! PostgreSQL cluster; without it only SQLite is measured). BENCH_CLIENTS at once, default
+//! 16; BENCH_SECONDS per row, default 5.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -25,7 +26,11 @@ struct Instance {
     runtime: tokio::runtime::Runtime,
 }
 
-fn instance(dir: &std::path::Path, workers: usize) -> Result<Instance, BoxError> {
+fn instance(
+    dir: &std::path::Path,
+    database_url: Option<&str>,
+    workers: usize,
+) -> Result<Instance, BoxError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()
@@ -36,6 +41,7 @@ fn instance(dir: &std::path::Path, workers: usize) -> Result<Instance, BoxError>
             shared: true,
             ..JobSettings::default()
         },
+        database_url: database_url.map(str::to_owned),
         ..Config::for_tests(dir)
     };
     let (addr, state) = runtime.block_on(startup::spawn(config, &Retries::default()))?;
@@ -112,21 +118,24 @@ async fn load(
     })
 }
 
+/// The databases measured: SQLite, and PostgreSQL when the `PG*` variables name a server.
+fn databases(runtime: &tokio::runtime::Runtime) -> Vec<(&'static str, Option<String>)> {
+    let mut found = vec![("SQLite", None)];
+    if std::env::var_os("PGHOST").is_none() {
+        println!("PostgreSQL: not measured (no PGHOST; run under `pg_virtualenv -v 15`)");
+        return found;
+    }
+    let schema = format!("bench_{}", std::process::id());
+    match runtime.block_on(cyoa::server::db::postgres_schema_from_env(&schema)) {
+        Ok(url) => found.push(("PostgreSQL", Some(url))),
+        Err(e) => println!("PostgreSQL: not measured ({e})"),
+    }
+    found
+}
+
 fn main() -> Result<(), BoxError> {
     let clients = env_number("BENCH_CLIENTS", 16).max(1);
     let seconds = env_number("BENCH_SECONDS", 5).max(1) as u64;
-    let dir = tempfile::tempdir()?;
-    let alone = instance(dir.path(), 2)?;
-    let pair = [instance(dir.path(), 1)?, instance(dir.path(), 1)?];
-    let (story_id, scenes) = alone.runtime.block_on(fill_gallery(&alone.state))?;
-    let pages = [
-        ("gallery (24 stories)", "/kids/gallery".to_owned()),
-        (
-            "scene (picture + clip)",
-            format!("/kids/story/{story_id}/scene/{}", scenes[1]),
-        ),
-    ];
-
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -137,24 +146,42 @@ fn main() -> Result<(), BoxError> {
         "throughput: {clients} clients at once, {seconds} s per row, uncompressed pages (page_cpu prices compression), this machine's cores"
     );
     println!(
-        "{:<24} {:<22} {:>8} {:>10} {:>10}",
+        "{:<24} {:<26} {:>8} {:>10} {:>10}",
         "page", "instances", "req/s", "median ms", "p99 ms"
     );
-    for (name, path) in &pages {
-        let rows: [(&str, Vec<SocketAddr>); 2] = [
-            ("1 (SQLite)", vec![alone.addr]),
-            ("2 on one (SQLite)", pair.iter().map(|i| i.addr).collect()),
+    for (database, url) in databases(&client) {
+        let dir = tempfile::tempdir()?;
+        let alone = instance(dir.path(), url.as_deref(), 2)?;
+        let pair = [
+            instance(dir.path(), url.as_deref(), 1)?,
+            instance(dir.path(), url.as_deref(), 1)?,
         ];
-        for (label, addrs) in rows {
-            let t = client.block_on(load(&http, &addrs, path, clients, seconds))?;
-            println!(
-                "{name:<24} {label:<22} {:>8.0} {:>10.2} {:>10.2}",
-                t.per_second,
-                t.median.as_secs_f64() * 1000.0,
-                t.p99.as_secs_f64() * 1000.0
-            );
+        let (story_id, scenes) = alone.runtime.block_on(fill_gallery(&alone.state))?;
+        let pages = [
+            ("gallery (24 stories)", "/kids/gallery".to_owned()),
+            (
+                "scene (picture + clip)",
+                format!("/kids/story/{story_id}/scene/{}", scenes[1]),
+            ),
+        ];
+        for (name, path) in &pages {
+            let rows: [(String, Vec<SocketAddr>); 2] = [
+                (format!("1 ({database})"), vec![alone.addr]),
+                (
+                    format!("2 on one ({database})"),
+                    pair.iter().map(|i| i.addr).collect(),
+                ),
+            ];
+            for (label, addrs) in rows {
+                let t = client.block_on(load(&http, &addrs, path, clients, seconds))?;
+                println!(
+                    "{name:<24} {label:<26} {:>8.0} {:>10.2} {:>10.2}",
+                    t.per_second,
+                    t.median.as_secs_f64() * 1000.0,
+                    t.p99.as_secs_f64() * 1000.0
+                );
+            }
         }
     }
-    println!("PostgreSQL: not measured yet (the app does not run on it yet; issue 20)");
     Ok(())
 }

@@ -121,48 +121,12 @@ pub fn sqlite_only(what: &str) -> bool {
 /// A database of its own for the app whose data is in `dir`: one schema per data dir, so two
 /// apps started on one dir share their rows as they would share a SQLite file.
 pub async fn postgres_url(dir: &Path) -> String {
-    use sqlx::{ConnectOptions, Executor};
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     dir.hash(&mut hasher);
-    let schema = format!("it_{:016x}", hasher.finish());
-    let server = sqlx::postgres::PgConnectOptions::new();
-    let mut admin = server
-        .connect()
+    cyoa::server::db::postgres_schema_from_env(&format!("it_{:016x}", hasher.finish()))
         .await
-        .expect("PostgreSQL (IT_DATABASE=postgres)");
-    admin
-        .execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str())
-        .await
-        .expect("a schema for the app");
-    let mut params = vec![
-        ("host", server.get_host().to_owned()),
-        ("port", server.get_port().to_string()),
-        ("user", server.get_username().to_owned()),
-        ("options", format!("-c search_path={schema}")),
-    ];
-    if let Some(db) = server.get_database() {
-        params.push(("dbname", db.to_owned()));
-    }
-    if let Ok(password) = std::env::var("PGPASSWORD") {
-        params.push(("password", password));
-    }
-    let query: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", percent_encoded(v)))
-        .collect();
-    format!("postgres://localhost/?{}", query.join("&"))
-}
-
-fn percent_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+        .expect("PostgreSQL (IT_DATABASE=postgres)")
 }
 
 /// With `IT_LOG=<file>` (and `RUST_LOG` as for the app), the apps' logs go to that file,

@@ -100,6 +100,43 @@ pub async fn connect_postgres(url: &str) -> Result<Db, DbError> {
     Ok(Db::Postgres(pool))
 }
 
+/// A schema of its own on the PostgreSQL server the `PG*` variables name (as `psql` reads
+/// them; `pg_virtualenv` sets them), for tests and benchmarks that start many apps on one
+/// server: creates `schema` if needed and answers a `DATABASE_URL` whose connections use it.
+pub async fn postgres_schema_from_env(schema: &str) -> sqlx::Result<String> {
+    use sqlx::{ConnectOptions, Connection, Executor};
+    if !schema
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(sqlx::Error::Configuration(
+            format!("not a plain schema name: {schema}").into(),
+        ));
+    }
+    let server = PgConnectOptions::new();
+    let mut admin = server.connect().await?;
+    admin
+        .execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str())
+        .await?;
+    admin.close().await?;
+    let mut params = vec![
+        ("host", server.get_host().to_owned()),
+        ("port", server.get_port().to_string()),
+        ("user", server.get_username().to_owned()),
+        ("options", format!("-c search_path={schema}")),
+    ];
+    if let Some(db) = server.get_database() {
+        params.push(("dbname", db.to_owned()));
+    }
+    if let Ok(password) = std::env::var("PGPASSWORD") {
+        params.push(("password", password));
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    Ok(format!("postgres://localhost/?{query}"))
+}
+
 /// Opens (creating if needed) the database file and brings its schema up to date.
 pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<Db, DbError> {
     if let Some(dir) = path.parent() {
