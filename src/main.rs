@@ -72,7 +72,8 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         &Default::default(),
     )
     .await?;
-    let report = cyoa::server::integrity::check(&db, &config.data_dir).await?;
+    let store = cyoa::server::media_store::MediaStore::disk(&config.data_dir, &Default::default());
+    let report = cyoa::server::integrity::check(&db, &store).await?;
     println!(
         "checked {} media rows and photos, {} files under {}",
         report.rows_checked,
@@ -83,7 +84,7 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         println!("missing or damaged: {broken}");
     }
     for orphan in &report.orphans {
-        println!("not referenced by any row: {}", orphan.display());
+        println!("not referenced by any row: {orphan}");
     }
     if report.is_clean() {
         println!("all media references are whole");

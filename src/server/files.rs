@@ -7,16 +7,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 
 use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::TierSpec;
 use crate::server::db::media::{self, MediaKey};
 use crate::server::media::renditions;
+use crate::server::media_store::FileKey;
 use crate::server::memory::photos;
 use crate::server::state::AppState;
-use crate::server::storage;
 use crate::server::story::{export, StoryError};
 use crate::server::transfer::channel_stream;
 
@@ -58,10 +56,10 @@ async fn photo_file(
     request: Request,
 ) -> Result<Response, FileError> {
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
-    let path = photos::servable(&state, tier.name, &character_id, &file)
+    let key = photos::servable(&state, tier.name, &character_id, &file)
         .await?
         .ok_or(FileError::NotFound)?;
-    serve_file(&path, request).await
+    serve_file(&state, &key, request).await
 }
 
 #[derive(serde::Deserialize)]
@@ -153,12 +151,12 @@ async fn media_file(
     if shown_file(&state, tier, &story_id, scene_id, kind).await? != Some(file.clone()) {
         return Err(FileError::NotFound);
     }
-    let path = storage::media_path(&state.config.data_dir, tier.name, &story_id, &file);
+    let key = FileKey::media(tier.name, &story_id, &file);
     // A file damaged on disk since (emptied, cut off) is as good as gone.
-    if !storage::is_intact(&path, kind).await {
+    if !state.store.is_intact(&key, kind).await {
         return Err(FileError::NotFound);
     }
-    serve_file(&path, request).await
+    serve_file(&state, &key, request).await
 }
 
 /// The file the tier's media row shows now (`None`: nothing finished).
@@ -201,33 +199,33 @@ async fn light_picture(
         .await?
         .filter(|name| name.rsplit_once('.').map(|(stem, _)| stem) == Some(original_stem))
         .ok_or(FileError::NotFound)?;
-    let original = storage::media_path(&state.config.data_dir, tier.name, story_id, &original);
-    if !storage::is_intact(&original, MediaKind::Image).await {
+    let original = FileKey::media(tier.name, story_id, &original);
+    if !state.store.is_intact(&original, MediaKind::Image).await {
         return Err(FileError::NotFound);
     }
-    let light = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
-    if !light.exists() {
-        renditions::make(&original, &state.faults.storage).await;
+    let light = original.sibling(file);
+    if !state.store.exists(&light).await {
+        renditions::make(&state.store, &original).await;
     }
-    if storage::is_intact(&light, MediaKind::Image).await {
-        serve_file(&light, request).await
+    if state.store.is_intact(&light, MediaKind::Image).await {
+        serve_file(state, &light, request).await
     } else {
-        serve_file(&original, request).await
+        serve_file(state, &original, request).await
     }
 }
 
 /// Streams a checked file with its content type, answering Range requests (a `<video>`
-/// seeks with them); a file lost on disk is a 404, never an error page.
-async fn serve_file(path: &std::path::Path, request: Request) -> Result<Response, FileError> {
-    // ServeFile cannot fail as a service: I/O errors come back as responses.
-    let response = match ServeFile::new(path).oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
-    if response.status() == StatusCode::NOT_FOUND {
-        return Err(FileError::NotFound);
-    }
-    let mut response = response.map(axum::body::Body::new);
+/// seeks with them); a file lost since is a 404, never an error page.
+async fn serve_file(
+    state: &AppState,
+    key: &FileKey,
+    request: Request,
+) -> Result<Response, FileError> {
+    let mut response = state
+        .store
+        .serve(key, request)
+        .await
+        .ok_or(FileError::NotFound)?;
     // Private family media: never kept by shared caches.
     response.headers_mut().insert(
         header::CACHE_CONTROL,

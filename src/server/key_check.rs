@@ -156,14 +156,7 @@ fn billing_note(provider: Provider) -> String {
 /// Whether the data directory takes a file write, and whether the media workers found the
 /// database writable at their last claim.
 async fn storage_state(state: &AppState) -> (bool, String) {
-    // A hidden `.tmp` name: if a crash leaves it, the start-up sweep removes it.
-    let probe = state
-        .config
-        .data_dir
-        .join("media")
-        .join(".status-probe.tmp");
-    let file = storage::write_atomic(&probe, b"ok", &state.faults.storage).await;
-    let _ = storage::remove_file(&probe).await;
+    let file = state.store.probe_write().await;
     match (file, state.jobs.claims_refused()) {
         (Ok(()), false) => (true, "Storage is writable.".into()),
         (Err(e), _) if storage::is_storage_full(&e) => (

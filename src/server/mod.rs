@@ -11,6 +11,7 @@ pub mod key_check;
 pub mod live;
 pub mod media;
 pub mod media_check;
+pub mod media_store;
 pub mod memory;
 pub mod plain_forms;
 pub mod providers;

@@ -15,6 +15,7 @@ use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
+use crate::server::media_store::MediaStore;
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, Faults};
 use crate::server::story::writing::Drafts;
@@ -133,6 +134,7 @@ pub async fn build_with_retries(
     let state = AppState {
         leptos_options: leptos_options(local_addr),
         db,
+        store: MediaStore::disk(&config.data_dir, &faults.storage),
         providers: Arc::new(providers),
         config: Arc::new(config),
         jobs: Jobs::default(),

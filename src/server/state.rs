@@ -11,6 +11,7 @@ use crate::server::config::Config;
 use crate::server::db::CommitFaults;
 use crate::server::gate::Gate;
 use crate::server::media::Jobs;
+use crate::server::media_store::MediaStore;
 use crate::server::providers::ProviderHub;
 use crate::server::storage::StorageFaults;
 use crate::server::story::writing::Drafts;
@@ -19,6 +20,8 @@ use crate::server::story::writing::Drafts;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Where pictures, clips and photos are kept.
+    pub store: MediaStore,
     pub providers: Arc<ProviderHub>,
     pub config: Arc<Config>,
     pub jobs: Jobs,

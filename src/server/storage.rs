@@ -10,9 +10,6 @@ use std::sync::Arc;
 
 use tokio::io::AsyncWriteExt;
 
-use crate::domain::media::MediaKind;
-use crate::server::media_check;
-
 /// The step of a file write a [`StorageFaults`] can fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -57,16 +54,6 @@ pub fn media_path(data_dir: &Path, tier: &str, story_id: &str, file_name: &str) 
         .join(tier)
         .join(story_id)
         .join(file_name)
-}
-
-/// `media/{tier}/{story}/`: every image and clip of one story.
-pub fn media_dir(data_dir: &Path, tier: &str, story_id: &str) -> PathBuf {
-    data_dir.join("media").join(tier).join(story_id)
-}
-
-/// `photos/{tier}/{character}/` under the data directory: one character's photo files.
-pub fn photo_dir(data_dir: &Path, tier: &str, character_id: &str) -> PathBuf {
-    data_dir.join("photos").join(tier).join(character_id)
 }
 
 /// Removes a directory and everything in it; one already gone is fine.
@@ -221,20 +208,11 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Whether a finished media file is there and whole (see [`media_check`]): anything else,
-/// an empty or cut-off file included, is treated as no file at all.
-pub async fn is_intact(path: &Path, kind: MediaKind) -> bool {
-    media_check::file_is_whole(path, kind).await
-}
-
-/// [`is_intact`] for many files at once, answered in their order.
-pub async fn are_intact(files: Vec<(PathBuf, MediaKind)>) -> Vec<bool> {
-    media_check::files_are_whole(files).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::media::MediaKind;
+    use crate::server::media_check;
 
     #[tokio::test]
     async fn writes_atomically_and_leaves_no_temp_files() {
@@ -266,11 +244,11 @@ mod tests {
             .expect("ls")
             .count();
         assert_eq!(entries, 0);
-        assert!(!is_intact(&path, MediaKind::Video).await);
+        assert!(!media_check::file_is_whole(&path, MediaKind::Video).await);
         write_atomic(&path, b"garbage, not an mp4", &StorageFaults::default())
             .await
             .expect("write");
-        assert!(!is_intact(&path, MediaKind::Video).await);
+        assert!(!media_check::file_is_whole(&path, MediaKind::Video).await);
         write_atomic(
             &path,
             b"\0\0\0\x10ftypisom\0\0\0\0\0\0\0\x08moov",
@@ -278,7 +256,7 @@ mod tests {
         )
         .await
         .expect("write");
-        assert!(is_intact(&path, MediaKind::Video).await);
+        assert!(media_check::file_is_whole(&path, MediaKind::Video).await);
     }
 
     #[tokio::test]

@@ -72,7 +72,7 @@ async fn a_full_disk_at_any_write_step_fails_the_picture_cleanly_and_retry_bring
         assert_eq!(done.status, MediaStatus::Complete, "{step:?}");
     }
     assert!(temp_files(&app.state.config.data_dir).is_empty());
-    let report = integrity::check(&app.state.db, &app.state.config.data_dir)
+    let report = integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");
@@ -254,7 +254,7 @@ async fn deleting_a_story_while_its_media_is_made_leaves_nothing_behind() {
     let story_dir = dir.path().join("media/kids").join(&story_id);
     assert!(!story_dir.exists(), "{} came back", story_dir.display());
     assert!(temp_files(dir.path()).is_empty());
-    let report = integrity::check(&state.db, dir.path())
+    let report = integrity::check(&state.db, &state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");
@@ -392,7 +392,8 @@ async fn sigkill_at_every_step_boundary_loses_no_clip_and_pays_for_none_twice() 
         let db = cyoa::server::db::connect(&dir.path().join("app.db"), &Default::default())
             .await
             .expect("db");
-        let report = integrity::check(&db, dir.path()).await.expect("check");
+        let store = cyoa::server::media_store::MediaStore::disk(dir.path(), &Default::default());
+        let report = integrity::check(&db, &store).await.expect("check");
         assert!(report.is_clean(), "{point}: {report:?}");
     }
 }

@@ -232,7 +232,7 @@ async fn deleting_a_story_removes_its_rows_and_files_and_nothing_else() {
         .await
         .expect("gallery");
     assert_eq!(gallery.completed.len(), 1);
-    let report = integrity::check(&app.state.db, &app.state.config.data_dir)
+    let report = integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");
@@ -248,16 +248,19 @@ async fn the_media_check_finds_missing_damaged_and_stray_files() {
         .expect("start");
     settle(&app.state, &story_id).await;
     let data = &app.state.config.data_dir;
-    assert!(integrity::check(&app.state.db, data)
+    assert!(integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check")
         .is_clean());
     let dir = data.join("media/kids").join(&story_id);
     std::fs::write(dir.join(format!("{root}.mp4")), b"damaged").expect("damage");
     std::fs::write(dir.join("stray.png"), b"x").expect("stray");
-    let report = integrity::check(&app.state.db, data).await.expect("check");
+    let report = integrity::check(&app.state.db, &app.state.store)
+        .await
+        .expect("check");
     assert_eq!(report.broken, vec![format!("kids/{story_id}/{root}.mp4")]);
-    assert_eq!(report.orphans, vec![dir.join("stray.png")]);
+    let orphans: Vec<&str> = report.orphans.iter().map(|k| k.as_str()).collect();
+    assert_eq!(orphans, vec![format!("media/kids/{story_id}/stray.png")]);
     // The page shows no player for the damaged clip, and no error.
     let clip = cyoa::server::media::status(&app.state, kids, &story_id, &root, MediaKind::Video)
         .await

@@ -137,11 +137,12 @@ async fn pictures_have_light_copies_for_phones_under_the_same_check() {
     assert_eq!(res.status(), 404);
 
     // Asked again, both are found on disk: nothing is made twice.
-    let big = cyoa::server::media::renditions::make(&dir.join(file), &Default::default()).await;
+    let key = cyoa::server::media_store::FileKey::media("kids", &story_id, file);
+    let big = cyoa::server::media::renditions::make(&app.state.store, &key).await;
     assert_eq!(big, 2);
 
     // The media check counts them as the picture's, not as strays.
-    let report = cyoa::server::integrity::check(&app.state.db, &app.state.config.data_dir)
+    let report = cyoa::server::integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");

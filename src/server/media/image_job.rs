@@ -9,11 +9,11 @@ use crate::domain::aspect::AspectRatio;
 use crate::domain::{ImageModelSpec, TierSpec};
 use crate::server::db::media::MediaJob;
 use crate::server::db::profiles;
+use crate::server::media_store::FileKey;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// Makes the picture and records the outcome; in video mode the scene's clip is queued with
 /// it (image-to-video when the picture worked, text-to-video when it failed).
@@ -43,12 +43,14 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     // now: nothing is written for it.
     super::still_ours(state, job).await?;
     let file_name = super::file_name_for(job, image.extension);
-    let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
-    storage::write_atomic(&path, &image.bytes, &state.faults.storage)
+    let key = FileKey::media(&job.tier, &job.story_id, &file_name);
+    state
+        .store
+        .put(&key, &image.bytes)
         .await
         .map_err(MediaJobError::Storage)?;
     // The light copies for phones, once, now (best effort: the original stands in).
-    super::renditions::make(&path, &state.faults.storage).await;
+    super::renditions::make(&state.store, &key).await;
     Ok(file_name)
 }
 

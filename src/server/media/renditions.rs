@@ -6,10 +6,8 @@
 //! the exports. A picture we cannot decode (WebP), or one no larger than the width, has
 //! none: its original is served in their place.
 
-use std::path::{Path, PathBuf};
-
 use crate::server::imaging;
-use crate::server::storage::{self, StorageFaults};
+use crate::server::media_store::{FileKey, MediaStore};
 
 /// The widths made, smallest first.
 pub const WIDTHS: [usize; 2] = [384, 768];
@@ -30,30 +28,27 @@ pub fn parse(file: &str) -> Option<(&str, usize)> {
     WIDTHS.contains(&width).then_some((stem, width))
 }
 
-/// The renditions' paths beside `original`.
-pub fn paths_of(original: &Path) -> Vec<PathBuf> {
-    let Some(file) = original.file_name().and_then(|f| f.to_str()) else {
-        return Vec::new();
-    };
+/// The renditions' keys beside `original`.
+pub fn keys_of(original: &FileKey) -> Vec<FileKey> {
     WIDTHS
         .iter()
-        .map(|&w| original.with_file_name(name(file, w)))
+        .map(|&w| original.sibling(&name(original.file_name(), w)))
         .collect()
 }
 
-/// Makes every rendition of the picture at `original` that is missing; best effort (a
-/// failure is logged: the original is served in its place). Returns how many exist.
-pub async fn make(original: &Path, faults: &StorageFaults) -> usize {
-    let missing: Vec<(usize, PathBuf)> = WIDTHS
-        .iter()
-        .copied()
-        .zip(paths_of(original))
-        .filter(|(_, path)| !path.exists())
-        .collect();
+/// Makes every rendition of the picture `original` that is missing; best effort (a failure
+/// is logged: the original is served in its place). Returns how many exist.
+pub async fn make(store: &MediaStore, original: &FileKey) -> usize {
+    let mut missing: Vec<(usize, FileKey)> = Vec::new();
+    for (width, key) in WIDTHS.iter().copied().zip(keys_of(original)) {
+        if !store.exists(&key).await {
+            missing.push((width, key));
+        }
+    }
     if missing.is_empty() {
         return WIDTHS.len();
     }
-    let Ok(bytes) = tokio::fs::read(original).await else {
+    let Ok(bytes) = store.get(original).await else {
         return 0;
     };
     let widths: Vec<usize> = missing.iter().map(|(w, _)| *w).collect();
@@ -61,12 +56,12 @@ pub async fn make(original: &Path, faults: &StorageFaults) -> usize {
         .await
         .unwrap_or_default();
     let mut count = WIDTHS.len() - missing.len();
-    for ((_, path), jpeg) in missing.iter().zip(made) {
+    for ((_, key), jpeg) in missing.iter().zip(made) {
         let Some(jpeg) = jpeg else { continue };
-        match storage::write_atomic(path, &jpeg, faults).await {
+        match store.put(key, &jpeg).await {
             Ok(()) => count += 1,
             Err(e) => {
-                tracing::warn!(error = %e, path = %path.display(), "could not store a light picture")
+                tracing::warn!(error = %e, file = %key, "could not store a light picture")
             }
         }
     }
@@ -92,10 +87,10 @@ fn encode(bytes: &[u8], widths: &[usize]) -> Vec<Option<Vec<u8>>> {
         .collect()
 }
 
-/// Removes the renditions of the picture at `original` (with it, or after it was replaced).
-pub async fn remove(original: &Path) {
-    for path in paths_of(original) {
-        let _ = storage::remove_file(&path).await;
+/// Removes the renditions of the picture `original` (with it, or after it was replaced).
+pub async fn remove(store: &MediaStore, original: &FileKey) {
+    for key in keys_of(original) {
+        let _ = store.remove(&key).await;
     }
 }
 

@@ -7,9 +7,9 @@ use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
 use crate::domain::{urls, TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaKey, MediaRow, SceneMediaRow};
 use crate::server::db::stories;
+use crate::server::media_store::FileKey;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 use super::MediaError;
 
@@ -37,8 +37,8 @@ pub async fn status(
     };
     let intact = match shown_file(&row) {
         Some(file) => {
-            let path = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
-            storage::is_intact(&path, kind).await
+            let key = FileKey::media(tier.name, story_id, file);
+            state.store.is_intact(&key, kind).await
         }
         None => false,
     };
@@ -91,11 +91,10 @@ impl StoryMedia {
             .iter()
             .filter_map(|r| {
                 let file = shown_file(&r.row)?;
-                let path = storage::media_path(&state.config.data_dir, tier.name, story_id, file);
-                Some((path, r.kind))
+                Some((FileKey::media(tier.name, story_id, file), r.kind))
             })
             .collect();
-        let mut intact = storage::are_intact(files).await.into_iter();
+        let mut intact = state.store.are_intact(files).await.into_iter();
         let views = rows
             .into_iter()
             .map(|r| {

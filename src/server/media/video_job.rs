@@ -13,10 +13,10 @@ use crate::domain::media::MediaKind;
 use crate::domain::{TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
+use crate::server::media_store::FileKey;
 use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
-use crate::server::storage::{self, AtomicFile};
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
     crash_points::reached("clip_claimed", &state.config.data_dir).await;
@@ -57,11 +57,11 @@ async fn submit(
 ) -> Result<String, MediaJobError> {
     let first_frame = match &job.image_file {
         Some(file) => {
-            let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, file);
+            let key = FileKey::media(&job.tier, &job.story_id, file);
             let format = file
                 .rsplit_once('.')
                 .and_then(|(_, ext)| PhotoFormat::from_extension(ext));
-            match (tokio::fs::read(&path).await, format) {
+            match (state.store.get(&key).await, format) {
                 (Ok(bytes), Some(format)) => Some(ReferenceImage {
                     bytes,
                     mime: format.mime(),
@@ -165,8 +165,10 @@ async fn download(
         .await
         .map_err(MediaJobError::LinkExpired)?;
     let file_name = super::file_name_for(job, "mp4");
-    let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, &file_name);
-    let mut file = AtomicFile::create(&path, &state.faults.storage)
+    let key = FileKey::media(&job.tier, &job.story_id, &file_name);
+    let mut file = state
+        .store
+        .writer(&key)
         .await
         .map_err(MediaJobError::Storage)?;
     let mut head = Vec::with_capacity(12);
@@ -186,8 +188,8 @@ async fn download(
     let bytes = file.len();
     file.commit().await.map_err(MediaJobError::Storage)?;
     // A cut-off clip (its boxes do not fill the file, or no `moov`) is never marked complete.
-    if !storage::is_intact(&path, MediaKind::Video).await {
-        let _ = storage::remove_file(&path).await;
+    if !state.store.is_intact(&key, MediaKind::Video).await {
+        let _ = state.store.remove(&key).await;
         return Err(MediaJobError::NotMp4);
     }
     tracing::info!(bytes, "clip saved");

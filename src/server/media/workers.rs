@@ -26,8 +26,8 @@ use crate::domain::media::MediaKind;
 use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, Finished, MediaJob, MediaKey, TakeBack};
 use crate::server::db::Db;
+use crate::server::media_store::{FileKey, Folder};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// Image generations running at the same time.
 const IMAGE_CONCURRENCY: usize = 4;
@@ -218,11 +218,11 @@ pub(super) async fn record_outcome(
         replaced: Some(old),
     } = &recorded
     {
-        let path = storage::media_path(&state.config.data_dir, &job.tier, &job.story_id, old);
-        if let Err(e) = storage::remove_file(&path).await {
+        let key = FileKey::media(&job.tier, &job.story_id, old);
+        if let Err(e) = state.store.remove(&key).await {
             tracing::warn!(error = %e, file = %old, "could not remove the replaced file");
         }
-        super::renditions::remove(&path).await;
+        super::renditions::remove(&state.store, &key).await;
     }
     if recorded == Finished::LeaseLost {
         // Its file, if it made one, stays: the new holder writes the same name (or leaves a
@@ -233,11 +233,14 @@ pub(super) async fn record_outcome(
     } else if recorded == Finished::Gone {
         tracing::info!("the story was deleted while its {what} was made; removing the file");
         if let Ok(file) = &outcome {
-            let dir = storage::media_dir(&state.config.data_dir, &job.tier, &job.story_id);
-            let _ = storage::remove_file(&dir.join(file)).await;
-            super::renditions::remove(&dir.join(file)).await;
+            let key = FileKey::media(&job.tier, &job.story_id, file);
+            let _ = state.store.remove(&key).await;
+            super::renditions::remove(&state.store, &key).await;
             // Only if empty: the deletion removed everything else already.
-            let _ = tokio::fs::remove_dir(&dir).await;
+            state
+                .store
+                .remove_empty_folder(&Folder::media(&job.tier, &job.story_id))
+                .await;
         }
     } else if then.is_some() {
         state.jobs.wake();

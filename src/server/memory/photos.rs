@@ -1,8 +1,6 @@
-//! Reference photos on disk: `photos/{tier}/{character}/{photo}.{png,jpg}` plus a small
-//! `{photo}.thumb.png` for the character card. An upload is decoded completely before
-//! anything is written; a photo missing or corrupt on disk later counts as absent.
-
-use std::path::PathBuf;
+//! Reference photos in the media store: `photos/{tier}/{character}/{photo}.{png,jpg}` plus a
+//! small `{photo}.thumb.png` for the character card. An upload is decoded completely before
+//! anything is written; a photo missing or corrupt later counts as absent.
 
 use super::MemoryError;
 use crate::domain::profile::{PhotoUploaded, PhotoView};
@@ -10,8 +8,8 @@ use crate::domain::TierSpec;
 use crate::server::db::new_id;
 use crate::server::db::profiles::{self as repo, CharacterRow, PhotoRecord};
 use crate::server::imaging::{self, photo, PhotoFormat};
+use crate::server::media_store::{FileKey, Folder};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// A photo ready to send to an image provider.
 #[derive(Debug, Clone)]
@@ -27,10 +25,6 @@ pub fn thumbnail_name(photo_file: &str) -> String {
         .rsplit_once('.')
         .map_or(photo_file, |(stem, _)| stem);
     format!("{stem}.thumb.png")
-}
-
-fn path_of(state: &AppState, tier: &str, character_id: &str, file: &str) -> PathBuf {
-    storage::photo_dir(&state.config.data_dir, tier, character_id).join(file)
 }
 
 /// Checks and stores a new photo for the character, replacing (and deleting) the old one.
@@ -59,16 +53,16 @@ pub async fn store(
     let decoded = decoded?;
     let file = format!("{}.{}", new_id(), decoded.format.extension());
     let thumb = imaging::thumbnail(&decoded);
-    let original_path = path_of(state, tier.name, character_id, &file);
-    let thumb_path = path_of(state, tier.name, character_id, &thumbnail_name(&file));
+    let original_key = FileKey::photo(tier.name, character_id, &file);
+    let thumb_key = original_key.sibling(&thumbnail_name(&file));
     let written = async {
-        storage::write_atomic(&original_path, &bytes, &state.faults.storage).await?;
-        storage::write_atomic(&thumb_path, &thumb, &state.faults.storage).await
+        state.store.put(&original_key, &bytes).await?;
+        state.store.put(&thumb_key, &thumb).await
     }
     .await;
     if let Err(e) = written {
-        let _ = storage::remove_file(&original_path).await;
-        let _ = storage::remove_file(&thumb_path).await;
+        let _ = state.store.remove(&original_key).await;
+        let _ = state.store.remove(&thumb_key).await;
         return Err(MemoryError::Storage(e));
     }
     let record = PhotoRecord {
@@ -80,8 +74,8 @@ pub async fn store(
         Ok(old) => old,
         Err(e) => {
             // The character went away meanwhile (or the database failed): keep no orphan.
-            let _ = storage::remove_file(&original_path).await;
-            let _ = storage::remove_file(&thumb_path).await;
+            let _ = state.store.remove(&original_key).await;
+            let _ = state.store.remove(&thumb_key).await;
             return Err(match e {
                 sqlx::Error::RowNotFound => MemoryError::NotFound,
                 e => MemoryError::Db(e),
@@ -127,7 +121,11 @@ pub async fn remove(
 
 async fn delete_files(state: &AppState, tier: &str, character_id: &str, file: &str) {
     for name in [file.to_owned(), thumbnail_name(file)] {
-        if let Err(e) = storage::remove_file(&path_of(state, tier, character_id, &name)).await {
+        if let Err(e) = state
+            .store
+            .remove(&FileKey::photo(tier, character_id, &name))
+            .await
+        {
             tracing::warn!(error = %e, character_id, "could not delete an old photo file");
         }
     }
@@ -135,8 +133,8 @@ async fn delete_files(state: &AppState, tier: &str, character_id: &str, file: &s
 
 /// Deletes every photo file of a character (after its row is gone).
 pub async fn delete_all(state: &AppState, tier: &str, character_id: &str) {
-    let dir = storage::photo_dir(&state.config.data_dir, tier, character_id);
-    if let Err(e) = storage::remove_dir(&dir).await {
+    let folder = Folder::photos(tier, character_id);
+    if let Err(e) = state.store.remove_folder(&folder).await {
         tracing::warn!(error = %e, character_id, "could not delete a character's photos");
     }
 }
@@ -149,9 +147,10 @@ pub fn thumbnail_url(tier: &str, character_id: &str, photo_file: &str) -> String
 pub async fn view(state: &AppState, row: &CharacterRow) -> Option<PhotoView> {
     let file = row.photo_file.as_deref()?;
     for name in [file.to_owned(), thumbnail_name(file)] {
-        if !tokio::fs::try_exists(path_of(state, &row.tier, &row.id, &name))
+        if !state
+            .store
+            .exists(&FileKey::photo(&row.tier, &row.id, &name))
             .await
-            .unwrap_or(false)
         {
             return None;
         }
@@ -167,7 +166,9 @@ pub async fn view(state: &AppState, row: &CharacterRow) -> Option<PhotoView> {
 /// disk is simply not sent (no error).
 pub async fn reference(state: &AppState, row: &CharacterRow) -> Option<ReferencePhoto> {
     let file = row.photo_file.as_deref()?;
-    let bytes = tokio::fs::read(path_of(state, &row.tier, &row.id, file))
+    let bytes = state
+        .store
+        .get(&FileKey::photo(&row.tier, &row.id, file))
         .await
         .ok()?;
     let (bytes, checked) = tokio::task::spawn_blocking(move || {
@@ -196,7 +197,7 @@ pub async fn servable(
     tier: &str,
     character_id: &str,
     name: &str,
-) -> Result<Option<PathBuf>, sqlx::Error> {
+) -> Result<Option<FileKey>, sqlx::Error> {
     let Some(row) = repo::find_character(&state.db, tier, character_id).await? else {
         return Ok(None);
     };
@@ -204,5 +205,5 @@ pub async fn servable(
         return Ok(None);
     };
     let known = name == thumbnail_name(file) || name == file;
-    Ok(known.then(|| path_of(state, tier, character_id, name)))
+    Ok(known.then(|| FileKey::photo(tier, character_id, name)))
 }

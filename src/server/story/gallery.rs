@@ -14,8 +14,8 @@ use crate::domain::{TextModelSpec, TierSpec};
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
 use crate::server::db::stories::{self, ChoiceRow};
 use crate::server::media::StoryMedia;
+use crate::server::media_store::{FileKey, Folder};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// Most in-progress stories listed below the finished ones (newest first).
 const IN_PROGRESS_MAX: u32 = 5;
@@ -90,8 +90,8 @@ fn title_of(row: &GalleryRow) -> String {
 async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> StoryCard {
     let mut cover_url = None;
     if let Some(file) = &row.cover_file {
-        let path = storage::media_path(&state.config.data_dir, tier.name, &row.id, file);
-        if storage::is_intact(&path, MediaKind::Image).await {
+        let key = FileKey::media(tier.name, &row.id, file);
+        if state.store.is_intact(&key, MediaKind::Image).await {
             cover_url = Some(crate::domain::urls::media(tier.name, &row.id, file));
         }
     }
@@ -225,8 +225,8 @@ pub async fn delete(
     if !repo::delete_story(&state.db, tier.name, story_id).await? {
         return Err(StoryError::NotFound);
     }
-    let dir = storage::media_dir(&state.config.data_dir, tier.name, story_id);
-    if let Err(e) = storage::remove_dir(&dir).await {
+    let folder = Folder::media(tier.name, story_id);
+    if let Err(e) = state.store.remove_folder(&folder).await {
         tracing::error!(error = %e, story_id, "story deleted but its media files could not be removed");
     }
     tracing::info!(tier = tier.name, story_id, "story deleted");

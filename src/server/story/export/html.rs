@@ -13,7 +13,6 @@ use std::fmt::Write as _;
 use axum::body::Bytes;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use tokio::io::AsyncReadExt as _;
 use tokio::sync::mpsc;
 
 use super::{Book, BookScene, Part};
@@ -22,7 +21,6 @@ use crate::domain::media::MediaKind;
 use crate::domain::story_map::{render_svg, MapLinks};
 use crate::domain::TierSpec;
 use crate::server::state::AppState;
-use crate::server::storage;
 use crate::server::story::StoryError;
 
 /// Clips are left out when they would make the file larger than this.
@@ -99,9 +97,7 @@ async fn write_page(book: &Book, with_clips: bool, page: &mut Page) -> Result<()
     let mut clip_bytes = 0u64;
     if with_clips {
         for clip in book.scenes.values().filter_map(|s| s.clip.as_deref()) {
-            clip_bytes += tokio::fs::metadata(book.media_path(clip))
-                .await
-                .map_or(0, |m| m.len());
+            clip_bytes += book.store.size(&book.media_key(clip)).await.unwrap_or(0);
         }
     }
     let embed_clips = with_clips && clip_bytes * 4 / 3 <= CLIPS_MAX_BYTES;
@@ -228,10 +224,10 @@ async fn write_clip(
     poster: Option<&str>,
     page: &mut Page,
 ) -> Result<(), Closed> {
-    let path = book.media_path(clip);
-    let intact = storage::is_intact(&path, MediaKind::Video).await;
-    let file = match tokio::fs::File::open(&path).await {
-        Ok(file) if intact => file,
+    let key = book.media_key(clip);
+    let intact = book.store.is_intact(&key, MediaKind::Video).await;
+    let bytes = match book.store.get(&key).await {
+        Ok(bytes) if intact => bytes,
         _ => {
             page.buf
                 .push_str("<div class=\"missing\">Clip not available</div>");
@@ -240,25 +236,11 @@ async fn write_clip(
     };
     page.buf
         .push_str("<video controls playsinline src=\"data:video/mp4;base64,");
-    let mut reader = tokio::io::BufReader::new(file);
-    let mut slice = vec![0u8; CLIP_SLICE];
-    loop {
-        // Fill the whole slice (short reads happen) so only the last one is padded.
-        let mut filled = 0;
-        while filled < CLIP_SLICE {
-            match reader.read(&mut slice[filled..]).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => filled += n,
-            }
-        }
-        if filled == 0 {
-            break;
-        }
-        STANDARD.encode_string(&slice[..filled], &mut page.buf);
+    // In slices, each sent before the next is encoded: the page never holds the whole
+    // clip twice over.
+    for slice in bytes.chunks(CLIP_SLICE) {
+        STANDARD.encode_string(slice, &mut page.buf);
         page.flush_if_full().await?;
-        if filled < CLIP_SLICE {
-            break;
-        }
     }
     page.buf.push('"');
     if let Some(poster) = poster {

@@ -26,8 +26,8 @@ use crate::domain::story_map::StoryMap;
 use crate::domain::{TextModelSpec, TierSpec, VideoModelSpec};
 use crate::server::db::{self, stories};
 use crate::server::imaging;
+use crate::server::media_store::{FileKey, MediaStore};
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// Pictures are embedded at most this large (longest side, pixels).
 const PICTURE_SIDE: usize = 1024;
@@ -80,7 +80,7 @@ pub struct BookChoice {
 /// Everything an export shows of a story.
 pub struct Book {
     pub tier: &'static TierSpec,
-    data_dir: std::path::PathBuf,
+    store: MediaStore,
     pub story_id: String,
     pub title: String,
     /// `2026-11-26`.
@@ -150,7 +150,7 @@ impl Book {
         parts.retain(|p| !p.scenes.is_empty());
         Ok(Book {
             tier,
-            data_dir: state.config.data_dir.clone(),
+            store: state.store.clone(),
             story_id: story_id.to_owned(),
             title: story_title(&story),
             date: created.get(..10).unwrap_or(&created).to_owned(),
@@ -179,19 +179,19 @@ impl Book {
         format!("{}.{extension}", safe_file_name(&self.title))
     }
 
-    /// Where one of the story's media files lives.
-    pub fn media_path(&self, file: &str) -> std::path::PathBuf {
-        storage::media_path(&self.data_dir, self.tier.name, &self.story_id, file)
+    /// The key of one of the story's media files.
+    pub fn media_key(&self, file: &str) -> FileKey {
+        FileKey::media(self.tier.name, &self.story_id, file)
     }
 
     /// The scene's picture re-encoded as a JPEG of at most 1024 px (a WebP, which we do
     /// not decode, as it is); `None` when the file is gone, damaged or unreadable.
     pub async fn picture(&self, file: &str) -> Option<Picture> {
-        let path = self.media_path(file);
-        if !storage::is_intact(&path, MediaKind::Image).await {
+        let key = self.media_key(file);
+        if !self.store.is_intact(&key, MediaKind::Image).await {
             return None;
         }
-        let bytes = tokio::fs::read(&path).await.ok()?;
+        let bytes = self.store.get(&key).await.ok()?;
         tokio::task::spawn_blocking(move || match imaging::photo::decode(&bytes) {
             Ok(photo) => {
                 let jpeg = photo
