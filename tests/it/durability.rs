@@ -143,12 +143,9 @@ async fn a_database_that_refuses_the_claim_never_lets_a_clip_be_submitted() {
 
 #[tokio::test]
 async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_works() {
-    if sqlite_only("a full database (SQLite's commit hook stands for a full disk)") {
-        return;
-    }
     let app = TestApp::spawn().await;
     let (story_id, scene_id) = crate::api_errors::started(&app).await;
-    app.state.faults.commits.fail_commits(true);
+    database_full(&app, true).await;
     let (status, error) =
         crate::helpers::app_error(app.start_story("kids", "a second story", "gpt-4.1").await).await;
     assert_eq!((status, error), (503, AppError::storage_unavailable()));
@@ -170,7 +167,42 @@ async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_work
         .await
         .expect("page");
     assert_eq!(page.status(), 200);
-    app.state.faults.commits.fail_commits(false);
+    database_full(&app, false).await;
+    let again = app.start_story("kids", "a third story", "gpt-4.1").await;
+    assert_eq!(again.status(), 200, "writes work again once there is room");
+}
+
+/// Makes the app's database refuse new stories and scenes as a full disk does, or stops.
+/// SQLite: every commit is turned into a rollback (its commit hook). PostgreSQL: a trigger
+/// raises the server's own "disk full" error (SQLSTATE 53100) on every write of a story or
+/// scene.
+async fn database_full(app: &TestApp, full: bool) {
+    if !crate::helpers::on_postgres() {
+        app.state.faults.commits.fail_commits(full);
+        return;
+    }
+    let statements: &[&str] = if full {
+        &[
+            "CREATE OR REPLACE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
+             'BEGIN RAISE EXCEPTION ''could not extend file: No space left on device''
+              USING ERRCODE = ''disk_full''; END'",
+            "CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON stories
+             FOR EACH STATEMENT EXECUTE FUNCTION disk_full()",
+            "CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON scenes
+             FOR EACH STATEMENT EXECUTE FUNCTION disk_full()",
+        ]
+    } else {
+        &[
+            "DROP TRIGGER disk_full ON stories",
+            "DROP TRIGGER disk_full ON scenes",
+        ]
+    };
+    for statement in statements {
+        cyoa::server::db::query(*statement)
+            .execute(&app.state.db)
+            .await
+            .expect("the full disk's trigger");
+    }
 }
 
 #[tokio::test]

@@ -95,7 +95,8 @@ pub async fn claim_next(
 ) -> sqlx::Result<Option<MediaJob>> {
     let mut tx = super::write_tx(db).await?;
     // On PostgreSQL a job another instance is claiming this moment is skipped, not waited
-    // for (SQLite has one writer at a time anyway).
+    // for. (Today's write lock already runs claims one at a time, as SQLite's one writer
+    // does; the claim stays right on its own if that lock is ever narrowed.)
     let claim = |lock: &str| {
         format!(
             "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL,
@@ -496,7 +497,8 @@ fn queue_missing_clips_sql(random_id: &str) -> String {
            AND NOT EXISTS (SELECT 1 FROM media v WHERE v.scene_id = sc.id AND v.kind = 'video')
            AND (EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image'
                         AND i.status IN ('complete', 'failed'))
-                OR st.image_model = 'none')"
+                OR st.image_model = 'none')
+         ON CONFLICT DO NOTHING"
     )
 }
 

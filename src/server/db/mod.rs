@@ -52,15 +52,27 @@ impl CommitFaults {
 /// SQLite's result code for a commit turned into a rollback by the commit hook.
 const SQLITE_CONSTRAINT_COMMITHOOK: i64 = 531;
 
-/// Whether a database error means the storage cannot take writes (a full disk, an I/O error,
-/// or the injected commit failure that stands for them), not a fault in our queries.
+/// Whether a database error means the storage cannot take writes now (a full disk, an I/O
+/// error, the injected commit failure that stands for them; on PostgreSQL also a server that
+/// is restarting, read-only or out of reach), not a fault in our queries: a 503.
 pub fn is_storage_failure(e: &sqlx::Error) -> bool {
     if let Some(pg) = e
         .as_database_error()
         .and_then(|d| d.try_downcast_ref::<PgDatabaseError>())
     {
-        // Class 53: insufficient resources (a full disk, out of memory); 58: I/O errors.
-        return pg.code().starts_with("53") || pg.code().starts_with("58");
+        // The server cannot take the write now, or is not there: class 53 (a full disk,
+        // out of memory), 58 (I/O), 08 (connection), 57P01/57P03 (restarting, starting),
+        // 25006 (read-only, as after a failover), 55P03 (the write lock's wait ran out),
+        // 40001/40P01 (a transaction to run again).
+        let code = pg.code();
+        return ["53", "58", "08"]
+            .iter()
+            .any(|class| code.starts_with(class))
+            || ["57P01", "57P03", "25006", "55P03", "40001", "40P01"].contains(&code);
+    }
+    if matches!(e, sqlx::Error::PoolTimedOut) {
+        // Every connection busy, or the server unreachable, for the pool's whole wait.
+        return true;
     }
     let code = e
         .as_database_error()
@@ -90,7 +102,10 @@ pub async fn open(
 /// Connects to a PostgreSQL server (`postgres://…`; unset parts come from the `PG*`
 /// variables, as with `psql`) and brings its schema up to date.
 pub async fn connect_postgres(url: &str) -> Result<Db, DbError> {
-    let options = PgConnectOptions::from_str(url)?;
+    let options = PgConnectOptions::from_str(url)?
+        // A connection left inside a transaction (its instance cut off mid-write) gives up
+        // the write lock after a minute instead of holding every instance's writes.
+        .options([("idle_in_transaction_session_timeout", "60s")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         // A server across a network can drop a connection: sqlx pings before reusing one.

@@ -93,21 +93,24 @@ impl From<&String> for Sql {
 }
 
 /// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …); a `?` inside a quoted
-/// literal or identifier stays.
+/// literal or identifier, or in a `--` comment, stays.
 fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     let mut n = 0;
-    let mut quote: Option<char> = None;
-    for c in sql.chars() {
-        match (quote, c) {
+    // What ends the part we are inside of: its quote, or a comment's line end.
+    let mut inside: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (inside, c) {
             (None, '?') => {
                 n += 1;
                 out.push('$');
                 out.push_str(&n.to_string());
                 continue;
             }
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => inside = Some(c),
+            (None, '-') if chars.peek() == Some(&'-') => inside = Some('\n'),
+            (Some(end), c) if c == end => inside = None,
             _ => {}
         }
         out.push(c);
@@ -460,32 +463,38 @@ enum TxConn {
     Postgres(PoolConnection<Postgres>),
 }
 
-/// The advisory lock every write transaction on PostgreSQL holds (any constant, the same in
-/// every instance).
-const WRITE_LOCK: i64 = 0x6379_6f61; // "cyoa"
+/// The advisory lock every write transaction on PostgreSQL holds: this constant with the
+/// schema's hash, so apps in other schemas of the same database (another deployment, the
+/// tests' apps) do not wait on each other.
+const WRITE_LOCK: i32 = 0x6379_6f61; // "cyoa"
+
+/// How long a write transaction waits for the lock before it gives up (a 503: "try again").
+const LOCK_WAIT: &str = "SET LOCAL lock_timeout = '20s'";
 
 pub async fn write_tx(db: &Db) -> sqlx::Result<WriteTx> {
-    let conn = match db {
-        Db::Sqlite(p) => {
-            let mut conn = p.acquire().await?;
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-            TxConn::Sqlite(conn)
-        }
-        Db::Postgres(p) => {
-            let mut conn = p.acquire().await?;
-            sqlx::query("BEGIN").execute(&mut *conn).await?;
-            let locked = sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK)
-                .execute(&mut *conn)
-                .await;
-            if let Err(e) = locked {
-                drop(conn.detach());
-                return Err(e);
-            }
-            TxConn::Postgres(conn)
-        }
+    // In a `WriteTx` from the moment it is taken: a caller that stops waiting (a request
+    // whose browser left) drops it, and `Drop` closes the connection rather than returning
+    // it to the pool inside a transaction (holding the lock).
+    let mut tx = WriteTx {
+        conn: Some(match db {
+            Db::Sqlite(p) => TxConn::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => TxConn::Postgres(p.acquire().await?),
+        }),
     };
-    Ok(WriteTx { conn: Some(conn) })
+    match tx.conn()? {
+        TxConn::Sqlite(conn) => {
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut **conn).await?;
+        }
+        TxConn::Postgres(conn) => {
+            sqlx::query("BEGIN").execute(&mut **conn).await?;
+            sqlx::query(LOCK_WAIT).execute(&mut **conn).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+                .bind(WRITE_LOCK)
+                .execute(&mut **conn)
+                .await?;
+        }
+    }
+    Ok(tx)
 }
 
 impl WriteTx {
@@ -552,6 +561,10 @@ mod tests {
         assert_eq!(
             numbered("UPDATE \"we?ird\" SET x = ?"),
             "UPDATE \"we?ird\" SET x = $1"
+        );
+        assert_eq!(
+            numbered("SELECT ? -- who? nobody\n, ?"),
+            "SELECT $1 -- who? nobody\n, $2"
         );
     }
 

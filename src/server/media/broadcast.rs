@@ -39,11 +39,13 @@ impl Signal {
     }
 }
 
-/// Tells every instance (this one too) about `signal`, without waiting for the server.
+/// Tells every instance on this schema (this one too) about `signal`, without waiting for
+/// the server. The payload names the schema: other deployments (or the tests' other apps)
+/// in the same database hear it and ignore it.
 pub fn send(pool: &PgPool, signal: Signal) {
     let pool = pool.clone();
     tokio::spawn(async move {
-        let sent = sqlx::query("SELECT pg_notify($1, $2)")
+        let sent = sqlx::query("SELECT pg_notify($1, current_schema() || ' ' || $2)")
             .bind(CHANNEL)
             .bind(signal.payload())
             .execute(&pool)
@@ -75,23 +77,37 @@ async fn listen_until_closed(
     pool: &PgPool,
     on_signal: &(impl Fn(Signal) + Sync),
 ) -> sqlx::Result<()> {
+    let schema: String = sqlx::query_scalar("SELECT current_schema()")
+        .fetch_one(pool)
+        .await?;
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
+    // Whatever was said before this LISTEN (at start, or while the connection was down) is
+    // not heard: look for queued jobs and ended ones now.
+    catch_up(on_signal);
     loop {
         match listener.try_recv().await? {
             Some(notification) => {
-                if let Some(signal) = Signal::parse(notification.payload()) {
+                let ours = notification.payload().split_once(' ');
+                if let Some(signal) = ours
+                    .filter(|(from, _)| *from == schema)
+                    .and_then(|(_, what)| Signal::parse(what))
+                {
                     on_signal(signal);
                 }
             }
-            // The connection dropped and was made again: whatever was said meanwhile is
-            // lost, so look for queued jobs and ended ones now.
+            // The connection dropped and was made again (sqlx listens again by itself).
             None => {
-                on_signal(Signal::Queued);
-                on_signal(Signal::Finished);
+                catch_up(on_signal);
+                tokio::time::sleep(RECONNECT_PAUSE).await;
             }
         }
     }
+}
+
+fn catch_up(on_signal: &impl Fn(Signal)) {
+    on_signal(Signal::Queued);
+    on_signal(Signal::Finished);
 }
 
 #[cfg(test)]
