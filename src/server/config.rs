@@ -38,6 +38,8 @@ pub enum ConfigError {
     Number { name: String, value: String },
     #[error("{name} must be true or false, not {value}")]
     Switch { name: &'static str, value: String },
+    #[error("{0}")]
+    Bucket(String),
     #[error("DATABASE_URL must name a PostgreSQL server (postgres://…), not {value}; leave it unset for the embedded SQLite file in DATA_DIR")]
     DatabaseUrl { value: String },
 }
@@ -50,6 +52,9 @@ pub struct Config {
     /// Hosted mode's PostgreSQL (`DATABASE_URL=postgres://…`); unset, the SQLite file in
     /// `data_dir`.
     pub database_url: Option<String>,
+    /// Hosted mode's S3-compatible bucket for pictures, clips and photos (`S3_*`); unset,
+    /// they are files in `data_dir`.
+    pub bucket: Option<BucketSettings>,
     pub context_full_scenes: usize,
     /// Providers with a real key. Empty means demo mode.
     pub real_providers: BTreeMap<Provider, Endpoint>,
@@ -64,6 +69,77 @@ pub struct Config {
     pub demo_text_pace: TextPace,
     pub prefetch: PrefetchSettings,
     pub jobs: JobSettings,
+}
+
+/// An S3-compatible bucket (`S3_ENDPOINT`, `S3_BUCKET`, `S3_ACCESS_KEY_ID` and
+/// `S3_SECRET_ACCESS_KEY` or AWS's names for them, `S3_REGION`, optional `S3_PREFIX` and
+/// `S3_PUBLIC_URL`).
+#[derive(Clone, PartialEq)]
+pub struct BucketSettings {
+    /// `https://s3.eu-west-1.amazonaws.com`, `http://127.0.0.1:8333`: path-style addresses.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key: String,
+    pub secret_key: String,
+    /// Put before every key (`family-a/`), so deployments can share a bucket.
+    pub prefix: String,
+    /// Where browsers reach the bucket (a CDN or the public name of the endpoint); the
+    /// endpoint itself by default.
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for BucketSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BucketSettings")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The bucket the environment names, if any: all of endpoint, bucket and keys, or none.
+fn bucket_settings(
+    non_empty: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<BucketSettings>, ConfigError> {
+    let endpoint = non_empty("S3_ENDPOINT");
+    let bucket = non_empty("S3_BUCKET");
+    if endpoint.is_none() && bucket.is_none() {
+        return Ok(None);
+    }
+    let missing = |what: &str| {
+        ConfigError::Bucket(format!("the bucket needs {what} (S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together)"))
+    };
+    let endpoint = endpoint.ok_or_else(|| missing("S3_ENDPOINT"))?;
+    let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(ConfigError::Bucket(format!(
+            "S3_ENDPOINT must be an http:// or https:// address, not {endpoint}"
+        )));
+    }
+    let key = |ours: &str, aws: &str| non_empty(ours).or_else(|| non_empty(aws));
+    let prefix = non_empty("S3_PREFIX")
+        .map(|p| format!("{}/", p.trim().trim_matches('/')))
+        .unwrap_or_default();
+    Ok(Some(BucketSettings {
+        public_url: non_empty("S3_PUBLIC_URL")
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| endpoint.clone()),
+        endpoint,
+        bucket: bucket
+            .ok_or_else(|| missing("S3_BUCKET"))?
+            .trim()
+            .to_owned(),
+        region: non_empty("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+        access_key: key("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")
+            .ok_or_else(|| missing("S3_ACCESS_KEY_ID"))?,
+        secret_key: key("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
+            .ok_or_else(|| missing("S3_SECRET_ACCESS_KEY"))?,
+        prefix,
+    }))
 }
 
 /// How media jobs are held while they run. A claimed job has a lease (`JOB_LEASE_S`, 60 s by
@@ -267,6 +343,7 @@ impl Config {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.to_owned(),
             database_url: None,
+            bucket: None,
             context_full_scenes: 4,
             real_providers: BTreeMap::new(),
             demo_latency: Duration::ZERO,
@@ -383,6 +460,7 @@ impl Config {
             Some(text) => parse_switch("JOBS_SHARED", &text)?,
         };
         let jobs = JobSettings { lease, shared };
+        let bucket = bucket_settings(&non_empty)?;
         Ok(Config {
             gate,
             limits,
@@ -390,6 +468,7 @@ impl Config {
             site_addr,
             data_dir,
             database_url,
+            bucket,
             context_full_scenes: file.story.context_full_scenes.max(1),
             real_providers,
             demo_latency: Duration::from_millis(
@@ -565,6 +644,32 @@ mod tests {
         assert_eq!(huge.jobs.lease, Duration::from_secs(24 * 60 * 60));
         assert!(!config_with(&[("JOBS_SHARED", "no")]).jobs.shared);
         assert!(config_with(&[("JOBS_SHARED", "TRUE")]).jobs.shared);
+        let bucket = |vars: &[(&str, &str)]| {
+            let env: std::collections::HashMap<&str, &str> = vars.iter().copied().collect();
+            bucket_settings(&|name: &str| env.get(name).map(|v| v.to_string()))
+        };
+        assert_eq!(bucket(&[]).expect("none"), None);
+        let full = bucket(&[
+            ("S3_ENDPOINT", "http://127.0.0.1:8333/"),
+            ("S3_BUCKET", "cyoa"),
+            ("AWS_ACCESS_KEY_ID", "id"),
+            ("S3_SECRET_ACCESS_KEY", "secret"),
+            ("S3_PREFIX", "/family-a/"),
+        ])
+        .expect("valid")
+        .expect("a bucket");
+        assert_eq!(full.endpoint, "http://127.0.0.1:8333");
+        assert_eq!(full.public_url, full.endpoint);
+        assert_eq!(
+            (full.prefix.as_str(), full.region.as_str()),
+            ("family-a/", "us-east-1")
+        );
+        assert!(
+            !format!("{full:?}").contains("secret"),
+            "no secret in Debug"
+        );
+        assert!(bucket(&[("S3_BUCKET", "cyoa")]).is_err(), "no endpoint");
+        assert!(bucket(&[("S3_ENDPOINT", "ftp://x"), ("S3_BUCKET", "b")]).is_err());
         let hosted = config_with(&[("DATABASE_URL", "postgres://db.example/cyoa")]);
         assert!(
             hosted.jobs.shared,

@@ -39,6 +39,19 @@ pub async fn files_are_whole(files: Vec<(std::path::PathBuf, MediaKind)>) -> Vec
     .unwrap_or_else(|_| vec![false; count])
 }
 
+/// Whether `bytes` are a whole `kind` file (the same check as [`file_is_whole`], for bytes
+/// about to be stored).
+pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {
+    match kind {
+        MediaKind::Image => image_format(bytes).is_some(),
+        MediaKind::Video => mp4_is_whole(bytes.len() as u64, |at, buf| {
+            let at = usize::try_from(at).ok()?;
+            buf.copy_from_slice(bytes.get(at..at.checked_add(buf.len())?)?);
+            Some(())
+        }),
+    }
+}
+
 fn file_is_whole_blocking(path: &std::path::Path, kind: MediaKind) -> bool {
     use std::os::unix::fs::FileExt;
     let Ok(file) = std::fs::File::open(path) else {
@@ -160,15 +173,7 @@ mod tests {
 
     /// Whether `bytes` are a whole file of `kind`, by the same checks as a file on disk.
     fn is_whole(bytes: &[u8], kind: MediaKind) -> bool {
-        let len = bytes.len() as u64;
-        match kind {
-            MediaKind::Image => image_format_of(head(bytes), tail(bytes), len).is_some(),
-            MediaKind::Video => mp4_is_whole(len, |at, buf| {
-                let at = usize::try_from(at).ok()?;
-                buf.copy_from_slice(bytes.get(at..at.checked_add(buf.len())?)?);
-                Some(())
-            }),
-        }
+        bytes_are_whole(bytes, kind)
     }
     use crate::server::imaging::Canvas;
 

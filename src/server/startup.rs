@@ -134,7 +134,7 @@ pub async fn build_with_retries(
     let state = AppState {
         leptos_options: leptos_options(local_addr),
         db,
-        store: MediaStore::disk(&config.data_dir, &faults.storage),
+        store: MediaStore::for_config(&config, &faults.storage),
         providers: Arc::new(providers),
         config: Arc::new(config),
         jobs: Jobs::default(),

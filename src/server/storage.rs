@@ -30,7 +30,8 @@ impl StorageFaults {
         self.0.store(step.map_or(0, |s| s as u8), Ordering::SeqCst);
     }
 
-    fn check(&self, step: WriteStep) -> std::io::Result<()> {
+    /// Fails as a full disk does when armed at `step`.
+    pub(crate) fn check(&self, step: WriteStep) -> std::io::Result<()> {
         if self.0.load(Ordering::SeqCst) == step as u8 {
             return Err(Error::new(
                 ErrorKind::StorageFull,

@@ -26,6 +26,8 @@ pub struct TestApp {
 pub struct TestAppBuilder {
     config: Config,
     data_dir: Option<PathBuf>,
+    /// Media in the test bucket (`S3_*`, as `scripts/with-bucket.sh` sets them).
+    bucket: bool,
 }
 
 impl TestAppBuilder {
@@ -66,6 +68,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Pictures, clips and photos in the test bucket rather than the data directory.
+    pub fn bucket(mut self) -> Self {
+        self.bucket = true;
+        self
+    }
+
     /// Data in `dir`, which the test keeps (to restart an app on it), not in a temp dir.
     pub fn data_dir(mut self, dir: &Path) -> Self {
         self.data_dir = Some(dir.to_owned());
@@ -86,9 +94,14 @@ impl TestAppBuilder {
             true => Some(postgres_url(&dir).await),
             false => None,
         };
+        let bucket = match self.bucket || on_bucket() {
+            true => Some(bucket_for(&dir)),
+            false => None,
+        };
         let config = Config {
             data_dir: dir,
             database_url,
+            bucket,
             ..self.config
         };
         let (addr, state) = startup::spawn(config, &quick_retries())
@@ -116,6 +129,44 @@ pub fn sqlite_only(what: &str) -> bool {
         eprintln!("on PostgreSQL, not checked: {what}");
     }
     on_postgres()
+}
+
+/// Whether the apps of this run keep their media in the test bucket (`IT_STORE=bucket`).
+pub fn on_bucket() -> bool {
+    std::env::var("IT_STORE").is_ok_and(|v| v == "bucket")
+}
+
+/// For a test of the data directory's own files (temporary files, a file damaged on disk):
+/// `true`, and a note, when this run keeps media in a bucket.
+pub fn disk_only(what: &str) -> bool {
+    if on_bucket() {
+        eprintln!("with the bucket, not checked: {what}");
+    }
+    on_bucket()
+}
+
+/// The test bucket (`S3_*`), with a prefix of its own for the app whose data is in `dir`, so
+/// two apps started on one dir share their media as they would share the directory. `None`
+/// when no bucket is there (`scripts/with-bucket.sh` sets one up).
+pub fn test_bucket(dir: &Path) -> Option<cyoa::server::config::BucketSettings> {
+    use std::hash::{Hash, Hasher};
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let endpoint = var("S3_ENDPOINT")?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    dir.hash(&mut hasher);
+    Some(cyoa::server::config::BucketSettings {
+        public_url: endpoint.clone(),
+        endpoint,
+        bucket: var("S3_BUCKET")?,
+        region: var("S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key: var("S3_ACCESS_KEY_ID")?,
+        secret_key: var("S3_SECRET_ACCESS_KEY")?,
+        prefix: format!("it_{:016x}/", hasher.finish()),
+    })
+}
+
+fn bucket_for(dir: &Path) -> cyoa::server::config::BucketSettings {
+    test_bucket(dir).expect("a test bucket (run under scripts/with-bucket.sh)")
 }
 
 /// A database of its own for the app whose data is in `dir`: one schema per data dir, so two
@@ -202,6 +253,7 @@ impl TestApp {
                 ..Config::for_tests(Path::new(""))
             },
             data_dir: None,
+            bucket: false,
         }
     }
 

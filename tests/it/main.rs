@@ -15,6 +15,7 @@ mod image_providers;
 mod instant_scenes;
 mod isolation;
 mod job_leases;
+mod media_bucket;
 mod memory_mode;
 mod parent_gate;
 mod plain_forms;

@@ -7,11 +7,13 @@ use leptos::nonce::use_nonce;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-/// The policy of a page rendered with `nonce`.
-pub fn page_policy(nonce: &str) -> String {
+/// The policy of a page rendered with `nonce`; pictures and clips may also come from
+/// `media_origin` (hosted mode's bucket, which the media routes redirect to).
+pub fn page_policy(nonce: &str, media_origin: Option<&str>) -> String {
+    let media = media_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+         style-src 'self'; img-src 'self' data: blob:{media}; media-src 'self' blob:{media}; \
          connect-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )
@@ -25,7 +27,9 @@ pub fn provide_page_policy() {
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
         return;
     };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+    let state = use_context::<crate::server::state::AppState>();
+    let media_origin = state.as_ref().and_then(|s| s.store.public_origin());
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, media_origin)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -36,10 +40,13 @@ mod tests {
 
     #[test]
     fn pages_run_only_our_code() {
-        let policy = page_policy("abc");
+        let policy = page_policy("abc", None);
         assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("http"));
+        let hosted = page_policy("abc", Some("https://media.example"));
+        assert!(hosted.contains("img-src 'self' data: blob: https://media.example;"));
+        assert!(hosted.contains("media-src 'self' blob: https://media.example;"));
     }
 }

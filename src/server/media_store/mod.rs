@@ -5,7 +5,9 @@
 //! bucket. Every write is whole or absent: a temporary file renamed into place on disk, one
 //! `PUT` in a bucket (an object appears only when all of it arrived).
 
+mod bucket;
 mod disk;
+mod sigv4;
 
 use std::io;
 
@@ -13,8 +15,10 @@ use axum::extract::Request;
 use axum::response::Response;
 
 use crate::domain::media::MediaKind;
+use crate::server::config::Config;
 use crate::server::storage::StorageFaults;
 
+pub use bucket::BucketStore;
 pub use disk::DiskStore;
 
 /// A stored file's key. Its parts are ids made by this server or checked against the
@@ -86,6 +90,7 @@ pub const ROOTS: [&str; 2] = ["media", "photos"];
 #[derive(Debug, Clone)]
 pub enum MediaStore {
     Disk(DiskStore),
+    Bucket(std::sync::Arc<BucketStore>),
 }
 
 impl MediaStore {
@@ -94,10 +99,30 @@ impl MediaStore {
         MediaStore::Disk(DiskStore::new(data_dir, faults))
     }
 
+    /// The store the configuration names: the bucket (hosted mode), else the data directory.
+    pub fn for_config(config: &Config, faults: &StorageFaults) -> MediaStore {
+        match &config.bucket {
+            Some(bucket) => {
+                MediaStore::Bucket(std::sync::Arc::new(BucketStore::new(bucket, faults)))
+            }
+            None => MediaStore::disk(&config.data_dir, faults),
+        }
+    }
+
+    /// Where browsers fetch files from when it is not this server (the bucket's public
+    /// address), for the pages' Content-Security-Policy.
+    pub fn public_origin(&self) -> Option<&str> {
+        match self {
+            MediaStore::Disk(_) => None,
+            MediaStore::Bucket(b) => Some(b.public_origin()),
+        }
+    }
+
     /// Stores `bytes` under `key`, whole or not at all (replacing what was there).
     pub async fn put(&self, key: &FileKey, bytes: &[u8]) -> io::Result<()> {
         match self {
             MediaStore::Disk(d) => d.put(key, bytes).await,
+            MediaStore::Bucket(b) => b.put(key, bytes).await,
         }
     }
 
@@ -105,6 +130,7 @@ impl MediaStore {
     pub async fn writer(&self, key: &FileKey) -> io::Result<FileWriter> {
         match self {
             MediaStore::Disk(d) => Ok(FileWriter::Disk(d.writer(key).await?)),
+            MediaStore::Bucket(b) => Ok(FileWriter::Bucket(b.writer(key))),
         }
     }
 
@@ -112,6 +138,7 @@ impl MediaStore {
     pub async fn get(&self, key: &FileKey) -> io::Result<Vec<u8>> {
         match self {
             MediaStore::Disk(d) => d.get(key).await,
+            MediaStore::Bucket(b) => b.get(key).await,
         }
     }
 
@@ -119,12 +146,14 @@ impl MediaStore {
     pub async fn size(&self, key: &FileKey) -> io::Result<u64> {
         match self {
             MediaStore::Disk(d) => d.size(key).await,
+            MediaStore::Bucket(b) => b.size(key).await,
         }
     }
 
     pub async fn exists(&self, key: &FileKey) -> bool {
         match self {
             MediaStore::Disk(d) => d.exists(key).await,
+            MediaStore::Bucket(b) => b.exists(key).await,
         }
     }
 
@@ -133,6 +162,7 @@ impl MediaStore {
     pub async fn is_intact(&self, key: &FileKey, kind: MediaKind) -> bool {
         match self {
             MediaStore::Disk(d) => d.is_intact(key, kind).await,
+            MediaStore::Bucket(b) => b.is_intact(key, kind).await,
         }
     }
 
@@ -140,6 +170,7 @@ impl MediaStore {
     pub async fn are_intact(&self, files: Vec<(FileKey, MediaKind)>) -> Vec<bool> {
         match self {
             MediaStore::Disk(d) => d.are_intact(files).await,
+            MediaStore::Bucket(b) => b.are_intact(files).await,
         }
     }
 
@@ -147,6 +178,7 @@ impl MediaStore {
     pub async fn remove(&self, key: &FileKey) -> io::Result<()> {
         match self {
             MediaStore::Disk(d) => d.remove(key).await,
+            MediaStore::Bucket(b) => b.remove(key).await,
         }
     }
 
@@ -154,6 +186,7 @@ impl MediaStore {
     pub async fn remove_folder(&self, folder: &Folder) -> io::Result<()> {
         match self {
             MediaStore::Disk(d) => d.remove_folder(folder).await,
+            MediaStore::Bucket(b) => b.remove_folder(folder).await,
         }
     }
 
@@ -161,6 +194,7 @@ impl MediaStore {
     pub async fn remove_empty_folder(&self, folder: &Folder) {
         match self {
             MediaStore::Disk(d) => d.remove_empty_folder(folder).await,
+            MediaStore::Bucket(_) => {}
         }
     }
 
@@ -168,6 +202,7 @@ impl MediaStore {
     pub async fn list(&self, root: &str) -> io::Result<Vec<FileKey>> {
         match self {
             MediaStore::Disk(d) => d.list(root).await,
+            MediaStore::Bucket(b) => b.list(root).await,
         }
     }
 
@@ -176,6 +211,7 @@ impl MediaStore {
     pub async fn serve(&self, key: &FileKey, request: Request) -> Option<Response> {
         match self {
             MediaStore::Disk(d) => d.serve(key, request).await,
+            MediaStore::Bucket(b) => b.serve(key, request).await,
         }
     }
 
@@ -194,12 +230,14 @@ impl MediaStore {
 /// leaves nothing behind.
 pub enum FileWriter {
     Disk(crate::server::storage::AtomicFile),
+    Bucket(bucket::BucketWriter),
 }
 
 impl FileWriter {
     pub async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self {
             FileWriter::Disk(f) => f.write(bytes).await,
+            FileWriter::Bucket(b) => b.write(bytes),
         }
     }
 
@@ -207,6 +245,7 @@ impl FileWriter {
     pub fn len(&self) -> u64 {
         match self {
             FileWriter::Disk(f) => f.len(),
+            FileWriter::Bucket(b) => b.len(),
         }
     }
 
@@ -218,6 +257,7 @@ impl FileWriter {
     pub async fn commit(self) -> io::Result<()> {
         match self {
             FileWriter::Disk(f) => f.commit().await,
+            FileWriter::Bucket(b) => b.commit().await,
         }
     }
 }

@@ -1,0 +1,359 @@
+//! An S3-compatible bucket as the media store (hosted mode): every instance reads and writes
+//! the same objects, so any instance can serve any picture. Each call is a presigned request
+//! (`sigv4`) sent with our HTTP client; a reader's picture or clip is a redirect to a
+//! presigned URL, made after the same tier check as a file from disk, and the bucket answers
+//! its Range requests.
+//!
+//! Whole or absent: an object appears only when its whole `PUT` arrived, and a picture or
+//! clip is checked to be whole (`media_check`) before it is sent, so what is in the bucket is
+//! whole and "intact" means "there".
+
+use std::io;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::sigv4::{Presign, Signer};
+use super::{FileKey, Folder};
+use crate::domain::media::MediaKind;
+use crate::server::config::BucketSettings;
+use crate::server::media_check;
+use crate::server::storage::{StorageFaults, WriteStep};
+
+/// How long a request our client sends may take to be signed and sent.
+const CALL_EXPIRES_S: u64 = 300;
+/// A reader's link to a file is signed for one window of this length, so the same picture
+/// has the same address (and stays in the browser's cache) within it; it is good for two
+/// windows, so a link handed out at the end of one still works.
+const LINK_WINDOW_S: i64 = 3600;
+
+#[derive(Debug, Clone)]
+pub struct BucketStore {
+    settings: BucketSettings,
+    signer: Signer,
+    http: reqwest::Client,
+    faults: StorageFaults,
+}
+
+impl BucketStore {
+    pub fn new(settings: &BucketSettings, faults: &StorageFaults) -> BucketStore {
+        BucketStore {
+            signer: Signer {
+                access_key: settings.access_key.clone(),
+                secret_key: settings.secret_key.clone(),
+                region: settings.region.clone(),
+            },
+            settings: settings.clone(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(120))
+                .build()
+                .unwrap_or_default(),
+            faults: faults.clone(),
+        }
+    }
+
+    /// The origin the browser fetches files from (for the pages' Content-Security-Policy).
+    pub fn public_origin(&self) -> &str {
+        &self.settings.public_url
+    }
+
+    /// `/{bucket}/{prefix}{key}`.
+    fn path(&self, key: &str) -> String {
+        format!("/{}/{}{key}", self.settings.bucket, self.settings.prefix)
+    }
+
+    fn url(&self, method: &str, key: &str) -> String {
+        self.signer.presign(&Presign {
+            method,
+            endpoint: &self.settings.endpoint,
+            path: &self.path(key),
+            query: &[],
+            expires_s: CALL_EXPIRES_S,
+            at: time::OffsetDateTime::now_utc(),
+        })
+    }
+
+    pub(super) async fn put(&self, key: &FileKey, bytes: &[u8]) -> io::Result<()> {
+        self.faults.check(WriteStep::Write)?;
+        if let Some(kind) = kind_of(key) {
+            if !media_check::bytes_are_whole(bytes, kind) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("not a whole {} file: {key}", kind.key()),
+                ));
+            }
+        }
+        let response = self
+            .http
+            .put(self.url("PUT", key.as_str()))
+            .header(header::CONTENT_LENGTH, bytes.len())
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .map_err(io::Error::other)?;
+        self.faults.check(WriteStep::Rename)?;
+        expect_success(response, key).await.map(drop)
+    }
+
+    pub(super) fn writer(&self, key: &FileKey) -> BucketWriter {
+        BucketWriter {
+            store: self.clone(),
+            key: key.clone(),
+            bytes: Vec::new(),
+        }
+    }
+
+    pub(super) async fn get(&self, key: &FileKey) -> io::Result<Vec<u8>> {
+        let response = self
+            .http
+            .get(self.url("GET", key.as_str()))
+            .send()
+            .await
+            .map_err(io::Error::other)?;
+        let response = expect_success(response, key).await?;
+        Ok(response.bytes().await.map_err(io::Error::other)?.to_vec())
+    }
+
+    pub(super) async fn size(&self, key: &FileKey) -> io::Result<u64> {
+        let response = self.head(key).await?;
+        let response = expect_success(response, key).await?;
+        response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| io::Error::other(format!("no length for {key}")))
+    }
+
+    async fn head(&self, key: &FileKey) -> io::Result<reqwest::Response> {
+        self.http
+            .head(self.url("HEAD", key.as_str()))
+            .send()
+            .await
+            .map_err(io::Error::other)
+    }
+
+    pub(super) async fn exists(&self, key: &FileKey) -> bool {
+        self.head(key).await.is_ok_and(|r| r.status().is_success())
+    }
+
+    /// What is in the bucket was whole when it was put ([`BucketStore::put`]).
+    pub(super) async fn is_intact(&self, key: &FileKey, _kind: MediaKind) -> bool {
+        self.exists(key).await
+    }
+
+    pub(super) async fn are_intact(&self, files: Vec<(FileKey, MediaKind)>) -> Vec<bool> {
+        futures::future::join_all(files.iter().map(|(key, kind)| self.is_intact(key, *kind))).await
+    }
+
+    pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
+        let response = self
+            .http
+            .delete(self.url("DELETE", key.as_str()))
+            .send()
+            .await
+            .map_err(io::Error::other)?;
+        match expect_success(response, key).await {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    pub(super) async fn remove_folder(&self, folder: &Folder) -> io::Result<()> {
+        let keys = self.list_prefix(&format!("{}/", folder.as_str())).await?;
+        for done in futures::future::join_all(keys.iter().map(|key| self.remove(key))).await {
+            done?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn list(&self, root: &str) -> io::Result<Vec<FileKey>> {
+        self.list_prefix(&format!("{root}/")).await
+    }
+
+    /// Every key under `prefix` (a page of ListObjectsV2 after another).
+    async fn list_prefix(&self, prefix: &str) -> io::Result<Vec<FileKey>> {
+        let full_prefix = format!("{}{prefix}", self.settings.prefix);
+        let bucket_path = format!("/{}", self.settings.bucket);
+        let mut keys = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![("list-type", "2"), ("prefix", full_prefix.as_str())];
+            if let Some(token) = &token {
+                query.push(("continuation-token", token.as_str()));
+            }
+            let url = self.signer.presign(&Presign {
+                method: "GET",
+                endpoint: &self.settings.endpoint,
+                path: &bucket_path,
+                query: &query,
+                expires_s: CALL_EXPIRES_S,
+                at: time::OffsetDateTime::now_utc(),
+            });
+            let response = self.http.get(url).send().await.map_err(io::Error::other)?;
+            let status = response.status();
+            let body = response.text().await.map_err(io::Error::other)?;
+            if !status.is_success() {
+                return Err(io::Error::other(format!(
+                    "the bucket refused the listing of {prefix}: {status} {}",
+                    element(&body, "Code").unwrap_or_default()
+                )));
+            }
+            for key in elements(&body, "Key") {
+                if let Some(key) = key.strip_prefix(&self.settings.prefix) {
+                    keys.push(FileKey(key.to_owned()));
+                }
+            }
+            token = match element(&body, "IsTruncated").as_deref() {
+                Some("true") => element(&body, "NextContinuationToken"),
+                _ => None,
+            };
+            if token.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+
+    /// A redirect to a link signed for this hour's window, kept by the browser until the
+    /// window ends: the picture keeps one address (and its cached copy) meanwhile.
+    pub(super) async fn serve(&self, key: &FileKey, _request: Request) -> Option<Response> {
+        let now = time::OffsetDateTime::now_utc();
+        let window_start = now.unix_timestamp() - now.unix_timestamp().rem_euclid(LINK_WINDOW_S);
+        let at = time::OffsetDateTime::from_unix_timestamp(window_start).unwrap_or(now);
+        let link = self.signer.presign(&Presign {
+            method: "GET",
+            endpoint: &self.settings.public_url,
+            path: &self.path(key.as_str()),
+            query: &[],
+            expires_s: 2 * LINK_WINDOW_S as u64,
+            at,
+        });
+        let left = (window_start + LINK_WINDOW_S - now.unix_timestamp()).max(0);
+        let mut response =
+            (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, link)]).into_response();
+        if let Ok(value) = HeaderValue::from_str(&format!("private, max-age={left}")) {
+            response.headers_mut().insert(header::CACHE_CONTROL, value);
+        }
+        Some(response)
+    }
+}
+
+/// The media kind a key's file must be whole as (pictures, clips, photos); `None` for
+/// anything else.
+fn kind_of(key: &FileKey) -> Option<MediaKind> {
+    match key.file_name().rsplit_once('.')?.1 {
+        "png" | "jpg" | "jpeg" | "webp" => Some(MediaKind::Image),
+        "mp4" => Some(MediaKind::Video),
+        _ => None,
+    }
+}
+
+/// The response when it is a success; S3's error as an I/O error otherwise (`NotFound` for a
+/// missing object).
+async fn expect_success(
+    response: reqwest::Response,
+    key: &FileKey,
+) -> io::Result<reqwest::Response> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let body = response.text().await.unwrap_or_default();
+    let code = element(&body, "Code").unwrap_or_else(|| status.to_string());
+    let kind = match status.as_u16() {
+        404 => io::ErrorKind::NotFound,
+        403 => io::ErrorKind::PermissionDenied,
+        507 => io::ErrorKind::StorageFull,
+        _ => io::ErrorKind::Other,
+    };
+    Err(io::Error::new(
+        kind,
+        format!("the bucket answered {code} for {key}"),
+    ))
+}
+
+/// The text of the first `<name>` element of an S3 XML answer.
+fn element(xml: &str, name: &str) -> Option<String> {
+    elements(xml, name).next()
+}
+
+/// The texts of every `<name>` element, XML entities decoded.
+fn elements<'a>(xml: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let mut rest = xml;
+    std::iter::from_fn(move || {
+        let start = rest.find(&open)? + open.len();
+        let len = rest[start..].find(&close)?;
+        let text = &rest[start..start + len];
+        rest = &rest[start + len + close.len()..];
+        Some(
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        )
+    })
+}
+
+/// A clip downloaded in pieces: gathered here and put as one object when it is whole (an
+/// object cannot be written in place, and clips are a few megabytes).
+pub struct BucketWriter {
+    store: BucketStore,
+    key: FileKey,
+    bytes: Vec<u8>,
+}
+
+impl BucketWriter {
+    pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.store.faults.check(WriteStep::Write)?;
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    pub async fn commit(self) -> io::Result<()> {
+        self.store.put(&self.key, &self.bytes).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_answers_are_read_with_their_entities() {
+        let xml = "<ListBucketResult><IsTruncated>true</IsTruncated>\
+                   <Contents><Key>media/kids/a/b.png</Key></Contents>\
+                   <Contents><Key>media/kids/a/c&amp;d.png</Key></Contents>\
+                   <NextContinuationToken>t1</NextContinuationToken></ListBucketResult>";
+        let keys: Vec<String> = elements(xml, "Key").collect();
+        assert_eq!(keys, ["media/kids/a/b.png", "media/kids/a/c&d.png"]);
+        assert_eq!(element(xml, "IsTruncated").as_deref(), Some("true"));
+        assert_eq!(element(xml, "NextContinuationToken").as_deref(), Some("t1"));
+        assert_eq!(element(xml, "Missing"), None);
+    }
+
+    #[test]
+    fn only_pictures_and_clips_are_checked_whole() {
+        assert_eq!(
+            kind_of(&FileKey::media("kids", "s", "a.w384.jpg")),
+            Some(MediaKind::Image)
+        );
+        assert_eq!(
+            kind_of(&FileKey::media("kids", "s", "a.mp4")),
+            Some(MediaKind::Video)
+        );
+        assert_eq!(
+            kind_of(&FileKey::photo("kids", "c", "p.thumb.png")),
+            Some(MediaKind::Image)
+        );
+        assert_eq!(kind_of(&FileKey("media/.status-probe.tmp".into())), None);
+    }
+}
