@@ -18,12 +18,13 @@ cargo clippy --features ssr --all-targets -- -D warnings
 lap "clippy (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
-lap "unit and integration tests on SQLite, then the integration tests again on PostgreSQL 15"
-# pg_virtualenv makes a temporary cluster, runs the command with PGHOST & co. pointing at it,
-# and removes the cluster afterwards, however the command ends. The second run is the same
-# integration binary (no new build) with every app's rows in PostgreSQL (hosted mode).
-CYOA_POSTGRES_REQUIRED=1 pg_virtualenv -v 15 sh -c \
-  'cargo test --features ssr && IT_DATABASE=postgres cargo test --features ssr --test it'
+lap "unit and integration tests (SQLite, data directory), then the integration tests in hosted mode (PostgreSQL 15, S3 bucket)"
+# pg_virtualenv makes a temporary cluster and scripts/with-bucket.sh a temporary SeaweedFS;
+# each runs the command with its variables (PGHOST & co., S3_*) pointing at it and removes
+# it afterwards, however the command ends. The second run is the same integration binary
+# (no new build) with every app's rows in PostgreSQL and its media in the bucket.
+CYOA_POSTGRES_REQUIRED=1 CYOA_BUCKET_REQUIRED=1 pg_virtualenv -v 15 scripts/with-bucket.sh sh -c \
+  'cargo test --features ssr && IT_DATABASE=postgres IT_STORE=bucket cargo test --features ssr --test it'
 
 lap "build for end-to-end tests"
 ./scripts/build.sh

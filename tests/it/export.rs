@@ -3,6 +3,7 @@
 //! fetched from anywhere; placeholders for lost files; another tier's story is 404.
 
 use cyoa::domain::story::StoryLength;
+use cyoa::server::media_store::{FileKey, Folder};
 use cyoa::server::story;
 
 use crate::helpers::{final_image, start_input, tier, TestApp};
@@ -71,8 +72,11 @@ async fn a_branching_story_exports_as_one_self_contained_page() {
     }
 
     // A picture lost on disk becomes a labelled placeholder.
-    let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
-    std::fs::remove_file(dir.join(format!("{left}.jpg"))).expect("remove");
+    crate::helpers::lose(
+        &app.state,
+        &FileKey::media("kids", &story_id, &format!("{left}.jpg")),
+    )
+    .await;
     let html = export(&app, &format!("/kids/gallery/{story_id}/export.html"))
         .await
         .text()
@@ -250,8 +254,11 @@ async fn a_branching_story_exports_as_a_pdf_book() {
     assert!(descriptors >= 2, "{descriptors} fonts");
 
     // A lost picture: a placeholder, one image fewer, still a book.
-    let dir = app.state.config.data_dir.join("media/kids").join(&story_id);
-    std::fs::remove_file(dir.join(format!("{right}.jpg"))).expect("remove");
+    crate::helpers::lose(
+        &app.state,
+        &FileKey::media("kids", &story_id, &format!("{right}.jpg")),
+    )
+    .await;
     let bytes = export(&app, &format!("/kids/gallery/{story_id}/export.pdf"))
         .await
         .bytes()
@@ -318,7 +325,10 @@ async fn odd_stories_export_as_pdf_too() {
     assert!(pages
         .iter()
         .any(|p| squeezed(p).contains(&squeezed("has a video clip"))));
-    std::fs::remove_dir_all(app.state.config.data_dir.join("media/kids").join(&story_id))
+    app.state
+        .store
+        .remove_folder(&Folder::media("kids", &story_id))
+        .await
         .expect("remove");
     let res = export(&app, &path).await;
     assert_eq!(res.status(), 200);

@@ -9,6 +9,7 @@ use std::time::Duration;
 use cyoa::domain::media::MediaKind;
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, GateSettings, JobSettings, SpendingLimits, VideoTiming};
+use cyoa::server::media_store::{FileKey, Folder};
 use cyoa::server::providers::{Retries, RetryPolicy};
 use cyoa::server::sim::RunningSim;
 use cyoa::server::startup;
@@ -143,6 +144,39 @@ pub fn disk_only(what: &str) -> bool {
         eprintln!("with the bucket, not checked: {what}");
     }
     on_bucket()
+}
+
+/// The names of the files stored in `folder`, whichever the store (data directory or bucket).
+pub async fn stored_files(state: &AppState, folder: &Folder) -> Vec<String> {
+    let root = folder.as_str().split('/').next().unwrap_or_default();
+    let inside = format!("{}/", folder.as_str());
+    let mut names: Vec<String> = state
+        .store
+        .list(root)
+        .await
+        .expect("list stored files")
+        .iter()
+        .filter(|key| key.as_str().starts_with(&inside))
+        .map(|key| key.file_name().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Loses a stored file, as a disk or a bucket might.
+pub async fn lose(state: &AppState, key: &FileKey) {
+    assert!(state.store.exists(key).await, "{key} is stored");
+    state.store.remove(key).await.expect("lose the file");
+}
+
+/// How a tier's own media file is answered: its bytes from the data directory, or a
+/// redirect to the bucket.
+pub fn served() -> u16 {
+    if on_bucket() {
+        307
+    } else {
+        200
+    }
 }
 
 /// The test bucket (`S3_*`), with a prefix of its own for the app whose data is in `dir`, so

@@ -216,23 +216,9 @@ async fn upload(
         .expect("upload")
 }
 
-fn photo_files(app: &TestApp, tier: &str, character_id: &str) -> Vec<String> {
-    let dir = app
-        .state
-        .config
-        .data_dir
-        .join("photos")
-        .join(tier)
-        .join(character_id);
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+async fn photo_files(app: &TestApp, tier: &str, character_id: &str) -> Vec<String> {
+    let folder = cyoa::server::media_store::Folder::photos(tier, character_id);
+    crate::helpers::stored_files(&app.state, &folder).await
 }
 
 #[tokio::test]
@@ -330,7 +316,7 @@ async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
         let body = res.text().await.unwrap_or_default();
         assert!(body.contains(expected), "{what}: {body}");
         assert!(
-            photo_files(&app, "kids", &character_id).is_empty(),
+            photo_files(&app, "kids", &character_id).await.is_empty(),
             "{what} left files"
         );
     }
@@ -352,7 +338,7 @@ async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
     // Another tier cannot upload to this character.
     let res = upload(&app, "adult", &character_id, MAGENTA_JPG.to_vec(), "a.jpg").await;
     assert!(!res.status().is_success());
-    assert!(photo_files(&app, "kids", &character_id).is_empty());
+    assert!(photo_files(&app, "kids", &character_id).await.is_empty());
     let page = profiles::page(&app.state, kids).await.expect("page");
     assert!(page[0].characters[0].photo.is_none());
 }
@@ -371,7 +357,7 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
             .contains("120×90"),
         "{body}"
     );
-    let first = photo_files(&app, "kids", &character_id);
+    let first = photo_files(&app, "kids", &character_id).await;
     assert_eq!(first.len(), 2, "photo and thumbnail: {first:?}");
     let thumb = body["photo"]["thumbnail_url"]
         .as_str()
@@ -400,7 +386,7 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
     let res = upload(&app, "kids", &character_id, MAGENTA_JPG.to_vec(), "big.jpg").await;
     let body: Value = res.json().await.expect("json");
     assert!(body["warning"].is_null(), "{body}");
-    let second = photo_files(&app, "kids", &character_id);
+    let second = photo_files(&app, "kids", &character_id).await;
     assert_eq!(second.len(), 2);
     assert!(
         second.iter().all(|f| !first.contains(f)),
@@ -418,15 +404,8 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
 
     // A photo lost on disk counts as absent, silently.
     for f in &second {
-        std::fs::remove_file(
-            app.state
-                .config
-                .data_dir
-                .join("photos/kids")
-                .join(&character_id)
-                .join(f),
-        )
-        .expect("rm");
+        let key = cyoa::server::media_store::FileKey::photo("kids", &character_id, f);
+        crate::helpers::lose(&app.state, &key).await;
     }
     let page = profiles::page(&app.state, kids).await.expect("page");
     assert!(page[0].characters[0].photo.is_none());
@@ -444,7 +423,7 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
         .await
         .expect("delete");
     assert!(
-        photo_files(&app, "kids", &character_id).is_empty(),
+        photo_files(&app, "kids", &character_id).await.is_empty(),
         "photos go with the profile"
     );
 }

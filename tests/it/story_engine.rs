@@ -270,9 +270,8 @@ async fn both_images_of_a_two_scene_story_use_the_story_model_and_are_served_per
         );
         // A file lost on disk degrades to "no image": no URL, and the route is a 404.
         let file = url.rsplit('/').next().expect("file name");
-        let path =
-            cyoa::server::storage::media_path(&app.state.config.data_dir, "kids", &story_id, file);
-        std::fs::remove_file(&path).expect("delete");
+        let key = cyoa::server::media_store::FileKey::media("kids", &story_id, file);
+        crate::helpers::lose(&app.state, &key).await;
         let lost =
             cyoa::server::media::status(&app.state, kids, &story_id, scene, MediaKind::Image)
                 .await

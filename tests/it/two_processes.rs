@@ -1,8 +1,10 @@
-//! Two real app processes on one database and one data directory, as a hosted service runs
-//! them behind a load balancer (PostgreSQL when the suite runs there; one SQLite file with
-//! `JOBS_SHARED` otherwise): stories started on either make 100 pictures and 20 clips, each
-//! ordered from the provider once, by both; an instance killed in the middle of a clip leaves
-//! it to the other, which finishes it when the lease runs out without ordering it again.
+//! Two real app processes sharing one database and one media store, as a hosted service runs
+//! them behind a load balancer: in the suite's second run one PostgreSQL and one bucket, each
+//! process with a data directory of its own (nothing shared on disk); in the first, one SQLite
+//! file with `JOBS_SHARED` and one data directory. Stories started on either make 100
+//! pictures and 20 clips, each ordered from the provider once, by both; an instance killed in
+//! the middle of a clip leaves it to the other, which finishes it when the lease runs out
+//! without ordering it again.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -13,7 +15,9 @@ use cyoa::domain::Provider;
 use cyoa::server::db::{self, Db};
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 
-use crate::helpers::{on_postgres, postgres_url, request_counts};
+use cyoa::server::config::BucketSettings;
+
+use crate::helpers::{on_bucket, on_postgres, postgres_url, request_counts, test_bucket};
 use crate::video_jobs::{submissions, KEY};
 
 const PICTURES: &str = "openai/images/generations";
@@ -24,15 +28,27 @@ const WITH_CLIPS: usize = 20;
 struct Instance {
     child: Child,
     base: String,
+    /// Where a paused instance leaves its marker (its data directory).
+    marker_dir: std::path::PathBuf,
+    _own_dir: Option<tempfile::TempDir>,
+}
+
+/// What the instances share: the database, and the bucket or the data directory.
+struct Shared<'a> {
+    dir: &'a Path,
+    database_url: Option<String>,
+    bucket: Option<BucketSettings>,
 }
 
 impl Instance {
-    fn start(
-        sim: &RunningSim,
-        dir: &Path,
-        database_url: Option<&str>,
-        pause_at: Option<&str>,
-    ) -> Instance {
+    fn start(sim: &RunningSim, shared: &Shared, pause_at: Option<&str>) -> Instance {
+        // With a bucket, a data directory of its own: whatever the instances share is in the
+        // database and the bucket.
+        let own_dir = shared
+            .bucket
+            .as_ref()
+            .map(|_| tempfile::tempdir().expect("dir"));
+        let dir = own_dir.as_ref().map_or(shared.dir, |d| d.path());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -53,8 +69,16 @@ impl Instance {
             .env("LIMIT_CLIPS_PER_HOUR", "1000")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        if let Some(url) = database_url {
+        if let Some(url) = &shared.database_url {
             cmd.env("DATABASE_URL", url);
+        }
+        if let Some(bucket) = &shared.bucket {
+            cmd.env("S3_ENDPOINT", &bucket.endpoint)
+                .env("S3_BUCKET", &bucket.bucket)
+                .env("S3_REGION", &bucket.region)
+                .env("S3_ACCESS_KEY_ID", &bucket.access_key)
+                .env("S3_SECRET_ACCESS_KEY", &bucket.secret_key)
+                .env("S3_PREFIX", &bucket.prefix);
         }
         for p in Provider::ALL {
             cmd.env(p.api_key_env(), KEY)
@@ -67,6 +91,8 @@ impl Instance {
         Instance {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            marker_dir: dir.to_owned(),
+            _own_dir: own_dir,
         }
     }
 
@@ -142,8 +168,8 @@ impl Drop for Instance {
     }
 }
 
-/// The shared database, as the instances see it (migrated here first).
-async fn shared_db(dir: &Path) -> (Db, Option<String>) {
+/// The shared database, as the instances see it (migrated here first), and the rest.
+async fn shared(dir: &Path) -> (Db, Shared<'_>) {
     let url = match on_postgres() {
         true => Some(postgres_url(dir).await),
         false => None,
@@ -151,7 +177,13 @@ async fn shared_db(dir: &Path) -> (Db, Option<String>) {
     let db = db::open(url.as_deref(), &dir.join("app.db"), &Default::default())
         .await
         .expect("the shared database");
-    (db, url)
+    let bucket = on_bucket().then(|| test_bucket(dir).expect("the test bucket"));
+    let shared = Shared {
+        dir,
+        database_url: url,
+        bucket,
+    };
+    (db, shared)
 }
 
 async fn open_jobs(db: &Db) -> (i64, i64) {
@@ -174,9 +206,9 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
     .await
     .expect("simulator");
     let dir = tempfile::tempdir().expect("dir");
-    let (db, url) = shared_db(dir.path()).await;
-    let a = Instance::start(&sim, dir.path(), url.as_deref(), None);
-    let b = Instance::start(&sim, dir.path(), url.as_deref(), None);
+    let (db, shared) = shared(dir.path()).await;
+    let a = Instance::start(&sim, &shared, None);
+    let b = Instance::start(&sim, &shared, None);
     a.ready().await;
     b.ready().await;
 
@@ -225,7 +257,7 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
 
     // An instance stops for good right after its clip's order was taken and recorded.
     let point = "clip_id_stored";
-    let paused = Instance::start(&sim, dir.path(), url.as_deref(), Some(point));
+    let paused = Instance::start(&sim, &shared, Some(point));
     paused.ready().await;
     let before = (
         request_counts(&sim.base_url()).await[PICTURES].as_u64(),
@@ -234,7 +266,7 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
     let (story_id, scene_id) = paused
         .start_story("a lighthouse keeper who vanishes", true)
         .await;
-    let marker = dir.path().join(format!("paused-at-{point}"));
+    let marker = paused.marker_dir.join(format!("paused-at-{point}"));
     for _ in 0..400 {
         if marker.exists() {
             break;
@@ -242,7 +274,7 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert!(marker.exists(), "the instance paused at {point}");
-    let other = Instance::start(&sim, dir.path(), url.as_deref(), None);
+    let other = Instance::start(&sim, &shared, None);
     other.ready().await;
     drop(paused);
     // The other instance takes the clip back when the dead one's lease runs out (20 s) and

@@ -85,15 +85,20 @@ impl BucketStore {
                 ));
             }
         }
-        let response = self
+        let mut request = self
             .http
             .put(self.url("PUT", key.as_str()))
-            .header(header::CONTENT_LENGTH, bytes.len())
+            .header(header::CONTENT_LENGTH, bytes.len());
+        // Kept with the object and sent back with it: a browser given the link plays the
+        // clip and shows the picture by it.
+        if let Some(content_type) = content_type_of(key) {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = request
             .body(bytes.to_vec())
             .send()
             .await
             .map_err(io::Error::other)?;
-        self.faults.check(WriteStep::Rename)?;
         expect_success(response, key).await.map(drop)
     }
 
@@ -246,6 +251,16 @@ fn kind_of(key: &FileKey) -> Option<MediaKind> {
     match key.file_name().rsplit_once('.')?.1 {
         "png" | "jpg" | "jpeg" | "webp" => Some(MediaKind::Image),
         "mp4" => Some(MediaKind::Video),
+        _ => None,
+    }
+}
+
+fn content_type_of(key: &FileKey) -> Option<&'static str> {
+    match key.file_name().rsplit_once('.')?.1 {
+        "png" => Some("image/png"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "webp" => Some("image/webp"),
+        "mp4" => Some("video/mp4"),
         _ => None,
     }
 }
