@@ -8,8 +8,10 @@
 //! clip is checked to be whole (`media_check`) before it is sent, so what is in the bucket is
 //! whole and "intact" means "there".
 
+use std::collections::HashMap;
 use std::io;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -35,7 +37,16 @@ pub struct BucketStore {
     signer: Signer,
     http: reqwest::Client,
     faults: StorageFaults,
+    seen: Arc<Mutex<HashMap<FileKey, Instant>>>,
 }
+
+/// How long a file seen in the bucket is taken to be there without asking again: pages check
+/// every picture they show, and a request per picture per page view would make a gallery page
+/// wait on two dozen of them. A file removed by this instance is forgotten at once; one
+/// removed behind the app's back is noticed within this time.
+const SEEN_FOR: Duration = Duration::from_secs(60);
+/// At most this many remembered files; beyond, the memory starts again (a cheap bound).
+const SEEN_MAX: usize = 50_000;
 
 impl BucketStore {
     pub fn new(settings: &BucketSettings, faults: &StorageFaults) -> BucketStore {
@@ -51,7 +62,23 @@ impl BucketStore {
                 .build()
                 .unwrap_or_default(),
             faults: faults.clone(),
+            seen: Arc::default(),
         }
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, HashMap<FileKey, Instant>> {
+        // A map of times cannot be left half-changed by a panic.
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn remember(&self, key: &FileKey) {
+        let mut seen = self.seen();
+        if seen.len() >= SEEN_MAX {
+            seen.clear();
+        }
+        seen.insert(key.clone(), Instant::now());
     }
 
     /// The origin the browser fetches files from (for the pages' Content-Security-Policy).
@@ -99,7 +126,9 @@ impl BucketStore {
             .send()
             .await
             .map_err(io::Error::other)?;
-        expect_success(response, key).await.map(drop)
+        expect_success(response, key).await?;
+        self.remember(key);
+        Ok(())
     }
 
     pub(super) fn writer(&self, key: &FileKey) -> BucketWriter {
@@ -141,7 +170,18 @@ impl BucketStore {
     }
 
     pub(super) async fn exists(&self, key: &FileKey) -> bool {
-        self.head(key).await.is_ok_and(|r| r.status().is_success())
+        if self
+            .seen()
+            .get(key)
+            .is_some_and(|at| at.elapsed() < SEEN_FOR)
+        {
+            return true;
+        }
+        let there = self.head(key).await.is_ok_and(|r| r.status().is_success());
+        if there {
+            self.remember(key);
+        }
+        there
     }
 
     /// What is in the bucket was whole when it was put ([`BucketStore::put`]).
@@ -154,6 +194,7 @@ impl BucketStore {
     }
 
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
+        self.seen().remove(key);
         let response = self
             .http
             .delete(self.url("DELETE", key.as_str()))

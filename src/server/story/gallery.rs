@@ -40,10 +40,8 @@ pub async fn page(
             last.id
         )
     });
-    let mut completed = Vec::with_capacity(rows.len());
-    for row in rows {
-        completed.push(card(state, tier, row).await);
-    }
+    // The cards' pictures are checked at once (with a bucket, each check can be a request).
+    let completed = futures::future::join_all(rows.iter().map(|row| card(state, tier, row))).await;
     let in_progress = if cursor.is_none() {
         repo::in_progress(&state.db, tier.name, IN_PROGRESS_MAX)
             .await?
