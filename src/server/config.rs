@@ -152,6 +152,10 @@ fn bucket_settings(
 pub struct JobSettings {
     pub lease: Duration,
     pub shared: bool,
+    /// Whether this instance makes pictures and clips (`MEDIA_JOBS`, on by default). Off,
+    /// it serves pages and waits on jobs the others make: a web-only instance of a hosted
+    /// service whose media jobs run elsewhere.
+    pub run: bool,
 }
 
 /// The shortest lease: a heartbeat (a quarter lease apart) that waits out SQLite's 10 s busy
@@ -165,6 +169,7 @@ impl Default for JobSettings {
         JobSettings {
             lease: Duration::from_secs(60),
             shared: false,
+            run: true,
         }
     }
 }
@@ -459,7 +464,11 @@ impl Config {
             None => database_url.is_some(),
             Some(text) => parse_switch("JOBS_SHARED", &text)?,
         };
-        let jobs = JobSettings { lease, shared };
+        let run = match non_empty("MEDIA_JOBS") {
+            None => true,
+            Some(text) => parse_switch("MEDIA_JOBS", &text)?,
+        };
+        let jobs = JobSettings { lease, shared, run };
         let bucket = bucket_settings(&non_empty)?;
         Ok(Config {
             gate,
@@ -632,6 +641,7 @@ mod tests {
             JobSettings {
                 lease: Duration::from_secs(90),
                 shared: true,
+                run: true,
             }
         );
         // Shorter than a heartbeat plus a wait for the database, a lease would be lost by a
@@ -670,6 +680,7 @@ mod tests {
         );
         assert!(bucket(&[("S3_BUCKET", "cyoa")]).is_err(), "no endpoint");
         assert!(bucket(&[("S3_ENDPOINT", "ftp://x"), ("S3_BUCKET", "b")]).is_err());
+        assert!(!config_with(&[("MEDIA_JOBS", "off")]).jobs.run);
         let hosted = config_with(&[("DATABASE_URL", "postgres://db.example/cyoa")]);
         assert!(
             hosted.jobs.shared,

@@ -25,6 +25,7 @@ fn shared(lease: Duration) -> JobSettings {
     JobSettings {
         lease,
         shared: true,
+        run: true,
     }
 }
 

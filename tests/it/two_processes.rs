@@ -41,7 +41,7 @@ struct Shared<'a> {
 }
 
 impl Instance {
-    fn start(sim: &RunningSim, shared: &Shared, pause_at: Option<&str>) -> Instance {
+    fn start(sim: &RunningSim, shared: &Shared, env: &[(&str, &str)]) -> Instance {
         // With a bucket, a data directory of its own: whatever the instances share is in the
         // database and the bucket.
         let own_dir = shared
@@ -84,9 +84,7 @@ impl Instance {
             cmd.env(p.api_key_env(), KEY)
                 .env(p.base_url_env(), sim.endpoint(p, KEY).base_url);
         }
-        if let Some(point) = pause_at {
-            cmd.env("CYOA_PAUSE_AT", point);
-        }
+        cmd.envs(env.iter().copied());
         let child = cmd.spawn().expect("the app binary starts");
         Instance {
             child,
@@ -207,8 +205,8 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
     .expect("simulator");
     let dir = tempfile::tempdir().expect("dir");
     let (db, shared) = shared(dir.path()).await;
-    let a = Instance::start(&sim, &shared, None);
-    let b = Instance::start(&sim, &shared, None);
+    let a = Instance::start(&sim, &shared, &[]);
+    let b = Instance::start(&sim, &shared, &[]);
     a.ready().await;
     b.ready().await;
 
@@ -257,7 +255,7 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
 
     // An instance stops for good right after its clip's order was taken and recorded.
     let point = "clip_id_stored";
-    let paused = Instance::start(&sim, &shared, Some(point));
+    let paused = Instance::start(&sim, &shared, &[("CYOA_PAUSE_AT", point)]);
     paused.ready().await;
     let before = (
         request_counts(&sim.base_url()).await[PICTURES].as_u64(),
@@ -274,7 +272,7 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert!(marker.exists(), "the instance paused at {point}");
-    let other = Instance::start(&sim, &shared, None);
+    let other = Instance::start(&sim, &shared, &[]);
     other.ready().await;
     drop(paused);
     // The other instance takes the clip back when the dead one's lease runs out (20 s) and
@@ -293,4 +291,35 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
     );
     assert_eq!(after.0, before.0.map(|n| n + 1), "one picture ordered");
     assert_eq!(after.1, before.1 + 1, "one clip ordered, not a second time");
+
+    // A reader on an instance that makes no media (MEDIA_JOBS=off) waits for a clip the
+    // other instance makes, and hears of it at once: on PostgreSQL by its NOTIFY (the
+    // waiting call's own re-read is 5 s apart), on SQLite by a re-read every second.
+    let web = Instance::start(&sim, &shared, &[("MEDIA_JOBS", "off")]);
+    web.ready().await;
+    let (story_id, scene_id) = web.start_story("a lighthouse seen from afar", true).await;
+    let mut clip = serde_json::Value::Null;
+    let mut answered = time::OffsetDateTime::now_utc();
+    for _ in 0..3 {
+        clip = web.clip_status(&story_id, &scene_id).await;
+        answered = time::OffsetDateTime::now_utc();
+        if clip["status"] == "complete" {
+            break;
+        }
+    }
+    assert_eq!(clip["status"], "complete", "{clip}");
+    let finished: String =
+        db::query_scalar("SELECT updated_at FROM media WHERE scene_id = ? AND kind = 'video'")
+            .bind(&scene_id)
+            .fetch_one(&db)
+            .await
+            .expect("the clip's row");
+    let finished =
+        time::OffsetDateTime::parse(&finished, &time::format_description::well_known::Rfc3339)
+            .expect("a stored time");
+    let heard_after = answered - finished;
+    assert!(
+        heard_after < time::Duration::seconds(2),
+        "the waiting reader heard {heard_after} after the clip was finished"
+    );
 }

@@ -281,6 +281,10 @@ where
 /// Starts the image and video workers on the current runtime.
 pub fn start(state: AppState) {
     state.jobs.share_signals(&state.db);
+    if !state.config.jobs.run {
+        tracing::info!("media jobs run on other instances (MEDIA_JOBS=off)");
+        return;
+    }
     tokio::spawn(async move {
         // Alone on its database, an instance takes back at once whatever was running: only a
         // previous run of it can have held those jobs. Shared, they may be another live
