@@ -74,11 +74,13 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
     .await?;
     let store = cyoa::server::media_store::MediaStore::for_config(config, &Default::default());
     let report = cyoa::server::integrity::check(&db, &store).await?;
+    let place = match &config.bucket {
+        Some(bucket) => format!("in the bucket {}", bucket.bucket),
+        None => format!("under {}", config.data_dir.display()),
+    };
     println!(
-        "checked {} media rows and photos, {} files under {}",
-        report.rows_checked,
-        report.files_checked,
-        config.data_dir.display()
+        "checked {} media rows and photos, {} files {place}",
+        report.rows_checked, report.files_checked
     );
     for broken in &report.broken {
         println!("missing or damaged: {broken}");

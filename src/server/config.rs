@@ -113,21 +113,19 @@ fn bucket_settings(
     let missing = |what: &str| {
         ConfigError::Bucket(format!("the bucket needs {what} (S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together)"))
     };
-    let endpoint = endpoint.ok_or_else(|| missing("S3_ENDPOINT"))?;
-    let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
-    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-        return Err(ConfigError::Bucket(format!(
-            "S3_ENDPOINT must be an http:// or https:// address, not {endpoint}"
-        )));
-    }
+    let endpoint = origin(
+        "S3_ENDPOINT",
+        &endpoint.ok_or_else(|| missing("S3_ENDPOINT"))?,
+    )?;
     let key = |ours: &str, aws: &str| non_empty(ours).or_else(|| non_empty(aws));
     let prefix = non_empty("S3_PREFIX")
         .map(|p| format!("{}/", p.trim().trim_matches('/')))
         .unwrap_or_default();
     Ok(Some(BucketSettings {
-        public_url: non_empty("S3_PUBLIC_URL")
-            .map(|u| u.trim().trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| endpoint.clone()),
+        public_url: match non_empty("S3_PUBLIC_URL") {
+            Some(url) => origin("S3_PUBLIC_URL", &url)?,
+            None => endpoint.clone(),
+        },
         endpoint,
         bucket: bucket
             .ok_or_else(|| missing("S3_BUCKET"))?
@@ -140,6 +138,28 @@ fn bucket_settings(
             .ok_or_else(|| missing("S3_SECRET_ACCESS_KEY"))?,
         prefix,
     }))
+}
+
+/// `text` as the origin a request is signed for: `scheme://host[:port]`, the host in lower
+/// case and a default port left out, as the HTTP client sends the `Host` header (a signature
+/// over anything else is refused). A path or query is refused: buckets are addressed by path
+/// after the origin.
+fn origin(name: &str, text: &str) -> Result<String, ConfigError> {
+    let refuse = |why: &str| ConfigError::Bucket(format!("{name} {why}, not {}", text.trim()));
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| refuse("must be an address"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("must be an http:// or https:// address"));
+    }
+    if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+        return Err(refuse(
+            "must be the server's address alone (scheme, host and port)",
+        ));
+    }
+    let host = url.host_str().ok_or_else(|| refuse("must name a host"))?;
+    Ok(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
 }
 
 /// How media jobs are held while they run. A claimed job has a lease (`JOB_LEASE_S`, 60 s by
@@ -680,6 +700,15 @@ mod tests {
         );
         assert!(bucket(&[("S3_BUCKET", "cyoa")]).is_err(), "no endpoint");
         assert!(bucket(&[("S3_ENDPOINT", "ftp://x"), ("S3_BUCKET", "b")]).is_err());
+        assert!(
+            origin("S3_ENDPOINT", "https://gw.example/s3").is_err(),
+            "a path"
+        );
+        assert_eq!(
+            origin("S3_ENDPOINT", "HTTPS://S3.Example:443/").expect("valid"),
+            "https://s3.example",
+            "as the client sends the Host"
+        );
         assert!(!config_with(&[("MEDIA_JOBS", "off")]).jobs.run);
         let hosted = config_with(&[("DATABASE_URL", "postgres://db.example/cyoa")]);
         assert!(

@@ -226,10 +226,11 @@ async fn serve_file(
         .serve(key, request)
         .await
         .ok_or(FileError::NotFound)?;
-    // Private family media: never kept by shared caches.
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, max-age=86400"),
-    );
+    // Private family media: never kept by shared caches. (A bucket's redirect says itself
+    // how long it may be kept: until its link's window ends.)
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(header::HeaderValue::from_static("private, max-age=86400"));
     Ok(response)
 }

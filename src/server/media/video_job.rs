@@ -186,7 +186,11 @@ async fn download(
         return Err(MediaJobError::NotMp4);
     }
     let bytes = file.len();
-    file.commit().await.map_err(MediaJobError::Storage)?;
+    file.commit().await.map_err(|e| match e.kind() {
+        // A bucket refuses a cut-off clip as it is put.
+        std::io::ErrorKind::InvalidData => MediaJobError::NotMp4,
+        _ => MediaJobError::Storage(e),
+    })?;
     // A cut-off clip (its boxes do not fill the file, or no `moov`) is never marked complete.
     if !state.store.is_intact(&key, MediaKind::Video).await {
         let _ = state.store.remove(&key).await;

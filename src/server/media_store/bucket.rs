@@ -13,6 +13,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,12 +25,19 @@ use crate::server::config::BucketSettings;
 use crate::server::media_check;
 use crate::server::storage::{StorageFaults, WriteStep};
 
+/// How many times a call is sent before its failure counts.
+const ATTEMPTS: u32 = 3;
+/// How long a page waits to hear whether a file is there.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest file gathered in memory before it is put (a clip is a few megabytes).
+const MAX_HELD: usize = 512 * 1024 * 1024;
+
 /// How long a request our client sends may take to be signed and sent.
 const CALL_EXPIRES_S: u64 = 300;
 /// A reader's link to a file is signed for one window of this length, so the same picture
 /// has the same address (and stays in the browser's cache) within it; it is good for two
 /// windows, so a link handed out at the end of one still works.
-const LINK_WINDOW_S: i64 = 3600;
+const LINK_WINDOW_S: i64 = 30 * 60;
 
 #[derive(Debug, Clone)]
 pub struct BucketStore {
@@ -103,32 +111,60 @@ impl BucketStore {
     }
 
     pub(super) async fn put(&self, key: &FileKey, bytes: &[u8]) -> io::Result<()> {
+        self.put_bytes(key, Bytes::copy_from_slice(bytes)).await
+    }
+
+    async fn put_bytes(&self, key: &FileKey, bytes: Bytes) -> io::Result<()> {
         self.faults.check(WriteStep::Write)?;
-        if let Some(kind) = kind_of(key) {
-            if !media_check::bytes_are_whole(bytes, kind) {
+        if let Some(kind) = made_media_kind(key) {
+            if !media_check::bytes_are_whole(&bytes, kind) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("not a whole {} file: {key}", kind.key()),
                 ));
             }
         }
-        let mut request = self
-            .http
-            .put(self.url("PUT", key.as_str()))
-            .header(header::CONTENT_LENGTH, bytes.len());
-        // Kept with the object and sent back with it: a browser given the link plays the
-        // clip and shows the picture by it.
-        if let Some(content_type) = content_type_of(key) {
-            request = request.header(header::CONTENT_TYPE, content_type);
-        }
-        let response = request
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .map_err(io::Error::other)?;
+        let response = self
+            .send(|| {
+                let request = self
+                    .http
+                    .put(self.url("PUT", key.as_str()))
+                    .header(header::CONTENT_LENGTH, bytes.len());
+                // Kept with the object and sent back with it: a browser given the link plays
+                // the clip and shows the picture by it.
+                match content_type_of(key) {
+                    Some(content_type) => request.header(header::CONTENT_TYPE, content_type),
+                    None => request,
+                }
+                .body(bytes.clone())
+            })
+            .await?;
         expect_success(response, key).await?;
         self.remember(key);
         Ok(())
+    }
+
+    /// Sends the request `make` builds (signed afresh each time), trying again after a lost
+    /// connection, a timeout or a 5xx (S3's SlowDown and InternalError ask for that). Every
+    /// call here may be repeated: a `PUT` of the same bytes, a `GET`, `HEAD` or `DELETE`.
+    async fn send(
+        &self,
+        make: impl Fn() -> reqwest::RequestBuilder,
+    ) -> io::Result<reqwest::Response> {
+        let mut pause = Duration::from_millis(200);
+        let mut attempt = 1;
+        loop {
+            let last = attempt == ATTEMPTS;
+            match make().send().await {
+                Ok(response) if response.status().is_server_error() && !last => {}
+                Ok(response) => return Ok(response),
+                Err(e) if !last && (e.is_connect() || e.is_timeout() || e.is_request()) => {}
+                Err(e) => return Err(http_error(e)),
+            }
+            tokio::time::sleep(pause).await;
+            pause *= 4;
+            attempt += 1;
+        }
     }
 
     pub(super) fn writer(&self, key: &FileKey) -> BucketWriter {
@@ -141,13 +177,10 @@ impl BucketStore {
 
     pub(super) async fn get(&self, key: &FileKey) -> io::Result<Vec<u8>> {
         let response = self
-            .http
-            .get(self.url("GET", key.as_str()))
-            .send()
-            .await
-            .map_err(io::Error::other)?;
+            .send(|| self.http.get(self.url("GET", key.as_str())))
+            .await?;
         let response = expect_success(response, key).await?;
-        Ok(response.bytes().await.map_err(io::Error::other)?.to_vec())
+        Ok(response.bytes().await.map_err(http_error)?.to_vec())
     }
 
     pub(super) async fn size(&self, key: &FileKey) -> io::Result<u64> {
@@ -161,12 +194,14 @@ impl BucketStore {
             .ok_or_else(|| io::Error::other(format!("no length for {key}")))
     }
 
+    /// A `HEAD`, with a short timeout: pages wait on it.
     async fn head(&self, key: &FileKey) -> io::Result<reqwest::Response> {
-        self.http
-            .head(self.url("HEAD", key.as_str()))
-            .send()
-            .await
-            .map_err(io::Error::other)
+        self.send(|| {
+            self.http
+                .head(self.url("HEAD", key.as_str()))
+                .timeout(HEAD_TIMEOUT)
+        })
+        .await
     }
 
     pub(super) async fn exists(&self, key: &FileKey) -> bool {
@@ -196,11 +231,8 @@ impl BucketStore {
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
         self.seen().remove(key);
         let response = self
-            .http
-            .delete(self.url("DELETE", key.as_str()))
-            .send()
-            .await
-            .map_err(io::Error::other)?;
+            .send(|| self.http.delete(self.url("DELETE", key.as_str())))
+            .await?;
         match expect_success(response, key).await {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other.map(drop),
@@ -238,9 +270,9 @@ impl BucketStore {
                 expires_s: CALL_EXPIRES_S,
                 at: time::OffsetDateTime::now_utc(),
             });
-            let response = self.http.get(url).send().await.map_err(io::Error::other)?;
+            let response = self.send(|| self.http.get(&url)).await?;
             let status = response.status();
-            let body = response.text().await.map_err(io::Error::other)?;
+            let body = response.text().await.map_err(http_error)?;
             if !status.is_success() {
                 return Err(io::Error::other(format!(
                     "the bucket refused the listing of {prefix}: {status} {}",
@@ -262,9 +294,13 @@ impl BucketStore {
         }
     }
 
-    /// A redirect to a link signed for this hour's window, kept by the browser until the
+    /// A redirect to a link signed for this half hour's window, kept by the browser until the
     /// window ends: the picture keeps one address (and its cached copy) meanwhile.
     pub(super) async fn serve(&self, key: &FileKey, _request: Request) -> Option<Response> {
+        // A file gone is a 404 here, as from disk, not a redirect to the bucket's 404.
+        if !self.exists(key).await {
+            return None;
+        }
         let now = time::OffsetDateTime::now_utc();
         let window_start = now.unix_timestamp() - now.unix_timestamp().rem_euclid(LINK_WINDOW_S);
         let at = time::OffsetDateTime::from_unix_timestamp(window_start).unwrap_or(now);
@@ -286,9 +322,13 @@ impl BucketStore {
     }
 }
 
-/// The media kind a key's file must be whole as (pictures, clips, photos); `None` for
-/// anything else.
-fn kind_of(key: &FileKey) -> Option<MediaKind> {
+/// The media kind a made picture or clip (and its light copies) must be whole as; `None` for
+/// anything else. Photos are what a family uploaded: decoded and accepted as they are (a
+/// camera's JPEG may carry bytes after its end), as on disk.
+fn made_media_kind(key: &FileKey) -> Option<MediaKind> {
+    if !key.as_str().starts_with("media/") {
+        return None;
+    }
     match key.file_name().rsplit_once('.')?.1 {
         "png" | "jpg" | "jpeg" | "webp" => Some(MediaKind::Image),
         "mp4" => Some(MediaKind::Video),
@@ -304,6 +344,12 @@ fn content_type_of(key: &FileKey) -> Option<&'static str> {
         "mp4" => Some("video/mp4"),
         _ => None,
     }
+}
+
+/// An HTTP failure without its address: the address is a signed link (the key id and a
+/// signature good for minutes), and errors end up in logs and on the status page.
+fn http_error(e: reqwest::Error) -> io::Error {
+    io::Error::other(e.without_url())
 }
 
 /// The response when it is a success; S3's error as an I/O error otherwise (`NotFound` for a
@@ -366,6 +412,12 @@ pub struct BucketWriter {
 impl BucketWriter {
     pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.store.faults.check(WriteStep::Write)?;
+        if self.bytes.len() + bytes.len() > MAX_HELD {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("{} is larger than {MAX_HELD} bytes", self.key),
+            ));
+        }
         self.bytes.extend_from_slice(bytes);
         Ok(())
     }
@@ -375,7 +427,9 @@ impl BucketWriter {
     }
 
     pub async fn commit(self) -> io::Result<()> {
-        self.store.put(&self.key, &self.bytes).await
+        self.store
+            .put_bytes(&self.key, Bytes::from(self.bytes))
+            .await
     }
 }
 
@@ -399,17 +453,20 @@ mod tests {
     #[test]
     fn only_pictures_and_clips_are_checked_whole() {
         assert_eq!(
-            kind_of(&FileKey::media("kids", "s", "a.w384.jpg")),
+            made_media_kind(&FileKey::media("kids", "s", "a.w384.jpg")),
             Some(MediaKind::Image)
         );
         assert_eq!(
-            kind_of(&FileKey::media("kids", "s", "a.mp4")),
+            made_media_kind(&FileKey::media("kids", "s", "a.mp4")),
             Some(MediaKind::Video)
         );
         assert_eq!(
-            kind_of(&FileKey::photo("kids", "c", "p.thumb.png")),
-            Some(MediaKind::Image)
+            made_media_kind(&FileKey::photo("kids", "c", "p.thumb.png")),
+            None
         );
-        assert_eq!(kind_of(&FileKey("media/.status-probe.tmp".into())), None);
+        assert_eq!(
+            made_media_kind(&FileKey("media/.status-probe.tmp".into())),
+            None
+        );
     }
 }
