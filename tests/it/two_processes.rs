@@ -195,9 +195,9 @@ async fn open_jobs(db: &Db) -> (i64, i64) {
 
 #[tokio::test]
 async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones_clip() {
-    // Every provider call takes 50 ms, so the two instances' jobs overlap.
+    // Every provider call takes 150 ms, so the two instances' jobs overlap.
     let sim = sim::spawn(SimConfig {
-        latency: Duration::from_millis(50),
+        latency: Duration::from_millis(150),
         video_polls: Some(1),
         ..SimConfig::default()
     })
@@ -210,32 +210,42 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
     a.ready().await;
     b.ready().await;
 
+    // Which instances hold running jobs, seen while they run (from the first story on).
+    let holders = std::sync::Arc::new(std::sync::Mutex::new(HashSet::new()));
+    let watching = {
+        let (db, holders) = (db.clone(), holders.clone());
+        tokio::spawn(async move {
+            loop {
+                let running: Vec<String> = db::query_scalar(
+                    "SELECT DISTINCT locked_by FROM media WHERE status = 'generating' AND locked_by IS NOT NULL",
+                )
+                .fetch_all(&db)
+                .await
+                .unwrap_or_default();
+                let pids = running.iter().filter_map(|h| h.split('-').next());
+                holders
+                    .lock()
+                    .expect("holders")
+                    .extend(pids.map(str::to_owned));
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
     // Each story on either instance, as a load balancer would send them.
     for i in 0..STORIES {
         let on = if i % 2 == 0 { &a } else { &b };
         on.start_story(&format!("story {i}: a shared lighthouse"), i < WITH_CLIPS)
             .await;
     }
-    // Which instances hold running jobs, seen while they run.
-    let mut holders = HashSet::new();
     let expected = i64::try_from(STORIES + WITH_CLIPS).expect("small");
     for _ in 0..2400 {
-        let running: Vec<String> = db::query_scalar(
-            "SELECT DISTINCT locked_by FROM media WHERE status = 'generating' AND locked_by IS NOT NULL",
-        )
-        .fetch_all(&db)
-        .await
-        .expect("holders");
-        holders.extend(
-            running
-                .iter()
-                .filter_map(|h| h.split('-').next().map(str::to_owned)),
-        );
         if open_jobs(&db).await == (expected, 0) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    watching.abort();
+    let holders = holders.lock().expect("holders").clone();
     assert_eq!(open_jobs(&db).await, (expected, 0), "every job final");
     let counts = request_counts(&sim.base_url()).await;
     assert_eq!(counts[PICTURES].as_u64(), Some(STORIES as u64), "{counts}");
