@@ -287,5 +287,5 @@ async fn a_stored_description_stays_inside_its_field() {
         .expect("character");
     let html = page_text(&app, "/kids/profiles").await;
     assert!(!html.contains(r#"<b id="loose">"#), "{html}");
-    assert!(html.contains("red boots &lt;/textarea&gt;&lt;b id=\"loose\"&gt;</textarea>"));
+    assert!(html.contains("red boots &lt;/textarea&gt;&lt;b id=&quot;loose&quot;&gt;</textarea>"));
 }

@@ -1,8 +1,8 @@
 //! The hosted mode's PostgreSQL schema (`migrations/postgres/`) against the embedded SQLite
 //! one (`migrations/sqlite/`): the same migrations (versions and names), and after them the
 //! same tables, columns (type kind, nullability, primary keys), foreign keys with what a
-//! deletion does, and named indexes. PostgreSQL's text ids and stored times sort byte by byte
-//! (`COLLATE "C"`), as SQLite's do. A migration added to one folder only fails here.
+//! deletion does, and named indexes (their columns in order, unique, partial). PostgreSQL's
+//! text ids and stored times sort byte by byte (`COLLATE "C"`), as SQLite's do. A migration added to one folder only fails here.
 //!
 //! Runs against the cluster that `scripts/test.sh` starts with `pg_virtualenv` (its `PG*`
 //! variables); there `CYOA_POSTGRES_REQUIRED=1` makes a missing server a failure. A plain
@@ -122,14 +122,27 @@ async fn sqlite_facts(db: &SqlitePool) -> Facts {
             ));
         }
     }
-    let indexes: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    // Each named index with its table, its columns in order, and whether it is unique or
+    // partial (a `WHERE`).
+    let indexes: Vec<(String, String, bool, bool, String)> = sqlx::query_as(
+        "SELECT m.name, m.tbl_name, il.\"unique\", il.partial,
+                (SELECT group_concat(n, ',') FROM
+                   (SELECT COALESCE(ii.name, 'expr') AS n FROM pragma_index_info(m.name) ii
+                    ORDER BY ii.seqno))
+         FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name
+         WHERE m.type = 'index' AND m.sql IS NOT NULL",
     )
     .fetch_all(db)
     .await
     .expect("indexes");
-    facts.extend(indexes.into_iter().map(|name| format!("index {name}")));
+    facts.extend(indexes.into_iter().map(index_fact));
     facts
+}
+
+fn index_fact(
+    (name, table, unique, partial, columns): (String, String, bool, bool, String),
+) -> String {
+    format!("index {name} on {table} ({columns}) unique {unique} partial {partial}")
 }
 
 async fn postgres_facts(db: &PgPool) -> Facts {
@@ -186,15 +199,22 @@ async fn postgres_facts(db: &PgPool) -> Facts {
         ));
     }
     // Named indexes only: those of primary keys and UNIQUE constraints have no name in SQLite.
-    let indexes: Vec<String> = sqlx::query_scalar(
-        "SELECT i.indexname::text FROM pg_indexes i
-         WHERE i.schemaname = 'public' AND i.tablename NOT LIKE '\\_sqlx%'
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+    let indexes: Vec<(String, String, bool, bool, String)> = sqlx::query_as(
+        "SELECT i.relname::text, t.relname::text, ix.indisunique, ix.indpred IS NOT NULL,
+                (SELECT string_agg(COALESCE(a.attname::text, 'expr'), ',' ORDER BY k.n)
+                 FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n)
+                 LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum)
+         FROM pg_index ix
+         JOIN pg_class i ON i.oid = ix.indexrelid
+         JOIN pg_class t ON t.oid = ix.indrelid
+         JOIN pg_namespace ns ON ns.oid = t.relnamespace
+         WHERE ns.nspname = 'public' AND t.relname NOT LIKE '\\_sqlx%'
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.relname)",
     )
     .fetch_all(db)
     .await
     .expect("indexes");
-    facts.extend(indexes.into_iter().map(|name| format!("index {name}")));
+    facts.extend(indexes.into_iter().map(index_fact));
     facts
 }
 
