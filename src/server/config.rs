@@ -101,6 +101,14 @@ impl std::fmt::Debug for BucketSettings {
     }
 }
 
+impl BucketSettings {
+    /// The bucket this process's environment names (`S3_*`), if any, read as the app reads it
+    /// (tests and tools that start apps on the same bucket).
+    pub fn from_env() -> Result<Option<BucketSettings>, ConfigError> {
+        bucket_settings(&|name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+}
+
 /// The bucket the environment names, if any: all of endpoint, bucket and keys, or none.
 fn bucket_settings(
     non_empty: &impl Fn(&str) -> Option<String>,

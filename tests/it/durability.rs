@@ -3,11 +3,11 @@
 //! for none twice, leftovers are cleaned up (issue: never pay twice, never lose a clip).
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use cyoa::domain::media::{MediaKind, MediaStatus};
-use cyoa::domain::{AppError, Provider};
+use cyoa::domain::AppError;
 use cyoa::server::db::media::INTERRUPTED_SUBMISSION;
 use cyoa::server::integrity;
 use cyoa::server::media::crash_points;
@@ -298,32 +298,11 @@ async fn deleting_a_story_while_its_media_is_made_leaves_nothing_behind() {
 /// The app binary on `port` with every provider pointed at `sim`, data in `data_dir`, and
 /// (when given) paused at a crash point.
 fn spawn_binary(sim: &RunningSim, data_dir: &Path, port: u16, pause_at: Option<&str>) -> Child {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cyoa"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATA_DIR", data_dir)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
-        .env("RUST_LOG", "warn")
-        .env("VIDEO_POLL_MS", "20")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for p in Provider::ALL {
-        let endpoint = sim.endpoint(p, KEY);
-        cmd.env(p.api_key_env(), KEY)
-            .env(p.base_url_env(), endpoint.base_url);
-    }
+    let mut cmd = crate::helpers::app_binary(sim, KEY, data_dir, port);
     if let Some(point) = pause_at {
         cmd.env("CYOA_PAUSE_AT", point);
     }
     cmd.spawn().expect("the app binary starts")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
@@ -342,7 +321,7 @@ async fn sigkill_at_every_step_boundary_loses_no_clip_and_pays_for_none_twice() 
     let http = reqwest::Client::new();
     for point in crash_points::POINTS {
         let dir = tempfile::tempdir().expect("dir");
-        let port = free_port();
+        let port = crate::helpers::free_port();
         let mut first = spawn_binary(&sim, dir.path(), port, Some(point));
         let base = format!("http://127.0.0.1:{port}");
         wait_for("the app", || {

@@ -117,6 +117,40 @@ impl TestAppBuilder {
     }
 }
 
+/// The app's binary as a process of its own: listening on `port`, its data in `data_dir`,
+/// every provider pointed at `sim` with `key` (as with real keys), clips polled every 20 ms,
+/// its output dropped. Callers add their own variables and spawn it.
+pub fn app_binary(
+    sim: &RunningSim,
+    key: &str,
+    data_dir: &Path,
+    port: u16,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", data_dir)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
+        .env("RUST_LOG", "warn")
+        .env("VIDEO_POLL_MS", "20")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for p in Provider::ALL {
+        cmd.env(p.api_key_env(), key)
+            .env(p.base_url_env(), sim.endpoint(p, key).base_url);
+    }
+    cmd
+}
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
 /// Whether the apps of this run keep their rows in PostgreSQL (`IT_DATABASE=postgres`, on
 /// the server the `PG*` variables name, as `pg_virtualenv` sets them).
 pub fn on_postgres() -> bool {
@@ -184,19 +218,12 @@ pub fn served() -> u16 {
 /// when no bucket is there (`scripts/with-bucket.sh` sets one up).
 pub fn test_bucket(dir: &Path) -> Option<cyoa::server::config::BucketSettings> {
     use std::hash::{Hash, Hasher};
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let endpoint = var("S3_ENDPOINT")?;
+    let mut bucket =
+        cyoa::server::config::BucketSettings::from_env().expect("valid S3_* settings")?;
     let mut hasher = std::hash::DefaultHasher::new();
     dir.hash(&mut hasher);
-    Some(cyoa::server::config::BucketSettings {
-        public_url: endpoint.clone(),
-        endpoint,
-        bucket: var("S3_BUCKET")?,
-        region: var("S3_REGION").unwrap_or_else(|| "us-east-1".into()),
-        access_key: var("S3_ACCESS_KEY_ID")?,
-        secret_key: var("S3_SECRET_ACCESS_KEY")?,
-        prefix: format!("it_{:016x}/", hasher.finish()),
-    })
+    bucket.prefix = format!("it_{:016x}/", hasher.finish());
+    Some(bucket)
 }
 
 fn bucket_for(dir: &Path) -> cyoa::server::config::BucketSettings {

@@ -8,16 +8,17 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
-use cyoa::domain::Provider;
 use cyoa::server::db::{self, Db};
 use cyoa::server::sim::{self, RunningSim, SimConfig};
 
 use cyoa::server::config::BucketSettings;
 
-use crate::helpers::{on_bucket, on_postgres, postgres_url, request_counts, test_bucket};
+use crate::helpers::{
+    app_binary, free_port, on_bucket, on_postgres, postgres_url, request_counts, test_bucket,
+};
 use crate::video_jobs::{submissions, KEY};
 
 const PICTURES: &str = "openai/images/generations";
@@ -49,26 +50,14 @@ impl Instance {
             .as_ref()
             .map(|_| tempfile::tempdir().expect("dir"));
         let dir = own_dir.as_ref().map_or(shared.dir, |d| d.path());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cyoa"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATA_DIR", dir)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_SITE_ROOT", dir.join("site"))
-            .env("RUST_LOG", "warn")
-            .env("VIDEO_POLL_MS", "20")
-            // The shortest lease the app takes: a killed instance's jobs wait that long.
-            .env("JOB_LEASE_S", "20")
+        let port = free_port();
+        let mut cmd = app_binary(sim, KEY, dir, port);
+        // The shortest lease the app takes: a killed instance's jobs wait that long.
+        cmd.env("JOB_LEASE_S", "20")
             .env("JOBS_SHARED", "true")
             .env("LIMIT_STORIES_PER_HOUR", "1000")
             .env("LIMIT_PICTURES_PER_HOUR", "1000")
-            .env("LIMIT_CLIPS_PER_HOUR", "1000")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .env("LIMIT_CLIPS_PER_HOUR", "1000");
         if let Some(url) = &shared.database_url {
             cmd.env("DATABASE_URL", url);
         }
@@ -79,10 +68,6 @@ impl Instance {
                 .env("S3_ACCESS_KEY_ID", &bucket.access_key)
                 .env("S3_SECRET_ACCESS_KEY", &bucket.secret_key)
                 .env("S3_PREFIX", &bucket.prefix);
-        }
-        for p in Provider::ALL {
-            cmd.env(p.api_key_env(), KEY)
-                .env(p.base_url_env(), sim.endpoint(p, KEY).base_url);
         }
         cmd.envs(env.iter().copied());
         let child = cmd.spawn().expect("the app binary starts");

@@ -239,7 +239,7 @@ async fn finish(
              locked_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
         )
     };
-    let mut query = super::query(&sql);
+    let mut query = super::query(sql);
     if complete {
         query = query.bind(file_name);
     }

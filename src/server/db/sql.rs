@@ -23,23 +23,11 @@ pub enum Db {
 }
 
 impl Db {
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Db::Postgres(_))
-    }
-
     /// The SQLite pool, for what only SQLite has (tests that reach into the file).
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
         match self {
             Db::Sqlite(p) => Some(p),
             Db::Postgres(_) => None,
-        }
-    }
-
-    /// Closes every connection (waits for those in use).
-    pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
         }
     }
 }
@@ -83,12 +71,6 @@ impl From<String> for Sql {
             sqlite: Cow::Owned(text),
             postgres: None,
         }
-    }
-}
-
-impl From<&String> for Sql {
-    fn from(text: &String) -> Sql {
-        Sql::from(text.clone())
     }
 }
 
@@ -515,24 +497,26 @@ impl WriteTx {
         let Some(conn) = self.conn.take() else {
             return Ok(());
         };
+        // Whatever state the database left it in, a connection whose COMMIT or ROLLBACK
+        // failed is closed rather than reused.
         match conn {
-            TxConn::Sqlite(mut conn) => {
-                if let Err(e) = sqlx::query(statement).execute(&mut *conn).await {
-                    // Whatever state SQLite left it in, this connection is not reused.
+            TxConn::Sqlite(mut conn) => match sqlx::query(statement).execute(&mut *conn).await {
+                Ok(_) => Ok(()),
+                Err(e) => {
                     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                     drop(conn.detach());
-                    return Err(e);
+                    Err(e)
                 }
-            }
-            TxConn::Postgres(mut conn) => {
-                if let Err(e) = sqlx::query(statement).execute(&mut *conn).await {
+            },
+            TxConn::Postgres(mut conn) => match sqlx::query(statement).execute(&mut *conn).await {
+                Ok(_) => Ok(()),
+                Err(e) => {
                     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                     drop(conn.detach());
-                    return Err(e);
+                    Err(e)
                 }
-            }
+            },
         }
-        Ok(())
     }
 }
 
