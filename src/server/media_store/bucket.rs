@@ -364,6 +364,10 @@ async fn expect_success(
     }
     let body = response.text().await.unwrap_or_default();
     let code = element(&body, "Code").unwrap_or_else(|| status.to_string());
+    // S3's own words say why (a full or read-only store, a wrong key), for the log.
+    let reason = element(&body, "Message")
+        .map(|m| format!(" ({})", m.chars().take(200).collect::<String>()))
+        .unwrap_or_default();
     let kind = match status.as_u16() {
         404 => io::ErrorKind::NotFound,
         403 => io::ErrorKind::PermissionDenied,
@@ -372,7 +376,7 @@ async fn expect_success(
     };
     Err(io::Error::new(
         kind,
-        format!("the bucket answered {code} for {key}"),
+        format!("the bucket answered {code}{reason} for {key}"),
     ))
 }
 
