@@ -10,12 +10,6 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The server's allocator, for every binary built on this crate (the app, its tests and
-/// benchmarks measure the same one).
-#[cfg(feature = "ssr")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Browser entry point: attaches the app to the server-rendered page.
 ///
 /// Hydration is asynchronous because a lazily loaded page (see `pages::lazy`) has to fetch its
