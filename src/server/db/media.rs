@@ -551,24 +551,6 @@ pub async fn find_of_story(
     .await
 }
 
-/// The picture and clip rows of one scene, in one query.
-pub async fn find_of_scene(
-    db: &Db,
-    tier: &str,
-    story_id: &str,
-    scene_id: &str,
-) -> sqlx::Result<Vec<SceneMediaRow>> {
-    super::query_as(
-        "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
-         WHERE scene_id = ? AND story_id = ? AND tier = ?",
-    )
-    .bind(scene_id)
-    .bind(story_id)
-    .bind(tier)
-    .fetch_all(db)
-    .await
-}
-
 /// Retry: a failed job goes back to the queue, ordered anew, except a clip the provider made
 /// that we could not store: that one is collected again from its request (not paid twice).
 /// Answers whether there was one to retry.

@@ -5,8 +5,10 @@ use sqlx::FromRow;
 
 use super::Db;
 
+use super::media::{MediaRow, SceneMediaRow};
 use super::{new_id, now, Sql};
 use crate::domain::media::VideoMode;
+use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::story::{StoryLength, StoryStatus};
 
 #[derive(Debug, Clone, FromRow)]
@@ -318,6 +320,8 @@ pub struct ScenePageRows {
     /// That choice's words.
     pub chosen_label: Option<String>,
     pub choices: Vec<ChoiceRow>,
+    /// The scene's picture and clip rows (none before its jobs are queued).
+    pub media: Vec<super::media::SceneMediaRow>,
 }
 
 /// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
@@ -328,13 +332,22 @@ pub async fn scene_page(
     story_id: &str,
     scene_id: &str,
 ) -> sqlx::Result<Option<ScenePageRows>> {
-    // The choices as one JSON array of `[id, label, next scene]`, in order: an ordered
-    // aggregate (SQLite 3.44 or later; the bundled one is).
-    let sqlite_choices =
-        "(SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)";
-    let postgres_choices =
-        "(SELECT COALESCE(json_agg(json_build_array(c.id, c.label, n.id) ORDER BY c.position), '[]')::text";
-    let text = |choices: &str| {
+    // The choices as one JSON array of `[id, label, next scene]`, in order (an ordered
+    // aggregate: SQLite 3.44 or later, the bundled one is), and the scene's media rows as one
+    // of `[kind, status, error, file, previous file, progress]`: the whole page in one query,
+    // one trip to the database's thread (each costs the page more than the reading does).
+    let sqlite = Aggregates {
+        choices: "(SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)",
+        media: "(SELECT json_group_array(json_array(m.kind, m.status, m.error, m.file_name,
+                                                   m.previous_file, m.progress))",
+    };
+    let postgres = Aggregates {
+        choices: "(SELECT COALESCE(json_agg(json_build_array(c.id, c.label, n.id) ORDER BY c.position), '[]')::text",
+        media: "(SELECT COALESCE(json_agg(json_build_array(m.kind, m.status, m.error, m.file_name,
+                                                        m.previous_file, m.progress)), '[]')::text",
+    };
+    let text = |each: &Aggregates| {
+        let Aggregates { choices, media } = each;
         format!(
             "SELECT {STORY_COLUMNS_OF_ST},
                     s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
@@ -343,21 +356,29 @@ pub async fn scene_page(
                     way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
                     {choices}
                      FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
-                     WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices
+                     WHERE c.scene_id = s.id AND c.tier = s.tier) AS choices,
+                    {media}
+                     FROM media m
+                     WHERE m.scene_id = s.id AND m.story_id = s.story_id AND m.tier = s.tier) AS media
              FROM scenes s
              JOIN stories st ON st.id = s.story_id AND st.tier = s.tier
              LEFT JOIN choices way_in ON way_in.id = s.parent_choice_id
              WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
         )
     };
-    let row: Option<ScenePageRow> =
-        super::query_as(Sql::each(text(sqlite_choices), text(postgres_choices)))
-            .bind(scene_id)
-            .bind(story_id)
-            .bind(tier)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<ScenePageRow> = super::query_as(Sql::each(text(&sqlite), text(&postgres)))
+        .bind(scene_id)
+        .bind(story_id)
+        .bind(tier)
+        .fetch_optional(db)
+        .await?;
     row.map(ScenePageRow::into_rows).transpose()
+}
+
+/// The dialect's JSON aggregates of [`scene_page`], each up to its `FROM`.
+struct Aggregates {
+    choices: &'static str,
+    media: &'static str,
 }
 
 /// The one row of [`scene_page`], as its query names the columns.
@@ -376,15 +397,22 @@ struct ScenePageRow {
     chosen_label: Option<String>,
     /// `[[id, label, next scene id], …]`
     choices: String,
+    /// `[[kind, status, error, file, previous file, progress], …]`
+    media: String,
 }
 
 impl ScenePageRow {
     fn into_rows(self) -> sqlx::Result<ScenePageRows> {
-        let choices: Vec<(String, String, Option<String>)> = serde_json::from_str(&self.choices)
-            .map_err(|e| sqlx::Error::ColumnDecode {
-                index: "choices".into(),
-                source: Box::new(e),
-            })?;
+        let choices: Vec<(String, String, Option<String>)> = json_column("choices", &self.choices)?;
+        type MediaTuple = (
+            MediaKind,
+            MediaStatus,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let media: Vec<MediaTuple> = json_column("media", &self.media)?;
         let scene = SceneRow {
             id: self.scene_id,
             story_id: self.story.id.clone(),
@@ -406,11 +434,35 @@ impl ScenePageRow {
                     next_scene_id,
                 })
                 .collect(),
+            media: media
+                .into_iter()
+                .map(
+                    |(kind, status, error, file_name, previous_file, progress)| SceneMediaRow {
+                        scene_id: scene.id.clone(),
+                        kind,
+                        row: MediaRow {
+                            status,
+                            error,
+                            file_name,
+                            previous_file,
+                            progress,
+                        },
+                    },
+                )
+                .collect(),
             scene,
             previous_scene_id: self.previous_scene_id,
             chosen_label: self.chosen_label,
         })
     }
+}
+
+/// A JSON aggregate column decoded, or the column's decode error.
+fn json_column<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> sqlx::Result<T> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::ColumnDecode {
+        index: name.into(),
+        source: Box::new(e),
+    })
 }
 
 pub async fn choices_of(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<ChoiceRow>> {

@@ -65,28 +65,17 @@ impl StoryMedia {
     ) -> Result<Self, MediaError> {
         let mut rows = media::find_of_story(&state.db, tier.name, story_id).await?;
         rows.retain(|r| shown.contains(&r.scene_id.as_str()));
-        Self::from_rows(state, tier, story_id, video_mode, rows).await
+        Ok(Self::of_rows(state, tier, story_id, video_mode, rows).await)
     }
 
-    /// One scene (the scene page).
-    pub async fn of_scene(
-        state: &AppState,
-        tier: &'static TierSpec,
-        story_id: &str,
-        scene_id: &str,
-        video_mode: VideoMode,
-    ) -> Result<Self, MediaError> {
-        let rows = media::find_of_scene(&state.db, tier.name, story_id, scene_id).await?;
-        Self::from_rows(state, tier, story_id, video_mode, rows).await
-    }
-
-    async fn from_rows(
+    /// From rows read with the page's other data (the scene page reads them in its one query).
+    pub async fn of_rows(
         state: &AppState,
         tier: &'static TierSpec,
         story_id: &str,
         video_mode: VideoMode,
         rows: Vec<SceneMediaRow>,
-    ) -> Result<Self, MediaError> {
+    ) -> Self {
         let files = rows
             .iter()
             .filter_map(|r| {
@@ -103,7 +92,7 @@ impl StoryMedia {
                 ((r.scene_id, r.kind), view_of(tier, story_id, r.row, whole))
             })
             .collect();
-        Ok(Self { views, video_mode })
+        Self { views, video_mode }
     }
 
     /// The scene's picture or clip, as [`status`] answers it.

@@ -186,18 +186,19 @@ pub async fn scene_view(
     story_id: &str,
     scene_id: &str,
 ) -> Result<SceneView, StoryError> {
-    // Two queries and one look at the files: this is the page a reader sees most.
+    // One query and one look at the files: this is the page a reader sees most.
     let repo::ScenePageRows {
         story,
         scene,
         previous_scene_id,
         chosen_label,
         choices,
+        media,
     } = repo::scene_page(&state.db, tier.name, story_id, scene_id)
         .await?
         .ok_or(StoryError::NotFound)?;
     let video_mode = story.video_mode;
-    let mut shown = StoryMedia::of_scene(state, tier, story_id, scene_id, video_mode).await?;
+    let mut shown = StoryMedia::of_rows(state, tier, story_id, video_mode, media).await;
     let image = shown.take(scene_id, MediaKind::Image);
     let video = match video_mode {
         VideoMode::On => shown.take(scene_id, MediaKind::Video),
