@@ -18,10 +18,11 @@ use cyoa::server::state::AppState;
 
 mod common;
 
+use common::{env_number, fill_gallery, BoxError};
+
 /// The app's own allocator (`src/main.rs`), so the server measured here is the one deployed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use common::{env_number, fill_gallery, BoxError};
 
 /// An app instance on its own runtime, as if it were its own process.
 struct Instance {

@@ -15,10 +15,11 @@ use cyoa::server::startup;
 
 mod common;
 
+use common::{env_number, fill_gallery, BoxError};
+
 /// The app's own allocator (`src/main.rs`), so the server measured here is the one deployed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use common::{env_number, fill_gallery, BoxError};
 
 /// CPU time of the whole process so far (user + system), from `/proc/self/stat`.
 fn process_cpu() -> Result<Duration, BoxError> {

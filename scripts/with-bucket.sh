@@ -8,34 +8,41 @@ cd "$(dirname "$0")/.."
 weed="$PWD/tools/seaweedfs/venv/bin/weed"
 [ -x "$weed" ] || { echo "no $weed: run scripts/setup.sh" >&2; exit 1; }
 
-port=18433
-ports="19433 18180 18988 $port"
-for p in $ports; do
+port=18433 master_port=19433 volume_port=18180 filer_port=18988
+for p in $master_port $volume_port $filer_port $port; do
   if python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$p))!=0)"; then
-    echo "port $p is taken (an earlier S3 test server still running?): stop it first" >&2
+    echo "port $p is taken, by: $(ss -ltnpH "sport = :$p" 2>/dev/null | grep -o 'users:.*' || echo '?')" >&2
+    echo "(an S3 test server left running? stop it first)" >&2
     exit 1
   fi
 done
-# The data lives in memory (/dev/shm) where there is one: SeaweedFS marks its volumes
-# read-only when the disk it writes to is under 1 % free, which a busy build machine's disk
-# can be, and the tests then fail for a reason that is not theirs.
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then dir=$(mktemp -d -p /dev/shm); else dir=$(mktemp -d); fi
+# The data lives in memory (/dev/shm) when it has room (a container's may have 64 MB):
+# SeaweedFS marks its volumes read-only when the disk it writes to is under 1 % free, which a
+# busy build machine's disk can be, and the tests then fail for a reason that is not theirs.
+shm_free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }' || true)
+if [ -w /dev/shm ] && [ "${shm_free_kb:-0}" -ge 1048576 ]; then
+  dir=$(mktemp -d -p /dev/shm)
+else
+  dir=$(mktemp -d)
+fi
 cat > "$dir/s3.json" <<JSON
 {"identities": [{"name": "cyoa-tests",
   "credentials": [{"accessKey": "cyoa-tests", "secretKey": "cyoa-tests-secret"}],
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
-# Small volumes in a fixed number, not sized from the free space at start-up.
-# Ports of their own (not SeaweedFS's defaults), loopback only, nothing but S3.
+# Small volumes in a fixed number (at most 256 MB), not as many as the free space allows.
+# Ports of their own (not SeaweedFS's defaults), loopback only, nothing but S3. `weed` ignores
+# a flag it does not know, and every flag after it: -volume.max needs the pinned 4.48.
 "$weed" -logdir="$dir" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-  -master.port=19433 -volume.port=18180 -filer.port=18988 -s3.port=$port \
-  -master.volumeSizeLimitMB=8 -volume.max=32 -s3.port.iceberg=0 -s3.port.lance=0 -webdav=false -admin.ui=false \
+  -master.port=$master_port -volume.port=$volume_port -filer.port=$filer_port -s3.port=$port \
+  -master.volumeSizeLimitMB=8 -volume.max=32 \
+  -s3.port.iceberg=0 -s3.port.lance=0 -webdav=false -admin.ui=false \
   -s3.config="$dir/s3.json" -bucket=cyoa-tests >"$dir/weed.log" 2>&1 &
 weed_pid=$!
 stop() {
   kill "$weed_pid" 2>/dev/null || true
-  # It stops within its one pre-stop second; one stuck in shutdown would keep the ports.
-  for _ in $(seq 1 20); do kill -0 "$weed_pid" 2>/dev/null || break; sleep 0.25; done
+  # It stops within a few seconds; one stuck in shutdown would keep the ports.
+  for _ in $(seq 1 40); do kill -0 "$weed_pid" 2>/dev/null || break; sleep 0.25; done
   kill -9 "$weed_pid" 2>/dev/null || true
   wait "$weed_pid" 2>/dev/null || true
   rm -rf "$dir"
@@ -45,9 +52,9 @@ trap stop EXIT
 # Up once it refuses an unsigned request (403), so the bucket and its keys are in place, and
 # its master hands out a place to write (a file id), so the first upload is not refused.
 ready() {
-  python3 - "$port" <<'PY'
+  python3 - "$port" "$master_port" <<'PY'
 import sys, urllib.request, urllib.error
-port = sys.argv[1]
+port, master_port = sys.argv[1], sys.argv[2]
 direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 try:
     direct.open(f"http://127.0.0.1:{port}/cyoa-tests/probe", timeout=1)
@@ -58,7 +65,7 @@ except urllib.error.HTTPError as e:
 except Exception:
     sys.exit(1)
 try:
-    assigned = direct.open("http://127.0.0.1:19433/dir/assign?collection=cyoa-tests", timeout=2).read()
+    assigned = direct.open(f"http://127.0.0.1:{master_port}/dir/assign?collection=cyoa-tests", timeout=2).read()
 except Exception:
     sys.exit(1)
 sys.exit(0 if b'"fid"' in assigned else 1)
@@ -66,8 +73,9 @@ PY
 }
 up=no
 for _ in $(seq 1 120); do
-  if ready; then up=yes; break; fi
+  # Ours, still running, before anything that answers counts.
   kill -0 "$weed_pid" 2>/dev/null || { cat "$dir/weed.log" >&2; exit 1; }
+  if ready; then up=yes; break; fi
   sleep 0.5
 done
 [ "$up" = yes ] || { echo "the S3 server did not come up" >&2; tail -20 "$dir/weed.log" >&2; exit 1; }

@@ -52,7 +52,8 @@ pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {
     }
 }
 
-fn file_is_whole_blocking(path: &std::path::Path, kind: MediaKind) -> bool {
+/// [`file_is_whole`] on the calling thread (for callers already on the blocking pool).
+pub(crate) fn file_is_whole_blocking(path: &std::path::Path, kind: MediaKind) -> bool {
     use std::os::unix::fs::FileExt;
     let Ok(file) = std::fs::File::open(path) else {
         return false;

@@ -7,8 +7,7 @@ use super::Db;
 
 use super::media::{MediaRow, SceneMediaRow};
 use super::{new_id, now, Sql};
-use crate::domain::media::VideoMode;
-use crate::domain::media::{MediaKind, MediaStatus};
+use crate::domain::media::{MediaKind, MediaStatus, VideoMode};
 use crate::domain::story::{StoryLength, StoryStatus};
 
 #[derive(Debug, Clone, FromRow)]
@@ -309,8 +308,9 @@ pub async fn path_to(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<Pa
 }
 
 /// What the scene page shows, read in one query (the page readers see most; each query is a
-/// trip to SQLite's thread and back): the scene, its story, how the reader came to it and its
-/// choices. Only the scene's own text is read, not that of the scenes above it.
+/// trip to SQLite's thread and back): the scene, its story, how the reader came to it, its
+/// choices and its picture and clip rows. Only the scene's own text is read, not that of the
+/// scenes above it.
 #[derive(Debug, Clone)]
 pub struct ScenePageRows {
     pub story: StoryRow,
@@ -321,7 +321,7 @@ pub struct ScenePageRows {
     pub chosen_label: Option<String>,
     pub choices: Vec<ChoiceRow>,
     /// The scene's picture and clip rows (none before its jobs are queued).
-    pub media: Vec<super::media::SceneMediaRow>,
+    pub media: Vec<SceneMediaRow>,
 }
 
 /// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
@@ -334,8 +334,9 @@ pub async fn scene_page(
 ) -> sqlx::Result<Option<ScenePageRows>> {
     // The choices as one JSON array of `[id, label, next scene]`, in order (an ordered
     // aggregate: SQLite 3.44 or later, the bundled one is), and the scene's media rows as one
-    // of `[kind, status, error, file, previous file, progress]`: the whole page in one query,
-    // one trip to the database's thread (each costs the page more than the reading does).
+    // of `[kind, status, error, file, previous file, progress]`: the whole page in one query
+    // (on SQLite each query is a trip to its thread and back, which costs the page more than
+    // the reading does).
     let sqlite = Aggregates {
         choices: "(SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)",
         media: "(SELECT json_group_array(json_array(m.kind, m.status, m.error, m.file_name,

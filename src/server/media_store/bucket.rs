@@ -364,9 +364,13 @@ async fn expect_success(
     }
     let body = response.text().await.unwrap_or_default();
     let code = element(&body, "Code").unwrap_or_else(|| status.to_string());
-    // S3's own words say why (a full or read-only store, a wrong key), for the log.
+    // S3's own words say why (a full or read-only store, a wrong key), for the log and the
+    // status page: one line, short.
     let reason = element(&body, "Message")
-        .map(|m| format!(" ({})", m.chars().take(200).collect::<String>()))
+        .map(|m| {
+            let words: String = m.chars().filter(|c| !c.is_control()).take(200).collect();
+            format!(" ({words})")
+        })
         .unwrap_or_default();
     let kind = match status.as_u16() {
         404 => io::ErrorKind::NotFound,

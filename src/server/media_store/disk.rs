@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -22,17 +22,47 @@ use crate::server::storage::{self, AtomicFile, StorageFaults};
 pub struct DiskStore {
     root: PathBuf,
     faults: StorageFaults,
-    /// Files found whole, by what their `stat` said then (see [`DiskStore::are_intact`]).
-    whole: Arc<Mutex<HashMap<(PathBuf, MediaKind), Stamp>>>,
+    /// Files found whole (see [`DiskStore::are_intact`]).
+    whole: Arc<WholeFiles>,
+    /// [`SETTLED_AFTER`], shorter in tests.
+    settled_after: Duration,
 }
 
-/// A file's inode, size and modification time: a file replaced since it was checked (stored
-/// files are written whole and renamed into place) has another inode, one changed in place
-/// another size or time.
-type Stamp = (u64, u64, SystemTime);
+/// Files found whole, by what their `stat` said then.
+#[derive(Default)]
+struct WholeFiles(Mutex<HashMap<(FileKey, MediaKind), Stamp>>);
+
+impl WholeFiles {
+    fn get(&self) -> MutexGuard<'_, HashMap<(FileKey, MediaKind), Stamp>> {
+        // A map of stamps cannot be left half-changed by a panic.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl std::fmt::Debug for WholeFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} files found whole", self.get().len())
+    }
+}
+
+/// What a file's `stat` says of its identity and contents: a file replaced since it was
+/// checked (stored files are written whole and renamed into place) has another inode, one
+/// changed in place another size, modification or change time (the last cannot be set back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    device: u64,
+    inode: u64,
+    size: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
 
 /// At most this many remembered files; beyond, the memory starts again (a cheap bound).
 const WHOLE_MAX: usize = 50_000;
+
+/// A file changed this recently is not remembered: a second change within the file system's
+/// clock tick could leave its stamp as it was (git's "racily clean" rule).
+const SETTLED_AFTER: Duration = Duration::from_secs(2);
 
 impl DiskStore {
     pub fn new(data_dir: &Path, faults: &StorageFaults) -> DiskStore {
@@ -40,12 +70,8 @@ impl DiskStore {
             root: data_dir.to_owned(),
             faults: faults.clone(),
             whole: Arc::default(),
+            settled_after: SETTLED_AFTER,
         }
-    }
-
-    fn whole(&self) -> std::sync::MutexGuard<'_, HashMap<(PathBuf, MediaKind), Stamp>> {
-        // A map of stamps cannot be left half-changed by a panic.
-        self.whole.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Where `key` lives on disk.
@@ -81,53 +107,73 @@ impl DiskStore {
             .unwrap_or(false)
     }
 
-    /// Whether each file is whole. A file found whole before, and unchanged since by its
-    /// `stat`, is not read again, and a missing one is not read at all: only the others go to
-    /// the blocking pool, together. A page shows the same files again and again, and the trip
-    /// to that pool (two thread switches each way) cost it more CPU than anything it read;
-    /// a `stat` is answered from the kernel's inode cache in about a microsecond, so it is
-    /// made here. A file damaged in place changes its size or time and is checked again.
+    /// Whether each file is whole. A page shows the same files again and again, and a trip
+    /// to the blocking pool (two thread switches each way) cost it more CPU than anything it
+    /// read. So a file found whole before is only `stat`ed, here, and is whole while its
+    /// [`Stamp`] is unchanged: it was read lately, so its inode is in the kernel's cache and
+    /// the `stat` takes about a microsecond (the data directory is a local disk). Every other
+    /// file is stamped and read in one trip to the blocking pool, where a slow disk blocks
+    /// nothing else; no lock is held meanwhile.
     pub(super) async fn are_intact(&self, files: Vec<(FileKey, MediaKind)>) -> Vec<bool> {
+        let known: Vec<Option<Stamp>> = {
+            let whole = self.whole.get();
+            files.iter().map(|file| whole.get(file).copied()).collect()
+        };
         let mut answers = vec![false; files.len()];
         let mut to_check = Vec::new();
-        {
-            let whole = self.whole();
-            for (at, (key, kind)) in files.into_iter().enumerate() {
-                let path = self.path(&key);
-                let Some(stamp) = stamp_of(&path) else {
-                    continue;
-                };
-                if whole.get(&(path.clone(), kind)) == Some(&stamp) {
-                    answers[at] = true;
-                } else {
-                    to_check.push((at, path, kind, stamp));
-                }
+        for (at, (file, known)) in files.into_iter().zip(known).enumerate() {
+            let path = self.path(&file.0);
+            match known {
+                Some(stamp) if stamp_of(&path) == Some(stamp) => answers[at] = true,
+                _ => to_check.push((at, file, path)),
             }
         }
         if to_check.is_empty() {
             return answers;
         }
-        let paths = to_check
+        let paths: Vec<(PathBuf, MediaKind)> = to_check
             .iter()
-            .map(|(_, path, kind, _)| (path.clone(), *kind))
+            .map(|(_, (_, kind), path)| (path.clone(), *kind))
             .collect();
-        let checked = media_check::files_are_whole(paths).await;
-        let mut whole = self.whole();
-        if whole.len() + to_check.len() > WHOLE_MAX {
+        let count = paths.len();
+        // Stamped before it is read: a change during the read gives it another stamp.
+        let checked: Vec<Option<Stamp>> = tokio::task::spawn_blocking(move || {
+            paths
+                .iter()
+                .map(|(path, kind)| {
+                    let stamp = stamp_of(path)?;
+                    media_check::file_is_whole_blocking(path, *kind).then_some(stamp)
+                })
+                .collect()
+        })
+        .await
+        .unwrap_or_else(|_| vec![None; count]);
+        let settled = settled_before(self.settled_after);
+        let mut whole = self.whole.get();
+        if whole.len() + count > WHOLE_MAX {
             whole.clear();
         }
-        for ((at, path, kind, stamp), is_whole) in to_check.into_iter().zip(checked) {
-            answers[at] = is_whole;
-            if is_whole {
-                whole.insert((path, kind), stamp);
-            } else {
-                whole.remove(&(path, kind));
+        for ((at, file, _), stamp) in to_check.into_iter().zip(checked) {
+            answers[at] = stamp.is_some();
+            match stamp {
+                Some(stamp) if stamp.changed < settled => {
+                    whole.insert(file, stamp);
+                }
+                _ => {
+                    whole.remove(&file);
+                }
             }
         }
         answers
     }
 
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
+        {
+            let mut whole = self.whole.get();
+            for kind in MediaKind::ALL {
+                whole.remove(&(key.clone(), *kind));
+            }
+        }
         storage::remove_file(&self.path(key)).await
     }
 
@@ -178,7 +224,25 @@ impl DiskStore {
 fn stamp_of(path: &Path) -> Option<Stamp> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    Some((meta.ino(), meta.len(), meta.modified().ok()?))
+    Some(Stamp {
+        device: meta.dev(),
+        inode: meta.ino(),
+        size: meta.size(),
+        modified: (meta.mtime(), meta.mtime_nsec()),
+        changed: (meta.ctime(), meta.ctime_nsec()),
+    })
+}
+
+/// The change time before which a file counts as settled, `after` since its change.
+fn settled_before(after: Duration) -> (i64, i64) {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(after);
+    (
+        i64::try_from(now.as_secs()).unwrap_or(i64::MAX),
+        i64::from(now.subsec_nanos()),
+    )
 }
 
 #[cfg(test)]
@@ -186,25 +250,34 @@ mod tests {
     use super::*;
     use crate::server::imaging::Canvas;
 
+    fn remembered(store: &DiskStore) -> usize {
+        store.whole.get().len()
+    }
+
     #[tokio::test]
     async fn a_whole_file_is_remembered_until_it_changes_or_goes() {
         let dir = tempfile::tempdir().expect("dir");
-        let store = DiskStore::new(dir.path(), &StorageFaults::default());
+        let mut store = DiskStore::new(dir.path(), &StorageFaults::default());
         let key = FileKey::media("kids", "story1", "scene1.png");
         let png = Canvas::new(16, 16).to_png();
         store.put(&key, &png).await.expect("put");
         let file = (key.clone(), MediaKind::Image);
+
+        // Just written: whole, but not remembered until it has settled.
         assert_eq!(store.are_intact(vec![file.clone()]).await, vec![true]);
-        assert_eq!(store.whole().len(), 1, "remembered");
+        assert_eq!(remembered(&store), 0);
+        store.settled_after = Duration::ZERO;
+        assert_eq!(store.are_intact(vec![file.clone()]).await, vec![true]);
+        assert_eq!(remembered(&store), 1);
         assert_eq!(store.are_intact(vec![file.clone()]).await, vec![true]);
 
         // Cut off in place (as a full disk would leave it): checked again, and not whole.
         let path = store.path(&key);
         std::fs::write(&path, &png[..png.len() / 2]).expect("cut off");
         assert_eq!(store.are_intact(vec![file.clone()]).await, vec![false]);
-        assert!(store.whole().is_empty(), "forgotten");
+        assert_eq!(remembered(&store), 0, "forgotten");
 
-        // Replaced by a whole file of the same size (renamed into place): a new inode.
+        // Replaced by another file of the same size, renamed into place: checked again.
         store.put(&key, &png).await.expect("put again");
         assert!(store.is_intact(&key, MediaKind::Image).await);
         let other = dir.path().join("other.png");
@@ -212,8 +285,12 @@ mod tests {
         std::fs::rename(&other, &path).expect("replace");
         assert!(!store.is_intact(&key, MediaKind::Image).await);
 
-        // Gone: not whole, and nothing read.
-        std::fs::remove_file(&path).expect("remove");
+        // Removed through the store: forgotten; gone: not whole.
+        store.put(&key, &png).await.expect("put a third time");
+        assert!(store.is_intact(&key, MediaKind::Image).await);
+        assert_eq!(remembered(&store), 1);
+        store.remove(&key).await.expect("remove");
+        assert_eq!(remembered(&store), 0);
         assert_eq!(store.are_intact(vec![file]).await, vec![false]);
     }
 }
