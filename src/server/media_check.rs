@@ -22,23 +22,6 @@ pub async fn file_is_whole(path: &std::path::Path, kind: MediaKind) -> bool {
         .unwrap_or(false)
 }
 
-/// [`file_is_whole`] for many files, answered in their order: one trip to the blocking pool
-/// for a whole page instead of one per file.
-pub async fn files_are_whole(files: Vec<(std::path::PathBuf, MediaKind)>) -> Vec<bool> {
-    if files.is_empty() {
-        return Vec::new();
-    }
-    let count = files.len();
-    tokio::task::spawn_blocking(move || {
-        files
-            .iter()
-            .map(|(path, kind)| file_is_whole_blocking(path, *kind))
-            .collect()
-    })
-    .await
-    .unwrap_or_else(|_| vec![false; count])
-}
-
 /// Whether `bytes` are a whole `kind` file (the same check as [`file_is_whole`], for bytes
 /// about to be stored).
 pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {

@@ -110,8 +110,9 @@ impl DiskStore {
     /// Whether each file is whole. A page shows the same files again and again, and a trip
     /// to the blocking pool (two thread switches each way) cost it more CPU than anything it
     /// read. So a file found whole before is only `stat`ed, here, and is whole while its
-    /// [`Stamp`] is unchanged: it was read lately, so its inode is in the kernel's cache and
-    /// the `stat` takes about a microsecond (the data directory is a local disk). Every other
+    /// [`Stamp`] is unchanged: a page's files are asked for again and again, so their inodes
+    /// stay in the kernel's cache and the `stat` takes about a microsecond (the data directory
+    /// is a local disk). Every other
     /// file is stamped and read in one trip to the blocking pool, where a slow disk blocks
     /// nothing else; no lock is held meanwhile.
     pub(super) async fn are_intact(&self, files: Vec<(FileKey, MediaKind)>) -> Vec<bool> {
