@@ -13,15 +13,6 @@ pub fn image_format(bytes: &[u8]) -> Option<&'static str> {
     image_format_of(head(bytes), tail(bytes), bytes.len() as u64)
 }
 
-/// Whether the file at `path` is a whole file of `kind`; a missing file is not. Reads only
-/// the picture's head and tail, or the clip's box headers.
-pub async fn file_is_whole(path: &std::path::Path, kind: MediaKind) -> bool {
-    let path = path.to_owned();
-    tokio::task::spawn_blocking(move || file_is_whole_blocking(&path, kind))
-        .await
-        .unwrap_or(false)
-}
-
 /// Whether `bytes` are a whole `kind` file (the same check as [`file_is_whole`], for bytes
 /// about to be stored).
 pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {
@@ -35,8 +26,10 @@ pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {
     }
 }
 
-/// [`file_is_whole`] on the calling thread (for callers already on the blocking pool).
-pub(crate) fn file_is_whole_blocking(path: &std::path::Path, kind: MediaKind) -> bool {
+/// Whether the file at `path` is a whole file of `kind`; a missing file is not. Reads only
+/// the picture's head and tail, or the clip's box headers: blocking I/O, for the blocking
+/// pool (the stores call it there).
+pub fn file_is_whole(path: &std::path::Path, kind: MediaKind) -> bool {
     use std::os::unix::fs::FileExt;
     let Ok(file) = std::fs::File::open(path) else {
         return false;

@@ -245,11 +245,11 @@ mod tests {
             .expect("ls")
             .count();
         assert_eq!(entries, 0);
-        assert!(!media_check::file_is_whole(&path, MediaKind::Video).await);
+        assert!(!media_check::file_is_whole(&path, MediaKind::Video));
         write_atomic(&path, b"garbage, not an mp4", &StorageFaults::default())
             .await
             .expect("write");
-        assert!(!media_check::file_is_whole(&path, MediaKind::Video).await);
+        assert!(!media_check::file_is_whole(&path, MediaKind::Video));
         write_atomic(
             &path,
             b"\0\0\0\x10ftypisom\0\0\0\0\0\0\0\x08moov",
@@ -257,7 +257,7 @@ mod tests {
         )
         .await
         .expect("write");
-        assert!(media_check::file_is_whole(&path, MediaKind::Video).await);
+        assert!(media_check::file_is_whole(&path, MediaKind::Video));
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! Stories, scenes and choices. A scene hangs off the choice that led to it
 //! (`scenes.parent_choice_id`, unique), which makes the story a tree that keeps every branch.
 
+use std::sync::LazyLock;
+
 use sqlx::FromRow;
 
 use super::Db;
@@ -324,14 +326,9 @@ pub struct ScenePageRows {
     pub media: Vec<SceneMediaRow>,
 }
 
-/// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
-/// scene there.
-pub async fn scene_page(
-    db: &Db,
-    tier: &str,
-    story_id: &str,
-    scene_id: &str,
-) -> sqlx::Result<Option<ScenePageRows>> {
+/// The texts of [`scene_page`]'s query (SQLite's, PostgreSQL's), made once: the page readers
+/// see most.
+static SCENE_PAGE: LazyLock<(String, String)> = LazyLock::new(|| {
     // The choices as one JSON array of `[id, label, next scene]`, in order (an ordered
     // aggregate: SQLite 3.44 or later, the bundled one is), and the scene's media rows as one
     // of `[kind, status, error, file, previous file, progress]`: the whole page in one query
@@ -367,7 +364,19 @@ pub async fn scene_page(
              WHERE s.id = ? AND s.story_id = ? AND s.tier = ?"
         )
     };
-    let row: Option<ScenePageRow> = super::query_as(Sql::each(text(&sqlite), text(&postgres)))
+    (text(&sqlite), text(&postgres))
+});
+
+/// `scene_id` of `story_id` within `tier` for the scene page; `None` when there is no such
+/// scene there.
+pub async fn scene_page(
+    db: &Db,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<Option<ScenePageRows>> {
+    let (sqlite, postgres) = &*SCENE_PAGE;
+    let row: Option<ScenePageRow> = super::query_as(Sql::each(sqlite.as_str(), postgres.as_str()))
         .bind(scene_id)
         .bind(story_id)
         .bind(tier)

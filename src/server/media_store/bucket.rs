@@ -8,9 +8,7 @@
 //! clip is checked to be whole (`media_check`) before it is sent, so what is in the bucket is
 //! whole and "intact" means "there".
 
-use std::collections::HashMap;
 use std::io;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -18,6 +16,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::remembered::Remembered;
 use super::sigv4::{Presign, Signer};
 use super::{FileKey, Folder};
 use crate::domain::media::MediaKind;
@@ -45,7 +44,8 @@ pub struct BucketStore {
     signer: Signer,
     http: reqwest::Client,
     faults: StorageFaults,
-    seen: Arc<Mutex<HashMap<FileKey, Instant>>>,
+    /// Files seen in the bucket, and when.
+    seen: Remembered<Instant>,
 }
 
 /// How long a file seen in the bucket is taken to be there without asking again: pages check
@@ -53,8 +53,6 @@ pub struct BucketStore {
 /// wait on two dozen of them. A file removed by this instance is forgotten at once; one
 /// removed behind the app's back is noticed within this time.
 const SEEN_FOR: Duration = Duration::from_secs(60);
-/// At most this many remembered files; beyond, the memory starts again (a cheap bound).
-const SEEN_MAX: usize = 50_000;
 
 impl BucketStore {
     pub fn new(settings: &BucketSettings, faults: &StorageFaults) -> BucketStore {
@@ -70,23 +68,12 @@ impl BucketStore {
                 .build()
                 .unwrap_or_default(),
             faults: faults.clone(),
-            seen: Arc::default(),
+            seen: Remembered::new(),
         }
-    }
-
-    fn seen(&self) -> std::sync::MutexGuard<'_, HashMap<FileKey, Instant>> {
-        // A map of times cannot be left half-changed by a panic.
-        self.seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn remember(&self, key: &FileKey) {
-        let mut seen = self.seen();
-        if seen.len() >= SEEN_MAX {
-            seen.clear();
-        }
-        seen.insert(key.clone(), Instant::now());
+        self.seen.insert(key, Instant::now());
     }
 
     /// The origin the browser fetches files from (for the pages' Content-Security-Policy).
@@ -205,11 +192,7 @@ impl BucketStore {
     }
 
     pub(super) async fn exists(&self, key: &FileKey) -> bool {
-        if self
-            .seen()
-            .get(key)
-            .is_some_and(|at| at.elapsed() < SEEN_FOR)
-        {
+        if self.seen.get(key).is_some_and(|at| at.elapsed() < SEEN_FOR) {
             return true;
         }
         let there = self.head(key).await.is_ok_and(|r| r.status().is_success());
@@ -229,7 +212,7 @@ impl BucketStore {
     }
 
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
-        self.seen().remove(key);
+        self.seen.forget(key);
         let response = self
             .send(|| self.http.delete(self.url("DELETE", key.as_str())))
             .await?;

@@ -1,10 +1,8 @@
 //! The data directory as the media store: `DATA_DIR/media/…` and `DATA_DIR/photos/…`, with
 //! the whole-or-absent writes of `storage`.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use axum::extract::Request;
@@ -13,6 +11,7 @@ use axum::response::Response;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use super::remembered::Remembered;
 use super::{FileKey, Folder};
 use crate::domain::media::MediaKind;
 use crate::server::media_check;
@@ -22,27 +21,11 @@ use crate::server::storage::{self, AtomicFile, StorageFaults};
 pub struct DiskStore {
     root: PathBuf,
     faults: StorageFaults,
-    /// Files found whole (see [`DiskStore::are_intact`]).
-    whole: Arc<WholeFiles>,
+    /// Files found whole, as what kind and by what their `stat` said then (see
+    /// [`DiskStore::are_intact`]).
+    whole: Remembered<(MediaKind, Stamp)>,
     /// [`SETTLED_AFTER`], shorter in tests.
     settled_after: Duration,
-}
-
-/// Files found whole, by what their `stat` said then.
-#[derive(Default)]
-struct WholeFiles(Mutex<HashMap<(FileKey, MediaKind), Stamp>>);
-
-impl WholeFiles {
-    fn get(&self) -> MutexGuard<'_, HashMap<(FileKey, MediaKind), Stamp>> {
-        // A map of stamps cannot be left half-changed by a panic.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl std::fmt::Debug for WholeFiles {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} files found whole", self.get().len())
-    }
 }
 
 /// What a file's `stat` says of its identity and contents: a file replaced since it was
@@ -57,9 +40,6 @@ struct Stamp {
     changed: (i64, i64),
 }
 
-/// At most this many remembered files; beyond, the memory starts again (a cheap bound).
-const WHOLE_MAX: usize = 50_000;
-
 /// A file changed this recently is not remembered: a second change within the file system's
 /// clock tick could leave its stamp as it was (git's "racily clean" rule).
 const SETTLED_AFTER: Duration = Duration::from_secs(2);
@@ -69,7 +49,7 @@ impl DiskStore {
         DiskStore {
             root: data_dir.to_owned(),
             faults: faults.clone(),
-            whole: Arc::default(),
+            whole: Remembered::new(),
             settled_after: SETTLED_AFTER,
         }
     }
@@ -116,17 +96,16 @@ impl DiskStore {
     /// file is stamped and read in one trip to the blocking pool, where a slow disk blocks
     /// nothing else; no lock is held meanwhile.
     pub(super) async fn are_intact(&self, files: Vec<(FileKey, MediaKind)>) -> Vec<bool> {
-        let known: Vec<Option<Stamp>> = {
-            let whole = self.whole.get();
-            files.iter().map(|file| whole.get(file).copied()).collect()
-        };
+        let known = self.whole.get_all(files.iter().map(|(key, _)| key));
         let mut answers = vec![false; files.len()];
         let mut to_check = Vec::new();
-        for (at, (file, known)) in files.into_iter().zip(known).enumerate() {
-            let path = self.path(&file.0);
+        for (at, ((key, kind), known)) in files.into_iter().zip(known).enumerate() {
+            let path = self.path(&key);
             match known {
-                Some(stamp) if stamp_of(&path) == Some(stamp) => answers[at] = true,
-                _ => to_check.push((at, file, path)),
+                Some((as_kind, stamp)) if as_kind == kind && stamp_of(&path) == Some(stamp) => {
+                    answers[at] = true;
+                }
+                _ => to_check.push((at, key, kind, path)),
             }
         }
         if to_check.is_empty() {
@@ -134,7 +113,7 @@ impl DiskStore {
         }
         let paths: Vec<(PathBuf, MediaKind)> = to_check
             .iter()
-            .map(|(_, (_, kind), path)| (path.clone(), *kind))
+            .map(|(_, _, kind, path)| (path.clone(), *kind))
             .collect();
         let count = paths.len();
         // Stamped before it is read: a change during the read gives it another stamp.
@@ -143,38 +122,25 @@ impl DiskStore {
                 .iter()
                 .map(|(path, kind)| {
                     let stamp = stamp_of(path)?;
-                    media_check::file_is_whole_blocking(path, *kind).then_some(stamp)
+                    media_check::file_is_whole(path, *kind).then_some(stamp)
                 })
                 .collect()
         })
         .await
         .unwrap_or_else(|_| vec![None; count]);
         let settled = settled_before(self.settled_after);
-        let mut whole = self.whole.get();
-        if whole.len() + count > WHOLE_MAX {
-            whole.clear();
-        }
-        for ((at, file, _), stamp) in to_check.into_iter().zip(checked) {
+        let mut seen = Vec::with_capacity(count);
+        for ((at, key, kind, _), stamp) in to_check.into_iter().zip(checked) {
             answers[at] = stamp.is_some();
-            match stamp {
-                Some(stamp) if stamp.changed < settled => {
-                    whole.insert(file, stamp);
-                }
-                _ => {
-                    whole.remove(&file);
-                }
-            }
+            let settled = stamp.filter(|stamp| stamp.changed < settled);
+            seen.push((key, settled.map(|stamp| (kind, stamp))));
         }
+        self.whole.set_all(seen);
         answers
     }
 
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
-        {
-            let mut whole = self.whole.get();
-            for kind in MediaKind::ALL {
-                whole.remove(&(key.clone(), *kind));
-            }
-        }
+        self.whole.forget(key);
         storage::remove_file(&self.path(key)).await
     }
 
@@ -252,7 +218,7 @@ mod tests {
     use crate::server::imaging::Canvas;
 
     fn remembered(store: &DiskStore) -> usize {
-        store.whole.get().len()
+        store.whole.len()
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@
 
 mod bucket;
 mod disk;
+mod remembered;
 mod sigv4;
 
 use std::io;
