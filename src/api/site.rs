@@ -1,26 +1,23 @@
-//! Facts about this server that every page shows (demo mode banner).
+//! Facts about this server: the demo mode banner every page shows, the status page, the
+//! landing page's tiers.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::AppError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SiteInfo {
-    /// No provider key is set: every provider is the built-in simulator.
-    pub demo_mode: bool,
-    /// Recordings can be turned into text here (voice input in browsers without speech
-    /// recognition of their own).
-    pub speech_to_text: bool,
-}
-
-#[server(endpoint = "site_info")]
-pub async fn load_site_info() -> Result<SiteInfo, AppError> {
-    let state = super::context::state()?;
-    Ok(SiteInfo {
-        demo_mode: state.providers.demo_mode,
-        speech_to_text: state.providers.transcriber().is_some(),
-    })
+/// Whether the page being made comes from a server on simulated providers. The banner is
+/// made on the server and only read back in the browser; a browser that makes it itself (never,
+/// as every page comes from the server) shows none.
+pub fn serves_demo() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::server::state::AppState>().is_some_and(|s| s.providers.demo_mode)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
 }
 
 /// The status page: each provider's key and what it can do, and the storage state.

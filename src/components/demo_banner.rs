@@ -2,26 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::api::site::load_site_info;
-
 #[component]
 pub fn DemoBanner() -> impl IntoView {
-    let info = Resource::new(|| (), |_| load_site_info());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) if info.demo_mode => {
-                        view! {
-                            <div class="demo-banner" role="status">
-                                "Demo mode — simulated providers. Set an API key to use real AI models."
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    // Fixed while the server runs, so it comes with the page (the browser reads it back when
+    // it takes the page over) instead of being loaded: no task, no waiting, on every page.
+    let demo_mode = SharedValue::new(crate::api::site::serves_demo).into_inner();
+    demo_mode.then(|| {
+        view! {
+            <div class="demo-banner" role="status">
+                "Demo mode — simulated providers. Set an API key to use real AI models."
+            </div>
+        }
+    })
 }

@@ -15,6 +15,7 @@ pub mod media_store;
 pub mod memory;
 pub mod plain_forms;
 pub mod providers;
+pub mod request_tasks;
 pub mod sim;
 pub mod spending;
 pub mod startup;

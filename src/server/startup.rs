@@ -17,9 +17,9 @@ use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
 use crate::server::media_store::MediaStore;
 use crate::server::providers::{ProviderHub, Retries};
-use crate::server::state::{AppState, Faults};
+use crate::server::state::{AppState, AppStateInner, Faults};
 use crate::server::story::writing::Drafts;
-use crate::server::{files, gate, live, sim, storage, transfer};
+use crate::server::{files, gate, live, request_tasks, sim, storage, transfer};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -131,7 +131,7 @@ pub async fn build_with_retries(
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
     let providers = ProviderHub::new(&config, &sim_base_url, retries);
     let parallel = config.prefetch.parallel;
-    let state = AppState {
+    let state = AppState::new(AppStateInner {
         leptos_options: leptos_options(local_addr),
         db,
         store: MediaStore::for_config(&config, &faults.storage),
@@ -142,7 +142,7 @@ pub async fn build_with_retries(
         status_cache: Default::default(),
         gate: Arc::new(gate),
         drafts: Arc::new(Drafts::new(parallel)),
-    };
+    });
     media::start(state.clone());
     if state.providers.demo_mode {
         tracing::info!(
@@ -163,6 +163,7 @@ fn app_routes() -> Vec<AxumRouteListing> {
 }
 
 fn router(state: AppState) -> Router {
+    request_tasks::install();
     let routes = app_routes();
     let context_state = state.clone();
     let page_context = move || {
@@ -182,6 +183,7 @@ fn router(state: AppState) -> Router {
             AppState,
             _,
         >(page_context, shell))
+        .layer(axum::middleware::from_fn(request_tasks::run_inline))
         .layer(axum::middleware::from_fn(
             crate::server::memory::upload::guard,
         ))

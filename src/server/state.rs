@@ -16,8 +16,33 @@ use crate::server::providers::ProviderHub;
 use crate::server::storage::StorageFaults;
 use crate::server::story::writing::Drafts;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Every server function, page and job takes its own copy (pages several, from context), so
+/// a copy is one shared pointer, not one of each handle inside.
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateInner>);
+
+impl AppState {
+    pub fn new(inner: AppStateInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// What `leptos_axum` needs from the state: the site's options.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     /// Where pictures, clips and photos are kept.
