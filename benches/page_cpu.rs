@@ -8,6 +8,7 @@
 //! BENCH_ROUNDS, default 5; BENCH_WORKERS server threads, default 2;
 //! BENCH_PAGES=scene,reader for only some pages).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use cyoa::server::providers::Retries;
@@ -21,15 +22,37 @@ use common::{env_number, fill_gallery, BoxError};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// CPU time of the whole process so far (user + system), from `/proc/self/stat`.
-fn process_cpu() -> Result<Duration, BoxError> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14.
-    let rest = stat.rsplit_once(')').ok_or("odd /proc/self/stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
-    // USER_HZ is 100 on Linux.
-    Ok(Duration::from_millis(ticks * 10))
+/// CPU time of each thread of this process so far, by thread id, from
+/// `/proc/self/task/*/schedstat` (nanoseconds; `/proc/self/stat` counts 10 ms ticks, a tenth
+/// of a round of scene pages).
+fn threads_cpu() -> Result<HashMap<String, Duration>, BoxError> {
+    let mut threads = HashMap::new();
+    for task in std::fs::read_dir("/proc/self/task")? {
+        let task = task?;
+        // A thread that ended since the listing: it ran nothing in this round.
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        let ns: u64 = stat
+            .split_whitespace()
+            .next()
+            .ok_or("empty schedstat")?
+            .parse()?;
+        threads.insert(
+            task.file_name().to_string_lossy().into_owned(),
+            Duration::from_nanos(ns),
+        );
+    }
+    Ok(threads)
+}
+
+/// The CPU time the process spent from `before` to `after`: threads that started meanwhile
+/// count whole; one that ended is missed (the runtime ends only threads idle for 10 s).
+fn cpu_between(before: &HashMap<String, Duration>, after: &HashMap<String, Duration>) -> Duration {
+    after
+        .iter()
+        .map(|(tid, spent)| spent.saturating_sub(before.get(tid).copied().unwrap_or_default()))
+        .sum()
 }
 
 /// CPU time of the calling thread so far, in nanoseconds (`/proc/thread-self/schedstat`).
@@ -72,7 +95,7 @@ async fn measure(
     let mut walls = Vec::with_capacity(requests * rounds);
     let mut bytes = 0;
     for _ in 0..rounds {
-        let (process_before, client_before) = (process_cpu()?, thread_cpu()?);
+        let (process_before, client_before) = (threads_cpu()?, thread_cpu()?);
         for _ in 0..requests {
             let started = Instant::now();
             let res = get().await?;
@@ -83,7 +106,7 @@ async fn measure(
             walls.push(started.elapsed());
         }
         let client = thread_cpu()? - client_before;
-        let server = (process_cpu()? - process_before).saturating_sub(client);
+        let server = cpu_between(&process_before, &threads_cpu()?).saturating_sub(client);
         cpu.push(server / requests as u32);
     }
     cpu.sort();

@@ -95,3 +95,25 @@ async fn the_start_server_function_refuses_an_empty_idea_in_plain_words() {
     let body = res.text().await.expect("body");
     assert!(body.contains("Please write a story idea"), "{body}");
 }
+
+#[tokio::test]
+async fn the_demo_banner_shows_only_on_simulated_providers() {
+    use crate::text_providers::{sim, KEY};
+    use cyoa::domain::Provider;
+
+    async fn home_page(app: &TestApp) -> String {
+        let res = app.http.get(app.url("/kids")).send().await.expect("get");
+        assert_eq!(res.status(), 200);
+        res.text().await.expect("html")
+    }
+    let banner = "class=\"demo-banner\"";
+    let demo = TestApp::spawn().await;
+    assert!(home_page(&demo).await.contains(banner));
+
+    let sim = sim().await;
+    let real = TestApp::builder()
+        .providers(&sim, KEY, &[Provider::OpenAi, Provider::Anthropic])
+        .spawn()
+        .await;
+    assert!(!home_page(&real).await.contains(banner));
+}
