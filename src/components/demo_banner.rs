@@ -6,6 +6,7 @@ use leptos::prelude::*;
 pub fn DemoBanner() -> impl IntoView {
     // Fixed while the server runs, so it comes with the page (the browser reads it back when
     // it takes the page over) instead of being loaded: no task, no waiting, on every page.
+    // It must stay outside the routes: made anew in the browser, it would find no banner.
     let demo_mode = SharedValue::new(crate::api::site::serves_demo).into_inner();
     demo_mode.then(|| {
         view! {

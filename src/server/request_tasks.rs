@@ -13,10 +13,15 @@
 //! to tokio, and so does one still running when its response is done with or dropped, so no
 //! task ends earlier than it would have. Requests still move between workers freely: the
 //! server keeps its parallelism between requests, and loses only the hand-overs within one.
+//! While a slow reader holds the body back, its tasks wait too: on this app's pages every
+//! resource has loaded before the first byte is sent (`SsrMode::Async`), so only watchers
+//! wait. A task that panics ends alone, as on tokio, and is logged.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
@@ -24,6 +29,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
+use futures::future::{CatchUnwind, FutureExt};
 use futures::stream::{FuturesUnordered, StreamExt};
 use http_body::{Frame, SizeHint};
 
@@ -36,8 +42,16 @@ thread_local! {
 /// Makes the framework's tasks join the request that spawns them, once per process. Must run
 /// before routes are listed: `leptos_axum` then sets tokio's executor, unless one is set.
 pub fn install() {
-    // Set already: by an earlier app in this process (tests start many), with the same.
-    let _ = Executor::init_custom_executor(JoinTheRequest);
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if Executor::init_custom_executor(JoinTheRequest).is_ok() {
+        INSTALLED.store(true, Ordering::Relaxed);
+    } else if !INSTALLED.swap(true, Ordering::Relaxed) {
+        // Not set by an earlier app in this process (tests start many) but by someone else:
+        // pages still work, each task handed to tokio.
+        tracing::warn!(
+            "Leptos's executor was set before the app's: requests do not run their tasks"
+        );
+    }
 }
 
 /// Middleware: answers the request with the tasks it spawns run by its own task, and hands
@@ -77,9 +91,32 @@ impl CustomExecutor for JoinTheRequest {
     fn poll_local(&self) {}
 }
 
+/// A task of a request: one that panics ends alone, as on tokio.
+type Task = CatchUnwind<AssertUnwindSafe<PinnedFuture<()>>>;
+
+/// Hands tasks their request no longer runs to tokio, as if they had been spawned there.
+fn to_tokio(tasks: impl IntoIterator<Item = Task>) {
+    let mut tasks = tasks.into_iter().peekable();
+    if tasks.peek().is_none() {
+        return;
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        // Only while the runtime itself shuts down.
+        tracing::warn!(
+            tasks = tasks.count(),
+            "tasks of a request dropped: no runtime to run them"
+        );
+        return;
+    };
+    for task in tasks {
+        runtime.spawn(task);
+    }
+}
+
 /// While it lives, tasks spawned on this thread join the request being polled. Polling can
 /// nest (a request made within a request's handler, as tests do): the outer's are kept
-/// aside, and given back even if the inner panics.
+/// aside, and given back even if the inner panics; the inner's, not yet taken up then, go
+/// to tokio.
 struct Scope(Option<Vec<PinnedFuture<()>>>);
 
 impl Scope {
@@ -90,13 +127,21 @@ impl Scope {
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        SPAWNED.set(self.0.take());
+        let left = SPAWNED.replace(self.0.take()).unwrap_or_default();
+        to_tokio(left.into_iter().map(guarded));
     }
 }
 
+fn guarded(task: PinnedFuture<()>) -> Task {
+    AssertUnwindSafe(task).catch_unwind()
+}
+
+/// Rounds of polling in one `drive` before it lets other work on this thread go first.
+const ROUNDS_PER_POLL: usize = 64;
+
 /// The tasks a request has spawned.
 #[derive(Default)]
-struct Tasks(FuturesUnordered<PinnedFuture<()>>);
+struct Tasks(FuturesUnordered<Task>);
 
 impl Tasks {
     /// Polls `work`, with the tasks spawned meanwhile joining these, and runs every task that
@@ -108,19 +153,25 @@ impl Tasks {
         mut work: impl FnMut(&mut Context<'_>) -> Poll<T>,
     ) -> Poll<T> {
         let _scope = Scope::enter();
-        loop {
+        for _ in 0..ROUNDS_PER_POLL {
             let poll = work(cx);
             let mut progressed = self.take_spawned();
             if poll.is_ready() {
-                break poll;
+                return poll;
             }
-            while let Poll::Ready(Some(())) = self.0.poll_next_unpin(cx) {
+            while let Poll::Ready(Some(ended)) = self.0.poll_next_unpin(cx) {
+                if ended.is_err() {
+                    tracing::error!("a task of a page panicked");
+                }
                 progressed = true;
             }
             if !(self.take_spawned() || progressed) {
-                break poll;
+                return poll;
             }
         }
+        // Tasks that keep making work: polled again after the rest of this thread's.
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 
     /// Takes up the tasks spawned since the last call; false when there were none.
@@ -133,7 +184,7 @@ impl Tasks {
                 .unwrap_or_default()
         });
         let any = !spawned.is_empty();
-        self.0.extend(spawned);
+        self.0.extend(spawned.into_iter().map(guarded));
         any
     }
 }
@@ -141,15 +192,7 @@ impl Tasks {
 impl Drop for Tasks {
     /// Tasks still running outlive their request, as tokio's own would.
     fn drop(&mut self) {
-        if self.0.is_empty() {
-            return;
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        for task in std::mem::take(&mut self.0) {
-            runtime.spawn(task);
-        }
+        to_tokio(std::mem::take(&mut self.0));
     }
 }
 
@@ -240,6 +283,22 @@ mod tests {
         // Answered: its unfinished tasks go on to tokio.
         drop(tasks);
         until(&done, 2).await;
+    }
+
+    #[tokio::test]
+    async fn a_task_that_panics_ends_alone() {
+        let (tx, rx) = oneshot::channel();
+        let mut request = Box::pin(async move {
+            JoinTheRequest.spawn(Box::pin(async { panic!("a broken resource") }));
+            JoinTheRequest.spawn(Box::pin(async move {
+                let _ = tx.send(7);
+            }));
+            rx.await.unwrap_or(0)
+        });
+        let mut tasks = Tasks::default();
+        let answer =
+            std::future::poll_fn(|cx| tasks.drive(cx, |cx| request.as_mut().poll(cx))).await;
+        assert_eq!(answer, 7);
     }
 
     #[tokio::test]
