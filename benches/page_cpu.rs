@@ -30,18 +30,10 @@ fn threads_cpu() -> Result<HashMap<String, Duration>, BoxError> {
     for task in std::fs::read_dir("/proc/self/task")? {
         let task = task?;
         // A thread that ended since the listing: it ran nothing in this round.
-        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+        let Ok(spent) = schedstat_cpu(task.path().join("schedstat")) else {
             continue;
         };
-        let ns: u64 = stat
-            .split_whitespace()
-            .next()
-            .ok_or("empty schedstat")?
-            .parse()?;
-        threads.insert(
-            task.file_name().to_string_lossy().into_owned(),
-            Duration::from_nanos(ns),
-        );
+        threads.insert(task.file_name().to_string_lossy().into_owned(), spent);
     }
     Ok(threads)
 }
@@ -55,14 +47,19 @@ fn cpu_between(before: &HashMap<String, Duration>, after: &HashMap<String, Durat
         .sum()
 }
 
-/// CPU time of the calling thread so far, in nanoseconds (`/proc/thread-self/schedstat`).
+/// CPU time of the calling thread so far (`/proc/thread-self/schedstat`).
 fn thread_cpu() -> Result<Duration, BoxError> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")?;
-    let ns: u64 = stat
+    Ok(schedstat_cpu("/proc/thread-self/schedstat")?)
+}
+
+/// A thread's CPU time so far: the first field of its `schedstat`, in nanoseconds.
+fn schedstat_cpu(path: impl AsRef<std::path::Path>) -> std::io::Result<Duration> {
+    let stat = std::fs::read_to_string(path)?;
+    let ns = stat
         .split_whitespace()
         .next()
-        .ok_or("empty schedstat")?
-        .parse()?;
+        .and_then(|ns| ns.parse().ok())
+        .ok_or_else(|| std::io::Error::other("unreadable schedstat"))?;
     Ok(Duration::from_nanos(ns))
 }
 

@@ -57,9 +57,7 @@ pub fn install() {
 /// Middleware: answers the request with the tasks it spawns run by its own task, and hands
 /// those still running to its body.
 pub async fn run_inline(request: Request, next: Next) -> Response {
-    let mut tasks = Tasks::default();
-    let mut answer = pin!(next.run(request));
-    let response = std::future::poll_fn(|cx| tasks.drive(cx, |cx| answer.as_mut().poll(cx))).await;
+    let (response, tasks) = Tasks::answer(next.run(request)).await;
     if tasks.0.is_empty() {
         return response;
     }
@@ -144,6 +142,15 @@ const ROUNDS_PER_POLL: usize = 64;
 struct Tasks(FuturesUnordered<Task>);
 
 impl Tasks {
+    /// Polls `request` to its answer, with the tasks it spawns; gives back those still running.
+    async fn answer<F: Future>(request: F) -> (F::Output, Tasks) {
+        let mut request = pin!(request);
+        let mut tasks = Tasks::default();
+        let answer =
+            std::future::poll_fn(|cx| tasks.drive(cx, |cx| request.as_mut().poll(cx))).await;
+        (answer, tasks)
+    }
+
     /// Polls `work`, with the tasks spawned meanwhile joining these, and runs every task that
     /// can go on (one that finishes may be what `work` waits for, and one may spawn more),
     /// until `work` is ready or nothing moves.
@@ -263,9 +270,9 @@ mod tests {
     async fn a_request_runs_the_tasks_it_spawns_and_waits_for_them() {
         let done = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = oneshot::channel();
-        let mut request = {
+        let request = {
             let done = done.clone();
-            Box::pin(async move {
+            async move {
                 spawn_counted(&done);
                 // A task that spawns another, and the request waits for its answer.
                 let nested = done.clone();
@@ -274,11 +281,9 @@ mod tests {
                     let _ = tx.send(7);
                 }));
                 rx.await.unwrap_or(0)
-            })
+            }
         };
-        let mut tasks = Tasks::default();
-        let answer =
-            std::future::poll_fn(|cx| tasks.drive(cx, |cx| request.as_mut().poll(cx))).await;
+        let (answer, tasks) = Tasks::answer(request).await;
         assert_eq!(answer, 7);
         // Answered: its unfinished tasks go on to tokio.
         drop(tasks);
@@ -288,16 +293,14 @@ mod tests {
     #[tokio::test]
     async fn a_task_that_panics_ends_alone() {
         let (tx, rx) = oneshot::channel();
-        let mut request = Box::pin(async move {
+        let request = async move {
             JoinTheRequest.spawn(Box::pin(async { panic!("a broken resource") }));
             JoinTheRequest.spawn(Box::pin(async move {
                 let _ = tx.send(7);
             }));
             rx.await.unwrap_or(0)
-        });
-        let mut tasks = Tasks::default();
-        let answer =
-            std::future::poll_fn(|cx| tasks.drive(cx, |cx| request.as_mut().poll(cx))).await;
+        };
+        let (answer, _tasks) = Tasks::answer(request).await;
         assert_eq!(answer, 7);
     }
 
