@@ -7,6 +7,7 @@
 #                                      demo mode serving the optimised (wasm-opt) bundle
 #   E2E_LOG=FILE serve.sh PORT         the server's log goes to FILE (emptied first), for
 #                                      tests that read it (the gate's setup code)
+#   CYOA_BIN=PATH serve.sh PORT        another build of the server (a benchmark's "before")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:?port}
@@ -34,7 +35,8 @@ export PREFETCH_TIERS=${PREFETCH_TIERS:-none}
 export LIMIT_STORIES_PER_HOUR=${LIMIT_STORIES_PER_HOUR:-1000}
 export LIMIT_PICTURES_PER_HOUR=${LIMIT_PICTURES_PER_HOUR:-10000}
 export LIMIT_CLIPS_PER_HOUR=${LIMIT_CLIPS_PER_HOUR:-1000}
+bin=${CYOA_BIN:-./target/debug/cyoa}
 if [ -n "${E2E_LOG:-}" ]; then
-  exec ./target/debug/cyoa >"$E2E_LOG" 2>&1
+  exec "$bin" >"$E2E_LOG" 2>&1
 fi
-exec ./target/debug/cyoa
+exec "$bin"

@@ -7,10 +7,9 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
-    home::TierHome,
     landing::Landing,
     lazy::{
-        GalleryRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute, SceneRoute,
+        GalleryRoute, HomeRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute, SceneRoute,
         StatusRoute,
     },
     not_found::NotFound,
@@ -52,7 +51,7 @@ pub fn App() -> impl IntoView {
                     // before the app has started, or with JavaScript off, and its status
                     // (a 404) is known in time.
                     <ParentRoute path=path!("/:tier") view=TierLayout>
-                        <Route path=path!("") view=TierHome ssr=SsrMode::Async/>
+                        <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("profiles") view={Lazy::<ProfilesRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("gallery") view={Lazy::<GalleryRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("gallery/:story") view={Lazy::<ReaderRoute>::new()} ssr=SsrMode::Async/>

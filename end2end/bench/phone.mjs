@@ -9,7 +9,9 @@
 //
 // It runs two demo servers side by side, each with its own data (24 stories, one with
 // video): one serving the debug bundle (what `scripts/run.sh` served before) and one the
-// optimised bundle. BENCH_SITES=release measures only the optimised one.
+// optimised bundle. BENCH_SITES=release measures only the optimised one. An earlier build,
+// measured in the same run, is the site "before": BENCH_BEFORE_ROOT (its optimised bundle)
+// and BENCH_BEFORE_BIN (its server), e.g. BENCH_SITES=before,release.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,12 +21,13 @@ const TARGETS = { galleryBytes: 1.5e6, homeUsableMs: 1500, lcpMs: 2500, cls: 0 }
 const SITES = {
   debug: { port: 3191, root: 'target/site' },
   release: { port: 3192, root: 'target/site-release' },
+  before: { port: 3193, root: process.env.BENCH_BEFORE_ROOT, bin: process.env.BENCH_BEFORE_BIN },
 };
 const chosen = (process.env.BENCH_SITES ?? 'debug,release').split(',');
 
-async function startServer({ port, root }) {
+async function startServer({ port, root, bin }) {
   const server = spawn('./serve.sh', [String(port)], {
-    env: { ...process.env, SITE_ROOT: root, RUST_LOG: 'error' },
+    env: { ...process.env, SITE_ROOT: root, RUST_LOG: 'error', ...(bin ? { CYOA_BIN: bin } : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -144,6 +147,7 @@ try {
     running.push(server);
     const story = await seed(base);
     const pages = [
+      ['landing (first page)', '/', '.tier-list a'],
       ['home', '/kids', 'form.start-form button[type=submit]'],
       ['scene (picture + clip)', `/kids/story/${story.story}/scene/${story.scenes[1]}`, 'form.choice-form button'],
       ['gallery (24 stories)', '/kids/gallery', '.story-card a.read'],

@@ -4,7 +4,16 @@
 import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, choose, open } from './helpers.mjs';
 
-test('home, scene, gallery, reader and profiles hydrate and respond', async ({ page }) => {
+test('landing, home, scene, gallery, reader, profiles and status hydrate and respond', async ({ page }) => {
+  // Landing (the first page, the main module alone): a tier's door is a client-side
+  // navigation to its home, whose code (a split module) the landing page fetched beforehand.
+  await gotoHydrated(page, '/');
+  await page.evaluate(() => { window.__smokeMarker = true; });
+  await page.locator('.tier-kids a.tier-card').click();
+  await expect(page).toHaveURL(/\/kids$/);
+  await expect(page.getByRole('button', { name: 'Begin the adventure' })).toBeEnabled();
+  expect(await page.evaluate(() => window.__smokeMarker === true)).toBeTruthy();
+
   // Home: the start form is handled by the WASM (a server-function call, then navigation).
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill('A smoke test in a lighthouse');
@@ -41,4 +50,8 @@ test('home, scene, gallery, reader and profiles hydrate and respond', async ({ p
   await expect(page.locator('#profile-display_name')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.locator('#profile-display_name')).toBeHidden();
+
+  // Status (in the profiles page's module): opened directly, it hydrates and shows its data.
+  await gotoHydrated(page, '/status');
+  await expect(page.locator('.storage')).toHaveText('Storage is writable.');
 });

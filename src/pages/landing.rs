@@ -10,6 +10,12 @@ use crate::domain::urls;
 #[component]
 pub fn Landing() -> impl IntoView {
     let doors = Resource::new(|| (), |_| load_tier_doors());
+    // A tier's home is the next page: its code (a split chunk) is fetched now.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|| {
+        use leptos_router::LazyRoute as _;
+        leptos::task::spawn_local(crate::pages::lazy::HomeRoute::preload());
+    });
     view! {
         <section class="landing">
             <h1>"Choose Your Own Adventure"</h1>

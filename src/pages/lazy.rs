@@ -1,17 +1,27 @@
 //! The pages a reader does not need on arrival, split out of the browser's first download.
 //!
-//! Each is a [`LazyRoute`]: built with `cargo leptos build --split`, its code (and whatever
-//! only it uses) goes into its own WASM chunk, fetched when the router first shows the page.
-//! The first page (the landing and a tier's home) stays in the main bundle, so the start form
-//! works as soon as that bundle has loaded. Every hydrate build must be split (the debug one
-//! too, `scripts/build.sh`): a lazy route is an import from the split loader. The pages load
-//! their own data, so `data()` has nothing to start early.
+//! Built with `cargo leptos build --split`, each `#[lazy]` function below becomes a WASM
+//! module of its own (with whatever only it uses), fetched when the router first shows one of
+//! its pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
+//! home while it is read (`pages::landing`), as the home fetches the scene page's code.
+//!
+//! Pages that go together share one module, for a page's code is also cut into chunks by
+//! which modules use it: with a module per page, shared code was scattered over 40–80 chunk
+//! files, each a request of its own on a phone's slow link. So the pages of a story being
+//! played (the scene and its map) are one module, the finished stories (gallery, reader and
+//! its map) another, the pages a parent opens now and then (profiles, status) a third. The
+//! microphone's code is in the home page's module, the only page with the idea field.
+//!
+//! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a lazy page is
+//! an import from the split loader. The pages load their own data, so `data()` has nothing
+//! to start early.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
 use super::{
     gallery::Gallery,
+    home::TierHome,
     profiles::ProfilesPage,
     reader::ReaderPage,
     scene::ScenePage,
@@ -19,49 +29,109 @@ use super::{
     story_map::{PlayMapPage, ReaderMapPage},
 };
 
-macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+/// A route whose page is made by `$module($page)`, a `#[lazy]` function (its preloader is
+/// `$preload`, made by `#[lazy]`).
+macro_rules! lazy_route {
+    ($(#[$doc:meta])* $route:ident => $module:ident($($page:expr)?), $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
-        #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
                 Self
             }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
+            async fn view(_this: Self) -> AnyView {
+                $module($($page)?).await
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
             }
         }
     };
 }
 
-lazy_page!(
+/// A tier's home: the start form.
+#[lazy]
+fn home_page() -> AnyView {
+    view! { <TierHome/> }.into_any()
+}
+
+lazy_route!(HomeRoute => home_page(), __preload_home_page);
+
+/// A story being played.
+pub enum PlayPage {
+    Scene,
+    Map,
+}
+
+#[lazy]
+fn play_page(page: PlayPage) -> AnyView {
+    match page {
+        PlayPage::Scene => view! { <ScenePage/> }.into_any(),
+        PlayPage::Map => view! { <PlayMapPage/> }.into_any(),
+    }
+}
+
+lazy_route!(
     /// A scene being played.
-    SceneRoute => ScenePage
+    SceneRoute => play_page(PlayPage::Scene), __preload_play_page
 );
-lazy_page!(
-    /// A finished story in the reader.
-    ReaderRoute => ReaderPage
-);
-lazy_page!(
-    /// The gallery of a tier.
-    GalleryRoute => Gallery
-);
-lazy_page!(
-    /// Profiles and characters.
-    ProfilesRoute => ProfilesPage
-);
-lazy_page!(
+lazy_route!(
     /// The map of a story being played.
-    PlayMapRoute => PlayMapPage
+    PlayMapRoute => play_page(PlayPage::Map), __preload_play_page
 );
-lazy_page!(
+
+/// The finished stories.
+pub enum LibraryPage {
+    Gallery,
+    Reader,
+    Map,
+}
+
+#[lazy]
+fn library_page(page: LibraryPage) -> AnyView {
+    match page {
+        LibraryPage::Gallery => view! { <Gallery/> }.into_any(),
+        LibraryPage::Reader => view! { <ReaderPage/> }.into_any(),
+        LibraryPage::Map => view! { <ReaderMapPage/> }.into_any(),
+    }
+}
+
+lazy_route!(
+    /// The gallery of a tier.
+    GalleryRoute => library_page(LibraryPage::Gallery), __preload_library_page
+);
+lazy_route!(
+    /// A finished story in the reader.
+    ReaderRoute => library_page(LibraryPage::Reader), __preload_library_page
+);
+lazy_route!(
     /// The map of a finished story.
-    ReaderMapRoute => ReaderMapPage
+    ReaderMapRoute => library_page(LibraryPage::Map), __preload_library_page
 );
-lazy_page!(
+
+/// The pages a parent opens now and then: the family's profiles and the site's status.
+pub enum FamilyPage {
+    Profiles,
+    Status,
+}
+
+#[lazy]
+fn family_page(page: FamilyPage) -> AnyView {
+    match page {
+        FamilyPage::Profiles => view! { <ProfilesPage/> }.into_any(),
+        FamilyPage::Status => view! { <StatusPage/> }.into_any(),
+    }
+}
+
+lazy_route!(
+    /// Profiles and characters.
+    ProfilesRoute => family_page(FamilyPage::Profiles), __preload_family_page
+);
+lazy_route!(
     /// The status page.
-    StatusRoute => StatusPage
+    StatusRoute => family_page(FamilyPage::Status), __preload_family_page
 );
