@@ -9,8 +9,8 @@ use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
     landing::Landing,
     lazy::{
-        GalleryRoute, HomeRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute, SceneRoute,
-        StatusRoute,
+        GalleryRoute, HomeRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute,
+        SceneRoute, StatusRoute,
     },
     not_found::NotFound,
     tier_layout::TierLayout,

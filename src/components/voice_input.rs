@@ -178,8 +178,9 @@ enum Heard {
 }
 
 /// Listens (or records, for the server to transcribe) until `stop` is set, showing the seconds
-/// and the words as they come. `#[lazy]`: the microphone's code is split out of the first
-/// page's bundle and fetched when the button is first pressed.
+/// and the words as they come. `#[lazy]`: the microphone's code is a split module of its own,
+/// fetched once the home page has started (see `VoiceInput`); in the home page's module it
+/// would pull shared code into the main module (`pages::lazy`).
 #[lazy]
 async fn capture(
     stop: Arc<AtomicBool>,
