@@ -10,7 +10,8 @@ use crate::domain::urls;
 #[component]
 pub fn Landing() -> impl IntoView {
     let doors = Resource::new(|| (), |_| load_tier_doors());
-    // A tier's home is the next page: its code (a split chunk) is fetched now.
+    // A tier's home is the next page: its code (a split module) is fetched now, while the
+    // page is surely online.
     #[cfg(feature = "hydrate")]
     Effect::new(|| {
         use leptos_router::LazyRoute as _;

@@ -5,12 +5,13 @@
 //! its pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
 //! home while it is read (`pages::landing`), as the home fetches the scene page's code.
 //!
-//! Pages that go together share one module, for a page's code is also cut into chunks by
-//! which modules use it: with a module per page, shared code was scattered over 40–80 chunk
-//! files, each a request of its own on a phone's slow link. So the pages of a story being
-//! played (the scene and its map) are one module, the finished stories (gallery, reader and
-//! its map) another, the pages a parent opens now and then (profiles, status) a third. The
-//! microphone's code is in the home page's module, the only page with the idea field.
+//! Pages that go together share one module, for code that several modules use is cut into
+//! chunks by which modules use it: with a module per page, a page needed 22 to 46 chunk
+//! files, each a request of its own on a phone's slow link; with these four, 10 to 13. So the
+//! pages of a story being played (the scene and its map) are one module, the finished stories
+//! (gallery, reader and its map) another, the pages a parent opens now and then (profiles,
+//! status) a third. The microphone's code stays a module of its own
+//! (`components::voice_input`).
 //!
 //! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a lazy page is
 //! an import from the split loader. The pages load their own data, so `data()` has nothing
@@ -29,10 +30,10 @@ use super::{
     story_map::{PlayMapPage, ReaderMapPage},
 };
 
-/// A route whose page is made by `$module($page)`, a `#[lazy]` function (its preloader is
-/// `$preload`, made by `#[lazy]`).
-macro_rules! lazy_route {
-    ($(#[$doc:meta])* $route:ident => $module:ident($($page:expr)?), $preload:ident) => {
+/// A route whose page is made by `$split($page)`, a `#[lazy]` function, whose module
+/// `$preload` (made by `#[lazy]`) fetches.
+macro_rules! split_route {
+    ($(#[$doc:meta])* $route:ident => $split:ident($($page:expr)?), $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
@@ -42,7 +43,7 @@ macro_rules! lazy_route {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $module($($page)?).await
+                $split($($page)?).await
             }
 
             async fn preload() {
@@ -59,7 +60,7 @@ fn home_page() -> AnyView {
     view! { <TierHome/> }.into_any()
 }
 
-lazy_route!(HomeRoute => home_page(), __preload_home_page);
+split_route!(HomeRoute => home_page(), __preload_home_page);
 
 /// A story being played.
 pub enum PlayPage {
@@ -75,11 +76,11 @@ fn play_page(page: PlayPage) -> AnyView {
     }
 }
 
-lazy_route!(
+split_route!(
     /// A scene being played.
     SceneRoute => play_page(PlayPage::Scene), __preload_play_page
 );
-lazy_route!(
+split_route!(
     /// The map of a story being played.
     PlayMapRoute => play_page(PlayPage::Map), __preload_play_page
 );
@@ -100,15 +101,15 @@ fn library_page(page: LibraryPage) -> AnyView {
     }
 }
 
-lazy_route!(
+split_route!(
     /// The gallery of a tier.
     GalleryRoute => library_page(LibraryPage::Gallery), __preload_library_page
 );
-lazy_route!(
+split_route!(
     /// A finished story in the reader.
     ReaderRoute => library_page(LibraryPage::Reader), __preload_library_page
 );
-lazy_route!(
+split_route!(
     /// The map of a finished story.
     ReaderMapRoute => library_page(LibraryPage::Map), __preload_library_page
 );
@@ -127,11 +128,11 @@ fn family_page(page: FamilyPage) -> AnyView {
     }
 }
 
-lazy_route!(
+split_route!(
     /// Profiles and characters.
     ProfilesRoute => family_page(FamilyPage::Profiles), __preload_family_page
 );
-lazy_route!(
+split_route!(
     /// The status page.
     StatusRoute => family_page(FamilyPage::Status), __preload_family_page
 );
