@@ -38,6 +38,13 @@ fn GalleryContent(tier: &'static TierSpec) -> impl IntoView {
         },
         move |(cursor, _, _)| load_gallery(tier.name.to_owned(), cursor),
     );
+    // Read and Continue both lead to a story: its pages' code (a split module) is fetched
+    // now, while the page is surely online.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|| {
+        use leptos_router::LazyRoute as _;
+        leptos::task::spawn_local(crate::pages::lazy::ReaderRoute::preload());
+    });
     view! {
         <section class="gallery">
             <h1>"Gallery"</h1>

@@ -3,15 +3,14 @@
 //! Built with `cargo leptos build --split`, each `#[lazy]` function below becomes a WASM
 //! module of its own (with whatever only it uses), fetched when the router first shows one of
 //! its pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
-//! home while it is read (`pages::landing`), as the home fetches the scene page's code.
+//! home while it is read (`pages::landing`), as the home and the gallery fetch a story's.
 //!
 //! Pages that go together share one module, for code that several modules use is cut into
 //! chunks by which modules use it: with a module per page, a page needed 22 to 46 chunk
-//! files, each a request of its own on a phone's slow link; with these four, 10 to 13. So the
-//! pages of a story being played (the scene and its map) are one module, the finished stories
-//! (gallery, reader and its map) another, the pages a parent opens now and then (profiles,
-//! status) a third. The microphone's code stays a module of its own
-//! (`components::voice_input`).
+//! files, each a request of its own on a phone's slow link. So the pages of a story (a scene
+//! being played, the reader of a finished one, their maps) are one module, and the pages a
+//! parent opens now and then (profiles, status) another; a tier's home and its gallery are a
+//! module each. The microphone's code stays a module of its own (`components::voice_input`).
 //!
 //! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a lazy page is
 //! an import from the split loader. The pages load their own data, so `data()` has nothing
@@ -62,57 +61,49 @@ fn home_page() -> AnyView {
 
 split_route!(HomeRoute => home_page(), __preload_home_page);
 
-/// A story being played.
-pub enum PlayPage {
+/// A story: being played (a scene, the map) or finished (the reader, its map). Both show
+/// scenes with their pictures and clips and the same map, so they share most of their code.
+pub enum StoryPage {
     Scene,
-    Map,
+    PlayMap,
+    Reader,
+    ReaderMap,
 }
 
 #[lazy]
-fn play_page(page: PlayPage) -> AnyView {
+fn story_page(page: StoryPage) -> AnyView {
     match page {
-        PlayPage::Scene => view! { <ScenePage/> }.into_any(),
-        PlayPage::Map => view! { <PlayMapPage/> }.into_any(),
+        StoryPage::Scene => view! { <ScenePage/> }.into_any(),
+        StoryPage::PlayMap => view! { <PlayMapPage/> }.into_any(),
+        StoryPage::Reader => view! { <ReaderPage/> }.into_any(),
+        StoryPage::ReaderMap => view! { <ReaderMapPage/> }.into_any(),
     }
 }
 
 split_route!(
     /// A scene being played.
-    SceneRoute => play_page(PlayPage::Scene), __preload_play_page
+    SceneRoute => story_page(StoryPage::Scene), __preload_story_page
 );
 split_route!(
     /// The map of a story being played.
-    PlayMapRoute => play_page(PlayPage::Map), __preload_play_page
-);
-
-/// The finished stories.
-pub enum LibraryPage {
-    Gallery,
-    Reader,
-    Map,
-}
-
-#[lazy]
-fn library_page(page: LibraryPage) -> AnyView {
-    match page {
-        LibraryPage::Gallery => view! { <Gallery/> }.into_any(),
-        LibraryPage::Reader => view! { <ReaderPage/> }.into_any(),
-        LibraryPage::Map => view! { <ReaderMapPage/> }.into_any(),
-    }
-}
-
-split_route!(
-    /// The gallery of a tier.
-    GalleryRoute => library_page(LibraryPage::Gallery), __preload_library_page
+    PlayMapRoute => story_page(StoryPage::PlayMap), __preload_story_page
 );
 split_route!(
     /// A finished story in the reader.
-    ReaderRoute => library_page(LibraryPage::Reader), __preload_library_page
+    ReaderRoute => story_page(StoryPage::Reader), __preload_story_page
 );
 split_route!(
     /// The map of a finished story.
-    ReaderMapRoute => library_page(LibraryPage::Map), __preload_library_page
+    ReaderMapRoute => story_page(StoryPage::ReaderMap), __preload_story_page
 );
+
+/// The gallery of a tier.
+#[lazy]
+fn gallery_page() -> AnyView {
+    view! { <Gallery/> }.into_any()
+}
+
+split_route!(GalleryRoute => gallery_page(), __preload_gallery_page);
 
 /// The pages a parent opens now and then: the family's profiles and the site's status.
 pub enum FamilyPage {
