@@ -40,7 +40,7 @@ pub fn VoiceInput(
         let usable = available(server_fallback);
         offered.set(usable);
         // The microphone's code is fetched now, while the page has just loaded (so is
-        // online), not at the first press: a split chunk that cannot be fetched stops the app.
+        // online), not at the first press: a split module that cannot be fetched stops the app.
         #[cfg(feature = "hydrate")]
         if usable {
             leptos::task::spawn_local(__preload_capture());

@@ -97,7 +97,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
-    // The scene page's code (a split chunk) is fetched while the idea is typed: it is the
+    // A story's pages' code (a split module) is fetched while the idea is typed: it is the
     // next page, and it is fetched while the page is surely online.
     #[cfg(feature = "hydrate")]
     Effect::new(|| {
