@@ -1,8 +1,8 @@
 //! The pages a reader does not need on arrival, split out of the browser's first download.
 //!
-//! Built with `cargo leptos build --split`, each `#[lazy]` function below becomes a WASM
-//! module of its own (with whatever only it uses), fetched when the router first shows one of
-//! its pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
+//! Built with `cargo leptos build --split`, each split function below becomes a WASM module
+//! of its own (with whatever only it uses), fetched when the router first shows one of its
+//! pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
 //! home while it is read (`pages::landing`), as the home and the gallery fetch a story's.
 //!
 //! Pages that go together share one module, for code that several modules use is cut into
@@ -12,11 +12,19 @@
 //! parent opens now and then (profiles, status) another; a tier's home and its gallery are a
 //! module each. The microphone's code stays a module of its own (`components::voice_input`).
 //!
-//! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a lazy page is
+//! A module that cannot be fetched (the phone lost its connection) does not stop the app, as
+//! Leptos's `#[lazy]` would (it panics): a failed fetch ahead of time is only logged, and a
+//! page whose code cannot be fetched says so, with a link that loads it from the server. Only
+//! while the app takes over a page the server sent, nothing else can be shown in its place:
+//! the app stops, and the page works on as plain HTML, as with JavaScript off.
+//!
+//! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a split page is
 //! an import from the split loader. The pages load their own data, so `data()` has nothing
 //! to start early.
 
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+use leptos_router::hooks::use_location;
 use leptos_router::LazyRoute;
 
 use super::{
@@ -29,8 +37,29 @@ use super::{
     story_map::{PlayMapPage, ReaderMapPage},
 };
 
-/// A route whose page is made by `$split($page)`, a `#[lazy]` function, whose module
-/// `$preload` (made by `#[lazy]`) fetches.
+/// A split function: in the browser, a split point whose module `$preload` fetches, and
+/// whose call fails when its module cannot be fetched (`wasm_split`'s `fallible`); on the
+/// server, a plain function. (Leptos's `#[lazy]` is the same split point, made infallible.)
+macro_rules! split_fn {
+    ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty)?) $body:block, $preload:ident) => {
+        $(#[$doc])*
+        #[cfg_attr(
+            feature = "hydrate",
+            ::leptos::wasm_split::wasm_split(
+                $name,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                preload(#[doc(hidden)] $preload)
+            )
+        )]
+        fn $name($($arg: $ty)?) -> Result<AnyView, SplitLoaderError> {
+            Ok($body)
+        }
+    };
+}
+
+/// A route whose page is made by `$split($page)`, a [`split_fn!`], whose module `$preload`
+/// fetches.
 macro_rules! split_route {
     ($(#[$doc:meta])* $route:ident => $split:ident($($page:expr)?), $preload:ident) => {
         $(#[$doc])*
@@ -42,22 +71,69 @@ macro_rules! split_route {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $split($($page)?).await
+                #[cfg(feature = "hydrate")]
+                let page = $split($($page)?).await;
+                // The server names the module's files in the page's preload links.
+                #[cfg(not(feature = "hydrate"))]
+                let page = {
+                    leptos::prefetch_lazy_fn_on_server(stringify!($split));
+                    $split($($page)?)
+                };
+                shown(page)
             }
 
             async fn preload() {
                 #[cfg(feature = "hydrate")]
-                $preload().await;
+                if let Err(error) = $preload().await {
+                    // Fetched again when the page is opened.
+                    leptos::logging::warn!("a page's code could not be fetched ahead: {error}");
+                }
             }
         }
     };
 }
 
-/// A tier's home: the start form.
-#[lazy]
-fn home_page() -> AnyView {
-    view! { <TierHome/> }.into_any()
+/// The page, or what to do when its code could not be fetched.
+fn shown(page: Result<AnyView, SplitLoaderError>) -> AnyView {
+    let error = match page {
+        Ok(page) => return page,
+        Err(error) => error,
+    };
+    let taking_over =
+        Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+    if taking_over {
+        // The server's page is on screen and the app cannot take it over: stopping here
+        // leaves it working as plain HTML (its links and forms need no app).
+        panic!("this page's code could not be fetched: {error}");
+    }
+    view! { <Unfetched/> }.into_any()
 }
+
+/// A page whose code could not be fetched: what happened, and the page from the server.
+#[component]
+fn Unfetched() -> impl IntoView {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let href = match search.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
+    view! {
+        <div class="error-notice" role="alert">
+            <p>"This page could not be loaded: the connection seems to have dropped."</p>
+            // A full page load (`rel="external"`): the server sends the page whole.
+            <a class="button" href=href rel="external">"Try again"</a>
+        </div>
+    }
+}
+
+split_fn!(
+    /// A tier's home: the start form.
+    fn home_page() {
+        view! { <TierHome/> }.into_any()
+    },
+    __preload_home_page
+);
 
 split_route!(HomeRoute => home_page(), __preload_home_page);
 
@@ -70,15 +146,17 @@ pub enum StoryPage {
     ReaderMap,
 }
 
-#[lazy]
-fn story_page(page: StoryPage) -> AnyView {
-    match page {
-        StoryPage::Scene => view! { <ScenePage/> }.into_any(),
-        StoryPage::PlayMap => view! { <PlayMapPage/> }.into_any(),
-        StoryPage::Reader => view! { <ReaderPage/> }.into_any(),
-        StoryPage::ReaderMap => view! { <ReaderMapPage/> }.into_any(),
-    }
-}
+split_fn!(
+    fn story_page(page: StoryPage) {
+        match page {
+            StoryPage::Scene => view! { <ScenePage/> }.into_any(),
+            StoryPage::PlayMap => view! { <PlayMapPage/> }.into_any(),
+            StoryPage::Reader => view! { <ReaderPage/> }.into_any(),
+            StoryPage::ReaderMap => view! { <ReaderMapPage/> }.into_any(),
+        }
+    },
+    __preload_story_page
+);
 
 split_route!(
     /// A scene being played.
@@ -97,11 +175,13 @@ split_route!(
     ReaderMapRoute => story_page(StoryPage::ReaderMap), __preload_story_page
 );
 
-/// The gallery of a tier.
-#[lazy]
-fn gallery_page() -> AnyView {
-    view! { <Gallery/> }.into_any()
-}
+split_fn!(
+    /// The gallery of a tier.
+    fn gallery_page() {
+        view! { <Gallery/> }.into_any()
+    },
+    __preload_gallery_page
+);
 
 split_route!(GalleryRoute => gallery_page(), __preload_gallery_page);
 
@@ -111,13 +191,15 @@ pub enum FamilyPage {
     Status,
 }
 
-#[lazy]
-fn family_page(page: FamilyPage) -> AnyView {
-    match page {
-        FamilyPage::Profiles => view! { <ProfilesPage/> }.into_any(),
-        FamilyPage::Status => view! { <StatusPage/> }.into_any(),
-    }
-}
+split_fn!(
+    fn family_page(page: FamilyPage) {
+        match page {
+            FamilyPage::Profiles => view! { <ProfilesPage/> }.into_any(),
+            FamilyPage::Status => view! { <StatusPage/> }.into_any(),
+        }
+    },
+    __preload_family_page
+);
 
 split_route!(
     /// Profiles and characters.
