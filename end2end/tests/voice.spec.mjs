@@ -2,7 +2,7 @@
 // Chromium has no speech recognition that works offline, so (as in Firefox) the recording
 // goes to the server, where the simulator transcribes it.
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated } from './helpers.mjs';
+import { gotoHydrated, forgetFailedFetches } from './helpers.mjs';
 import { TONE, SIM_WORDS, microphonePlaying, withoutSpeechRecognition } from './voice_audio.mjs';
 
 test.use(microphonePlaying(TONE));
@@ -75,4 +75,25 @@ test('a browser that can neither recognise speech nor record shows no microphone
   await gotoHydrated(page, '/kids');
   await expect(page.locator('.voice-button')).toBeHidden();
   await expect(page.getByLabel('What should the story be about?')).toBeVisible();
+});
+
+test("a microphone whose code cannot be fetched says so, and a press once it can listens", async ({ page, pageErrors }) => {
+  const CAPTURE_MODULE = '**/pkg/split_capture*.wasm';
+  await page.route(CAPTURE_MODULE, (route) => route.abort('internetdisconnected'));
+  await page.addInitScript(withoutSpeechRecognition);
+  await page.goto('/kids');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  const idea = page.getByLabel('What should the story be about?');
+  await idea.fill('A kite over the sea');
+  const mic = page.getByRole('button', { name: 'Speak the idea instead of typing it' });
+  await mic.click();
+  await expect(page.locator('.voice-status')).toContainText('The microphone could not be loaded');
+  await expect(idea).toHaveValue('A kite over the sea');
+
+  await page.unroute(CAPTURE_MODULE);
+  await mic.click();
+  await expect(page.locator('.voice-status')).toContainText('Listening…');
+  await page.locator('.voice-button').click();
+  await expect(idea).toHaveValue(`A kite over the sea ${SIM_WORDS}`, { timeout: 15_000 });
+  forgetFailedFetches(pageErrors);
 });

@@ -4,10 +4,13 @@
 //! recording is sent to the server to be transcribed. The words are added to what is
 //! already typed, never replacing it; every failure says what happened and what to do.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 
 use super::voice_capture::{available, keep, kept, listen, record, VoiceFailure};
 use crate::api::voice::transcribe_speech;
@@ -40,10 +43,14 @@ pub fn VoiceInput(
         let usable = available(server_fallback);
         offered.set(usable);
         // The microphone's code is fetched now, while the page has just loaded (so is
-        // online), not at the first press: a split module that cannot be fetched stops the app.
+        // online), not at the first press; if it cannot be, the press fetches it again.
         #[cfg(feature = "hydrate")]
         if usable {
-            leptos::task::spawn_local(__preload_capture());
+            leptos::task::spawn_local(async {
+                if let Err(error) = __preload_capture().await {
+                    leptos::logging::warn!("the microphone's code could not be fetched: {error}");
+                }
+            });
         }
     });
     let interim = RwSignal::new(String::new());
@@ -90,7 +97,18 @@ pub fn VoiceInput(
         voice.set(Voice::Listening(0));
         interim.set(String::new());
         leptos::task::spawn_local(async move {
-            match capture(flag, voice, interim, server_fallback, tier).await {
+            #[cfg(feature = "hydrate")]
+            let capturing = capture(flag, voice, interim, server_fallback, tier).await;
+            #[cfg(not(feature = "hydrate"))]
+            let capturing = capture(flag, voice, interim, server_fallback, tier);
+            let heard = match capturing {
+                Ok(capturing) => capturing.await,
+                Err(_) => Heard::Failed(
+                    "The microphone could not be loaded: the connection seems to have dropped. Press it again to retry."
+                        .into(),
+                ),
+            };
+            match heard {
                 Heard::Words(words) => {
                     append(words);
                     voice.set(Voice::Idle);
@@ -177,31 +195,47 @@ enum Heard {
     Failed(String),
 }
 
+/// One press's listening, once the microphone's code is here.
+type Capturing = Pin<Box<dyn Future<Output = Heard>>>;
+
 /// Listens (or records, for the server to transcribe) until `stop` is set, showing the seconds
-/// and the words as they come. `#[lazy]`: the microphone's code is a split module of its own,
-/// fetched once the home page has started (see `VoiceInput`); in the home page's module it
-/// would pull shared code into the main module (`pages::lazy`).
-#[lazy]
-async fn capture(
+/// and the words as they come.
+///
+/// In the browser, a split point: the microphone's code is a module of its own, fetched once
+/// the home page has started (see `VoiceInput`), and the call fails when it cannot be fetched
+/// (`wasm_split`'s `fallible`, as the pages in `pages::lazy`; in the home page's module it
+/// would pull shared code into the main module).
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(
+        capture,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(#[doc(hidden)] __preload_capture)
+    )
+)]
+fn capture(
     stop: Arc<AtomicBool>,
     voice: RwSignal<Voice>,
     interim: RwSignal<String>,
     server_fallback: bool,
     tier: &'static str,
-) -> Heard {
-    let tick = move |seconds| voice.set(Voice::Listening(seconds));
-    let heard = listen(stop.clone(), tick, move |words| interim.set(words)).await;
-    interim.set(String::new());
-    match heard {
-        Ok(words) => Heard::Words(words),
-        Err(VoiceFailure::RecognitionUnavailable) if server_fallback => {
-            match record(stop, tick, tier).await {
-                Ok(recording) => Heard::Recording(recording.data),
-                Err(failure) => Heard::Failed(failure.message()),
+) -> Result<Capturing, SplitLoaderError> {
+    Ok(Box::pin(async move {
+        let tick = move |seconds| voice.set(Voice::Listening(seconds));
+        let heard = listen(stop.clone(), tick, move |words| interim.set(words)).await;
+        interim.set(String::new());
+        match heard {
+            Ok(words) => Heard::Words(words),
+            Err(VoiceFailure::RecognitionUnavailable) if server_fallback => {
+                match record(stop, tick, tier).await {
+                    Ok(recording) => Heard::Recording(recording.data),
+                    Err(failure) => Heard::Failed(failure.message()),
+                }
             }
+            Err(failure) => Heard::Failed(failure.message()),
         }
-        Err(failure) => Heard::Failed(failure.message()),
-    }
+    }))
 }
 
 /// Whether the browser believes it is online (always, on the server).
