@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a browser downloads: every file of the optimised bundle, raw and as sent (its
 # precompressed gzip and brotli twins), the first page's total and each other page's. Fails
-# when the first page's total, gzip, passes its budget, so the bundle cannot grow unnoticed.
+# when a total, gzip, passes its budget, so the bundle cannot grow unnoticed.
 #   bundle-size.sh [SITE_ROOT]      default target/site-release (build.sh --release-site)
 #   BUNDLE_BUDGET_GZIP=bytes        the first page's budget (default below)
 #   BUNDLE_PAGE_BUDGET_GZIP=bytes   every other page's budget (default below)
@@ -13,10 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg="${1:-target/site-release}/pkg"
-# Issue 17's budget for the first page. Measured 246,142 bytes gzip (197,378 brotli);
+# Issue 17's budget for the first page. Measured 247,854 bytes gzip (199,029 brotli);
 # 754,153 (461,949) unsplit.
 budget=${BUNDLE_BUDGET_GZIP:-250000}
-# The largest other page (profiles and status) measured 439,269; a page's total is what a
+# The largest other page (profiles and status) measured 440,980; a page's total is what a
 # phone downloads when a family opens it from a bookmark.
 page_budget=${BUNDLE_PAGE_BUDGET_GZIP:-460000}
 size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
@@ -40,6 +40,11 @@ row file raw gzip brotli
 list "${first[@]}"
 first_raw=$sum_raw first_gz=$sum_gz first_br=$sum_br
 row "first page" "$first_raw" "$first_gz" "$first_br"
+if [ "$first_gz" -eq 0 ]; then
+  echo "no precompressed files in $pkg: build it with scripts/build.sh --release-site" >&2
+  exit 1
+fi
+over=0
 if [ ${#later[@]} -gt 0 ]; then
   echo
   echo "fetched by the pages that need them:"
@@ -51,8 +56,12 @@ if [ ${#later[@]} -gt 0 ]; then
   row "  all ${#later[@]} files" "$sum_raw" "$sum_gz" "$sum_br"
   echo
   echo "each page module, with the first page's files and the chunks it needs (gzip):"
-  python3 - "$pkg" "$first_gz" "$page_budget" <<'PY'
-import json, os, re, sys
+  if [ ! -f "$pkg/__wasm_split_manifest.json" ]; then
+    echo "no __wasm_split_manifest.json in $pkg: the bundle must be built split (build.sh)" >&2
+    exit 1
+  fi
+  python3 - "$pkg" "$first_gz" "$page_budget" <<'PY' || over=1
+import json, os, sys
 pkg, first, page_budget = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def gz(name):
     path = os.path.join(pkg, name + ".wasm.gz")
@@ -63,7 +72,7 @@ for module, files in sorted(manifest.items()):
     own = sum(gz(f) for f in files if f.startswith("split_"))
     shared = [f for f in files if not f.startswith("split_")]
     total = first + own + sum(gz(f) for f in shared)
-    name = re.sub(r"_[0-9]+$", "", module)  # #[lazy] modules end in a hash
+    name = module
     print(f"  {name:<20} own {own:>8}  + {len(shared):>2} chunks {total - first - own:>8}  page {total:>8}")
     if total > page_budget:
         over.append(f"{name}'s page is {total} bytes gzip, over its budget of {page_budget}")
@@ -72,12 +81,9 @@ for line in over:
 sys.exit(1 if over else 0)
 PY
 fi
-if [ "$first_gz" -eq 0 ]; then
-  echo "no precompressed files in $pkg: build it with scripts/build.sh --release-site" >&2
-  exit 1
-fi
 if [ "$first_gz" -gt "$budget" ]; then
   echo "the first page's bundle is $first_gz bytes gzip, over its budget of $budget" >&2
-  exit 1
+  over=1
 fi
+[ "$over" -eq 0 ] || exit 1
 echo "within the budgets: $budget bytes gzip for the first page, $page_budget for each other page"

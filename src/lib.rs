@@ -13,7 +13,8 @@ pub mod server;
 /// Browser entry point: attaches the app to the server-rendered page.
 ///
 /// Hydration is asynchronous because a lazily loaded page (see `pages::lazy`) has to fetch its
-/// code before its server-rendered HTML can be taken over.
+/// code before its server-rendered HTML can be taken over; if it cannot, the app does not
+/// start and the page stays plain HTML.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -22,6 +23,12 @@ pub fn hydrate() {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) = pages::lazy::fetch_named_module().await {
+            leptos::logging::warn!(
+                "this page's code could not be fetched ({error}): it stays as the server sent it"
+            );
+            return;
+        }
         let mounted = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
         mounted.forget();
         // End-to-end tests wait for this before clicking: clicks before hydration are lost.

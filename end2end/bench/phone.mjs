@@ -24,6 +24,9 @@ const SITES = {
   before: { port: 3193, root: process.env.BENCH_BEFORE_ROOT, bin: process.env.BENCH_BEFORE_BIN },
 };
 const chosen = (process.env.BENCH_SITES ?? 'debug,release').split(',');
+if (chosen.includes('before') && !(SITES.before.root && SITES.before.bin)) {
+  throw new Error('the site "before" needs BENCH_BEFORE_ROOT (its bundle) and BENCH_BEFORE_BIN (its server)');
+}
 
 async function startServer({ port, root, bin }) {
   const server = spawn('./serve.sh', [String(port)], {

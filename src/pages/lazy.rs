@@ -2,7 +2,7 @@
 //!
 //! Built with `cargo leptos build --split`, each split function below becomes a WASM module
 //! of its own (with whatever only it uses), fetched when the router first shows one of its
-//! pages. The first page, the landing page, stays in the main bundle; it fetches a tier's
+//! pages, or earlier, by the page before it. The first page, the landing page, stays in the main bundle; it fetches a tier's
 //! home while it is read (`pages::landing`), as the home and the gallery fetch a story's.
 //!
 //! Pages that go together share one module, for code that several modules use is cut into
@@ -14,9 +14,10 @@
 //!
 //! A module that cannot be fetched (the phone lost its connection) does not stop the app, as
 //! Leptos's `#[lazy]` would (it panics): a failed fetch ahead of time is only logged, and a
-//! page whose code cannot be fetched says so, with a link that loads it from the server. Only
-//! while the app takes over a page the server sent, nothing else can be shown in its place:
-//! the app stops, and the page works on as plain HTML, as with JavaScript off.
+//! page whose code cannot be fetched says so, with a link that loads it from the server. A
+//! page the server sent is taken over only once its module is here
+//! ([`fetch_named_module`]); until then, or if it cannot be fetched, it is plain HTML,
+//! whose links and forms work without the app.
 //!
 //! Every hydrate build must be split (the debug one too, `scripts/build.sh`): a split page is
 //! an import from the split loader. The pages load their own data, so `data()` has nothing
@@ -83,10 +84,10 @@ macro_rules! split_route {
             }
 
             async fn preload() {
+                // A failed fetch is tried again by the next preload or `view`.
                 #[cfg(feature = "hydrate")]
                 if let Err(error) = $preload().await {
-                    // Fetched again when the page is opened.
-                    leptos::logging::warn!("a page's code could not be fetched ahead: {error}");
+                    leptos::logging::warn!("a page's code could not be fetched: {error}");
                 }
             }
         }
@@ -102,22 +103,49 @@ fn shown(page: Result<AnyView, SplitLoaderError>) -> AnyView {
     let taking_over =
         Owner::current_shared_context().is_some_and(|context| context.during_hydration());
     if taking_over {
-        // The server's page is on screen and the app cannot take it over: stopping here
-        // leaves it working as plain HTML (its links and forms need no app).
+        // The server's page cannot be taken over by another view. Not reached: the app
+        // starts only once the page's module is here (`fetch_named_module`).
         panic!("this page's code could not be fetched: {error}");
     }
     view! { <Unfetched/> }.into_any()
+}
+
+/// Fetches the split module the server named in this page's preload links, before the app
+/// takes the page over: if it cannot be fetched, the app does not start, and the page stays
+/// the server's plain HTML. (Started after a failed fetch, the router would already catch
+/// link clicks, and the page could not go on without the app.)
+#[cfg(feature = "hydrate")]
+pub async fn fetch_named_module() -> Result<(), SplitLoaderError> {
+    // A page uses one page module (the chunks it shares are named `chunk_*`).
+    let link = document()
+        .query_selector(r#"link[rel="preload"][href*="/split_"]"#)
+        .ok()
+        .flatten();
+    let href = link
+        .and_then(|link| link.get_attribute("href"))
+        .unwrap_or_default();
+    match href.rsplit('/').next().unwrap_or_default() {
+        "split_home_page.wasm" => __preload_home_page().await,
+        "split_story_page.wasm" => __preload_story_page().await,
+        "split_gallery_page.wasm" => __preload_gallery_page().await,
+        "split_family_page.wasm" => __preload_family_page().await,
+        _ => Ok(()),
+    }
 }
 
 /// A page whose code could not be fetched: what happened, and the page from the server.
 #[component]
 fn Unfetched() -> impl IntoView {
     let location = use_location();
+    let mut href = location.pathname.get_untracked();
     let search = location.search.get_untracked();
-    let href = match search.trim_start_matches('?') {
-        "" => location.pathname.get_untracked(),
-        query => format!("{}?{query}", location.pathname.get_untracked()),
-    };
+    if !search.trim_start_matches('?').is_empty() {
+        href = format!("{href}?{}", search.trim_start_matches('?'));
+    }
+    let hash = location.hash.get_untracked();
+    if !hash.trim_start_matches('#').is_empty() {
+        href = format!("{href}#{}", hash.trim_start_matches('#'));
+    }
     view! {
         <div class="error-notice" role="alert">
             <p>"This page could not be loaded: the connection seems to have dropped."</p>
@@ -139,7 +167,7 @@ split_route!(HomeRoute => home_page(), __preload_home_page);
 
 /// A story: being played (a scene, the map) or finished (the reader, its map). Both show
 /// scenes with their pictures and clips and the same map, so they share most of their code.
-pub enum StoryPage {
+enum StoryPage {
     Scene,
     PlayMap,
     Reader,
@@ -186,7 +214,7 @@ split_fn!(
 split_route!(GalleryRoute => gallery_page(), __preload_gallery_page);
 
 /// The pages a parent opens now and then: the family's profiles and the site's status.
-pub enum FamilyPage {
+enum FamilyPage {
     Profiles,
     Status,
 }
