@@ -72,10 +72,9 @@ for module, files in sorted(manifest.items()):
     own = sum(gz(f) for f in files if f.startswith("split_"))
     shared = [f for f in files if not f.startswith("split_")]
     total = first + own + sum(gz(f) for f in shared)
-    name = module
-    print(f"  {name:<20} own {own:>8}  + {len(shared):>2} chunks {total - first - own:>8}  page {total:>8}")
+    print(f"  {module:<20} own {own:>8}  + {len(shared):>2} chunks {total - first - own:>8}  page {total:>8}")
     if total > page_budget:
-        over.append(f"{name}'s page is {total} bytes gzip, over its budget of {page_budget}")
+        over.append(f"{module}'s page is {total} bytes gzip, over its budget of {page_budget}")
 for line in over:
     print(line, file=sys.stderr)
 sys.exit(1 if over else 0)

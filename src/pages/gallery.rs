@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::lazy::{fetch_ahead, ReaderRoute};
 use super::use_tier;
 use crate::api::story::{load_gallery, AbandonStory, DeleteStory};
 use crate::components::{
@@ -38,13 +39,8 @@ fn GalleryContent(tier: &'static TierSpec) -> impl IntoView {
         },
         move |(cursor, _, _)| load_gallery(tier.name.to_owned(), cursor),
     );
-    // Read and Continue both lead to a story: its pages' code (a split module) is fetched
-    // now, while the page is surely online.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|| {
-        use leptos_router::LazyRoute as _;
-        leptos::task::spawn_local(crate::pages::lazy::ReaderRoute::preload());
-    });
+    // Read and Continue both lead to a story.
+    fetch_ahead::<ReaderRoute>();
     view! {
         <section class="gallery">
             <h1>"Gallery"</h1>

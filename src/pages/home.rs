@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::lazy::{fetch_ahead, SceneRoute};
 use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
@@ -97,13 +98,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
-    // A story's pages' code (a split module) is fetched while the idea is typed: it is the
-    // next page, and it is fetched while the page is surely online.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|| {
-        use leptos_router::LazyRoute as _;
-        leptos::task::spawn_local(crate::pages::lazy::SceneRoute::preload());
-    });
+    // The first scene is the next page; its code comes while the idea is typed.
+    fetch_ahead::<SceneRoute>();
     let start_url = <StartStory as leptos::server_fn::ServerFn>::url();
     // A plain post the server refused comes back with what was typed: the form starts
     // from it, so the idea is not lost with the failure.

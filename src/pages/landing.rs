@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::lazy::{fetch_ahead, HomeRoute};
 use crate::api::site::{load_tier_doors, TierDoor};
 use crate::components::resource_view::ResourceView;
 use crate::domain::urls;
@@ -10,13 +11,7 @@ use crate::domain::urls;
 #[component]
 pub fn Landing() -> impl IntoView {
     let doors = Resource::new(|| (), |_| load_tier_doors());
-    // A tier's home is the next page: its code (a split module) is fetched now, while the
-    // page is surely online.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|| {
-        use leptos_router::LazyRoute as _;
-        leptos::task::spawn_local(crate::pages::lazy::HomeRoute::preload());
-    });
+    fetch_ahead::<HomeRoute>();
     view! {
         <section class="landing">
             <h1>"Choose Your Own Adventure"</h1>

@@ -94,6 +94,13 @@ macro_rules! split_route {
     };
 }
 
+/// Fetches route `R`'s code once this page has started in the browser: `R` is the page that
+/// usually comes next, and this page has just loaded, so is surely online.
+pub fn fetch_ahead<R: LazyRoute>() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|| leptos::task::spawn_local(R::preload()));
+}
+
 /// The page, or what to do when its code could not be fetched.
 fn shown(page: Result<AnyView, SplitLoaderError>) -> AnyView {
     let error = match page {

@@ -23,6 +23,8 @@ pub async fn kept<F: Future>(request: F) -> F::Output {
         if let Some(owner) = &its_owner {
             owner.set();
         }
+        // Only an owner the poll made current is the request's: one that was already
+        // current is some other request's, left on this thread.
         let before = Owner::current();
         let poll = request.as_mut().poll(cx);
         let after = Owner::current();

@@ -55,7 +55,8 @@ pub fn install() {
 }
 
 /// Middleware: answers the request with the tasks it spawns run by its own task, and hands
-/// those still running to its body.
+/// those still running to its body. The request keeps its reactive owner on every poll
+/// (`page_owner`).
 pub async fn run_inline(request: Request, next: Next) -> Response {
     let (response, tasks) = Tasks::answer(super::page_owner::kept(next.run(request))).await;
     if tasks.0.is_empty() {
