@@ -149,8 +149,8 @@ async fn main() -> Result<(), BoxError> {
         prompt: "A lighthouse keeper’s daughter finds a map of the sea — and a door under it"
             .into(),
         length: StoryLength::Long,
-        text_model: "gpt-4.1".into(),
-        image_model: Some("gpt-image-1-mini".into()),
+        text_model: "gpt-6-luna".into(),
+        image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: true,
     };

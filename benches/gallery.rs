@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, video_mode, status, current_scene_id, created_at, updated_at, completed_at)
-             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'gemini', 'on', 'completed', ?, ?, ?, ?)",
+             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-6-luna', 'gemini', 'on', 'completed', ?, ?, ?, ?)",
         )
         .bind(&story).bind(format!("Story {i}")).bind(&scene).bind(&at).bind(&at).bind(&at)
         .execute(&mut tx)

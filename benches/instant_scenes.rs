@@ -67,7 +67,7 @@ impl Reader {
         let input = StartInput {
             prompt: "A lighthouse keeper's daughter who talks to whales".into(),
             length: StoryLength::Long,
-            text_model: "claude-sonnet-4-5".into(),
+            text_model: "claude-sonnet-5-5".into(),
             image_model: None,
             memory_profile: None,
             video_mode: false,

@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let at = "2026-11-26T12:00:00Z";
     cyoa::server::db::query(
         "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, video_mode, status, created_at, updated_at)
-         VALUES ('s', 'kids', 'A big tree', 'p', 'long', 7, 'gpt-4.1', 'gemini', 'off', 'in_progress', ?, ?)",
+         VALUES ('s', 'kids', 'A big tree', 'p', 'long', 7, 'gpt-6-luna', 'gemini', 'off', 'in_progress', ?, ?)",
     )
     .bind(at)
     .bind(at)

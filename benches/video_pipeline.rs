@@ -100,8 +100,8 @@ async fn main() -> Result<(), BoxError> {
         let input = StartInput {
             prompt: format!("video benchmark story number {i}"),
             length: StoryLength::Short,
-            text_model: "gpt-4.1".into(),
-            image_model: Some("gpt-image-1-mini".into()),
+            text_model: "gpt-6-luna".into(),
+            image_model: Some("gpt-image-quick".into()),
             memory_profile: None,
             video_mode: true,
         };

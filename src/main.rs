@@ -59,7 +59,8 @@ async fn check_keys(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     // No simulator behind it: only configured providers are checked.
     let hub = ProviderHub::new(config, "http://127.0.0.1:0", &Retries::default());
-    let statuses = cyoa::server::key_check::check_providers(&hub).await;
+    let models = cyoa::server::models::Models::new(config.catalogue.clone());
+    let statuses = cyoa::server::key_check::check_providers(&hub, models).await;
     if cyoa::server::key_check::print(&statuses) {
         Ok(())
     } else {

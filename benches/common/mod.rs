@@ -30,8 +30,8 @@ pub async fn play(
     let input = StartInput {
         prompt: prompt.into(),
         length,
-        text_model: "gpt-4.1".into(),
-        image_model: Some("gpt-image-1-mini".into()),
+        text_model: "gpt-6-luna".into(),
+        image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: video,
     };

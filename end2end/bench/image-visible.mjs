@@ -33,7 +33,7 @@ try {
     await page.goto(`${base}/kids`);
     await page.waitForSelector('body[data-hydrated="true"]');
     await page.getByLabel('What should the story be about?').fill(`benchmark story number ${i}`);
-    await page.locator('#image_model').selectOption('gpt-image-1-mini');
+    await page.locator('#image_model').selectOption('gpt-image-quick');
     const started = page.waitForResponse((r) => r.url().endsWith('/api/start_story'));
     await page.getByRole('button', { name: 'Begin the adventure' }).click();
     await started;

@@ -58,7 +58,7 @@ async function call(base, endpoint, fields) {
 async function playStory(base, prompt, video) {
   const started = await call(base, 'start_story', {
     tier: 'kids', 'input[prompt]': prompt, 'input[length]': 'short',
-    'input[text_model]': 'gpt-4.1', 'input[image_model]': 'gpt-image-1-mini',
+    'input[text_model]': 'gpt-6-luna', 'input[image_model]': 'gpt-image-quick',
     ...(video ? { 'input[video_mode]': 'true' } : {}),
   });
   const scenes = [started.scene_id];

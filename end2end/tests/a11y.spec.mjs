@@ -30,7 +30,7 @@ for (const tier of ['kids', 'adult']) {
     await expectAccessible(page, `${tier} home`);
 
     await page.getByLabel('What should the story be about?').fill('A lantern that lights the way home');
-    await page.locator('#image_model').selectOption('gpt-image-1-mini');
+    await page.locator('#image_model').selectOption('gpt-image-quick');
     await page.locator('#video_mode').check();
     await page.locator('input[name="input[length]"][value="short"]').check();
     await page.getByRole('button', { name: 'Begin the adventure' }).click();

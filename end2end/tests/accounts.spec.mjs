@@ -12,8 +12,8 @@ async function requestsOn(request, route) {
 }
 
 const PICTURE_CASES = [
-  ['gpt-image-1', 'openai', 'insufficient_quota', 'no billing or credits', 'openai/images/generations'],
-  ['gpt-image-1.5', 'openai', 'org_not_verified', 'organisation verified', 'openai/images/generations'],
+  ['gpt-image', 'openai', 'insufficient_quota', 'no billing or credits', 'openai/images/generations'],
+  ['gpt-image-detailed', 'openai', 'org_not_verified', 'organisation verified', 'openai/images/generations'],
   ['grok-imagine', 'xai', 'insufficient_quota', 'no billing or credits', 'xai/images/generations'],
   ['gemini', 'gemini', 'no_image_quota', 'no quota left', 'gemini/generateContent'],
 ];
@@ -41,7 +41,7 @@ test('a storyteller without credits says so on the start form, and nothing is st
   await injectFault(request, { api: 'anthropic', kind: 'insufficient_quota', count: 5 });
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill('A story that cannot start yet');
-  await page.locator('#text_model').selectOption('claude-sonnet-4-5');
+  await page.locator('#text_model').selectOption('claude-sonnet-5-5');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   const notice = page.locator('.error-notice');
   await expect(notice).toContainText('no billing or credits', { timeout: 30_000 });
@@ -57,6 +57,11 @@ test('the status page shows every provider as simulated and the storage as writa
   await expect(page.locator('.storage')).toHaveText('Storage is writable.');
   await expect(page.locator('.provider-card')).toHaveCount(4);
   await expect(page.locator('.provider-card').first()).toContainText('Simulated (demo mode)');
+  // Every model is checked against its provider's list; a retired one names its successor.
+  const openai = page.locator('.provider-card[data-provider="OpenAI"]');
+  await expect(openai.locator('li.model.ok').filter({ hasText: 'Pictures with GPT Image Detailed: usable' })).toHaveCount(1);
+  await expect(openai.locator('li.model.gone').filter({ hasText: 'Pictures with GPT Image 1:' }))
+    .toContainText('stories that used it continue with GPT Image');
   // Each tier's spending this hour against its limits.
   await expect(page.locator('.spending-card')).toHaveCount(2);
   await expect(page.locator('.spending-card').first()).toContainText('new stories:');

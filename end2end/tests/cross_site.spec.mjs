@@ -4,7 +4,7 @@ import { test, expect } from './fixtures.mjs';
 import { OPENAI_ONLY_URL } from '../playwright.config.mjs';
 
 test('a form on another site posting to start_story is refused and starts nothing', async ({ page, request, baseURL }) => {
-  // A started story would ask the storyteller (GPT-4.1 on the simulator) for its first scene.
+  // A started story would ask the storyteller (GPT-6 Luna on the simulator) for its first scene.
   const storytellerCalls = async () =>
     (await (await request.get('/sim/__control/stats')).json()).requests['openai/chat/completions'] ?? 0;
   const before = await storytellerCalls();
@@ -15,7 +15,7 @@ test('a form on another site posting to start_story is refused and starts nothin
       <input name="tier" value="kids">
       <input name="input[prompt]" value="A story another site wanted">
       <input name="input[length]" value="short">
-      <input name="input[text_model]" value="gpt-4.1">
+      <input name="input[text_model]" value="gpt-6-luna">
       <button type="submit">Go</button>
     </form>`);
   const [response] = await Promise.all([

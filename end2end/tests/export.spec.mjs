@@ -8,7 +8,7 @@ import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, startStory, choose } from './helpers.mjs';
 
 test('both exports download; the page works offline from file:// and every scene is reachable', async ({ page, browser }) => {
-  const first = await startStory(page, 'kids', { prompt: 'A hedgehog who paints the sky', imageModel: 'gpt-image-1-mini', video: true });
+  const first = await startStory(page, 'kids', { prompt: 'A hedgehog who paints the sky', imageModel: 'gpt-image-quick', video: true });
   await choose(page, 0, 2);
   await gotoHydrated(page, first);
   await choose(page, 1, 2);

@@ -11,7 +11,7 @@ import { gotoHydrated, choose, open } from './helpers.mjs';
 async function finishStory(page, prompt, { video }) {
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill(prompt);
-  await page.locator('#image_model').selectOption('gpt-image-1-mini');
+  await page.locator('#image_model').selectOption('gpt-image-quick');
   if (video) await page.locator('#video_mode').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about 3', { timeout: 30_000 });
@@ -31,7 +31,7 @@ test('a finished video story has its badge, and the reader plays every clip', as
   await gotoHydrated(page, '/kids/gallery');
   const item = card(page, storyId);
   await expect(item.locator('.video-badge')).toHaveText('▶ Video');
-  await expect(item.locator('.image-model')).toHaveText('GPT Image 1 Mini');
+  await expect(item.locator('.image-model')).toHaveText('GPT Image Quick');
   await expect(item).toContainText('3 scenes');
   await expect(item.locator('img.cover')).toBeVisible();
 

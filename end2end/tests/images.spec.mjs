@@ -5,9 +5,9 @@ import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock } fr
 test.afterEach(async ({ request }) => clearFaults(request));
 
 const MODELS = [
-  ['gpt-image-1-mini', 'GPT Image 1 Mini'],
-  ['gpt-image-1', 'GPT Image 1'],
-  ['gpt-image-1.5', 'GPT Image 1.5'],
+  ['gpt-image-quick', 'GPT Image Quick'],
+  ['gpt-image', 'GPT Image'],
+  ['gpt-image-detailed', 'GPT Image Detailed'],
   ['grok-imagine', 'Grok Imagine'],
   ['gemini', 'Gemini'],
 ];
@@ -31,13 +31,13 @@ test('with only the OpenAI key set, only OpenAI models are offered and they work
   await gotoHydrated(page, `${base}/kids`);
   await expect(page.locator('.demo-banner')).toHaveCount(0);
   const options = await page.locator('#image_model option').allTextContents();
-  expect(options.map((o) => o.split(' — ')[0])).toEqual(['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']);
+  expect(options.map((o) => o.split(' — ')[0])).toEqual(['GPT Image Quick', 'GPT Image', 'GPT Image Detailed']);
   await expect(page.locator('#image_model optgroup')).toHaveCount(1);
-  await expect(page.locator('#image_model')).toHaveValue('gpt-image-1');
+  await expect(page.locator('#image_model')).toHaveValue('gpt-image');
   await expect(page.locator('#text_model option')).toHaveText([/^GPT-4\.1 — /]);
   await page.getByLabel('What should the story be about?').fill('A lighthouse made of glass');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
-  await expect(page.locator('.image-model')).toHaveText('GPT Image 1', { timeout: 30_000 });
+  await expect(page.locator('.image-model')).toHaveText('GPT Image', { timeout: 30_000 });
   await expectPicture(page);
 });
 
@@ -50,7 +50,7 @@ test('the text comes first and the next scene never waits for the picture', asyn
 
 test('a failed picture says why, the story goes on, and Retry brings the picture', async ({ page, request }) => {
   await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
-  await startStory(page, 'kids', { prompt: 'A kite in the wind', imageModel: 'gpt-image-1' });
+  await startStory(page, 'kids', { prompt: 'A kite in the wind', imageModel: 'gpt-image' });
   const failed = page.locator('.image-failed');
   await expect(failed).toContainText('The picture could not be made', { timeout: 30_000 });
   await expect(failed).toContainText('OpenAI refused');
@@ -62,7 +62,7 @@ test('a failed picture says why, the story goes on, and Retry brings the picture
 test('while a picture is retried, the placeholder says which attempt is running', async ({ page, request }) => {
   await injectFault(request, { api: 'openai', kind: 'server_error', count: 1 });
   await injectFault(request, { api: 'openai', kind: 'slow', count: 1, delay_ms: 3000 });
-  await startStory(page, 'kids', { prompt: 'A tortoise who wins a race', imageModel: 'gpt-image-1-mini' });
+  await startStory(page, 'kids', { prompt: 'A tortoise who wins a race', imageModel: 'gpt-image-quick' });
   await expect(page.locator('.image-pending')).toContainText(/Trying again — 2 of \d/, { timeout: 30_000 });
   await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
   await clearFaults(request);
@@ -70,7 +70,7 @@ test('while a picture is retried, the placeholder says which attempt is running'
 
 test('a retry that fails again offers Retry again; leaving and coming back resumes the wait', async ({ page, request }) => {
   await injectFault(request, { api: 'openai', kind: 'policy', count: 2 });
-  const url = await startStory(page, 'kids', { prompt: 'A robot who plants trees', imageModel: 'gpt-image-1-mini' });
+  const url = await startStory(page, 'kids', { prompt: 'A robot who plants trees', imageModel: 'gpt-image-quick' });
   await expect(page.locator('.image-failed')).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Retry image' }).click();
   await expect(page.locator('.image-failed')).toBeVisible({ timeout: 30_000 });

@@ -9,7 +9,7 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
 const SMALL = path.join(FIXTURES, 'photo-small.png');
 
-const MODELS = ['gpt-image-1-mini', 'gpt-image-1', 'gpt-image-1.5', 'grok-imagine', 'gemini'];
+const MODELS = ['gpt-image-quick', 'gpt-image', 'gpt-image-detailed', 'grok-imagine', 'gemini'];
 
 /** Creates a profile with one character on the kids profile page; returns its card. */
 async function createFamily(page, profileName, characterName) {
@@ -109,7 +109,7 @@ for (const model of MODELS) {
 }
 
 test('with memory mode off, no photo goes into the picture', async ({ page }) => {
-  await startStory(page, 'kids', { prompt: 'A quiet morning', imageModel: 'gpt-image-1' });
+  await startStory(page, 'kids', { prompt: 'A quiet morning', imageModel: 'gpt-image' });
   const img = page.locator('img.scene-image');
   await expect(img).toBeVisible({ timeout: 30_000 });
   await expect.poll(() => img.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);

@@ -24,7 +24,7 @@ test('a story starts, plays to its end and shows in the gallery without JavaScri
   // The first picture fails: its Retry is a form too.
   await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
   await page.getByLabel('What should the story be about?').fill('A lantern that lights the way home');
-  await page.locator('#image_model').selectOption('gpt-image-1-mini');
+  await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.locator('input[name="input[length]"][value="short"]').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page).toHaveURL(/\/kids\/story\/[0-9a-f]+\/scene\/[0-9a-f]+$/);

@@ -7,7 +7,7 @@ import { gotoHydrated, startStory, choose, injectFault, clearFaults } from './he
 test.afterEach(async ({ request }) => clearFaults(request));
 
 test('Regenerate replaces the picture, keeping the old one until then; a failure keeps it', async ({ page, request }) => {
-  await startStory(page, 'kids', { prompt: 'A lighthouse cat who counts ships', imageModel: 'gpt-image-1-mini' });
+  await startStory(page, 'kids', { prompt: 'A lighthouse cat who counts ships', imageModel: 'gpt-image-quick' });
   const picture = page.locator('img.scene-image');
   await expect(picture).toBeVisible({ timeout: 30_000 });
   const first = await picture.getAttribute('src');
@@ -29,7 +29,7 @@ test('Regenerate replaces the picture, keeping the old one until then; a failure
 });
 
 test('the reader never offers Regenerate', async ({ page }) => {
-  const url = await startStory(page, 'kids', { prompt: 'A pebble who wanted to roll', imageModel: 'gpt-image-1-mini' });
+  const url = await startStory(page, 'kids', { prompt: 'A pebble who wanted to roll', imageModel: 'gpt-image-quick' });
   await choose(page, 0, 2);
   await choose(page, 0, 3);
   await expect(page.locator('.the-end')).toBeVisible();

@@ -17,7 +17,7 @@ test('landing, home, scene, gallery, reader, profiles and status hydrate and res
   // Home: the start form is handled by the WASM (a server-function call, then navigation).
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill('A smoke test in a lighthouse');
-  await page.locator('#image_model').selectOption('gpt-image-1-mini');
+  await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about 3', { timeout: 30_000 });
   const storyId = page.url().match(/story\/([0-9a-f]+)\//)[1];

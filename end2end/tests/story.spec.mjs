@@ -14,18 +14,18 @@ test('landing lists the tiers and a tier home shows the start form in demo mode'
   await expect(page.locator('button.suggestion')).toHaveCount(5);
   await expect(page.locator('#text_model option')).toHaveCount(4);
   await expect(page.locator('#text_model optgroup')).toHaveCount(4);
-  // Image models grouped by provider, GPT Image 1 preselected (FR-002, FR-005).
+  // Image models grouped by provider, GPT Image preselected (FR-002, FR-005).
   const groups = await page.locator('#image_model optgroup').evaluateAll((gs) =>
     gs.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent.split(' — ')[0])]));
   expect(groups).toEqual([
-    ['OpenAI', ['GPT Image 1 Mini', 'GPT Image 1', 'GPT Image 1.5']],
+    ['OpenAI', ['GPT Image Quick', 'GPT Image', 'GPT Image Detailed']],
     ['xAI', ['Grok Imagine']],
     ['Google', ['Gemini']],
   ]);
-  await expect(page.locator('#image_model')).toHaveValue('gpt-image-1');
+  await expect(page.locator('#image_model')).toHaveValue('gpt-image');
   // Each model says what choosing it means; the chosen one's trade-off is spelled out.
   await expect(page.locator('#image_model_hint')).toHaveText('standard quality and price; uses family photos');
-  await page.locator('#image_model').selectOption('gpt-image-1.5');
+  await page.locator('#image_model').selectOption('gpt-image-detailed');
   await expect(page.locator('#image_model_hint')).toContainText('premium');
   // No page inside a tier links to another tier (or to the landing page that lists them).
   const hrefs = await page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -39,10 +39,10 @@ test('an unknown tier is a 404 page', async ({ page }) => {
 });
 
 test('the image model chosen at start is named on every scene', async ({ page }) => {
-  await startStory(page, 'kids', { prompt: 'A bunny on the moon', imageModel: 'gpt-image-1-mini' });
-  await expect(page.locator('.image-model')).toHaveText('GPT Image 1 Mini');
+  await startStory(page, 'kids', { prompt: 'A bunny on the moon', imageModel: 'gpt-image-quick' });
+  await expect(page.locator('.image-model')).toHaveText('GPT Image Quick');
   await choose(page, 0, 2);
-  await expect(page.locator('.image-model')).toHaveText('GPT Image 1 Mini');
+  await expect(page.locator('.image-model')).toHaveText('GPT Image Quick');
 });
 
 test('an empty idea is refused with a clear message and nothing starts', async ({ page }) => {

@@ -8,7 +8,7 @@ test.afterEach(async ({ request }) => clearFaults(request));
 async function startVideoStory(page, prompt) {
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill(prompt);
-  await page.locator('#image_model').selectOption('gpt-image-1-mini');
+  await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.locator('#video_mode').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about', { timeout: 30_000 });

@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser: no I/O here, so both targets compile them.
 
 pub mod aspect;
+pub mod catalogue;
 pub mod error;
 pub mod form;
 pub mod gallery;
@@ -19,6 +20,7 @@ pub mod urls;
 pub mod video_model;
 pub mod voice;
 
+pub use catalogue::{Catalogue, ModelKind, Resolved, SpeechModelSpec};
 pub use error::AppError;
 pub use image_model::ImageModelSpec;
 pub use provider::Provider;

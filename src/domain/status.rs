@@ -13,12 +13,22 @@ pub struct ProviderStatus {
     /// What was found, in a sentence: "Key accepted.", "Simulated (demo mode).", or what is
     /// wrong and what to do.
     pub key: String,
-    /// Per image model of this provider: its name and whether the key can use it.
-    pub image_models: Vec<(String, bool)>,
-    /// Grok Imagine clips (xAI only): whether the key can make them.
-    pub video: Option<bool>,
+    /// Every model of this provider the app knows, with what the check found.
+    pub models: Vec<ModelStatus>,
     /// What a free call cannot tell (billing, verification, quota), said once.
     pub note: Option<String>,
+}
+
+/// One model as the key check found it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelStatus {
+    /// What it makes, as the status page says it: "Stories", "Pictures", "Clips", "Voice input".
+    pub makes: String,
+    pub name: String,
+    /// New stories can pick it (or, for clips and voice input, they are made with it).
+    pub usable: bool,
+    /// "usable", or why not and which model takes over, in plain words.
+    pub verdict: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

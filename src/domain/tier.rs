@@ -15,6 +15,10 @@ pub struct TierSpec {
     pub suggestions: &'static [&'static str],
     /// The example in the empty idea field.
     pub idea_placeholder: &'static str,
+    /// Whether a clip gets the soundtrack the video model makes. Kids' clips are silent: a
+    /// generated soundtrack can hold voices and loud effects nobody wrote or checked, and
+    /// the scene is read aloud by a grown-up over it.
+    pub clip_sound: bool,
     // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
@@ -37,6 +41,7 @@ pub const TIERS: &[TierSpec] = &[
             "A bunny who wants to visit the moon",
         ],
         idea_placeholder: "A brave snail who wants to see the sea…",
+        clip_sound: false,
     },
     TierSpec {
         name: "adult",
@@ -53,6 +58,7 @@ pub const TIERS: &[TierSpec] = &[
             "The last bookshop in a city that has banned paper",
         ],
         idea_placeholder: "A night train that never reaches its last station…",
+        clip_sound: true,
     },
 ];
 

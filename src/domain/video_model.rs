@@ -1,8 +1,9 @@
-//! Registry of the video models a clip can be made with (spec FR-015): data, like the image
-//! models. Grok Imagine is the only one today; a second is one row plus, if its API differs,
-//! one provider function.
+//! The built-in video models a clip can be made with (spec FR-015): the catalogue's first
+//! rows, like the image models. Grok Imagine is the only one today; a second is one row plus,
+//! if its API differs, one provider function. Where the id comes from: `docs/models.md`.
 
 use super::aspect::AspectRatio;
+use super::catalogue::Lifecycle;
 use super::Provider;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,52 +14,42 @@ pub struct VideoModelSpec {
     pub provider: Provider,
     /// Model id sent to the provider's API.
     pub api_model: &'static str,
-    /// Clip length asked for (the API takes up to 10 s here).
+    /// Clip length asked for.
     pub clip_seconds: u32,
     pub resolution: &'static str,
     /// Square, like the scene pictures the clips start from.
     pub aspect: AspectRatio,
+    /// The API makes a soundtrack unless told not to (`generate_audio`); each tier says
+    /// whether its clips have one (`TierSpec::clip_sound`).
+    pub makes_sound: bool,
+    pub life: Lifecycle,
 }
 
 pub const VIDEO_MODELS: &[VideoModelSpec] = &[VideoModelSpec {
     key: "grok-imagine-video",
     display_name: "Grok Imagine",
     provider: Provider::Xai,
-    api_model: "grok-imagine-video",
+    api_model: "grok-imagine-video-1.5",
     clip_seconds: 8,
     resolution: "720p",
     aspect: AspectRatio::Square,
+    makes_sound: true,
+    life: Lifecycle::CURRENT,
 }];
 
-impl VideoModelSpec {
-    /// The model every clip of a video-mode story is made with.
-    pub fn default_model() -> &'static VideoModelSpec {
-        &VIDEO_MODELS[0]
-    }
-
-    /// The model a stored clip was made with; an unknown key (from an older release) is the
-    /// default model.
-    pub fn for_clip(key: &str) -> &'static VideoModelSpec {
-        VIDEO_MODELS
-            .iter()
-            .find(|m| m.key == key)
-            .unwrap_or_else(|| VideoModelSpec::default_model())
-    }
-}
+/// The model every clip of a video-mode story is made with (and the one a clip whose key
+/// is unknown, from an older release, shows as).
+pub const DEFAULT_KEY: &str = "grok-imagine-video";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn clips_are_short_and_known_keys_resolve() {
+    fn clips_are_short_and_the_default_is_a_row() {
         for m in VIDEO_MODELS {
             assert!(m.clip_seconds > 0 && m.clip_seconds <= 10);
-            assert_eq!(VideoModelSpec::for_clip(m.key), m);
         }
-        assert_eq!(
-            VideoModelSpec::for_clip("gone"),
-            VideoModelSpec::default_model()
-        );
+        assert!(VIDEO_MODELS.iter().any(|m| m.key == DEFAULT_KEY));
     }
 }

@@ -98,7 +98,7 @@ fn SceneBody(
     }
 }
 
-/// "Scene 2 of about 5 · Claude Sonnet 4.5 · Illustrations: GPT Image 1 · Memory mode: …"
+/// "Scene 2 of about 5 · Claude Sonnet 5.5 · Illustrations: GPT Image · Memory mode: …"
 #[component]
 fn SceneMeta(view: SceneView) -> impl IntoView {
     let SceneView {

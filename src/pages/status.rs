@@ -78,32 +78,20 @@ fn ProviderCard(p: ProviderStatus) -> impl IntoView {
         "provider-card problem"
     };
     let models = p
-        .image_models
+        .models
         .into_iter()
-        .map(|(name, usable)| {
-            let verdict = if usable {
-                "usable"
-            } else {
-                "not available to this key"
-            };
-            view! { <li>{format!("Pictures with {name}: {verdict}")}</li> }
+        .map(|m| {
+            let class = if m.usable { "model ok" } else { "model gone" };
+            view! { <li class=class>{format!("{} with {}: {}", m.makes, m.name, m.verdict)}</li> }
         })
         .collect_view();
-    let video = p.video.map(|usable| {
-        let verdict = if usable {
-            "usable"
-        } else {
-            "not available to this key"
-        };
-        view! { <li>{format!("Grok Imagine clips: {verdict}")}</li> }
-    });
     let name = p.provider;
     let data_name = name.clone();
     view! {
         <article class=class data-provider=data_name>
             <h2>{name}</h2>
             <p class="key-state">{p.key}</p>
-            <ul>{models} {video}</ul>
+            <ul class="models">{models}</ul>
             {p.note.map(|note| view! { <p class="hint">{note}</p> })}
         </article>
     }

@@ -9,8 +9,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::domain::tier::TIERS;
-use crate::domain::{Provider, TierSpec};
+use crate::domain::{Catalogue, Provider, TierSpec};
 use crate::server::gate::pin::Pin;
+use crate::server::models::overrides::{self, ModelsSection};
 use crate::server::providers::Endpoint;
 use crate::server::sim::TextPace;
 
@@ -40,6 +41,8 @@ pub enum ConfigError {
     Switch { name: &'static str, value: String },
     #[error("{0}")]
     Bucket(String),
+    #[error("model settings refused: {0}")]
+    Models(#[from] crate::server::models::overrides::ModelsError),
     #[error("DATABASE_URL must name a PostgreSQL server (postgres://…), not {value}; leave it unset for the embedded SQLite file in DATA_DIR")]
     DatabaseUrl { value: String },
 }
@@ -69,6 +72,8 @@ pub struct Config {
     pub demo_text_pace: TextPace,
     pub prefetch: PrefetchSettings,
     pub jobs: JobSettings,
+    /// Every model the app knows: the built-in rows with the `[models]` settings applied.
+    pub catalogue: Catalogue,
 }
 
 /// An S3-compatible bucket (`S3_ENDPOINT`, `S3_BUCKET`, `S3_ACCESS_KEY_ID` and
@@ -317,6 +322,7 @@ struct SettingsFile {
     gate: GateFile,
     limits: SpendingLimits,
     prefetch: PrefetchFile,
+    models: ModelsSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -389,6 +395,7 @@ impl Config {
                 parallel: 3,
             },
             jobs: JobSettings::default(),
+            catalogue: Catalogue::built_in(),
         }
     }
 
@@ -498,7 +505,9 @@ impl Config {
         };
         let jobs = JobSettings { lease, shared, run };
         let bucket = bucket_settings(&non_empty)?;
+        let catalogue = catalogue(&file.models, &non_empty)?;
         Ok(Config {
+            catalogue,
             gate,
             limits,
             jobs,
@@ -532,6 +541,23 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("app.db")
     }
+}
+
+/// The built-in models with the file's `[models]` changes, then `CYOA_MODELS`, then the
+/// `MODEL_<KIND>_<KEY>` ids applied.
+fn catalogue(
+    file: &ModelsSection,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Catalogue, ConfigError> {
+    let mut catalogue = Catalogue::built_in();
+    file.apply(&mut catalogue, "[models] in Leptos.toml")?;
+    if let Some(text) = env("CYOA_MODELS") {
+        ModelsSection::from_env_text(&text)?.apply(&mut catalogue, "CYOA_MODELS")?;
+    }
+    let ids = ModelsSection::from_env_ids(&catalogue, env);
+    ids.apply(&mut catalogue, "MODEL_* variables")?;
+    overrides::check(&catalogue, "model settings")?;
+    Ok(catalogue)
 }
 
 /// A list of tiers: the environment's `variable` (comma-separated, or `none`) over the
@@ -784,6 +810,58 @@ mod tests {
             (name == "PROTECTED_TIERS").then(|| "grownups".to_owned())
         });
         assert!(matches!(unknown, Err(ConfigError::UnknownTier { .. })));
+    }
+
+    #[test]
+    fn model_settings_come_from_the_file_then_the_environment() {
+        let file: SettingsFile = toml::from_str(
+            "[models.image.gpt-image]\napi_model = \"from-file\"\n[models.text.grok-4-3]\nhidden = true\n",
+        )
+        .expect("toml");
+        let config = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Config::from_parts(file_clone(&file), |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            })
+        };
+        let api = |c: &Config, key: &str| {
+            c.catalogue
+                .find::<crate::domain::ImageModelSpec>(key)
+                .map(|m| m.api_model)
+        };
+        let from_file = config(&[]).expect("valid");
+        assert_eq!(api(&from_file, "gpt-image"), Some("from-file"));
+        let hidden = from_file
+            .catalogue
+            .find::<crate::domain::TextModelSpec>("grok-4-3")
+            .expect("row");
+        assert!(hidden.life.hidden);
+        let from_env = config(&[
+            (
+                "CYOA_MODELS",
+                "image.gpt-image.api_model = \"from-cyoa-models\"",
+            ),
+            ("MODEL_IMAGE_GEMINI", "gemini-3-pro-image"),
+        ])
+        .expect("valid");
+        assert_eq!(api(&from_env, "gpt-image"), Some("from-cyoa-models"));
+        assert_eq!(api(&from_env, "gemini"), Some("gemini-3-pro-image"));
+        let refused = config(&[("CYOA_MODELS", "text.nope.api_model = \"x\"")])
+            .expect_err("a new model without its provider");
+        assert!(
+            refused.to_string().contains("CYOA_MODELS: text.nope"),
+            "{refused}"
+        );
+    }
+
+    fn file_clone(file: &SettingsFile) -> SettingsFile {
+        SettingsFile {
+            models: file.models.clone(),
+            ..SettingsFile::default()
+        }
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The key check (`cyoa check-keys` and the status page): one free call per configured
 //! provider (`GET /models`), never a picture or a clip, read in plain words: key accepted
-//! or refused, account problems, which image models and whether clips are usable. What no
-//! free call can tell (billing, organisation verification, image quota) is said as such.
+//! or refused, account problems, and for every model of the catalogue whether the provider
+//! still lists it (what it does not list is no longer offered, and the status says which
+//! model takes over). What no free call can tell (billing, organisation verification, image
+//! quota) is said as such.
 
 use std::time::{Duration, Instant};
 
-use crate::domain::status::{ProviderStatus, SiteStatus, TierSpending};
-use crate::domain::{ImageModelSpec, Provider, VideoModelSpec};
+use crate::domain::status::{ModelStatus, ProviderStatus, SiteStatus, TierSpending};
+use crate::domain::{ModelKind, Provider};
+use crate::server::models::Models;
 use crate::server::providers::{ProviderClient, ProviderError, ProviderHub};
 use crate::server::spending;
 use crate::server::state::AppState;
@@ -26,7 +29,7 @@ pub async fn site_status(state: &AppState) -> SiteStatus {
     let providers = match cached {
         Some((_, providers)) => providers,
         None => {
-            let providers = check_providers(&state.providers).await;
+            let providers = check_providers(&state.providers, state.models).await;
             if let Ok(mut cache) = state.status_cache.lock() {
                 *cache = Some((Instant::now(), providers.clone()));
             }
@@ -71,65 +74,86 @@ async fn spending_state(state: &AppState) -> Vec<TierSpending> {
     out
 }
 
-/// One status per configured provider, in registry order.
-pub async fn check_providers(hub: &ProviderHub) -> Vec<ProviderStatus> {
+/// Checks every provider's model list in the background (at start-up), so the pickers leave
+/// out what a provider no longer lists before anyone asks the status page.
+pub async fn refresh(state: AppState) {
+    let providers = check_providers(&state.providers, state.models).await;
+    if let Ok(mut cache) = state.status_cache.lock() {
+        *cache = Some((Instant::now(), providers));
+    }
+}
+
+/// One status per configured provider, in registry order; each provider's model list is
+/// recorded in `models` (what it does not list is no longer offered).
+pub async fn check_providers(hub: &ProviderHub, models: &'static Models) -> Vec<ProviderStatus> {
     let mut out = Vec::new();
     for provider in hub.configured() {
         let Some(client) = hub.client_for_text(provider) else {
             continue;
         };
-        out.push(match hub.demo_mode {
-            true => simulated(provider),
-            false => check(provider, client).await,
-        });
+        out.push(check(provider, client, hub.demo_mode, models).await);
     }
     out
 }
 
-fn image_models_of(provider: Provider) -> impl Iterator<Item = &'static ImageModelSpec> {
-    crate::domain::image_model::IMAGE_MODELS
-        .iter()
-        .filter(move |m| m.provider == provider)
-}
-
-fn simulated(provider: Provider) -> ProviderStatus {
-    ProviderStatus {
-        provider: provider.display_name().to_owned(),
-        ok: true,
-        key: "Simulated (demo mode): no key is set, the built-in simulator answers.".into(),
-        image_models: image_models_of(provider)
-            .map(|m| (m.display_name.to_owned(), true))
-            .collect(),
-        video: (provider == VideoModelSpec::default_model().provider).then_some(true),
-        note: None,
-    }
-}
-
-async fn check(provider: Provider, client: &ProviderClient) -> ProviderStatus {
+async fn check(
+    provider: Provider,
+    client: &ProviderClient,
+    demo_mode: bool,
+    models: &'static Models,
+) -> ProviderStatus {
     let name = provider.display_name();
-    let video_model = VideoModelSpec::default_model();
     match client.list_models().await {
         Ok(ids) => {
-            let listed = |api_model: &str| ids.iter().any(|id| id == api_model);
+            models.record_listing(provider, &ids);
+            let (key, note) = match demo_mode {
+                true => (
+                    "Simulated (demo mode): no key is set, the built-in simulator answers.".into(),
+                    None,
+                ),
+                false => ("Key accepted.".into(), Some(billing_note(provider))),
+            };
             ProviderStatus {
                 provider: name.to_owned(),
                 ok: true,
-                key: "Key accepted.".into(),
-                image_models: image_models_of(provider)
-                    .map(|m| (m.display_name.to_owned(), listed(m.api_model)))
-                    .collect(),
-                video: (provider == video_model.provider).then(|| listed(video_model.api_model)),
-                note: Some(billing_note(provider)),
+                key,
+                models: model_statuses(models, provider),
+                note,
             }
         }
         Err(e) => ProviderStatus {
             provider: name.to_owned(),
             ok: false,
             key: key_problem(&e),
-            image_models: Vec::new(),
-            video: None,
+            models: Vec::new(),
             note: None,
         },
+    }
+}
+
+/// Every model of `provider` with its verdict, current ones first.
+fn model_statuses(models: &'static Models, provider: Provider) -> Vec<ModelStatus> {
+    let mut out: Vec<ModelStatus> = models
+        .verdicts(provider)
+        .into_iter()
+        .map(|v| ModelStatus {
+            makes: makes(v.kind).to_owned(),
+            name: v.name.to_owned(),
+            usable: v.usable,
+            verdict: v.words,
+        })
+        .collect();
+    out.sort_by_key(|m| !m.usable);
+    out
+}
+
+/// What a kind of model makes, as the status page says it.
+fn makes(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Text => "Stories",
+        ModelKind::Image => "Pictures",
+        ModelKind::Video => "Clips",
+        ModelKind::SpeechToText => "Voice input",
     }
 }
 
@@ -147,7 +171,7 @@ fn key_problem(e: &ProviderError) -> String {
 /// What listing models cannot tell, per provider.
 fn billing_note(provider: Provider) -> String {
     match provider {
-        Provider::OpenAi => "Billing and organisation verification (needed for GPT Image 1 and 1.5) cannot be checked without a paid call; if either is missing, the first story says so.".into(),
+        Provider::OpenAi => "Billing and organisation verification (needed for GPT Image) cannot be checked without a paid call; if either is missing, the first story says so.".into(),
         Provider::Gemini => "Image quota cannot be checked without a paid call; a free key has none for Gemini pictures, and the first picture says so.".into(),
         Provider::Xai | Provider::Anthropic => "Credits cannot be checked without a paid call; if there are none, the first story says so.".into(),
     }
@@ -178,21 +202,13 @@ pub fn print(statuses: &[ProviderStatus]) -> bool {
     }
     for s in statuses {
         println!("{}: {}", s.provider, s.key);
-        for (model, usable) in &s.image_models {
-            let verdict = if *usable {
-                "usable"
-            } else {
-                "not available to this key"
-            };
-            println!("  picture model {model}: {verdict}");
-        }
-        if let Some(video) = s.video {
-            let verdict = if video {
-                "usable"
-            } else {
-                "not available to this key"
-            };
-            println!("  Grok Imagine clips: {verdict}");
+        for m in &s.models {
+            println!(
+                "  {} with {}: {}",
+                m.makes.to_lowercase(),
+                m.name,
+                m.verdict
+            );
         }
         if let Some(note) = &s.note {
             println!("  note: {note}");

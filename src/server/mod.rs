@@ -13,6 +13,7 @@ pub mod media;
 pub mod media_check;
 pub mod media_store;
 pub mod memory;
+pub mod models;
 pub mod page_owner;
 pub mod plain_forms;
 pub mod providers;

@@ -16,10 +16,11 @@ use crate::server::config::Config;
 use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
 use crate::server::media_store::MediaStore;
+use crate::server::models::Models;
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, AppStateInner, Faults};
 use crate::server::story::writing::Drafts;
-use crate::server::{files, gate, live, request_tasks, sim, storage, transfer};
+use crate::server::{files, gate, key_check, live, request_tasks, sim, storage, transfer};
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";
@@ -136,6 +137,7 @@ pub async fn build_with_retries(
         db,
         store: MediaStore::for_config(&config, &faults.storage),
         providers: Arc::new(providers),
+        models: Models::new(config.catalogue.clone()),
         config: Arc::new(config),
         jobs: Jobs::default(),
         faults,
@@ -144,6 +146,8 @@ pub async fn build_with_retries(
         drafts: Arc::new(Drafts::new(parallel)),
     });
     media::start(state.clone());
+    // Never before the first page: the lists come in while the app already answers.
+    tokio::spawn(key_check::refresh(state.clone()));
     if state.providers.demo_mode {
         tracing::info!(
             "no provider key set: demo mode with the simulated providers at {sim_base_url}"

@@ -12,6 +12,7 @@ use crate::server::db::CommitFaults;
 use crate::server::gate::Gate;
 use crate::server::media::Jobs;
 use crate::server::media_store::MediaStore;
+use crate::server::models::Models;
 use crate::server::providers::ProviderHub;
 use crate::server::storage::StorageFaults;
 use crate::server::story::writing::Drafts;
@@ -48,6 +49,8 @@ pub struct AppStateInner {
     /// Where pictures, clips and photos are kept.
     pub store: MediaStore,
     pub providers: Arc<ProviderHub>,
+    /// The models on offer and what the providers said of them.
+    pub models: &'static Models,
     pub config: Arc<Config>,
     pub jobs: Jobs,
     /// Failures tests switch on in a running app (a full disk, failing commits).

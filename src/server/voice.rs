@@ -25,6 +25,8 @@ pub enum VoiceError {
     UnknownFormat(String),
     #[error("no transcription service is configured")]
     NotConfigured,
+    #[error("the transcription model was retired by its provider")]
+    ModelRetired,
     #[error("transcription failed: {0}")]
     Provider(#[from] ProviderError),
 }
@@ -42,6 +44,9 @@ impl From<VoiceError> for AppError {
                 "That recording is too long (over {} MB). Please say the idea in under a minute.",
                 MAX_SPEECH_BYTES / (1024 * 1024)
             )),
+            VoiceError::ModelRetired => AppError::Unavailable(
+                "The speech-to-text model was retired by its maker. Please press the microphone again, or type the idea.".into(),
+            ),
             VoiceError::NotConfigured => AppError::Invalid(
                 "Speech to text is not available on this server. Please type the idea.".into(),
             ),
@@ -126,10 +131,22 @@ pub async fn read(data: MultipartData) -> Result<SpeechForm, VoiceError> {
 
 /// The words spoken in `audio`.
 pub async fn transcribe(state: &AppState, audio: &SpeechAudio) -> Result<String, VoiceError> {
+    let configured = state.providers.configured();
+    let model = state
+        .models
+        .speech_to_text(&configured)
+        .ok_or(VoiceError::NotConfigured)?;
     let client = state
         .providers
-        .transcriber()
+        .client_for_text(model.provider)
         .ok_or(VoiceError::NotConfigured)?;
-    tracing::info!(bytes = audio.bytes.len(), format = %audio.file_name, "transcribing speech");
-    Ok(client.transcribe(audio).await?)
+    tracing::info!(bytes = audio.bytes.len(), format = %audio.file_name, model = model.api_model, "transcribing speech");
+    match client.transcribe(model.api_model, audio).await {
+        Err(ProviderError::ModelGone { .. }) => {
+            // Not offered from now on; the next recording goes to its successor, if any.
+            state.models.mark_gone(model.provider, model.api_model);
+            Err(VoiceError::ModelRetired)
+        }
+        other => Ok(other?),
+    }
 }

@@ -4,7 +4,7 @@
 //! provider's own words; Gemini's rate limit waits as long as its body says.
 
 use cyoa::domain::media::MediaStatus;
-use cyoa::domain::{ImageModelSpec, Provider};
+use cyoa::domain::Provider;
 use cyoa::server::providers::{AccountProblem, ProviderError};
 use cyoa::server::story;
 
@@ -75,15 +75,11 @@ async fn account_states_of_text_models_are_final_and_named() {
 #[tokio::test]
 async fn account_states_of_image_models_are_final_and_named() {
     let sim = image_providers::sim().await;
-    let model = |key| ImageModelSpec::find(key).expect("model");
+    let model = |key| crate::helpers::image_model(key);
     for (key, fault, want) in [
+        ("gpt-image", "insufficient_quota", AccountProblem::NoCredits),
         (
-            "gpt-image-1",
-            "insufficient_quota",
-            AccountProblem::NoCredits,
-        ),
-        (
-            "gpt-image-1",
+            "gpt-image",
             "org_not_verified",
             AccountProblem::OrganizationNotVerified,
         ),
@@ -143,7 +139,7 @@ async fn every_picture_account_state_fails_the_scene_picture_once_with_its_words
     let kids = tier("kids");
     for (model, api, kind, words, route) in [
         (
-            "gpt-image-1.5",
+            "gpt-image-detailed",
             "openai",
             "org_not_verified",
             "organisation verified",
@@ -183,9 +179,9 @@ async fn every_picture_account_state_fails_the_scene_picture_once_with_its_words
         input.image_model = Some(model.into());
         // The story's text comes from another provider, so only the picture meets the fault.
         input.text_model = if api == "openai" {
-            "claude-sonnet-4-5"
+            "claude-sonnet-5-5"
         } else {
-            "gpt-4.1"
+            "gpt-6-luna"
         }
         .into();
         let (story_id, scene_id) = story::start(&app.state, kids, input)
@@ -213,7 +209,7 @@ async fn a_scene_picture_on_an_account_without_billing_says_so_and_is_not_retrie
     )
     .await;
     let mut input = crate::helpers::start_input("a snail who wants to see the sea");
-    input.image_model = Some("gpt-image-1".into());
+    input.image_model = Some("gpt-image".into());
     let kids = tier("kids");
     let (story_id, scene_id) = story::start(&app.state, kids, input)
         .await
@@ -234,7 +230,7 @@ async fn a_scene_picture_on_an_account_without_billing_says_so_and_is_not_retrie
 #[tokio::test]
 async fn grok_imagine_edits_with_one_photo_leave_the_aspect_ratio_out() {
     let sim = image_providers::sim().await;
-    let spec = ImageModelSpec::find("grok-imagine").expect("model");
+    let spec = crate::helpers::image_model("grok-imagine");
     let photo = cyoa::server::providers::ReferenceImage {
         bytes: cyoa::server::imaging::Canvas::new(8, 8).to_png(),
         mime: "image/png",
@@ -275,20 +271,32 @@ async fn the_key_check_says_what_each_key_can_do_without_buying_anything() {
         .providers(&sim, text_providers::KEY, &Provider::ALL)
         .spawn()
         .await;
-    let statuses = cyoa::server::key_check::check_providers(&app.state.providers).await;
+    let statuses = check(&app).await;
     assert_eq!(statuses.len(), 4);
     for s in &statuses {
         assert!(s.ok, "{s:?}");
         assert_eq!(s.key, "Key accepted.");
-        assert!(s.image_models.iter().all(|(_, usable)| *usable), "{s:?}");
+        // Every current model is usable; the retired ones say what replaced them.
+        for m in &s.models {
+            assert_eq!(m.usable, m.verdict.starts_with("usable"), "{m:?}");
+            if !m.usable {
+                assert!(m.verdict.contains("continue with"), "{m:?}");
+            }
+        }
+        assert!(s.models.iter().any(|m| m.usable), "{s:?}");
     }
     let xai = statuses.iter().find(|s| s.provider == "xAI").expect("xAI");
-    assert_eq!(xai.video, Some(true));
-    // Only model listings were asked: no picture, no clip, no text.
+    assert!(
+        xai.models
+            .iter()
+            .any(|m| m.makes == "Clips" && m.name == "Grok Imagine" && m.usable),
+        "{xai:?}"
+    );
+    // Only model listings were asked (at start and now): no picture, no clip, no text.
     let counts = crate::helpers::request_counts(&sim.base_url()).await;
     for p in Provider::ALL {
-        assert_eq!(counts[format!("{}/models", p.key())], 1, "{counts}");
-        assert_eq!(counts[p.key()], 1, "{p:?}: one call in all: {counts}");
+        assert_eq!(counts[format!("{}/models", p.key())], 2, "{counts}");
+        assert_eq!(counts[p.key()], 2, "{p:?}: listings only: {counts}");
     }
 
     // A refused key and an account without billing, in plain words.
@@ -297,14 +305,14 @@ async fn the_key_check_says_what_each_key_can_do_without_buying_anything() {
         .providers(&sim, "wrong-key", &[Provider::Xai])
         .spawn()
         .await;
-    let xai = &cyoa::server::key_check::check_providers(&wrong.state.providers).await[0];
+    let xai = &check(&wrong).await[0];
     assert!(!xai.ok);
     assert!(
         xai.key.contains("Key refused: check XAI_API_KEY"),
         "{}",
         xai.key
     );
-    let openai = cyoa::server::key_check::check_providers(&app.state.providers)
+    let openai = check(&app)
         .await
         .into_iter()
         .find(|s| s.provider == "OpenAI")
@@ -315,6 +323,10 @@ async fn the_key_check_says_what_each_key_can_do_without_buying_anything() {
         "{}",
         openai.key
     );
+}
+
+async fn check(app: &TestApp) -> Vec<cyoa::domain::status::ProviderStatus> {
+    cyoa::server::key_check::check_providers(&app.state.providers, app.state.models).await
 }
 
 async fn site_status(app: &TestApp) -> serde_json::Value {

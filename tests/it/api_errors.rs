@@ -10,7 +10,7 @@ use crate::helpers::{app_error, TestApp};
 /// Starts a kids story over HTTP; answers `(story_id, scene_id)`.
 pub(crate) async fn started(app: &TestApp) -> (String, String) {
     let res = app
-        .start_story("kids", "a fox who bakes bread", "gpt-4.1")
+        .start_story("kids", "a fox who bakes bread", "gpt-6-luna")
         .await;
     assert_eq!(res.status(), 200);
     let started: Value = res.json().await.expect("StartedStory JSON");
@@ -53,7 +53,7 @@ async fn a_story_is_started_read_and_continued_over_http() {
 #[tokio::test]
 async fn a_blank_idea_or_an_unknown_model_is_a_422_in_plain_words() {
     let app = TestApp::spawn().await;
-    let (status, error) = app_error(app.start_story("kids", "   ", "gpt-4.1").await).await;
+    let (status, error) = app_error(app.start_story("kids", "   ", "gpt-6-luna").await).await;
     assert_eq!(status, 422);
     assert!(
         matches!(&error, AppError::Invalid(m) if m.contains("Please write a story idea")),

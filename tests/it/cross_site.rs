@@ -21,7 +21,7 @@ fn start_form() -> Vec<(&'static str, &'static str)> {
         ("tier", "kids"),
         ("input[prompt]", "a story someone else wanted"),
         ("input[length]", "short"),
-        ("input[text_model]", "gpt-4.1"),
+        ("input[text_model]", "gpt-6-luna"),
     ]
 }
 

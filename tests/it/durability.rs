@@ -149,8 +149,11 @@ async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_work
     let app = TestApp::spawn().await;
     let (story_id, scene_id) = crate::api_errors::started(&app).await;
     database_full(&app, true).await;
-    let (status, error) =
-        crate::helpers::app_error(app.start_story("kids", "a second story", "gpt-4.1").await).await;
+    let (status, error) = crate::helpers::app_error(
+        app.start_story("kids", "a second story", "gpt-6-luna")
+            .await,
+    )
+    .await;
     assert_eq!((status, error), (503, AppError::storage_unavailable()));
     let scene = app
         .server_fn(
@@ -171,7 +174,7 @@ async fn starting_or_choosing_on_a_full_database_is_a_503_and_reading_still_work
         .expect("page");
     assert_eq!(page.status(), 200);
     database_full(&app, false).await;
-    let again = app.start_story("kids", "a third story", "gpt-4.1").await;
+    let again = app.start_story("kids", "a third story", "gpt-6-luna").await;
     assert_eq!(again.status(), 200, "writes work again once there is room");
 }
 
@@ -276,7 +279,7 @@ async fn deleting_a_story_while_its_media_is_made_leaves_nothing_behind() {
     let (story_id, _) = story::start(
         &state,
         kids(),
-        video_story("a sandcastle", Some("gpt-image-1-mini")),
+        video_story("a sandcastle", Some("gpt-image-quick")),
     )
     .await
     .expect("started");
@@ -335,8 +338,8 @@ async fn sigkill_at_every_step_boundary_loses_no_clip_and_pays_for_none_twice() 
                 ("tier", "kids"),
                 ("input[prompt]", "a crash test with a happy ending"),
                 ("input[length]", "short"),
-                ("input[text_model]", "claude-sonnet-4-5"),
-                ("input[image_model]", "gpt-image-1-mini"),
+                ("input[text_model]", "claude-sonnet-5-5"),
+                ("input[image_model]", "gpt-image-quick"),
                 ("input[video_mode]", "true"),
             ])
             .send()

@@ -17,7 +17,7 @@ async fn a_branching_story_exports_as_one_self_contained_page() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a fox who bakes bread");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     input.length = StoryLength::Short;
     let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
     let first = story::scene_view(&app.state, kids, &story_id, &root)
@@ -123,7 +123,7 @@ async fn clips_are_embedded_unless_left_out() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a paper boat");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     input.video_mode = true;
     let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
     let clip = crate::video_jobs::final_media(
@@ -176,7 +176,7 @@ async fn a_branching_story_exports_as_a_pdf_book() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a fox who bakes bread");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     input.length = StoryLength::Short;
     let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
     let first = story::scene_view(&app.state, kids, &story_id, &root)
@@ -310,7 +310,7 @@ async fn odd_stories_export_as_pdf_too() {
     // A story whose files were all deleted, with a clip: placeholders and the clip's note.
     let app = TestApp::spawn().await;
     let mut input = start_input("a paper boat");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     input.video_mode = true;
     let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
     crate::video_jobs::final_media(
@@ -347,7 +347,7 @@ async fn a_linear_story_with_a_failed_picture_exports_both_ways() {
     )
     .await;
     let mut input = start_input("a snail who races the rain");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
     let failed = final_image(&app.state, kids, &story_id, &root).await;
     assert!(failed.url.is_none(), "{failed:?}");

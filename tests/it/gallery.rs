@@ -16,8 +16,8 @@ fn input(prompt: &str, video: bool) -> StartInput {
     StartInput {
         prompt: prompt.into(),
         length: StoryLength::Short,
-        text_model: "claude-sonnet-4-5".into(),
-        image_model: Some("gpt-image-1-mini".into()),
+        text_model: "claude-sonnet-5-5".into(),
+        image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: video,
     }
@@ -73,7 +73,7 @@ async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
     for i in 0..30 {
         cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, image_model, status, created_at, updated_at, completed_at)
-             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'gemini', 'completed', ?, ?, ?)",
+             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-6-luna', 'gemini', 'completed', ?, ?, ?)",
         )
         .bind(format!("{i:032x}"))
         .bind(format!("Story {i:02}"))
@@ -86,7 +86,7 @@ async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
     }
     cyoa::server::db::query(
         "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
-         VALUES ('adultstory', 'adult', 'Grown-up', 'p', 'short', 3, 'gpt-4.1', 'completed', 'x', 'x', '2026-12-31T00:00:00Z')",
+         VALUES ('adultstory', 'adult', 'Grown-up', 'p', 'short', 3, 'gpt-6-luna', 'completed', 'x', 'x', '2026-12-31T00:00:00Z')",
     )
     .execute(&app.state.db)
     .await
@@ -313,7 +313,7 @@ async fn older_rows_times_get_one_width_and_the_newest_comes_first() {
     ] {
         cyoa::server::db::query(
             "INSERT INTO stories (id, tier, title, prompt, length, target_depth, text_model, status, created_at, updated_at, completed_at)
-             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-4.1', 'completed', ?, ?, ?)",
+             VALUES (?, 'kids', ?, 'p', 'short', 3, 'gpt-6-luna', 'completed', ?, ?, ?)",
         )
         .bind(id)
         .bind(format!("Story {id}"))

@@ -41,6 +41,17 @@ impl TestAppBuilder {
         self
     }
 
+    /// Changes to the built-in models, as `CYOA_MODELS` takes them
+    /// (`image.gpt-image.api_model = "…"`).
+    pub fn models(mut self, changes: &str) -> Self {
+        use cyoa::server::models::overrides::{self, ModelsSection};
+        ModelsSection::from_env_text(changes)
+            .and_then(|section| section.apply(&mut self.config.catalogue, "test"))
+            .and_then(|()| overrides::check(&self.config.catalogue, "test"))
+            .expect("valid model changes");
+        self
+    }
+
     /// Which tiers are protected, and how.
     pub fn gate(mut self, gate: GateSettings) -> Self {
         self.config.gate = gate;
@@ -108,6 +119,14 @@ impl TestAppBuilder {
         let (addr, state) = startup::spawn(config, &quick_retries())
             .await
             .expect("app starts");
+        // The start-up model check runs in the background; a test counts provider calls and
+        // queues faults after it, so it never sees them.
+        for _ in 0..500 {
+            if state.status_cache.lock().is_ok_and(|c| c.is_some()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         TestApp {
             addr,
             state,
@@ -289,7 +308,7 @@ pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
     cyoa::domain::story::StartInput {
         prompt: prompt.into(),
         length: cyoa::domain::story::StoryLength::Short,
-        text_model: "claude-sonnet-4-5".into(),
+        text_model: "claude-sonnet-5-5".into(),
         image_model: None,
         memory_profile: None,
         video_mode: false,
@@ -336,7 +355,7 @@ impl TestApp {
                 ("input[prompt]", prompt),
                 ("input[length]", "short"),
                 ("input[text_model]", text_model),
-                ("input[image_model]", "gpt-image-1-mini"),
+                ("input[image_model]", "gpt-image-quick"),
                 ("input[video_mode]", "false"),
             ],
         )
@@ -416,4 +435,19 @@ pub async fn final_image(
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     panic!("the image never finished");
+}
+
+/// A built-in image model by key (the rows a test app starts with).
+pub fn image_model(key: &str) -> &'static cyoa::domain::ImageModelSpec {
+    cyoa::domain::image_model::IMAGE_MODELS
+        .iter()
+        .find(|m| m.key == key)
+        .expect("a built-in image model")
+}
+
+/// The built-in image models the providers still serve: the ones a new story can pick.
+pub fn current_image_models() -> impl Iterator<Item = &'static cyoa::domain::ImageModelSpec> {
+    cyoa::domain::image_model::IMAGE_MODELS
+        .iter()
+        .filter(|m| m.life.retires.is_none())
 }

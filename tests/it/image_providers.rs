@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use cyoa::domain::aspect::AspectRatio;
-use cyoa::domain::image_model::IMAGE_MODELS;
 use cyoa::domain::{ImageModelSpec, Provider};
 use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy};
 use cyoa::server::sim::{self, RunningSim, SimConfig};
@@ -60,7 +59,7 @@ pub(crate) async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
 #[tokio::test]
 async fn every_image_model_returns_a_picture_that_differs_by_prompt() {
     let sim = sim().await;
-    for model in IMAGE_MODELS {
+    for model in crate::helpers::current_image_models() {
         let a = generate(&sim, model, "a fox in the snow")
             .await
             .expect("image");
@@ -79,7 +78,7 @@ async fn every_image_model_returns_a_picture_that_differs_by_prompt() {
 
 #[tokio::test]
 async fn a_rate_limit_is_retried_then_the_image_arrives() {
-    for model in IMAGE_MODELS {
+    for model in crate::helpers::current_image_models() {
         let sim = sim().await;
         fault(&sim, model.provider, "rate_limit", 1).await;
         generate(&sim, model, "a fox")
@@ -91,7 +90,7 @@ async fn a_rate_limit_is_retried_then_the_image_arrives() {
 
 #[tokio::test]
 async fn an_outage_fails_after_the_attempts_run_out() {
-    for model in IMAGE_MODELS {
+    for model in crate::helpers::current_image_models() {
         let sim = sim().await;
         fault(&sim, model.provider, "server_error", 10).await;
         let err = generate(&sim, model, "a fox").await.expect_err("outage");
@@ -106,7 +105,7 @@ async fn an_outage_fails_after_the_attempts_run_out() {
 
 #[tokio::test]
 async fn a_content_policy_refusal_fails_at_once_with_a_reason() {
-    for model in IMAGE_MODELS {
+    for model in crate::helpers::current_image_models() {
         let sim = sim().await;
         let err = generate(&sim, model, "a fox [sim:policy]")
             .await
@@ -128,7 +127,7 @@ async fn a_content_policy_refusal_fails_at_once_with_a_reason() {
 #[tokio::test]
 async fn grok_imagine_downloads_the_temporary_url_before_it_expires() {
     let sim = sim().await;
-    let grok = ImageModelSpec::find("grok-imagine").expect("grok");
+    let grok = crate::helpers::image_model("grok-imagine");
     // One expired URL: the download fails and a new generation brings a fresh URL.
     fault(&sim, Provider::Xai, "expired_url", 1).await;
     generate(&sim, grok, "a fox").await.expect("retried");
@@ -150,7 +149,7 @@ async fn a_late_download_of_an_xai_url_fails() {
     let answer: Value = reqwest::Client::new()
         .post(format!("{}/xai/v1/images/generations", sim.base_url()))
         .bearer_auth(KEY)
-        .json(&json!({"model": "grok-imagine-image", "prompt": "a fox", "response_format": "url"}))
+        .json(&json!({"model": "grok-imagine-image-2.0", "prompt": "a fox", "response_format": "url"}))
         .send()
         .await
         .expect("send")
@@ -169,13 +168,12 @@ async fn gpt_image_requests_are_checked_like_the_real_api() {
     let http = reqwest::Client::new();
     let url = format!("{}/openai/v1/images/generations", sim.base_url());
     for body in [
-        json!({"model": "dall-e-2", "prompt": "x"}),
-        json!({"model": "gpt-image-1", "prompt": "x", "response_format": "url"}),
-        json!({"model": "gpt-image-1", "prompt": "x", "size": "10x10"}),
-        json!({"model": "gpt-image-1", "prompt": ""}),
-        json!({"model": "gpt-image-1", "prompt": "x", "output_format": "gif"}),
-        json!({"model": "gpt-image-1", "prompt": "x", "output_compression": 80}),
-        json!({"model": "gpt-image-1", "prompt": "x", "output_format": "jpeg", "output_compression": 101}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": "x", "response_format": "url"}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": "x", "size": "10x10"}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": ""}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": "x", "output_format": "gif"}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": "x", "output_compression": 80}),
+        json!({"model": "gpt-image-2.6-flare", "prompt": "x", "output_format": "jpeg", "output_compression": 101}),
     ] {
         let res = http
             .post(&url)
@@ -186,9 +184,22 @@ async fn gpt_image_requests_are_checked_like_the_real_api() {
             .expect("send");
         assert_eq!(res.status(), 400, "{body}");
     }
+    // A retired or unknown model is a 404 in OpenAI's words.
+    for model in ["gpt-image-1", "dall-e-9"] {
+        let res = http
+            .post(&url)
+            .bearer_auth(KEY)
+            .json(&json!({"model": model, "prompt": "x"}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 404, "{model}");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "model_not_found", "{body}");
+    }
     let res = http
         .post(&url)
-        .json(&json!({"model": "gpt-image-1", "prompt": "x"}))
+        .json(&json!({"model": "gpt-image-2.6-flare", "prompt": "x"}))
         .send()
         .await
         .expect("send");
@@ -198,7 +209,7 @@ async fn gpt_image_requests_are_checked_like_the_real_api() {
 #[tokio::test]
 async fn a_cut_off_picture_is_asked_for_once_more_and_no_more() {
     let sim = sim().await;
-    let spec = ImageModelSpec::find("gpt-image-1").expect("model");
+    let spec = crate::helpers::image_model("gpt-image");
     fault(&sim, spec.provider, "malformed", 1).await;
     generate(&sim, spec, "a cut-off kite")
         .await
@@ -220,7 +231,7 @@ async fn a_cut_off_picture_is_asked_for_once_more_and_no_more() {
 #[tokio::test]
 async fn gemini_words_without_a_picture_are_asked_once_more() {
     let sim = sim().await;
-    let spec = ImageModelSpec::find("gemini").expect("model");
+    let spec = crate::helpers::image_model("gemini");
     fault(&sim, spec.provider, "malformed", 1).await;
     let png = generate(&sim, spec, "a lantern")
         .await
@@ -249,7 +260,7 @@ async fn a_retried_picture_says_which_attempt_is_running() {
     )
     .await;
     let mut input = crate::helpers::start_input("a kite over the sea");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story, scene) = cyoa::server::story::start(&app.state, kids, input)
         .await
         .expect("start");
@@ -275,4 +286,24 @@ async fn a_retried_picture_says_which_attempt_is_running() {
     let done = crate::helpers::final_image(&app.state, kids, &story, &scene).await;
     assert_eq!(done.status, cyoa::domain::media::MediaStatus::Complete);
     assert_eq!(done.progress, None);
+}
+
+#[tokio::test]
+async fn geminis_picture_finish_reasons_are_final_not_asked_again() {
+    let sim = sim().await;
+    let spec = crate::helpers::image_model("gemini");
+    for (kind, reason) in [
+        ("image_prohibited", "IMAGE_PROHIBITED_CONTENT"),
+        ("no_image", "NO_IMAGE"),
+    ] {
+        fault(&sim, spec.provider, kind, 1).await;
+        let before = attempts(&sim, spec.provider).await;
+        let err = generate(&sim, spec, "a lantern").await.expect_err(kind);
+        assert!(
+            matches!(err, ProviderError::Rejected { .. }),
+            "{kind}: {err:?}"
+        );
+        assert!(err.to_string().contains(reason), "{err}");
+        assert_eq!(attempts(&sim, spec.provider).await - before, 1, "{kind}");
+    }
 }

@@ -170,7 +170,7 @@ async fn scenes_written_ahead_are_not_explored_until_taken_and_then_come_at_once
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a dragon who knits");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     input.length = StoryLength::Medium;
     let (story_id, root) = story::start(&app.state, kids, input).await.expect("start");
     let first = story::scene_view(&app.state, kids, &story_id, &root)

@@ -80,8 +80,8 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
     let input = StartInput {
         prompt: format!("a {tier_name} adventure"),
         length: StoryLength::Short,
-        text_model: "claude-sonnet-4-5".into(),
-        image_model: Some("gpt-image-1-mini".into()),
+        text_model: "claude-sonnet-5-5".into(),
+        image_model: Some("gpt-image-quick".into()),
         memory_profile: Some(profile.clone()),
         video_mode: true,
     };

@@ -135,7 +135,7 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
             kids(),
             video_story(
                 &format!("story {i}: two lighthouses"),
-                Some("gpt-image-1-mini"),
+                Some("gpt-image-quick"),
             ),
         )
         .await

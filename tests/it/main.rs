@@ -17,6 +17,7 @@ mod isolation;
 mod job_leases;
 mod media_bucket;
 mod memory_mode;
+mod models;
 mod parent_gate;
 mod plain_forms;
 mod regenerate;

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use crate::helpers::{final_image, tier, TestApp};
 use cyoa::domain::aspect::AspectRatio;
-use cyoa::domain::image_model::IMAGE_MODELS;
 use cyoa::domain::media::MediaStatus;
 use cyoa::domain::profile::{CharacterInput, ProfileInput};
 use cyoa::domain::story::{StartInput, StoryLength};
@@ -85,7 +84,7 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
         reference(MAGENTA_JPG, "image/jpeg", "reference-1.jpg"),
         reference(SMALL_PNG, "image/png", "reference-2.png"),
     ];
-    for model in IMAGE_MODELS {
+    for model in crate::helpers::current_image_models() {
         let png = generate_with(&sim, model, &photos).await;
         let log = image_log(&sim.base_url()).await;
         let sent = log.last().expect("a logged request");
@@ -98,16 +97,14 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
         assert_eq!(sent["references"], 2, "{}: {sent}", model.key);
         assert_eq!(sent["model"], model.api_model, "{}", model.key);
         match model.key {
-            "gpt-image-1" | "gpt-image-1.5" => {
+            // GPT Image 2 and later ignore `input_fidelity`: it is not sent.
+            "gpt-image" | "gpt-image-detailed" | "gpt-image-quick" => {
                 assert_eq!(sent["path"], "/images/edits");
-                assert_eq!(sent["input_fidelity"], "high", "{}", model.key);
                 assert!(fields.contains(&"image[]"), "{fields:?}");
-            }
-            "gpt-image-1-mini" => {
-                assert_eq!(sent["path"], "/images/edits");
                 assert!(
                     sent["input_fidelity"].is_null(),
-                    "no input_fidelity on mini"
+                    "{}: no input_fidelity",
+                    model.key
                 );
                 assert!(!fields.contains(&"input_fidelity"));
             }
@@ -128,7 +125,7 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
         );
     }
     // One photo to Grok goes as `image: {url}`.
-    let grok = ImageModelSpec::find("grok-imagine").expect("grok");
+    let grok = crate::helpers::image_model("grok-imagine");
     generate_with(&sim, grok, &photos[..1]).await;
     let log = image_log(&sim.base_url()).await;
     let fields = log.last().expect("logged")["fields"].clone();
@@ -136,33 +133,6 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
         .as_array()
         .expect("fields")
         .contains(&Value::from("image")));
-}
-
-#[tokio::test]
-async fn input_fidelity_on_gpt_image_1_mini_is_a_400_like_the_real_api() {
-    let sim = sim::spawn(SimConfig::default()).await.expect("sim");
-    let form = Form::new()
-        .text("model", "gpt-image-1-mini")
-        .text("prompt", "a kite")
-        .text("input_fidelity", "high")
-        .part(
-            "image[]",
-            Part::bytes(MAGENTA_JPG.to_vec())
-                .file_name("a.jpg")
-                .mime_str("image/jpeg")
-                .expect("mime"),
-        );
-    let res = reqwest::Client::new()
-        .post(format!("{}/openai/v1/images/edits", sim.base_url()))
-        .bearer_auth("k")
-        .multipart(form)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status(), 400);
-    let body: Value = res.json().await.expect("json");
-    let message = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("input_fidelity"), "{body}");
 }
 
 /// A profile with one character, and that character's id.
@@ -233,15 +203,11 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
         res.text().await.unwrap_or_default()
     );
     let sim_url = app.url("/sim");
-    for (memory, model) in [
-        (true, "gpt-image-1"),
-        (false, "gpt-image-1"),
-        (true, "gemini"),
-    ] {
+    for (memory, model) in [(true, "gpt-image"), (false, "gpt-image"), (true, "gemini")] {
         let input = StartInput {
             prompt: "a windy day".into(),
             length: StoryLength::Short,
-            text_model: "claude-sonnet-4-5".into(),
+            text_model: "claude-sonnet-5-5".into(),
             image_model: Some(model.into()),
             memory_profile: memory.then(|| profile_id.clone()),
             video_mode: false,
@@ -486,7 +452,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
     let input = StartInput {
         prompt: "x".into(),
         length: StoryLength::Short,
-        text_model: "claude-sonnet-4-5".into(),
+        text_model: "claude-sonnet-5-5".into(),
         image_model: None,
         memory_profile: Some(profile_id),
         video_mode: false,
@@ -517,11 +483,11 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
         assert!(res.status().is_success());
     }
     let sim_url = app.url("/sim");
-    for (model, expected) in [("grok-imagine", 3), ("gemini", 3), ("gpt-image-1", 4)] {
+    for (model, expected) in [("grok-imagine", 3), ("gemini", 3), ("gpt-image", 4)] {
         let input = StartInput {
             prompt: "a school trip".into(),
             length: StoryLength::Short,
-            text_model: "claude-sonnet-4-5".into(),
+            text_model: "claude-sonnet-5-5".into(),
             image_model: Some(model.into()),
             memory_profile: Some(profile_id.clone()),
             video_mode: false,

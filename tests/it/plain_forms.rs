@@ -59,8 +59,8 @@ async fn page_text(app: &TestApp, location: &str) -> String {
 const START: [(&str, &str); 5] = [
     ("tier", "kids"),
     ("input[length]", "short"),
-    ("input[text_model]", "gpt-4.1"),
-    ("input[image_model]", "gpt-image-1-mini"),
+    ("input[text_model]", "gpt-6-luna"),
+    ("input[image_model]", "gpt-image-quick"),
     // The profile picker is always sent; without the memory-mode box it does not count.
     ("input[memory_profile]", "no-such-profile"),
 ];

@@ -55,7 +55,7 @@ async fn regenerate_replaces_the_picture_once_and_keeps_the_old_one_until_then()
     let sim = app.url("/sim");
     let kids = tier("kids");
     let mut input = start_input("a fox who bakes bread");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story, scene) = cyoa::server::story::start(&app.state, kids, input)
         .await
         .expect("start");

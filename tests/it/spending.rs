@@ -44,7 +44,7 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
         .spawn()
         .await;
     let res = app
-        .start_story("kids", "a fox who bakes bread", "gpt-4.1")
+        .start_story("kids", "a fox who bakes bread", "gpt-6-luna")
         .await;
     assert_eq!(res.status(), 200);
     let started: Value = res.json().await.expect("json");
@@ -53,7 +53,7 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
 
     // The second story is allowed, but its picture is over the picture limit: not ordered.
     let res = app
-        .start_story("kids", "a kite in the rain", "gpt-4.1")
+        .start_story("kids", "a kite in the rain", "gpt-6-luna")
         .await;
     assert_eq!(res.status(), 200);
     let started: Value = res.json().await.expect("json");
@@ -92,7 +92,7 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
 
     // A third story is over the story limit: refused, and no story is stored.
     let (status, refused) =
-        app_error(app.start_story("kids", "a third one", "gpt-4.1").await).await;
+        app_error(app.start_story("kids", "a third one", "gpt-6-luna").await).await;
     assert_eq!(status, 429);
     assert!(
         matches!(&refused, AppError::Limited(m) if m.contains("2 new stories")),
@@ -107,7 +107,7 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
 
     // The other tier has its own budget.
     let res = app
-        .start_story("adult", "a heist on a starship", "gpt-4.1")
+        .start_story("adult", "a heist on a starship", "gpt-6-luna")
         .await;
     assert_eq!(res.status(), 200);
 }

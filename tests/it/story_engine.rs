@@ -9,7 +9,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
     StartInput {
         prompt: prompt.into(),
         length,
-        text_model: "claude-sonnet-4-5".into(),
+        text_model: "claude-sonnet-5-5".into(),
         image_model: None,
         memory_profile: None,
         video_mode: false,
@@ -191,23 +191,24 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a fox", StoryLength::Short);
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story_id, root) = story::start(&app.state, kids, input)
         .await
         .expect("started");
     let view = story::scene_view(&app.state, kids, &story_id, &root)
         .await
         .expect("scene");
-    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1 Mini"));
+    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image Quick"));
     let next = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
         .await
         .expect("next");
     let next = story::scene_view(&app.state, kids, &story_id, &next)
         .await
         .expect("scene");
-    assert_eq!(next.image_model_name.as_deref(), Some("GPT Image 1 Mini"));
+    assert_eq!(next.image_model_name.as_deref(), Some("GPT Image Quick"));
 
-    // No model sent: the default (FR-005). A legacy key shows as GPT Image 1.
+    // No model sent: the default (FR-005). A legacy key shows as GPT Image 1, which
+    // OpenAI retired: the story says what continues it.
     let (story_id, root) =
         story::start(&app.state, kids, start_input("an owl", StoryLength::Short))
             .await
@@ -215,7 +216,7 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     let view = story::scene_view(&app.state, kids, &story_id, &root)
         .await
         .expect("scene");
-    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1"));
+    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image"));
     cyoa::server::db::query("UPDATE stories SET image_model = 'dalle' WHERE id = ?")
         .bind(&story_id)
         .execute(&app.state.db)
@@ -224,7 +225,10 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     let view = story::scene_view(&app.state, kids, &story_id, &root)
         .await
         .expect("scene");
-    assert_eq!(view.image_model_name.as_deref(), Some("GPT Image 1"));
+    assert_eq!(
+        view.image_model_name.as_deref(),
+        Some("GPT Image 1, continued with GPT Image")
+    );
 
     let mut unknown = start_input("x", StoryLength::Short);
     unknown.image_model = Some("dall-e-9".into());
@@ -234,7 +238,7 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
     ));
     let home = story::home(&app.state, kids).await.expect("home");
     assert_eq!(home.image_models.len(), 5);
-    assert_eq!(home.default_image_model.as_deref(), Some("gpt-image-1"));
+    assert_eq!(home.default_image_model.as_deref(), Some("gpt-image"));
 }
 
 #[tokio::test]
@@ -310,7 +314,7 @@ async fn a_failed_image_keeps_the_story_and_retry_brings_it() {
         .await
         .expect("fault");
     let mut input = start_input("a kite", StoryLength::Short);
-    input.image_model = Some("gpt-image-1.5".into());
+    input.image_model = Some("gpt-image-detailed".into());
     let (story_id, root) = story::start(&app.state, kids, input)
         .await
         .expect("started");

@@ -38,7 +38,7 @@ pub(crate) async fn generate(client: &ProviderClient, user: &str) -> Result<Stri
     let schema = cyoa::server::story::scene_json::schema();
     client
         .generate_json(&TextRequest {
-            model: "sim-model",
+            model: model_of(client),
             system: "You write stories.",
             user,
             schema_name: "story_scene",
@@ -47,15 +47,25 @@ pub(crate) async fn generate(client: &ProviderClient, user: &str) -> Result<Stri
         .await
 }
 
+/// A text model the provider serves today (the built-in row of that provider).
+pub(crate) fn model_of(client: &ProviderClient) -> &'static str {
+    cyoa::domain::text_model::TEXT_MODELS
+        .iter()
+        .find(|m| m.provider == client.provider() && m.life.retires.is_none())
+        .expect("a current text model")
+        .api_model
+}
+
 pub(crate) async fn fault(sim: &RunningSim, p: Provider, kind: &str, count: u32, delay_ms: u64) {
     let fault = json!({"api": p.key(), "kind": kind, "count": count, "delay_ms": delay_ms});
     crate::helpers::queue_fault(&sim.base_url(), fault).await;
 }
 
+/// Calls to `p` other than its model listing (which the app makes at start).
 pub(crate) async fn attempts(sim: &RunningSim, p: Provider) -> u64 {
-    crate::helpers::request_counts(&sim.base_url()).await[p.key()]
-        .as_u64()
-        .unwrap_or(0)
+    let counts = crate::helpers::request_counts(&sim.base_url()).await;
+    let all = counts[p.key()].as_u64().unwrap_or(0);
+    all - counts[format!("{}/models", p.key())].as_u64().unwrap_or(0)
 }
 
 /// Streams an answer and returns it with every "text so far" the observer saw.
@@ -68,7 +78,7 @@ async fn stream(
     let result = client
         .stream_json(
             &TextRequest {
-                model: "sim-model",
+                model: model_of(client),
                 system: "You write stories.",
                 user,
                 schema_name: "story_scene",
@@ -178,7 +188,7 @@ async fn a_paced_stream_shows_its_first_words_long_before_its_end() {
     client
         .stream_json(
             &TextRequest {
-                model: "sim-model",
+                model: model_of(&client),
                 system: "You write stories.",
                 user: USER,
                 schema_name: "story_scene",
@@ -342,7 +352,7 @@ async fn requests_missing_required_fields_are_rejected_like_the_real_apis() {
     let anthropic = http
         .post(format!("{}/anthropic/v1/messages", sim.base_url()))
         .header("x-api-key", KEY)
-        .json(&json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}))
+        .json(&json!({"model": "claude-sonnet-5-5", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}))
         .send()
         .await
         .expect("send");
@@ -362,4 +372,82 @@ async fn requests_missing_required_fields_are_rejected_like_the_real_apis() {
         .await
         .expect("send");
     assert_eq!(gemini.status(), 404);
+}
+
+#[tokio::test]
+async fn a_refusal_stop_reason_is_a_final_refusal_in_every_protocol() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        fault(&sim, p, "stop_refusal", 1, 0).await;
+        let before = attempts(&sim, p).await;
+        let (answer, _) = stream(&client(&sim, p, KEY), USER).await;
+        let err = answer.expect_err("refused");
+        assert!(
+            matches!(err, ProviderError::Rejected { .. }),
+            "{p:?}: {err:?}"
+        );
+        assert_eq!(attempts(&sim, p).await - before, 1, "{p:?}: never retried");
+        assert!(err.user_message().contains("refused"), "{p:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn an_answer_stopped_at_its_length_limit_is_cut_short_not_asked_again() {
+    let sim = sim().await;
+    for p in Provider::ALL {
+        fault(&sim, p, "max_tokens", 1, 0).await;
+        let before = attempts(&sim, p).await;
+        let (answer, _) = stream(&client(&sim, p, KEY), USER).await;
+        let err = answer.expect_err("cut short");
+        assert!(
+            matches!(err, ProviderError::CutShort { .. }),
+            "{p:?}: {err:?}"
+        );
+        assert_eq!(
+            attempts(&sim, p).await - before,
+            1,
+            "{p:?}: not paid for again"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_chunk_with_error_null_is_not_an_error() {
+    let sim = sim().await;
+    for p in [Provider::OpenAi, Provider::Xai] {
+        fault(&sim, p, "null_error", 1, 0).await;
+        let (answer, _) = stream(&client(&sim, p, KEY), USER).await;
+        answer.unwrap_or_else(|e| panic!("{p:?}: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_and_the_providers_should_retry_are_honoured() {
+    let sim = sim().await;
+    let p = Provider::OpenAi;
+    fault(&sim, p, "rate_limit_date", 1, 0).await;
+    let started = std::time::Instant::now();
+    generate(&client(&sim, p, KEY), USER)
+        .await
+        .expect("the second attempt");
+    // The date is two whole seconds ahead (HTTP dates have no fractions): at least one
+    // second was waited, not the policy's few milliseconds.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    let before = attempts(&sim, p).await;
+    fault(&sim, p, "no_retry", 1, 0).await;
+    let err = generate(&client(&sim, p, KEY), USER)
+        .await
+        .expect_err("final");
+    assert!(matches!(err, ProviderError::NoRetry { .. }), "{err:?}");
+    assert_eq!(attempts(&sim, p).await - before, 1);
+    let before = attempts(&sim, p).await;
+    fault(&sim, p, "retry_anyway", 1, 0).await;
+    generate(&client(&sim, p, KEY), USER)
+        .await
+        .expect("tried again as the provider said");
+    assert_eq!(attempts(&sim, p).await - before, 2);
 }

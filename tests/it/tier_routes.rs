@@ -12,8 +12,8 @@ async fn a_story_of_tier_kids_is_a_404_under_adult() {
     let input = StartInput {
         prompt: "a little dragon".into(),
         length: StoryLength::Short,
-        text_model: "gpt-4.1".into(),
-        image_model: Some("gpt-image-1-mini".into()),
+        text_model: "gpt-6-luna".into(),
+        image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: false,
     };
@@ -87,7 +87,7 @@ async fn the_start_server_function_refuses_an_empty_idea_in_plain_words() {
                 ("tier", "kids"),
                 ("input[prompt]", "  "),
                 ("input[length]", "short"),
-                ("input[text_model]", "gpt-4.1"),
+                ("input[text_model]", "gpt-6-luna"),
             ],
         )
         .await;

@@ -29,7 +29,7 @@ async fn pages_are_compressed_media_and_event_streams_are_not() {
     assert_eq!(res.headers()["content-encoding"], "gzip");
 
     let mut input = start_input("a cloud that rains lemonade");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
     let picture = final_image(&app.state, kids, &story_id, &scene).await;
     let url = app.url(&picture.url.expect("a picture"));
@@ -104,7 +104,7 @@ async fn pictures_have_light_copies_for_phones_under_the_same_check() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let mut input = start_input("a mole who paints stars");
-    input.image_model = Some("gpt-image-1-mini".into());
+    input.image_model = Some("gpt-image-quick".into());
     let (story_id, scene) = story::start(&app.state, kids, input).await.expect("start");
     let picture = final_image(&app.state, kids, &story_id, &scene).await;
     let url = picture.url.expect("a picture");

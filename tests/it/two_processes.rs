@@ -98,8 +98,8 @@ impl Instance {
                 ("tier", "kids"),
                 ("input[prompt]", prompt),
                 ("input[length]", "short"),
-                ("input[text_model]", "claude-sonnet-4-5"),
-                ("input[image_model]", "gpt-image-1-mini"),
+                ("input[text_model]", "claude-sonnet-5-5"),
+                ("input[image_model]", "gpt-image-quick"),
                 (
                     "input[video_mode]",
                     if with_clip { "true" } else { "false" },

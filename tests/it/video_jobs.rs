@@ -87,7 +87,7 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
     StartInput {
         prompt: prompt.into(),
         length: StoryLength::Short,
-        text_model: "claude-sonnet-4-5".into(),
+        text_model: "claude-sonnet-5-5".into(),
         image_model: image_model.map(str::to_owned),
         memory_profile: None,
         video_mode: true,
@@ -149,7 +149,7 @@ async fn each_scene_gets_a_playable_clip_made_from_its_picture() {
     let (story_id, scene_id) = story::start(
         state,
         kids(),
-        video_story("a paper boat", Some("gpt-image-1-mini")),
+        video_story("a paper boat", Some("gpt-image-quick")),
     )
     .await
     .expect("start");
@@ -192,7 +192,7 @@ async fn a_failed_picture_still_gets_a_clip_from_the_words() {
     let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
     fault(sim, "openai", "policy").await;
     let (story_id, scene_id) =
-        story::start(state, kids(), video_story("a lantern", Some("gpt-image-1")))
+        story::start(state, kids(), video_story("a lantern", Some("gpt-image")))
             .await
             .expect("start");
     assert_eq!(
@@ -215,7 +215,7 @@ async fn a_failed_clip_leaves_the_picture_and_retry_brings_the_clip() {
     let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
     fault(sim, "xai", "video_failed").await;
     let (story_id, scene_id) =
-        story::start(state, kids(), video_story("a snowman", Some("gpt-image-1")))
+        story::start(state, kids(), video_story("a snowman", Some("gpt-image")))
             .await
             .expect("start");
     let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
@@ -412,8 +412,8 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
         &state,
         kids(),
         StartInput {
-            text_model: "gpt-4.1".into(),
-            ..video_story("a crafted request", Some("gpt-image-1"))
+            text_model: "gpt-6-luna".into(),
+            ..video_story("a crafted request", Some("gpt-image"))
         },
     )
     .await
@@ -550,4 +550,44 @@ async fn regenerating_a_clip_submits_once_and_keeps_the_old_clip_until_then() {
         .await
         .expect("get");
     assert_eq!(gone.status(), 404);
+}
+
+#[tokio::test]
+async fn a_video_status_the_client_does_not_know_keeps_it_polling() {
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+    fault(sim, "xai", "video_unknown_status").await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a comet", None))
+        .await
+        .expect("start");
+    let clip = final_media(state, &story_id, &scene_id, MediaKind::Video).await;
+    assert_eq!(clip.status, MediaStatus::Complete, "{clip:?}");
+    assert_eq!(submissions(sim).await, 1);
+}
+
+#[tokio::test]
+async fn kids_clips_are_silent_and_grown_up_clips_have_their_soundtrack() {
+    let Fixture { sim, state, .. } = &fixture(1, fast(20, 5_000)).await;
+    let (story_id, scene_id) = story::start(state, kids(), video_story("a comet", None))
+        .await
+        .expect("start");
+    final_media(state, &story_id, &scene_id, MediaKind::Video).await;
+    let sent = last_video_request(sim).await;
+    assert_eq!(sent["generate_audio"], json!(false), "{sent}");
+    assert_eq!(sent["model"], json!("grok-imagine-video-1.5"), "{sent}");
+    let adult = crate::helpers::tier("adult");
+    let (story_id, scene_id) = story::start(state, adult, video_story("a storm", None))
+        .await
+        .expect("start");
+    for _ in 0..400 {
+        let view =
+            cyoa::server::media::status(state, adult, &story_id, &scene_id, MediaKind::Video)
+                .await
+                .expect("view");
+        if view.is_some_and(|v| v.status.is_final()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let sent = last_video_request(sim).await;
+    assert_eq!(sent["generate_audio"], json!(true), "{sent}");
 }

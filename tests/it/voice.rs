@@ -42,18 +42,24 @@ fn speech(bytes: Vec<u8>) -> SpeechAudio {
     }
 }
 
+/// The built-in speech-to-text model the simulator serves.
+const STT_MODEL: &str = "gpt-transcribe";
+
 #[tokio::test]
 async fn the_transcription_client_follows_the_openai_contract() {
     let sim = sim().await;
     let openai = client(&sim, Provider::OpenAi, KEY);
-    let text = openai.transcribe(&speech(wav(16_000))).await.expect("text");
+    let text = openai
+        .transcribe(STT_MODEL, &speech(wav(16_000)))
+        .await
+        .expect("text");
     assert_eq!(text, SIM_TRANSCRIPT);
 
     // A 429 is retried, then the words come.
     fault(&sim, Provider::OpenAi, "rate_limit", 1, 0).await;
     let before = attempts(&sim, Provider::OpenAi).await;
     let text = openai
-        .transcribe(&speech(wav(16_000)))
+        .transcribe(STT_MODEL, &speech(wav(16_000)))
         .await
         .expect("text after a 429");
     assert_eq!(text, SIM_TRANSCRIPT);
@@ -62,7 +68,7 @@ async fn the_transcription_client_follows_the_openai_contract() {
     // What is not audio is a 400, not retried.
     let before = attempts(&sim, Provider::OpenAi).await;
     let refused = openai
-        .transcribe(&speech(b"RIFF....WAVE but no samples".to_vec()))
+        .transcribe(STT_MODEL, &speech(b"RIFF....WAVE but no samples".to_vec()))
         .await
         .expect_err("not audio");
     assert!(!refused.is_retryable(), "{refused:?}");
@@ -75,7 +81,7 @@ async fn the_transcription_client_follows_the_openai_contract() {
     // A refused key is a 401 and says so.
     let wrong = client(&sim, Provider::OpenAi, "wrong-key");
     let refused = wrong
-        .transcribe(&speech(wav(16_000)))
+        .transcribe(STT_MODEL, &speech(wav(16_000)))
         .await
         .expect_err("bad key");
     assert!(

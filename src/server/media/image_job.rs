@@ -11,7 +11,7 @@ use crate::server::db::media::MediaJob;
 use crate::server::db::profiles;
 use crate::server::media_store::FileKey;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
-use crate::server::providers::ReferenceImage;
+use crate::server::providers::{ProviderError, ReferenceImage};
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -26,7 +26,8 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
 
 /// Generates and stores the image.
 async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
-    let model = ImageModelSpec::for_story(Some(&job.model));
+    // The story's model, or its successor once it is gone.
+    let model = state.models.image(Some(&job.model)).model;
     let client = state
         .providers
         .client_for_media(model.provider)
@@ -36,9 +37,15 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     // Charged just before the order: over the limit, no picture is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
     let (prompt, references) = memory_for_image(state, job, model).await;
-    let image = client
+    let image = match client
         .generate_image(model, &prompt, AspectRatio::Square, &references)
-        .await?;
+        .await
+    {
+        Err(ProviderError::ModelGone { .. }) => {
+            return Err(MediaJobError::retired(state.models, model))
+        }
+        other => other?,
+    };
     // The story was deleted while the picture was made, or the job is another instance's
     // now: nothing is written for it.
     super::still_ours(state, job).await?;

@@ -34,6 +34,12 @@ pub enum MediaJobError {
     /// may run it now): this run stops, and records nothing.
     #[error("the job's lease ran out")]
     LeaseLost,
+    /// The provider says the model does not exist (any more); Retry goes to `successor`.
+    #[error("{name} was retired by its provider")]
+    ModelRetired {
+        name: &'static str,
+        successor: Option<&'static str>,
+    },
     /// The tier's spending limit for this hour is reached: nothing was ordered.
     #[error(transparent)]
     OverLimit(#[from] crate::server::spending::OverLimit),
@@ -60,6 +66,22 @@ fn spoken_duration(wait: Duration) -> String {
 }
 
 impl MediaJobError {
+    /// The provider answered that `model` does not exist: it is no longer sent, and the
+    /// error names what the next try is made with.
+    pub fn retired<M: crate::domain::catalogue::CatalogueRows>(
+        models: &'static crate::server::models::Models,
+        model: &'static M,
+    ) -> MediaJobError {
+        models.mark_gone(model.provider(), model.api_model());
+        let next = models.resolve::<M>(model.key()).map(|r| r.model);
+        MediaJobError::ModelRetired {
+            name: model.display_name(),
+            successor: next
+                .filter(|n| n.key() != model.key())
+                .map(|n| n.display_name()),
+        }
+    }
+
     /// The provider made it and only collecting or storing it failed: a Retry collects the
     /// same request again rather than ordering (and paying for) a new one.
     pub fn keeps_request(&self) -> bool {
@@ -94,6 +116,18 @@ impl MediaJobError {
             MediaJobError::StoryDeleted => "The story was deleted.".into(),
             // Never shown: the job's new run writes the row.
             MediaJobError::LeaseLost => format!("The {kind} is being made again."),
+            MediaJobError::ModelRetired {
+                name,
+                successor: Some(next),
+            } => format!(
+                "{name} has been retired by its maker. Press Retry to make this {kind} with {next}."
+            ),
+            MediaJobError::ModelRetired {
+                name,
+                successor: None,
+            } => format!(
+                "{name} has been retired by its maker, and no model replaces it on this server; whoever runs this app can name one in its model settings."
+            ),
             MediaJobError::OverLimit(over) => over.to_string(),
             MediaJobError::Record(_) => format!(
                 "The server's storage is full or cannot be written, so the {kind} was not ordered (nothing was paid for). Press Retry once space is freed."

@@ -7,7 +7,7 @@
 use crate::server::db::Db;
 
 use crate::domain::media::{MediaKind, VideoMode};
-use crate::domain::{ImageModelSpec, VideoModelSpec};
+use crate::domain::video_model;
 use crate::server::db::media::{self, MediaJob, MediaKey};
 
 /// A scene and what its story asks of media (both fixed when the story started).
@@ -16,8 +16,9 @@ pub struct SceneMedia<'a> {
     pub tier: &'a str,
     pub story_id: &'a str,
     pub scene_id: &'a str,
-    /// `None`: a text-only story.
-    pub image_model: Option<&'static ImageModelSpec>,
+    /// The key of the story's image model (the job sends it as whatever model does its
+    /// work then); `None`: a text-only story.
+    pub image_model: Option<&'a str>,
     pub video_mode: VideoMode,
 }
 
@@ -52,9 +53,8 @@ pub async fn queue_for_scene(
 
 /// What follows a scene's picture, to be queued in the same transaction that records the
 /// picture's outcome (so a crash between the two cannot lose the clip).
-pub fn after_picture(job: &MediaJob) -> Option<(MediaKey<'_>, &'static str)> {
-    let image_model = ImageModelSpec::for_story(Some(&job.model));
-    let (kind, model) = next_media(Some(image_model), job.video_mode, Moment::PictureEnded)?;
+pub fn after_picture(job: &MediaJob) -> Option<(MediaKey<'_>, &str)> {
+    let (kind, model) = next_media(Some(&job.model), job.video_mode, Moment::PictureEnded)?;
     let key = MediaKey {
         tier: &job.tier,
         story_id: &job.story_id,
@@ -66,13 +66,13 @@ pub fn after_picture(job: &MediaJob) -> Option<(MediaKey<'_>, &'static str)> {
 
 /// The rule itself, without I/O: the kind to queue and the model key to make it with.
 fn next_media(
-    image_model: Option<&'static ImageModelSpec>,
+    image_model: Option<&str>,
     video_mode: VideoMode,
     moment: Moment,
-) -> Option<(MediaKind, &'static str)> {
-    let clip = || (MediaKind::Video, VideoModelSpec::default_model().key);
+) -> Option<(MediaKind, &str)> {
+    let clip = || (MediaKind::Video, video_model::DEFAULT_KEY);
     match (moment, image_model, video_mode) {
-        (Moment::SceneStored, Some(model), _) => Some((MediaKind::Image, model.key)),
+        (Moment::SceneStored, Some(model), _) => Some((MediaKind::Image, model)),
         (Moment::SceneStored, None, VideoMode::On) => Some(clip()),
         (Moment::PictureEnded, _, VideoMode::On) => Some(clip()),
         _ => None,
@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn the_picture_comes_first_and_the_clip_follows_it() {
-        let gpt = ImageModelSpec::find("gpt-image-1");
+        let gpt = Some("gpt-image-1");
         assert_eq!(
             next_media(gpt, VideoMode::On, Moment::SceneStored),
             Some((MediaKind::Image, "gpt-image-1"))

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::domain::media::{MediaKind, MediaStatus, MediaView, VideoMode};
-use crate::domain::{urls, TierSpec, VideoModelSpec};
+use crate::domain::{urls, video_model, TierSpec};
 use crate::server::db::media::{self, MediaKey, MediaRow, SceneMediaRow};
 use crate::server::db::stories;
 use crate::server::media_store::FileKey;
@@ -207,7 +207,7 @@ pub async fn retry(
     // A clip that was never queued (whatever stopped it) is queued now, once its picture
     // is final: Retry works on a missing clip as on a failed one.
     if kind == MediaKind::Video && clip_is_missing(state, key).await? {
-        media::enqueue(&state.db, key, VideoModelSpec::default_model().key).await?;
+        media::enqueue(&state.db, key, video_model::DEFAULT_KEY).await?;
         state.jobs.wake();
         return Ok(());
     }

@@ -14,7 +14,9 @@ use crate::domain::{TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaJob};
 use crate::server::imaging::PhotoFormat;
 use crate::server::media_store::FileKey;
-use crate::server::providers::{ProviderClient, ReferenceImage, VideoPoll, VideoRequest};
+use crate::server::providers::{
+    ProviderClient, ProviderError, ReferenceImage, VideoPoll, VideoRequest,
+};
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -27,7 +29,7 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
 
 /// Makes and stores the clip.
 async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
-    let model = VideoModelSpec::for_clip(&job.model);
+    let model = state.models.video(&job.model).model;
     let client = state
         .providers
         .client_for_media(model.provider)
@@ -52,7 +54,7 @@ async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobE
 async fn submit(
     state: &AppState,
     client: &ProviderClient,
-    model: &VideoModelSpec,
+    model: &'static VideoModelSpec,
     job: &MediaJob,
 ) -> Result<String, MediaJobError> {
     let first_frame = match &job.image_file {
@@ -73,8 +75,11 @@ async fn submit(
         }
         None => None,
     };
+    let tier_spec = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
     let request = VideoRequest {
         model: model.api_model,
+        // `None` leaves out `generate_audio` for a model that has no soundtrack.
+        sound: model.makes_sound.then_some(tier_spec.clip_sound),
         prompt: &job.prompt,
         image: first_frame.as_ref(),
         duration_s: model.clip_seconds,
@@ -97,7 +102,12 @@ async fn submit(
         return Err(MediaJobError::LeaseLost);
     }
     crash_points::reached("clip_submitting", &state.config.data_dir).await;
-    let request_id = client.submit_video(&request).await?;
+    let request_id = match client.submit_video(&request).await {
+        Err(ProviderError::ModelGone { .. }) => {
+            return Err(MediaJobError::retired(state.models, model))
+        }
+        other => other?,
+    };
     crash_points::reached("clip_submitted", &state.config.data_dir).await;
     tracing::info!(%request_id, image_to_video = first_frame.is_some(), "clip submitted");
     // The clip is paid for: its request id must not be lost, so a full disk stalls the job

@@ -23,7 +23,6 @@ use tracing::Instrument;
 
 use super::broadcast::{self, Signal};
 use crate::domain::media::MediaKind;
-use crate::domain::VideoModelSpec;
 use crate::server::db::media::{self, Finished, MediaJob, MediaKey, TakeBack};
 use crate::server::db::Db;
 use crate::server::media_store::{FileKey, Folder};
@@ -297,7 +296,7 @@ pub fn start(state: AppState) {
             }
         }
         keep_leases(&state);
-        let clip_model = VideoModelSpec::default_model().key;
+        let clip_model = crate::domain::video_model::DEFAULT_KEY;
         match media::queue_missing_clips(&state.db, clip_model).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(

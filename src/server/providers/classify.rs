@@ -33,6 +33,9 @@ pub(crate) fn classify(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let lower = message.to_lowercase();
+    if is_model_gone(status, code, &lower) {
+        return ProviderError::ModelGone { provider, message };
+    }
     match (provider, status) {
         (Provider::OpenAi, 429)
             if code == "insufficient_quota"
@@ -68,6 +71,28 @@ pub(crate) fn classify(
         ),
         _ => from_status(provider, status, message, retry_after),
     }
+}
+
+/// A model that does not exist (any more), in each provider's words: OpenAI's
+/// `model_not_found`, Anthropic's 404 `model: …`, Gemini's 404 `models/… is not found`,
+/// xAI's "The model … does not exist", and the "deprecated"/"retired" answers some give a
+/// shut-down model. A 404 about anything else (a clip's request id) is not one.
+fn is_model_gone(status: u16, code: &str, lower_message: &str) -> bool {
+    let about_a_model = lower_message.contains("model");
+    let gone_words = [
+        "does not exist",
+        "not found",
+        "deprecated",
+        "retired",
+        "no longer available",
+        "has been shut down",
+        "been discontinued",
+    ];
+    code == "model_not_found"
+        || (status == 404 && about_a_model)
+        || (matches!(status, 400 | 410)
+            && about_a_model
+            && gone_words.iter().any(|w| lower_message.contains(w)))
 }
 
 /// The provider's own words: `error.message`, `error` as a string, or `message`; a body
@@ -201,6 +226,57 @@ mod tests {
         // OpenAI's ordinary rate limit is still a rate limit.
         let rate = r#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#;
         assert!(classify(Provider::OpenAi, 429, rate, None).is_retryable());
+    }
+
+    #[test]
+    fn a_retired_model_is_final_in_each_providers_shape_and_a_missing_clip_is_not() {
+        let gone = [
+            (
+                Provider::OpenAi,
+                404,
+                r#"{"error":{"message":"The model `gpt-image-1` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#,
+            ),
+            (
+                Provider::Anthropic,
+                404,
+                r#"{"type":"error","error":{"type":"not_found_error","message":"model: claude-sonnet-4-5"},"request_id":"req_1"}"#,
+            ),
+            (
+                Provider::Gemini,
+                404,
+                r#"{"error":{"code":404,"message":"models/gemini-2.5-flash is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.","status":"NOT_FOUND"}}"#,
+            ),
+            (
+                Provider::Xai,
+                404,
+                r#"{"code":"Some requested entity was not found","error":"The model grok-4 does not exist or your team 5f0c does not have access to it."}"#,
+            ),
+            (
+                Provider::OpenAi,
+                400,
+                r#"{"error":{"message":"The model `gpt-4-32k` has been deprecated.","type":"invalid_request_error","code":null}}"#,
+            ),
+        ];
+        for (p, status, body) in gone {
+            let e = classify(p, status, body, None);
+            assert!(matches!(e, ProviderError::ModelGone { .. }), "{p:?}: {e:?}");
+            assert!(!e.is_retryable());
+            assert!(e.user_message().contains("no longer offers"), "{e:?}");
+        }
+        let clip = classify(
+            Provider::Xai,
+            404,
+            r#"{"code":"Some requested entity was not found","error":"No request with id 123"}"#,
+            None,
+        );
+        assert!(matches!(clip, ProviderError::Rejected { .. }), "{clip:?}");
+        let temperature = classify(
+            Provider::OpenAi,
+            400,
+            r#"{"error":{"message":"Unsupported value: 'temperature' does not support 0.2 with this model.","code":"unsupported_value"}}"#,
+            None,
+        );
+        assert!(matches!(temperature, ProviderError::Rejected { .. }));
     }
 
     #[test]

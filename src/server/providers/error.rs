@@ -33,6 +33,21 @@ pub enum ProviderError {
     Unauthorized { provider: Provider, message: String },
     #[error("{provider:?} answered something we could not read: {message}")]
     BadResponse { provider: Provider, message: String },
+    /// A failure the provider said not to retry (`x-should-retry: false`).
+    #[error("{provider:?} failed and said not to retry (HTTP {status}): {message}")]
+    NoRetry {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    /// The answer stopped at its length limit (`max_tokens`, `length`, `MAX_TOKENS`): cut
+    /// short, not malformed, so it is not silently asked for (and paid for) again.
+    #[error("{provider:?} stopped at its length limit")]
+    CutShort { provider: Provider },
+    /// The model does not exist (any more): a 404 "model not found", or an answer that it
+    /// was retired. Final: the catalogue's successor takes over, the same call never works.
+    #[error("{provider:?} does not offer the model: {message}")]
+    ModelGone { provider: Provider, message: String },
     /// The account behind the key cannot do this yet (billing, verification, quota, API
     /// access): final until the family fixes it, so never retried.
     #[error("{provider:?} account: {problem:?}: {message}")]
@@ -67,6 +82,9 @@ impl ProviderError {
             | ProviderError::Rejected { provider, .. }
             | ProviderError::Unauthorized { provider, .. }
             | ProviderError::BadResponse { provider, .. }
+            | ProviderError::ModelGone { provider, .. }
+            | ProviderError::NoRetry { provider, .. }
+            | ProviderError::CutShort { provider }
             | ProviderError::Account { provider, .. } => *provider,
         }
     }
@@ -109,6 +127,15 @@ impl ProviderError {
             ProviderError::BadResponse { .. } => {
                 format!("{name} answered something we could not read.")
             }
+            ProviderError::NoRetry { .. } => {
+                format!("{name} is not responding right now.")
+            }
+            ProviderError::CutShort { .. } => {
+                format!("{name} stopped before it had finished (it ran out of room).")
+            }
+            ProviderError::ModelGone { .. } => {
+                format!("{name} no longer offers the model this needed.")
+            }
             ProviderError::Account {
                 problem, message, ..
             } => {
@@ -130,6 +157,36 @@ impl ProviderError {
                 format!("{what_to_do} ({name} said: \"{message}\")")
             }
         }
+    }
+}
+
+/// The error as the provider's `x-should-retry` header has it: `false` makes a retryable
+/// failure final, `true` makes a refused request worth another try (never a bad key, an
+/// account state or a gone model).
+pub(crate) fn with_retry_hint(error: ProviderError, should_retry: Option<bool>) -> ProviderError {
+    match (should_retry, error) {
+        (Some(false), e) if e.is_retryable() => ProviderError::NoRetry {
+            provider: e.provider(),
+            status: match &e {
+                ProviderError::Unavailable { status, .. } => *status,
+                ProviderError::RateLimited { .. } => 429,
+                _ => 0,
+            },
+            message: e.to_string(),
+        },
+        (
+            Some(true),
+            ProviderError::Rejected {
+                provider,
+                status,
+                message,
+            },
+        ) => ProviderError::Unavailable {
+            provider,
+            status,
+            message,
+        },
+        (_, e) => e,
     }
 }
 
@@ -176,6 +233,17 @@ mod tests {
         }
         assert!(matches!(e(401), ProviderError::Unauthorized { .. }));
         assert!(matches!(e(400), ProviderError::Rejected { .. }));
+    }
+
+    #[test]
+    fn the_providers_retry_hint_wins_over_the_status() {
+        let p = Provider::OpenAi;
+        let e = |s| from_status(p, s, "m".into(), None);
+        assert!(!with_retry_hint(e(500), Some(false)).is_retryable());
+        assert!(!with_retry_hint(e(429), Some(false)).is_retryable());
+        assert!(with_retry_hint(e(400), Some(true)).is_retryable());
+        assert!(!with_retry_hint(e(401), Some(true)).is_retryable());
+        assert!(with_retry_hint(e(503), None).is_retryable());
     }
 
     #[test]

@@ -58,30 +58,53 @@ async fn generate_content(
         Some(reason) => Err(ProviderError::Rejected {
             provider: call.provider,
             status: 200,
-            message: format!("the prompt was blocked ({reason})"),
+            message: reason,
         }),
         None => Ok(answer),
     }
 }
 
-/// A safety block shows as `promptFeedback.blockReason` or a candidate that stopped for
-/// safety without content; retrying would not help.
+/// A finish reason that ends the answer without what was asked, final (the same request
+/// would end the same way), with what it means in plain words.
+fn refusal_words(finish: &str) -> Option<&'static str> {
+    Some(match finish {
+        "SAFETY"
+        | "IMAGE_SAFETY"
+        | "PROHIBITED_CONTENT"
+        | "IMAGE_PROHIBITED_CONTENT"
+        | "BLOCKLIST"
+        | "SPII" => "its safety rules blocked it",
+        "RECITATION" | "IMAGE_RECITATION" => "it came too close to existing material",
+        "NO_IMAGE" | "IMAGE_OTHER" => "it made no picture for this scene",
+        _ => return None,
+    })
+}
+
+/// Why an answer was refused: `promptFeedback.blockReason`, or a candidate that stopped for
+/// one of the refusal reasons without the picture or words asked for (`SAFETY`,
+/// `IMAGE_PROHIBITED_CONTENT`, `RECITATION`, `NO_IMAGE`, …). Retrying would not help.
 pub(super) fn blocked_reason(answer: &Value) -> Option<String> {
     if let Some(reason) = answer
         .pointer("/promptFeedback/blockReason")
         .and_then(Value::as_str)
     {
-        return Some(reason.to_owned());
+        return Some(format!("its safety rules blocked it ({reason})"));
     }
     let finish = answer
         .pointer("/candidates/0/finishReason")
         .and_then(Value::as_str)?;
-    let has_parts = answer.pointer("/candidates/0/content/parts").is_some();
-    (matches!(
-        finish,
-        "SAFETY" | "PROHIBITED_CONTENT" | "BLOCKLIST" | "IMAGE_SAFETY"
-    ) && !has_parts)
-        .then(|| finish.to_owned())
+    let words = refusal_words(finish)?;
+    let has_image = answer
+        .pointer("/candidates/0/content/parts")
+        .and_then(Value::as_array)
+        .is_some_and(|parts| {
+            parts.iter().any(|p| {
+                p.get("inlineData")
+                    .or_else(|| p.get("inline_data"))
+                    .is_some()
+            })
+        });
+    (!has_image).then(|| format!("{words} ({finish})"))
 }
 
 /// Gemini's responseSchema is an OpenAPI subset: no `additionalProperties`, and a nullable
@@ -151,13 +174,33 @@ mod tests {
 
     #[test]
     fn safety_blocks_are_recognised() {
+        let reason = |v: Value| blocked_reason(&v);
+        assert!(reason(json!({"promptFeedback": {"blockReason": "SAFETY"}}))
+            .is_some_and(|r| r.contains("safety") && r.contains("SAFETY")));
+        for finish in [
+            "SAFETY",
+            "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION",
+            "IMAGE_OTHER",
+            "NO_IMAGE",
+            "RECITATION",
+            "SPII",
+            "BLOCKLIST",
+        ] {
+            let words = reason(
+                json!({"candidates": [{"finishReason": finish, "content": {"parts": [{"text": "sorry"}]}}]}),
+            );
+            assert!(
+                words.is_some_and(|w| w.ends_with(&format!("({finish})"))),
+                "{finish}"
+            );
+        }
         assert_eq!(
-            blocked_reason(&json!({"promptFeedback": {"blockReason": "SAFETY"}})).as_deref(),
-            Some("SAFETY")
-        );
-        assert_eq!(
-            blocked_reason(&json!({"candidates": [{"finishReason": "SAFETY"}]})).as_deref(),
-            Some("SAFETY")
+            reason(
+                json!({"candidates": [{"finishReason": "IMAGE_OTHER", "content": {"parts": [{"inlineData": {"data": "x"}}]}}]})
+            ),
+            None
         );
         assert_eq!(
             blocked_reason(

@@ -7,10 +7,12 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::classify::classify;
+use super::error::with_retry_hint;
 use super::{Endpoint, ProviderError};
 use crate::domain::Provider;
 
 /// How a provider wants its key.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Auth {
     Bearer,
     /// Anthropic: `x-api-key` plus the API version header.
@@ -120,8 +122,12 @@ impl Call<'_> {
             return Ok(response);
         }
         let retry_after = retry_after(response.headers());
+        let should_retry = should_retry(response.headers());
         let text = response.text().await.unwrap_or_default();
-        Err(classify(self.provider, status, &text, retry_after))
+        Err(with_retry_hint(
+            classify(self.provider, status, &text, retry_after),
+            should_retry,
+        ))
     }
 
     pub fn transport_error(&self, e: reqwest::Error) -> ProviderError {
@@ -188,18 +194,43 @@ impl Call<'_> {
     }
 }
 
-/// `retry-after-ms` (OpenAI) wins over `retry-after` in seconds.
+/// `retry-after-ms` (OpenAI) wins over `retry-after`, in seconds or as an HTTP date (as both
+/// official SDKs read it).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| {
+    let text = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(str::trim)
     };
-    number("retry-after-ms")
-        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
-        .or_else(|| number("retry-after").map(Duration::from_secs_f64))
+    let seconds = |v: &str| v.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    if let Some(ms) = text("retry-after-ms").and_then(seconds) {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = text("retry-after")?;
+    seconds(value)
+        .map(Duration::from_secs_f64)
+        .or_else(|| until_http_date(value, time::OffsetDateTime::now_utc()))
+}
+
+/// How long until an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`); a date past is no wait.
+fn until_http_date(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(value, &format)
+        .ok()?
+        .assume_utc();
+    Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
+}
+
+/// `x-should-retry: true|false`, the providers' word on whether to try again.
+fn should_retry(headers: &HeaderMap) -> Option<bool> {
+    match headers.get("x-should-retry")?.to_str().ok()?.trim() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -214,5 +245,24 @@ mod tests {
         h.insert("retry-after-ms", "250".parse().expect("header"));
         assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn retry_after_may_be_an_http_date_and_should_retry_is_read() {
+        let now = time::macros::datetime!(2026-12-07 10:00:00 UTC);
+        assert_eq!(
+            until_http_date("Mon, 07 Dec 2026 10:00:03 GMT", now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            until_http_date("Mon, 07 Dec 2026 09:59:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(until_http_date("soon", now), None);
+        let mut h = HeaderMap::new();
+        h.insert("x-should-retry", "false".parse().expect("header"));
+        assert_eq!(should_retry(&h), Some(false));
+        h.insert("x-should-retry", "true".parse().expect("header"));
+        assert_eq!(should_retry(&h), Some(true));
     }
 }

@@ -86,10 +86,4 @@ impl ProviderHub {
     pub fn client_for_media(&self, provider: Provider) -> Option<&ProviderClient> {
         self.media.get(&provider)
     }
-
-    /// Who turns speech into text for voice input: OpenAI when it is configured (or
-    /// simulated); without it, only the browser's own speech recognition is offered.
-    pub fn transcriber(&self) -> Option<&ProviderClient> {
-        self.client_for_text(Provider::OpenAi)
-    }
 }

@@ -22,6 +22,14 @@ use serde_json::Value;
 use crate::domain::aspect::AspectRatio;
 use crate::domain::{ImageModelSpec, Provider};
 
+/// Pages of a model listing read at most (1000 models a page).
+const MAX_LIST_PAGES: usize = 20;
+
+/// A page token as a query value (tokens are opaque; some hold `=` or `/`).
+fn query_value(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 /// Longest wait for the key check's model listing.
 const KEY_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -74,6 +82,10 @@ impl ProviderClient {
         }
     }
 
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
     /// The model's answer text; the caller parses it (and decides about malformed JSON).
     pub async fn generate_json(&self, req: &TextRequest<'_>) -> Result<String, ProviderError> {
         self.stream_json(req, &|_| {}).await
@@ -113,20 +125,54 @@ impl ProviderClient {
             timeout: KEY_CHECK_TIMEOUT,
             ..self.call()
         };
-        let answer = call.get_json("/models", auth).await?;
-        let ids = answer
-            .get("data")
-            .or_else(|| answer.get("models"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|m| {
-                m.get("id")
-                    .or_else(|| m.get("name"))
+        // Gemini pages by `pageToken` (50 a page unless `pageSize`, at most 1000),
+        // Anthropic by `after_id` while `has_more` (20 unless `limit`, at most 1000); OpenAI
+        // and xAI answer the whole list at once.
+        let mut ids = Vec::new();
+        let mut next: Option<String> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            let path = match (self.provider, &next) {
+                (Provider::Gemini, None) => "/models?pageSize=1000".to_owned(),
+                (Provider::Gemini, Some(token)) => {
+                    format!("/models?pageSize=1000&pageToken={}", query_value(token))
+                }
+                (Provider::Anthropic, None) => "/models?limit=1000".to_owned(),
+                (Provider::Anthropic, Some(after)) => {
+                    format!("/models?limit=1000&after_id={}", query_value(after))
+                }
+                _ => "/models".to_owned(),
+            };
+            let answer = call.get_json(&path, auth).await?;
+            ids.extend(
+                answer
+                    .get("data")
+                    .or_else(|| answer.get("models"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| {
+                        m.get("id")
+                            .or_else(|| m.get("name"))
+                            .and_then(Value::as_str)
+                    })
+                    .map(|id| id.trim_start_matches("models/").to_owned()),
+            );
+            next = match self.provider {
+                Provider::Gemini => answer
+                    .get("nextPageToken")
                     .and_then(Value::as_str)
-            })
-            .map(|id| id.trim_start_matches("models/").to_owned())
-            .collect();
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
+                Provider::Anthropic if answer.get("has_more") == Some(&Value::Bool(true)) => answer
+                    .get("last_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                _ => None,
+            };
+            if next.is_none() {
+                break;
+            }
+        }
         Ok(ids)
     }
 
@@ -171,7 +217,7 @@ impl ProviderClient {
             .run(&what, || async {
                 let bytes = match self.provider {
                     Provider::OpenAi if references.is_empty() => {
-                        openai::generate_image(&call, model.api_model, prompt, aspect).await?
+                        openai::generate_image(&call, model, prompt, aspect).await?
                     }
                     Provider::OpenAi => {
                         openai::edit_image(&call, model, prompt, aspect, references).await?
@@ -207,12 +253,18 @@ pub struct SpeechAudio {
 
 impl ProviderClient {
     /// The words spoken in `audio` (OpenAI only), retried like every text call.
-    pub async fn transcribe(&self, audio: &SpeechAudio) -> Result<String, ProviderError> {
+    pub async fn transcribe(
+        &self,
+        model: &str,
+        audio: &SpeechAudio,
+    ) -> Result<String, ProviderError> {
         let call = self.call();
         match self.provider {
             Provider::OpenAi => {
                 self.retry
-                    .run("openai transcription", || openai::transcribe(&call, audio))
+                    .run("openai transcription", || {
+                        openai::transcribe(&call, model, audio)
+                    })
                     .await
             }
             other => Err(call.bad_response(format!("{} has no transcription", other.key()))),
@@ -264,6 +316,8 @@ pub struct VideoRequest<'a> {
     pub duration_s: u32,
     pub aspect: AspectRatio,
     pub resolution: &'a str,
+    /// `generate_audio`: whether the clip gets a soundtrack; `None` sends nothing.
+    pub sound: Option<bool>,
 }
 
 /// A reference photo sent with an image request (memory mode).

@@ -15,12 +15,13 @@ const OUTPUT_COMPRESSION: u8 = 90;
 /// GPT image models always answer base64 (they take no `response_format`).
 pub(crate) async fn generate_image(
     call: &Call<'_>,
-    model: &str,
+    model: &ImageModelSpec,
     prompt: &str,
     aspect: AspectRatio,
 ) -> Result<Vec<u8>, ProviderError> {
     let body = json!({
-        "model": model, "prompt": prompt, "n": 1, "size": aspect.openai_size(), "quality": "medium",
+        "model": model.api_model, "prompt": prompt, "n": 1, "size": aspect.openai_size(),
+        "quality": model.quality,
         "output_format": OUTPUT_FORMAT, "output_compression": OUTPUT_COMPRESSION,
     });
     let answer = call
@@ -30,8 +31,8 @@ pub(crate) async fn generate_image(
 }
 
 /// With reference photos: the images edits endpoint, multipart, the photos as `image[]`.
-/// `input_fidelity=high` keeps faces closer on the models that take it (FR-009); GPT Image
-/// 1 Mini refuses the field with a 400, so it is left out there (FR-010).
+/// `input_fidelity=high` keeps faces closer on the models that take it (FR-009); others
+/// refuse or ignore it, so it is sent only where the catalogue says so (FR-010).
 pub(crate) async fn edit_image(
     call: &Call<'_>,
     model: &ImageModelSpec,
@@ -45,7 +46,7 @@ pub(crate) async fn edit_image(
         .text("prompt", prompt.to_owned())
         .text("n", "1")
         .text("size", aspect.openai_size())
-        .text("quality", "medium")
+        .text("quality", model.quality)
         .text("output_format", OUTPUT_FORMAT)
         .text("output_compression", OUTPUT_COMPRESSION.to_string());
     if model.supports_input_fidelity {
@@ -64,13 +65,11 @@ pub(crate) async fn edit_image(
     b64_image(call, &answer)
 }
 
-/// The model that turns speech into text (voice input); `whisper-1` takes the same form.
-pub(crate) const TRANSCRIBE_MODEL: &str = "gpt-4o-mini-transcribe";
-
 /// Speech to text: `POST /audio/transcriptions`, multipart, the audio under `file` with a
 /// file name whose extension names its format; the answer is `{text}`.
 pub(crate) async fn transcribe(
     call: &Call<'_>,
+    model: &str,
     audio: &super::SpeechAudio,
 ) -> Result<String, ProviderError> {
     use reqwest::multipart::{Form, Part};
@@ -79,7 +78,7 @@ pub(crate) async fn transcribe(
         .mime_str(audio.mime)
         .map_err(|e| call.bad_response(format!("bad audio type: {e}")))?;
     let form = Form::new()
-        .text("model", TRANSCRIBE_MODEL)
+        .text("model", model.to_owned())
         .text("response_format", "json")
         .part("file", part);
     let answer = call

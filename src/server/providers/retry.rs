@@ -27,7 +27,7 @@ tokio::task_local! {
 }
 
 impl RetryPolicy {
-    /// Text: three attempts, 1 s then 2 s apart (plus jitter). A reasoning model (Grok 4)
+    /// Text: three attempts, 1 s then 2 s apart (plus jitter). A reasoning model (Grok 4.3)
     /// can think for minutes on a scene: the timeout lets a slow but healthy call finish
     /// rather than cutting it off and paying for it again.
     pub fn text() -> RetryPolicy {

@@ -108,7 +108,9 @@ pub(crate) fn request(provider: Provider, req: &TextRequest<'_>) -> (String, Val
             "/messages".into(),
             json!({
                 "model": req.model,
-                "max_tokens": 2048,
+                // Newer Claude models think before they answer (adaptive thinking, on by
+                // default) and count it against this limit: room for both.
+                "max_tokens": 16_000,
                 // No schema parameter: the schema goes into the system prompt and the
                 // caller validates the JSON it gets back.
                 "system": format!(
@@ -152,7 +154,8 @@ pub(crate) fn step(call: &Call<'_>, event: &Event) -> Result<Step, ProviderError
 }
 
 fn chat_step(call: &Call<'_>, value: &Value) -> Result<Step, ProviderError> {
-    if let Some(error) = value.get("error") {
+    // Some gateways send `"error": null` on every chunk: only an error that is there counts.
+    if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
         return Err(ProviderError::Unavailable {
             provider: call.provider,
             status: 200,
@@ -175,6 +178,24 @@ fn chat_step(call: &Call<'_>, value: &Value) -> Result<Step, ProviderError> {
             message: refusal.to_owned(),
         });
     }
+    match value
+        .pointer("/choices/0/finish_reason")
+        .and_then(Value::as_str)
+    {
+        Some("length") => {
+            return Err(ProviderError::CutShort {
+                provider: call.provider,
+            })
+        }
+        Some("content_filter") => {
+            return Err(ProviderError::Rejected {
+                provider: call.provider,
+                status: 200,
+                message: "its content filter stopped the answer".into(),
+            })
+        }
+        _ => {}
+    }
     Ok(
         match delta.and_then(|d| d.get("content")).and_then(Value::as_str) {
             Some(text) if !text.is_empty() => Step::Text(text.to_owned()),
@@ -194,6 +215,23 @@ fn anthropic_step(
             .pointer("/delta/text")
             .and_then(Value::as_str)
             .map_or(Step::Skip, |t| Step::Text(t.to_owned()))),
+        // The stop reason comes before `message_stop`; a stream that stopped for a refusal
+        // or at its limit otherwise looks whole.
+        Some("message_delta") => {
+            match value.pointer("/delta/stop_reason").and_then(Value::as_str) {
+                Some("refusal") => Err(ProviderError::Rejected {
+                    provider: call.provider,
+                    status: 200,
+                    message: "the model declined to write this".into(),
+                }),
+                Some("max_tokens" | "model_context_window_exceeded") => {
+                    Err(ProviderError::CutShort {
+                        provider: call.provider,
+                    })
+                }
+                _ => Ok(Step::Skip),
+            }
+        }
         Some("message_stop") => Ok(Step::Done),
         Some("error") => {
             let message = value
@@ -219,7 +257,7 @@ fn gemini_step(call: &Call<'_>, event: &Event) -> Result<Step, ProviderError> {
         return Err(ProviderError::Rejected {
             provider: call.provider,
             status: 200,
-            message: format!("the request was blocked ({reason})"),
+            message: reason,
         });
     }
     let text: String = value
@@ -229,10 +267,15 @@ fn gemini_step(call: &Call<'_>, event: &Event) -> Result<Step, ProviderError> {
         .flatten()
         .filter_map(|p| p.get("text").and_then(Value::as_str))
         .collect();
-    let finished = value
+    let finish = value
         .pointer("/candidates/0/finishReason")
-        .and_then(Value::as_str)
-        .is_some();
+        .and_then(Value::as_str);
+    if finish == Some("MAX_TOKENS") {
+        return Err(ProviderError::CutShort {
+            provider: call.provider,
+        });
+    }
+    let finished = finish.is_some();
     Ok(match (text.is_empty(), finished) {
         (false, false) => Step::Text(text),
         (false, true) => Step::Last(text),

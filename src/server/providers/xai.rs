@@ -79,6 +79,9 @@ pub(crate) async fn submit_video(
         "aspect_ratio": req.aspect.ratio(),
         "resolution": req.resolution,
     });
+    if let Some(sound) = req.sound {
+        body["generate_audio"] = json!(sound);
+    }
     if let Some(image) = req.image {
         body["image"] = json!({ "url": image.data_uri() });
     }
@@ -119,18 +122,25 @@ pub(crate) async fn poll_video(
             url: url.to_owned(),
         },
         ("done", None) => return Err(call.bad_response("status done without a video url")),
-        ("pending" | "processing" | "queued" | "in_progress", _) | ("", None) => VideoPoll::Pending,
         ("expired", _) => VideoPoll::Failed(
             "the request expired at Grok Imagine before the clip was collected".into(),
         ),
-        (other, _) => {
+        ("failed", _) => {
             let reason = answer
                 .pointer("/error/message")
                 .or_else(|| answer.get("error"))
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .unwrap_or_else(|| format!("the video job ended as {other}"));
+                .unwrap_or_else(|| "the video job failed".to_owned());
             VideoPoll::Failed(reason)
+        }
+        // `pending`, and any status newer than this client: only `done`, `failed` and
+        // `expired` end a job (as the official SDK polls).
+        (other, _) => {
+            if !matches!(other, "pending" | "") {
+                tracing::debug!(status = other, "unknown video status; still waiting");
+            }
+            VideoPoll::Pending
         }
     })
 }

@@ -50,6 +50,24 @@ keyed_enum! {
         CutOff = "cut_off",
         /// A streamed answer with an event that is not JSON, halfway.
         BadChunk = "bad_chunk",
+        /// A streamed answer that stops halfway with the model's refusal as its stop reason.
+        StopRefusal = "stop_refusal",
+        /// A streamed answer that stops halfway at its token limit.
+        MaxTokens = "max_tokens",
+        /// A streamed chat answer whose every chunk carries `"error": null`.
+        NullError = "null_error",
+        /// A Gemini picture refused with `finishReason: IMAGE_PROHIBITED_CONTENT`.
+        ImageProhibited = "image_prohibited",
+        /// A Gemini answer with `finishReason: NO_IMAGE` and no picture.
+        NoImage = "no_image",
+        /// One xAI video status poll answers a status the client does not know.
+        VideoUnknownStatus = "video_unknown_status",
+        /// A 429 whose `retry-after` is an HTTP date (one second ahead).
+        RateLimitDate = "rate_limit_date",
+        /// A 500 with `x-should-retry: false`: the provider says not to try again.
+        NoRetry = "no_retry",
+        /// A 400 with `x-should-retry: true`: the provider says to try again.
+        RetryAnyway = "retry_anyway",
     }
 }
 

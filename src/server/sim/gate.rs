@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::control::{Fault, FaultKind};
 use super::SimState;
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 
 /// What every simulated endpoint does first: count the request, check the key and the
 /// body, wait the configured latency, and fail on purpose when asked. `Ok` carries a
@@ -24,6 +24,9 @@ pub(crate) struct SimCall<'a> {
     pub headers: &'a HeaderMap,
     /// The key the request carried, however the provider expects it.
     pub key: Option<&'a str>,
+    /// The model asked for and what it must make: a retired or unknown one is a 404 in the
+    /// provider's shape, one of another kind a 400.
+    pub model: Option<(&'a str, ModelKind)>,
     /// Why the body is invalid, if it is (a 400 in the provider's shape).
     pub invalid: Option<&'a str>,
     /// The request's words, where `[sim:<fault>]` tokens are looked for.
@@ -36,6 +39,7 @@ pub(crate) async fn gate(s: &SimState, call: SimCall<'_>) -> Result<Option<Fault
         route,
         headers,
         key,
+        model,
         invalid,
         prompt: prompt_text,
     } = call;
@@ -47,6 +51,9 @@ pub(crate) async fn gate(s: &SimState, call: SimCall<'_>) -> Result<Option<Fault
     };
     if !key_ok || fault.is_some_and(|f| f.kind == FaultKind::Unauthorized) {
         return Err(unauthorized(p));
+    }
+    if let Some(refusal) = model.and_then(|(id, kind)| super::model_lists::refusal(p, id, kind)) {
+        return Err(refusal);
     }
     if let Some(message) = invalid {
         return Err(invalid_request(p, message));
@@ -73,7 +80,13 @@ pub(crate) async fn gate(s: &SimState, call: SimCall<'_>) -> Result<Option<Fault
                     | FaultKind::VideoFailed
                     | FaultKind::VideoModerated
                     | FaultKind::VideoExpired
-                    | FaultKind::Stuck,
+                    | FaultKind::Stuck
+                    | FaultKind::StopRefusal
+                    | FaultKind::MaxTokens
+                    | FaultKind::NullError
+                    | FaultKind::ImageProhibited
+                    | FaultKind::NoImage
+                    | FaultKind::VideoUnknownStatus,
                 ..
             },
         ) => Ok(Some(f)),
@@ -106,6 +119,44 @@ fn fault_response(p: Provider, kind: FaultKind) -> Response {
             h.insert(
                 "retry-after-ms",
                 axum::http::HeaderValue::from_static("200"),
+            );
+            res
+        }
+        (FaultKind::RateLimitDate, _) => {
+            let mut res = error(
+                p,
+                StatusCode::TOO_MANY_REQUESTS,
+                rate_kind(p),
+                "Rate limit reached for requests. Please try again shortly.",
+            );
+            if let Ok(value) = axum::http::HeaderValue::from_str(&http_date_in(2)) {
+                res.headers_mut().insert("retry-after", value);
+            }
+            res
+        }
+        (FaultKind::NoRetry, _) => {
+            let mut res = error(
+                p,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "The server had an error while processing your request.",
+            );
+            res.headers_mut().insert(
+                "x-should-retry",
+                axum::http::HeaderValue::from_static("false"),
+            );
+            res
+        }
+        (FaultKind::RetryAnyway, _) => {
+            let mut res = error(
+                p,
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "Request could not be processed right now.",
+            );
+            res.headers_mut().insert(
+                "x-should-retry",
+                axum::http::HeaderValue::from_static("true"),
             );
             res
         }
@@ -160,6 +211,15 @@ fn fault_response(p: Provider, kind: FaultKind) -> Response {
             "The server had an error while processing your request.",
         ),
     }
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) `seconds` from now.
+fn http_date_in(seconds: i64) -> String {
+    let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    at.format(&format).unwrap_or_default()
 }
 
 /// No billing or credits, as each provider says it.

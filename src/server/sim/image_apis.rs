@@ -17,13 +17,10 @@ use super::gate::{gate, invalid_request, SimCall};
 use super::illustration::illustration;
 use super::text_apis::unix_now;
 use super::SimState;
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 use crate::server::imaging::{photo, Canvas};
 
-pub(super) const OPENAI_IMAGE_MODELS: &[&str] =
-    &["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"];
 const OPENAI_SIZES: &[&str] = &["1024x1024", "1536x1024", "1024x1536", "auto"];
-pub(super) const XAI_IMAGE_MODELS: &[&str] = &["grok-imagine-image", "grok-2-image"];
 /// How long an xAI image URL stays downloadable unless configured otherwise.
 pub(crate) const DEFAULT_URL_TTL: Duration = Duration::from_secs(600);
 
@@ -56,14 +53,13 @@ pub(crate) async fn openai_images(
         Ok(b) => b,
         Err(message) => return invalid_request(p, &message),
     };
-    let model = body["model"].as_str().unwrap_or("gpt-image-1");
+    // The API's own default is an old model; our client always names one.
+    let model = body["model"].as_str().unwrap_or("dall-e-2");
     let prompt = body["prompt"].as_str().unwrap_or_default();
     let compression = body.get("output_compression").map(|c| c.to_string());
     let format = output_format(body["output_format"].as_str(), compression.as_deref());
     let invalid = if let Err(message) = &format {
         Some(message.clone())
-    } else if !OPENAI_IMAGE_MODELS.contains(&model) {
-        Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
     } else if prompt.trim().is_empty() {
         Some("Missing required parameter: 'prompt'.".to_owned())
     } else if body.get("response_format").is_some() {
@@ -87,6 +83,7 @@ pub(crate) async fn openai_images(
             route: "/images/generations",
             headers: &headers,
             key: bearer(&headers),
+            model: Some((model, ModelKind::Image)),
             invalid: invalid.as_deref(),
             prompt,
         },
@@ -188,11 +185,7 @@ pub(crate) async fn xai_images(
     let model = body["model"].as_str().unwrap_or_default();
     let prompt = body["prompt"].as_str().unwrap_or_default();
     let format = body["response_format"].as_str().unwrap_or("url");
-    let invalid = if !XAI_IMAGE_MODELS.contains(&model) {
-        Some(format!(
-            "The model {model} does not exist or your team does not have access to it."
-        ))
-    } else if prompt.trim().is_empty() {
+    let invalid = if prompt.trim().is_empty() {
         Some("prompt must not be empty".to_owned())
     } else if !matches!(format, "url" | "b64_json") {
         Some(format!(
@@ -217,6 +210,7 @@ pub(crate) async fn xai_images(
             route: "/images/generations",
             headers: &headers,
             key: bearer(&headers),
+            model: Some((model, ModelKind::Image)),
             invalid: invalid.as_deref(),
             prompt,
         },
@@ -419,6 +413,7 @@ pub(crate) async fn gemini_image(
             route: "/generateContent",
             headers,
             key,
+            model: Some((model, ModelKind::Image)),
             invalid,
             prompt,
         },
@@ -436,6 +431,19 @@ pub(crate) async fn gemini_image(
                     { "text": "I can describe this scene for you, but here it is in words." }
                 ] },
                 "finishReason": "STOP",
+                "index": 0
+            }],
+            "modelVersion": model,
+        }))
+        .into_response(),
+        // A picture the model stops on: the reason says why, no image part.
+        Ok(Some(Fault {
+            kind: kind @ (FaultKind::ImageProhibited | FaultKind::NoImage),
+            ..
+        })) => Json(json!({
+            "candidates": [{
+                "content": { "role": "model", "parts": [] },
+                "finishReason": if kind == FaultKind::NoImage { "NO_IMAGE" } else { "IMAGE_PROHIBITED_CONTENT" },
                 "index": 0
             }],
             "modelVersion": model,

@@ -1,5 +1,5 @@
 //! Image editing with reference photos: OpenAI's `POST /images/edits` (multipart, photos as
-//! `image[]`, `input_fidelity` refused on gpt-image-1-mini like the real API) and xAI's
+//! `image[]`, `input_fidelity` checked for its values) and xAI's
 //! `POST /images/edits` (JSON, `image: {url}` or up to three `images`). The photos are
 //! decoded and drawn into the answer, so a test can see they arrived.
 
@@ -12,18 +12,16 @@ use serde_json::{json, Value};
 use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::{
     bearer, decode_data_uri, decode_reference, field_names, openai_answer, output_format, parse,
-    xai_answer, FileBase, OutputFormat, OPENAI_IMAGE_MODELS, XAI_IMAGE_MODELS,
+    xai_answer, FileBase, OutputFormat,
 };
 use super::SimState;
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 use crate::server::imaging::Canvas;
 
 /// OpenAI takes up to 16 input images per edit.
 const OPENAI_MAX_IMAGES: usize = 16;
 /// xAI edits combine up to 3 source images.
 const XAI_MAX_IMAGES: usize = 3;
-/// The model that has no `input_fidelity`.
-const NO_FIDELITY_MODEL: &str = "gpt-image-1-mini";
 
 /// The fields of an edits form: text fields by name, and the decoded images.
 #[derive(Default)]
@@ -90,14 +88,12 @@ pub(crate) async fn openai_edits(
         Ok(form) => form,
         Err(message) => return invalid_request(p, &message),
     };
-    let model = form.get("model").unwrap_or("gpt-image-1").to_owned();
+    let model = form.get("model").unwrap_or("dall-e-2").to_owned();
     let prompt = form.get("prompt").unwrap_or_default().to_owned();
     let fidelity = form.get("input_fidelity");
     let format = output_format(form.get("output_format"), form.get("output_compression"));
     let invalid = if let Err(message) = &format {
         Some(message.clone())
-    } else if !OPENAI_IMAGE_MODELS.contains(&model.as_str()) {
-        Some(format!("Invalid value: '{model}'. Supported values are: 'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'."))
     } else if prompt.trim().is_empty() {
         Some("Missing required parameter: 'prompt'.".to_owned())
     } else if form.images.is_empty() {
@@ -109,10 +105,6 @@ pub(crate) async fn openai_edits(
         ))
     } else if form.get("response_format").is_some() {
         Some("Unknown parameter: 'response_format'.".to_owned())
-    } else if fidelity.is_some() && model == NO_FIDELITY_MODEL {
-        Some(format!(
-            "Invalid parameter: 'input_fidelity' is not supported for model '{NO_FIDELITY_MODEL}'."
-        ))
     } else if fidelity.is_some_and(|f| !matches!(f, "high" | "low")) {
         Some("Invalid value for 'input_fidelity': expected 'high' or 'low'.".to_owned())
     } else {
@@ -125,6 +117,7 @@ pub(crate) async fn openai_edits(
             route: "/images/edits",
             headers: &headers,
             key: bearer(&headers),
+            model: Some((&model, ModelKind::Image)),
             invalid: invalid.as_deref(),
             prompt: &prompt,
         },
@@ -179,9 +172,6 @@ pub(crate) async fn xai_edits(
     });
     let invalid = match &references {
         Err(message) => Some(message.clone()),
-        Ok(_) if !XAI_IMAGE_MODELS.contains(&model) => Some(format!(
-            "The model {model} does not exist or your team does not have access to it."
-        )),
         Ok(_) if prompt.trim().is_empty() => Some("prompt must not be empty".to_owned()),
         Ok(_) if !matches!(format, "url" | "b64_json") => Some(format!(
             "response_format must be 'url' or 'b64_json', got '{format}'"
@@ -195,6 +185,7 @@ pub(crate) async fn xai_edits(
             route: "/images/edits",
             headers: &headers,
             key: bearer(&headers),
+            model: Some((model, ModelKind::Image)),
             invalid: invalid.as_deref(),
             prompt,
         },

@@ -44,6 +44,9 @@ pub struct SimConfig {
     pub video_polls: Option<u32>,
     /// How fast the text models write (changeable at run time: `POST /__control/pace`).
     pub text_pace: Option<TextPace>,
+    /// The most models one page of a paged listing holds (the providers' 1000 by default;
+    /// lower, a short list pages, so tests see pages followed).
+    pub list_page_max: Option<usize>,
 }
 
 impl SimConfig {
@@ -53,6 +56,10 @@ impl SimConfig {
 
     fn video_polls(&self) -> u32 {
         self.video_polls.unwrap_or(2)
+    }
+
+    fn list_page_max(&self) -> usize {
+        self.list_page_max.unwrap_or(1000).max(1)
     }
 }
 

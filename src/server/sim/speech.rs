@@ -12,12 +12,11 @@ use serde_json::json;
 use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::bearer;
 use super::SimState;
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 
 /// What the simulator "hears" in any real recording.
 pub const SIM_TRANSCRIPT: &str = "A little fox who wants to find the moon";
 
-const MODELS: [&str; 3] = ["gpt-4o-mini-transcribe", "gpt-4o-transcribe", "whisper-1"];
 /// The real API's upload limit.
 const MAX_BYTES: usize = 25 * 1024 * 1024;
 
@@ -58,9 +57,6 @@ pub(crate) async fn openai_transcriptions(
     }
     let invalid = match (&model, &file) {
         (None, _) => Some("Missing required parameter: 'model'.".to_owned()),
-        (Some(m), _) if !MODELS.contains(&m.as_str()) => Some(format!(
-            "Invalid value: '{m}'. Supported values are: 'gpt-4o-mini-transcribe', 'gpt-4o-transcribe' and 'whisper-1'."
-        )),
         (_, None) => Some("Missing required parameter: 'file'.".to_owned()),
         (_, Some((_, bytes))) if bytes.len() > MAX_BYTES => {
             Some("Maximum content size limit (26214400) exceeded.".to_owned())
@@ -74,6 +70,7 @@ pub(crate) async fn openai_transcriptions(
             route: "/audio/transcriptions",
             headers: &headers,
             key: bearer(&headers),
+            model: model.as_deref().map(|m| (m, ModelKind::SpeechToText)),
             invalid: invalid.as_deref(),
             prompt: "",
         },

@@ -12,7 +12,7 @@ use super::control::FaultKind;
 use super::gate::{error, gate, SimCall};
 use super::text_stream::{sse, Break, Protocol};
 use super::{story, SimState};
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 
 pub(crate) async fn openai_chat(
     State(s): State<SimState>,
@@ -76,6 +76,7 @@ async fn chat(s: SimState, p: Provider, headers: HeaderMap, body: Bytes) -> Resp
             route: "/chat/completions",
             headers: &headers,
             key,
+            model: body["model"].as_str().map(|m| (m, ModelKind::Text)),
             invalid,
             prompt: &text,
         },
@@ -140,6 +141,7 @@ pub(crate) async fn anthropic_messages(
             route: "/messages",
             headers: &headers,
             key,
+            model: body["model"].as_str().map(|m| (m, ModelKind::Text)),
             invalid,
             prompt: &text,
         },
@@ -224,17 +226,15 @@ pub(crate) async fn gemini_generate(
     let wants_image = body["generationConfig"]["responseModalities"]
         .as_array()
         .is_some_and(|m| m.iter().any(|v| v == "IMAGE"));
+    let model = model_method.split(':').next().unwrap_or_default();
     if wants_image {
-        let model = model_method.split(':').next().unwrap_or_default();
-        let invalid = (!model.contains("image"))
-            .then_some("This model does not support the requested response modalities: image");
         return super::image_apis::gemini_image(
             &s,
             model,
             &headers,
             key.as_deref(),
             &text,
-            invalid,
+            None,
             &body,
         )
         .await;
@@ -264,6 +264,7 @@ pub(crate) async fn gemini_generate(
             route: "/generateContent",
             headers: &headers,
             key: key.as_deref(),
+            model: Some((model, ModelKind::Text)),
             invalid,
             prompt: &text,
         },
@@ -298,6 +299,9 @@ async fn respond(
             let broken = match fault {
                 Some(FaultKind::CutOff) => Break::CutOff,
                 Some(FaultKind::BadChunk) => Break::BadChunk,
+                Some(FaultKind::StopRefusal) => Break::Refusal,
+                Some(FaultKind::MaxTokens) => Break::MaxTokens,
+                Some(FaultKind::NullError) => Break::NullError,
                 _ => Break::None,
             };
             sse(protocol, scene, pace, broken)

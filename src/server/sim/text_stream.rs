@@ -105,6 +105,21 @@ pub(crate) enum Break {
     CutOff,
     /// Halfway, an event whose data is not JSON.
     BadChunk,
+    /// Halfway, the model stops and says it refuses (Anthropic `stop_reason: refusal`,
+    /// OpenAI `finish_reason: content_filter`, Gemini `finishReason: SAFETY`).
+    Refusal,
+    /// Halfway, the answer reaches its token limit (`max_tokens`, `length`, `MAX_TOKENS`).
+    MaxTokens,
+    /// Every chat chunk carries `"error": null`, as some gateways send.
+    NullError,
+}
+
+/// How a stream ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Done,
+    Refusal,
+    MaxTokens,
 }
 
 /// The answer `content` as a server-sent event stream in `protocol`, paced.
@@ -122,25 +137,36 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
                 return;
             }
         }
-        tokio::time::sleep(pace.first_token).await;
+        // Each piece is due at a time counted from the start, so the small sleeps' rounding
+        // does not add up over a scene.
+        let start = tokio::time::Instant::now() + pace.first_token;
         let per_token = pace.per_token();
+        let null_error = fault == Break::NullError;
+        let mut stop = Stop::Done;
         for (i, piece) in pieces.iter().enumerate() {
-            if i == half && fault == Break::CutOff {
-                return;
-            }
-            if i == half && fault == Break::BadChunk {
-                let _ = send("data: {\"choices\":[{\"delta\":{\"content\n\n".to_owned()).await;
-                return;
+            tokio::time::sleep_until(start + per_token * i as u32).await;
+            match fault {
+                Break::CutOff if i == half => return,
+                Break::BadChunk if i == half => {
+                    let _ = send("data: {\"choices\":[{\"delta\":{\"content\n\n".to_owned()).await;
+                    return;
+                }
+                Break::Refusal if i == half => {
+                    stop = Stop::Refusal;
+                    break;
+                }
+                Break::MaxTokens if i == half => {
+                    stop = Stop::MaxTokens;
+                    break;
+                }
+                _ => {}
             }
             let last = i + 1 == pieces.len();
-            if !send(piece_event(&protocol, piece, last)).await {
+            if !send(piece_event(&protocol, piece, last, null_error)).await {
                 return;
             }
-            if !per_token.is_zero() {
-                tokio::time::sleep(per_token).await;
-            }
         }
-        for closing in closing_events(&protocol, pieces.len()) {
+        for closing in closing_events(&protocol, pieces.len(), stop) {
             if !send(closing).await {
                 return;
             }
@@ -190,13 +216,19 @@ fn opening_events(protocol: &Protocol) -> Vec<String> {
     }
 }
 
-fn piece_event(protocol: &Protocol, piece: &str, last: bool) -> String {
+fn piece_event(protocol: &Protocol, piece: &str, last: bool, null_error: bool) -> String {
     match protocol {
-        Protocol::Chat { id, model } => data(&json!({
-            "id": id, "object": "chat.completion.chunk", "created": super::text_apis::unix_now(),
-            "model": model,
-            "choices": [{ "index": 0, "delta": { "content": piece }, "finish_reason": null }],
-        })),
+        Protocol::Chat { id, model } => {
+            let mut chunk = json!({
+                "id": id, "object": "chat.completion.chunk", "created": super::text_apis::unix_now(),
+                "model": model,
+                "choices": [{ "index": 0, "delta": { "content": piece }, "finish_reason": null }],
+            });
+            if null_error {
+                chunk["error"] = Value::Null;
+            }
+            data(&chunk)
+        }
         Protocol::Anthropic { .. } => named(
             "content_block_delta",
             &json!({ "type": "content_block_delta", "index": 0, "delta": { "type": "text_delta", "text": piece } }),
@@ -216,13 +248,18 @@ fn piece_event(protocol: &Protocol, piece: &str, last: bool) -> String {
     }
 }
 
-fn closing_events(protocol: &Protocol, count: usize) -> Vec<String> {
+fn closing_events(protocol: &Protocol, count: usize, stop: Stop) -> Vec<String> {
+    let (chat, anthropic, gemini) = match stop {
+        Stop::Done => ("stop", "end_turn", None),
+        Stop::Refusal => ("content_filter", "refusal", Some("SAFETY")),
+        Stop::MaxTokens => ("length", "max_tokens", Some("MAX_TOKENS")),
+    };
     match protocol {
         Protocol::Chat { id, model } => vec![
             data(&json!({
                 "id": id, "object": "chat.completion.chunk", "created": super::text_apis::unix_now(),
                 "model": model,
-                "choices": [{ "index": 0, "delta": {}, "finish_reason": "stop" }],
+                "choices": [{ "index": 0, "delta": {}, "finish_reason": chat }],
             })),
             "data: [DONE]\n\n".to_owned(),
         ],
@@ -233,11 +270,21 @@ fn closing_events(protocol: &Protocol, count: usize) -> Vec<String> {
             ),
             named(
                 "message_delta",
-                &json!({ "type": "message_delta", "delta": { "stop_reason": "end_turn", "stop_sequence": null }, "usage": { "output_tokens": count } }),
+                &json!({ "type": "message_delta", "delta": { "stop_reason": anthropic, "stop_sequence": null }, "usage": { "output_tokens": count } }),
             ),
             named("message_stop", &json!({ "type": "message_stop" })),
         ],
-        Protocol::Gemini { .. } => Vec::new(),
+        // A normal Gemini stream ends with its last piece; a stopped one with an event
+        // that has only the reason.
+        Protocol::Gemini { model } => gemini
+            .map(|reason| {
+                data(&json!({
+                    "candidates": [{ "content": { "parts": [], "role": "model" }, "finishReason": reason, "index": 0 }],
+                    "modelVersion": model,
+                }))
+            })
+            .into_iter()
+            .collect(),
     }
 }
 

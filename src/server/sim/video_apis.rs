@@ -20,11 +20,10 @@ use super::gate::{error, gate, invalid_request, SimCall};
 use super::illustration::illustration;
 use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, FileBase};
 use super::SimState;
-use crate::domain::Provider;
+use crate::domain::{ModelKind, Provider};
 use crate::server::imaging::Canvas;
 
-const VIDEO_MODELS: &[&str] = &["grok-imagine-video", "grok-imagine-video-1.5"];
-const RESOLUTIONS: &[&str] = &["480p", "720p"];
+const RESOLUTIONS: &[&str] = &["480p", "720p", "1080p"];
 const ASPECTS: &[&str] = &["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
 /// Frames per second of the simulated clips.
 const FPS: u32 = 12;
@@ -70,7 +69,7 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
         Ok(b) => b,
         Err(message) => return invalid_request(p, &message),
     };
-    let model = body["model"].as_str().unwrap_or("grok-imagine-video");
+    let model = body["model"].as_str().unwrap_or_default();
     let prompt = body["prompt"].as_str().unwrap_or_default();
     let duration = body["duration"].as_u64().unwrap_or(8);
     let image = match body.pointer("/image/url").and_then(|u| u.as_str()) {
@@ -83,10 +82,8 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
         }
         None => None,
     };
-    let invalid = if !VIDEO_MODELS.contains(&model) {
-        Some(format!(
-            "The model {model} does not exist or your team does not have access to it."
-        ))
+    let invalid = if model.is_empty() {
+        Some("model must be given".to_owned())
     } else if prompt.trim().is_empty() {
         Some("prompt must not be empty".to_owned())
     } else if !(1..=15).contains(&duration) {
@@ -97,7 +94,9 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
         .as_str()
         .is_some_and(|r| !RESOLUTIONS.contains(&r))
     {
-        Some("resolution must be '480p' or '720p'".to_owned())
+        Some("resolution must be '480p', '720p' or '1080p'".to_owned())
+    } else if body.get("generate_audio").is_some_and(|a| !a.is_boolean()) {
+        Some("generate_audio must be a boolean".to_owned())
     } else if body["aspect_ratio"]
         .as_str()
         .is_some_and(|a| !ASPECTS.contains(&a))
@@ -113,6 +112,7 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
             route: "/videos/generations",
             headers: &headers,
             key: bearer(&headers),
+            model: Some((model, ModelKind::Video)),
             invalid: invalid.as_deref(),
             prompt,
         },
@@ -125,7 +125,7 @@ pub(crate) async fn submit(State(s): State<SimState>, headers: HeaderMap, body: 
     s.control.record_image_request(json!({
         "provider": "xai", "path": "/videos/generations", "model": model,
         "fields": super::image_apis::field_names(&body), "references": usize::from(image.is_some()),
-        "prompt": prompt,
+        "prompt": prompt, "generate_audio": body.get("generate_audio"),
     }));
     let first_frame = image
         .unwrap_or_else(|| illustration(prompt, "grok-imagine-video", s.config.image_size(), &[]));
@@ -183,6 +183,7 @@ pub(crate) async fn status(
             route: "/videos/status",
             headers: &headers,
             key: bearer(&headers),
+            model: None,
             invalid: None,
             prompt: "",
         },
@@ -234,6 +235,10 @@ pub(crate) async fn status(
             Some(FaultKind::VideoModerated) => Step::Moderated,
             Some(FaultKind::VideoExpired) => Step::Expired,
             Some(FaultKind::Stuck) => Step::Pending,
+            Some(FaultKind::VideoUnknownStatus) if job.polls <= 2 => Step::Unknown,
+            _ if poll_fault.is_some_and(|f| f.kind == FaultKind::VideoUnknownStatus) => {
+                Step::Unknown
+            }
             _ if job.polls_left > 0 => {
                 job.polls_left -= 1;
                 Step::Pending
@@ -251,6 +256,10 @@ pub(crate) async fn status(
     let (file, duration) = match step {
         Step::Pending => {
             return Json(json!({ "status": "pending", "request_id": request_id })).into_response()
+        }
+        Step::Unknown => {
+            return Json(json!({ "status": "queued_for_review", "request_id": request_id }))
+                .into_response()
         }
         Step::Failed => {
             return Json(json!({
@@ -310,6 +319,8 @@ pub(crate) async fn status(
 
 enum Step {
     Pending,
+    /// A status newer than the client knows (`queued_for_review`): it must keep polling.
+    Unknown,
     Failed,
     Moderated,
     Expired,

@@ -28,10 +28,9 @@ pub async fn start(
     input: StartInput,
 ) -> Result<(String, String), StoryError> {
     let prompt = Prompt::parse(&input.prompt)?;
-    let model = TextModelSpec::find(&input.text_model)
-        .ok_or_else(|| StoryError::UnknownModel(input.text_model.clone()))?;
-    let image_model =
-        choose_image_model(&state.providers.configured(), input.image_model.as_deref())?;
+    let configured = state.providers.configured();
+    let model = offered(state, &configured, &input.text_model)?;
+    let image_model = choose_image_model(state, &configured, input.image_model.as_deref())?;
     // Memory mode: the profile is read once, here, and locked into the story.
     let memory = match input.memory_profile.as_deref() {
         Some(profile_id) => Some(memory::profiles::snapshot(state, tier, profile_id).await?),
@@ -77,7 +76,8 @@ pub async fn start(
     let first = new_scene(tier, "", None, 1, &draft, prompt.as_str());
     let (story_id, scene_id) =
         repo::insert_story_with_first_scene(&state.db, &story, &first).await?;
-    queue_media(state, tier, &story_id, &scene_id, image_model, video_mode).await?;
+    let image_key = image_model.map(|m| m.key);
+    queue_media(state, tier, &story_id, &scene_id, image_key, video_mode).await?;
     tracing::info!(tier = tier.name, %story_id, %scene_id, video = video_mode.key(), "story started");
     Ok((story_id, scene_id))
 }
@@ -117,8 +117,11 @@ pub(super) async fn write_for_choice(
     choice: &ChoiceRow,
     on_text: &(dyn Fn(&str) + Send + Sync),
 ) -> Result<(u32, SceneDraft), StoryError> {
-    let model = TextModelSpec::find(&story.text_model)
-        .ok_or_else(|| StoryError::UnknownModel(story.text_model.clone()))?;
+    let model = state
+        .models
+        .text(&story.text_model)
+        .ok_or_else(|| StoryError::UnknownModel(story.text_model.clone()))?
+        .model;
     let path = repo::path_to(&state.db, tier.name, &choice.scene_id).await?;
     let steps: Vec<PathStep<'_>> = path
         .iter()
@@ -224,11 +227,9 @@ pub async fn scene_view(
         target_depth: story.target_depth as u32,
         previous_scene_id,
         chosen_label,
-        text_model_name: TextModelSpec::find(&story.text_model)
-            .map(|m| m.display_name.to_owned())
-            .unwrap_or(story.text_model),
+        text_model_name: text_model_label(state, &story.text_model),
         image_model_name: image_model_of(story.image_model.as_deref())
-            .map(|m| m.display_name.to_owned()),
+            .map(|key| state.models.image(Some(key)).label()),
         image,
         memory_profile_name,
         video,
@@ -256,11 +257,15 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
         provider_name: provider.display_name().to_owned(),
         hint: hint.to_owned(),
     };
-    let text_models = TextModelSpec::available(&configured)
+    let text_models = state
+        .models
+        .offered::<TextModelSpec>(&configured)
         .into_iter()
         .map(|m| option(m.key, m.display_name, m.provider, m.hint))
         .collect();
-    let image_models = ImageModelSpec::available(&configured)
+    let image_models = state
+        .models
+        .offered::<ImageModelSpec>(&configured)
         .into_iter()
         .map(|m| option(m.key, m.display_name, m.provider, m.hint))
         .collect();
@@ -271,11 +276,14 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
     Ok(HomeData {
         text_models,
         image_models,
-        default_image_model: ImageModelSpec::default_for(&configured).map(|m| m.key.to_owned()),
+        default_image_model: state
+            .models
+            .default_image(&configured)
+            .map(|m| m.key.to_owned()),
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
         video_available: configured.contains(&Provider::Xai),
-        speech_to_text: state.providers.transcriber().is_some(),
+        speech_to_text: state.models.speech_to_text(&configured).is_some(),
     })
 }
 
@@ -310,33 +318,73 @@ pub async fn abandon(
     }
 }
 
-/// The image model a new story is locked to (FR-004): the reader's pick if its provider
-/// is configured, the default when none was sent, and none at all (text-only) when no
-/// image provider is configured.
+/// The text model a new story asked for, if it is on offer: known, of a configured
+/// provider, not retired, not hidden.
+fn offered(
+    state: &AppState,
+    configured: &[Provider],
+    key: &str,
+) -> Result<&'static TextModelSpec, StoryError> {
+    let known = state
+        .models
+        .catalogue()
+        .find::<TextModelSpec>(key)
+        .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
+    if !configured.contains(&known.provider) {
+        return Err(StoryError::ModelNotConfigured(known.display_name));
+    }
+    state
+        .models
+        .offered::<TextModelSpec>(configured)
+        .into_iter()
+        .find(|m| m.key == key)
+        .ok_or(StoryError::ModelNotOffered(known.display_name))
+}
+
+/// "Claude Sonnet 5.5", or "Claude Sonnet 4.5, continued with Claude Sonnet 5.5" once the
+/// story's model is gone; an unknown key as itself.
+pub(super) fn text_model_label(state: &AppState, key: &str) -> String {
+    state
+        .models
+        .text(key)
+        .map_or_else(|| key.to_owned(), |r| r.label())
+}
+
+/// The image model a new story is locked to (FR-004): the reader's pick if it is on offer,
+/// the default when none was sent, and none at all (text-only) when no image provider is
+/// configured.
 fn choose_image_model(
+    state: &AppState,
     configured: &[Provider],
     requested: Option<&str>,
 ) -> Result<Option<&'static ImageModelSpec>, StoryError> {
-    match requested {
-        Some(key) => {
-            let spec = ImageModelSpec::find(key)
-                .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
-            if configured.contains(&spec.provider) {
-                Ok(Some(spec))
-            } else {
-                Err(StoryError::ModelNotConfigured(spec.display_name))
-            }
-        }
-        None => Ok(ImageModelSpec::default_for(configured)),
+    let Some(key) = requested else {
+        return Ok(state.models.default_image(configured));
+    };
+    let known = state
+        .models
+        .catalogue()
+        .find::<ImageModelSpec>(key)
+        .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
+    if !configured.contains(&known.provider) {
+        return Err(StoryError::ModelNotConfigured(known.display_name));
     }
+    state
+        .models
+        .offered::<ImageModelSpec>(configured)
+        .into_iter()
+        .find(|m| m.key == key)
+        .map(Some)
+        .ok_or(StoryError::ModelNotOffered(known.display_name))
 }
 
-/// The image model a stored story uses: none for a text-only story; legacy and unknown
-/// keys (and stories from before image models were stored) are GPT Image 1.
-pub(super) fn image_model_of(stored: Option<&str>) -> Option<&'static ImageModelSpec> {
+/// The image model key of a stored story: none for a text-only story; stories from before
+/// image models were stored are the legacy OpenAI model's.
+pub(super) fn image_model_of(stored: Option<&str>) -> Option<&str> {
     match stored {
         Some(NO_IMAGE_MODEL) => None,
-        other => Some(ImageModelSpec::for_story(other)),
+        Some(key) => Some(key),
+        None => Some(crate::domain::image_model::LEGACY_KEY),
     }
 }
 
@@ -347,7 +395,7 @@ async fn queue_media(
     tier: &'static TierSpec,
     story_id: &str,
     scene_id: &str,
-    image_model: Option<&'static ImageModelSpec>,
+    image_model: Option<&str>,
     video_mode: VideoMode,
 ) -> Result<(), StoryError> {
     let scene = SceneMedia {
@@ -423,6 +471,7 @@ async fn write_scene(
                 last_problem = e.to_string();
                 continue;
             }
+            Err(ProviderError::ModelGone { .. }) => return Err(retired(state, model)),
             Err(e) => return Err(e.into()),
         };
         match scene_json::parse(&answer, prompt.must_end) {
@@ -434,6 +483,17 @@ async fn write_scene(
         }
     }
     Err(StoryError::Unusable(last_problem))
+}
+
+/// The provider says `model` does not exist: it is no longer sent, and the error names the
+/// model the next try goes to.
+fn retired(state: &AppState, model: &'static TextModelSpec) -> StoryError {
+    state.models.mark_gone(model.provider, model.api_model);
+    let next = state.models.text(model.key).map(|r| r.model);
+    StoryError::ModelRetired {
+        name: model.display_name,
+        successor: next.filter(|n| n.key != model.key).map(|n| n.display_name),
+    }
 }
 
 async fn store_scene(

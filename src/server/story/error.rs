@@ -13,6 +13,16 @@ pub enum StoryError {
     UnknownModel(String),
     #[error("model {0} is not configured")]
     ModelNotConfigured(&'static str),
+    /// Known, but retired, hidden or not listed by its provider: not for new stories.
+    #[error("model {0} is not offered")]
+    ModelNotOffered(&'static str),
+    /// The provider answered that the story's model does not exist (any more); the next
+    /// try goes to `successor`.
+    #[error("model {name} was retired by its provider")]
+    ModelRetired {
+        name: &'static str,
+        successor: Option<&'static str>,
+    },
     #[error("story, scene or choice not found")]
     NotFound,
     #[error("text provider failed: {0}")]
@@ -53,6 +63,21 @@ impl From<StoryError> for AppError {
             }
             StoryError::ModelNotConfigured(name) => AppError::Invalid(format!(
                 "{name} is not available on this server. Please pick another model."
+            )),
+            StoryError::ModelNotOffered(name) => AppError::Invalid(format!(
+                "{name} is no longer offered. Please pick another model."
+            )),
+            StoryError::ModelRetired {
+                name,
+                successor: Some(next),
+            } => AppError::Unavailable(format!(
+                "{name} has been retired by its maker. Your story is safe — press Retry to continue it with {next}."
+            )),
+            StoryError::ModelRetired {
+                name,
+                successor: None,
+            } => AppError::Unavailable(format!(
+                "{name} has been retired by its maker, and no model replaces it on this server. Your story is safe; whoever runs this app can name a successor in its model settings."
             )),
             StoryError::NotFound => AppError::NotFound,
             StoryError::Provider(e) => AppError::Unavailable(format!(

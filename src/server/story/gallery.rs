@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use super::engine::{image_model_of, story_title};
+use super::engine::{image_model_of, story_title, text_model_label};
 use super::StoryError;
 use crate::domain::gallery::{
     Branch, GalleryPage, InProgressCard, ReaderScene, ReaderView, StoryCard, GALLERY_PAGE_SIZE,
 };
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::story::StoryStatus;
-use crate::domain::{TextModelSpec, TierSpec};
+use crate::domain::TierSpec;
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
 use crate::server::db::stories::{self, ChoiceRow};
 use crate::server::media::StoryMedia;
@@ -52,7 +52,7 @@ pub async fn page(
                     depth: row.current_depth.unwrap_or(1) as u32,
                     title: title_of(&row),
                     image_model_name: image_model_of(row.image_model.as_deref())
-                        .map(|m| m.display_name.to_owned()),
+                        .map(|key| state.models.image(Some(key)).label()),
                     has_video: row.video_mode == VideoMode::On,
                     story_id: row.id,
                 })
@@ -106,7 +106,7 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
         // The scenes of the path that was read to its ending, not every explored branch.
         scenes: row.current_depth.unwrap_or(row.scene_count) as u32,
         image_model_name: image_model_of(row.image_model.as_deref())
-            .map(|m| m.display_name.to_owned()),
+            .map(|key| state.models.image(Some(key)).label()),
         has_video: row.video_mode == VideoMode::On,
         cover_url,
     }
@@ -202,11 +202,9 @@ pub async fn reader(
     Ok(ReaderView {
         story_id: story.id.clone(),
         title: story_title(&story),
-        text_model_name: TextModelSpec::find(&story.text_model)
-            .map(|m| m.display_name.to_owned())
-            .unwrap_or_else(|| story.text_model.clone()),
+        text_model_name: text_model_label(state, &story.text_model),
         image_model_name: image_model_of(story.image_model.as_deref())
-            .map(|m| m.display_name.to_owned()),
+            .map(|key| state.models.image(Some(key)).label()),
         has_video,
         completed: story.status == StoryStatus::Completed,
         scenes,

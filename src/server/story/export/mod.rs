@@ -18,12 +18,12 @@ pub use html::{html, HtmlExport, CLIPS_MAX_BYTES};
 pub use order::{reading_order, Fork, Part};
 pub use pdf::{pdf, PdfExport};
 
-use super::engine::{image_model_of, story_title};
+use super::engine::{image_model_of, story_title, text_model_label};
 use super::map::map;
 use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::story_map::StoryMap;
-use crate::domain::{TextModelSpec, TierSpec, VideoModelSpec};
+use crate::domain::TierSpec;
 use crate::server::db::{self, stories};
 use crate::server::imaging;
 use crate::server::media_store::{FileKey, MediaStore};
@@ -155,7 +155,7 @@ impl Book {
             title: story_title(&story),
             date: created.get(..10).unwrap_or(&created).to_owned(),
             prompt: story.prompt.clone(),
-            models: models_line(&story),
+            models: models_line(state, &story),
             illustrated: image_model_of(story.image_model.as_deref()).is_some(),
             map: tree,
             scenes,
@@ -221,18 +221,20 @@ pub struct Picture {
     pub mime: &'static str,
 }
 
-fn models_line(story: &stories::StoryRow) -> String {
-    let text = TextModelSpec::find(&story.text_model)
-        .map_or(story.text_model.as_str(), |m| m.display_name);
-    let mut line = format!("Written by {text}");
-    if let Some(image) = image_model_of(story.image_model.as_deref()) {
-        let _ = write!(line, " · Illustrated by {}", image.display_name);
+fn models_line(state: &AppState, story: &stories::StoryRow) -> String {
+    let mut line = format!("Written by {}", text_model_label(state, &story.text_model));
+    if let Some(key) = image_model_of(story.image_model.as_deref()) {
+        let _ = write!(
+            line,
+            " · Illustrated by {}",
+            state.models.image(Some(key)).label()
+        );
     }
     if story.video_mode == VideoMode::On {
         let _ = write!(
             line,
             " · Clips by {}",
-            VideoModelSpec::default_model().display_name
+            state.models.default_video().display_name
         );
     }
     line
