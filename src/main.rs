@@ -70,7 +70,12 @@ async fn check_keys(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
 
 async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::error::Error>> {
     if fix {
-        let removed = cyoa::server::storage::sweep_temp_files(&config.data_dir)?;
+        // Instances may be running on this directory when it is shared.
+        let grace = match config.jobs.shared {
+            true => cyoa::server::storage::SHARED_TEMP_GRACE,
+            false => std::time::Duration::ZERO,
+        };
+        let removed = cyoa::server::storage::sweep_temp_files(&config.data_dir, grace)?;
         println!("removed {removed} temporary files of interrupted writes");
     }
     let db = cyoa::server::db::open(

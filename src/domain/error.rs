@@ -56,19 +56,29 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // The server could not read the request (a page from an older version, or a
-            // hand-made request): the sender's mistake, so a 422, not our fault.
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                let error = AppError::Invalid(format!(
-                    "The request could not be read ({detail}). Please reload the page and try again."
-                ));
-                #[cfg(feature = "ssr")]
-                let error = crate::api::refuse_unreadable(error);
-                error
+                unreadable_request(detail)
+            }
+            // On the server these come from reading the request's body (not UTF-8, over the
+            // size limit); in the browser from reading an answer, which is a transport fault.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) | ServerFnErrorErr::Request(detail) => {
+                unreadable_request(detail)
             }
             other => AppError::Transport(other.to_string()),
         }
     }
+}
+
+/// The server could not read the request (a page from an older version, or a hand-made
+/// request): the sender's mistake, so a 422, not our fault.
+fn unreadable_request(detail: String) -> AppError {
+    let error = AppError::Invalid(format!(
+        "The request could not be read ({detail}). Please reload the page and try again."
+    ));
+    #[cfg(feature = "ssr")]
+    let error = crate::api::refuse_unreadable(error);
+    error
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -120,7 +122,13 @@ pub async fn build_with_retries(
     .await?;
     // Before any job runs, so no write in progress is mistaken for a leftover.
     let data_dir = config.data_dir.clone();
-    let swept = tokio::task::spawn_blocking(move || storage::sweep_temp_files(&data_dir))
+    // Another instance sharing the directory may be writing right now: only what has been
+    // left alone for long is a leftover then.
+    let grace = match config.jobs.shared {
+        true => storage::SHARED_TEMP_GRACE,
+        false => Duration::ZERO,
+    };
+    let swept = tokio::task::spawn_blocking(move || storage::sweep_temp_files(&data_dir, grace))
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e)));
     match swept {
@@ -215,7 +223,22 @@ fn router(state: AppState) -> Router {
                         path = %request.uri().path(),
                     )
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // A 503 (a provider or the storage unavailable, said to the reader) is an
+                // outage to watch, not a fault of ours: warn; other failures stay errors.
+                .on_failure(
+                    |class: ServerErrorsFailureClass, latency: Duration, _: &tracing::Span| {
+                        let ms = latency.as_millis() as u64;
+                        match class {
+                            ServerErrorsFailureClass::StatusCode(status)
+                                if status == axum::http::StatusCode::SERVICE_UNAVAILABLE =>
+                            {
+                                tracing::warn!(%status, latency_ms = ms, "unavailable")
+                            }
+                            other => tracing::error!(failure = %other, latency_ms = ms, "response failed"),
+                        }
+                    },
+                ),
         )
         .with_state(state.clone());
     if state.providers.demo_mode {

@@ -88,10 +88,17 @@ fn is_temp_name(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp")
 }
 
+/// How long a temporary file must have been left alone before a sweep takes it when other
+/// instances may be writing into the same directory: a live write touches its file with
+/// every chunk, and no chunk of a provider's download waits this long.
+pub const SHARED_TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Removes the temporary files that interrupted writes left (a crash between create and
-/// rename) under `dir`, at any depth; answers how many. Called at start-up, before any
-/// job runs, and by `check-media --fix`.
-pub fn sweep_temp_files(dir: &Path) -> std::io::Result<usize> {
+/// rename) under `dir`, at any depth, untouched for at least `older_than`; answers how
+/// many. Called at start-up, before any job of this instance runs (zero when no other
+/// instance shares the directory, [`SHARED_TEMP_GRACE`] when one may be writing), and by
+/// `check-media --fix`.
+pub fn sweep_temp_files(dir: &Path, older_than: std::time::Duration) -> std::io::Result<usize> {
     let mut removed = 0;
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -102,13 +109,28 @@ pub fn sweep_temp_files(dir: &Path) -> std::io::Result<usize> {
         let entry = entry?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            removed += sweep_temp_files(&path)?;
-        } else if entry.file_name().to_str().is_some_and(is_temp_name) {
-            std::fs::remove_file(&path)?;
-            removed += 1;
+            removed += sweep_temp_files(&path, older_than)?;
+        } else if entry.file_name().to_str().is_some_and(is_temp_name)
+            && untouched_for(&entry, older_than)
+        {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                // Its write finished (renamed) or failed (removed) meanwhile.
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(removed)
+}
+
+fn untouched_for(entry: &std::fs::DirEntry, age: std::time::Duration) -> bool {
+    if age.is_zero() {
+        return true;
+    }
+    let modified = entry.metadata().and_then(|m| m.modified());
+    // A file whose time cannot be read is left alone: it may be another instance's.
+    modified.is_ok_and(|at| at.elapsed().is_ok_and(|elapsed| elapsed >= age))
 }
 
 /// A file written in pieces (a streamed download) to a temporary name beside its place,
@@ -307,12 +329,37 @@ mod tests {
         std::fs::create_dir_all(&story).expect("mkdir");
         std::fs::write(story.join(".c1.mp4.0123.tmp"), b"half").expect("write");
         std::fs::write(story.join("c1.png"), b"whole").expect("write");
-        assert_eq!(sweep_temp_files(dir.path()).expect("sweep"), 1);
+        assert_eq!(
+            sweep_temp_files(dir.path(), std::time::Duration::ZERO).expect("sweep"),
+            1
+        );
         let names: Vec<_> = std::fs::read_dir(&story)
             .expect("ls")
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("c1.png")]);
+    }
+
+    #[test]
+    fn with_a_grace_only_temp_files_left_alone_that_long_are_swept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let story = dir.path().join("media/kids/s1");
+        std::fs::create_dir_all(&story).expect("mkdir");
+        let live = story.join(".c1.mp4.live.tmp");
+        let left = story.join(".c2.mp4.left.tmp");
+        std::fs::write(&live, b"being written").expect("write");
+        std::fs::write(&left, b"abandoned").expect("write");
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&left)
+            .and_then(|f| f.set_modified(an_hour_ago))
+            .expect("age the file");
+        assert_eq!(
+            sweep_temp_files(dir.path(), SHARED_TEMP_GRACE).expect("sweep"),
+            1
+        );
+        assert!(live.exists() && !left.exists());
     }
 }

@@ -84,6 +84,70 @@ async fn an_unreadable_request_is_a_422_not_a_500() {
     );
 }
 
+/// Every URL-encoded server function (the multipart ones have their own guard).
+const URL_ENCODED: &[&str] = &[
+    "profiles",
+    "save_profile",
+    "delete_profile",
+    "save_character",
+    "delete_character",
+    "remove_photo",
+    "status",
+    "tier_doors",
+    "tier_lock",
+    "home",
+    "start_story",
+    "scene",
+    "choose",
+    "media_status",
+    "retry_media",
+    "regenerate_media",
+    "abandon_story",
+    "gallery",
+    "reader",
+    "delete_story",
+    "story_map",
+];
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_too_large_or_undecodable_is_a_4xx_for_every_server_function() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let bodies: [(&str, Vec<u8>); 3] = [
+        (
+            "not UTF-8",
+            b"tier=kids&input%5Bprompt%5D=\xff\xfe\xfd".to_vec(),
+        ),
+        (
+            "too large",
+            format!("tier=kids&x={}", "a".repeat(3 * 1024 * 1024)).into_bytes(),
+        ),
+        ("undecodable", b"%%%=&&&tier".to_vec()),
+    ];
+    // These take no arguments: there is nothing in a body to misread.
+    let argless = ["status", "tier_doors"];
+    for endpoint in URL_ENCODED {
+        for (what, body) in &bodies {
+            if *what == "undecodable" && argless.contains(endpoint) {
+                continue;
+            }
+            let res = http
+                .post(app.url(&format!("/api/{endpoint}")))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("request");
+            let status = res.status().as_u16();
+            assert!(
+                (400..500).contains(&status),
+                "{endpoint}, {what}: {status} {}",
+                res.text().await.unwrap_or_default()
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn another_tiers_or_unknown_ids_are_a_404() {
     let app = TestApp::spawn().await;

@@ -214,6 +214,42 @@ async fn a_paced_stream_shows_its_first_words_long_before_its_end() {
 }
 
 #[tokio::test]
+async fn a_stream_keeps_its_pace_within_two_percent() {
+    let pace = sim::TextPace {
+        first_token: Duration::from_millis(100),
+        tokens_per_second: 250.0,
+    };
+    let sim = sim::spawn(SimConfig {
+        api_key: Some(KEY.into()),
+        text_pace: Some(pace),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let mut slow = policy();
+    slow.request_timeout = Duration::from_secs(20);
+    for p in Provider::ALL {
+        let client = ProviderClient::new(
+            reqwest::Client::new(),
+            p,
+            sim.endpoint(p, KEY),
+            slow.clone(),
+        );
+        let started = std::time::Instant::now();
+        let (answer, _) = stream(&client, USER).await;
+        let took = started.elapsed();
+        let answer = answer.unwrap_or_else(|e| panic!("{p:?}: {e}"));
+        let due = pace.whole(&answer);
+        let drift = took.as_secs_f64() / due.as_secs_f64() - 1.0;
+        assert!(
+            drift.abs() <= 0.02,
+            "{p:?}: {took:?} for a pace of {due:?} ({:+.1} %)",
+            drift * 100.0
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_provider_returns_a_scene_that_follows_the_idea() {
     let sim = sim().await;
     for p in Provider::ALL {

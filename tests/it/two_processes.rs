@@ -318,3 +318,46 @@ async fn two_processes_make_every_picture_and_clip_once_and_finish_a_killed_ones
         "the waiting reader heard {heard_after} after the clip was finished"
     );
 }
+
+#[tokio::test]
+async fn an_instance_that_restarts_leaves_anothers_half_written_clip_alone() {
+    if crate::helpers::disk_only("the start-up sweep of a shared data directory") {
+        return;
+    }
+    let sim = sim::spawn(SimConfig {
+        video_polls: Some(1),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let (_db, shared) = shared(dir.path()).await;
+    // The writer holds its clip half written (its temporary file on disk) for a while.
+    let writer = Instance::start(
+        &sim,
+        &shared,
+        &[("CYOA_HOLD_AT", "clip_writing"), ("CYOA_HOLD_MS", "4000")],
+    );
+    writer.ready().await;
+    let (story_id, scene_id) = writer.start_story("a lighthouse half written", true).await;
+    let marker = writer.marker_dir.join("held-at-clip_writing");
+    for _ in 0..800 {
+        if marker.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(marker.exists(), "the writer reached the middle of its clip");
+    // Meanwhile another instance on the same directory (re)starts and sweeps leftovers.
+    let restarted = Instance::start(&sim, &shared, &[]);
+    restarted.ready().await;
+    let mut clip = serde_json::Value::Null;
+    for _ in 0..4 {
+        clip = writer.clip_status(&story_id, &scene_id).await;
+        if clip["status"] == "complete" || clip["status"] == "failed" {
+            break;
+        }
+    }
+    assert_eq!(clip["status"], "complete", "{clip}");
+    assert_eq!(submissions(&sim).await, 1, "ordered once");
+}

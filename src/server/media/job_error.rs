@@ -98,8 +98,10 @@ impl MediaJobError {
                 format!("{name} is not configured on this server any more, so no {kind} can be made.")
             }
             MediaJobError::Provider(e) => e.user_message(),
+            // A clip's Retry collects the same clip again; a picture's orders a new one.
+            MediaJobError::Storage(_) if kind == "clip" => "The clip was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed: the same clip is collected again, not paid for twice.".to_owned(),
             MediaJobError::Storage(_) => format!(
-                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed (a clip is collected again, not paid for twice)."
+                "The {kind} was made but could not be saved on the server (is the disk full?). The story is fine; press Retry once space is freed to make it again."
             ),
             MediaJobError::VideoFailed(reason) => {
                 format!("Grok Imagine could not make it: {reason}.")

@@ -117,10 +117,19 @@ async fn submit(
     })
     .await;
     if !stored {
-        // Only if this instance stopped renewing its leases for a whole lease while it
-        // ordered: the job was failed with a Retry meanwhile (an order may have been made).
-        tracing::error!(%request_id, "the clip was ordered after this job's lease ran out; its request id is only in this log");
-        return Err(MediaJobError::LeaseLost);
+        // The row is gone (its story was deleted while the clip was ordered), or this
+        // instance stopped renewing its leases for a whole lease while it ordered and the
+        // job went back to the queue.
+        return match super::still_ours(state, job).await {
+            Err(MediaJobError::StoryDeleted) => {
+                tracing::info!(%request_id, "the story was deleted while its clip was ordered; the clip is not collected");
+                Err(MediaJobError::StoryDeleted)
+            }
+            _ => {
+                tracing::error!(%request_id, "the clip was ordered after this job's lease ran out; its request id is only in this log");
+                Err(MediaJobError::LeaseLost)
+            }
+        };
     }
     crash_points::reached("clip_id_stored", &state.config.data_dir).await;
     Ok(request_id)
@@ -187,10 +196,14 @@ async fn download(
         .await
         .map_err(MediaJobError::DownloadBroke)?
     {
+        let first = head.is_empty();
         if head.len() < 12 {
             head.extend(chunk.iter().take(12 - head.len()));
         }
         file.write(&chunk).await.map_err(MediaJobError::Storage)?;
+        if first {
+            crash_points::reached("clip_writing", &state.config.data_dir).await;
+        }
     }
     if head.get(4..8) != Some(b"ftyp".as_slice()) {
         return Err(MediaJobError::NotMp4);

@@ -72,15 +72,23 @@ pub async fn read(data: MultipartData) -> Result<PhotoForm, MemoryError> {
 /// request whose body is not a multipart form with a boundary, or that says it is far too
 /// large for what it carries.
 pub async fn guard(request: Request<Body>, next: Next) -> Response {
-    let (path, limit, too_large): (_, usize, fn() -> AppError) = match request.uri().path() {
-        UPLOAD_PHOTO_PATH => (UPLOAD_PHOTO_PATH, MAX_PHOTO_BYTES, || {
-            MemoryError::PhotoTooLarge.into()
-        }),
-        TRANSCRIBE_PATH => (TRANSCRIBE_PATH, MAX_SPEECH_BYTES, || {
-            VoiceError::TooLarge.into()
-        }),
-        _ => return next.run(request).await,
-    };
+    type Refusal = fn() -> AppError;
+    let (path, limit, too_large, unframed): (_, usize, Refusal, Refusal) =
+        match request.uri().path() {
+            UPLOAD_PHOTO_PATH => (
+                UPLOAD_PHOTO_PATH,
+                MAX_PHOTO_BYTES,
+                || MemoryError::PhotoTooLarge.into(),
+                || MemoryError::BadUpload("no multipart boundary".into()).into(),
+            ),
+            TRANSCRIBE_PATH => (
+                TRANSCRIBE_PATH,
+                MAX_SPEECH_BYTES,
+                || VoiceError::TooLarge.into(),
+                || VoiceError::BadUpload("no multipart boundary".into()).into(),
+            ),
+            _ => return next.run(request).await,
+        };
     let refuse = |status, error| refuse(request.headers(), path, status, error);
     let content_type = request
         .headers()
@@ -88,13 +96,8 @@ pub async fn guard(request: Request<Body>, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if !has_boundary(content_type) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            MemoryError::BadUpload(format!(
-                "content type {content_type:?} has no multipart boundary"
-            ))
-            .into(),
-        );
+        tracing::info!(path, content_type, "upload refused: no multipart boundary");
+        return refuse(StatusCode::BAD_REQUEST, unframed());
     }
     let declared = request
         .headers()

@@ -68,7 +68,7 @@ impl Verdict {
             Verdict::Retires { on, successor } => format!(
                 "usable; {name} retires {api_model} on {on}{}",
                 match successor {
-                    Some(next) => format!(", new stories use {}", name_of(next)),
+                    Some(next) => format!(", then {} takes over", name_of(next)),
                     None => String::new(),
                 }
             ),
@@ -98,7 +98,7 @@ impl Verdict {
 #[derive(Debug)]
 pub struct Models {
     catalogue: Catalogue,
-    gone: RwLock<BTreeMap<(Provider, String), Gone>>,
+    gone: RwLock<BTreeMap<(Provider, &'static str), Gone>>,
 }
 
 impl Models {
@@ -121,22 +121,20 @@ impl Models {
     }
 
     fn gone_as(&self, provider: Provider, api_model: &str) -> Option<Gone> {
-        self.gone
-            .read()
-            .ok()?
-            .get(&(provider, api_model.to_owned()))
-            .copied()
+        self.gone.read().ok()?.get(&(provider, api_model)).copied()
     }
 
     /// What can be said of `model` today.
     pub fn verdict<M: ModelEntry>(&self, model: &M, today: &str) -> Verdict {
         let life = model.life();
         let successor = life.successor;
+        if let Some(on) = life.retires.filter(|_| life.is_retired(today)) {
+            return Verdict::Retired { on, successor };
+        }
         if let Some(why) = self.gone_as(model.provider(), model.api_model()) {
             return Verdict::Gone { why, successor };
         }
         match life.retires {
-            Some(on) if life.is_retired(today) => Verdict::Retired { on, successor },
             _ if life.hidden => Verdict::Hidden,
             Some(on) => Verdict::Retires { on, successor },
             None => Verdict::Usable,
@@ -219,14 +217,14 @@ impl Models {
 
     /// A call found `api_model` gone: it is no longer offered or sent, until a later model
     /// list has it again.
-    pub fn mark_gone(&self, provider: Provider, api_model: &str) {
+    pub fn mark_gone(&self, provider: Provider, api_model: &'static str) {
         tracing::warn!(
             provider = provider.key(),
             api_model,
             "the provider says this model does not exist; its successor takes over"
         );
         if let Ok(mut gone) = self.gone.write() {
-            gone.insert((provider, api_model.to_owned()), Gone::RefusedAtCall);
+            gone.insert((provider, api_model), Gone::RefusedAtCall);
         }
     }
 
@@ -237,7 +235,7 @@ impl Models {
             return;
         };
         for (kind, key, api_model) in self.catalogue.of_provider(provider) {
-            let id = (provider, api_model.to_owned());
+            let id = (provider, api_model);
             if listed.iter().any(|l| l == api_model) {
                 gone.remove(&id);
             } else if let std::collections::btree_map::Entry::Vacant(entry) = gone.entry(id) {

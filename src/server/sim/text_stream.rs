@@ -45,7 +45,7 @@ impl TextPace {
     }
 
     /// How long a whole answer of `text` takes.
-    pub(crate) fn whole(&self, text: &str) -> Duration {
+    pub fn whole(&self, text: &str) -> Duration {
         self.first_token + self.per_token() * tokens(text).len() as u32
     }
 }
@@ -165,6 +165,9 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
             if !send(piece_event(&protocol, piece, last, null_error)).await {
                 return;
             }
+        }
+        if stop == Stop::Done {
+            tokio::time::sleep_until(start + per_token * pieces.len() as u32).await;
         }
         for closing in closing_events(&protocol, pieces.len(), stop) {
             if !send(closing).await {
