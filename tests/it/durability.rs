@@ -527,3 +527,74 @@ async fn a_clip_that_could_not_be_stored_is_collected_again_not_paid_twice() {
     );
     assert!(temp_files(dir.path()).is_empty());
 }
+
+/// Makes the database refuse new media rows only, as a disk that fills up right after a
+/// scene's row would: SQLite by a trigger that aborts, PostgreSQL by one that raises the
+/// server's own "disk full" error.
+async fn media_rows_refused(app: &TestApp, refused: bool) {
+    let statements: &[&str] = match (crate::helpers::on_postgres(), refused) {
+        (false, true) => &["CREATE TRIGGER media_full BEFORE INSERT ON media
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"],
+        (false, false) => &["DROP TRIGGER media_full"],
+        (true, true) => &[
+            "CREATE OR REPLACE FUNCTION media_full() RETURNS trigger LANGUAGE plpgsql AS
+             'BEGIN RAISE EXCEPTION ''could not extend file: No space left on device''
+              USING ERRCODE = ''disk_full''; END'",
+            "CREATE TRIGGER media_full BEFORE INSERT ON media
+             FOR EACH STATEMENT EXECUTE FUNCTION media_full()",
+        ],
+        (true, false) => &["DROP TRIGGER media_full ON media"],
+    };
+    for statement in statements {
+        cyoa::server::db::query(*statement)
+            .execute(&app.state.db)
+            .await
+            .expect("the media trigger");
+    }
+}
+
+#[tokio::test]
+async fn a_scene_is_never_stored_without_its_picture_job_and_a_missing_one_is_repaired() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let kids = tier("kids");
+    let (story_id, root) = story::start(&app.state, kids, crate::helpers::start_input("a kite"))
+        .await
+        .expect("started");
+    let view = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    let scenes = |db: cyoa::server::db::Db| async move {
+        cyoa::server::db::query_scalar::<i64>("SELECT COUNT(*) FROM scenes")
+            .fetch_one(&db)
+            .await
+            .expect("count")
+    };
+    // The picture job cannot be stored: the choice fails and stores no scene either.
+    media_rows_refused(&app, true).await;
+    let refused = story::choose(&app.state, kids, &story_id, &view.choices[0].id).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(
+        scenes(app.state.db.clone()).await,
+        1,
+        "no scene without its picture job"
+    );
+    media_rows_refused(&app, false).await;
+    // Space is back: the same choice writes the scene, and it gets its picture.
+    let next = story::choose(&app.state, kids, &story_id, &view.choices[0].id)
+        .await
+        .expect("the choice once there is room");
+    let picture = final_image(&app.state, kids, &story_id, &next).await;
+    assert_eq!(picture.status, MediaStatus::Complete, "{picture:?}");
+
+    // A scene an earlier release stored without its picture job gets one at the next start.
+    cyoa::server::db::query("DELETE FROM media WHERE scene_id = ?")
+        .bind(&next)
+        .execute(&app.state.db)
+        .await
+        .expect("lose the job");
+    drop(app);
+    let again = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let repaired = final_image(&again.state, kids, &story_id, &next).await;
+    assert_eq!(repaired.status, MediaStatus::Complete, "{repaired:?}");
+}

@@ -57,6 +57,15 @@ pub async fn enqueue(db: &Db, key: MediaKey<'_>, model: &str) -> sqlx::Result<()
     insert_job(On::Pool(db), key, model).await
 }
 
+/// As [`enqueue`], inside the caller's transaction (the scene it is for is stored in it).
+pub async fn enqueue_in(
+    tx: &mut super::WriteTx,
+    key: MediaKey<'_>,
+    model: &str,
+) -> sqlx::Result<()> {
+    insert_job(On::Tx(tx), key, model).await
+}
+
 /// A pending job for `key`; nothing when the scene already has one of that kind.
 async fn insert_job(mut on: On<'_>, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
     let at = now();
@@ -498,6 +507,35 @@ fn queue_missing_clips_sql(random_id: &str) -> String {
            AND (EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image'
                         AND i.status IN ('complete', 'failed'))
                 OR st.image_model = 'none')
+         ON CONFLICT DO NOTHING"
+    )
+}
+
+/// Start-up repair: every scene of a story with pictures that has no picture job gets one,
+/// made with the story's model (`legacy_model` for a story from before models were stored),
+/// whatever stopped it from being queued. Answers how many were queued.
+pub async fn queue_missing_pictures(db: &Db, legacy_model: &str) -> sqlx::Result<u64> {
+    let at = now();
+    let done = super::query(Sql::each(
+        queue_missing_pictures_sql("lower(hex(randomblob(16)))"),
+        queue_missing_pictures_sql("replace(gen_random_uuid()::text, '-', '')"),
+    ))
+    .bind(legacy_model)
+    .bind(&at)
+    .bind(&at)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// [`queue_missing_pictures`]'s statement, with `random_id` making each new row's id.
+fn queue_missing_pictures_sql(random_id: &str) -> String {
+    format!(
+        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
+         SELECT {random_id}, sc.id, sc.story_id, sc.tier, 'image', COALESCE(st.image_model, ?), ?, ?
+         FROM scenes sc JOIN stories st ON st.id = sc.story_id
+         WHERE (st.image_model IS NULL OR st.image_model <> 'none')
+           AND NOT EXISTS (SELECT 1 FROM media i WHERE i.scene_id = sc.id AND i.kind = 'image')
          ON CONFLICT DO NOTHING"
     )
 }

@@ -7,7 +7,7 @@ use sqlx::FromRow;
 
 use super::Db;
 
-use super::media::{MediaRow, SceneMediaRow};
+use super::media::{MediaKey, MediaRow, SceneMediaRow};
 use super::{new_id, now, Sql};
 use crate::domain::media::{MediaKind, MediaStatus, VideoMode};
 use crate::domain::story::{StoryLength, StoryStatus};
@@ -104,13 +104,15 @@ const STORY_COLUMNS_OF_ST: &str =
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
-/// Stores a new story with its first scene, the reader placed on that scene, in one
-/// transaction: a failure on the way leaves nothing behind. Answers `(story_id, scene_id)`.
-/// `first.story_id` is ignored (the story's id is made here).
+/// Stores a new story with its first scene, the scene's first media job (`media`: its kind
+/// and model) and the reader placed on that scene, in one transaction: a failure on the way
+/// leaves nothing behind, and no scene is ever stored without its picture job. Answers
+/// `(story_id, scene_id)`. `first.story_id` is ignored (the story's id is made here).
 pub async fn insert_story_with_first_scene(
     db: &Db,
     story: &NewStory<'_>,
     first: &NewScene<'_>,
+    media: Option<(MediaKind, &str)>,
 ) -> sqlx::Result<(String, String)> {
     let story_id = new_id();
     let scene_id = new_id();
@@ -140,6 +142,15 @@ pub async fn insert_story_with_first_scene(
         ..*first
     };
     insert_scene_rows(&mut tx, &scene_id, &first).await?;
+    if let Some((kind, model)) = media {
+        let key = MediaKey {
+            tier: story.tier,
+            story_id: &story_id,
+            scene_id: &scene_id,
+            kind,
+        };
+        super::media::enqueue_in(&mut tx, key, model).await?;
+    }
     // A story whose first scene is already an ending is complete at once.
     super::query(
         "UPDATE stories SET current_scene_id = ?,
@@ -207,6 +218,40 @@ pub async fn insert_scene(db: &Db, scene: &NewScene<'_>) -> sqlx::Result<String>
         };
         return Ok(existing.0);
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Stores the scene behind a choice, its first media job and the reader's place on it, in
+/// one transaction: a full disk or a crash leaves all three or none, never a scene without
+/// its picture job. If another request already stored the scene for this choice, answers
+/// that scene's id instead (its own transaction stored its media), and places the reader
+/// there.
+pub async fn insert_next_scene(
+    db: &Db,
+    scene: &NewScene<'_>,
+    media: Option<(MediaKind, &str)>,
+) -> sqlx::Result<String> {
+    let id = new_id();
+    let mut tx = super::write_tx(db).await?;
+    if !insert_scene_rows(&mut tx, &id, scene).await? {
+        tx.rollback().await?;
+        let existing = insert_scene(db, scene).await?;
+        record_position(db, scene.tier, scene.story_id, &existing, scene.is_ending).await?;
+        return Ok(existing);
+    }
+    if let Some((kind, model)) = media {
+        let key = MediaKey {
+            tier: scene.tier,
+            story_id: scene.story_id,
+            scene_id: &id,
+            kind,
+        };
+        super::media::enqueue_in(&mut tx, key, model).await?;
+    }
+    position_statement(scene.tier, scene.story_id, &id, scene.is_ending, &now())
+        .execute(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -529,7 +574,20 @@ pub async fn record_position(
     scene_id: &str,
     reached_ending: bool,
 ) -> sqlx::Result<()> {
-    let at = now();
+    position_statement(tier, story_id, scene_id, reached_ending, &now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The statement of [`record_position`], for the pool or a transaction.
+fn position_statement(
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+    reached_ending: bool,
+    at: &str,
+) -> super::sql::Statement<()> {
     super::query(
         "UPDATE stories SET current_scene_id = ?, updated_at = ?,
              status = CASE WHEN ? THEN 'completed' ELSE status END,
@@ -537,15 +595,12 @@ pub async fn record_position(
          WHERE id = ? AND tier = ? AND status != 'abandoned'",
     )
     .bind(scene_id)
-    .bind(&at)
+    .bind(at)
     .bind(reached_ending)
     .bind(reached_ending)
-    .bind(&at)
+    .bind(at)
     .bind(story_id)
     .bind(tier)
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 /// "Start fresh": the in-progress story is no longer offered for resume.

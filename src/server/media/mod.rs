@@ -17,7 +17,6 @@ mod video_job;
 mod workers;
 
 pub use job_error::MediaJobError;
-pub use queue::{queue_for_scene, SceneMedia};
 pub use status::{regenerate, retry, status, status_when_final, StoryMedia};
 pub use workers::{start, Jobs};
 

@@ -1,26 +1,12 @@
 //! Which media a scene gets, and when: the picture first; in video mode the clip follows it
 //! (queued when the picture's job ends, whatever its outcome: image-to-video from a finished
 //! picture, text-to-video otherwise), or at once for a text-only story. This is the one place
-//! that rule lives: the story engine calls [`queue_for_scene`] when a scene is stored, the
-//! image job [`after_picture`] when its picture ends.
-
-use crate::server::db::Db;
+//! that rule lives: the story engine stores [`first_media`]'s job with a scene, the image
+//! job queues [`after_picture`]'s when its picture ends, each in the same transaction.
 
 use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::video_model;
-use crate::server::db::media::{self, MediaJob, MediaKey};
-
-/// A scene and what its story asks of media (both fixed when the story started).
-#[derive(Debug, Clone, Copy)]
-pub struct SceneMedia<'a> {
-    pub tier: &'a str,
-    pub story_id: &'a str,
-    pub scene_id: &'a str,
-    /// The key of the story's image model (the job sends it as whatever model does its
-    /// work then); `None`: a text-only story.
-    pub image_model: Option<&'a str>,
-    pub video_mode: VideoMode,
-}
+use crate::server::db::media::{MediaJob, MediaKey};
 
 /// What just happened to the scene.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,24 +17,10 @@ pub enum Moment {
     PictureEnded,
 }
 
-/// Queues what the scene needs next and answers which kind was queued; the caller wakes the
-/// workers. Queueing twice is harmless (one row per scene and kind).
-pub async fn queue_for_scene(
-    db: &Db,
-    scene: SceneMedia<'_>,
-    moment: Moment,
-) -> sqlx::Result<Option<MediaKind>> {
-    let Some((kind, model)) = next_media(scene.image_model, scene.video_mode, moment) else {
-        return Ok(None);
-    };
-    let key = MediaKey {
-        tier: scene.tier,
-        story_id: scene.story_id,
-        scene_id: scene.scene_id,
-        kind,
-    };
-    media::enqueue(db, key, model).await?;
-    Ok(Some(kind))
+/// What a scene gets first when it is stored (`image_model`: the story's key, `None` for a
+/// text-only story): stored with the scene in one transaction.
+pub fn first_media(image_model: Option<&str>, video_mode: VideoMode) -> Option<(MediaKind, &str)> {
+    next_media(image_model, video_mode, Moment::SceneStored)
 }
 
 /// What follows a scene's picture, to be queued in the same transaction that records the

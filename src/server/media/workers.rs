@@ -296,6 +296,13 @@ pub fn start(state: AppState) {
             }
         }
         keep_leases(&state);
+        // Scenes stored by an earlier release, which stored a scene and its picture job apart.
+        let legacy = crate::domain::image_model::LEGACY_KEY;
+        match media::queue_missing_pictures(&state.db, legacy).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(pictures = n, "queued pictures that were missing"),
+            Err(e) => tracing::error!(error = %e, "could not repair missing pictures"),
+        }
         let clip_model = crate::domain::video_model::DEFAULT_KEY;
         match media::queue_missing_clips(&state.db, clip_model).await {
             Ok(0) => {}

@@ -13,7 +13,7 @@ use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
 use crate::server::db::stories::{
     self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
 };
-use crate::server::media::{self, queue::Moment, SceneMedia, StoryMedia};
+use crate::server::media::{self, StoryMedia};
 use crate::server::memory::{self, MemorySnapshot};
 use crate::server::providers::{ProviderError, TextRequest};
 use crate::server::spending::{self, Spend};
@@ -74,10 +74,12 @@ pub async fn start(
         video_mode,
     };
     let first = new_scene(tier, "", None, 1, &draft, prompt.as_str());
+    let media = media::queue::first_media(image_model.map(|m| m.key), video_mode);
     let (story_id, scene_id) =
-        repo::insert_story_with_first_scene(&state.db, &story, &first).await?;
-    let image_key = image_model.map(|m| m.key);
-    queue_media(state, tier, &story_id, &scene_id, image_key, video_mode).await?;
+        repo::insert_story_with_first_scene(&state.db, &story, &first, media).await?;
+    if media.is_some() {
+        state.jobs.wake();
+    }
     tracing::info!(tier = tier.name, %story_id, %scene_id, video = video_mode.key(), "story started");
     Ok((story_id, scene_id))
 }
@@ -147,8 +149,8 @@ pub(super) async fn write_for_choice(
     Ok((depth, draft))
 }
 
-/// Stores a written scene behind `choice_id`, hands it to the media pipeline (pictures and
-/// clips are ordered only now, never ahead) and records that the reader is there.
+/// Stores a written scene behind `choice_id` with its first media job (pictures and clips
+/// are ordered only now, never ahead) and the reader's place on it, in one transaction.
 pub(super) async fn store_for_choice(
     state: &AppState,
     tier: &'static TierSpec,
@@ -157,26 +159,22 @@ pub(super) async fn store_for_choice(
     depth: u32,
     draft: &SceneDraft,
 ) -> Result<String, StoryError> {
-    let scene_id = store_scene(
-        state,
+    let scene = new_scene(
         tier,
         &story.id,
         Some(choice_id),
         depth,
         draft,
         &story.prompt,
-    )
-    .await?;
-    queue_media(
-        state,
-        tier,
-        &story.id,
-        &scene_id,
+    );
+    let media = media::queue::first_media(
         image_model_of(story.image_model.as_deref()),
         story.video_mode,
-    )
-    .await?;
-    repo::record_position(&state.db, tier.name, &story.id, &scene_id, draft.is_ending).await?;
+    );
+    let scene_id = repo::insert_next_scene(&state.db, &scene, media).await?;
+    if media.is_some() {
+        state.jobs.wake();
+    }
     tracing::info!(%scene_id, depth, "scene written");
     Ok(scene_id)
 }
@@ -388,32 +386,6 @@ pub(super) fn image_model_of(stored: Option<&str>) -> Option<&str> {
     }
 }
 
-/// Hands a stored scene to the media pipeline (which decides what it gets) and wakes the
-/// workers.
-async fn queue_media(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    scene_id: &str,
-    image_model: Option<&str>,
-    video_mode: VideoMode,
-) -> Result<(), StoryError> {
-    let scene = SceneMedia {
-        tier: tier.name,
-        story_id,
-        scene_id,
-        image_model,
-        video_mode,
-    };
-    if media::queue_for_scene(&state.db, scene, Moment::SceneStored)
-        .await?
-        .is_some()
-    {
-        state.jobs.wake();
-    }
-    Ok(())
-}
-
 pub(super) fn story_title(story: &StoryRow) -> String {
     if story.title.is_empty() {
         scene_json::first_sentence(&story.prompt).to_owned()
@@ -494,19 +466,6 @@ fn retired(state: &AppState, model: &'static TextModelSpec) -> StoryError {
         name: model.display_name,
         successor: next.filter(|n| n.key != model.key).map(|n| n.display_name),
     }
-}
-
-async fn store_scene(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    parent_choice_id: Option<&str>,
-    depth: u32,
-    draft: &SceneDraft,
-    idea: &str,
-) -> Result<String, StoryError> {
-    let scene = new_scene(tier, story_id, parent_choice_id, depth, draft, idea);
-    Ok(repo::insert_scene(&state.db, &scene).await?)
 }
 
 /// A written scene as it is stored. The first scene always titles the story, even if the
