@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::media_status::MediaStatusPoll;
 use super::post_button::PostButton;
-use crate::domain::media::{MediaStatus, MediaView};
+use crate::domain::media::{MediaStatus, MediaView, INTERRUPTED_SUBMISSION};
 use crate::domain::urls;
 
 /// `image`: the picture's status (none in a text-only story); `video`: the clip's (none
@@ -134,10 +134,15 @@ fn clip_placeholder(poll: MediaStatusPoll) -> impl IntoView {
 }
 
 fn clip_failed(poll: MediaStatusPoll, view: MediaView) -> impl IntoView {
+    // Its order may have reached the provider: the button says what pressing it may cost.
+    let label = match view.error.as_deref() == Some(INTERRUPTED_SUBMISSION) {
+        true => "Order the clip again (may cost a second clip)",
+        false => "Retry video",
+    };
     view! {
         <div class="video-failed" role="alert">
             <p>"The video clip could not be made. " {view.error.unwrap_or_default()}</p>
-            <RetryButton poll label="Retry video"/>
+            <RetryButton poll label/>
         </div>
     }
 }

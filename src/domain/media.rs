@@ -39,6 +39,11 @@ keyed_enum! {
     }
 }
 
+/// A clip cut off by a restart between "submitting" and storing its request id. Grok Imagine
+/// offers no way to find an order already placed (no list of orders, no idempotency key;
+/// `docs/models.md`), so Retry orders it again, and says so before it is pressed.
+pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, and Grok Imagine cannot tell us whether the order arrived. Ordering it again may cost a second clip.";
+
 /// What the scene page says when video mode was asked for without the xAI key.
 pub const VIDEO_UNAVAILABLE_NOTICE: &str = "Video mode needs Grok Imagine, and this server has no xAI key (XAI_API_KEY), so this story has pictures only.";
 

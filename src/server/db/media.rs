@@ -419,7 +419,7 @@ const MAX_ATTEMPTS: i64 = 3;
 pub const REPEATED_CRASHES: &str = "The server stopped every time it was making this, so it was not tried again by itself. Press Retry to try once more.";
 
 /// The words a clip gets when a restart finds it cut off in the middle of its submission.
-pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, so we cannot tell whether Grok Imagine made it. Press Retry to order it again.";
+pub use crate::domain::media::INTERRUPTED_SUBMISSION;
 
 /// Jobs cut off while running (a restart, or an instance that died and let its lease run
 /// out) run again; a video keeps its request id, so it resumes polling instead of being
