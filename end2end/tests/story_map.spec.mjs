@@ -49,8 +49,27 @@ test('the reader has the same map; a click reads that branch', async ({ page }) 
   const nodes = page.locator('svg.story-map a.node');
   await expect(nodes).toHaveCount(4);
   await nodes.nth(1).click();
-  await expect(page).toHaveURL(new RegExp(`/kids/gallery/[0-9a-f]+\\?end=${new URL(left).pathname.split('/').pop()}$`));
+  const leftId = new URL(left).pathname.split('/').pop();
+  await expect(page).toHaveURL(new RegExp(`/kids/gallery/[0-9a-f]+\\?end=${leftId}#scene-${leftId}$`));
   await expect(page.locator('article.reader')).toBeVisible();
+});
+
+test("a scene picked on the reader's map opens the reader at that scene and the map marks it", async ({ page }) => {
+  // A branch of three scenes: pick its middle one.
+  const root = await startStory(page, 'kids', { prompt: 'A heron who counts the stars', length: 'medium' });
+  const middle = await choose(page, 0, 2);
+  await choose(page, 0, 3);
+  const storyId = root.match(/\/story\/([0-9a-f]+)\//)[1];
+  const middleId = new URL(middle).pathname.split('/').pop();
+  await gotoHydrated(page, `/kids/gallery/${storyId}/map`);
+  await page.locator(`svg.story-map a.node[href*="end=${middleId}"]`).click();
+  const here = page.locator(`section.reader-scene#scene-${middleId}`);
+  await expect(here).toHaveAttribute('aria-current', 'location');
+  await expect(here.locator('.you-are-here')).toHaveText('You are here');
+  await expect(here).toBeInViewport();
+  await expect(page.locator('section.reader-scene[aria-current]')).toHaveCount(1);
+  await page.getByRole('link', { name: 'Story map: every branch' }).click();
+  await expect(page.locator('svg.story-map a.node[aria-current="page"]')).toHaveAttribute('href', new RegExp(`end=${middleId}`));
 });
 
 test('a linear story is one path; on a 390-px phone the map scrolls inside its box', async ({ page }) => {

@@ -53,6 +53,9 @@ pub struct ReaderView {
     pub has_video: bool,
     pub completed: bool,
     pub scenes: Vec<ReaderScene>,
+    /// The scene the reader was opened at (`?end=`, from the map or a branch link), when it
+    /// is on this path: marked "you are here", and where the story map opens.
+    pub at_scene_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

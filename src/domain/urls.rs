@@ -25,9 +25,10 @@ pub fn reader(tier: &str, story_id: &str) -> String {
     format!("/{tier}/gallery/{story_id}")
 }
 
-/// A saved story in the reader, along the branch that ends at `end_scene_id`.
-pub fn reader_branch(tier: &str, story_id: &str, end_scene_id: &str) -> String {
-    format!("/{tier}/gallery/{story_id}?end={end_scene_id}")
+/// A saved story in the reader, along the branch through `scene_id` (to that branch's
+/// end), scrolled to that scene.
+pub fn reader_branch(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("/{tier}/gallery/{story_id}?end={scene_id}#scene-{scene_id}")
 }
 
 /// A scene in play.
@@ -122,7 +123,10 @@ mod tests {
     fn urls_stay_inside_their_tier() {
         assert_eq!(scene("kids", "s1", "c2"), "/kids/story/s1/scene/c2");
         assert_eq!(media("adult", "s1", "c2.png"), "/adult/media/s1/c2.png");
-        assert_eq!(reader_branch("kids", "s1", "e9"), "/kids/gallery/s1?end=e9");
+        assert_eq!(
+            reader_branch("kids", "s1", "e9"),
+            "/kids/gallery/s1?end=e9#scene-e9"
+        );
         assert_eq!(gallery_after("kids", "x"), "/kids/gallery?after=x");
         assert_eq!(photo("kids", "ch", "p.jpg"), "/kids/photos/ch/p.jpg");
     }

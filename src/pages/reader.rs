@@ -49,10 +49,13 @@ fn ReaderContent(tier: &'static TierSpec) -> impl IntoView {
 #[component]
 fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
     let story_id = view.story_id.clone();
-    let map = view
-        .scenes
-        .last()
-        .map(|last| urls::reader_map(tier.name, &story_id, &last.scene_id));
+    // The map opens where the reader was opened (a scene picked on the map), else at the
+    // end of the path shown.
+    let at = view.at_scene_id.clone();
+    let map = at
+        .as_deref()
+        .or(view.scenes.last().map(|last| last.scene_id.as_str()))
+        .map(|scene| urls::reader_map(tier.name, &story_id, scene));
     let models = format!(
         "{}{}{}",
         view.text_model_name,
@@ -103,7 +106,10 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
             {view
                 .scenes
                 .into_iter()
-                .map(|scene| view! { <ReaderSceneView tier story_id=story_id.clone() scene/> })
+                .map(|scene| {
+                    let here = at.as_deref() == Some(scene.scene_id.as_str());
+                    view! { <ReaderSceneView tier story_id=story_id.clone() scene here/> }
+                })
                 .collect_view()}
             <nav class="scene-nav">
                 <a href=urls::gallery(tier.name)>"← Back to the gallery"</a>
@@ -114,7 +120,13 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
 }
 
 #[component]
-fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene) -> impl IntoView {
+fn ReaderSceneView(
+    tier: &'static TierSpec,
+    story_id: String,
+    scene: ReaderScene,
+    /// The scene the reader was opened at: its anchor is scrolled to, and it is marked.
+    here: bool,
+) -> impl IntoView {
     // A picture that failed or was lost leaves the text alone; a clip still being made
     // says so and appears when it is ready.
     let image = scene
@@ -173,8 +185,29 @@ fn ReaderSceneView(tier: &'static TierSpec, story_id: String, scene: ReaderScene
             </ul>
         }
     });
+    // A page loaded at `#scene-…` scrolls there by itself; a page the app navigated to may
+    // draw the scenes after the browser looked for the anchor, so it is scrolled to here.
+    #[cfg(feature = "hydrate")]
+    if here {
+        let anchor = format!("scene-{}", scene.scene_id);
+        Effect::new(move |_| {
+            let element = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&anchor));
+            if let Some(element) = element {
+                element.scroll_into_view();
+            }
+        });
+    }
     view! {
-        <section class="reader-scene" data-scene=scene.scene_id.clone()>
+        <section
+            class="reader-scene"
+            class:here=here
+            id=format!("scene-{}", scene.scene_id)
+            data-scene=scene.scene_id.clone()
+            aria-current=here.then_some("location")
+        >
+            {here.then(|| view! { <p class="you-are-here">"You are here"</p> })}
             <h2 class="reader-scene-title">
                 {scene.title.unwrap_or_else(|| format!("Scene {}", scene.depth))}
             </h2>

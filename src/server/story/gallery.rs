@@ -124,6 +124,7 @@ pub async fn reader(
         .await?
         .filter(|s| s.status != StoryStatus::Abandoned)
         .ok_or(StoryError::NotFound)?;
+    let asked = end.map(str::to_owned);
     let end = match end.or(story.current_scene_id.as_deref()) {
         Some(end) => end.to_owned(),
         None => stories::root_scene_id(&state.db, tier.name, story_id)
@@ -207,6 +208,7 @@ pub async fn reader(
             .map(|key| state.models.image(Some(key)).label()),
         has_video,
         completed: story.status == StoryStatus::Completed,
+        at_scene_id: asked.filter(|at| scenes.iter().any(|s| &s.scene_id == at)),
         scenes,
     })
 }
