@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the browser bundle (cargo-leptos, into target/site) and the server binaries
-# (plain cargo, so the test builds share one target directory and its flags).
+# Builds the browser bundle (cargo-leptos, into $SITE_ROOT, default target/site) and the
+# server binaries (plain cargo, so the test builds share one target directory and its flags).
+# Each command serves its own site directory (run.sh target/site-app, the tests
+# target/site and target/site-release), so a test build never rewrites a running app's files.
 #   build.sh                 debug bundle and debug binaries
 # The bundle is always split by page (--split): a lazy route's code is imported from the
 # split loader, and an unsplit bundle cannot resolve that import.
@@ -24,10 +26,11 @@ regzip() {
   done
   return 0
 }
+site=${SITE_ROOT:-target/site}
 case "${1:-}" in
   --release)
-    cargo leptos build --frontend-only --release --precompress --split
-    regzip target/site/pkg
+    LEPTOS_SITE_ROOT=$site cargo leptos build --frontend-only --release --precompress --split
+    regzip "$site/pkg"
     cargo build --features ssr --bins --release
     ;;
   --release-site)
@@ -35,7 +38,7 @@ case "${1:-}" in
     regzip target/site-release/pkg
     ;;
   *)
-    cargo leptos build --frontend-only --split
+    LEPTOS_SITE_ROOT=$site cargo leptos build --frontend-only --split
     cargo build --features ssr --bins
     ;;
 esac

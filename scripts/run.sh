@@ -6,12 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# Its own site directory: the tests build theirs into target/site, and a test run beside the
+# running app must not rewrite the files it serves.
 if [ "${DEV:-0}" = 1 ]; then
+  export SITE_ROOT=target/site-app-dev
   ./scripts/build.sh
   bin=target/debug/cyoa
 else
+  export SITE_ROOT=target/site-app
   ./scripts/build.sh --release
   bin=target/release/cyoa
 fi
-export LEPTOS_SITE_ROOT=target/site
+export LEPTOS_SITE_ROOT=$SITE_ROOT
 exec "$bin"

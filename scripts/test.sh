@@ -29,6 +29,9 @@ CYOA_POSTGRES_REQUIRED=1 CYOA_BUCKET_REQUIRED=1 pg_virtualenv -v 15 scripts/with
 lap "build for end-to-end tests"
 ./scripts/build.sh
 
+lap "a running app keeps its files while the tests rebuild theirs"
+./scripts/check-sites-apart.sh
+
 lap "build the optimised browser bundle (wasm-opt) for the release smoke test"
 ./scripts/build.sh --release-site
 ./scripts/bundle-size.sh
