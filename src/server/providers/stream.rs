@@ -319,20 +319,23 @@ pub(crate) async fn answer(
             Ok(None) => break,
             Err(e) => return Err(call.transport_error(e)),
         };
+        // The observer hears once per chunk read, however many events it held: a stream
+        // that arrives faster than it is read costs one look at the text so far, not one
+        // per piece.
+        let before = text.len();
         for event in reader.feed(&chunk) {
             match step(call, &event)? {
-                Step::Text(piece) => {
-                    text.push_str(&piece);
-                    on_text(&text);
-                }
+                Step::Text(piece) => text.push_str(&piece),
                 Step::Last(piece) => {
                     text.push_str(&piece);
-                    on_text(&text);
                     done = true;
                 }
                 Step::Done => done = true,
                 Step::Skip => {}
             }
+        }
+        if text.len() > before {
+            on_text(&text);
         }
     }
     if !done {

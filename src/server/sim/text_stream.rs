@@ -144,7 +144,10 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
         let null_error = fault == Break::NullError;
         let mut stop = Stop::Done;
         for (i, piece) in pieces.iter().enumerate() {
-            tokio::time::sleep_until(start + per_token * i as u32).await;
+            let due = start + per_token * i as u32;
+            if due > tokio::time::Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
             match fault {
                 Break::CutOff if i == half => return,
                 Break::BadChunk if i == half => {
@@ -166,8 +169,9 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
                 return;
             }
         }
-        if stop == Stop::Done {
-            tokio::time::sleep_until(start + per_token * pieces.len() as u32).await;
+        let end = start + per_token * pieces.len() as u32;
+        if stop == Stop::Done && end > tokio::time::Instant::now() {
+            tokio::time::sleep_until(end).await;
         }
         for closing in closing_events(&protocol, pieces.len(), stop) {
             if !send(closing).await {
