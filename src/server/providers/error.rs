@@ -118,6 +118,8 @@ impl ProviderError {
             }
             ProviderError::Timeout { .. } => format!("{name} took too long to answer."),
             ProviderError::Rejected { message, .. } => {
+                // The provider's own sentence keeps its own full stop, not a second one.
+                let message = message.trim().trim_end_matches('.');
                 format!("{name} refused this request: {message}.")
             }
             ProviderError::Unauthorized { .. } => format!(
@@ -233,6 +235,20 @@ mod tests {
         }
         assert!(matches!(e(401), ProviderError::Unauthorized { .. }));
         assert!(matches!(e(400), ProviderError::Rejected { .. }));
+    }
+
+    #[test]
+    fn a_refusal_ends_with_one_full_stop() {
+        let e = from_status(
+            Provider::OpenAi,
+            400,
+            "Your request was rejected as a result of our safety system.".into(),
+            None,
+        );
+        assert_eq!(
+            e.user_message(),
+            "OpenAI refused this request: Your request was rejected as a result of our safety system."
+        );
     }
 
     #[test]
