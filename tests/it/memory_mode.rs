@@ -301,6 +301,18 @@ async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
         .await
         .unwrap_or_default()
         .contains("did not arrive in one piece"));
+    // The same framing error on a recording speaks of the recording, not of a photo.
+    let res = app
+        .http
+        .post(app.url("/api/transcribe"))
+        .header("content-type", "multipart/form-data")
+        .body("--x\r\nContent-Disposition: form-data; name=\"audio\"\r\n\r\nabc\r\n--x--\r\n")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 400);
+    let body = res.text().await.unwrap_or_default();
+    assert!(body.contains("recording") && !body.contains("photo"), "{body}");
     // Another tier cannot upload to this character.
     let res = upload(&app, "adult", &character_id, MAGENTA_JPG.to_vec(), "a.jpg").await;
     assert!(!res.status().is_success());
