@@ -12,8 +12,10 @@ pub const GALLERY_PAGE_SIZE: u32 = 24;
 pub struct StoryCard {
     pub story_id: String,
     pub title: String,
-    /// Day it was finished, e.g. "2026-11-25".
+    /// Day it was finished, as a person says it: "today", "3 Dec", "30 Jan 2025".
     pub date: String,
+    /// The same day for machines (`<time datetime>`), e.g. "2026-11-25".
+    pub date_iso: String,
     pub scenes: u32,
     /// The exact image model (FR-003); `None` for a text-only story.
     pub image_model_name: Option<String>,

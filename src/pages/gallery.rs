@@ -169,7 +169,7 @@ fn Card(
                 <span class="card-title">{story.title}</span>
             </a>
             <p class="card-meta">
-                {story.date}
+                <time datetime=story.date_iso>{story.date}</time>
                 {format!(" · {} scene{}", story.scenes, if story.scenes == 1 { "" } else { "s" })}
                 " · "
                 {model}

@@ -95,7 +95,11 @@ async fn the_gallery_pages_completed_stories_newest_first_within_the_tier() {
         .await
         .expect("page");
     assert_eq!(first.completed.len(), 24);
-    let dates: Vec<&str> = first.completed.iter().map(|c| c.date.as_str()).collect();
+    let dates: Vec<&str> = first
+        .completed
+        .iter()
+        .map(|c| c.date_iso.as_str())
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted, "newest first");

@@ -312,7 +312,10 @@ async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
         .expect("request");
     assert_eq!(res.status(), 400);
     let body = res.text().await.unwrap_or_default();
-    assert!(body.contains("recording") && !body.contains("photo"), "{body}");
+    assert!(
+        body.contains("recording") && !body.contains("photo"),
+        "{body}"
+    );
     // Another tier cannot upload to this character.
     let res = upload(&app, "adult", &character_id, MAGENTA_JPG.to_vec(), "a.jpg").await;
     assert!(!res.status().is_success());

@@ -93,22 +93,43 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
             cover_url = Some(crate::domain::urls::media(tier.name, &row.id, file));
         }
     }
+    let finished = row.completed_at.as_deref().unwrap_or(&row.updated_at);
     StoryCard {
         story_id: row.id.clone(),
         title: title_of(row),
-        date: row
-            .completed_at
-            .as_deref()
-            .unwrap_or(&row.updated_at)
-            .chars()
-            .take(10)
-            .collect(),
+        date: spoken_date(finished, time::OffsetDateTime::now_utc().date()),
+        date_iso: finished.chars().take(10).collect(),
         // The scenes of the path that was read to its ending, not every explored branch.
         scenes: row.current_depth.unwrap_or(row.scene_count) as u32,
         image_model_name: image_model_of(row.image_model.as_deref())
             .map(|key| state.models.image(Some(key)).label()),
         has_video: row.video_mode == VideoMode::On,
         cover_url,
+    }
+}
+
+/// A stored time as a person says the day: "today", "yesterday", "3 Dec", or "3 Dec 2025"
+/// in another year; what cannot be read stays as it is.
+fn spoken_date(stored: &str, today: time::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let Some(day) = stored
+        .get(..10)
+        .and_then(|d| time::Date::parse(d, &format).ok())
+    else {
+        return stored.to_owned();
+    };
+    if day == today {
+        return "today".into();
+    }
+    if today.previous_day() == Some(day) {
+        return "yesterday".into();
+    }
+    let month = &[
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][usize::from(u8::from(day.month())) - 1];
+    match day.year() == today.year() {
+        true => format!("{} {month}", day.day()),
+        false => format!("{} {month} {}", day.day(), day.year()),
     }
 }
 
@@ -229,4 +250,19 @@ pub async fn delete(
     }
     tracing::info!(tier = tier.name, story_id, "story deleted");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spoken_date;
+
+    #[test]
+    fn dates_are_said_as_a_person_says_them() {
+        let today = time::macros::date!(2026 - 12 - 07);
+        assert_eq!(spoken_date("2026-12-07T10:00:00Z", today), "today");
+        assert_eq!(spoken_date("2026-12-06T23:59:00Z", today), "yesterday");
+        assert_eq!(spoken_date("2026-12-03T10:00:00Z", today), "3 Dec");
+        assert_eq!(spoken_date("2025-01-30T10:00:00Z", today), "30 Jan 2025");
+        assert_eq!(spoken_date("x", today), "x");
+    }
 }
