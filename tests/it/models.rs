@@ -22,6 +22,24 @@ async fn image_requests(sim: &RunningSim) -> Vec<Value> {
         .expect("json")
 }
 
+/// The story's models set as an earlier release stored them (`models`: SQL assignments),
+/// and its scene `scene_id` as the reader sees it then.
+async fn as_stored_before(
+    app: &TestApp,
+    story_id: &str,
+    scene_id: &str,
+    models: &str,
+) -> cyoa::domain::story::SceneView {
+    cyoa::server::db::query(format!("UPDATE stories SET {models} WHERE id = ?"))
+        .bind(story_id)
+        .execute(&app.state.db)
+        .await
+        .expect("update");
+    story::scene_view(&app.state, tier("kids"), story_id, scene_id)
+        .await
+        .expect("scene")
+}
+
 /// An app with every provider pointed at `sim` (as with real keys), with `changes` to the
 /// built-in models.
 async fn app_with(sim: &RunningSim, changes: &str) -> TestApp {
@@ -245,14 +263,7 @@ async fn a_text_model_found_gone_at_call_time_names_its_successor_and_is_no_long
     let (story_id, root) = story::start(&app.state, kids, input)
         .await
         .expect("started");
-    cyoa::server::db::query("UPDATE stories SET text_model = 'claude-sonnet-5-5' WHERE id = ?")
-        .bind(&story_id)
-        .execute(&app.state.db)
-        .await
-        .expect("update");
-    let view = story::scene_view(&app.state, kids, &story_id, &root)
-        .await
-        .expect("scene");
+    let view = as_stored_before(&app, &story_id, &root, "text_model = 'claude-sonnet-5-5'").await;
     assert_eq!(
         view.text_model_name,
         "Claude Sonnet 5.5, continued with Claude Opus 5.5"
@@ -273,17 +284,13 @@ async fn an_old_story_continues_with_the_successors_and_says_so() {
         .await
         .expect("started");
     final_image(&app.state, kids, &story_id, &root).await;
-    // As it was stored by an earlier release.
-    cyoa::server::db::query(
-        "UPDATE stories SET text_model = 'claude-sonnet-4-5', image_model = 'gpt-image-1' WHERE id = ?",
+    let view = as_stored_before(
+        &app,
+        &story_id,
+        &root,
+        "text_model = 'claude-sonnet-4-5', image_model = 'gpt-image-1'",
     )
-    .bind(&story_id)
-    .execute(&app.state.db)
-    .await
-    .expect("update");
-    let view = story::scene_view(&app.state, kids, &story_id, &root)
-        .await
-        .expect("scene");
+    .await;
     assert_eq!(
         view.text_model_name,
         "Claude Sonnet 4.5, continued with Claude Sonnet 5.5"

@@ -94,6 +94,16 @@ impl Verdict {
     }
 }
 
+/// Why a new story cannot have the model it asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    Unknown,
+    /// Its provider has no key here (the display name).
+    NotConfigured(&'static str),
+    /// Retired, hidden, or not listed by its provider (the display name).
+    NotOffered(&'static str),
+}
+
 /// The catalogue of this process and what the providers said of its models.
 #[derive(Debug)]
 pub struct Models {
@@ -159,6 +169,23 @@ impl Models {
             .filter(|m| m.life().offered_for_new(&today))
             .filter(|m| self.gone_as(m.provider(), m.api_model()).is_none())
             .collect()
+    }
+
+    /// The model of kind `M` a new story asked for by `key`, if it may have it: known, of a
+    /// configured provider, and offered.
+    pub fn for_new<M: CatalogueRows>(
+        &'static self,
+        configured: &[Provider],
+        key: &str,
+    ) -> Result<&'static M, Refused> {
+        let known = self.catalogue.find::<M>(key).ok_or(Refused::Unknown)?;
+        if !configured.contains(&known.provider()) {
+            return Err(Refused::NotConfigured(known.display_name()));
+        }
+        self.offered::<M>(configured)
+            .into_iter()
+            .find(|m| m.key() == key)
+            .ok_or(Refused::NotOffered(known.display_name()))
     }
 
     /// The model a story made with `key` is continued with; `None` for an unknown key.

@@ -175,12 +175,8 @@ trait Changeable: CatalogueRows + Clone {
     /// Sets the fields the base struct shares and this kind's own; `Err` names a field
     /// this kind does not have.
     fn change(&mut self, change: &ModelChange) -> Result<(), String>;
-    /// A new row of this kind from its first change.
-    fn new_row(
-        key: &'static str,
-        provider: Provider,
-        api_model: &'static str,
-    ) -> Result<Self, String>;
+    /// A new row of this kind from its first change (its provider already checked).
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self;
 }
 
 fn apply_kind<M: Changeable>(
@@ -215,7 +211,8 @@ fn apply_kind<M: Changeable>(
                             .into(),
                     ));
                 };
-                rows.push(M::new_row(keep(key), provider, keep(api_model)).map_err(error)?);
+                check_provider(M::KIND, provider).map_err(error)?;
+                rows.push(M::new_row(keep(key), provider, keep(api_model)));
                 rows.len() - 1
             }
         };
@@ -332,20 +329,15 @@ impl Changeable for TextModelSpec {
         }
         Ok(())
     }
-    fn new_row(
-        key: &'static str,
-        provider: Provider,
-        api_model: &'static str,
-    ) -> Result<Self, String> {
-        check_provider(ModelKind::Text, provider)?;
-        Ok(TextModelSpec {
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
+        TextModelSpec {
             key,
             display_name: key,
             provider,
             api_model,
             hint: "",
             life: Lifecycle::CURRENT,
-        })
+        }
     }
 }
 
@@ -378,13 +370,8 @@ impl Changeable for ImageModelSpec {
         }
         Ok(())
     }
-    fn new_row(
-        key: &'static str,
-        provider: Provider,
-        api_model: &'static str,
-    ) -> Result<Self, String> {
-        check_provider(ModelKind::Image, provider)?;
-        Ok(ImageModelSpec {
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
+        ImageModelSpec {
             key,
             display_name: key,
             provider,
@@ -395,7 +382,7 @@ impl Changeable for ImageModelSpec {
             max_reference_images: 0,
             hint: "",
             life: Lifecycle::CURRENT,
-        })
+        }
     }
 }
 
@@ -421,21 +408,16 @@ impl Changeable for VideoModelSpec {
         }
         Ok(())
     }
-    fn new_row(
-        key: &'static str,
-        provider: Provider,
-        api_model: &'static str,
-    ) -> Result<Self, String> {
-        check_provider(ModelKind::Video, provider)?;
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
         let base = crate::domain::video_model::VIDEO_MODELS[0];
-        Ok(VideoModelSpec {
+        VideoModelSpec {
             key,
             display_name: key,
             provider,
             api_model,
             life: Lifecycle::CURRENT,
             ..base
-        })
+        }
     }
 }
 
@@ -450,19 +432,14 @@ impl Changeable for SpeechModelSpec {
         common!(self, change);
         Ok(())
     }
-    fn new_row(
-        key: &'static str,
-        provider: Provider,
-        api_model: &'static str,
-    ) -> Result<Self, String> {
-        check_provider(ModelKind::SpeechToText, provider)?;
-        Ok(SpeechModelSpec {
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
+        SpeechModelSpec {
             key,
             display_name: key,
             provider,
             api_model,
             life: Lifecycle::CURRENT,
-        })
+        }
     }
 }
 

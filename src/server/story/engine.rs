@@ -15,6 +15,7 @@ use crate::server::db::stories::{
 };
 use crate::server::media::{self, StoryMedia};
 use crate::server::memory::{self, MemorySnapshot};
+use crate::server::models::Refused;
 use crate::server::providers::{ProviderError, TextRequest};
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
@@ -323,20 +324,19 @@ fn offered(
     configured: &[Provider],
     key: &str,
 ) -> Result<&'static TextModelSpec, StoryError> {
-    let known = state
-        .models
-        .catalogue()
-        .find::<TextModelSpec>(key)
-        .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
-    if !configured.contains(&known.provider) {
-        return Err(StoryError::ModelNotConfigured(known.display_name));
-    }
     state
         .models
-        .offered::<TextModelSpec>(configured)
-        .into_iter()
-        .find(|m| m.key == key)
-        .ok_or(StoryError::ModelNotOffered(known.display_name))
+        .for_new(configured, key)
+        .map_err(|why| refused(why, key))
+}
+
+/// A model a new story may not have, as the reader is told.
+fn refused(why: Refused, key: &str) -> StoryError {
+    match why {
+        Refused::Unknown => StoryError::UnknownModel(key.to_owned()),
+        Refused::NotConfigured(name) => StoryError::ModelNotConfigured(name),
+        Refused::NotOffered(name) => StoryError::ModelNotOffered(name),
+    }
 }
 
 /// "Claude Sonnet 5.5", or "Claude Sonnet 4.5, continued with Claude Sonnet 5.5" once the
@@ -356,24 +356,14 @@ fn choose_image_model(
     configured: &[Provider],
     requested: Option<&str>,
 ) -> Result<Option<&'static ImageModelSpec>, StoryError> {
-    let Some(key) = requested else {
-        return Ok(state.models.default_image(configured));
-    };
-    let known = state
-        .models
-        .catalogue()
-        .find::<ImageModelSpec>(key)
-        .ok_or_else(|| StoryError::UnknownModel(key.to_owned()))?;
-    if !configured.contains(&known.provider) {
-        return Err(StoryError::ModelNotConfigured(known.display_name));
+    match requested {
+        None => Ok(state.models.default_image(configured)),
+        Some(key) => state
+            .models
+            .for_new(configured, key)
+            .map(Some)
+            .map_err(|why| refused(why, key)),
     }
-    state
-        .models
-        .offered::<ImageModelSpec>(configured)
-        .into_iter()
-        .find(|m| m.key == key)
-        .map(Some)
-        .ok_or(StoryError::ModelNotOffered(known.display_name))
 }
 
 /// The image model key of a stored story: none for a text-only story; stories from before
