@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Checks that the test build leaves a running app alone: an app serving its own site
-# directory (as run.sh does) keeps answering every file its page links while the tests'
-# bundle is rebuilt from scratch. Run by test.sh after the debug build (reused here).
+# Checks that the test build leaves a running app alone: the app as `DEV=1 run.sh` builds
+# and serves it (its site directory from scripts/sites.sh) keeps answering every file its
+# pages link while the tests' bundle is rebuilt from scratch. Run by test.sh after the debug
+# build (reused here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-app_site=target/site-app-check
+. scripts/sites.sh
+app_site=$APP_DEV_SITE
+for site in "$APP_SITE" "$APP_DEV_SITE"; do
+  [ "$site" != "$TEST_SITE" ] || { echo "run.sh and the tests share $site"; exit 1; }
+done
 SITE_ROOT=$app_site ./scripts/build.sh >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d -t cyoa-sites-XXXXXX)
@@ -32,8 +37,8 @@ fetch_all() {
   return $bad
 }
 # The tests' bundle, rebuilt from nothing, while the app is asked for its files throughout.
-rm -rf target/site
-./scripts/build.sh >/dev/null &
+rm -rf "$TEST_SITE"
+SITE_ROOT=$TEST_SITE ./scripts/build.sh >/dev/null &
 build=$!
 failures=0
 while kill -0 $build 2>/dev/null; do

@@ -6,14 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-# Its own site directory: the tests build theirs into target/site, and a test run beside the
-# running app must not rewrite the files it serves.
+# Its own site directory (scripts/sites.sh): a test run beside the running app must not
+# rewrite the files it serves.
+. scripts/sites.sh
 if [ "${DEV:-0}" = 1 ]; then
-  export SITE_ROOT=target/site-app-dev
+  export SITE_ROOT=$APP_DEV_SITE
   ./scripts/build.sh
   bin=target/debug/cyoa
 else
-  export SITE_ROOT=target/site-app
+  export SITE_ROOT=$APP_SITE
   ./scripts/build.sh --release
   bin=target/release/cyoa
 fi
