@@ -598,3 +598,42 @@ async fn a_scene_is_never_stored_without_its_picture_job_and_a_missing_one_is_re
     let repaired = final_image(&again.state, kids, &story_id, &next).await;
     assert_eq!(repaired.status, MediaStatus::Complete, "{repaired:?}");
 }
+
+#[tokio::test]
+async fn a_parent_can_delete_a_story_to_free_space_while_the_disk_is_full() {
+    // The injected full disk is SQLite's commit hook.
+    if sqlite_only("deleting on a full disk") {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (story_id, root) = story::start(&app.state, kids, crate::helpers::start_input("a kite"))
+        .await
+        .expect("started");
+    final_image(&app.state, kids, &story_id, &root).await;
+    let folder = cyoa::server::media_store::Folder::media("kids", &story_id);
+    assert!(!crate::helpers::stored_files(&app.state, &folder)
+        .await
+        .is_empty());
+    // The disk is full until something is freed: the first deletion's commit fails.
+    app.state.faults.commits.fail_next(1);
+    story::gallery::delete(&app.state, kids, &story_id)
+        .await
+        .expect("deleted once its files made room");
+    assert!(crate::helpers::stored_files(&app.state, &folder)
+        .await
+        .is_empty());
+    let left: i64 = cyoa::server::db::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
+        .bind(&story_id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    // Another tier's id is still "not found", and its files are not touched.
+    app.state.faults.commits.fail_next(1);
+    assert!(matches!(
+        story::gallery::delete(&app.state, tier("adult"), &story_id).await,
+        Err(cyoa::server::story::StoryError::NotFound)
+    ));
+    app.state.faults.commits.fail_commits(false);
+}

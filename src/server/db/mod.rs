@@ -18,7 +18,7 @@ pub use sql::{
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,14 +38,38 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Database commits made to fail on purpose: while on, every commit is turned into a
-/// rollback, as SQLite's commits fail when its disk is full. Off unless a test switches it on.
+/// Database commits made to fail on purpose, turned into rollbacks as SQLite's commits fail
+/// when its disk is full: every commit while on, or only the next few. Off unless a test
+/// switches it on.
 #[derive(Debug, Clone, Default)]
-pub struct CommitFaults(Arc<AtomicBool>);
+pub struct CommitFaults(Arc<AtomicI64>);
+
+/// [`CommitFaults`]' count for "every commit fails".
+const EVERY_COMMIT: i64 = -1;
 
 impl CommitFaults {
     pub fn fail_commits(&self, on: bool) {
-        self.0.store(on, Ordering::SeqCst);
+        self.0
+            .store(if on { EVERY_COMMIT } else { 0 }, Ordering::SeqCst);
+    }
+
+    /// The next `count` commits fail, the ones after them go through (a disk that is full
+    /// until something frees space).
+    pub fn fail_next(&self, count: u32) {
+        self.0.store(i64::from(count), Ordering::SeqCst);
+    }
+
+    /// Whether the commit being made goes through (called by the commit hook).
+    fn allows_commit(&self) -> bool {
+        let before = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                (left > 0).then(|| left - 1)
+            });
+        match before {
+            Ok(_) => false,
+            Err(left) => left != EVERY_COMMIT,
+        }
     }
 }
 
@@ -176,11 +200,11 @@ pub async fn connect(path: &Path, faults: &CommitFaults) -> Result<Db, DbError> 
         // CPU, measured by `benches/page_cpu.rs`).
         .test_before_acquire(false)
         .after_connect(move |conn, _| {
-            let failing = faults.0.clone();
+            let faults = faults.clone();
             Box::pin(async move {
                 conn.lock_handle()
                     .await?
-                    .set_commit_hook(move || !failing.load(Ordering::SeqCst));
+                    .set_commit_hook(move || faults.allows_commit());
                 Ok(())
             })
         })

@@ -241,10 +241,29 @@ pub async fn delete(
     tier: &'static TierSpec,
     story_id: &str,
 ) -> Result<(), StoryError> {
-    if !repo::delete_story(&state.db, tier.name, story_id).await? {
+    let folder = Folder::media(tier.name, story_id);
+    let deleted = match repo::delete_story(&state.db, tier.name, story_id).await {
+        // A full disk refuses even a deletion: a parent deleting stories to free space
+        // would be stuck. The story's files go first then (only a story of this tier that
+        // is there), which frees the room its rows' deletion needs.
+        Err(e) if crate::server::db::is_storage_failure(&e) => {
+            if stories::find_story(&state.db, tier.name, story_id)
+                .await?
+                .is_none()
+            {
+                return Err(StoryError::NotFound);
+            }
+            tracing::warn!(error = %e, story_id, "storage full: the story's files go first");
+            if let Err(e) = state.store.remove_folder(&folder).await {
+                tracing::warn!(error = %e, story_id, "the story's files could not be removed");
+            }
+            repo::delete_story(&state.db, tier.name, story_id).await?
+        }
+        other => other?,
+    };
+    if !deleted {
         return Err(StoryError::NotFound);
     }
-    let folder = Folder::media(tier.name, story_id);
     if let Err(e) = state.store.remove_folder(&folder).await {
         tracing::error!(error = %e, story_id, "story deleted but its media files could not be removed");
     }
