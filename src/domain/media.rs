@@ -44,8 +44,9 @@ keyed_enum! {
 /// `docs/models.md`), so Retry orders it again, and says so before it is pressed.
 pub const INTERRUPTED_SUBMISSION: &str = "The server stopped while this clip was being ordered, and Grok Imagine cannot tell us whether the order arrived. Ordering it again may cost a second clip.";
 
-/// What the scene page says when video mode was asked for without the xAI key.
-pub const VIDEO_UNAVAILABLE_NOTICE: &str = "Video mode needs Grok Imagine, and this server has no xAI key (XAI_API_KEY), so this story has pictures only.";
+/// What the scene page says when video mode was asked for and no video model can be used
+/// (no xAI key, or xAI no longer lists the model).
+pub const VIDEO_UNAVAILABLE_NOTICE: &str = "Video mode needs Grok Imagine's video model, which this server cannot use (it has no xAI key, XAI_API_KEY, or xAI no longer offers the model), so this story has pictures only.";
 
 /// A scene's image or clip as the scene page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

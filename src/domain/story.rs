@@ -180,7 +180,7 @@ pub struct SceneView {
     pub memory_profile_name: Option<String>,
     /// The scene's clip in video mode; `None` when the story has no video.
     pub video: Option<super::media::MediaView>,
-    /// Why a story asked for video has none (no xAI key).
+    /// Why a story asked for video has none (no xAI key, or no video model on offer).
     pub video_notice: Option<String>,
 }
 

@@ -336,3 +336,32 @@ async fn paged_model_lists_are_followed_to_their_end() {
     assert_eq!(texts, ["claude-sonnet-5-5", "gemini-flash"]);
     assert_eq!(home.image_models.len(), 1, "Gemini's picture model");
 }
+
+#[tokio::test]
+async fn without_a_listed_video_model_video_mode_is_not_offered_and_says_why() {
+    let sim = image_providers::sim().await;
+    let app = app_with(
+        &sim,
+        r#"video.grok-imagine-video.api_model = "grok-imagine-video-0.9""#,
+    )
+    .await;
+    let kids = tier("kids");
+    let home = story::home(&app.state, kids).await.expect("home");
+    assert!(!home.video_available);
+    let mut input = start_input("a comet");
+    input.video_mode = true;
+    let (story_id, root) = story::start(&app.state, kids, input)
+        .await
+        .expect("started with pictures only");
+    let scene = story::scene_view(&app.state, kids, &story_id, &root)
+        .await
+        .expect("scene");
+    assert!(
+        scene
+            .video_notice
+            .as_deref()
+            .is_some_and(|n| n.contains("pictures only")),
+        "{:?}",
+        scene.video_notice
+    );
+}

@@ -9,7 +9,7 @@ use crate::domain::media::{MediaKind, VideoMode, VIDEO_UNAVAILABLE_NOTICE};
 use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
 };
-use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec};
+use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec, VideoModelSpec};
 use crate::server::db::stories::{
     self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
 };
@@ -43,7 +43,7 @@ pub async fn start(
     // every scene says why (acceptance 5).
     let video_mode = match input.video_mode {
         false => VideoMode::Off,
-        true if state.providers.configured().contains(&Provider::Xai) => VideoMode::On,
+        true if clips_offered(state, &configured) => VideoMode::On,
         true => VideoMode::Unavailable,
     };
     let target_depth = input.length.target_depth();
@@ -281,7 +281,7 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
             .map(|m| m.key.to_owned()),
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
-        video_available: configured.contains(&Provider::Xai),
+        video_available: clips_offered(state, &configured),
         speech_to_text: state.models.speech_to_text(&configured).is_some(),
     })
 }
@@ -328,6 +328,15 @@ fn offered(
         .models
         .for_new(configured, key)
         .map_err(|why| refused(why, key))
+}
+
+/// Whether a new story may ask for clips: a video model of a configured provider is on offer
+/// (its provider still lists it).
+fn clips_offered(state: &AppState, configured: &[Provider]) -> bool {
+    !state
+        .models
+        .offered::<VideoModelSpec>(configured)
+        .is_empty()
 }
 
 /// A model a new story may not have, as the reader is told.
