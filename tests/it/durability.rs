@@ -595,6 +595,15 @@ async fn a_scene_is_never_stored_without_its_picture_job_and_a_missing_one_is_re
         .expect("lose the job");
     drop(app);
     let again = TestApp::builder().data_dir(dir.path()).spawn().await;
+    // The repair runs as the media workers start, beside the app's first answers.
+    wait_for_async(|| async {
+        cyoa::server::media::status(&again.state, kids, &story_id, &next, MediaKind::Image)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     let repaired = final_image(&again.state, kids, &story_id, &next).await;
     assert_eq!(repaired.status, MediaStatus::Complete, "{repaired:?}");
 }
