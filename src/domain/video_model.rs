@@ -1,4 +1,4 @@
-//! The built-in video models a clip can be made with (spec FR-015): the catalogue's first
+//! The built-in video models a clip can be made with: the catalogue's first
 //! rows, like the image models. Grok Imagine is the only one today; a second is one row plus,
 //! if its API differs, one provider function. Where the id comes from: `docs/models.md`.
 

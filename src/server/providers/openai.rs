@@ -31,8 +31,8 @@ pub(crate) async fn generate_image(
 }
 
 /// With reference photos: the images edits endpoint, multipart, the photos as `image[]`.
-/// `input_fidelity=high` keeps faces closer on the models that take it (FR-009); others
-/// refuse or ignore it, so it is sent only where the catalogue says so (FR-010).
+/// `input_fidelity=high` keeps faces closer on the models that take it; others refuse or
+/// ignore it, so it is sent only where the catalogue says so.
 pub(crate) async fn edit_image(
     call: &Call<'_>,
     model: &ImageModelSpec,

@@ -357,7 +357,7 @@ pub(super) fn text_model_label(state: &AppState, key: &str) -> String {
         .map_or_else(|| key.to_owned(), |r| r.label())
 }
 
-/// The image model a new story is locked to (FR-004): the reader's pick if it is on offer,
+/// The image model a new story is locked to: the reader's pick if it is on offer,
 /// the default when none was sent, and none at all (text-only) when no image provider is
 /// configured.
 fn choose_image_model(
