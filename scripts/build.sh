@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm binaryen's wasm-opt first on PATH, for this build only: cargo-leptos takes wasm-opt from
-# PATH, and Debian's (binaryen 108) breaks the bundle. See README "Toolchain".
+# PATH, and Debian's (binaryen 108) breaks the bundle. See docs/design.md, "Toolchain".
 export PATH="$PWD/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # cargo-leptos writes its gzip twins at a fast level (its brotli ones are at the best): a
 # browser on plain http, which is offered no brotli (a family server on the home network),

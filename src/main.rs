@@ -13,7 +13,7 @@ use cyoa::server::startup;
 use tracing_subscriber::EnvFilter;
 
 /// A page render is thousands of small allocations freed together, on which glibc's malloc
-/// spent about a tenth of the server's CPU (README, "Server CPU per page"). The benchmarks
+/// spent about a tenth of the server's CPU (docs/benchmarks.md, "Server CPU per page"). The benchmarks
 /// that measure the server declare the same allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
