@@ -164,6 +164,8 @@ async fn main() -> Result<(), BoxError> {
     let mut app = Command::new(env!("CARGO_BIN_EXE_cyoa"));
     app.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The allocator's settings (`MIMALLOC_*`) pass through, to try them on memory.
+        .envs(std::env::vars().filter(|(k, _)| k.starts_with("MIMALLOC_")))
         .env("DATA_DIR", data.path())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env(

@@ -6,6 +6,7 @@
 //! `cyoa set-pin TIER` sets the parent PIN of a protected tier (typed twice, or two lines on
 //! standard input); every browser unlocked with the old PIN must enter the new one.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use cyoa::server::config::Config;
@@ -21,6 +22,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
+        // Colour only for a person at a terminal: a log file or a pipe gets plain lines.
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
