@@ -6,9 +6,9 @@
 //! its peak memory (VmHWM). Targets on the 2-core machine: p50 ≤ 330 ms, p99 ≤ 500 ms, peak
 //! RSS ≤ 100 MiB.
 //!
-//! With BENCH_SIM=standalone the providers are the `provider-sim` binary in a process of its
-//! own (the app as with real keys), so the app's CPU and memory are measured without the
-//! simulator's.
+//! With BENCH_SIM=standalone the providers are the simulator in a process of its own (this
+//! benchmark started again as `BENCH_SERVE_SIM=<port>`; the app as with real keys), so the
+//! app's CPU and memory are measured without the simulator's.
 //!
 //! Run: `cargo bench --features ssr --bench load`.
 
@@ -153,8 +153,26 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// The simulator alone on `port`, until killed (the standalone mode's second process).
+async fn serve_simulator(port: u16, latency: u64) -> Result<(), BoxError> {
+    let config = provider_sim::SimConfig {
+        latency: Duration::from_millis(latency),
+        ..provider_sim::SimConfig::default()
+    };
+    let _running =
+        provider_sim::spawn_on(std::net::SocketAddr::from(([127, 0, 0, 1], port)), config).await?;
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    if let Some(port) = std::env::var("BENCH_SERVE_SIM")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
+        return serve_simulator(port, env_number("BENCH_LATENCY_MS", 200) as u64).await;
+    }
     let readers = env_number("BENCH_READERS", 50).max(1);
     let taps = env_number("BENCH_TAPS", 4).max(1);
     let latency = env_number("BENCH_LATENCY_MS", 200);
@@ -188,24 +206,17 @@ async fn main() -> Result<(), BoxError> {
         });
     let _sim = if standalone {
         let sim_port = free_port()?;
-        let sim = Command::new(env!("CARGO_BIN_EXE_provider-sim"))
-            .args([
-                "--port",
-                &sim_port.to_string(),
-                "--latency-ms",
-                &latency.to_string(),
-            ])
+        let sim = Command::new(std::env::current_exe()?)
+            .env("BENCH_SERVE_SIM", sim_port.to_string())
+            .env("BENCH_LATENCY_MS", latency.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        for (key, base, path) in [
-            ("OPENAI_API_KEY", "OPENAI_BASE_URL", "/openai/v1"),
-            ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "/anthropic/v1"),
-            ("XAI_API_KEY", "XAI_BASE_URL", "/xai/v1"),
-            ("GEMINI_API_KEY", "GEMINI_BASE_URL", "/gemini/v1beta"),
-        ] {
-            app.env(key, "bench-key")
-                .env(base, format!("http://127.0.0.1:{sim_port}{path}"));
+        let sim_base = format!("http://127.0.0.1:{sim_port}");
+        for p in cyoa::domain::Provider::ALL {
+            let endpoint = cyoa::server::providers::Endpoint::simulated(&sim_base, p, "bench-key");
+            app.env(p.api_key_env(), endpoint.api_key)
+                .env(p.base_url_env(), endpoint.base_url);
         }
         Some(Process(sim))
     } else {

@@ -17,10 +17,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::Retries;
-use cyoa::server::sim::{self, SimConfig};
 use cyoa::server::startup;
 use cyoa::server::story;
+use provider_sim::{self as sim, SimConfig};
 use serde_json::Value;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -70,7 +71,7 @@ async fn main() -> Result<(), BoxError> {
     let config = Config {
         real_providers: Provider::ALL
             .into_iter()
-            .map(|p| (p, sim.endpoint(p, "bench")))
+            .map(|p| (p, Endpoint::simulated(&sim.base_url(), p, "bench")))
             .collect(),
         demo_latency: Duration::ZERO,
         video: VideoTiming {

@@ -13,8 +13,8 @@ lap "setup"
 lap "cargo fmt --check"
 cargo fmt --all -- --check
 
-lap "clippy (server)"
-cargo clippy --features ssr --all-targets -- -D warnings
+lap "clippy (server, and the crates beside the app)"
+cargo clippy --workspace --features cyoa/ssr --all-targets -- -D warnings
 lap "clippy (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
@@ -24,7 +24,7 @@ lap "unit and integration tests (SQLite, data directory), then the integration t
 # it afterwards, however the command ends. The second run is the same integration binary
 # (no new build) with every app's rows in PostgreSQL and its media in the bucket.
 CYOA_POSTGRES_REQUIRED=1 CYOA_BUCKET_REQUIRED=1 pg_virtualenv -v 15 scripts/with-bucket.sh sh -c \
-  'cargo test --features ssr && IT_DATABASE=postgres IT_STORE=bucket cargo test --features ssr --test it'
+  'cargo test --workspace --features cyoa/ssr && IT_DATABASE=postgres IT_STORE=bucket cargo test --features ssr --test it'
 
 lap "build for end-to-end tests"
 ./scripts/build.sh

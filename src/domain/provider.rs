@@ -26,7 +26,7 @@ impl Provider {
         &PROVIDERS[self as usize]
     }
 
-    /// Stable lower-case key, used in URLs of the simulator, logs and config.
+    /// Stable lower-case key, used in logs and config (the simulator counts calls by it too).
     pub fn key(self) -> &'static str {
         self.spec().key
     }
@@ -50,11 +50,6 @@ impl Provider {
     pub fn default_base_url(self) -> &'static str {
         self.spec().default_base_url
     }
-
-    /// Base URL path of this provider's API inside the simulator.
-    pub fn sim_path(self) -> &'static str {
-        self.spec().sim_path
-    }
 }
 
 /// What the app needs to know of a provider to configure and reach it: data, like the model
@@ -67,7 +62,6 @@ pub struct ProviderSpec {
     pub api_key_env: &'static str,
     pub base_url_env: &'static str,
     pub default_base_url: &'static str,
-    pub sim_path: &'static str,
 }
 
 pub const PROVIDERS: [ProviderSpec; 4] = [
@@ -78,7 +72,6 @@ pub const PROVIDERS: [ProviderSpec; 4] = [
         api_key_env: "OPENAI_API_KEY",
         base_url_env: "OPENAI_BASE_URL",
         default_base_url: "https://api.openai.com/v1",
-        sim_path: "/openai/v1",
     },
     ProviderSpec {
         provider: Provider::Anthropic,
@@ -87,7 +80,6 @@ pub const PROVIDERS: [ProviderSpec; 4] = [
         api_key_env: "ANTHROPIC_API_KEY",
         base_url_env: "ANTHROPIC_BASE_URL",
         default_base_url: "https://api.anthropic.com/v1",
-        sim_path: "/anthropic/v1",
     },
     ProviderSpec {
         provider: Provider::Xai,
@@ -96,7 +88,6 @@ pub const PROVIDERS: [ProviderSpec; 4] = [
         api_key_env: "XAI_API_KEY",
         base_url_env: "XAI_BASE_URL",
         default_base_url: "https://api.x.ai/v1",
-        sim_path: "/xai/v1",
     },
     ProviderSpec {
         provider: Provider::Gemini,
@@ -105,7 +96,6 @@ pub const PROVIDERS: [ProviderSpec; 4] = [
         api_key_env: "GEMINI_API_KEY",
         base_url_env: "GEMINI_BASE_URL",
         default_base_url: "https://generativelanguage.googleapis.com/v1beta",
-        sim_path: "/gemini/v1beta",
     },
 ];
 

@@ -13,7 +13,7 @@ use crate::domain::{Catalogue, Provider, TierSpec};
 use crate::server::gate::pin::Pin;
 use crate::server::models::overrides::{self, ModelsSection};
 use crate::server::providers::Endpoint;
-use crate::server::sim::TextPace;
+use provider_sim::TextPace;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

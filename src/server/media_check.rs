@@ -152,7 +152,7 @@ mod tests {
     fn is_whole(bytes: &[u8], kind: MediaKind) -> bool {
         bytes_are_whole(bytes, kind)
     }
-    use crate::server::imaging::Canvas;
+    use imaging::Canvas;
 
     fn mp4(boxes: &[(&[u8; 4], usize)]) -> Vec<u8> {
         let mut out = Vec::new();

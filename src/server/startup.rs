@@ -22,7 +22,8 @@ use crate::server::models::Models;
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, AppStateInner, Faults};
 use crate::server::story::writing::Drafts;
-use crate::server::{files, gate, key_check, live, request_tasks, sim, storage, transfer};
+use crate::server::{files, gate, key_check, live, request_tasks, storage, transfer};
+use provider_sim as sim;
 
 /// Where the simulator is mounted inside the app in demo mode.
 const SIM_MOUNT: &str = "/sim";

@@ -5,6 +5,7 @@
 
 use cyoa::domain::media::MediaStatus;
 use cyoa::domain::Provider;
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{AccountProblem, ProviderError};
 use cyoa::server::story;
 
@@ -232,14 +233,14 @@ async fn grok_imagine_edits_with_one_photo_leave_the_aspect_ratio_out() {
     let sim = image_providers::sim().await;
     let spec = crate::helpers::image_model("grok-imagine");
     let photo = cyoa::server::providers::ReferenceImage {
-        bytes: cyoa::server::imaging::Canvas::new(8, 8).to_png(),
+        bytes: imaging::Canvas::new(8, 8).to_png(),
         mime: "image/png",
         file_name: "photo.png".into(),
     };
     let client = cyoa::server::providers::ProviderClient::new(
         reqwest::Client::new(),
         spec.provider,
-        sim.endpoint(spec.provider, image_providers::KEY),
+        Endpoint::simulated(&sim.base_url(), spec.provider, image_providers::KEY),
         image_providers::policy(),
     );
     client
@@ -369,7 +370,7 @@ async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
 async fn check_keys_exits_with_failure_on_a_refused_key() {
     let sim = text_providers::sim().await;
     for (key, ok) in [(text_providers::KEY, true), ("wrong-key", false)] {
-        let base_url = sim.endpoint(Provider::Xai, key).base_url;
+        let base_url = Endpoint::simulated(&sim.base_url(), Provider::Xai, key).base_url;
         // Blocking wait off the runtime: the simulator answers on it meanwhile.
         let out = tokio::task::spawn_blocking(move || {
             std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"))

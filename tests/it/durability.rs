@@ -11,9 +11,9 @@ use cyoa::domain::AppError;
 use cyoa::server::db::media::INTERRUPTED_SUBMISSION;
 use cyoa::server::integrity;
 use cyoa::server::media::crash_points;
-use cyoa::server::sim::RunningSim;
 use cyoa::server::storage::WriteStep;
 use cyoa::server::story;
+use provider_sim::RunningSim;
 
 use crate::helpers::{final_image, sqlite_only, tier, TestApp};
 use crate::video_jobs::{app, fast, final_media, kids, simulator, submissions, video_story, KEY};
@@ -267,7 +267,7 @@ async fn a_restart_fails_a_clip_cut_off_while_submitting_and_repairs_a_missing_o
 
 #[tokio::test]
 async fn deleting_a_story_while_its_media_is_made_leaves_nothing_behind() {
-    let sim = cyoa::server::sim::spawn(cyoa::server::sim::SimConfig {
+    let sim = provider_sim::spawn(provider_sim::SimConfig {
         latency: Duration::from_millis(300),
         video_polls: Some(1),
         ..Default::default()

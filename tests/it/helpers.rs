@@ -10,10 +10,11 @@ use cyoa::domain::media::MediaKind;
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, GateSettings, JobSettings, SpendingLimits, VideoTiming};
 use cyoa::server::media_store::{FileKey, Folder};
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{Retries, RetryPolicy};
-use cyoa::server::sim::RunningSim;
 use cyoa::server::startup;
 use cyoa::server::state::AppState;
+use provider_sim::RunningSim;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -36,7 +37,7 @@ impl TestAppBuilder {
     pub fn providers(mut self, sim: &RunningSim, key: &str, providers: &[Provider]) -> Self {
         self.config.real_providers = providers
             .iter()
-            .map(|p| (*p, sim.endpoint(*p, key)))
+            .map(|p| (*p, Endpoint::simulated(&sim.base_url(), *p, key)))
             .collect();
         self
     }
@@ -156,8 +157,10 @@ pub fn app_binary(
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     for p in Provider::ALL {
-        cmd.env(p.api_key_env(), key)
-            .env(p.base_url_env(), sim.endpoint(p, key).base_url);
+        cmd.env(p.api_key_env(), key).env(
+            p.base_url_env(),
+            Endpoint::simulated(&sim.base_url(), p, key).base_url,
+        );
     }
     cmd
 }

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use cyoa::domain::aspect::AspectRatio;
 use cyoa::domain::{ImageModelSpec, Provider};
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy};
-use cyoa::server::sim::{self, RunningSim, SimConfig};
+use provider_sim::{self as sim, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
 pub(crate) const KEY: &str = "k";
@@ -32,7 +33,12 @@ pub(crate) async fn generate(
     prompt: &str,
 ) -> Result<Vec<u8>, ProviderError> {
     let p = model.provider;
-    let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, KEY), policy());
+    let client = ProviderClient::new(
+        reqwest::Client::new(),
+        p,
+        Endpoint::simulated(&sim.base_url(), p, KEY),
+        policy(),
+    );
     client
         .generate_image(model, prompt, AspectRatio::Square, &[])
         .await

@@ -11,9 +11,9 @@ use cyoa::domain::Provider;
 use cyoa::server::config::JobSettings;
 use cyoa::server::db::media::{self, Finished};
 use cyoa::server::db::stored_time;
-use cyoa::server::sim::{self, RunningSim, SimConfig};
 use cyoa::server::state::AppState;
 use cyoa::server::story;
+use provider_sim::{self as sim, RunningSim, SimConfig};
 
 use crate::helpers::{request_counts, start_input, TestApp};
 use crate::video_jobs::{fast, kids, submissions, video_story, KEY};

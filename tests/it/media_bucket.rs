@@ -6,9 +6,9 @@
 use std::io::ErrorKind;
 
 use cyoa::domain::media::{MediaKind, MediaStatus};
-use cyoa::server::imaging::Canvas;
 use cyoa::server::media_store::{FileKey, Folder, MediaStore};
 use cyoa::server::storage::StorageFaults;
+use imaging::Canvas;
 
 use crate::helpers::{final_image, start_input, test_bucket, tier, TestApp};
 

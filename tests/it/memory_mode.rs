@@ -10,11 +10,12 @@ use cyoa::domain::media::MediaStatus;
 use cyoa::domain::profile::{CharacterInput, ProfileInput};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{ImageModelSpec, TierSpec};
-use cyoa::server::imaging::photo;
 use cyoa::server::memory::profiles;
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{ProviderClient, ReferenceImage, RetryPolicy};
-use cyoa::server::sim::{self, RunningSim, SimConfig};
 use cyoa::server::story;
+use imaging::photo;
+use provider_sim::{self as sim, RunningSim, SimConfig};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
@@ -64,7 +65,12 @@ async fn generate_with(
         request_timeout: Duration::from_secs(10),
     };
     let p = model.provider;
-    let client = ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, "k"), policy);
+    let client = ProviderClient::new(
+        reqwest::Client::new(),
+        p,
+        Endpoint::simulated(&sim.base_url(), p, "k"),
+        policy,
+    );
     client
         .generate_image(
             model,

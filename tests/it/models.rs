@@ -5,9 +5,10 @@
 use cyoa::domain::media::{MediaKind, MediaStatus};
 use cyoa::domain::{Provider, StoryLength};
 use cyoa::server::key_check;
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{ProviderClient, ProviderError};
-use cyoa::server::sim::{self, RunningSim, SimConfig};
 use cyoa::server::story::{self, StoryError};
+use provider_sim::{self as sim, RunningSim, SimConfig};
 use serde_json::Value;
 
 use crate::helpers::{final_image, start_input, tier, TestApp};
@@ -162,7 +163,7 @@ async fn a_retired_model_is_final_at_call_time_in_each_providers_shape() {
         ProviderClient::new(
             reqwest::Client::new(),
             p,
-            sim.endpoint(p, KEY),
+            Endpoint::simulated(&sim.base_url(), p, KEY),
             image_providers::policy(),
         )
     };

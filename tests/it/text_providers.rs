@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use cyoa::domain::Provider;
+use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{ProviderClient, ProviderError, RetryPolicy, TextRequest};
-use cyoa::server::sim::{self, RunningSim, SimConfig};
+use provider_sim::{self as sim, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
 pub(crate) const KEY: &str = "right-key";
@@ -31,7 +32,12 @@ pub(crate) async fn sim() -> RunningSim {
 }
 
 pub(crate) fn client(sim: &RunningSim, p: Provider, key: &str) -> ProviderClient {
-    ProviderClient::new(reqwest::Client::new(), p, sim.endpoint(p, key), policy())
+    ProviderClient::new(
+        reqwest::Client::new(),
+        p,
+        Endpoint::simulated(&sim.base_url(), p, key),
+        policy(),
+    )
 }
 
 pub(crate) async fn generate(client: &ProviderClient, user: &str) -> Result<String, ProviderError> {
@@ -182,7 +188,7 @@ async fn a_paced_stream_shows_its_first_words_long_before_its_end() {
     let client = ProviderClient::new(
         reqwest::Client::new(),
         Provider::Anthropic,
-        sim.endpoint(Provider::Anthropic, KEY),
+        Endpoint::simulated(&sim.base_url(), Provider::Anthropic, KEY),
         slow,
     );
     client
@@ -232,7 +238,7 @@ async fn a_stream_keeps_its_pace_within_two_percent() {
         let client = ProviderClient::new(
             reqwest::Client::new(),
             p,
-            sim.endpoint(p, KEY),
+            Endpoint::simulated(&sim.base_url(), p, KEY),
             slow.clone(),
         );
         let started = std::time::Instant::now();

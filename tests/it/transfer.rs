@@ -169,7 +169,7 @@ async fn pictures_have_light_copies_for_phones_under_the_same_check() {
 
 /// A 1024-px PNG with detail, like a provider's picture.
 fn big_picture() -> Vec<u8> {
-    let mut canvas = cyoa::server::imaging::Canvas::new(1024, 1024);
+    let mut canvas = imaging::Canvas::new(1024, 1024);
     for y in 0..1024 {
         for x in 0..1024 {
             canvas.set(x, y, [(x / 4) as u8, (y / 4) as u8, ((x * y) % 251) as u8]);

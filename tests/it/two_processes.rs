@@ -12,7 +12,7 @@ use std::process::Child;
 use std::time::Duration;
 
 use cyoa::server::db::{self, Db};
-use cyoa::server::sim::{self, RunningSim, SimConfig};
+use provider_sim::{self as sim, RunningSim, SimConfig};
 
 use cyoa::server::config::BucketSettings;
 

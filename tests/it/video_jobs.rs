@@ -11,9 +11,10 @@ use cyoa::domain::media::{MediaKind, MediaStatus, MediaView};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::VideoTiming;
-use cyoa::server::sim::{self, RunningSim, SimConfig};
+use cyoa::server::providers::Endpoint;
 use cyoa::server::state::AppState;
 use cyoa::server::story;
+use provider_sim::{self as sim, RunningSim, SimConfig};
 use serde_json::{json, Value};
 
 pub(crate) const KEY: &str = "k";
@@ -493,7 +494,7 @@ async fn a_clip_withheld_by_moderation_or_expired_says_which() {
 async fn the_demo_simulator_finishes_a_clip_it_made_before_a_restart() {
     // A fresh simulator stands for the in-process one after the app restarted.
     let sim = simulator(1).await;
-    let endpoint = sim.endpoint(Provider::Xai, KEY);
+    let endpoint = Endpoint::simulated(&sim.base_url(), Provider::Xai, KEY);
     let http = reqwest::Client::new();
     let poll = |id: &str| {
         http.get(format!("{}/videos/{id}", endpoint.base_url))

@@ -5,7 +5,7 @@
 
 use cyoa::domain::Provider;
 use cyoa::server::providers::{ProviderError, SpeechAudio};
-use cyoa::server::sim::speech::SIM_TRANSCRIPT;
+use provider_sim::speech::SIM_TRANSCRIPT;
 use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{app_error, TestApp};

@@ -6,8 +6,8 @@
 //! the exports. A picture we cannot decode (WebP), or one no larger than the width, has
 //! none: its original is served in their place.
 
-use crate::server::imaging;
 use crate::server::media_store::{FileKey, MediaStore};
+use imaging;
 
 /// The widths made, smallest first.
 pub const WIDTHS: [usize; 2] = [384, 768];

@@ -12,13 +12,13 @@ use super::MediaJobError;
 use crate::domain::media::MediaKind;
 use crate::domain::{TierSpec, VideoModelSpec};
 use crate::server::db::media::{self, MediaJob};
-use crate::server::imaging::PhotoFormat;
 use crate::server::media_store::FileKey;
 use crate::server::providers::{
     ProviderClient, ProviderError, ReferenceImage, VideoPoll, VideoRequest,
 };
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
+use imaging::PhotoFormat;
 
 pub(super) async fn run(state: &AppState, job: MediaJob) {
     crash_points::reached("clip_claimed", &state.config.data_dir).await;

@@ -215,7 +215,7 @@ fn settled_before(after: Duration) -> (i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::imaging::Canvas;
+    use imaging::Canvas;
 
     fn remembered(store: &DiskStore) -> usize {
         store.whole.len()

@@ -11,7 +11,7 @@ pub use snapshot::{MemoryCharacter, MemorySnapshot};
 
 use crate::domain::profile::{ProfileError, MAX_CHARACTERS, MAX_PHOTO_BYTES};
 use crate::domain::AppError;
-use crate::server::imaging::PhotoError;
+use imaging::PhotoError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {

@@ -7,9 +7,9 @@ use crate::domain::profile::{PhotoUploaded, PhotoView};
 use crate::domain::TierSpec;
 use crate::server::db::new_id;
 use crate::server::db::profiles::{self as repo, CharacterRow, PhotoRecord};
-use crate::server::imaging::{self, photo, PhotoFormat};
 use crate::server::media_store::{FileKey, Folder};
 use crate::server::state::AppState;
+use imaging::{self, photo, PhotoFormat};
 
 /// A photo ready to send to an image provider.
 #[derive(Debug, Clone)]

@@ -47,13 +47,7 @@ impl ProviderHub {
         let endpoints: BTreeMap<Provider, Endpoint> = if config.demo_mode() {
             Provider::ALL
                 .into_iter()
-                .map(|p| {
-                    let endpoint = Endpoint {
-                        base_url: format!("{sim_base_url}{}", p.sim_path()),
-                        api_key: DEMO_API_KEY.to_owned(),
-                    };
-                    (p, endpoint)
-                })
+                .map(|p| (p, Endpoint::simulated(sim_base_url, p, DEMO_API_KEY)))
                 .collect()
         } else {
             config.real_providers.clone()

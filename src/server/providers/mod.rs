@@ -40,6 +40,26 @@ pub struct Endpoint {
     pub api_key: String,
 }
 
+impl Endpoint {
+    /// Provider `p` as the simulator serving at `sim_base_url` speaks it (demo mode, tests).
+    pub fn simulated(sim_base_url: &str, p: Provider, api_key: &str) -> Endpoint {
+        Endpoint {
+            base_url: format!("{sim_base_url}{}", simulated(p).path()),
+            api_key: api_key.to_owned(),
+        }
+    }
+}
+
+/// The simulator's name for provider `p`.
+pub fn simulated(p: Provider) -> provider_sim::Provider {
+    match p {
+        Provider::OpenAi => provider_sim::Provider::OpenAi,
+        Provider::Anthropic => provider_sim::Provider::Anthropic,
+        Provider::Xai => provider_sim::Provider::Xai,
+        Provider::Gemini => provider_sim::Provider::Gemini,
+    }
+}
+
 impl std::fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Endpoint")
@@ -369,4 +389,58 @@ pub(crate) fn decode_base64(call: &http::Call<'_>, data: &str) -> Result<Vec<u8>
     base64::engine::general_purpose::STANDARD
         .decode(data.trim())
         .map_err(|e| call.bad_response(format!("invalid base64 image: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalogue::CatalogueRows;
+    use crate::domain::{Catalogue, ModelKind, SpeechModelSpec, TextModelSpec, VideoModelSpec};
+    use provider_sim::model_lists::{look_up, Offer};
+
+    fn kind(kind: ModelKind) -> provider_sim::ModelKind {
+        match kind {
+            ModelKind::Text => provider_sim::ModelKind::Text,
+            ModelKind::Image => provider_sim::ModelKind::Image,
+            ModelKind::Video => provider_sim::ModelKind::Video,
+            ModelKind::SpeechToText => provider_sim::ModelKind::SpeechToText,
+        }
+    }
+
+    /// Demo mode sends the built-in ids to the simulator: every current one must be offered
+    /// (of its kind) and every one past its date retired, or demo mode tells a lie.
+    fn agrees<M: CatalogueRows>(c: &Catalogue, today: &str) {
+        for m in c.all::<M>() {
+            let offer = look_up(simulated(m.provider()), m.api_model());
+            if m.life().is_retired(today) {
+                assert_eq!(offer, Offer::Retired, "{}", m.api_model());
+            } else {
+                assert_eq!(offer, Offer::Offered(kind(M::KIND)), "{}", m.api_model());
+            }
+        }
+    }
+
+    #[test]
+    fn the_simulated_providers_offer_every_current_built_in_model_and_refuse_the_retired() {
+        let c = Catalogue::built_in();
+        let today = "2026-12-07";
+        agrees::<TextModelSpec>(&c, today);
+        agrees::<ImageModelSpec>(&c, today);
+        agrees::<VideoModelSpec>(&c, today);
+        agrees::<SpeechModelSpec>(&c, today);
+    }
+
+    #[test]
+    fn each_provider_has_its_own_place_on_the_simulator() {
+        let paths: std::collections::BTreeSet<_> =
+            Provider::ALL.iter().map(|p| simulated(*p).path()).collect();
+        assert_eq!(paths.len(), Provider::ALL.len());
+        for p in Provider::ALL {
+            assert_eq!(
+                simulated(p).key(),
+                p.key(),
+                "the simulator counts calls by the key"
+            );
+        }
+    }
 }

@@ -25,9 +25,9 @@ use crate::domain::media::{MediaKind, VideoMode};
 use crate::domain::story_map::StoryMap;
 use crate::domain::TierSpec;
 use crate::server::db::{self, stories};
-use crate::server::imaging;
 use crate::server::media_store::{FileKey, MediaStore};
 use crate::server::state::AppState;
+use imaging;
 
 /// Pictures are embedded at most this large (longest side, pixels).
 const PICTURE_SIDE: usize = 1024;

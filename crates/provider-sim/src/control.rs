@@ -13,61 +13,114 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::SimState;
-use crate::domain::keyed::keyed_enum;
-use crate::domain::Provider;
+use crate::Provider;
 
-keyed_enum! {
-    /// What a simulated call does wrong on purpose; the key is how tests ask for it.
-    pub enum FaultKind {
-        RateLimit = "rate_limit",
-        ServerError = "server_error",
-        Overloaded = "overloaded",
-        Slow = "slow",
-        Malformed = "malformed",
-        Policy = "policy",
-        Unauthorized = "unauthorized",
-        /// Image and video URLs handed out already expired (xAI temporary URLs).
-        ExpiredUrl = "expired_url",
-        /// A video job that ends with status `failed`.
-        VideoFailed = "video_failed",
-        /// A video job that stays pending forever.
-        Stuck = "stuck",
-        /// No billing or credits, in each provider's own shape (OpenAI 429
-        /// `insufficient_quota`, xAI 403, Gemini 429 with `limit: 0`, Anthropic's 400 "credit
-        /// balance is too low").
-        InsufficientQuota = "insufficient_quota",
-        /// OpenAI's 403 "Your organization must be verified to use the model …".
-        OrgNotVerified = "org_not_verified",
-        /// Gemini's 429 for a key without quota for the model (`limit: 0`, a per-day quota).
-        NoImageQuota = "no_image_quota",
-        /// Gemini's 403 for a project without the API enabled.
-        ApiNotEnabled = "api_not_enabled",
-        /// A video job that ends `done` but with `video.respect_moderation: false` (blocked).
-        VideoModerated = "video_moderated",
-        /// A video job that ends with status `expired`.
-        VideoExpired = "video_expired",
-        /// A streamed answer whose connection ends halfway, without the protocol's end.
-        CutOff = "cut_off",
-        /// A streamed answer with an event that is not JSON, halfway.
-        BadChunk = "bad_chunk",
-        /// A streamed answer that stops halfway with the model's refusal as its stop reason.
-        StopRefusal = "stop_refusal",
-        /// A streamed answer that stops halfway at its token limit.
-        MaxTokens = "max_tokens",
-        /// A streamed chat answer whose every chunk carries `"error": null`.
-        NullError = "null_error",
-        /// A Gemini picture refused with `finishReason: IMAGE_PROHIBITED_CONTENT`.
-        ImageProhibited = "image_prohibited",
-        /// A Gemini answer with `finishReason: NO_IMAGE` and no picture.
-        NoImage = "no_image",
-        /// One xAI video status poll answers a status the client does not know.
-        VideoUnknownStatus = "video_unknown_status",
-        /// A 429 whose `retry-after` is an HTTP date (one second ahead).
-        RateLimitDate = "rate_limit_date",
-        /// A 500 with `x-should-retry: false`: the provider says not to try again.
-        NoRetry = "no_retry",
-        /// A 400 with `x-should-retry: true`: the provider says to try again.
-        RetryAnyway = "retry_anyway",
+/// What a simulated call does wrong on purpose; the key is how tests ask for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub enum FaultKind {
+    RateLimit,
+    ServerError,
+    Overloaded,
+    Slow,
+    Malformed,
+    Policy,
+    Unauthorized,
+    /// Image and video URLs handed out already expired (xAI temporary URLs).
+    ExpiredUrl,
+    /// A video job that ends with status `failed`.
+    VideoFailed,
+    /// A video job that stays pending forever.
+    Stuck,
+    /// No billing or credits, in each provider's own shape (OpenAI 429
+    /// `insufficient_quota`, xAI 403, Gemini 429 with `limit: 0`, Anthropic's 400 "credit
+    /// balance is too low").
+    InsufficientQuota,
+    /// OpenAI's 403 "Your organization must be verified to use the model …".
+    OrgNotVerified,
+    /// Gemini's 429 for a key without quota for the model (`limit: 0`, a per-day quota).
+    NoImageQuota,
+    /// Gemini's 403 for a project without the API enabled.
+    ApiNotEnabled,
+    /// A video job that ends `done` but with `video.respect_moderation: false` (blocked).
+    VideoModerated,
+    /// A video job that ends with status `expired`.
+    VideoExpired,
+    /// A streamed answer whose connection ends halfway, without the protocol's end.
+    CutOff,
+    /// A streamed answer with an event that is not JSON, halfway.
+    BadChunk,
+    /// A streamed answer that stops halfway with the model's refusal as its stop reason.
+    StopRefusal,
+    /// A streamed answer that stops halfway at its token limit.
+    MaxTokens,
+    /// A streamed chat answer whose every chunk carries `"error": null`.
+    NullError,
+    /// A Gemini picture refused with `finishReason: IMAGE_PROHIBITED_CONTENT`.
+    ImageProhibited,
+    /// A Gemini answer with `finishReason: NO_IMAGE` and no picture.
+    NoImage,
+    /// One xAI video status poll answers a status the client does not know.
+    VideoUnknownStatus,
+    /// A 429 whose `retry-after` is an HTTP date (one second ahead).
+    RateLimitDate,
+    /// A 500 with `x-should-retry: false`: the provider says not to try again.
+    NoRetry,
+    /// A 400 with `x-should-retry: true`: the provider says to try again.
+    RetryAnyway,
+}
+
+/// Each fault's key, as the control route, the `x-sim-fault` header and `[sim:…]` spell it.
+const FAULT_KEYS: &[(FaultKind, &str)] = &[
+    (FaultKind::RateLimit, "rate_limit"),
+    (FaultKind::ServerError, "server_error"),
+    (FaultKind::Overloaded, "overloaded"),
+    (FaultKind::Slow, "slow"),
+    (FaultKind::Malformed, "malformed"),
+    (FaultKind::Policy, "policy"),
+    (FaultKind::Unauthorized, "unauthorized"),
+    (FaultKind::ExpiredUrl, "expired_url"),
+    (FaultKind::VideoFailed, "video_failed"),
+    (FaultKind::Stuck, "stuck"),
+    (FaultKind::InsufficientQuota, "insufficient_quota"),
+    (FaultKind::OrgNotVerified, "org_not_verified"),
+    (FaultKind::NoImageQuota, "no_image_quota"),
+    (FaultKind::ApiNotEnabled, "api_not_enabled"),
+    (FaultKind::VideoModerated, "video_moderated"),
+    (FaultKind::VideoExpired, "video_expired"),
+    (FaultKind::CutOff, "cut_off"),
+    (FaultKind::BadChunk, "bad_chunk"),
+    (FaultKind::StopRefusal, "stop_refusal"),
+    (FaultKind::MaxTokens, "max_tokens"),
+    (FaultKind::NullError, "null_error"),
+    (FaultKind::ImageProhibited, "image_prohibited"),
+    (FaultKind::NoImage, "no_image"),
+    (FaultKind::VideoUnknownStatus, "video_unknown_status"),
+    (FaultKind::RateLimitDate, "rate_limit_date"),
+    (FaultKind::NoRetry, "no_retry"),
+    (FaultKind::RetryAnyway, "retry_anyway"),
+];
+
+impl FaultKind {
+    pub fn key(self) -> &'static str {
+        FAULT_KEYS
+            .iter()
+            .find_map(|&(kind, key)| (kind == self).then_some(key))
+            .unwrap_or_default()
+    }
+
+    pub fn parse(key: &str) -> Option<FaultKind> {
+        FAULT_KEYS
+            .iter()
+            .find_map(|&(kind, k)| (k == key).then_some(kind))
+    }
+}
+
+impl TryFrom<String> for FaultKind {
+    type Error = String;
+
+    fn try_from(key: String) -> Result<FaultKind, String> {
+        FaultKind::parse(&key).ok_or_else(|| format!("unknown fault {key:?}"))
     }
 }
 

@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use cyoa::domain::Provider;
-use cyoa::server::sim::{self, SimConfig};
+use provider_sim::{self as sim, Provider, SimConfig};
 
 fn usage() -> ! {
     eprintln!("usage: provider-sim [--port 4010] [--latency-ms 0] [--api-key KEY]");
@@ -31,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let running = sim::spawn_on(SocketAddr::from(([127, 0, 0, 1], port)), config).await?;
     for p in Provider::ALL {
-        println!("{:<10} {}{}", p.key(), running.base_url(), p.sim_path());
+        println!("{:<10} {}{}", p.key(), running.base_url(), p.path());
     }
     tokio::signal::ctrl_c().await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! model's name on a band, and any reference photos the request carried, inset along the
 //! top edge so a test (or a person) can see they were used.
 
-use crate::server::imaging::Canvas;
+use imaging::Canvas;
 
 /// The picture for a prompt: colours and shapes from its hash, the model name on a band.
 pub(crate) fn illustration(

@@ -124,7 +124,7 @@ enum Stop {
 
 /// The answer `content` as a server-sent event stream in `protocol`, paced.
 pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Break) -> Response {
-    let (tx, rx) = mpsc::channel::<Bytes>(16);
+    let (tx, mut rx) = mpsc::channel::<Bytes>(16);
     tokio::spawn(async move {
         let pieces: Vec<String> = tokens(&content).into_iter().map(str::to_owned).collect();
         let half = pieces.len() / 2;
@@ -184,7 +184,10 @@ pub(crate) fn sse(protocol: Protocol, content: String, pace: TextPace, fault: Br
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        Body::from_stream(crate::server::transfer::channel_stream(rx)),
+        Body::from_stream(futures::stream::poll_fn(move |cx| {
+            rx.poll_recv(cx)
+                .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
+        })),
     )
         .into_response()
 }

@@ -20,8 +20,8 @@ use super::gate::{error, gate, invalid_request, SimCall};
 use super::illustration::illustration;
 use super::image_apis::{bearer, decode_data_uri, parse, put_temp_file, FileBase};
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
-use crate::server::imaging::Canvas;
+use crate::{ModelKind, Provider};
+use imaging::Canvas;
 
 const RESOLUTIONS: &[&str] = &["480p", "720p", "1080p"];
 const ASPECTS: &[&str] = &["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];

@@ -17,8 +17,8 @@ use super::gate::{gate, invalid_request, SimCall};
 use super::illustration::illustration;
 use super::text_apis::unix_now;
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
-use crate::server::imaging::{photo, Canvas};
+use crate::{ModelKind, Provider};
+use imaging::{photo, Canvas};
 
 const OPENAI_SIZES: &[&str] = &["1024x1024", "1536x1024", "1024x1536", "auto"];
 /// How long an xAI image URL stays downloadable unless configured otherwise.
@@ -306,10 +306,7 @@ impl FileBase<'_> {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("127.0.0.1");
-        format!(
-            "http://{host}{prefix}{}/files/{name}",
-            Provider::Xai.sim_path()
-        )
+        format!("http://{host}{prefix}{}/files/{name}", Provider::Xai.path())
     }
 }
 

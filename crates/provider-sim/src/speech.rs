@@ -12,7 +12,7 @@ use serde_json::json;
 use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::bearer;
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
+use crate::{ModelKind, Provider};
 
 /// What the simulator "hears" in any real recording.
 pub const SIM_TRANSCRIPT: &str = "A little fox who wants to find the moon";

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::control::{Fault, FaultKind};
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
+use crate::{ModelKind, Provider};
 
 /// What every simulated endpoint does first: count the request, check the key and the
 /// body, wait the configured latency, and fail on purpose when asked. `Ok` carries a

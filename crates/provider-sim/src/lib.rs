@@ -1,13 +1,15 @@
 //! The provider simulator: an axum router speaking the same wire contracts as the real
-//! providers (auth, validation, error shapes, fault injection, latency). It backs the
-//! tests, demo mode (mounted in-process) and the standalone `provider-sim` binary.
+//! providers (auth, validation, error shapes, fault injection, latency). It backs the app's
+//! tests, its demo mode (mounted in-process) and the standalone `provider-sim` binary. It
+//! knows nothing of the app: only the providers' APIs and the model ids they list.
 
 mod control;
 mod gate;
 mod illustration;
 mod image_apis;
 mod image_edits;
-mod model_lists;
+pub mod model_lists;
+mod provider;
 pub mod speech;
 mod story;
 mod text_apis;
@@ -23,10 +25,8 @@ use std::time::{Duration, Instant};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::domain::Provider;
-use crate::server::providers::Endpoint;
-
 pub use control::FaultKind;
+pub use provider::{ModelKind, Provider};
 pub use text_stream::TextPace;
 
 #[derive(Clone, Debug, Default)]
@@ -95,67 +95,67 @@ pub fn router(config: SimConfig) -> Router {
     };
     Router::new()
         .route(
-            &format!("{}/chat/completions", Provider::OpenAi.sim_path()),
+            &format!("{}/chat/completions", Provider::OpenAi.path()),
             post(text_apis::openai_chat),
         )
         .route(
-            &format!("{}/chat/completions", Provider::Xai.sim_path()),
+            &format!("{}/chat/completions", Provider::Xai.path()),
             post(text_apis::xai_chat),
         )
         .route(
-            &format!("{}/messages", Provider::Anthropic.sim_path()),
+            &format!("{}/messages", Provider::Anthropic.path()),
             post(text_apis::anthropic_messages),
         )
         .route(
-            &format!("{}/models/{{model_method}}", Provider::Gemini.sim_path()),
+            &format!("{}/models/{{model_method}}", Provider::Gemini.path()),
             post(text_apis::gemini_generate),
         )
         .route(
-            &format!("{}/images/generations", Provider::OpenAi.sim_path()),
+            &format!("{}/images/generations", Provider::OpenAi.path()),
             post(image_apis::openai_images),
         )
         .route(
-            &format!("{}/audio/transcriptions", Provider::OpenAi.sim_path()),
+            &format!("{}/audio/transcriptions", Provider::OpenAi.path()),
             post(speech::openai_transcriptions),
         )
         .route(
-            &format!("{}/images/generations", Provider::Xai.sim_path()),
+            &format!("{}/images/generations", Provider::Xai.path()),
             post(image_apis::xai_images),
         )
         .route(
-            &format!("{}/images/edits", Provider::OpenAi.sim_path()),
+            &format!("{}/images/edits", Provider::OpenAi.path()),
             post(image_edits::openai_edits),
         )
         .route(
-            &format!("{}/images/edits", Provider::Xai.sim_path()),
+            &format!("{}/images/edits", Provider::Xai.path()),
             post(image_edits::xai_edits),
         )
         .route(
-            &format!("{}/videos/generations", Provider::Xai.sim_path()),
+            &format!("{}/videos/generations", Provider::Xai.path()),
             post(video_apis::submit),
         )
         .route(
-            &format!("{}/videos/{{request_id}}", Provider::Xai.sim_path()),
+            &format!("{}/videos/{{request_id}}", Provider::Xai.path()),
             get(video_apis::status),
         )
         .route(
-            &format!("{}/files/{{name}}", Provider::Xai.sim_path()),
+            &format!("{}/files/{{name}}", Provider::Xai.path()),
             get(image_apis::xai_file),
         )
         .route(
-            &format!("{}/models", Provider::OpenAi.sim_path()),
+            &format!("{}/models", Provider::OpenAi.path()),
             get(model_lists::openai),
         )
         .route(
-            &format!("{}/models", Provider::Xai.sim_path()),
+            &format!("{}/models", Provider::Xai.path()),
             get(model_lists::xai),
         )
         .route(
-            &format!("{}/models", Provider::Anthropic.sim_path()),
+            &format!("{}/models", Provider::Anthropic.path()),
             get(model_lists::anthropic),
         )
         .route(
-            &format!("{}/models", Provider::Gemini.sim_path()),
+            &format!("{}/models", Provider::Gemini.path()),
             get(model_lists::gemini),
         )
         .route(
@@ -188,7 +188,12 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Ru
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        let served = axum::serve(crate::server::startup::no_delay(listener), router(config))
+        // TCP_NODELAY, as on the real APIs' servers: a small answer does not wait for the
+        // client's delayed ACK.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, router(config))
             .with_graceful_shutdown(async {
                 let _ = rx.await;
             })
@@ -206,13 +211,6 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Ru
 impl RunningSim {
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
-    }
-
-    pub fn endpoint(&self, provider: Provider, api_key: &str) -> Endpoint {
-        Endpoint {
-            base_url: format!("{}{}", self.base_url(), provider.sim_path()),
-            api_key: api_key.to_owned(),
-        }
     }
 }
 

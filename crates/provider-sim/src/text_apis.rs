@@ -12,7 +12,7 @@ use super::control::FaultKind;
 use super::gate::{error, gate, SimCall};
 use super::text_stream::{sse, Break, Protocol};
 use super::{story, SimState};
-use crate::domain::{ModelKind, Provider};
+use crate::{ModelKind, Provider};
 
 pub(crate) async fn openai_chat(
     State(s): State<SimState>,

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::gate::{gate, SimCall};
 use super::image_apis::bearer;
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
+use crate::{ModelKind, Provider};
 
 /// What a provider offers today, by kind.
 const OFFERED: &[(Provider, ModelKind, &[&str])] = &[
@@ -135,15 +135,16 @@ const RETIRED: &[(Provider, &[&str])] = &[
     ),
 ];
 
-/// What a provider makes of a model id.
+/// What a provider's model list says of a model id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Offer {
+pub enum Offer {
     Offered(ModelKind),
     Retired,
     Unknown,
 }
 
-pub(crate) fn look_up(provider: Provider, id: &str) -> Offer {
+/// Whether `provider` lists the model `id`, of which kind, or lists it as retired.
+pub fn look_up(provider: Provider, id: &str) -> Offer {
     if let Some((_, kind, _)) = OFFERED
         .iter()
         .find(|(p, _, ids)| *p == provider && ids.contains(&id))
@@ -330,36 +331,4 @@ pub(crate) async fn gemini(
 ) -> Response {
     let key = headers.get("x-goog-api-key").and_then(|v| v.to_str().ok());
     listing(&s, Provider::Gemini, &headers, key, &query).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::catalogue::CatalogueRows;
-    use crate::domain::{
-        Catalogue, ImageModelSpec, SpeechModelSpec, TextModelSpec, VideoModelSpec,
-    };
-
-    /// Demo mode sends the built-in ids to the simulator: every current one must be offered
-    /// (of its kind) and every one past its date retired, or demo mode tells a lie.
-    fn agrees<M: CatalogueRows>(c: &Catalogue, today: &str) {
-        for m in c.all::<M>() {
-            let offer = look_up(m.provider(), m.api_model());
-            if m.life().is_retired(today) {
-                assert_eq!(offer, Offer::Retired, "{}", m.api_model());
-            } else {
-                assert_eq!(offer, Offer::Offered(M::KIND), "{}", m.api_model());
-            }
-        }
-    }
-
-    #[test]
-    fn the_simulated_providers_offer_every_current_built_in_model_and_refuse_the_retired() {
-        let c = Catalogue::built_in();
-        let today = "2026-12-07";
-        agrees::<TextModelSpec>(&c, today);
-        agrees::<ImageModelSpec>(&c, today);
-        agrees::<VideoModelSpec>(&c, today);
-        agrees::<SpeechModelSpec>(&c, today);
-    }
 }

@@ -23,8 +23,8 @@ mod mp4;
 
 use std::f64::consts::TAU;
 
-use crate::server::imaging::Canvas;
 use h264::{Mv, Sequence, Yuv420, MAX_GOP_FRAMES};
+use imaging::Canvas;
 
 /// Highest frame rate accepted; higher rates are clamped to it.
 const MAX_FPS: u32 = 60;

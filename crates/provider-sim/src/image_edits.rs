@@ -15,8 +15,8 @@ use super::image_apis::{
     xai_answer, FileBase, OutputFormat,
 };
 use super::SimState;
-use crate::domain::{ModelKind, Provider};
-use crate::server::imaging::Canvas;
+use crate::{ModelKind, Provider};
+use imaging::Canvas;
 
 /// OpenAI takes up to 16 input images per edit.
 const OPENAI_MAX_IMAGES: usize = 16;
