@@ -87,7 +87,7 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
         &Default::default(),
     )
     .await?;
-    let store = cyoa::server::media_store::MediaStore::for_config(config, &Default::default());
+    let store = cyoa::server::media_store::MediaStore::for_config(config, &Default::default())?;
     let report = cyoa::server::integrity::check(&db, &store).await?;
     let place = match &config.bucket {
         Some(bucket) => format!("in the bucket {}", bucket.bucket),

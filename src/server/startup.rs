@@ -36,6 +36,8 @@ pub enum StartupError {
     Listen(#[from] std::io::Error),
     #[error("could not open the parent gate: {0}")]
     Gate(#[from] gate::GateError),
+    #[error("could not use the bucket: {0}")]
+    Bucket(String),
 }
 
 /// The listener with `TCP_NODELAY` on every connection: a response written as headers,
@@ -141,10 +143,11 @@ pub async fn build_with_retries(
     let sim_base_url = format!("http://{}{SIM_MOUNT}", loopback_of(local_addr));
     let providers = ProviderHub::new(&config, &sim_base_url, retries);
     let parallel = config.prefetch.parallel;
+    let store = MediaStore::for_config(&config, &faults.storage).map_err(StartupError::Bucket)?;
     let state = AppState::new(AppStateInner {
         leptos_options: leptos_options(local_addr),
         db,
-        store: MediaStore::for_config(&config, &faults.storage),
+        store,
         providers: Arc::new(providers),
         models: Models::new(config.catalogue.clone()),
         config: Arc::new(config),

@@ -33,7 +33,7 @@ async fn the_bucket_keeps_whole_files_only_lists_and_forgets_them() {
     };
     let faults = StorageFaults::default();
     let store = MediaStore::Bucket(std::sync::Arc::new(
-        cyoa::server::media_store::BucketStore::new(&settings, &faults),
+        cyoa::server::media_store::BucketStore::new(&settings, &faults).expect("the test bucket"),
     ));
     let png = Canvas::new(32, 32).to_png();
     let key = FileKey::media("kids", "story1", "scene1.png");

@@ -1,6 +1,6 @@
 //! An S3-compatible bucket as the media store (hosted mode): every instance reads and writes
 //! the same objects, so any instance can serve any picture. Each call is a presigned request
-//! (`sigv4`) sent with our HTTP client; a reader's picture or clip is a redirect to a
+//! (`presign`) sent with our HTTP client; a reader's picture or clip is a redirect to a
 //! presigned URL, made after the same tier check as a file from disk, and the bucket answers
 //! its Range requests.
 //!
@@ -16,8 +16,8 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::presign::{Call, Signer};
 use super::remembered::Remembered;
-use super::sigv4::{Presign, Signer};
 use super::{FileKey, Folder};
 use crate::domain::media::MediaKind;
 use crate::server::config::BucketSettings;
@@ -32,7 +32,7 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_HELD: usize = 512 * 1024 * 1024;
 
 /// How long a request our client sends may take to be signed and sent.
-const CALL_EXPIRES_S: u64 = 300;
+const CALL_EXPIRES: Duration = Duration::from_secs(300);
 /// A reader's link to a file is signed for one window of this length, so the same picture
 /// has the same address (and stays in the browser's cache) within it; it is good for two
 /// windows, so a link handed out at the end of one still works.
@@ -41,7 +41,8 @@ const LINK_WINDOW_S: i64 = 30 * 60;
 #[derive(Debug, Clone)]
 pub struct BucketStore {
     settings: BucketSettings,
-    signer: Signer,
+    // Shared: two bucket addresses and the credentials, cloned with every writer.
+    signer: std::sync::Arc<Signer>,
     http: reqwest::Client,
     faults: StorageFaults,
     /// Files seen in the bucket, and when.
@@ -55,13 +56,9 @@ pub struct BucketStore {
 const SEEN_FOR: Duration = Duration::from_secs(60);
 
 impl BucketStore {
-    pub fn new(settings: &BucketSettings, faults: &StorageFaults) -> BucketStore {
-        BucketStore {
-            signer: Signer {
-                access_key: settings.access_key.clone(),
-                secret_key: settings.secret_key.clone(),
-                region: settings.region.clone(),
-            },
+    pub fn new(settings: &BucketSettings, faults: &StorageFaults) -> Result<BucketStore, String> {
+        Ok(BucketStore {
+            signer: std::sync::Arc::new(Signer::new(settings)?),
             settings: settings.clone(),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(120))
@@ -69,7 +66,7 @@ impl BucketStore {
                 .unwrap_or_default(),
             faults: faults.clone(),
             seen: Remembered::new(),
-        }
+        })
     }
 
     fn remember(&self, key: &FileKey) {
@@ -81,20 +78,10 @@ impl BucketStore {
         &self.settings.public_url
     }
 
-    /// `/{bucket}/{prefix}{key}`.
-    fn path(&self, key: &str) -> String {
-        format!("/{}/{}{key}", self.settings.bucket, self.settings.prefix)
-    }
-
-    fn url(&self, method: &str, key: &str) -> String {
-        self.signer.presign(&Presign {
-            method,
-            endpoint: &self.settings.endpoint,
-            path: &self.path(key),
-            query: &[],
-            expires_s: CALL_EXPIRES_S,
-            at: time::OffsetDateTime::now_utc(),
-        })
+    /// `call`, signed now for our client to send.
+    fn url(&self, call: Call<'_>) -> String {
+        self.signer
+            .sign(call, CALL_EXPIRES, time::OffsetDateTime::now_utc())
     }
 
     pub(super) async fn put(&self, key: &FileKey, bytes: &[u8]) -> io::Result<()> {
@@ -115,7 +102,7 @@ impl BucketStore {
             .send(|| {
                 let request = self
                     .http
-                    .put(self.url("PUT", key.as_str()))
+                    .put(self.url(Call::Put(key.as_str())))
                     .header(header::CONTENT_LENGTH, bytes.len());
                 // Kept with the object and sent back with it: a browser given the link plays
                 // the clip and shows the picture by it.
@@ -164,7 +151,7 @@ impl BucketStore {
 
     pub(super) async fn get(&self, key: &FileKey) -> io::Result<Vec<u8>> {
         let response = self
-            .send(|| self.http.get(self.url("GET", key.as_str())))
+            .send(|| self.http.get(self.url(Call::Get(key.as_str()))))
             .await?;
         let response = expect_success(response, key).await?;
         Ok(response.bytes().await.map_err(http_error)?.to_vec())
@@ -185,7 +172,7 @@ impl BucketStore {
     async fn head(&self, key: &FileKey) -> io::Result<reqwest::Response> {
         self.send(|| {
             self.http
-                .head(self.url("HEAD", key.as_str()))
+                .head(self.url(Call::Head(key.as_str())))
                 .timeout(HEAD_TIMEOUT)
         })
         .await
@@ -214,7 +201,7 @@ impl BucketStore {
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
         self.seen.forget(key);
         let response = self
-            .send(|| self.http.delete(self.url("DELETE", key.as_str())))
+            .send(|| self.http.delete(self.url(Call::Delete(key.as_str()))))
             .await?;
         match expect_success(response, key).await {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -236,22 +223,12 @@ impl BucketStore {
 
     /// Every key under `prefix` (a page of ListObjectsV2 after another).
     async fn list_prefix(&self, prefix: &str) -> io::Result<Vec<FileKey>> {
-        let full_prefix = format!("{}{prefix}", self.settings.prefix);
-        let bucket_path = format!("/{}", self.settings.bucket);
         let mut keys = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut query = vec![("list-type", "2"), ("prefix", full_prefix.as_str())];
-            if let Some(token) = &token {
-                query.push(("continuation-token", token.as_str()));
-            }
-            let url = self.signer.presign(&Presign {
-                method: "GET",
-                endpoint: &self.settings.endpoint,
-                path: &bucket_path,
-                query: &query,
-                expires_s: CALL_EXPIRES_S,
-                at: time::OffsetDateTime::now_utc(),
+            let url = self.url(Call::List {
+                prefix,
+                token: token.as_deref(),
             });
             let response = self.send(|| self.http.get(&url)).await?;
             let status = response.status();
@@ -262,15 +239,13 @@ impl BucketStore {
                     element(&body, "Code").unwrap_or_default()
                 )));
             }
-            for key in elements(&body, "Key") {
-                if let Some(key) = key.strip_prefix(&self.settings.prefix) {
-                    keys.push(FileKey(key.to_owned()));
-                }
-            }
-            token = match element(&body, "IsTruncated").as_deref() {
-                Some("true") => element(&body, "NextContinuationToken"),
-                _ => None,
-            };
+            let (page, next) = self.signer.listed(&body).map_err(|e| {
+                io::Error::other(format!(
+                    "the bucket's listing of {prefix} is unreadable: {e}"
+                ))
+            })?;
+            keys.extend(page.into_iter().map(FileKey));
+            token = next;
             if token.is_none() {
                 return Ok(keys);
             }
@@ -287,14 +262,11 @@ impl BucketStore {
         let now = time::OffsetDateTime::now_utc();
         let window_start = now.unix_timestamp() - now.unix_timestamp().rem_euclid(LINK_WINDOW_S);
         let at = time::OffsetDateTime::from_unix_timestamp(window_start).unwrap_or(now);
-        let link = self.signer.presign(&Presign {
-            method: "GET",
-            endpoint: &self.settings.public_url,
-            path: &self.path(key.as_str()),
-            query: &[],
-            expires_s: 2 * LINK_WINDOW_S as u64,
+        let link = self.signer.public_link(
+            key.as_str(),
+            Duration::from_secs(2 * LINK_WINDOW_S as u64),
             at,
-        });
+        );
         let left = (window_start + LINK_WINDOW_S - now.unix_timestamp()).max(0);
         let mut response =
             (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, link)]).into_response();
@@ -367,29 +339,12 @@ async fn expect_success(
     ))
 }
 
-/// The text of the first `<name>` element of an S3 XML answer.
+/// The text of the first `<name>` element of an S3 error answer (its `Code`).
 fn element(xml: &str, name: &str) -> Option<String> {
-    elements(xml, name).next()
-}
-
-/// The texts of every `<name>` element, XML entities decoded.
-fn elements<'a>(xml: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
     let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let mut rest = xml;
-    std::iter::from_fn(move || {
-        let start = rest.find(&open)? + open.len();
-        let len = rest[start..].find(&close)?;
-        let text = &rest[start..start + len];
-        rest = &rest[start + len + close.len()..];
-        Some(
-            text.replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&apos;", "'")
-                .replace("&amp;", "&"),
-        )
-    })
+    let start = xml.find(&open)? + open.len();
+    let len = xml[start..].find(&format!("</{name}>"))?;
+    Some(xml[start..start + len].to_owned())
 }
 
 /// A clip downloaded in pieces: gathered here and put as one object when it is whole (an
@@ -429,15 +384,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn listing_answers_are_read_with_their_entities() {
-        let xml = "<ListBucketResult><IsTruncated>true</IsTruncated>\
-                   <Contents><Key>media/kids/a/b.png</Key></Contents>\
-                   <Contents><Key>media/kids/a/c&amp;d.png</Key></Contents>\
-                   <NextContinuationToken>t1</NextContinuationToken></ListBucketResult>";
-        let keys: Vec<String> = elements(xml, "Key").collect();
-        assert_eq!(keys, ["media/kids/a/b.png", "media/kids/a/c&d.png"]);
-        assert_eq!(element(xml, "IsTruncated").as_deref(), Some("true"));
-        assert_eq!(element(xml, "NextContinuationToken").as_deref(), Some("t1"));
+    fn an_error_answer_names_its_code() {
+        let xml = "<Error><Code>NoSuchBucket</Code><Message>m</Message></Error>";
+        assert_eq!(element(xml, "Code").as_deref(), Some("NoSuchBucket"));
         assert_eq!(element(xml, "Missing"), None);
     }
 

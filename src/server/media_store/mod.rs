@@ -7,8 +7,8 @@
 
 mod bucket;
 mod disk;
+mod presign;
 mod remembered;
-mod sigv4;
 
 use std::io;
 
@@ -101,13 +101,14 @@ impl MediaStore {
     }
 
     /// The store the configuration names: the bucket (hosted mode), else the data directory.
-    pub fn for_config(config: &Config, faults: &StorageFaults) -> MediaStore {
-        match &config.bucket {
+    /// Fails only for a bucket address that is not a URL with a host.
+    pub fn for_config(config: &Config, faults: &StorageFaults) -> Result<MediaStore, String> {
+        Ok(match &config.bucket {
             Some(bucket) => {
-                MediaStore::Bucket(std::sync::Arc::new(BucketStore::new(bucket, faults)))
+                MediaStore::Bucket(std::sync::Arc::new(BucketStore::new(bucket, faults)?))
             }
             None => MediaStore::disk(&config.data_dir, faults),
-        }
+        })
     }
 
     /// Where browsers fetch files from when it is not this server (the bucket's public
