@@ -19,9 +19,9 @@ use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::config::{Config, VideoTiming};
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::state::AppState;
 use cyoa::server::story::{self, export};
+use cyoa::server::web::startup;
 
 mod common;
 // The story is the only one: every picture and clip of the database is its.
@@ -175,8 +175,12 @@ async fn main() -> Result<(), BoxError> {
     .fetch_all(&state.db)
     .await?;
     for (i, (scene, file)) in clips.iter().enumerate() {
-        let path =
-            cyoa::server::storage::media_path(&state.config.data_dir, "kids", &story_id, file);
+        let path = cyoa::server::media_store::atomic::media_path(
+            &state.config.data_dir,
+            "kids",
+            &story_id,
+            file,
+        );
         if i % 7 == 0 && i / 7 < 3 {
             let mut bytes = std::fs::read(&path)?;
             let pad = clip_bytes.saturating_sub(bytes.len()).max(8);
@@ -199,8 +203,12 @@ async fn main() -> Result<(), BoxError> {
     .fetch_all(&state.db)
     .await?;
     for (i, file) in files.iter().enumerate() {
-        let path =
-            cyoa::server::storage::media_path(&state.config.data_dir, "kids", &story_id, file);
+        let path = cyoa::server::media_store::atomic::media_path(
+            &state.config.data_dir,
+            "kids",
+            &story_id,
+            file,
+        );
         std::fs::write(path, photo_like_png(i as u32)?)?;
     }
     let (scenes, pictures, clips): (i64, i64, i64) = cyoa::server::db::query_as(

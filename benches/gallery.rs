@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
+use cyoa::server::web::startup;
 use serde_json::Value;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::story;
+use cyoa::server::web::startup;
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use cyoa::server::config::{Config, JobSettings};
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::state::AppState;
+use cyoa::server::web::startup;
 
 mod common;
 

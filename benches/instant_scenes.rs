@@ -19,9 +19,9 @@ use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{urls, TierSpec};
 use cyoa::server::config::Config;
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::state::AppState;
 use cyoa::server::story;
+use cyoa::server::web::startup;
 use provider_sim::TextPace;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
+use cyoa::server::web::startup;
 
 mod common;
 

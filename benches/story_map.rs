@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use cyoa::domain::story_map::{render_svg, MapLinks};
 use cyoa::domain::{urls, TierSpec};
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::story;
+use cyoa::server::web::startup;
 
 struct Links;
 impl MapLinks for Links {

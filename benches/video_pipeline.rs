@@ -19,8 +19,8 @@ use cyoa::domain::{Provider, TierSpec};
 use cyoa::server::config::{Config, VideoTiming};
 use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::Retries;
-use cyoa::server::startup;
 use cyoa::server::story;
+use cyoa::server::web::startup;
 use provider_sim::{self as sim, SimConfig};
 use serde_json::Value;
 

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use cyoa::server::config::Config;
-use cyoa::server::startup;
+use cyoa::server::web::startup;
 use tracing_subscriber::EnvFilter;
 
 /// A page render is thousands of small allocations freed together, on which glibc's malloc
@@ -75,10 +75,10 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
     if fix {
         // Instances may be running on this directory when it is shared.
         let grace = match config.jobs.shared {
-            true => cyoa::server::storage::SHARED_TEMP_GRACE,
+            true => cyoa::server::media_store::atomic::SHARED_TEMP_GRACE,
             false => std::time::Duration::ZERO,
         };
-        let removed = cyoa::server::storage::sweep_temp_files(&config.data_dir, grace)?;
+        let removed = cyoa::server::media_store::atomic::sweep_temp_files(&config.data_dir, grace)?;
         println!("removed {removed} temporary files of interrupted writes");
     }
     let db = cyoa::server::db::open(
@@ -88,7 +88,7 @@ async fn check_media(config: &Config, fix: bool) -> Result<(), Box<dyn std::erro
     )
     .await?;
     let store = cyoa::server::media_store::MediaStore::for_config(config, &Default::default())?;
-    let report = cyoa::server::integrity::check(&db, &store).await?;
+    let report = cyoa::server::media_store::integrity::check(&db, &store).await?;
     let place = match &config.bucket {
         Some(bucket) => format!("in the bucket {}", bucket.bucket),
         None => format!("under {}", config.data_dir.display()),

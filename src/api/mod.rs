@@ -70,7 +70,7 @@ mod context {
     /// Whether the request being answered is a plain HTML form post.
     fn is_plain_form() -> bool {
         use_context::<axum::http::request::Parts>()
-            .is_some_and(|parts| crate::server::plain_forms::is_plain_form(&parts.headers))
+            .is_some_and(|parts| crate::server::web::plain_forms::is_plain_form(&parts.headers))
     }
 
     /// After a plain HTML form post: the browser is sent on to `url`. The app's own calls

@@ -1,5 +1,5 @@
 //! A plain form the server refused comes back to its page with what was typed in the
-//! address (`server::plain_forms`); its page starts from those values, not empty fields.
+//! address (`server::web::plain_forms`); its page starts from those values, not empty fields.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -46,7 +46,7 @@ pub fn textarea_html(text: &str) -> String {
 }
 
 /// The prefix under which a refused plain form's fields come back in its page's address
-/// (`server::plain_forms`), so the page can show them again.
+/// (`server::web::plain_forms`), so the page can show them again.
 pub const CARRIED: &str = "form.";
 
 /// The fields a refused plain form sent, as its page got them back in the address.

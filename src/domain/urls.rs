@@ -1,6 +1,6 @@
 //! Every URL of the app, built in one place for the pages (links, navigation) and the server
 //! (media and photo URLs in answers). The route patterns they match are in `app.rs` (pages)
-//! and `server/files.rs` (files).
+//! and `server/web/files.rs` (files).
 
 /// A tier's home page: the start form and the resume offer.
 pub fn home(tier: &str) -> String {

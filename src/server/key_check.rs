@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use crate::domain::status::{ModelStatus, ProviderStatus, SiteStatus, TierSpending};
 use crate::domain::{ModelKind, Provider};
+use crate::server::media_store::atomic;
 use crate::server::models::Models;
 use crate::server::providers::{ProviderClient, ProviderError, ProviderHub};
 use crate::server::spending;
 use crate::server::state::AppState;
-use crate::server::storage;
 
 /// How long a check's answer is reused by the status page (the CLI always asks anew).
 const FRESH_FOR: Duration = Duration::from_secs(60);
@@ -183,7 +183,7 @@ async fn storage_state(state: &AppState) -> (bool, String) {
     let file = state.store.probe_write().await;
     match (file, state.jobs.claims_refused()) {
         (Ok(()), false) => (true, "Storage is writable.".into()),
-        (Err(e), _) if storage::is_storage_full(&e) => (
+        (Err(e), _) if atomic::is_storage_full(&e) => (
             false,
             "Storage is full: nothing new can be saved. Free some space; pictures and clips that failed can then be retried.".into(),
         ),

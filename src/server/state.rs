@@ -11,10 +11,10 @@ use crate::server::config::Config;
 use crate::server::db::CommitFaults;
 use crate::server::gate::Gate;
 use crate::server::media::Jobs;
+use crate::server::media_store::atomic::StorageFaults;
 use crate::server::media_store::MediaStore;
 use crate::server::models::Models;
 use crate::server::providers::ProviderHub;
-use crate::server::storage::StorageFaults;
 use crate::server::story::writing::Drafts;
 
 /// Every server function, page and job takes its own copy (pages several, from context), so

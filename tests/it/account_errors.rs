@@ -355,7 +355,7 @@ async fn the_status_page_shows_demo_mode_and_a_full_disk_in_plain_words() {
     app.state
         .faults
         .storage
-        .fail_at(Some(cyoa::server::storage::WriteStep::Write));
+        .fail_at(Some(cyoa::server::media_store::atomic::WriteStep::Write));
     let status = site_status(&app).await;
     app.state.faults.storage.fail_at(None);
     assert_eq!(status["storage_ok"], false);

@@ -9,9 +9,9 @@ use std::time::Duration;
 use cyoa::domain::media::{MediaKind, MediaStatus};
 use cyoa::domain::AppError;
 use cyoa::server::db::media::INTERRUPTED_SUBMISSION;
-use cyoa::server::integrity;
 use cyoa::server::media::crash_points;
-use cyoa::server::storage::WriteStep;
+use cyoa::server::media_store::atomic::WriteStep;
+use cyoa::server::media_store::integrity;
 use cyoa::server::story;
 use provider_sim::RunningSim;
 

@@ -7,7 +7,7 @@ use crate::helpers::{disk_only, sqlite_only, stored_files, tier, TestApp};
 use cyoa::domain::media::{MediaKind, MediaStatus};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
-use cyoa::server::integrity;
+use cyoa::server::media_store::integrity;
 use cyoa::server::media_store::Folder;
 use cyoa::server::state::AppState;
 use cyoa::server::story;

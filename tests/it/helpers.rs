@@ -12,8 +12,8 @@ use cyoa::server::config::{Config, GateSettings, JobSettings, SpendingLimits, Vi
 use cyoa::server::media_store::{FileKey, Folder};
 use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{Retries, RetryPolicy};
-use cyoa::server::startup;
 use cyoa::server::state::AppState;
+use cyoa::server::web::startup;
 use provider_sim::RunningSim;
 
 pub struct TestApp {

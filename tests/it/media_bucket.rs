@@ -6,8 +6,8 @@
 use std::io::ErrorKind;
 
 use cyoa::domain::media::{MediaKind, MediaStatus};
+use cyoa::server::media_store::atomic::StorageFaults;
 use cyoa::server::media_store::{FileKey, Folder, MediaStore};
-use cyoa::server::storage::StorageFaults;
 use imaging::Canvas;
 
 use crate::helpers::{final_image, start_input, test_bucket, tier, TestApp};
@@ -52,7 +52,7 @@ async fn the_bucket_keeps_whole_files_only_lists_and_forgets_them() {
     assert_eq!(missing, Err(ErrorKind::NotFound));
 
     // A full "disk" (the injected fault) refuses the write before anything is sent.
-    faults.fail_at(Some(cyoa::server::storage::WriteStep::Write));
+    faults.fail_at(Some(cyoa::server::media_store::atomic::WriteStep::Write));
     assert!(store.put(&cut, &png).await.is_err());
     faults.fail_at(None);
 
@@ -134,7 +134,7 @@ async fn an_app_on_the_bucket_serves_its_tiers_pictures_by_signed_redirect_and_d
     let picture = reqwest::get(&link).await.expect("bucket");
     assert_eq!(picture.status(), 200);
     let bytes = picture.bytes().await.expect("bytes");
-    assert!(cyoa::server::media_check::image_format(&bytes).is_some());
+    assert!(cyoa::server::media_store::whole::image_format(&bytes).is_some());
     let tampered = link.replace("X-Amz-Signature=", "X-Amz-Signature=0");
     assert_eq!(reqwest::get(&tampered).await.expect("bucket").status(), 403);
     // Another tier's route never redirects to it.
@@ -161,7 +161,7 @@ async fn an_app_on_the_bucket_serves_its_tiers_pictures_by_signed_redirect_and_d
         "{policy}"
     );
 
-    let report = cyoa::server::integrity::check(&app.state.db, &app.state.store)
+    let report = cyoa::server::media_store::integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");

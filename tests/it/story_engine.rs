@@ -340,7 +340,7 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
     let kids = tier("kids");
     let retries = cyoa::server::providers::Retries::default();
     let no_latency = std::time::Duration::ZERO;
-    let (_, first) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
+    let (_, first) = cyoa::server::web::startup::spawn_demo(data_dir.path(), no_latency, &retries)
         .await
         .expect("first start");
     let (story_id, root) = story::start(
@@ -359,9 +359,10 @@ async fn image_jobs_cut_off_by_a_restart_run_again_at_start_up() {
     .execute(&first.db)
     .await
     .expect("update");
-    let (addr, second) = cyoa::server::startup::spawn_demo(data_dir.path(), no_latency, &retries)
-        .await
-        .expect("restart");
+    let (addr, second) =
+        cyoa::server::web::startup::spawn_demo(data_dir.path(), no_latency, &retries)
+            .await
+            .expect("restart");
     let mut done = None;
     for _ in 0..400 {
         let view = cyoa::server::media::status(&second, kids, &story_id, &root, MediaKind::Image)

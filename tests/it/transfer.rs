@@ -161,7 +161,7 @@ async fn pictures_have_light_copies_for_phones_under_the_same_check() {
     assert_eq!(big, 2);
 
     // The media check counts them as the picture's, not as strays.
-    let report = cyoa::server::integrity::check(&app.state.db, &app.state.store)
+    let report = cyoa::server::media_store::integrity::check(&app.state.db, &app.state.store)
         .await
         .expect("check");
     assert!(report.is_clean(), "{report:?}");

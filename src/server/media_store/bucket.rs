@@ -16,13 +16,13 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::atomic::{StorageFaults, WriteStep};
 use super::presign::{Call, Signer};
 use super::remembered::Remembered;
+use super::whole;
 use super::{FileKey, Folder};
 use crate::domain::media::MediaKind;
 use crate::server::config::BucketSettings;
-use crate::server::media_check;
-use crate::server::storage::{StorageFaults, WriteStep};
 
 /// How many times a call is sent before its failure counts.
 const ATTEMPTS: u32 = 3;
@@ -91,7 +91,7 @@ impl BucketStore {
     async fn put_bytes(&self, key: &FileKey, bytes: Bytes) -> io::Result<()> {
         self.faults.check(WriteStep::Write)?;
         if let Some(kind) = made_media_kind(key) {
-            if !media_check::bytes_are_whole(&bytes, kind) {
+            if !whole::bytes_are_whole(&bytes, kind) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("not a whole {} file: {key}", kind.key()),

@@ -11,11 +11,11 @@ use axum::response::Response;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use super::atomic::{self, AtomicFile, StorageFaults};
 use super::remembered::Remembered;
+use super::whole;
 use super::{FileKey, Folder};
 use crate::domain::media::MediaKind;
-use crate::server::media_check;
-use crate::server::storage::{self, AtomicFile, StorageFaults};
 
 #[derive(Debug, Clone)]
 pub struct DiskStore {
@@ -60,7 +60,7 @@ impl DiskStore {
     }
 
     pub(super) async fn put(&self, key: &FileKey, bytes: &[u8]) -> io::Result<()> {
-        storage::write_atomic(&self.path(key), bytes, &self.faults).await
+        atomic::write_atomic(&self.path(key), bytes, &self.faults).await
     }
 
     pub(super) async fn writer(&self, key: &FileKey) -> io::Result<AtomicFile> {
@@ -122,7 +122,7 @@ impl DiskStore {
                 .iter()
                 .map(|(path, kind)| {
                     let stamp = stamp_of(path)?;
-                    media_check::file_is_whole(path, *kind).then_some(stamp)
+                    whole::file_is_whole(path, *kind).then_some(stamp)
                 })
                 .collect()
         })
@@ -141,11 +141,11 @@ impl DiskStore {
 
     pub(super) async fn remove(&self, key: &FileKey) -> io::Result<()> {
         self.whole.forget(key);
-        storage::remove_file(&self.path(key)).await
+        atomic::remove_file(&self.path(key)).await
     }
 
     pub(super) async fn remove_folder(&self, folder: &Folder) -> io::Result<()> {
-        storage::remove_dir(&self.root.join(folder.as_str())).await
+        atomic::remove_dir(&self.root.join(folder.as_str())).await
     }
 
     pub(super) async fn remove_empty_folder(&self, folder: &Folder) {

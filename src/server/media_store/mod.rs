@@ -4,11 +4,18 @@
 //! `photos/{tier}/{character}/{file}`, so a family's data directory is also the layout of a
 //! bucket. Every write is whole or absent: a temporary file renamed into place on disk, one
 //! `PUT` in a bucket (an object appears only when all of it arrived).
+//!
+//! Everything about files lives here: `atomic` (whole-or-absent writes on disk), `whole`
+//! (whether a picture's or clip's bytes are whole), `integrity` (the media check of rows
+//! against files), and the two stores.
 
+pub mod atomic;
 mod bucket;
 mod disk;
+pub mod integrity;
 mod presign;
 mod remembered;
+pub mod whole;
 
 use std::io;
 
@@ -17,7 +24,7 @@ use axum::response::Response;
 
 use crate::domain::media::MediaKind;
 use crate::server::config::Config;
-use crate::server::storage::StorageFaults;
+use atomic::StorageFaults;
 
 pub use bucket::BucketStore;
 pub use disk::DiskStore;
@@ -231,7 +238,7 @@ impl MediaStore {
 /// A file being written in pieces ([`MediaStore::writer`]). Dropped without a commit, it
 /// leaves nothing behind.
 pub enum FileWriter {
-    Disk(crate::server::storage::AtomicFile),
+    Disk(atomic::AtomicFile),
     Bucket(bucket::BucketWriter),
 }
 

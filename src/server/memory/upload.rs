@@ -16,8 +16,8 @@ use crate::domain::profile::MAX_PHOTO_BYTES;
 use crate::domain::voice::MAX_SPEECH_BYTES;
 use crate::domain::AppError;
 use crate::server::memory::MemoryError;
-use crate::server::plain_forms::is_plain_form;
 use crate::server::voice::VoiceError;
+use crate::server::web::plain_forms::is_plain_form;
 
 /// Text fields are ids: anything longer is not one of ours.
 const FIELD_MAX: usize = 256;

@@ -378,7 +378,7 @@ pub struct GeneratedImage {
 impl GeneratedImage {
     /// The picture when the bytes are a whole one (a cut-off answer is not).
     fn from_bytes(bytes: Vec<u8>) -> Option<GeneratedImage> {
-        let extension = crate::server::media_check::image_format(&bytes)?;
+        let extension = crate::server::media_store::whole::image_format(&bytes)?;
         Some(GeneratedImage { bytes, extension })
     }
 }

@@ -235,7 +235,7 @@ impl Drop for AtomicFile {
 mod tests {
     use super::*;
     use crate::domain::media::MediaKind;
-    use crate::server::media_check;
+    use crate::server::media_store::whole;
 
     #[tokio::test]
     async fn writes_atomically_and_leaves_no_temp_files() {
@@ -267,11 +267,11 @@ mod tests {
             .expect("ls")
             .count();
         assert_eq!(entries, 0);
-        assert!(!media_check::file_is_whole(&path, MediaKind::Video));
+        assert!(!whole::file_is_whole(&path, MediaKind::Video));
         write_atomic(&path, b"garbage, not an mp4", &StorageFaults::default())
             .await
             .expect("write");
-        assert!(!media_check::file_is_whole(&path, MediaKind::Video));
+        assert!(!whole::file_is_whole(&path, MediaKind::Video));
         write_atomic(
             &path,
             b"\0\0\0\x10ftypisom\0\0\0\0\0\0\0\x08moov",
@@ -279,7 +279,7 @@ mod tests {
         )
         .await
         .expect("write");
-        assert!(media_check::file_is_whole(&path, MediaKind::Video));
+        assert!(whole::file_is_whole(&path, MediaKind::Video));
     }
 
     #[tokio::test]

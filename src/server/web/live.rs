@@ -26,7 +26,7 @@ use crate::domain::TierSpec;
 use crate::server::db::stories as repo;
 use crate::server::state::AppState;
 use crate::server::story::writing::{self, Outcome};
-use crate::server::transfer::channel_stream;
+use crate::server::web::transfer::channel_stream;
 
 /// How long the words stream waits for the tap's call to start the writing.
 const DRAFT_APPEARS_WITHIN: Duration = Duration::from_secs(10);

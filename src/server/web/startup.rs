@@ -13,16 +13,18 @@ use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::{files, live, request_tasks, transfer};
 use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
 use crate::server::media::{self, Jobs};
+use crate::server::media_store::atomic;
 use crate::server::media_store::MediaStore;
 use crate::server::models::Models;
 use crate::server::providers::{ProviderHub, Retries};
 use crate::server::state::{AppState, AppStateInner, Faults};
 use crate::server::story::writing::Drafts;
-use crate::server::{files, gate, key_check, live, request_tasks, storage, transfer};
+use crate::server::{gate, key_check};
 use provider_sim as sim;
 
 /// Where the simulator is mounted inside the app in demo mode.
@@ -128,10 +130,10 @@ pub async fn build_with_retries(
     // Another instance sharing the directory may be writing right now: only what has been
     // left alone for long is a leftover then.
     let grace = match config.jobs.shared {
-        true => storage::SHARED_TEMP_GRACE,
+        true => atomic::SHARED_TEMP_GRACE,
         false => Duration::ZERO,
     };
-    let swept = tokio::task::spawn_blocking(move || storage::sweep_temp_files(&data_dir, grace))
+    let swept = tokio::task::spawn_blocking(move || atomic::sweep_temp_files(&data_dir, grace))
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e)));
     match swept {
@@ -204,7 +206,7 @@ fn router(state: AppState) -> Router {
             crate::server::memory::upload::guard,
         ))
         .layer(axum::middleware::from_fn(
-            crate::server::plain_forms::tidy_redirect,
+            crate::server::web::plain_forms::tidy_redirect,
         ))
         // Before any page, file or server function of a protected tier.
         .layer(axum::middleware::from_fn_with_state(

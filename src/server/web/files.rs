@@ -16,7 +16,7 @@ use crate::server::media_store::FileKey;
 use crate::server::memory::photos;
 use crate::server::state::AppState;
 use crate::server::story::{export, StoryError};
-use crate::server::transfer::channel_stream;
+use crate::server::web::transfer::channel_stream;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,4 +1,4 @@
-//! The media check (SC-006): every media row marked complete has a whole file, every
+//! The media check: every media row marked complete has a whole file, every
 //! character photo on record is stored and whole, and every file under `media/` and
 //! `photos/` belongs to a row. Run it with `cyoa check-media`; tests run it too.
 
