@@ -219,8 +219,9 @@ async fn main() -> Result<(), BoxError> {
     .bind(&story_id)
     .fetch_one(&state.db)
     .await?;
-    let levels = story::export::Book::load(&state, kids, &story_id)
+    let levels = story::export::load(&state, kids, &story_id)
         .await?
+        .0
         .scenes
         .values()
         .map(|s| s.depth)

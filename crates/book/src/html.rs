@@ -1,4 +1,4 @@
-//! Story export as one web page (009, HTML part): a single file that works from `file://`
+//! A story as one web page: a single file that works from `file://`
 //! with the network off: title, date, idea, models, the story map (inline SVG whose nodes
 //! are plain anchors), and every scene in reading order with its choices as links, pictures
 //! re-encoded as JPEG and embedded, clips embedded when the file stays under 50 MB (or left
@@ -10,18 +10,12 @@
 
 use std::fmt::Write as _;
 
-use axum::body::Bytes;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use bytes::Bytes;
 use tokio::sync::mpsc;
 
-use super::{Book, BookScene, Part};
-use crate::domain::html::escape;
-use crate::domain::media::MediaKind;
-use crate::domain::story_map::{render_svg, MapLinks};
-use crate::domain::TierSpec;
-use crate::server::state::AppState;
-use crate::server::story::StoryError;
+use crate::{escape, Book, BookScene, Media, Part};
 
 /// Clips are left out when they would make the file larger than this.
 pub const CLIPS_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -30,30 +24,9 @@ const PIECE: usize = 256 * 1024;
 /// Bytes of a clip read per slice: a multiple of 3, so slices encode to base64 alone.
 const CLIP_SLICE: usize = 3 * 128 * 1024;
 
-/// An export on its way: the download's name and the page's pieces, in order.
-pub struct HtmlExport {
-    pub file_name: String,
-    pub pieces: mpsc::Receiver<Bytes>,
-}
-
-struct Anchors;
-
-impl MapLinks for Anchors {
-    fn href(&self, scene_id: &str) -> String {
-        format!("#scene-{scene_id}")
-    }
-}
-
-/// The story as one self-contained HTML file, written while it is sent; "not found" for
-/// another tier's story (checked before the first byte).
-pub async fn html(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-    with_clips: bool,
-) -> Result<HtmlExport, StoryError> {
-    let book = Book::load(state, tier, story_id).await?;
-    let file_name = book.file_name("html");
+/// The book as one self-contained HTML file, written while it is read: its pieces, in
+/// order, from a task on the current runtime. Dropping the receiver stops the writing.
+pub fn html<M: Media>(book: Book, media: M, with_clips: bool) -> mpsc::Receiver<Bytes> {
     let (tx, pieces) = mpsc::channel(4);
     tokio::spawn(async move {
         let mut page = Page {
@@ -61,9 +34,9 @@ pub async fn html(
             buf: String::with_capacity(PIECE * 2),
         };
         // `Closed` only means the reader went away: nothing left to do.
-        let _ = write_page(&book, with_clips, &mut page).await;
+        let _ = write_page(&book, &media, with_clips, &mut page).await;
     });
-    Ok(HtmlExport { file_name, pieces })
+    pieces
 }
 
 /// The reader hung up.
@@ -92,12 +65,17 @@ impl Page {
     }
 }
 
-async fn write_page(book: &Book, with_clips: bool, page: &mut Page) -> Result<(), Closed> {
+async fn write_page(
+    book: &Book,
+    media: &impl Media,
+    with_clips: bool,
+    page: &mut Page,
+) -> Result<(), Closed> {
     // Clips go in only if they all fit under the limit.
     let mut clip_bytes = 0u64;
     if with_clips {
         for clip in book.scenes.values().filter_map(|s| s.clip.as_deref()) {
-            clip_bytes += book.store.size(&book.media_key(clip)).await.unwrap_or(0);
+            clip_bytes += media.clip_size(clip).await.unwrap_or(0);
         }
     }
     let embed_clips = with_clips && clip_bytes * 4 / 3 <= CLIPS_MAX_BYTES;
@@ -114,7 +92,7 @@ async fn write_page(book: &Book, with_clips: bool, page: &mut Page) -> Result<()
         date = escape(&book.date),
         models = escape(&book.models),
         idea = escape(&book.prompt),
-        svg = render_svg(&book.map, book.map.last_scene_id.as_deref(), &Anchors),
+        svg = book.map_svg,
     );
     if with_clips && !embed_clips {
         page.buf.push_str("<p class=\"note\">The video clips are left out: with them this file would be larger than 50 MB.</p>");
@@ -123,7 +101,7 @@ async fn write_page(book: &Book, with_clips: bool, page: &mut Page) -> Result<()
         if let Some(part) = opens {
             fork_note(book, part, &mut page.buf);
         }
-        write_scene(book, scene, embed_clips, page).await?;
+        write_scene(book, media, scene, embed_clips, page).await?;
         page.flush_if_full().await?;
     }
     page.buf.push_str("</main></body></html>\n");
@@ -149,6 +127,7 @@ fn fork_note(book: &Book, part: &Part, out: &mut String) {
 
 async fn write_scene(
     book: &Book,
+    media: &impl Media,
     scene: &BookScene,
     embed_clips: bool,
     page: &mut Page,
@@ -160,8 +139,7 @@ async fn write_scene(
         h = escape(&scene.heading())
     );
     let picture = match &scene.picture {
-        Some(file) => book
-            .picture(file)
+        Some(file) => crate::picture(media, file)
             .await
             .map(|p| format!("data:{};base64,{}", p.mime, STANDARD.encode(p.bytes))),
         None => None,
@@ -180,7 +158,7 @@ async fn write_scene(
         None => {}
     }
     if let Some(clip) = scene.clip.as_deref().filter(|_| embed_clips) {
-        write_clip(book, clip, picture.as_deref(), page).await?;
+        write_clip(media, clip, picture.as_deref(), page).await?;
     }
     for paragraph in scene.paragraphs() {
         let _ = write!(page.buf, "<p>{}</p>", escape(paragraph));
@@ -219,20 +197,15 @@ async fn write_scene(
 /// The clip as an inline `<video>`, its bytes base64-encoded a slice at a time; a lost or
 /// damaged clip becomes a placeholder.
 async fn write_clip(
-    book: &Book,
+    media: &impl Media,
     clip: &str,
     poster: Option<&str>,
     page: &mut Page,
 ) -> Result<(), Closed> {
-    let key = book.media_key(clip);
-    let intact = book.store.is_intact(&key, MediaKind::Video).await;
-    let bytes = match book.store.get(&key).await {
-        Ok(bytes) if intact => bytes,
-        _ => {
-            page.buf
-                .push_str("<div class=\"missing\">Clip not available</div>");
-            return Ok(());
-        }
+    let Some(bytes) = media.clip(clip).await else {
+        page.buf
+            .push_str("<div class=\"missing\">Clip not available</div>");
+        return Ok(());
     };
     page.buf
         .push_str("<video controls playsinline src=\"data:video/mp4;base64,");

@@ -1,4 +1,4 @@
-//! The order a book tells a branching story in (009 FR-006): the main path first, the one
+//! The order a book tells a branching story in: the main path first, the one
 //! the reader last followed, carried on to an end by each scene's first explored choice;
 //! then every other branch, each labelled with the scene and the choice where it leaves
 //! the path it grows from, in the order those choices come while reading. Every explored
@@ -6,7 +6,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::story_map::StoryMap;
+/// A scene's place in the explored tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeScene {
+    pub id: String,
+    /// The scene whose choice led here; `None` for the first scene.
+    pub parent_id: Option<String>,
+    /// The words of that choice.
+    pub choice_label: Option<String>,
+    /// The choice's place among its scene's choices (orders siblings).
+    pub choice_position: u32,
+}
 
 /// Where a branch leaves the story told before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +35,15 @@ pub struct Part {
     pub scenes: Vec<String>,
 }
 
-/// The story's scenes as parts, main path first.
-pub fn reading_order(map: &StoryMap) -> Vec<Part> {
-    let position: HashMap<&str, usize> = map
-        .scenes
+/// The story's scenes as parts, main path first; `last` is where the reader last was.
+pub fn reading_order(scenes: &[TreeScene], last: Option<&str>) -> Vec<Part> {
+    let position: HashMap<&str, usize> = scenes
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, scene) in map.scenes.iter().enumerate() {
+    for (i, scene) in scenes.iter().enumerate() {
         if let Some(parent) = scene
             .parent_id
             .as_deref()
@@ -44,27 +53,23 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
         }
     }
     for kids in children.values_mut() {
-        kids.sort_by_key(|&i| map.scenes[i].choice_position);
+        kids.sort_by_key(|&i| scenes[i].choice_position);
     }
-    let Some(root) = map
-        .scenes
+    let Some(root) = scenes
         .iter()
         .position(|s| s.parent_id.is_none())
-        .or((!map.scenes.is_empty()).then_some(0))
+        .or((!scenes.is_empty()).then_some(0))
     else {
         return Vec::new();
     };
 
     // The main path: from the first scene down to where the reader last was.
     let mut main = Vec::new();
-    let mut cursor = map
-        .last_scene_id
-        .as_deref()
-        .and_then(|id| position.get(id).copied());
+    let mut cursor = last.and_then(|id| position.get(id).copied());
     let mut seen = HashSet::new();
     while let Some(i) = cursor.filter(|i| seen.insert(*i)) {
         main.push(i);
-        cursor = map.scenes[i]
+        cursor = scenes[i]
             .parent_id
             .as_deref()
             .and_then(|p| position.get(p).copied());
@@ -78,7 +83,7 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
     let carry_on = |path: &mut Vec<usize>, placed: &mut HashSet<usize>| {
         while let Some(&next) = path
             .last()
-            .and_then(|&i| children.get(map.scenes[i].id.as_str()))
+            .and_then(|&i| children.get(scenes[i].id.as_str()))
             .and_then(|kids| kids.iter().find(|k| !placed.contains(k)))
         {
             placed.insert(next);
@@ -92,19 +97,15 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
     while next < parts.len() {
         let path = parts[next].1.clone();
         for at in path {
-            for &child in children
-                .get(map.scenes[at].id.as_str())
-                .into_iter()
-                .flatten()
-            {
+            for &child in children.get(scenes[at].id.as_str()).into_iter().flatten() {
                 if !placed.insert(child) {
                     continue;
                 }
                 let mut branch = vec![child];
                 carry_on(&mut branch, &mut placed);
                 let fork = Fork {
-                    at: map.scenes[at].id.clone(),
-                    choice: map.scenes[child].choice_label.clone().unwrap_or_default(),
+                    at: scenes[at].id.clone(),
+                    choice: scenes[child].choice_label.clone().unwrap_or_default(),
                 };
                 parts.push((Some(fork), branch));
             }
@@ -112,20 +113,15 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
         next += 1;
     }
     // Scenes cut off from the tree (a parent lost): told last rather than dropped.
-    let stray: Vec<usize> = (0..map.scenes.len())
-        .filter(|i| !placed.contains(i))
-        .collect();
+    let stray: Vec<usize> = (0..scenes.len()).filter(|i| !placed.contains(i)).collect();
     if !stray.is_empty() {
         parts.push((None, stray));
     }
     parts
         .into_iter()
-        .map(|(fork, scenes)| Part {
+        .map(|(fork, run)| Part {
             fork,
-            scenes: scenes
-                .into_iter()
-                .map(|i| map.scenes[i].id.clone())
-                .collect(),
+            scenes: run.into_iter().map(|i| scenes[i].id.clone()).collect(),
         })
         .collect()
 }
@@ -133,28 +129,25 @@ pub fn reading_order(map: &StoryMap) -> Vec<Part> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::story_map::MapScene;
 
-    fn scene(id: &str, parent: Option<&str>, position: u32) -> MapScene {
-        MapScene {
+    fn scene(id: &str, parent: Option<&str>, position: u32) -> TreeScene {
+        TreeScene {
             id: id.into(),
             parent_id: parent.map(Into::into),
             choice_label: parent.map(|_| format!("to {id}")),
             choice_position: position,
-            label: id.into(),
-            is_ending: false,
-            picture_url: None,
-            unexplored: 0,
         }
     }
 
-    fn story(scenes: Vec<MapScene>, last: Option<&str>) -> StoryMap {
-        StoryMap {
-            story_id: "s".into(),
-            title: "t".into(),
-            scenes,
-            last_scene_id: last.map(Into::into),
-        }
+    /// A tree and where the reader last was.
+    struct Story<'a>(Vec<TreeScene>, Option<&'a str>);
+
+    fn story(scenes: Vec<TreeScene>, last: Option<&str>) -> Story<'_> {
+        Story(scenes, last)
+    }
+
+    fn reading_order(story: &Story<'_>) -> Vec<Part> {
+        super::reading_order(&story.0, story.1)
     }
 
     fn ids(parts: &[Part]) -> Vec<Vec<&str>> {

@@ -1,4 +1,4 @@
-//! Story export as a printable book (009 FR-005..FR-009): a cover (title, first picture,
+//! A story as a printable book: a cover (title, first picture,
 //! date, idea, models), the contents (every part and scene with its page, as links), then
 //! the main path and each other branch, labelled with the choice where it leaves the story.
 //! Every scene starts a page: its picture (never split over pages), its text broken into
@@ -25,11 +25,8 @@ use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 use krilla::{Data, Document};
 
-use super::typeset::{Face, FACES};
-use super::{Book, BookScene};
-use crate::domain::TierSpec;
-use crate::server::state::AppState;
-use crate::server::story::StoryError;
+use crate::typeset::{Face, FACES};
+use crate::{Book, BookError, BookScene, Media};
 
 /// A4, in points.
 const PAGE_W: f32 = 595.28;
@@ -43,29 +40,17 @@ const BOTTOM: f32 = PAGE_H - 72.0;
 const PICTURE_BOX: f32 = 400.0;
 const COVER_PICTURE_BOX: f32 = 320.0;
 
-/// A finished book: the download's name and the PDF.
-pub struct PdfExport {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// The story as a PDF book; "not found" for another tier's story.
-pub async fn pdf(
-    state: &AppState,
-    tier: &'static TierSpec,
-    story_id: &str,
-) -> Result<PdfExport, StoryError> {
-    let book = Book::load(state, tier, story_id).await?;
+/// The book as a PDF (laid out on a blocking thread of the current runtime).
+pub async fn pdf(book: Book, media: &impl Media) -> Result<Vec<u8>, BookError> {
     let mut pictures = HashMap::new();
     for scene in book.scenes.values() {
         if let Some(file) = &scene.picture {
-            if let Some(picture) = book.picture(file).await {
+            if let Some(picture) = crate::picture(media, file).await {
                 pictures.insert(scene.id.clone(), picture);
             }
         }
     }
-    let file_name = book.file_name("pdf");
-    let bytes = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let images: HashMap<String, Image> = pictures
             .into_iter()
             .filter_map(|(id, p)| {
@@ -88,8 +73,7 @@ pub async fn pdf(
         draw(&book, &laid_out, &images)
     })
     .await
-    .map_err(|e| StoryError::Export(e.to_string()))??;
-    Ok(PdfExport { file_name, bytes })
+    .map_err(|e| BookError::Pdf(e.to_string()))?
 }
 
 /// Lays the book out until the page numbers it prints are the pages things landed on.
@@ -505,7 +489,7 @@ fn compose(
 fn part_title(
     book: &Book,
     number: usize,
-    part: &super::Part,
+    part: &crate::Part,
     page_of: &impl Fn(&str) -> String,
 ) -> String {
     match &part.fork {
@@ -573,10 +557,10 @@ fn draw(
     book: &Book,
     composed: &Composed,
     images: &HashMap<String, Image>,
-) -> Result<Vec<u8>, StoryError> {
+) -> Result<Vec<u8>, BookError> {
     let font = |face: &Face| {
         Font::new(Data::from(face.bytes), 0)
-            .ok_or_else(|| StoryError::Export("a font shipped with the app did not load".into()))
+            .ok_or_else(|| BookError::Pdf("a font shipped with the app did not load".into()))
     };
     let fonts = [
         (FaceId::Regular, font(&FACES.regular)?),
@@ -589,8 +573,8 @@ fn draw(
             .find(|(f, _)| *f == id)
             .map(|(_, font)| font.clone())
     };
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-        .ok_or_else(|| StoryError::Export("page size".into()))?;
+    let settings =
+        PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BookError::Pdf("page size".into()))?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
@@ -707,7 +691,7 @@ fn draw(
     document.set_outline(outline);
     document
         .finish()
-        .map_err(|e| StoryError::Export(format!("{e:?}")))
+        .map_err(|e| BookError::Pdf(format!("{e:?}")))
 }
 
 const INK: (u8, u8, u8) = (27, 30, 40);

@@ -1,4 +1,4 @@
-//! The book's type: the fonts shipped with the app (DejaVu Serif, `assets/fonts`, under the
+//! The book's type: the fonts shipped with the app (DejaVu Serif, `fonts/`, under the
 //! Bitstream Vera licence) and line breaking by their real glyph widths. Kerning only ever
 //! narrows a line, so a line measured here never runs off the page once drawn.
 
@@ -9,9 +9,9 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider as _};
 
-const REGULAR: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSerif.ttf");
-const BOLD: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSerif-Bold.ttf");
-const ITALIC: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSerif-Italic.ttf");
+const REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSerif.ttf");
+const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSerif-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("../fonts/DejaVuSerif-Italic.ttf");
 
 /// One font of the book with what it takes to measure text in it.
 pub struct Face {
