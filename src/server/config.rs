@@ -449,22 +449,28 @@ impl Config {
                 ))
             })
             .collect();
-        let number = |name: &str| non_empty(name).and_then(|v| v.trim().parse::<u64>().ok());
+        // One policy for every number: unset is the default, anything else must be a number,
+        // or the start is refused with the variable's name.
+        let number = |name: &str| -> Result<Option<u64>, ConfigError> {
+            non_empty(name)
+                .map(|text| parse_number(name, &text))
+                .transpose()
+        };
         let defaults = VideoTiming::default();
         let video = VideoTiming {
-            poll_every: number("VIDEO_POLL_MS")
+            poll_every: number("VIDEO_POLL_MS")?
                 .map(Duration::from_millis)
                 .unwrap_or(defaults.poll_every),
-            max_wait: number("VIDEO_MAX_WAIT_S")
+            max_wait: number("VIDEO_MAX_WAIT_S")?
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.max_wait),
         };
         let gate = gate_settings(file.gate, &non_empty)?;
         let prefetch = prefetch_settings(file.prefetch, &non_empty)?;
         let demo_text_pace = TextPace {
-            first_token: number("DEMO_FIRST_TOKEN_MS")
+            first_token: number("DEMO_FIRST_TOKEN_MS")?
                 .map_or(TextPace::REALISTIC.first_token, Duration::from_millis),
-            tokens_per_second: number("DEMO_TOKENS_PER_SECOND")
+            tokens_per_second: number("DEMO_TOKENS_PER_SECOND")?
                 .map_or(TextPace::REALISTIC.tokens_per_second, |n| n as f64),
         };
         let mut limits = file.limits;
@@ -517,11 +523,7 @@ impl Config {
             bucket,
             context_full_scenes: file.story.context_full_scenes.max(1),
             real_providers,
-            demo_latency: Duration::from_millis(
-                non_empty("DEMO_LATENCY_MS")
-                    .and_then(|ms| ms.trim().parse().ok())
-                    .unwrap_or(0),
-            ),
+            demo_latency: Duration::from_millis(number("DEMO_LATENCY_MS")?.unwrap_or(0)),
             video,
             demo_text_pace,
             prefetch,
@@ -595,10 +597,7 @@ fn prefetch_settings(
 ) -> Result<PrefetchSettings, ConfigError> {
     let tiers = tier_list("PREFETCH_TIERS", "prefetch tiers", file.tiers, env)?;
     let parallel = match env("PREFETCH_PARALLEL") {
-        Some(text) => text.trim().parse().map_err(|_| ConfigError::Number {
-            name: "PREFETCH_PARALLEL".into(),
-            value: text.clone(),
-        })?,
+        Some(text) => parse_number("PREFETCH_PARALLEL", &text)?,
         None => file.parallel,
     };
     Ok(PrefetchSettings {
@@ -766,6 +765,31 @@ mod tests {
         };
         assert!(gate("On").is_ok_and(|cfg| cfg.gate.hide_locked));
         assert!(matches!(gate("maybe"), Err(ConfigError::Switch { .. })));
+    }
+
+    #[test]
+    fn a_number_that_is_not_one_is_refused_with_its_name() {
+        for name in [
+            "VIDEO_POLL_MS",
+            "VIDEO_MAX_WAIT_S",
+            "DEMO_LATENCY_MS",
+            "DEMO_FIRST_TOKEN_MS",
+            "DEMO_TOKENS_PER_SECOND",
+            "PREFETCH_PARALLEL",
+            "JOB_LEASE_S",
+            "GATE_IDLE_HOURS",
+            "LIMIT_STORIES_PER_HOUR",
+            "LIMIT_PICTURES_PER_HOUR",
+            "LIMIT_CLIPS_PER_HOUR",
+        ] {
+            let refused = Config::from_parts(SettingsFile::default(), |n| {
+                (n == name).then(|| "12x".to_owned())
+            });
+            match refused {
+                Err(e) => assert!(e.to_string().contains(name), "{name}: {e}"),
+                Ok(_) => panic!("{name}=12x was taken"),
+            }
+        }
     }
 
     #[test]
