@@ -1,4 +1,4 @@
-//! Instant scenes (issue 16): how long a reader waits after tapping a choice, with the
+//! Instant scenes: how long a reader waits after tapping a choice, with the
 //! simulator writing at the demo pace (600 ms to the first token, 60 tokens/s, or
 //! BENCH_FIRST_TOKEN_MS / BENCH_TOKENS_PER_SECOND). For each tap it measures, over real
 //! HTTP:

@@ -1,4 +1,4 @@
-//! The microphone beside the story idea (seed feature 010): press to speak, press again to
+//! The microphone beside the story idea: press to speak, press again to
 //! stop (or it stops after a minute, or after ten seconds of silence). The browser's own
 //! speech recognition is used where it works, its words shown as they come; elsewhere the
 //! recording is sent to the server to be transcribed. The words are added to what is

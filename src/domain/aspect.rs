@@ -1,5 +1,5 @@
 //! The picture shape a provider is asked for. Story illustrations and the clips made from
-//! them are square (FR-007's default); a new shape is one variant here, spelled per provider.
+//! them are square; a new shape is one variant here, spelled per provider.
 
 use serde::{Deserialize, Serialize};
 

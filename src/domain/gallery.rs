@@ -17,9 +17,9 @@ pub struct StoryCard {
     /// The same day for machines (`<time datetime>`), e.g. "2026-11-25".
     pub date_iso: String,
     pub scenes: u32,
-    /// The exact image model (FR-003); `None` for a text-only story.
+    /// The exact image model; `None` for a text-only story.
     pub image_model_name: Option<String>,
-    /// Made in video mode (FR-021).
+    /// Made in video mode.
     pub has_video: bool,
     /// The first scene's picture, when it is there.
     pub cover_url: Option<String>,

@@ -30,7 +30,7 @@ keyed_enum! {
 }
 
 keyed_enum! {
-    /// Video mode of a story (FR-024), fixed at start.
+    /// Video mode of a story, fixed at start.
     pub enum VideoMode {
         Off = "off",
         On = "on",

@@ -172,7 +172,7 @@ pub struct SceneView {
     /// The choice that led here, shown as "You chose …".
     pub chosen_label: Option<String>,
     pub text_model_name: String,
-    /// The exact image model of the story (FR-003); `None` for a text-only story.
+    /// The exact image model of the story; `None` for a text-only story.
     pub image_model_name: Option<String>,
     /// The scene's image; `None` for a text-only story.
     pub image: Option<super::media::MediaView>,
@@ -208,12 +208,12 @@ pub struct ModelOption {
 pub struct HomeData {
     pub text_models: Vec<ModelOption>,
     pub image_models: Vec<ModelOption>,
-    /// Preselected image model (FR-005).
+    /// Preselected image model.
     pub default_image_model: Option<String>,
     pub resumable: Option<ResumableStory>,
     /// The tier's profiles for memory mode; empty hides the toggle.
     pub profiles: Vec<super::profile::ProfileOption>,
-    /// Video mode can be offered (the xAI key is configured, FR-014).
+    /// Video mode can be offered (a video model is configured and listed).
     pub video_available: bool,
     /// Recordings can be transcribed here (voice input where the browser cannot).
     pub speech_to_text: bool,

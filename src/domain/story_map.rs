@@ -1,4 +1,4 @@
-//! The story map (seed feature 008): every explored scene of a story as a tree, laid out and
+//! The story map: every explored scene of a story as a tree, laid out and
 //! drawn as one SVG. Pure and deterministic, so the server renders it (it shows before
 //! hydration and without JavaScript) and the browser renders the very same markup.
 //!

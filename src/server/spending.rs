@@ -1,4 +1,4 @@
-//! Spending limits per tier and hour (issue 18): stories started, pictures and clips ordered
+//! Spending limits per tier and hour: stories started, pictures and clips ordered
 //! (Retry and Regenerate count too). A spend is charged in one write transaction that counts
 //! the last hour first, so two requests at once cannot both slip under the limit; over it,
 //! nothing is ordered and the reader is told, in plain words, when more is possible.

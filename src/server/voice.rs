@@ -1,4 +1,4 @@
-//! Voice input's server side (seed feature 010): recorded speech from a browser without
+//! Voice input's server side: recorded speech from a browser without
 //! speech recognition of its own, read with a size cap and turned into text by the
 //! transcription provider. The audio lives only in memory for the call: it is never
 //! written to disk and never logged (only its size is).

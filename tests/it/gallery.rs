@@ -1,5 +1,5 @@
 //! Gallery, reader and deletion over a real SQLite file and real media files, plus the
-//! media check (SC-006).
+//! media check.
 
 use std::time::Duration;
 

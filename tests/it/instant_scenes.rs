@@ -1,4 +1,4 @@
-//! Instant scenes (issue 16) over real HTTP against the in-process simulator: the words of
+//! Instant scenes over real HTTP against the in-process simulator: the words of
 //! the next scene streamed as they are written, scenes written ahead while the reader reads
 //! (kept aside, not explored until taken, stopped when the reader leaves), and a tap on a
 //! choice being written ahead joining that writing instead of paying twice.

@@ -1,4 +1,4 @@
-//! The parent gate (issue 18): a protected tier answers 404 on every route until a parent's
+//! The parent gate: a protected tier answers 404 on every route until a parent's
 //! PIN unlocks it in this browser; the PIN is set by whoever runs the server (environment,
 //! CLI or the logged setup code); wrong tries are throttled; Lock and a PIN change end
 //! sessions; one tier's cookie opens no other.
@@ -406,7 +406,7 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     );
 }
 
-/// Instances on one database (issue 20): wrong PINs count over all of them, and a session
+/// Instances on one database: wrong PINs count over all of them, and a session
 /// opened on one is good on the other.
 #[tokio::test]
 async fn instances_on_one_database_count_wrong_pins_together_and_share_sessions() {

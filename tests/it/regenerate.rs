@@ -1,4 +1,4 @@
-//! Regenerate (issue 19): a finished picture is made anew while the old one stays shown and
+//! Regenerate: a finished picture is made anew while the old one stays shown and
 //! served; the new one replaces it in one write (file and row) and the old file goes; a
 //! failed regeneration keeps the old picture with a note; many concurrent calls make one
 //! job; there is nothing to regenerate before the picture is finished.

@@ -1,4 +1,4 @@
-//! Spending limits (issue 18): over a tier's hourly limit, starting a story or retrying a
+//! Spending limits: over a tier's hourly limit, starting a story or retrying a
 //! picture is a 429 in plain words and orders nothing; a picture due over the limit is not
 //! ordered and its scene says when more is possible. The other tier is not affected.
 

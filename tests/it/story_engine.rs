@@ -207,7 +207,7 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
         .expect("scene");
     assert_eq!(next.image_model_name.as_deref(), Some("GPT Image Quick"));
 
-    // No model sent: the default (FR-005). A legacy key shows as GPT Image 1, which
+    // No model sent: the default. A legacy key shows as GPT Image 1, which
     // OpenAI retired: the story says what continues it.
     let (story_id, root) =
         story::start(&app.state, kids, start_input("an owl", StoryLength::Short))

@@ -1,4 +1,4 @@
-//! The story map's tree query (issue 19): every explored scene of a story from one query,
+//! The story map's tree query: every explored scene of a story from one query,
 //! with the choice into it, its picture and its untaken choices; another tier's story is
 //! not found.
 

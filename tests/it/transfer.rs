@@ -1,4 +1,4 @@
-//! How answers travel (issue 17): pages compressed for browsers that accept it, pictures and
+//! How answers travel: pages compressed for browsers that accept it, pictures and
 //! event streams never, media revalidated with an empty 304 on a second visit.
 
 use cyoa::server::story;

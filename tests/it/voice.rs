@@ -1,4 +1,4 @@
-//! Voice input's server side (issue 15): the OpenAI transcription client against the
+//! Voice input's server side: the OpenAI transcription client against the
 //! simulator (success, a 429 then success, a 400 for what is not audio, a 401), and the
 //! transcribe server function over HTTP (text back, size cap, missing service, locked or
 //! unknown tier).

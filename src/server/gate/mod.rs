@@ -1,4 +1,4 @@
-//! What keeps a protected tier to the parents and other sites out (issue 18).
+//! What keeps a protected tier to the parents and other sites out.
 //!
 //! - `Gate`: the parent PIN of protected tiers (adult by default). A right PIN opens a
 //!   session for that tier only, held in an HttpOnly, `SameSite=Strict`, signed cookie and

@@ -177,7 +177,7 @@ pub async fn status_when_final(
     }
 }
 
-/// Retry of a failed picture or clip: only that one is queued again (FR-022).
+/// Retry of a failed picture or clip: only that one is queued again.
 pub async fn retry(
     state: &AppState,
     tier: &'static TierSpec,

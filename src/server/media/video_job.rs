@@ -50,7 +50,7 @@ async fn make_clip(state: &AppState, job: &MediaJob) -> Result<String, MediaJobE
     download(state, client, job, &url).await
 }
 
-/// Image-to-video from the scene's picture when it exists (FR-016), else text-to-video.
+/// Image-to-video from the scene's picture when it exists, else text-to-video.
 async fn submit(
     state: &AppState,
     client: &ProviderClient,

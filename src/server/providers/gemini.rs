@@ -7,7 +7,7 @@ use super::{ProviderError, ReferenceImage};
 use crate::domain::aspect::AspectRatio;
 
 /// Gemini image models answer the picture as an inline data part; reference photos go
-/// with the prompt as inline image parts (FR-012).
+/// with the prompt as inline image parts.
 pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,

@@ -331,7 +331,7 @@ impl ProviderClient {
 pub struct VideoRequest<'a> {
     pub model: &'a str,
     pub prompt: &'a str,
-    /// The scene's image: image-to-video when present (FR-016).
+    /// The scene's image: image-to-video when present.
     pub image: Option<&'a ReferenceImage>,
     pub duration_s: u32,
     pub aspect: AspectRatio,

@@ -1,4 +1,4 @@
-//! Retry with exponential backoff and jitter, honouring Retry-After (FR-027).
+//! Retry with exponential backoff and jitter, honouring Retry-After.
 
 use std::future::Future;
 use std::time::Duration;

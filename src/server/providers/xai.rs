@@ -1,5 +1,5 @@
 //! xAI: Grok Imagine pictures and clips (text streams, OpenAI-compatible: `stream.rs`).
-//! Grok Imagine images answer a temporary URL, downloaded at once before it expires (FR-008).
+//! Grok Imagine images answer a temporary URL, downloaded at once before it expires.
 
 use serde_json::{json, Value};
 
@@ -8,7 +8,7 @@ use super::{ProviderError, ReferenceImage};
 use crate::domain::aspect::AspectRatio;
 
 /// With reference photos this is xAI's image editing (`/images/edits`, JSON): one photo as
-/// `image: {url}`, several (up to 3) as `images: [{url}]`, each a `data:` URI (FR-011).
+/// `image: {url}`, several (up to 3) as `images: [{url}]`, each a `data:` URI.
 pub(crate) async fn generate_image(
     call: &Call<'_>,
     model: &str,

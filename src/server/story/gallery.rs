@@ -235,7 +235,7 @@ pub async fn reader(
 }
 
 /// Deletes a story: its rows first (so nothing serves its files any more), then every
-/// image and clip on disk (FR-026). Nothing of another story is touched.
+/// image and clip on disk. Nothing of another story is touched.
 pub async fn delete(
     state: &AppState,
     tier: &'static TierSpec,

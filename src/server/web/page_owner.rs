@@ -3,12 +3,18 @@
 //! leptos_axum makes a page's root owner current on the thread that starts the page (its
 //! `Owner::new_root` sets the thread's owner), and after the render reads contexts from the
 //! thread's current owner: the bundle's split manifest, for the preload links of the page's
-//! split modules, and leptos_meta's context, where those links go. A request polled again
-//! on another worker thread found that thread's owner instead, some other request's or none:
-//! about one page in eight came without its preload links (measured with `curl` on the
-//! gallery, before this), so its module was fetched only once the main one had started, and
-//! a module that could not be fetched then was found out only while the app took the page
-//! over. So the owner a request's poll leaves current is made current again for its next.
+//! split modules, and leptos_meta's context, where those links go. Tokio moves a request
+//! between worker threads; polled again on another thread, the request finds that thread's
+//! owner instead (some other request's, or none), and its page goes out without its preload
+//! links (about one page in eight on this machine), so the page's module is fetched only
+//! once the main one has started. So the owner a request's poll leaves current is made
+//! current again for its next.
+//!
+//! Upstream: the owner is a thread-local that work stealing does not carry along; the same
+//! root shows as leptos-rs/leptos#3671 (a `BorrowError` under multi-thread tokio, gone on a
+//! current-thread runtime) and #4829 (the split-module prefetch epilogue reading a disposed
+//! context after the stream). Kept while leptos_axum reads contexts from the thread rather
+//! than from the request.
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
