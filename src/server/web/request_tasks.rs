@@ -4,8 +4,9 @@
 //! on, and one per resource that watches for changes until the page is dropped
 //! (`any_spawner::Executor::spawn`). Handed to tokio, each goes to a worker's queue and wakes
 //! the other, idle worker to take a few microseconds of work; the page then waits for that
-//! thread to wake it back. On one connection these hand-overs were a third of a scene page's
-//! CPU (`benches/page_cpu.rs`, one worker against two).
+//! thread to wake it back (the cost of spawning a task and awaiting it at once on a
+//! multi-thread runtime: tokio-rs/tokio#4606). Leptos offers no way to run a page's tasks
+//! with it; `any_spawner` lets the app choose the executor, which is what this module does.
 //!
 //! Here a request runs its own: a task spawned while a request is being answered joins it,
 //! and is polled whenever the request is, then whenever its body is (a page is a stream:
