@@ -182,6 +182,31 @@ async fn a_locked_tier_is_a_404_everywhere_until_its_pin_is_entered() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let cookie = cookie.expect("a session cookie");
     walk(&app, &ids, Some(&cookie), StatusCode::OK).await;
+    // An unlocked page is never kept by the browser: after Lock, Back cannot show it.
+    let scene = format!("/adult/story/{}/scene/{}", ids.story, ids.scene);
+    let res = browser()
+        .get(app.url(&scene))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers().get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
+    let res = browser()
+        .get(app.url(&kids_scene))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("kids page");
+    assert_ne!(
+        res.headers().get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"no-store"[..]),
+        "an open tier's pages keep their usual caching"
+    );
 
     // Lock ends the session on the server, not only in this browser.
     let (_, home) = page(&app, "/adult", Some(&cookie)).await;

@@ -3,7 +3,7 @@
 
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -46,7 +46,22 @@ pub async fn tier_gate(State(state): State<AppState>, request: Request, next: Ne
         .admits(&state.db, tier.name, request.headers())
         .await
     {
-        Ok(true) => next.run(request).await,
+        Ok(true) => {
+            let mut response = next.run(request).await;
+            // After Lock, Back must not show the unlocked page from the browser's memory
+            // (its back/forward cache keeps pages that allow storing).
+            let is_page = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"));
+            if is_page {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            response
+        }
         Ok(false) => {
             let wants_page = matches!(*request.method(), Method::GET | Method::HEAD)
                 && !rest.starts_with("media/")
