@@ -43,13 +43,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("could not listen on {}: {e}", config.site_addr))?;
     let local_addr = listener.local_addr()?;
-    let (app, _state) = startup::build(config, local_addr).await?;
+    let (app, state) = startup::build(config, local_addr).await?;
     tracing::info!("listening on http://{local_addr}");
+    print_setup_codes(&state, local_addr);
     startup::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
     Ok(())
+}
+
+/// A protected tier without a PIN waits for the parent holding this terminal: its setup code
+/// goes out as the last lines, in plain text (no log prefix, no colour), once the server
+/// listens, so it is the first thing a parent reads.
+fn print_setup_codes(state: &cyoa::server::state::AppState, addr: std::net::SocketAddr) {
+    for tier in &state.config.gate.protected {
+        if let Some(code) = state.gate.setup_code(tier) {
+            println!();
+            println!("The {tier} part of the app is closed until a parent sets its PIN.");
+            println!("Open http://{addr}/{tier} and enter this one-time setup code: {code}");
+        }
+    }
 }
 
 /// One free call per configured provider (never a picture or a clip); exit status 1 when a

@@ -467,3 +467,54 @@ async fn instances_on_one_database_count_wrong_pins_together_and_share_sessions(
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = crate::helpers::free_port();
+    let data = dir.path().to_owned();
+    // Blocking reads off the runtime; the server is killed when done.
+    let printed = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATA_DIR", &data)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", data.join("site"))
+            .env("PROTECTED_TIERS", "adult")
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let stdout = server.stdout.take().expect("its output");
+        let mut printed = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.contains("setup code:") {
+                break;
+            }
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        printed
+    })
+    .await
+    .expect("joined");
+    assert!(!printed.contains('\u{1b}'), "no colour codes: {printed:?}");
+    let last = printed.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("Open http://127.0.0.1:{port}/adult and enter")),
+        "{printed}"
+    );
+    let code = last.rsplit(' ').next().unwrap_or_default();
+    assert_eq!(code.len(), 14, "a code like ABCD-EFGH-JKMN: {code}");
+    let listening = printed.find("listening on").expect("the listening line");
+    assert!(
+        printed.find("closed until a parent sets its PIN") > Some(listening),
+        "after the server listens: {printed}"
+    );
+}

@@ -62,10 +62,10 @@ impl GatePage<'_> {
             Form::Setup => (
                 format!("{title} is closed"),
                 format!(
-                    "It stays closed until a parent sets its PIN. Whoever runs the server can \
+                    "Enter the setup code the server printed when it started (the last lines \
+                     in its window), then choose the PIN. Whoever runs the server can also \
                      set it with <code>cyoa set-pin {tier}</code> or the \
-                     <code>{}_PIN</code> setting, or find the one-time setup code in the \
-                     server's log and enter it here.",
+                     <code>{}_PIN</code> setting.",
                     tier.to_uppercase()
                 ),
                 "setup",

@@ -435,8 +435,9 @@ async fn record_failure(
 
 const WRONG_PIN: &str = "That PIN is not right. Please try again.";
 const WRONG_CODE: &str =
-    "That setup code is not right. It is in the server's log, printed when the server started.";
-const NO_PIN_YET: &str = "No PIN is set yet: use the setup code from the server's log.";
+    "That setup code is not right. The server printed it as the last lines when it started.";
+const NO_PIN_YET: &str =
+    "No PIN is set yet: use the setup code the server printed when it started.";
 const PIN_ALREADY_SET: &str = "A PIN has been set meanwhile: please enter it.";
 const STALE_FORM: &str =
     "This form is too old or did not come from this app. Please try again on this page.";
