@@ -155,6 +155,9 @@ fn spawn_binary(data: &std::path::Path) -> Result<(Server, String), BoxError> {
         )
         .env("DATA_DIR", data)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        // The test bundle's site, as the in-process server reads it: the pages carry the
+        // same preload links either way (none when it was never built).
+        .env("LEPTOS_SITE_ROOT", "target/site")
         .env("RUST_LOG", "info,sqlx=warn")
         .stdout(std::fs::File::create(data.join("server.log"))?)
         .stderr(std::process::Stdio::null())
