@@ -40,7 +40,7 @@ for (const tier of ['kids', 'adult']) {
 
     await choose(page, 0, 2);
     await choose(page, 0, 3);
-    await page.getByRole('link', { name: 'Story map' }).click();
+    await page.getByRole('link', { name: 'Story map', exact: true }).click();
     await expect(page.locator('svg.story-map')).toBeVisible();
     await expectAccessible(page, `${tier} story map`);
 

@@ -71,6 +71,12 @@ test('a short story plays to its ending, and back leads to another branch', asyn
   const ending = await choose(page, 0, 3);
   await expect(page.locator('.the-end')).toContainText('The End');
   await expect(page.locator('button.choice')).toHaveCount(0);
+  // An ending leads on: the whole story, its map, the book, another story.
+  const storyId = new URL(ending).pathname.split('/')[3];
+  const endingLinks = page.locator('.the-end a');
+  await expect(endingLinks).toHaveText(['Read the whole story', 'See the story map', 'Keep it as a book (PDF)', 'Start a new story']);
+  await expect(endingLinks.nth(0)).toHaveAttribute('href', `/kids/gallery/${storyId}`);
+  await expect(endingLinks.nth(2)).toHaveAttribute('href', `/kids/gallery/${storyId}/export.pdf`);
 
   // Back to the choice point, take the other branch: a different ending.
   await page.getByRole('link', { name: '← Back' }).click();

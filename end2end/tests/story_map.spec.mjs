@@ -15,7 +15,7 @@ async function twoBranches(page, prompt, length = 'medium') {
 
 test('the map shows both branches and the current path, and a click goes to that scene', async ({ page }) => {
   const { left, right } = await twoBranches(page, 'An owl who carries a lantern');
-  await page.getByRole('link', { name: 'Story map' }).click();
+  await page.getByRole('link', { name: 'Story map', exact: true }).click();
   await expect(page).toHaveURL(/\/map\?at=/);
   const nodes = page.locator('svg.story-map a.node');
   await expect(nodes).toHaveCount(3);
@@ -30,7 +30,7 @@ test('the map shows both branches and the current path, and a click goes to that
 
   await nodes.nth(1).click();
   await expect(page).toHaveURL(left);
-  await page.getByRole('link', { name: 'Story map' }).click();
+  await page.getByRole('link', { name: 'Story map', exact: true }).click();
   await expect(page.locator('svg.story-map a.node[aria-current="page"]')).toHaveAttribute('href', new URL(left).pathname);
   await page.getByRole('link', { name: '← Back to the scene' }).click();
   await expect(page).toHaveURL(left);
@@ -77,7 +77,7 @@ test('a linear story is one path; on a 390-px phone the map scrolls inside its b
   await startStory(page, 'kids', { prompt: 'A kite that wanted to see the sea', length: 'medium' });
   await choose(page, 0, 2);
   await choose(page, 0, 3);
-  await page.getByRole('link', { name: 'Story map' }).click();
+  await page.getByRole('link', { name: 'Story map', exact: true }).click();
   const nodes = page.locator('svg.story-map a.node');
   await expect(nodes).toHaveCount(3);
   await expect(page.locator('path.edge.on-path')).toHaveCount(2);

@@ -89,7 +89,7 @@ fn SceneBody(
             <SceneMedia tier view=view.clone()/>
             <Narrative text=view.narrative.clone()/>
             {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() choose last_choice/> })}
-            {is_ending.then(|| view! { <TheEnd tier/> })}
+            {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}
             <nav class="scene-nav">
                 {back}
                 <a class="map-link" href=map>"Story map"</a>
@@ -308,14 +308,17 @@ struct ReadyEvent {
 }
 
 #[component]
-fn TheEnd(tier: &'static TierSpec) -> impl IntoView {
+fn TheEnd(tier: &'static TierSpec, story_id: String, scene_id: String) -> impl IntoView {
     view! {
         <div class="the-end" role="status">
             <p class="the-end-mark">"The End"</p>
-            <p>"You reached an ending. Go back to take another path, or start a new story."</p>
-            <a class="button primary" href=urls::home(tier.name)>
-                "Start a new story"
-            </a>
+            <p>"You reached an ending. Read it all again, see every path, keep it as a book, or go back and take another way."</p>
+            <ul class="ending-links">
+                <li><a class="button primary" href=urls::reader(tier.name, &story_id)>"Read the whole story"</a></li>
+                <li><a class="button" href=urls::story_map(tier.name, &story_id, &scene_id)>"See the story map"</a></li>
+                <li><a class="button" href=urls::export_pdf(tier.name, &story_id) download>"Keep it as a book (PDF)"</a></li>
+                <li><a class="button" href=urls::home(tier.name)>"Start a new story"</a></li>
+            </ul>
         </div>
     }
 }
