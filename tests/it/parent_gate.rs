@@ -476,7 +476,7 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
     // Blocking reads off the runtime; the server is killed when done.
     let printed = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
-        let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cyoa"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATA_DIR", &data)
@@ -488,7 +488,17 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("the server starts");
-        let stdout = server.stdout.take().expect("its output");
+        let stdout = child.stdout.take().expect("its output");
+        // A server that never prints the code is stopped after a minute: its output then
+        // ends and the assertions below say what it printed instead.
+        let server = std::sync::Arc::new(std::sync::Mutex::new(child));
+        let watchdog = std::sync::Arc::clone(&server);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(60));
+            if let Ok(mut child) = watchdog.lock() {
+                let _ = child.kill();
+            }
+        });
         let mut printed = String::new();
         for line in std::io::BufReader::new(stdout).lines() {
             let line = line.expect("a line");
@@ -498,8 +508,10 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
                 break;
             }
         }
-        let _ = server.kill();
-        let _ = server.wait();
+        if let Ok(mut child) = server.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         printed
     })
     .await

@@ -47,8 +47,8 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// Fails only for an address that is not a URL with a host (the configuration refuses
-    /// those before this).
+    /// Fails only for an address that is not a URL with a host, which the configuration
+    /// already refuses at start.
     pub fn new(settings: &BucketSettings) -> Result<Signer, String> {
         let bucket_at = |origin: &str| {
             let url = origin
