@@ -12,6 +12,9 @@ export const DEMO_DATA_DIR = path.join(os.tmpdir(), `cyoa-e2e-${PORT}`);
 // The parent PIN of the adult tier on the demo instance (set from ADULT_PIN, as an operator
 // would); specs that use the adult tier unlock it first.
 export const ADULT_PIN = 'e2e-2468';
+// The PIN of the kids tier's parent controls on the demo instances (KIDS_PIN): specs that
+// regenerate, retry after a failure, delete or change profiles open them first.
+export const KIDS_PIN = 'e2e-1357';
 // A gate instance: adult and kids both protected, kids with a PIN, adult still without one
 // (its one-time setup code is in the log file the test reads).
 export const GATE_URL = 'http://127.0.0.1:3103';
@@ -56,7 +59,7 @@ export default defineConfig({
   webServer: [
     {
       command: `./serve.sh ${PORT}`,
-      env: { E2E_DATA_DIR: DEMO_DATA_DIR, ADULT_PIN },
+      env: { E2E_DATA_DIR: DEMO_DATA_DIR, ADULT_PIN, KIDS_PIN },
       url: `http://127.0.0.1:${PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -75,7 +78,7 @@ export default defineConfig({
     },
     {
       command: `./serve.sh ${RELEASE_PORT}`,
-      env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release', ADULT_PIN },
+      env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release', ADULT_PIN, KIDS_PIN },
       url: `http://127.0.0.1:${RELEASE_PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

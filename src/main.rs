@@ -53,11 +53,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// A protected tier without a PIN waits for the parent holding this terminal: its setup code
-/// goes out as the last lines, in plain text (no log prefix, no colour), once the server
-/// listens, so it is the first thing a parent reads.
+/// A tier without a PIN waits for the parent holding this terminal: its setup code goes
+/// out as the last lines, in plain text (no log prefix, no colour), once the server
+/// listens, so it is the first thing a parent reads. The parent controls of open tiers
+/// come first, a closed tier last: it is the one nobody can use until then.
 fn print_setup_codes(state: &cyoa::server::state::AppState, addr: std::net::SocketAddr) {
-    for tier in &state.config.gate.protected {
+    let protected = &state.config.gate.protected;
+    let (closed, open): (Vec<_>, Vec<_>) = cyoa::domain::tier::TIERS
+        .iter()
+        .map(|t| t.name)
+        .partition(|tier| protected.contains(tier));
+    for tier in open {
+        if let Some(code) = state.gate.setup_code(tier) {
+            println!();
+            println!(
+                "The parent controls of the {tier} part (new pictures, deleting stories, family profiles) need a PIN."
+            );
+            println!("Open http://{addr}/{tier}/parent and enter this one-time setup code: {code}");
+        }
+    }
+    for tier in closed {
         if let Some(code) = state.gate.setup_code(tier) {
             println!();
             println!("The {tier} part of the app is closed until a parent sets its PIN.");
@@ -151,9 +166,9 @@ async fn set_pin(config: &Config, tier: Option<&str>) -> Result<(), Box<dyn std:
         "The PIN of {} is set. Browsers unlocked before must enter it again.",
         tier.name
     );
-    if !config.is_protected(tier.name) {
+    if !config.is_protected(tier.name) && !config.gate.parent_controls {
         println!(
-            "Note: {} is not a protected tier in this configuration (PROTECTED_TIERS or [gate] in Leptos.toml), so the PIN is not asked for.",
+            "Note: {} is not a protected tier and parent controls are off in this configuration (PROTECTED_TIERS, PARENT_CONTROLS or [gate] in Leptos.toml), so the PIN is not asked for.",
             tier.name
         );
     }

@@ -2,7 +2,10 @@
 // "slow 4G" link (1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip) opens the home page,
 // a scene with its picture and clip, the gallery with 24 stories and the reader, first with
 // an empty cache and then again; prints per page the bytes transferred, when the first form
-// (or link) works, when the app has started, LCP and CLS.
+// (or link) works, when the app has started, LCP and CLS. Then, with the simulator writing at
+// a real model's pace (600 ms to the first token, 60 tokens/s), Begin and a tap on a choice:
+// how long until the first words of the scene being written show, and whether they show
+// inside the phone's screen (where the eye is) or below it.
 //
 //   ./scripts/build.sh && ./scripts/build.sh --release-site
 //   cd end2end && node bench/phone.mjs
@@ -139,6 +142,71 @@ async function measure(browser, base, name, path, selector) {
   return { name, first, again };
 }
 
+/** The pace of the simulated storytellers (the demo instance's simulator). */
+async function setPace(base, firstTokenMs, tokensPerSecond) {
+  await fetch(`${base}/sim/__control/pace`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ first_token_ms: firstTokenMs, tokens_per_second: tokensPerSecond }),
+  });
+}
+
+/** From `act` (a tap) until the first words being written are on the page: the time, and
+ *  whether their first line is inside the 844-px screen. */
+async function firstWords(page, act) {
+  await page.evaluate(() => {
+    window.__words = null;
+    const check = () => {
+      const words = document.querySelector('.words-so-far .scene-narrative p');
+      if (window.__words === null && words && words.textContent.trim()) {
+        const box = words.getBoundingClientRect();
+        window.__words = { at: performance.now(), top: box.top, inView: box.top >= 0 && box.top + 20 <= innerHeight };
+      }
+    };
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  const tapped = await page.evaluate(() => performance.now());
+  await act();
+  await page.waitForFunction(() => window.__words !== null, null, { timeout: 60_000 });
+  const words = await page.evaluate(() => window.__words);
+  return { ms: words.at - tapped, top: words.top, inView: words.inView };
+}
+
+async function measureWords(browser, base) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await setPace(base, 600, 60);
+  const rows = [];
+  try {
+    await page.goto(`${base}/kids`, { timeout: 180_000 });
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 180_000 });
+    await page.getByLabel('What should the story be about?').fill('A tortoise who wants to see the sea');
+    const button = page.getByRole('button', { name: 'Begin the adventure' });
+    await button.scrollIntoViewIfNeeded();
+    rows.push(['Begin → first words', await firstWords(page, () => button.tap())]);
+    await page.waitForURL(/\/scene\//, { timeout: 60_000 });
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+    const choice = page.locator('button.choice').first();
+    await choice.scrollIntoViewIfNeeded();
+    rows.push(['tap a choice → first words', await firstWords(page, () => choice.tap())]);
+  } finally {
+    await setPace(base, 0, 0);
+    await context.close();
+  }
+  console.log('\nwords being written (600 ms to the first token, 60 tokens/s), slow 4G, 390×844');
+  for (const [name, words] of rows) {
+    console.log(
+      `${name.padEnd(28)} ${ms(words.ms).padStart(8)}   first line at y=${words.top.toFixed(0)} px: ` +
+        `${words.inView ? 'on the screen' : 'below the screen'}`,
+    );
+  }
+}
+
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : 'never');
 
@@ -166,11 +234,13 @@ try {
           `${ms(first.lcp).padStart(8)} ${first.cls.toFixed(3).padStart(6)}`,
       );
     }
+    await measureWords(browser, base);
     server.kill();
   }
   console.log(
     `\ntargets: gallery ≤ ${kb(TARGETS.galleryBytes)}, home usable ≤ ${ms(TARGETS.homeUsableMs)}, ` +
-      `LCP ≤ ${ms(TARGETS.lcpMs)}, CLS ${TARGETS.cls}`,
+      `LCP ≤ ${ms(TARGETS.lcpMs)}, CLS ${TARGETS.cls}; the first words on the screen, ` +
+      `≤ the first token + 100 ms (plus the link's round trips)`,
   );
   await browser.close();
 } finally {

@@ -1,7 +1,7 @@
 // A family's first run with a real key, as the simulator plays it: account states say what
 // they are and what to do, are asked once (no Retry loop), and Retry works once fixed.
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, startStory, injectFault, clearFaults } from './helpers.mjs';
+import { gotoHydrated, startStory, injectFault, clearFaults, moreChoices, parentMode } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -20,6 +20,8 @@ const PICTURE_CASES = [
 
 for (const [model, api, kind, words, route] of PICTURE_CASES) {
   test(`${kind} on ${model}: the picture says what to do, once, and Retry works after`, async ({ page, request }) => {
+    // Retry after a final failure is a parent's.
+    await parentMode(page);
     // Faults for more calls than one: a retry loop would show in the count below.
     await injectFault(request, { api, kind, count: 5 });
     await startStory(page, 'kids', { prompt: `A garden for ${kind}`, imageModel: model });
@@ -41,6 +43,7 @@ test('a storyteller without credits says so on the start form, and nothing is st
   await injectFault(request, { api: 'anthropic', kind: 'insufficient_quota', count: 5 });
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill('A story that cannot start yet');
+  await moreChoices(page);
   await page.locator('#text_model').selectOption('claude-sonnet-5-5');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   const notice = page.locator('.error-notice');

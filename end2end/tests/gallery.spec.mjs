@@ -5,12 +5,13 @@ import { test, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_DATA_DIR } from '../playwright.config.mjs';
-import { gotoHydrated, choose, open } from './helpers.mjs';
+import { gotoHydrated, choose, open, moreChoices, parentMode } from './helpers.mjs';
 
 /** Starts a short story and reads it to its ending; answers its id. */
 async function finishStory(page, prompt, { video }) {
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill(prompt);
+  await moreChoices(page);
   await page.locator('#image_model').selectOption('gpt-image-quick');
   if (video) await page.locator('#video_mode').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
@@ -70,7 +71,10 @@ test('deleting a story asks first, then removes its card and its files', async (
   expect(fs.readdirSync(dir).some((f) => f.endsWith('.mp4'))).toBeTruthy();
   const clipUrl = await page.locator('video.scene-clip').getAttribute('src');
 
+  // A child is not offered Delete; a parent is, and is asked first.
   await gotoHydrated(page, '/kids/gallery');
+  await expect(card(page, storyId).locator('summary', { hasText: 'Delete' })).toHaveCount(0);
+  await parentMode(page, 'kids', '/kids/gallery');
   const item = card(page, storyId);
   await open(item, 'Delete');
   await expect(item.locator('.confirm')).toContainText('cannot be undone');

@@ -43,14 +43,22 @@ test.describe('a server whose adult tier has no PIN yet', () => {
     expect(res.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Grown-up Stories is closed' })).toBeVisible();
 
-    await page.getByLabel('Setup code from the server log').fill('WRON-GCOD-EXXX');
+    await page.getByLabel('Setup code').fill('WRON-GCOD-EXXX');
     await page.getByLabel('New PIN (at least 4 characters)').fill(NEW_PIN);
     await page.getByLabel('New PIN again').fill(NEW_PIN);
     await page.getByRole('button', { name: 'Set PIN and open' }).click();
     await expect(page.getByRole('alert')).toContainText('That setup code is not right');
 
+    // One sentence tells a parent holding a phone where the code is.
+    await expect(page.locator('.gate > p').first()).toContainText('setup code in its window');
     const code = fs.readFileSync(GATE_LOG, 'utf8').match(/setup code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/)[1];
-    await page.getByLabel('Setup code from the server log').fill(code);
+    await page.getByLabel('Setup code').fill(code);
+    // Two PINs that differ: the code typed stays, only the PINs are asked again.
+    await page.getByLabel('New PIN (at least 4 characters)').fill(NEW_PIN);
+    await page.getByLabel('New PIN again').fill(`${NEW_PIN}0`);
+    await page.getByRole('button', { name: 'Set PIN and open' }).click();
+    await expect(page.getByRole('alert')).toContainText('not the same');
+    await expect(page.getByLabel('Setup code')).toHaveValue(code);
     await page.getByLabel('New PIN (at least 4 characters)').fill(NEW_PIN);
     await page.getByLabel('New PIN again').fill(NEW_PIN);
     await page.getByRole('button', { name: 'Set PIN and open' }).click();

@@ -1,6 +1,6 @@
 // Shared steps of the end-to-end tests.
 import { expect } from '@playwright/test';
-import { ADULT_PIN } from '../playwright.config.mjs';
+import { ADULT_PIN, KIDS_PIN } from '../playwright.config.mjs';
 
 /**
  * Opens a page and waits until the WASM has hydrated it (clicks before that are lost).
@@ -35,11 +35,38 @@ export async function unlock(page, tier = 'adult', pin = ADULT_PIN) {
   await page.waitForSelector('body[data-hydrated="true"]');
 }
 
+/**
+ * Opens the parent controls of `tier` (what costs money or destroys something) with its
+ * PIN, through the gate's own form, as a parent would; then goes to `next`. In the adult
+ * tier, unlocking the tier is what opens them.
+ */
+export async function parentMode(page, tier = 'kids', next = `/${tier}`, { script = true } = {}) {
+  if (tier === 'adult') {
+    await unlock(page);
+    if (next !== '/adult') await gotoHydrated(page, next);
+    return;
+  }
+  await page.goto(`/${tier}/parent?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Parent PIN').fill(KIDS_PIN);
+  await page.getByRole('button', { name: 'Show parent controls' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === next);
+  if (script) await page.waitForSelector('body[data-hydrated="true"]');
+}
+
+/** Opens "More choices" on the start form (the storyteller and illustrator pickers). */
+export async function moreChoices(page) {
+  const more = page.locator('details.more-choices');
+  if ((await more.getAttribute('open')) === null) await more.locator('summary').click();
+}
+
 /** Starts a story from the tier home page and waits for its first scene. */
 export async function startStory(page, tier, { prompt, length = 'short', imageModel, video = false } = {}) {
   await gotoHydrated(page, `/${tier}`);
   await page.getByLabel('What should the story be about?').fill(prompt);
-  if (imageModel) await page.locator('#image_model').selectOption(imageModel);
+  if (imageModel) {
+    await moreChoices(page);
+    await page.locator('#image_model').selectOption(imageModel);
+  }
   if (video) await page.locator('#video_mode').check();
   await page.locator(`input[name="input[length]"][value="${length}"]`).check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();

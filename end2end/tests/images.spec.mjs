@@ -1,6 +1,6 @@
 // Scene illustrations in Chromium, demo mode (the simulator stands in for every provider).
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock } from './helpers.mjs';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock, parentMode } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -49,6 +49,8 @@ test('the text comes first and the next scene never waits for the picture', asyn
 });
 
 test('a failed picture says why, the story goes on, and Retry brings the picture', async ({ page, request }) => {
+  // Retry after a final failure is a parent's.
+  await parentMode(page);
   await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
   await startStory(page, 'kids', { prompt: 'A kite in the wind', imageModel: 'gpt-image' });
   const failed = page.locator('.image-failed');
@@ -69,6 +71,8 @@ test('while a picture is retried, the placeholder says which attempt is running'
 });
 
 test('a retry that fails again offers Retry again; leaving and coming back resumes the wait', async ({ page, request }) => {
+  // Retry after a final failure is a parent's.
+  await parentMode(page);
   await injectFault(request, { api: 'openai', kind: 'policy', count: 2 });
   const url = await startStory(page, 'kids', { prompt: 'A robot who plants trees', imageModel: 'gpt-image-quick' });
   await expect(page.locator('.image-failed')).toBeVisible({ timeout: 30_000 });

@@ -3,7 +3,7 @@
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gotoHydrated, open, startStory, unlock } from './helpers.mjs';
+import { gotoHydrated, open, startStory, unlock, moreChoices, parentMode } from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
@@ -11,9 +11,10 @@ const SMALL = path.join(FIXTURES, 'photo-small.png');
 
 const MODELS = ['gpt-image-quick', 'gpt-image', 'gpt-image-detailed', 'grok-imagine', 'gemini'];
 
-/** Creates a profile with one character on the kids profile page; returns its card. */
+/** Creates a profile with one character on the kids profile page, as a parent; returns
+ *  its card. */
 async function createFamily(page, profileName, characterName) {
-  await gotoHydrated(page, '/kids/profiles');
+  await parentMode(page, 'kids', '/kids/profiles');
   await open(page, 'New profile');
   await page.locator('#profile-display_name').fill(profileName);
   await page.locator('#profile-themes').fill('kites, picnics');
@@ -81,8 +82,24 @@ test('a character gets a photo: bad files are refused, small ones warned, replac
   await expect.poll(() => thumb.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
   await expect(card.locator('.photo-warning')).toHaveCount(0);
 
+  // Choosing the file sent it: once the app runs there is no second Upload to press.
+  await expect(card.locator('button.upload')).toBeHidden();
   await card.getByRole('button', { name: 'Remove photo' }).click();
   await expect(card.locator('.photo-placeholder')).toBeVisible();
+});
+
+test('a child sees the family but cannot change it', async ({ page }) => {
+  await createFamily(page, 'The Look-only Family', 'Bea');
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await gotoHydrated(page, '/kids/profiles');
+  const profile = page.locator('.profile-card', { hasText: 'The Look-only Family' });
+  await expect(profile.locator('.character-card', { hasText: 'Bea' })).toBeVisible();
+  for (const control of ['New profile', 'Edit profile', 'Delete profile', 'Add a character', 'Edit', 'Remove character']) {
+    await expect(page.locator('summary', { hasText: new RegExp(`^${control}$`) })).toHaveCount(0);
+  }
+  await expect(page.locator('input[type="file"]')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Remove photo' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /Grown-ups/ }).first()).toBeVisible();
 });
 
 for (const model of MODELS) {
@@ -97,6 +114,7 @@ for (const model of MODELS) {
     const option = page.locator('#memory_profile option', { hasText: family });
     await page.locator('#memory_profile').selectOption(await option.getAttribute('value'));
     await page.getByLabel('What should the story be about?').fill('A windy day at the park');
+    await moreChoices(page);
     await page.locator('#image_model').selectOption(model);
     await page.getByRole('button', { name: 'Begin the adventure' }).click();
     await expect(page.locator('.memory-profile')).toContainText(family, { timeout: 30_000 });

@@ -4,7 +4,7 @@
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clearFaults, injectFault, open } from './helpers.mjs';
+import { clearFaults, injectFault, open, moreChoices, parentMode } from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const PHOTO = path.join(FIXTURES, 'photo-magenta.jpg');
@@ -12,7 +12,8 @@ const PHOTO = path.join(FIXTURES, 'photo-magenta.jpg');
 test.afterEach(async ({ request }) => clearFaults(request));
 
 test('a story starts, plays to its end and shows in the gallery without JavaScript', async ({ page, request }) => {
-  await page.goto('/kids');
+  // A parent plays: Retry after a failed picture and Delete are theirs.
+  await parentMode(page, 'kids', '/kids', { script: false });
 
   // A bad idea comes back as a clear error on the same page, with what was chosen kept.
   await page.locator('input[name="input[length]"][value="long"]').check();
@@ -24,6 +25,7 @@ test('a story starts, plays to its end and shows in the gallery without JavaScri
   // The first picture fails: its Retry is a form too.
   await injectFault(request, { api: 'openai', kind: 'policy', count: 1 });
   await page.getByLabel('What should the story be about?').fill('A lantern that lights the way home');
+  await moreChoices(page);
   await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.locator('input[name="input[length]"][value="short"]').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
@@ -70,7 +72,7 @@ test('a story starts, plays to its end and shows in the gallery without JavaScri
 
 test('a profile with a character and a photo is made, edited and removed without JavaScript', async ({ page }) => {
   const name = `The No-Script Family ${Date.now()}`;
-  await page.goto('/kids/profiles');
+  await parentMode(page, 'kids', '/kids/profiles', { script: false });
 
   // An empty name comes back as an error beside the open form, which keeps what was typed.
   await open(page, 'New profile');

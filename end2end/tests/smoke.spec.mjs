@@ -2,7 +2,7 @@
 // kind hydrates without a page error and answers a click. Server-rendered HTML looks right even
 // when the bundle fails to start, so each step clicks something only the WASM can handle.
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, choose, open } from './helpers.mjs';
+import { gotoHydrated, choose, open, moreChoices, parentMode } from './helpers.mjs';
 
 test('landing, home, scene, gallery, reader, profiles and status hydrate and respond', async ({ page }) => {
   // Landing (the first page, the main module alone): a tier's door is a client-side
@@ -17,6 +17,7 @@ test('landing, home, scene, gallery, reader, profiles and status hydrate and res
   // Home: the start form is handled by the WASM (a server-function call, then navigation).
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill('A smoke test in a lighthouse');
+  await moreChoices(page);
   await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.scene-meta')).toContainText('Scene 1 of about 3', { timeout: 30_000 });
@@ -28,8 +29,9 @@ test('landing, home, scene, gallery, reader, profiles and status hydrate and res
   await choose(page, 0, 3);
   await expect(page.locator('.the-end')).toBeVisible();
 
-  // Gallery: Delete opens the confirmation, Keep it closes it (Keep it is the WASM's).
-  await gotoHydrated(page, '/kids/gallery');
+  // Gallery: for a parent, Delete opens the confirmation, Keep it closes it (Keep it is
+  // the WASM's).
+  await parentMode(page, 'kids', '/kids/gallery');
   const card = page.locator(`.story-card[data-story="${storyId}"]`);
   await open(card, 'Delete');
   await expect(card.locator('.confirm')).toContainText('cannot be undone');

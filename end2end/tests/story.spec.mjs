@@ -1,6 +1,6 @@
 // A reader plays stories in Chromium against the app in demo mode (simulated providers).
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock } from './helpers.mjs';
+import { gotoHydrated, startStory, choose, injectFault, clearFaults, unlock, moreChoices } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
@@ -25,6 +25,7 @@ test('landing lists the tiers and a tier home shows the start form in demo mode'
   await expect(page.locator('#image_model')).toHaveValue('gpt-image');
   // Each model says what choosing it means; the chosen one's trade-off is spelled out.
   await expect(page.locator('#image_model_hint')).toHaveText('standard quality and price; uses family photos');
+  await moreChoices(page);
   await page.locator('#image_model').selectOption('gpt-image-detailed');
   await expect(page.locator('#image_model_hint')).toContainText('premium');
   // No page inside a tier links to another tier (or to the landing page that lists them).
@@ -110,10 +111,29 @@ test('an in-progress story can be continued from the home page, or abandoned', a
   await expect(page).toHaveURL(second);
   await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about 5');
 
+  // Start fresh asks first; Keep reading changes nothing.
   await gotoHydrated(page, '/adult');
-  await page.getByRole('button', { name: 'Start fresh' }).click();
-  // The abandoned story is no longer offered (another in-progress story may be).
-  await expect(page.locator('main')).not.toContainText(title);
+  const banner = page.locator('.resume-banner');
+  await banner.locator('summary', { hasText: 'Start fresh' }).click();
+  await expect(banner.locator('.confirm')).toContainText('stays in the gallery');
+  await banner.getByRole('button', { name: 'Keep reading' }).click();
+  await expect(banner).toContainText(title);
+  await banner.locator('summary', { hasText: 'Start fresh' }).click();
+  await banner.getByRole('button', { name: 'Yes, start fresh' }).click();
+  // The story put aside is no longer offered here (another in-progress story may be)…
+  await expect(page.locator('.resume-banner')).not.toContainText(title);
+  // …but it is not lost: the gallery lists it first, with its picture, and reading on
+  // takes it up again.
+  await gotoHydrated(page, '/adult/gallery');
+  const unfinished = page.locator('.in-progress-item', { hasText: title });
+  await expect(unfinished).toContainText('Put aside at scene 2');
+  const firstCard = page.locator('.story-cards').first();
+  await expect(firstCard).toContainText(title);
+  await unfinished.getByRole('link', { name: 'Read on' }).click();
+  await expect(page).toHaveURL(second);
+  await choose(page, 0, 3);
+  await gotoHydrated(page, '/adult');
+  await expect(page.locator('.resume-banner')).toContainText(title);
   // Stories of one tier never show up in another.
   await gotoHydrated(page, '/kids');
   await expect(page.locator('main')).not.toContainText(title);

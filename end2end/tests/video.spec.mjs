@@ -1,13 +1,14 @@
 // Video mode in Chromium, demo mode: every scene shows its picture at once and then a
 // playing Grok Imagine clip (the simulator makes real H.264 MP4s).
 import { test, expect } from './fixtures.mjs';
-import { gotoHydrated, choose, injectFault, clearFaults } from './helpers.mjs';
+import { gotoHydrated, choose, injectFault, clearFaults, moreChoices, parentMode } from './helpers.mjs';
 
 test.afterEach(async ({ request }) => clearFaults(request));
 
 async function startVideoStory(page, prompt) {
   await gotoHydrated(page, '/kids');
   await page.getByLabel('What should the story be about?').fill(prompt);
+  await moreChoices(page);
   await page.locator('#image_model').selectOption('gpt-image-quick');
   await page.locator('#video_mode').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
@@ -36,6 +37,8 @@ test('with video mode on, every scene shows its picture and then a playing clip'
 });
 
 test('a failed clip says so, the picture stays, and Retry brings the clip', async ({ page, request }) => {
+  // Retry after a final failure is a parent's.
+  await parentMode(page);
   await injectFault(request, { api: 'xai', kind: 'video_failed', count: 1 });
   await startVideoStory(page, 'A snowman learns to skate');
   const failed = page.locator('.video-failed');

@@ -55,6 +55,30 @@ mod context {
         }
     }
 
+    /// Like [`in_tier`], for what costs money or destroys something: only while the
+    /// tier's parent controls are open to this browser (or switched off).
+    pub async fn as_parent(name: &str) -> Result<(AppState, &'static TierSpec), AppError> {
+        let (state, tier) = in_tier(name).await?;
+        if parent_present(&state, tier).await? {
+            Ok((state, tier))
+        } else {
+            Err(fail(AppError::ParentOnly, "parent controls locked"))
+        }
+    }
+
+    /// Whether this request has the tier's parent controls: what a page shows them by.
+    pub async fn parent_present(state: &AppState, tier: &TierSpec) -> Result<bool, AppError> {
+        let headers = use_context::<axum::http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        answer(
+            state
+                .gate
+                .parent_present(&state.db, tier.name, &headers)
+                .await,
+        )
+    }
+
     /// A service's answer as the server function returns it: an error becomes an
     /// [`AppError`], its cause is logged once and the response gets the error's status.
     pub fn answer<T, E>(result: Result<T, E>) -> Result<T, AppError>

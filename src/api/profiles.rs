@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
-use crate::domain::profile::{CharacterInput, PhotoUploaded, ProfileInput, ProfileView};
+use crate::domain::profile::{CharacterInput, PhotoUploaded, ProfileInput, ProfilesView};
 use crate::domain::AppError;
 
 #[cfg(feature = "ssr")]
@@ -13,9 +13,11 @@ use super::context;
 use crate::server::memory::{photos, profiles, upload};
 
 #[server(endpoint = "profiles")]
-pub async fn load_profiles(tier: String) -> Result<Vec<ProfileView>, AppError> {
+pub async fn load_profiles(tier: String) -> Result<ProfilesView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(profiles::page(&state, tier).await)
+    let profiles = context::answer(profiles::page(&state, tier).await)?;
+    let parent = context::parent_present(&state, tier).await?;
+    Ok(ProfilesView { profiles, parent })
 }
 
 /// Creates a profile (`id` = `None`) or saves an edited one; answers its id.
@@ -25,13 +27,13 @@ pub async fn save_profile(
     id: Option<String>,
     input: ProfileInput,
 ) -> Result<String, AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(profiles::save_profile(&state, tier, id.as_deref(), &input).await)
 }
 
 #[server(endpoint = "delete_profile")]
 pub async fn delete_profile(tier: String, id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(profiles::delete_profile(&state, tier, &id).await)
 }
 
@@ -43,7 +45,7 @@ pub async fn save_character(
     character_id: Option<String>,
     input: CharacterInput,
 ) -> Result<String, AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(
         profiles::save_character(&state, tier, &profile_id, character_id.as_deref(), &input).await,
     )
@@ -51,13 +53,13 @@ pub async fn save_character(
 
 #[server(endpoint = "delete_character")]
 pub async fn delete_character(tier: String, id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(profiles::delete_character(&state, tier, &id).await)
 }
 
 #[server(endpoint = "remove_photo")]
 pub async fn remove_photo(tier: String, character_id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(photos::remove(&state, tier, &character_id).await)
 }
 
@@ -70,6 +72,6 @@ pub const UPLOAD_PHOTO_PATH: &str = "/api/upload_photo";
 #[server(endpoint = "upload_photo", input = MultipartFormData)]
 pub async fn upload_photo(data: MultipartData) -> Result<PhotoUploaded, AppError> {
     let form = context::answer(upload::read(data).await)?;
-    let (state, tier) = context::in_tier(&form.tier).await?;
+    let (state, tier) = context::as_parent(&form.tier).await?;
     context::answer(photos::store(&state, tier, &form.character_id, form.photo).await)
 }

@@ -63,12 +63,29 @@ pub async fn load_tier_doors() -> Result<Vec<TierDoor>, AppError> {
     Ok(doors)
 }
 
-/// The token of the tier's Lock button, when the tier is protected (and so unlocked here).
-#[server(endpoint = "tier_lock")]
-pub async fn load_tier_lock(tier: String) -> Result<Option<String>, AppError> {
+/// What the tier's header offers of its parent controls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ParentControls {
+    /// Everyone in this tier may do everything (parent controls switched off).
+    Off,
+    /// An open tier whose parent controls are locked: a quiet "Grown-ups" link.
+    Locked,
+    /// Open to this browser: Lock (its form token) and Change PIN.
+    Open { lock_token: String },
+}
+
+/// The tier header's parent controls for this browser.
+#[server(endpoint = "parent_controls")]
+pub async fn load_parent_controls(tier: String) -> Result<ParentControls, AppError> {
     let (state, tier) = super::context::in_tier(&tier).await?;
-    Ok(state
-        .gate
-        .is_protected(tier.name)
-        .then(|| state.gate.form_token(tier.name)))
+    if !state.gate.guards(tier.name) {
+        return Ok(ParentControls::Off);
+    }
+    Ok(if super::context::parent_present(&state, tier).await? {
+        ParentControls::Open {
+            lock_token: state.gate.form_token(tier.name),
+        }
+    } else {
+        ParentControls::Locked
+    })
 }

@@ -28,10 +28,20 @@ pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
     context::answer(story::home(&state, tier).await)
 }
 
+/// Starts a story. `words`: a key the page chose to follow the first scene's words as they
+/// come (`/{tier}/start/{words}/words`); a plain form post has none and just waits.
 #[server(endpoint = "start_story")]
-pub async fn start_story(tier: String, input: StartInput) -> Result<StartedStory, AppError> {
+pub async fn start_story(
+    tier: String,
+    input: StartInput,
+    words: Option<String>,
+) -> Result<StartedStory, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    let (story_id, scene_id) = context::answer(story::start(&state, tier, input).await)?;
+    let started = match words.as_deref() {
+        Some(key) => story::start_followed(&state, tier, input, key).await,
+        None => story::start(&state, tier, input).await,
+    };
+    let (story_id, scene_id) = context::answer(started)?;
     context::then_go_to(&crate::domain::urls::scene(tier.name, &story_id, &scene_id));
     Ok(StartedStory { story_id, scene_id })
 }
@@ -43,7 +53,9 @@ pub async fn load_scene(
     scene_id: String,
 ) -> Result<SceneView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::scene_view(&state, tier, &story_id, &scene_id).await)
+    let mut view = context::answer(story::scene_view(&state, tier, &story_id, &scene_id).await)?;
+    view.parent = context::parent_present(&state, tier).await?;
+    Ok(view)
 }
 
 /// Follows a choice; answers the id of the scene behind it once it is written and stored.
@@ -83,7 +95,7 @@ pub async fn retry_media(
     scene_id: String,
     kind: MediaKind,
 ) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(media::retry(&state, tier, &story_id, &scene_id, kind).await)
 }
 
@@ -95,7 +107,7 @@ pub async fn regenerate_media(
     scene_id: String,
     kind: MediaKind,
 ) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(media::regenerate(&state, tier, &story_id, &scene_id, kind).await)
 }
 
@@ -110,7 +122,9 @@ pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppErro
 #[server(endpoint = "gallery")]
 pub async fn load_gallery(tier: String, cursor: Option<String>) -> Result<GalleryPage, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::gallery::page(&state, tier, cursor.as_deref()).await)
+    let mut page = context::answer(story::gallery::page(&state, tier, cursor.as_deref()).await)?;
+    page.parent = context::parent_present(&state, tier).await?;
+    Ok(page)
 }
 
 /// A saved story in the reader, along its path (or the branch ending at `end`).
@@ -121,13 +135,16 @@ pub async fn load_reader(
     end: Option<String>,
 ) -> Result<ReaderView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::gallery::reader(&state, tier, &story_id, end.as_deref()).await)
+    let mut view =
+        context::answer(story::gallery::reader(&state, tier, &story_id, end.as_deref()).await)?;
+    view.parent = context::parent_present(&state, tier).await?;
+    Ok(view)
 }
 
 /// Deletes a story with all its images and clips.
 #[server(endpoint = "delete_story")]
 pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError> {
-    let (state, tier) = context::in_tier(&tier).await?;
+    let (state, tier) = context::as_parent(&tier).await?;
     context::answer(story::gallery::delete(&state, tier, &story_id).await)
 }
 

@@ -10,9 +10,9 @@ pub fn DemoBanner() -> impl IntoView {
     let demo_mode = SharedValue::new(crate::api::site::serves_demo).into_inner();
     demo_mode.then(|| {
         view! {
-            <div class="demo-banner" role="status">
+            <aside class="demo-banner" aria-label="Demo mode">
                 "Demo mode — simulated providers. Set an API key to use real AI models."
-            </div>
+            </aside>
         }
     })
 }

@@ -1,25 +1,36 @@
 //! The scene's one media pane: a square the width of the text that holds the picture, and
 //! in video mode the clip in the picture's place once it is ready (the picture as its
-//! poster). Everything about the media (progress, failures, Retry, Regenerate) lives inside
-//! that square, on a strip along its bottom, so nothing on the page moves while pictures and
-//! clips arrive. The story never waits for either.
+//! poster). Everything about the media (progress, failures, Retry, New picture) lives
+//! inside that square, on a strip along its bottom (its top in video mode, clear of the
+//! player's own controls), so nothing on the page moves while pictures and clips arrive.
+//! The story never waits for either. Only a parent is offered what costs money (a new
+//! picture or clip, Retry after a final failure), and asked first.
 
 use leptos::prelude::*;
 
+use super::confirm::Confirm;
 use super::media_status::MediaStatusPoll;
+use super::parent_mode::is_parent;
 use super::post_button::PostButton;
 use crate::domain::media::{MediaStatus, MediaView, INTERRUPTED_SUBMISSION};
 use crate::domain::urls;
 
 /// `image`: the picture's status (none in a text-only story); `video`: the clip's (none
 /// without video mode). `in_reader`: a saved story's page, where nothing is made anew
-/// (no Regenerate) and pictures load as they scroll into view.
+/// (no New picture) and pictures load as they scroll into view. `painter`: the image
+/// model's name, a quiet caption on the picture.
 #[component]
 pub fn MediaPane(
     image: Option<MediaStatusPoll>,
     video: Option<MediaStatusPoll>,
     #[prop(optional)] in_reader: bool,
+    #[prop(default = None)] painter: Option<String>,
 ) -> impl IntoView {
+    let parent = is_parent();
+    let controls = Controls {
+        parent,
+        painter: painter.clone(),
+    };
     let picture_broken = RwSignal::new(false);
     let clip_broken = RwSignal::new(false);
     let picture_url = move || {
@@ -62,20 +73,27 @@ pub fn MediaPane(
             .into_any();
         }
         match (image, video) {
-            (Some(poll), _) => picture_placeholder(poll).into_any(),
-            (None, Some(poll)) => clip_placeholder(poll).into_any(),
+            (Some(poll), _) => picture_placeholder(poll, parent).into_any(),
+            (None, Some(poll)) => clip_placeholder(poll, parent).into_any(),
             (None, None) => ().into_any(),
         }
     };
+    let caption = painter.map(|name| {
+        view! {
+            <figcaption class="picture-credit">"Picture: " <span class="image-model">{name}</span></figcaption>
+        }
+    });
+    let picture_controls = controls.clone();
     view! {
         <figure class=if video.is_some() { "media-pane scene-video" } else { "media-pane" }>
             {stage}
+            {caption}
             <div class="media-bar">
-                {image.map(|poll| view! { <PictureBar poll in_reader/> })}
+                {image.map(|poll| view! { <PictureBar poll in_reader controls=picture_controls/> })}
                 // A text-only story shows the clip's progress in the square itself.
-                {video.filter(|_| image.is_some()).map(|poll| view! { <ClipBar poll in_reader/> })}
+                {video.filter(|_| image.is_some()).map(|poll| view! { <ClipBar poll in_reader parent/> })}
                 {video
-                    .filter(|_| image.is_none() && !in_reader)
+                    .filter(|_| image.is_none() && !in_reader && parent)
                     .map(|poll| view! { <ClipButtons poll/> })}
             </div>
         </figure>
@@ -85,14 +103,24 @@ pub fn MediaPane(
     .into_any()
 }
 
-/// The square before the picture is there: progress, or why it failed with Retry.
-fn picture_placeholder(poll: MediaStatusPoll) -> impl IntoView {
+/// What the pane offers beyond showing: only to a parent.
+#[derive(Clone)]
+struct Controls {
+    parent: bool,
+    /// The image model's name, for what a new picture costs.
+    painter: Option<String>,
+}
+
+/// The square before the picture is there: progress, or why it failed (with Retry for a
+/// parent).
+fn picture_placeholder(poll: MediaStatusPoll, parent: bool) -> impl IntoView {
     let view = poll.media.get();
     match view.status {
         MediaStatus::Failed => view! {
             <div class="image-failed" role="alert">
-                <p>"The picture could not be made. " {view.error.unwrap_or_default()}</p>
-                <RetryButton poll label="Retry image"/>
+                <p>"The picture could not be made."</p>
+                <WhatHappened detail=view.error/>
+                {parent.then(|| view! { <RetryButton poll label="Retry image"/> })}
             </div>
         }
         .into_any(),
@@ -109,6 +137,20 @@ fn picture_placeholder(poll: MediaStatusPoll) -> impl IntoView {
     }
 }
 
+/// For grown-ups: the provider's own account of a failure, behind a disclosure (a child
+/// reads only the short sentence above it).
+#[component]
+fn WhatHappened(detail: Option<String>) -> impl IntoView {
+    detail.map(|detail| {
+        view! {
+            <details class="what-happened">
+                <summary>"What happened"</summary>
+                <p>{detail}</p>
+            </details>
+        }
+    })
+}
+
 /// The waiting words, with what is happening right now when there is news (a retry).
 fn with_progress(waiting: &str, progress: Option<String>) -> String {
     match progress {
@@ -118,10 +160,10 @@ fn with_progress(waiting: &str, progress: Option<String>) -> String {
 }
 
 /// The square of a text-only story in video mode, before its clip is there.
-fn clip_placeholder(poll: MediaStatusPoll) -> impl IntoView {
+fn clip_placeholder(poll: MediaStatusPoll, parent: bool) -> impl IntoView {
     let view = poll.media.get();
     match view.status {
-        MediaStatus::Failed => clip_failed(poll, view).into_any(),
+        MediaStatus::Failed => clip_failed(poll, view, parent).into_any(),
         MediaStatus::Complete => ().into_any(),
         _ => view! {
             <div class="video-pending" role="status">
@@ -133,7 +175,7 @@ fn clip_placeholder(poll: MediaStatusPoll) -> impl IntoView {
     }
 }
 
-fn clip_failed(poll: MediaStatusPoll, view: MediaView) -> impl IntoView {
+fn clip_failed(poll: MediaStatusPoll, view: MediaView, parent: bool) -> impl IntoView {
     // Its order may have reached the provider: the button says what pressing it may cost.
     let label = match view.error.as_deref() == Some(INTERRUPTED_SUBMISSION) {
         true => "Order the clip again (may cost a second clip)",
@@ -141,16 +183,17 @@ fn clip_failed(poll: MediaStatusPoll, view: MediaView) -> impl IntoView {
     };
     view! {
         <div class="video-failed" role="alert">
-            <p>"The video clip could not be made. " {view.error.unwrap_or_default()}</p>
-            <RetryButton poll label/>
+            <p>"The video clip could not be made."</p>
+            <WhatHappened detail=view.error/>
+            {parent.then(|| view! { <RetryButton poll label/> })}
         </div>
     }
 }
 
-/// Under a finished picture: Regenerate, what a new picture's progress is, or why the last
-/// attempt failed.
+/// Under a finished picture: New picture (for a parent), what a new picture's progress is,
+/// or why the last attempt failed.
 #[component]
-fn PictureBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
+fn PictureBar(poll: MediaStatusPoll, in_reader: bool, controls: Controls) -> impl IntoView {
     move || {
         let view = poll.media.get();
         let regenerating = !view.status.is_final() && view.url.is_some();
@@ -169,21 +212,32 @@ fn PictureBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
             }
             _ => None,
         };
-        let button = (!in_reader && view.status == MediaStatus::Complete && view.url.is_some())
-            .then(|| {
-                view! { <RegenerateButton poll label="Regenerate"/> }
+        let offered = controls.parent && !in_reader;
+        let button =
+            (offered && view.status == MediaStatus::Complete && view.url.is_some()).then(|| {
+                let question = match &controls.painter {
+                    Some(name) => format!(
+                        "Make a new picture with {name}? It is paid like the first one; this \
+                         one stays until the new one is ready."
+                    ),
+                    None => "Make a new picture? It is paid like the first one; this one \
+                             stays until the new one is ready."
+                        .to_owned(),
+                };
+                view! { <RegenerateButton poll label="New picture" question/> }
             });
         view! { {note} {button} }.into_any()
     }
 }
 
-/// Video mode under the picture: the clip's progress or failure, then Regenerate clip.
+/// Video mode under the picture: the clip's progress or failure, then New clip (for a
+/// parent).
 #[component]
-fn ClipBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
+fn ClipBar(poll: MediaStatusPoll, in_reader: bool, parent: bool) -> impl IntoView {
     move || {
         let view = poll.media.get();
         let line = match (view.status, view.url.is_some()) {
-            (MediaStatus::Failed, _) => clip_failed(poll, view).into_any(),
+            (MediaStatus::Failed, _) => clip_failed(poll, view, parent).into_any(),
             (MediaStatus::Complete, _) => view
                 .error
                 .map(|note| view! { <p class="media-note" role="status">{note}</p> })
@@ -203,7 +257,7 @@ fn ClipBar(poll: MediaStatusPoll, in_reader: bool) -> impl IntoView {
             }
             .into_any(),
         };
-        view! { {line} {(!in_reader).then(|| view! { <ClipButtons poll/> })} }.into_any()
+        view! { {line} {(!in_reader && parent).then(|| view! { <ClipButtons poll/> })} }.into_any()
     }
 }
 
@@ -212,7 +266,10 @@ fn ClipButtons(poll: MediaStatusPoll) -> impl IntoView {
     move || {
         let view = poll.media.get();
         (view.status == MediaStatus::Complete && view.url.is_some()).then(|| {
-            view! { <RegenerateButton poll label="Regenerate clip"/> }
+            let question = "Make a new video clip with Grok Imagine? A clip costs more than a \
+                            picture; this one stays until the new one is ready."
+                .to_owned();
+            view! { <RegenerateButton poll label="New clip" question/> }
         })
     }
 }
@@ -231,15 +288,22 @@ fn RetryButton(poll: MediaStatusPoll, label: &'static str) -> impl IntoView {
     .into_any()
 }
 
-/// Asks for a new picture or clip (a plain form post before the app has started).
+/// Asks for a new picture or clip, after saying what it costs (a plain form post before
+/// the app has started).
 #[component]
-fn RegenerateButton(poll: MediaStatusPoll, label: &'static str) -> impl IntoView {
+fn RegenerateButton(poll: MediaStatusPoll, label: &'static str, question: String) -> impl IntoView {
     view! {
-        <PostButton
-            input=poll.regenerate_input()
+        <Confirm
             label
             class="regenerate"
-            on_press=Callback::new(move |_| poll.regenerate.run(()))
+            tone="paid"
+            question
+            yes="Yes, make a new one"
+            yes_class="button primary confirm-regenerate"
+            no="Keep this one"
+            input=poll.regenerate_input()
+            pending=Signal::derive(|| false)
+            on_confirm=Callback::new(move |_| poll.regenerate.run(()))
         />
     }
     .into_any()

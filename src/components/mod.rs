@@ -1,6 +1,6 @@
 //! Reusable view pieces.
 
-pub mod confirm_delete;
+pub mod confirm;
 pub mod demo_banner;
 pub mod disclosure;
 pub mod error_notice;
@@ -9,6 +9,7 @@ pub mod media_pane;
 pub mod media_status;
 pub mod model_picker;
 pub mod narrative;
+pub mod parent_mode;
 pub mod post_button;
 pub mod refill;
 pub mod resource_view;
@@ -16,3 +17,4 @@ pub mod start_fresh;
 pub mod tier_frame;
 pub mod voice_capture;
 pub mod voice_input;
+pub mod writing_now;

@@ -1,5 +1,5 @@
-//! A model selector grouped by provider (`<optgroup>`); lists only configured models, each
-//! with its trade-off, and says under the selector what the chosen one means.
+//! A model selector grouped by provider (`<optgroup>`); lists only configured models by
+//! name, and says under the selector what the chosen one means (its trade-off, once).
 
 use leptos::prelude::*;
 
@@ -61,7 +61,7 @@ pub fn ModelPicker(
                                     let is_selected = selected.get_untracked() == m.key;
                                     view! {
                                         <option value=m.key selected=is_selected>
-                                            {format!("{} — {}", m.display_name, m.hint)}
+                                            {m.display_name}
                                         </option>
                                     }
                                 })

@@ -1,9 +1,11 @@
-//! "Start fresh" beside a story in progress (home page and gallery): abandons it, as a
-//! [`PostButton`], so it works before the app has started too.
+//! "Start fresh" beside a story in progress (start page and gallery): asks first, then
+//! puts the story aside. Nothing is lost: it stays in the gallery with the unfinished
+//! stories, and reading on takes it up again. A [`Confirm`], so it works before the app
+//! has started too.
 
 use leptos::prelude::*;
 
-use super::post_button::PostButton;
+use super::confirm::Confirm;
 use crate::api::story::AbandonStory;
 use crate::domain::TierSpec;
 
@@ -16,15 +18,20 @@ pub fn StartFresh(
     class: &'static str,
 ) -> impl IntoView {
     view! {
-        <PostButton
+        <Confirm
+            label="Start fresh"
+            class=class
+            tone="quiet"
+            question="Put this story aside and start a new one? It stays in the gallery, where you can read on later.".to_owned()
+            yes="Yes, start fresh"
+            yes_class="button primary confirm-start-fresh"
+            no="Keep reading"
             input=AbandonStory {
                 tier: tier.name.to_owned(),
                 story_id,
             }
-            label="Start fresh"
-            class
             pending=abandon.pending()
-            on_press=Callback::new(move |input| {
+            on_confirm=Callback::new(move |input| {
                 abandon.dispatch(input);
             })
         />

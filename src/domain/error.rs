@@ -12,6 +12,9 @@ pub enum AppError {
     Invalid(String),
     #[error("We couldn't find that. It may have been deleted, or the link is wrong.")]
     NotFound,
+    /// It costs money or deletes something, and the tier's parent controls are locked.
+    #[error("Ask a grown-up: this needs the parent controls to be unlocked.")]
+    ParentOnly,
     /// The input is fine but clashes with what is stored (e.g. a full profile).
     #[error("{0}")]
     Conflict(String),
@@ -41,6 +44,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 422,
             AppError::NotFound => 404,
+            AppError::ParentOnly => 403,
             AppError::Conflict(_) => 409,
             AppError::Limited(_) => 429,
             AppError::Unavailable(_) => 503,
@@ -89,6 +93,7 @@ mod tests {
     fn only_our_own_faults_are_5xx() {
         assert_eq!(AppError::Invalid("x".into()).status_code(), 422);
         assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::ParentOnly.status_code(), 403);
         assert_eq!(AppError::Conflict("x".into()).status_code(), 409);
         assert_eq!(AppError::Unavailable("x".into()).status_code(), 503);
         assert_eq!(AppError::Internal.status_code(), 500);

@@ -25,7 +25,7 @@ pub struct StoryCard {
     pub cover_url: Option<String>,
 }
 
-/// A story still being read, offered for resume.
+/// An unfinished story (being read, or put aside with Start fresh), offered to read on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InProgressCard {
     pub story_id: String,
@@ -34,6 +34,10 @@ pub struct InProgressCard {
     pub depth: u32,
     pub image_model_name: Option<String>,
     pub has_video: bool,
+    /// The first scene's picture, when it is there.
+    pub cover_url: Option<String>,
+    /// Put aside with Start fresh: no longer offered on the start page.
+    pub put_aside: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +47,9 @@ pub struct GalleryPage {
     pub next_cursor: Option<String>,
     /// Only on the first page.
     pub in_progress: Vec<InProgressCard>,
+    /// Whether this page is shown to a parent (the tier's parent controls are open, or
+    /// off): only then does it offer what costs money or destroys something.
+    pub parent: bool,
 }
 
 /// A saved story in the reader: the scenes of one path, from the first scene down.
@@ -58,6 +65,9 @@ pub struct ReaderView {
     /// The scene the reader was opened at (`?end=`, from the map or a branch link), when it
     /// is on this path: marked "you are here", and where the story map opens.
     pub at_scene_id: Option<String>,
+    /// Whether this page is shown to a parent (the tier's parent controls are open, or
+    /// off): only then does it offer what costs money or destroys something.
+    pub parent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -134,6 +134,14 @@ fn list(field: &'static str, raw: &str) -> Result<Vec<String>, ProfileError> {
     Ok(items)
 }
 
+/// The profile page: every profile of the tier, and whether it is shown to a parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfilesView {
+    pub profiles: Vec<ProfileView>,
+    /// Only a parent (the tier's parent controls open, or off) may change profiles.
+    pub parent: bool,
+}
+
 /// A profile as the profile page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileView {

@@ -182,6 +182,9 @@ pub struct SceneView {
     pub video: Option<super::media::MediaView>,
     /// Why a story asked for video has none (no xAI key, or no video model on offer).
     pub video_notice: Option<String>,
+    /// Whether this page is shown to a parent (the tier's parent controls are open, or
+    /// off): only then does it offer what costs money or destroys something.
+    pub parent: bool,
 }
 
 /// The in-progress story the home page offers to resume.
@@ -191,6 +194,8 @@ pub struct ResumableStory {
     pub title: String,
     pub scene_id: String,
     pub depth: u32,
+    /// The first scene's picture, when it is there.
+    pub cover_url: Option<String>,
 }
 
 /// A text or image model as the start form lists it.

@@ -228,11 +228,16 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
             classes.push_str(class);
         }
     }
-    let shown = shorten(&scene.label, LABEL_CHARS);
+    // A scene is named by the choice that led to it (its own words tell the branches
+    // apart; scenes often open alike); the first scene by its title.
+    let shown = shorten(
+        scene.choice_label.as_deref().unwrap_or(&scene.label),
+        LABEL_CHARS,
+    );
     let meta = match (scene.is_ending, scene.unexplored) {
         (true, _) => "★ The end".to_owned(),
         (false, 0) => format!("Scene {}", node.level),
-        (false, n) => format!("Scene {} · {n} untried", node.level),
+        (false, n) => format!("Scene {} · {n} new", node.level),
     };
     // The spoken name starts with the words on the node (speech input users say what they
     // see), then says the rest: the whole title, the choice that led here, where you are.
@@ -287,14 +292,6 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
         r#"<text class="node-meta" x="{text_x}" y="48">{}</text>"#,
         escape(&meta)
     );
-    // The words of the choice that led here, shown above the node on hover and focus.
-    if let Some(choice) = &scene.choice_label {
-        let _ = write!(
-            svg,
-            r#"<text class="node-choice" x="0" y="-8">“{}”</text>"#,
-            escape(&shorten(choice, 28))
-        );
-    }
     // Untaken choices: a dotted stub under the node, so they read as "more to explore".
     if scene.unexplored > 0 && !scene.is_ending {
         let _ = write!(
@@ -305,6 +302,18 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
         );
     }
     svg.push_str("</g></a>");
+}
+
+/// Where the map's box should scroll to show `current`: the middle of its node, from the
+/// map's left edge; and the map's whole width.
+pub fn focus_of(map: &StoryMap, current: Option<&str>) -> (Option<u32>, u32) {
+    let layout = layout(map, current);
+    let middle = layout
+        .nodes
+        .iter()
+        .find(|n| n.current)
+        .map(|n| n.x + NODE_W / 2);
+    (middle, layout.width)
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -407,6 +416,22 @@ mod tests {
         assert!(svg.contains("An ending. You are here"));
         assert!(svg.contains(r#"<path class="edge on-path""#));
         assert!(svg.contains(r#"class="untried""#));
+    }
+
+    #[test]
+    fn a_node_shows_the_words_of_its_choice_and_fits_its_box() {
+        let mut m = map(vec![scene("a", None, 0), scene("b", Some("a"), 0)]);
+        m.scenes[1].label = "You decided to follow the fox".into();
+        m.scenes[1].choice_label = Some("Follow the fox into the woods".into());
+        m.scenes[1].unexplored = 3;
+        let svg = render_svg(&m, Some("b"), &Plain);
+        assert!(svg.contains(r#"class="node-label" x="12" y="26">Follow the fox…</text>"#));
+        assert!(!svg.contains(">You decided"));
+        // Beside a thumbnail, a meta line has room for about 17 characters.
+        assert!(svg.contains(">Scene 2 · 3 new</text>"));
+        let (middle, width) = focus_of(&m, Some("b"));
+        assert_eq!(middle, Some(PAD + NODE_W / 2));
+        assert_eq!(width, 2 * PAD + NODE_W);
     }
 
     #[test]

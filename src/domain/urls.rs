@@ -93,12 +93,32 @@ pub fn photo(tier: &str, character_id: &str, file: &str) -> String {
     format!("/{tier}/photos/{character_id}/{file}")
 }
 
+/// The words of a story's first scene while it is written, under the start page's key.
+pub fn first_words(tier: &str, key: &str) -> String {
+    format!("/{tier}/start/{key}/words")
+}
+
 /// Ends this browser's session of a protected tier (POST).
 pub fn lock(tier: &str) -> String {
     format!("/{tier}/lock")
 }
 
-/// The form that changes a protected tier's PIN.
+/// The PIN form of a tier's parent controls, coming back to `back` (a path of the tier;
+/// the gate sends anything else to the tier's home).
+pub fn parent_controls(tier: &str, back: &str) -> String {
+    let mut url = format!("/{tier}/parent?next=");
+    for byte in back.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                url.push(char::from(byte))
+            }
+            other => url.push_str(&format!("%{other:02X}")),
+        }
+    }
+    url
+}
+
+/// The form that changes a tier's PIN.
 pub fn change_pin(tier: &str) -> String {
     format!("/{tier}/pin")
 }
@@ -116,6 +136,18 @@ mod tests {
         assert_eq!(
             picture_srcset("/kids/media/s1/abc.webp"),
             "/kids/media/s1/abc.w384.jpg 384w, /kids/media/s1/abc.w768.jpg 768w, /kids/media/s1/abc.webp 1024w"
+        );
+    }
+
+    #[test]
+    fn the_way_back_from_the_parent_controls_is_encoded() {
+        assert_eq!(
+            parent_controls("kids", "/kids/story/ab/scene/cd"),
+            "/kids/parent?next=/kids/story/ab/scene/cd"
+        );
+        assert_eq!(
+            parent_controls("kids", "/kids?x=1&y"),
+            "/kids/parent?next=/kids%3Fx%3D1%26y"
         );
     }
 

@@ -1,7 +1,8 @@
-//! `/{tier}/gallery`: the tier's completed stories, newest first, a page at a time, each
-//! card with cover, title, date, scenes read, the exact image model, a Video badge, Read
-//! (the main action) and a quiet Delete with confirmation; below them a short list of the
-//! stories still being read, each with Continue and Start fresh.
+//! `/{tier}/gallery`: first the unfinished stories (being read, or put aside with Start
+//! fresh), each with its picture and Read on; then the tier's completed stories, newest
+//! first, a page at a time, each card with cover, title, date, scenes read, the exact image
+//! model, a Video badge, Read (the main action), and for a parent a quiet Delete with
+//! confirmation.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -10,7 +11,8 @@ use super::lazy::{fetch_ahead, ReaderRoute};
 use super::use_tier;
 use crate::api::story::{load_gallery, AbandonStory, DeleteStory};
 use crate::components::{
-    confirm_delete::ConfirmDelete,
+    confirm::Confirm,
+    parent_mode::{is_parent, provide_parent_mode},
     resource_view::{ActionError, ResourceView},
     start_fresh::StartFresh,
 };
@@ -67,14 +69,16 @@ fn GalleryBody(
         completed,
         next_cursor,
         in_progress,
+        parent,
     } = data;
+    provide_parent_mode(parent);
     let resume = (!in_progress.is_empty()).then(|| {
         view! {
-            <h2>"Still being read"</h2>
-            <ul class="in-progress">
+            <h2>"Unfinished stories"</h2>
+            <ul class="story-cards in-progress">
                 {in_progress
                     .into_iter()
-                    .map(|story| view! { <ResumeItem tier story abandon/> })
+                    .map(|story| view! { <ResumeItem tier story abandon remove/> })
                     .collect_view()}
             </ul>
         }
@@ -96,13 +100,13 @@ fn GalleryBody(
         }
     });
     view! {
+        {resume}
         <h2>"Finished stories"</h2>
         {empty}
         <ul class="story-cards">
             {completed.into_iter().map(|story| view! { <Card tier story remove/> }).collect_view()}
         </ul>
-        <nav class="gallery-nav">{more}</nav>
-        {resume}
+        <nav class="gallery-nav" aria-label="More stories">{more}</nav>
     }
     .into_any()
 }
@@ -112,33 +116,40 @@ fn ResumeItem(
     tier: &'static TierSpec,
     story: InProgressCard,
     abandon: ServerAction<AbandonStory>,
+    remove: ServerAction<DeleteStory>,
 ) -> impl IntoView {
     let story_id = story.story_id.clone();
+    let href = urls::scene(tier.name, &story.story_id, &story.scene_id);
+    let title = story.title.clone();
+    let where_ = match story.put_aside {
+        true => format!("Put aside at scene {}", story.depth),
+        false => format!("Reading scene {}", story.depth),
+    };
+    // Put aside already: Start fresh has nothing more to do.
+    let fresh = (!story.put_aside).then(
+        || view! { <StartFresh tier story_id=story_id.clone() abandon class="start-fresh"/> },
+    );
     view! {
-        <li class="in-progress-item">
-            <span class="story-title">{story.title}</span>
-            {format!(" · scene {}", story.depth)}
-            {story.has_video.then(|| view! { <span class="video-badge">"▶ Video"</span> })}
-            <a
-                class="button primary"
-                href=urls::scene(tier.name, &story.story_id, &story.scene_id)
-            >
-                "Continue"
+        <li class="story-card in-progress-item" data-story=story.story_id.clone()>
+            <a class="card-link" href=href.clone()>
+                {cover(story.cover_url)}
+                <span class="card-title story-title">{story.title}</span>
             </a>
-            <StartFresh tier story_id abandon class="button quiet"/>
+            <p class="card-meta">
+                {where_}
+                {story.has_video.then(|| view! { " " <span class="video-badge">"▶ Video"</span> })}
+            </p>
+            <a class="button primary" href=href>"Read on"</a>
+            {fresh}
+            <DeleteButton tier story_id title remove/>
         </li>
     }
     .into_any()
 }
 
-#[component]
-fn Card(
-    tier: &'static TierSpec,
-    story: StoryCard,
-    remove: ServerAction<DeleteStory>,
-) -> impl IntoView {
-    let href = urls::reader(tier.name, &story.story_id);
-    let cover = match story.cover_url {
+/// A story's cover picture, or an empty square of the same size.
+fn cover(url: Option<String>) -> AnyView {
+    match url {
         Some(url) => view! {
             <img
                 class="cover"
@@ -153,7 +164,44 @@ fn Card(
         }
         .into_any(),
         None => view! { <div class="cover cover-empty" aria-hidden="true"></div> }.into_any(),
-    };
+    }
+}
+
+/// Delete with its question, for a parent only.
+#[component]
+fn DeleteButton(
+    tier: &'static TierSpec,
+    story_id: String,
+    title: String,
+    remove: ServerAction<DeleteStory>,
+) -> impl IntoView {
+    is_parent().then(|| {
+        view! {
+            <Confirm
+                label="Delete"
+                class="delete-story"
+                question=format!("Delete “{title}” with its pictures and clips? This cannot be undone.")
+                input=DeleteStory {
+                    tier: tier.name.to_owned(),
+                    story_id,
+                }
+                pending=remove.pending()
+                on_confirm=Callback::new(move |input| {
+                    remove.dispatch(input);
+                })
+            />
+        }
+    })
+}
+
+#[component]
+fn Card(
+    tier: &'static TierSpec,
+    story: StoryCard,
+    remove: ServerAction<DeleteStory>,
+) -> impl IntoView {
+    let href = urls::reader(tier.name, &story.story_id);
+    let cover = cover(story.cover_url);
     let model = story
         .image_model_name
         .map(|name| view! { <span class="image-model">{name}</span> });
@@ -192,19 +240,7 @@ fn Card(
             >
                 "Export as a PDF book"
             </a>
-            <ConfirmDelete
-                label="Delete"
-                class="delete-story"
-                question=format!("Delete “{title}” with its pictures and clips? This cannot be undone.")
-                input=DeleteStory {
-                    tier: tier.name.to_owned(),
-                    story_id: story_id.clone(),
-                }
-                pending=remove.pending()
-                on_confirm=Callback::new(move |input| {
-                    remove.dispatch(input);
-                })
-            />
+            <DeleteButton tier story_id title remove/>
         </li>
     }
     .into_any()

@@ -8,12 +8,18 @@ use super::lazy::{fetch_ahead, SceneRoute};
 use super::use_tier;
 use crate::api::story::{load_home, AbandonStory, StartStory};
 use crate::components::{
-    error_notice::ErrorNotice, model_picker::ModelPicker, refill::use_refill,
-    resource_view::ResourceView, start_fresh::StartFresh, voice_input::VoiceInput,
+    error_notice::ErrorNotice,
+    live_events,
+    model_picker::ModelPicker,
+    refill::use_refill,
+    resource_view::ResourceView,
+    start_fresh::StartFresh,
+    voice_input::VoiceInput,
+    writing_now::{follow, new_key, WritingNow},
 };
 use crate::domain::form::textarea_html;
 use crate::domain::profile::ProfileOption;
-use crate::domain::story::{HomeData, ResumableStory, StartInput, PROMPT_MAX_CHARS};
+use crate::domain::story::{HomeData, ModelOption, ResumableStory, StartInput, PROMPT_MAX_CHARS};
 use crate::domain::urls;
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
 
@@ -69,11 +75,13 @@ fn ResumeBanner(
 ) -> impl IntoView {
     let story_id = story.story_id.clone();
     view! {
-        <aside class="resume-banner">
+        <section class="resume-banner" aria-label="Your story">
+            {story.cover_url.map(|url| view! {
+                <img class="resume-cover" src=urls::light_picture(&url, 384) alt="" width="96" height="96"/>
+            })}
             <p>
-                "You have a story in progress: "
+                "Your story: "
                 <strong class="resume-title">{story.title}</strong>
-                {format!(" (scene {})", story.depth)}
             </p>
             <a
                 class="button primary"
@@ -81,8 +89,8 @@ fn ResumeBanner(
             >
                 "Continue"
             </a>
-            <StartFresh tier story_id abandon class="button"/>
-        </aside>
+            <StartFresh tier story_id abandon class="start-fresh"/>
+        </section>
     }
 }
 
@@ -135,13 +143,21 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     );
     let form_error = RwSignal::new(None::<AppError>);
     go_to_first_scene(tier, start);
+    // The first scene's words as they are written, in the form's place.
+    let words = RwSignal::new(None);
+    let words_stream = live_events::slot();
     let submit = move || {
         if let Err(problem) = Prompt::parse(&prompt.get_untracked()) {
             form_error.set(Some(AppError::Invalid(problem.to_string())));
             return;
         }
         form_error.set(None);
+        let key = new_key();
+        if !key.is_empty() {
+            follow(&urls::first_words(tier.name, &key), words, words_stream);
+        }
         start.dispatch(StartStory {
+            words: Some(key).filter(|k| !k.is_empty()),
             tier: tier.name.to_owned(),
             input: StartInput {
                 prompt: prompt.get_untracked(),
@@ -162,9 +178,14 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let no_models = text_models.is_empty();
     // Posted as a plain form until the app has started (or without JavaScript): the
     // server starts the story and sends the browser to its first scene.
+    let pending = start.pending();
     view! {
+        <Show when=move || pending.get()>
+            <WritingNow words chosen=Signal::stored(None::<String>) waiting="The storyteller is writing the first scene…"/>
+        </Show>
         <form
             class="start-form"
+            hidden=move || pending.get()
             method="post"
             action=start_url
             on:submit=move |ev| {
@@ -176,6 +197,9 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             <input type="hidden" name="tier" value=tier.name/>
             <IdeaField tier prompt speech_to_text/>
             <LengthField length/>
+            <ChosenModels text_models=text_models.clone() image_models=image_models.clone() text_model image_model/>
+            <details class="more-choices">
+            <summary>"More choices"</summary>
             <ModelPicker
                 id="text_model"
                 name="input[text_model]"
@@ -192,11 +216,42 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 selected=image_model
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
+            </details>
             <MemoryMode profiles memory_on memory_profile/>
             {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <StartButton pending=start.pending() no_models/>
         </form>
+    }
+    // One type for the whole form: keeps the page's view type within the compiler's limits.
+    .into_any()
+}
+
+/// The storyteller and the illustrator a story gets unless "More choices" changes them:
+/// one line, each named once.
+#[component]
+fn ChosenModels(
+    text_models: Vec<ModelOption>,
+    image_models: Vec<ModelOption>,
+    text_model: RwSignal<String>,
+    image_model: RwSignal<String>,
+) -> impl IntoView {
+    let name_of = |models: &[ModelOption], key: &str| {
+        models
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| m.display_name.clone())
+    };
+    let storyteller = move || text_model.with(|key| name_of(&text_models, key));
+    let painter = move || {
+        image_model
+            .with(|key| name_of(&image_models, key))
+            .unwrap_or_else(|| "none (text only)".to_owned())
+    };
+    view! {
+        <p class="chosen-models">
+            "Written by " <strong>{storyteller}</strong> ", pictures by " <strong>{painter}</strong> "."
+        </p>
     }
 }
 
@@ -219,12 +274,7 @@ fn StartButton(pending: Memo<bool>, no_models: bool) -> impl IntoView {
         <button type="submit" class="button primary start" disabled=move || no_models || pending.get()>
             "Begin the adventure"
         </button>
-        <Show when=move || pending.get()>
-            <p class="progress" role="status">
-                <span class="spinner"></span>
-                "Writing the first scene…"
-            </p>
-        </Show>
+
     }
 }
 

@@ -48,6 +48,8 @@ fn ReaderContent(tier: &'static TierSpec) -> impl IntoView {
 
 #[component]
 fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
+    // Retry of a picture that failed for good is a parent's.
+    crate::components::parent_mode::provide_parent_mode(view.parent);
     let story_id = view.story_id.clone();
     // The map opens where the reader was opened (a scene picked on the map), else at the
     // end of the path shown.
@@ -111,7 +113,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                     view! { <ReaderSceneView tier story_id=story_id.clone() scene here/> }
                 })
                 .collect_view()}
-            <nav class="scene-nav">
+            <nav class="scene-nav" aria-label="This story">
                 <a href=urls::gallery(tier.name)>"← Back to the gallery"</a>
             </nav>
         </article>

@@ -9,9 +9,10 @@ use crate::api::story::{load_scene, Choose};
 use std::collections::HashSet;
 
 use crate::components::live_events;
+use crate::components::writing_now::{follow, WritingNow};
 use crate::components::{
     error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
-    narrative::Narrative, resource_view::ResourceView,
+    narrative::Narrative, parent_mode::provide_parent_mode, resource_view::ResourceView,
 };
 use crate::domain::media::MediaKind;
 use crate::domain::story::{PartialScene, SceneView};
@@ -81,54 +82,136 @@ fn SceneBody(
     let map = urls::story_map(tier.name, &view.story_id, &view.scene_id);
     let chosen = view.chosen_label.clone();
     let is_ending = view.is_ending;
+    provide_parent_mode(view.parent);
+    let next = NextScene::new(choose, last_choice);
+    // While the next scene is written its words take this scene's place; this scene stays
+    // in the page (hidden), so a failure shows it again with Retry.
+    let writing = move || next.writing();
+    let title_ref = NodeRef::<leptos::html::H1>::new();
+    focus_on_arrival(title_ref);
     view! {
         <article class="scene" data-depth=view.depth>
-            <SceneMeta view=view.clone()/>
-            <h1 class="scene-title">{heading}</h1>
-            {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
-            <SceneMedia tier view=view.clone()/>
-            <Narrative text=view.narrative.clone()/>
-            {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() choose last_choice/> })}
-            {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}
-            <nav class="scene-nav">
-                {back}
-                <a class="map-link" href=map>"Story map"</a>
-            </nav>
+            <Show when=writing>
+                <WritingNow
+                    words=next.words
+                    chosen=Signal::derive(move || next.tapped_label.get())
+                    waiting="The storyteller is writing the next scene…"
+                />
+            </Show>
+            <div class="this-scene" hidden=writing>
+                <h1 class="scene-title" tabindex="-1" node_ref=title_ref>{heading}</h1>
+                {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
+                <Narrative text=view.narrative.clone()/>
+                {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() next/> })}
+                {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}
+                // After the choices in the page (and so in tab order: a tap on a choice
+                // comes before the player's controls); shown above the text by the style.
+                <SceneMedia tier view=view.clone()/>
+                <nav class="scene-nav" aria-label="This story">
+                    {back}
+                    <a class="map-link" href=map>"Story map"</a>
+                </nav>
+                <AboutStory view=view.clone()/>
+            </div>
         </article>
     }
+    .into_any()
 }
 
-/// "Scene 2 of about 5 · Claude Sonnet 5.5 · Illustrations: GPT Image · Memory mode: …"
+/// After a choice (the app moved here itself, so focus fell to the page), the new
+/// scene's heading takes the focus: a screen reader reads on from there, and Tab goes on
+/// to the choices.
+fn focus_on_arrival(title: NodeRef<leptos::html::H1>) {
+    Effect::new(move || {
+        let Some(title) = title.get() else {
+            return;
+        };
+        let focus_lost = leptos::prelude::document()
+            .active_element()
+            .is_none_or(|active| active.tag_name().eq_ignore_ascii_case("body"));
+        if focus_lost {
+            let _ = title.focus();
+        }
+    });
+}
+
+/// The next scene, from the tap on a choice until the page goes there: which choice was
+/// tapped, the scenes already written ahead, and the words of the one being written.
+#[derive(Clone, Copy)]
+struct NextScene {
+    choose: ServerAction<Choose>,
+    last_choice: RwSignal<Option<Choose>>,
+    /// The tapped choice's words, marked at once.
+    tapped_label: RwSignal<Option<String>>,
+    /// Choices whose scene is written ahead: they come at once, without waiting shown.
+    ready: RwSignal<HashSet<String>>,
+    words: RwSignal<Option<PartialScene>>,
+    words_stream: live_events::Slot,
+    ahead_stream: live_events::Slot,
+}
+
+impl NextScene {
+    fn new(choose: ServerAction<Choose>, last_choice: RwSignal<Option<Choose>>) -> NextScene {
+        NextScene {
+            choose,
+            last_choice,
+            tapped_label: RwSignal::new(None),
+            ready: RwSignal::new(HashSet::new()),
+            words: RwSignal::new(None),
+            words_stream: live_events::slot(),
+            ahead_stream: live_events::slot(),
+        }
+    }
+
+    fn chosen_is_ready(self) -> bool {
+        self.last_choice.with(|c| {
+            c.as_ref()
+                .is_some_and(|c| self.ready.with(|r| r.contains(&c.choice_id)))
+        })
+    }
+
+    /// The storyteller is writing the tapped choice's scene now.
+    fn writing(self) -> bool {
+        self.choose.pending().get() && !self.chosen_is_ready()
+    }
+
+    /// A tap on `label`: marked, its words followed unless written ahead, then chosen.
+    fn take(self, input: Choose, label: String, words_url: &str) {
+        self.tapped_label.set(Some(label));
+        self.last_choice.set(Some(input.clone()));
+        if !self.ready.with_untracked(|r| r.contains(&input.choice_id)) {
+            follow(words_url, self.words, self.words_stream);
+        }
+        self.choose.dispatch(input);
+    }
+}
+/// For grown-ups, behind a small disclosure under the scene: "Scene 2 of about 5 ·
+/// Written by Claude Sonnet 5.5 · Memory mode: …". The picture's model is its caption.
 #[component]
-fn SceneMeta(view: SceneView) -> impl IntoView {
+fn AboutStory(view: SceneView) -> impl IntoView {
     let SceneView {
         depth,
         target_depth,
         text_model_name,
-        image_model_name,
         memory_profile_name,
         ..
     } = view;
     view! {
-        <p class="scene-meta">
-            {format!("Scene {depth} of about {target_depth}")}
-            " · "
-            <span class="text-model">{text_model_name}</span>
-            {image_model_name
-                .map(|name| {
-                    view! {
-                        " · Illustrations: "
-                        <span class="image-model">{name}</span>
-                    }
-                })}
-            {memory_profile_name
-                .map(|name| {
-                    view! {
-                        " · "
-                        <span class="memory-profile">{format!("Memory mode: {name}")}</span>
-                    }
-                })}
-        </p>
+        <details class="about-story">
+            <summary>"About this story"</summary>
+            <p class="scene-meta">
+                {format!("Scene {depth} of about {target_depth}")}
+                " · Written by "
+                <span class="text-model">{text_model_name}</span>
+                {memory_profile_name
+                    .map(|name| {
+                        view! {
+                            " · "
+                            <span class="memory-profile">{format!("Memory mode: {name}")}</span>
+                        }
+                    })}
+            </p>
+        </details>
     }
 }
 
@@ -142,6 +225,7 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
         image,
         video,
         video_notice,
+        image_model_name,
         ..
     } = view;
     let image_poll = image.map(|initial| {
@@ -156,23 +240,19 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
     let video_poll = video
         .map(|initial| use_media_status(tier.name, story_id, scene_id, MediaKind::Video, initial));
     let pane = (image_poll.is_some() || video_poll.is_some())
-        .then(|| view! { <MediaPane image=image_poll video=video_poll/> });
+        .then(|| view! { <MediaPane image=image_poll video=video_poll painter=image_model_name/> });
     let notice =
         video_notice.map(|text| view! { <p class="notice video-notice" role="status">{text}</p> });
     view! { {pane} {notice} }
 }
 
 /// The choices, each a plain form (a tap works before hydration and without JavaScript:
-/// the server waits for the whole scene and sends the browser there). Hydrated, a tap shows
-/// the next scene's words as they are written, and the scenes written ahead while this one
-/// is read come at once. Retry when writing failed.
+/// the server waits for the whole scene and sends the browser there). Hydrated, a tap is
+/// marked at once and the next scene's words replace this scene as they are written; the
+/// scenes written ahead while this one is read come at once. Retry when writing failed.
 #[component]
-fn ChoiceList(
-    tier: &'static TierSpec,
-    view: SceneView,
-    choose: ServerAction<Choose>,
-    last_choice: RwSignal<Option<Choose>>,
-) -> impl IntoView {
+fn ChoiceList(tier: &'static TierSpec, view: SceneView, next: NextScene) -> impl IntoView {
+    let choose = next.choose;
     let pending = choose.pending();
     let failure = move || {
         if pending.get() {
@@ -182,48 +262,23 @@ fn ChoiceList(
         }
     };
     let retry = Callback::new(move |_| {
-        if let Some(input) = last_choice.get_untracked() {
+        if let Some(input) = next.last_choice.get_untracked() {
             choose.dispatch(input);
         }
     });
-    // Choices whose scene is written ahead, and the words of the one being written.
-    let ready = RwSignal::new(HashSet::<String>::new());
-    let words = RwSignal::new(None::<PartialScene>);
-    let ahead_stream = live_events::slot();
-    let words_stream = live_events::slot();
     let story_id = view.story_id;
     let ahead_url = urls::scene_ahead(tier.name, &story_id, &view.scene_id);
     // In the browser only (effects do not run on the server); closed with the page.
     Effect::new(move |_| {
         let events = live_events::open(&ahead_url, &["ready"], move |_, data| {
             if let Ok(event) = serde_json::from_str::<ReadyEvent>(&data) {
-                ready.update(|r| {
+                next.ready.update(|r| {
                     r.insert(event.choice_id);
                 });
             }
         });
-        ahead_stream.set_value(events);
+        next.ahead_stream.set_value(events);
     });
-    let follow_words = move |url: String| {
-        words.set(None);
-        let events = live_events::open(&url, &["words", "done", "failed"], move |name, data| {
-            if name == "words" {
-                if let Ok(scene) = serde_json::from_str::<PartialScene>(&data) {
-                    words.set(Some(scene));
-                }
-            } else {
-                // Closed after this event is handled (not from inside its own listener).
-                leptos::task::spawn_local(async move { words_stream.set_value(None) });
-            }
-        });
-        words_stream.set_value(events);
-    };
-    let chosen_is_ready = move || {
-        last_choice.with(|c| {
-            c.as_ref()
-                .is_some_and(|c| ready.with(|r| r.contains(&c.choice_id)))
-        })
-    };
     let choose_url = <Choose as leptos::server_fn::ServerFn>::url();
     let forms = view
         .choices
@@ -236,7 +291,15 @@ fn ChoiceList(
             };
             let words_url = urls::choice_words(tier.name, &story_id, &choice.id);
             let id = choice.id.clone();
-            let is_ready = move || ready.with(|r| r.contains(&id)).then_some("ready");
+            let is_ready = move || next.ready.with(|r| r.contains(&id)).then_some("ready");
+            let label = choice.label.clone();
+            let tapped_id = choice.id.clone();
+            let tapped = move || {
+                pending.get()
+                    && next
+                        .last_choice
+                        .with(|c| c.as_ref().is_some_and(|c| c.choice_id == tapped_id))
+            };
             view! {
                 <li>
                     <form
@@ -245,11 +308,7 @@ fn ChoiceList(
                         action=choose_url
                         on:submit=move |event| {
                             event.prevent_default();
-                            last_choice.set(Some(input.clone()));
-                            if !ready.with_untracked(|r| r.contains(&input.choice_id)) {
-                                follow_words(words_url.clone());
-                            }
-                            choose.dispatch(input.clone());
+                            next.take(input.clone(), label.clone(), &words_url);
                         }
                     >
                         <input type="hidden" name="tier" value=tier.name/>
@@ -259,6 +318,7 @@ fn ChoiceList(
                             type="submit"
                             class="choice"
                             class:explored=choice.explored
+                            class:tapped=tapped
                             data-ahead=is_ready
                             disabled=move || pending.get()
                         >
@@ -274,27 +334,6 @@ fn ChoiceList(
     view! {
         <h2 class="choices-heading">"What happens next?"</h2>
         <ul class="choices">{forms}</ul>
-        // A scene written ahead comes at once: no waiting shown for it.
-        <Show when=move || pending.get() && !chosen_is_ready()>
-            <div class="writing" role="status" aria-live="polite">
-                <p class="progress">
-                    <span class="spinner"></span>
-                    "The storyteller is writing the next scene…"
-                </p>
-                {move || {
-                    words
-                        .get()
-                        .map(|scene| {
-                            view! {
-                                <div class="words-so-far">
-                                    {scene.title.map(|t| view! { <h2 class="scene-title">{t}</h2> })}
-                                    <Narrative text=scene.narrative/>
-                                </div>
-                            }
-                        })
-                }}
-            </div>
-        </Show>
         {move || failure().map(|error| view! { <ErrorNotice error on_retry=retry/> })}
     }
     // One type for the whole list: keeps the page's view type within the compiler's limits.

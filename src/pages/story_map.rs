@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::use_tier;
 use crate::api::story::load_story_map;
 use crate::components::resource_view::ResourceView;
-use crate::domain::story_map::{render_svg, MapLinks, StoryMap};
+use crate::domain::story_map::{focus_of, render_svg, MapLinks, StoryMap};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -83,6 +83,20 @@ fn MapBody(
         mode,
     };
     let svg = render_svg(&map, current.as_deref(), &links);
+    let (middle, width) = focus_of(&map, current.as_deref());
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // The map's box opens with "you are here" in its middle (a phone shows a part of a
+    // wide map).
+    Effect::new(move || {
+        if let (Some(scroller), Some(middle)) = (scroller.get(), middle) {
+            let half = scroller.client_width() / 2;
+            scroller.set_scroll_left(i32::try_from(middle).unwrap_or(0) - half);
+        }
+    });
+    // Wider than a phone: say that the map goes on sideways.
+    let wide = (width > 340).then(|| {
+        view! { <p class="hint map-scroll-hint">"The map is wider than the screen: swipe it sideways to see all of it."</p> }
+    });
     let back = match (mode, current.as_deref()) {
         (Mode::Play, Some(scene)) => view! {
             <a class="back-link" href=urls::scene(tier.name, &map.story_id, scene)>"← Back to the scene"</a>
@@ -103,8 +117,9 @@ fn MapBody(
                 "The highlighted scene is where you are; the bold line is the way there. "
                 "A dotted stub marks choices nobody has taken yet. Pick a scene to go there."
             </p>
-            <div class="story-map-scroll" inner_html=svg></div>
-            <nav class="scene-nav">{back}</nav>
+            {wide}
+            <div class="story-map-scroll" node_ref=scroller inner_html=svg></div>
+            <nav class="scene-nav" aria-label="Back">{back}</nav>
         </section>
     }
 }

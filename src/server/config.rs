@@ -249,16 +249,22 @@ pub struct GateSettings {
     pub idle: Duration,
     /// PINs set by whoever runs the server (`ADULT_PIN`): they win at every start.
     pub env_pins: Vec<(&'static str, Pin)>,
+    /// What costs money or destroys something (Regenerate, Delete, photo and profile
+    /// changes) shows in an open tier only while a parent has unlocked its parent controls
+    /// with the tier's PIN. Off (`PARENT_CONTROLS=off`): everyone in an open tier may.
+    /// A protected tier is all parent's: whoever unlocked it has its parent controls.
+    pub parent_controls: bool,
 }
 
 impl GateSettings {
-    /// No tier protected: what most tests use.
+    /// No tier protected and no parent controls: what most tests use.
     pub fn open() -> GateSettings {
         GateSettings {
             protected: Vec::new(),
             hide_locked: false,
             idle: Duration::from_secs(12 * 60 * 60),
             env_pins: Vec::new(),
+            parent_controls: false,
         }
     }
 }
@@ -331,6 +337,7 @@ struct GateFile {
     protected_tiers: Vec<String>,
     hide_locked_tiers: bool,
     idle_hours: u64,
+    parent_controls: bool,
 }
 
 impl Default for GateFile {
@@ -339,6 +346,7 @@ impl Default for GateFile {
             protected_tiers: vec!["adult".into()],
             hide_locked_tiers: false,
             idle_hours: 12,
+            parent_controls: true,
         }
     }
 }
@@ -633,11 +641,16 @@ fn gate_settings(
         Some(text) => parse_switch("HIDE_LOCKED_TIERS", &text)?,
         None => file.hide_locked_tiers,
     };
+    let parent_controls = match env("PARENT_CONTROLS") {
+        Some(text) => parse_switch("PARENT_CONTROLS", &text)?,
+        None => file.parent_controls,
+    };
     Ok(GateSettings {
         protected,
         hide_locked,
         idle: Duration::from_secs(idle_hours.max(1) * 60 * 60),
         env_pins,
+        parent_controls,
     })
 }
 
@@ -765,6 +778,17 @@ mod tests {
         };
         assert!(gate("On").is_ok_and(|cfg| cfg.gate.hide_locked));
         assert!(matches!(gate("maybe"), Err(ConfigError::Switch { .. })));
+        // Parent controls are on unless the owner switches them off.
+        assert!(config_with(&[]).gate.parent_controls);
+        assert!(
+            !config_with(&[("PARENT_CONTROLS", "off")])
+                .gate
+                .parent_controls
+        );
+        let typo = Config::from_parts(SettingsFile::default(), |name| {
+            (name == "PARENT_CONTROLS").then(|| "of".to_owned())
+        });
+        assert!(matches!(typo, Err(ConfigError::Switch { .. })));
     }
 
     #[test]

@@ -26,6 +26,14 @@ fn protected(tiers: &[&'static str], pins: &[(&'static str, &str)]) -> GateSetti
     }
 }
 
+/// Every tier open, with parent controls: `pins` set as an operator would.
+fn parent_controls(pins: &[(&'static str, &str)]) -> GateSettings {
+    GateSettings {
+        parent_controls: true,
+        ..protected(&[], pins)
+    }
+}
+
 /// A client that shows redirects instead of following them, and keeps no cookies: each
 /// test says which cookie it sends.
 fn browser() -> reqwest::Client {
@@ -254,6 +262,11 @@ async fn the_first_pin_needs_the_setup_code_from_the_log() {
     let (status, _, html) = post(setup(&code, PIN, "2469")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("not the same"), "{html}");
+    // What was typed stays: only the PINs are asked again.
+    assert!(
+        html.contains(&format!(r#"name="code" value="{code}""#)),
+        "{html}"
+    );
     // Typed in lower case with spaces: still the code.
     let typed = code.to_lowercase().replace('-', " ");
     let (status, cookie, _) = post(setup(&typed, PIN, PIN)).await;
@@ -349,9 +362,25 @@ async fn changing_the_pin_asks_for_the_old_one_and_ends_other_sessions() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let form = change(PIN);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, fresh, _) = post_form(&app, "/adult/pin", &form, Some(&mine)).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let fresh = fresh.expect("a fresh session");
+    let res = browser()
+        .post(app.url("/adult/pin"))
+        .form(&form)
+        .header(COOKIE, &mine)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The change is confirmed on a page of its own.
+    assert_eq!(res.headers()["location"], "/adult/pin/changed");
+    let fresh = res.headers()[SET_COOKIE]
+        .to_str()
+        .ok()
+        .and_then(|c| c.split(';').next())
+        .expect("a fresh session")
+        .to_owned();
+    let (status, html) = page(&app, "/adult/pin/changed", Some(&fresh)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("PIN changed"), "{html}");
     assert_eq!(page(&app, "/adult", Some(&fresh)).await.0, StatusCode::OK);
     for old in [&other, &mine] {
         assert_eq!(
@@ -504,7 +533,7 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
             let line = line.expect("a line");
             printed.push_str(&line);
             printed.push('\n');
-            if line.contains("setup code:") {
+            if line.starts_with("Open http") && line.contains("/adult and enter") {
                 break;
             }
         }
@@ -528,5 +557,160 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
     assert!(
         printed.find("closed until a parent sets its PIN") > Some(listening),
         "after the server listens: {printed}"
+    );
+}
+
+/// POSTs a server function's form as the page's own call does; answers the status.
+async fn call(app: &TestApp, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> u16 {
+    let mut request = browser()
+        .post(app.url(&format!("/api/{endpoint}")))
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.expect("server fn").status().as_u16()
+}
+
+#[tokio::test]
+async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
+    // Seeded (with a photo upload) before the parent controls are switched on.
+    let dir = tempfile::tempdir().expect("dir");
+    let open = TestApp::builder().data_dir(dir.path()).spawn().await;
+    let ids = seed(&open, "kids").await;
+    let app = TestApp::builder()
+        .data_dir(dir.path())
+        .gate(parent_controls(&[("kids", PIN)]))
+        .spawn()
+        .await;
+    let scene = format!("/kids/story/{}/scene/{}", ids.story, ids.scene);
+    let paid_and_destructive: [(&str, Vec<(&str, &str)>); 6] = [
+        (
+            "regenerate_media",
+            vec![
+                ("story_id", &ids.story),
+                ("scene_id", &ids.scene),
+                ("kind", "image"),
+            ],
+        ),
+        (
+            "retry_media",
+            vec![
+                ("story_id", &ids.story),
+                ("scene_id", &ids.scene),
+                ("kind", "video"),
+            ],
+        ),
+        ("delete_character", vec![("id", &ids.character)]),
+        ("remove_photo", vec![("character_id", &ids.character)]),
+        ("delete_profile", vec![("id", &ids.profile)]),
+        ("delete_story", vec![("story_id", &ids.story)]),
+    ];
+    fn with_tier<'a>(fields: &[(&'static str, &'a str)]) -> Vec<(&'static str, &'a str)> {
+        let mut form = vec![("tier", "kids")];
+        form.extend_from_slice(fields);
+        form
+    }
+
+    // A child reads everything, and is offered nothing that costs or destroys.
+    let (status, html) = page(&app, &scene, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("New picture") && !html.contains("Delete"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Grown-ups"),
+        "the header's way to the parent controls"
+    );
+    let (_, gallery) = page(&app, "/kids/gallery", None).await;
+    assert!(!gallery.contains("delete-story"), "{gallery}");
+    for (endpoint, fields) in &paid_and_destructive {
+        let status = call(&app, endpoint, &with_tier(fields), None).await;
+        assert_eq!(status, 403, "{endpoint} without the parent controls");
+    }
+    // The PIN page of the parent controls comes back to where the parent was.
+    let (status, html) = page(&app, &format!("/kids/parent?next={scene}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Parent controls of"), "{html}");
+    let token = form_token(&html);
+    let (status, cookie, _) = post_form(
+        &app,
+        "/kids/unlock",
+        &[("token", &token), ("pin", PIN), ("next", &scene)],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = cookie.expect("a parent session");
+
+    // A parent's page offers the controls, and the browser never keeps it.
+    let res = browser()
+        .get(app.url(&scene))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap_or_default();
+    assert!(
+        html.contains("New picture") && html.contains("Lock"),
+        "{html}"
+    );
+    for (endpoint, fields) in &paid_and_destructive {
+        let status = call(&app, endpoint, &with_tier(fields), Some(&cookie)).await;
+        assert!(
+            status < 400 || status == 404,
+            "{endpoint} as a parent: {status}"
+        );
+    }
+    // Lock: the tier stays open for the child; the controls are gone.
+    let (_, html) = page(&app, "/kids", Some(&cookie)).await;
+    let res = browser()
+        .post(app.url("/kids/lock"))
+        .form(&[("token", form_token(&html).as_str())])
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("lock");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/kids");
+    let status = call(
+        &app,
+        "delete_story",
+        &with_tier(&[("story_id", &ids.story)]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403, "a locked session is no parent");
+    // Changing the PIN needs the parent controls open.
+    let res = browser()
+        .get(app.url("/kids/pin"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/kids/parent?next=/kids/pin");
+}
+
+#[tokio::test]
+async fn parent_controls_without_a_pin_ask_for_the_setup_code_and_can_be_switched_off() {
+    let app = TestApp::builder().gate(parent_controls(&[])).spawn().await;
+    assert!(app.state.gate.setup_code("kids").is_some());
+    let (status, html) = page(&app, "/kids/parent", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("need a PIN") && html.contains("setup code"),
+        "{html}"
+    );
+    // Switched off by the owner: everyone in an open tier is a parent.
+    let off = TestApp::builder().spawn().await;
+    let ids = seed(&off, "kids").await;
+    let form = [("tier", "kids"), ("story_id", ids.story.as_str())];
+    assert_eq!(call(&off, "delete_story", &form, None).await, 200);
+    assert_eq!(
+        page(&off, "/kids/parent", None).await.0,
+        StatusCode::NOT_FOUND
     );
 }

@@ -6,9 +6,7 @@ use leptos::server_fn::ServerFn;
 use super::photo::CharacterPhoto;
 use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
-use crate::components::{
-    confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
-};
+use crate::components::{confirm::Confirm, disclosure::Disclosure, resource_view::ActionError};
 use crate::domain::form::{filled, textarea_html};
 use crate::domain::profile::{CharacterInput, CharacterView, ProfileRef};
 use crate::domain::TierSpec;
@@ -201,6 +199,7 @@ pub(super) fn CharacterCard(
     let id = character.id.clone();
     let delete_id = character.id.clone();
     let character_name = character.name.clone();
+    let parent = crate::components::parent_mode::is_parent();
     let linked = character
         .linked_profile
         .as_ref()
@@ -211,6 +210,7 @@ pub(super) fn CharacterCard(
             <p class="character-description">{character.description.clone()}</p>
             {linked}
             <CharacterPhoto tier character_id=character.id.clone() photo=character.photo.clone()/>
+            {parent.then(|| view! {
             <div class="actions">
                 <Disclosure label="Edit" class="button edit-character".to_owned() open=editing>
                     <CharacterForm
@@ -222,7 +222,7 @@ pub(super) fn CharacterCard(
                         open=editing
                     />
                 </Disclosure>
-                <ConfirmDelete
+                <Confirm
                     label="Remove character"
                     class="delete-character"
                     question=format!("Remove {} and their photo?", character_name)
@@ -236,6 +236,7 @@ pub(super) fn CharacterCard(
                     })
                 />
             </div>
+            })}
             <ActionError value=remove.value()/>
         </article>
     }

@@ -11,9 +11,10 @@ use super::use_tier;
 use profile_card::{ProfileCard, ProfileForm};
 
 use crate::api::profiles::load_profiles;
+use crate::components::parent_mode::{is_parent, provide_parent_mode, AskAGrownUp};
 use crate::components::{disclosure::Disclosure, refill::use_refill, resource_view::ResourceView};
 use crate::domain::form::Refill;
-use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView};
+use crate::domain::profile::{ProfileInput, ProfileRef, ProfilesView};
 use crate::domain::urls;
 use crate::domain::{AppError, TierSpec};
 
@@ -134,20 +135,30 @@ fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
             <ResourceView
                 resource=profiles
                 loading="Loading…"
-                render=move |list| view! { <ProfileList tier list/> }
+                render=move |page| view! { <ProfileList tier page/> }
             />
-            <NewProfile tier/>
             <p><a href=urls::home(tier.name)>"Back to start a story"</a></p>
         </section>
     }
     .into_any()
 }
 
+/// The profiles; a parent also gets every way to change them, and New profile.
 #[component]
-fn ProfileList(tier: &'static TierSpec, list: Vec<ProfileView>) -> impl IntoView {
+fn ProfileList(tier: &'static TierSpec, page: ProfilesView) -> impl IntoView {
+    provide_parent_mode(page.parent);
+    let list = page.profiles;
+    let change = match is_parent() {
+        true => view! { <NewProfile tier/> }.into_any(),
+        false => view! { <AskAGrownUp tier=tier.name what="add or change profiles and photos"/> }
+            .into_any(),
+    };
     if list.is_empty() {
-        return view! { <p class="empty">"No profiles yet. Create the first one below."</p> }
-            .into_any();
+        return view! {
+            <p class="empty">"No profiles yet."</p>
+            {change}
+        }
+        .into_any();
     }
     let others: Vec<ProfileRef> = list
         .iter()
@@ -156,10 +167,11 @@ fn ProfileList(tier: &'static TierSpec, list: Vec<ProfileView>) -> impl IntoView
             display_name: p.display_name.clone(),
         })
         .collect();
-    list.into_iter()
+    let cards = list
+        .into_iter()
         .map(|profile| view! { <ProfileCard tier profile others=others.clone()/> })
-        .collect_view()
-        .into_any()
+        .collect_view();
+    view! { {cards} {change} }.into_any()
 }
 
 #[component]

@@ -1,6 +1,8 @@
-//! A character's reference photo: the thumbnail, upload (multipart, in the browser) as soon
-//! as a file is chosen or dropped on the card, with a preview while it is checked and saved,
-//! replace and remove. A small photo's warning shows whenever the photo does.
+//! A character's reference photo: the thumbnail, and for a parent upload (multipart, in the
+//! browser) as soon as a file is chosen or dropped on the card, with a preview while it is
+//! checked and saved, replace and remove. Choosing the file is the one action: the Upload
+//! button is there only for a browser without the app running (a plain form post). A small
+//! photo's warning shows whenever the photo does.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -45,6 +47,11 @@ pub(super) fn CharacterPhoto(
     character_id: String,
     photo: Option<crate::domain::profile::PhotoView>,
 ) -> impl IntoView {
+    if !crate::components::parent_mode::is_parent() {
+        let thumbnail = photo.map(|p| p.thumbnail_url);
+        return view! { <div class="character-photo"><PhotoThumbnail url=thumbnail/></div> }
+            .into_any();
+    }
     let changed = expect_context::<Changed>();
     let upload = Action::new_local(|form: &leptos::web_sys::FormData| {
         let data = form.clone();
@@ -81,6 +88,10 @@ pub(super) fn CharacterPhoto(
     // The chosen file, shown at once while it is checked and saved.
     let preview = RwSignal::new(None::<String>);
     let drop_id = character_id.clone();
+    // Once the app runs, choosing the file sends it: the form's own button would send it
+    // a second time.
+    let app_runs = RwSignal::new(false);
+    Effect::new(move || app_runs.set(true));
     let send = move |data: leptos::web_sys::FormData, preview_url: Option<String>| {
         preview.set(preview_url);
         upload.dispatch_local(data);
@@ -121,7 +132,9 @@ pub(super) fn CharacterPhoto(
                 <input type="hidden" name="tier" value=tier.name/>
                 <input type="hidden" name="character_id" value=character_id.clone()/>
                 <label>
-                    {if has_photo { "Replace photo (or drop one here)" } else { "Add a photo (or drop one here)" }}
+                    {if has_photo { "Replace photo" } else { "Add a photo" }}
+                    // Only where there is a mouse to drag with (not on a phone).
+                    <span class="drop-hint">" (or drop one here)"</span>
                     <input
                         type="file"
                         name="photo"
@@ -134,7 +147,12 @@ pub(super) fn CharacterPhoto(
                         }
                     />
                 </label>
-                <button type="submit" class="button upload" disabled=move || upload.pending().get()>
+                <button
+                    type="submit"
+                    class="button upload"
+                    hidden=move || app_runs.get()
+                    disabled=move || upload.pending().get()
+                >
                     "Upload"
                 </button>
             </form>
@@ -163,6 +181,7 @@ pub(super) fn CharacterPhoto(
             <ActionError value=remove.value()/>
         </div>
     }
+    .into_any()
 }
 
 #[component]

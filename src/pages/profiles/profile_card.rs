@@ -6,9 +6,7 @@ use leptos::server_fn::ServerFn;
 use super::character::{CharacterList, NewCharacter};
 use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteProfile, SaveProfile};
-use crate::components::{
-    confirm_delete::ConfirmDelete, disclosure::Disclosure, resource_view::ActionError,
-};
+use crate::components::{confirm::Confirm, disclosure::Disclosure, resource_view::ActionError};
 use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView, MAX_CHARACTERS};
 use crate::domain::TierSpec;
 
@@ -146,17 +144,14 @@ pub(super) fn ProfileCard(
         .filter(|other| other.id != profile.id)
         .collect();
     let characters = profile.characters.clone();
-    view! {
-        <section class="profile-card" data-profile=profile.id.clone()>
-            <h2 class="profile-name">{profile.display_name.clone()}</h2>
-            <ul class="profile-summary">
-                {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-            </ul>
+    let parent = crate::components::parent_mode::is_parent();
+    let actions = parent.then(|| {
+        view! {
             <div class="actions">
                 <Disclosure label="Edit profile" class="button edit-profile".to_owned() open=editing>
                     <ProfileForm tier id=Some(id) initial open=editing/>
                 </Disclosure>
-                <ConfirmDelete
+                <Confirm
                     label="Delete profile"
                     question=format!("Delete {name} with its {count} characters and their photos?")
                     input=DeleteProfile {
@@ -169,10 +164,19 @@ pub(super) fn ProfileCard(
                     })
                 />
             </div>
+        }
+    });
+    view! {
+        <section class="profile-card" data-profile=profile.id.clone()>
+            <h2 class="profile-name">{profile.display_name.clone()}</h2>
+            <ul class="profile-summary">
+                {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+            {actions}
             <ActionError value=remove.value()/>
             <h3>{format!("Characters ({count} of {MAX_CHARACTERS})")}</h3>
             <CharacterList tier profile_id=profile.id.clone() characters link_choices=link_choices.clone()/>
-            {(count < MAX_CHARACTERS)
+            {(parent && count < MAX_CHARACTERS)
                 .then(|| view! { <NewCharacter tier profile_id=profile.id.clone() link_choices=link_choices.clone()/> })}
         </section>
     }

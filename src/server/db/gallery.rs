@@ -7,6 +7,7 @@ use sqlx::FromRow;
 use super::Db;
 
 use crate::domain::media::VideoMode;
+use crate::domain::story::StoryStatus;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct GalleryRow {
@@ -15,6 +16,7 @@ pub struct GalleryRow {
     pub prompt: String,
     pub image_model: Option<String>,
     pub video_mode: VideoMode,
+    pub status: StoryStatus,
     pub completed_at: Option<String>,
     pub updated_at: String,
     pub current_scene_id: Option<String>,
@@ -25,7 +27,7 @@ pub struct GalleryRow {
     pub current_depth: Option<i64>,
 }
 
-const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.completed_at, s.updated_at,
+const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.status, s.completed_at, s.updated_at,
     s.current_scene_id,
     (SELECT COUNT(*) FROM scenes sc WHERE sc.story_id = s.id) AS scene_count,
     (SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id
@@ -63,11 +65,26 @@ pub async fn completed_page(
     .await
 }
 
-/// The tier's stories in progress, most recently read first.
+/// The first scene's complete picture of a story, if any.
+pub async fn cover_file(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Option<String>> {
+    super::query_scalar(
+        "SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id
+          WHERE r.story_id = ? AND r.tier = ? AND r.parent_choice_id IS NULL
+            AND m.kind = 'image' AND m.status = 'complete' AND m.file_name IS NOT NULL",
+    )
+    .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+/// The tier's unfinished stories (being read, or put aside with Start fresh), most
+/// recently read first.
 pub async fn in_progress(db: &Db, tier: &str, limit: u32) -> sqlx::Result<Vec<GalleryRow>> {
     super::query_as(format!(
         "SELECT {COLUMNS} FROM stories s
-         WHERE s.tier = ? AND s.status = 'in_progress' AND s.current_scene_id IS NOT NULL
+         WHERE s.tier = ? AND s.status IN ('in_progress', 'abandoned')
+           AND s.current_scene_id IS NOT NULL
          ORDER BY s.updated_at DESC LIMIT ?"
     ))
     .bind(tier)

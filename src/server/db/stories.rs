@@ -590,9 +590,10 @@ fn position_statement(
 ) -> super::sql::Statement<()> {
     super::query(
         "UPDATE stories SET current_scene_id = ?, updated_at = ?,
-             status = CASE WHEN ? THEN 'completed' ELSE status END,
+             status = CASE WHEN ? THEN 'completed'
+                           WHEN status = 'abandoned' THEN 'in_progress' ELSE status END,
              completed_at = CASE WHEN ? AND completed_at IS NULL THEN ? ELSE completed_at END
-         WHERE id = ? AND tier = ? AND status != 'abandoned'",
+         WHERE id = ? AND tier = ?",
     )
     .bind(scene_id)
     .bind(at)

@@ -1,9 +1,11 @@
 //! What keeps a protected tier to the parents and other sites out.
 //!
-//! - `Gate`: the parent PIN of protected tiers (adult by default). A right PIN opens a
-//!   session for that tier only, held in an HttpOnly, `SameSite=Strict`, signed cookie and
-//!   a database row that Lock, a PIN change and idleness end. Until then every route of the
-//!   tier answers 404 (pages show the PIN form with that status).
+//! - `Gate`: the parent PIN of each tier. A right PIN opens a session for that tier only,
+//!   held in an HttpOnly, `SameSite=Strict`, signed cookie and a database row that Lock, a
+//!   PIN change and idleness end. In a protected tier (adult by default) every route
+//!   answers 404 until then (pages show the PIN form with that status); in an open tier
+//!   the session is the tier's parent mode: what costs money or destroys something is
+//!   shown and allowed only while it is open.
 //! - `same_origin`: state-changing requests from other sites are refused, and every answer
 //!   carries the security headers.
 
@@ -83,16 +85,27 @@ impl Gate {
             }
         }
         let mut setup_codes = HashMap::new();
-        for tier in &settings.protected {
-            if rows::pin_hash(db, tier).await?.is_none() {
-                let code = setup_code();
+        for tier in crate::domain::tier::TIERS {
+            let tier = tier.name;
+            if !guards(&settings, tier) || rows::pin_hash(db, tier).await?.is_some() {
+                continue;
+            }
+            let code = setup_code();
+            if settings.protected.contains(&tier) {
                 tracing::warn!(
                     "The {tier} tier is closed until a parent PIN is set. Open /{tier} and enter \
                      the one-time setup code {code}, or run `cyoa set-pin {tier}`, or set {}_PIN.",
                     tier.to_uppercase()
                 );
-                setup_codes.insert(*tier, code);
+            } else {
+                tracing::warn!(
+                    "The parent controls of the {tier} tier have no PIN yet. Open \
+                     /{tier}/parent and enter the one-time setup code {code}, or run \
+                     `cyoa set-pin {tier}`, or set {}_PIN.",
+                    tier.to_uppercase()
+                );
             }
+            setup_codes.insert(tier, code);
         }
         Ok(Gate {
             settings,
@@ -109,6 +122,11 @@ impl Gate {
         self.settings.hide_locked
     }
 
+    /// Whether `tier` has a PIN and its sessions: it is protected, or it has parent controls.
+    pub fn guards(&self, tier: &str) -> bool {
+        guards(&self.settings, tier)
+    }
+
     /// Whether this request may see `tier`: it is not protected, or the request carries a
     /// live session cookie of that tier.
     pub async fn admits(
@@ -120,6 +138,32 @@ impl Gate {
         if !self.is_protected(tier) {
             return Ok(true);
         }
+        self.has_session(db, tier, headers).await
+    }
+
+    /// Whether this request may spend money or destroy something in `tier`: its parent
+    /// controls are off, or the request carries a live session of the tier (in a protected
+    /// tier, the one that let it in).
+    pub async fn parent_present(
+        &self,
+        db: &Db,
+        tier: &str,
+        headers: &HeaderMap,
+    ) -> Result<bool, GateError> {
+        if !self.guards(tier) {
+            return Ok(true);
+        }
+        self.has_session(db, tier, headers).await
+    }
+
+    /// Whether the request carries a live session cookie of `tier`; touches the session
+    /// now and then, so an idle one ends and a used one does not.
+    async fn has_session(
+        &self,
+        db: &Db,
+        tier: &str,
+        headers: &HeaderMap,
+    ) -> Result<bool, GateError> {
         let Some(digest) = self.session_digest(headers, tier) else {
             return Ok(false);
         };
@@ -166,6 +210,12 @@ impl Gate {
             "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
             cookie_name(tier)
         ))
+    }
+
+    /// Whether the request carries a cookie of `tier` with our signature (live or not: no
+    /// database is asked).
+    pub fn carries_session(&self, headers: &HeaderMap, tier: &str) -> bool {
+        self.session_digest(headers, tier).is_some()
     }
 
     /// The stored digest of this request's session token for `tier`, if its cookie carries
@@ -223,6 +273,11 @@ impl Gate {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(tier);
     }
+}
+
+/// Whether `tier` has a PIN and its sessions under `settings`.
+fn guards(settings: &GateSettings, tier: &str) -> bool {
+    settings.parent_controls || settings.protected.contains(&tier)
 }
 
 fn forget_ms() -> i64 {

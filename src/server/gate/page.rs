@@ -16,6 +16,8 @@ pub enum Form {
     Setup,
     /// From the unlocked tier: the current PIN, and a new one twice.
     Change,
+    /// After a PIN change: that it worked, and the way back.
+    Changed,
 }
 
 /// Everything a gate page shows.
@@ -29,6 +31,10 @@ pub struct GatePage<'a> {
     pub next: &'a str,
     /// A PIN set in the server's environment comes back at every restart.
     pub pin_from_env: bool,
+    /// The tier is open and the PIN opens its parent controls, not the tier itself.
+    pub parent_mode: bool,
+    /// The setup code as typed, kept when the rest of the form was refused.
+    pub code: &'a str,
 }
 
 /// The policy of the gate pages: our stylesheet and nothing else, forms only to us.
@@ -51,31 +57,26 @@ impl GatePage<'_> {
     fn html(&self) -> String {
         let tier = self.tier.name;
         let title = escape(self.tier.title);
-        let (heading, intro, action, fields, button) = match self.form {
+        let (heading, intro) = self.heading_and_intro();
+        let (action, fields, button) = match self.form {
             Form::Unlock => (
-                format!("{title} is locked"),
-                "A parent's PIN opens this part of the app.".to_owned(),
                 "unlock",
                 field("Parent PIN", "pin", "current-password", true),
-                "Unlock",
+                if self.parent_mode {
+                    "Show parent controls"
+                } else {
+                    "Unlock"
+                },
             ),
             Form::Setup => (
-                format!("{title} is closed"),
-                format!(
-                    "Enter the setup code the server printed when it started (the last lines \
-                     in its window), then choose the PIN. Whoever runs the server can also \
-                     set it with <code>cyoa set-pin {tier}</code> or the \
-                     <code>{}_PIN</code> setting.",
-                    tier.to_uppercase()
-                ),
                 "setup",
                 [
-                    text_field("Setup code from the server log", "code"),
+                    text_field("Setup code", "code", self.code),
                     field(
                         "New PIN (at least 4 characters)",
                         "pin",
                         "new-password",
-                        false,
+                        !self.code.is_empty(),
                     ),
                     field("New PIN again", "again", "new-password", false),
                 ]
@@ -83,16 +84,6 @@ impl GatePage<'_> {
                 "Set PIN and open",
             ),
             Form::Change => (
-                format!("Change the PIN of {title}"),
-                if self.pin_from_env {
-                    format!(
-                        "Note: this PIN is set in the server's <code>{}_PIN</code> setting, \
-                         which wins again at the next restart.",
-                        tier.to_uppercase()
-                    )
-                } else {
-                    "Every browser that is unlocked now will need the new PIN.".to_owned()
-                },
                 "pin",
                 [
                     field("Current PIN", "old", "current-password", true),
@@ -107,13 +98,38 @@ impl GatePage<'_> {
                 .concat(),
                 "Change PIN",
             ),
+            Form::Changed => ("", String::new(), ""),
         };
         let message = self
             .message
             .map(|m| format!(r#"<p class="gate-message" role="alert">{}</p>"#, escape(m)))
             .unwrap_or_default();
-        let back = match self.form {
-            Form::Change => format!(r#"<a href="/{tier}">Back to {title}</a>"#),
+        let form = if self.form == Form::Changed {
+            String::new()
+        } else {
+            format!(
+                r#"<form class="gate-form" method="post" action="/{tier}/{action}">
+<input type="hidden" name="token" value="{token}">
+<input type="hidden" name="next" value="{next}">
+{fields}<button type="submit">{button}</button>
+</form>
+"#,
+                token = escape(self.token),
+                next = escape(self.next),
+            )
+        };
+        let more = match self.form {
+            Form::Setup => format!(
+                r#"<p class="hint">Whoever runs the server can also set it with <code>cyoa set-pin {tier}</code> or the <code>{}_PIN</code> setting.</p>
+"#,
+                tier.to_uppercase()
+            ),
+            _ => String::new(),
+        };
+        let back = match (self.form, self.parent_mode) {
+            (Form::Change | Form::Changed, _) | (_, true) => {
+                format!(r#"<a href="/{tier}">Back to {title}</a>"#)
+            }
             _ => r#"<a href="/">Back to the start page</a>"#.to_owned(),
         };
         format!(
@@ -131,21 +147,55 @@ impl GatePage<'_> {
 <section class="gate tier tier-{tier}">
 <h1>{heading}</h1>
 <p>{intro}</p>
-{message}<form class="gate-form" method="post" action="/{tier}/{action}">
-<input type="hidden" name="token" value="{token}">
-<input type="hidden" name="next" value="{next}">
-{fields}<button type="submit">{button}</button>
-</form>
-<p class="hint">{back}</p>
+{message}{form}{more}<p class="hint">{back}</p>
 </section>
 </main>
 </body>
 </html>
 "#,
             css = env!("LEPTOS_OUTPUT_NAME"),
-            token = escape(self.token),
-            next = escape(self.next),
         )
+    }
+
+    /// The page's heading and its one explaining sentence (HTML).
+    fn heading_and_intro(&self) -> (String, String) {
+        let title = escape(self.tier.title);
+        let tier_env = self.tier.name.to_uppercase();
+        let setup = "Whoever started the app can read a setup code in its window (the last \
+                     lines it printed): type it here and choose a PIN.";
+        match (self.form, self.parent_mode) {
+            (Form::Unlock, false) => (
+                format!("{title} is locked"),
+                "A parent's PIN opens this part of the app.".to_owned(),
+            ),
+            (Form::Unlock, true) => (
+                format!("Parent controls of {title}"),
+                "A parent's PIN shows what costs money or deletes something: new pictures, \
+                 deleting stories, changing family profiles."
+                    .to_owned(),
+            ),
+            (Form::Setup, false) => (format!("{title} is closed"), setup.to_owned()),
+            (Form::Setup, true) => (
+                format!("Parent controls of {title} need a PIN"),
+                setup.to_owned(),
+            ),
+            (Form::Change, _) => (
+                format!("Change the PIN of {title}"),
+                if self.pin_from_env {
+                    format!(
+                        "Note: this PIN is set in the server's <code>{tier_env}_PIN</code> \
+                         setting, which wins again at the next restart."
+                    )
+                } else {
+                    "Every browser that is unlocked now will need the new PIN.".to_owned()
+                },
+            ),
+            (Form::Changed, _) => (
+                "PIN changed".to_owned(),
+                "The new PIN works from now on; every other browser must enter it again."
+                    .to_owned(),
+            ),
+        }
     }
 }
 
@@ -158,10 +208,13 @@ fn field(label: &str, name: &str, autocomplete: &str, autofocus: bool) -> String
     )
 }
 
-fn text_field(label: &str, name: &str) -> String {
+/// A text field, holding `value` (escaped) when the form comes back.
+fn text_field(label: &str, name: &str, value: &str) -> String {
+    let focus = if value.is_empty() { " autofocus" } else { "" };
     format!(
-        r#"<label>{label} <input type="text" name="{name}" autocomplete="off" autocapitalize="characters" required autofocus></label>
-"#
+        r#"<label>{label} <input type="text" name="{name}" value="{value}" autocomplete="off" autocapitalize="characters" required{focus}></label>
+"#,
+        value = escape(value),
     )
 }
 
@@ -179,11 +232,32 @@ mod tests {
             token: "t\"x",
             next: "/adult/\"><script>",
             pin_from_env: false,
+            parent_mode: false,
+            code: "",
         };
         let html = page.html();
         assert!(html.contains("&lt;b&gt;wrong"));
         assert!(!html.contains("<script>"));
         assert!(html.contains(r#"action="/adult/unlock""#));
         assert!(html.contains(r#"type="password" name="pin""#));
+    }
+
+    #[test]
+    fn a_refused_setup_keeps_the_code_as_typed() {
+        let tier = TierSpec::find("kids").expect("tier");
+        let page = GatePage {
+            tier,
+            form: Form::Setup,
+            message: Some("The two PINs are not the same."),
+            token: "t",
+            next: "/kids",
+            pin_from_env: false,
+            parent_mode: true,
+            code: "abcd-\"efg",
+        };
+        let html = page.html();
+        assert!(html.contains(r#"name="code" value="abcd-&quot;efg""#));
+        assert!(html.contains("Parent controls of"));
+        assert!(html.contains(r#"<a href="/kids">"#));
     }
 }

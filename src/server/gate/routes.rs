@@ -1,7 +1,8 @@
 //! The gate in front of every protected tier, and its own routes: unlock, first PIN with
-//! the setup code, lock, change PIN.
+//! the setup code, lock, change PIN, and an open tier's parent controls (the same PIN and
+//! session; the tier stays open to everyone).
 
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -23,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/{tier}/setup", post(setup))
         .route("/{tier}/lock", post(lock))
         .route("/{tier}/pin", get(change_page).post(change))
+        .route("/{tier}/pin/changed", get(changed_page))
+        .route("/{tier}/parent", get(parent_page))
 }
 
 /// Lets a request to a protected tier through only with a live session of that tier.
@@ -34,10 +37,14 @@ pub async fn tier_gate(State(state): State<AppState>, request: Request, next: Ne
     let Some(tier) = segments.next().and_then(TierSpec::find) else {
         return next.run(request).await;
     };
-    if !state.gate.is_protected(tier.name) {
-        return next.run(request).await;
-    }
     let rest = segments.next().unwrap_or("");
+    if !state.gate.is_protected(tier.name) {
+        if !state.gate.guards(tier.name) {
+            return next.run(request).await;
+        }
+        let changes_pin = rest == "pin" || rest.starts_with("pin/");
+        return parent_controls_gate(&state, tier, changes_pin, request, next).await;
+    }
     if request.method() == Method::POST && matches!(rest, "unlock" | "setup") {
         return next.run(request).await;
     }
@@ -46,22 +53,7 @@ pub async fn tier_gate(State(state): State<AppState>, request: Request, next: Ne
         .admits(&state.db, tier.name, request.headers())
         .await
     {
-        Ok(true) => {
-            let mut response = next.run(request).await;
-            // After Lock, Back must not show the unlocked page from the browser's memory
-            // (its back/forward cache keeps pages that allow storing).
-            let is_page = response
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("text/html"));
-            if is_page {
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            }
-            response
-        }
+        Ok(true) => not_stored(next.run(request).await),
         Ok(false) => {
             let wants_page = matches!(*request.method(), Method::GET | Method::HEAD)
                 && !rest.starts_with("media/")
@@ -75,18 +67,95 @@ pub async fn tier_gate(State(state): State<AppState>, request: Request, next: Ne
                 .path_and_query()
                 .map_or(path, |pq| pq.as_str())
                 .to_owned();
-            locked_page(&state, tier, &next_url, None, StatusCode::NOT_FOUND).await
+            locked_page(&state, tier, &next_url, None, "", StatusCode::NOT_FOUND).await
         }
         Err(e) => unavailable(e),
     }
 }
 
-/// The PIN form, or the setup form while the tier has no PIN yet.
+/// An open tier with parent controls: everyone may read it; changing the PIN needs the
+/// parent session, and a page rendered for a parent (with its paid and destructive
+/// controls) is never kept by the browser, so Back after Lock cannot show them again.
+async fn parent_controls_gate(
+    state: &AppState,
+    tier: &'static TierSpec,
+    changes_pin: bool,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !changes_pin {
+        let parent = state.gate.carries_session(request.headers(), tier.name);
+        let response = next.run(request).await;
+        return if parent {
+            not_stored(response)
+        } else {
+            response
+        };
+    }
+    match state
+        .gate
+        .parent_present(&state.db, tier.name, request.headers())
+        .await
+    {
+        Ok(true) => not_stored(next.run(request).await),
+        Ok(false) => {
+            Redirect::to(&format!("/{}/parent?next=/{}/pin", tier.name, tier.name)).into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// After Lock, Back must not show an unlocked page from the browser's memory (its
+/// back/forward cache keeps pages that allow storing).
+fn not_stored(mut response: Response) -> Response {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_page {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// `/{tier}/parent`: the PIN form of an open tier's parent controls (the setup form while
+/// it has no PIN), or on to `next` when they are open already.
+async fn parent_page(
+    State(state): State<AppState>,
+    Path(tier): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let Some(tier) = guarded_tier(&state, &tier) else {
+        return not_found();
+    };
+    match state
+        .gate
+        .parent_present(&state.db, tier.name, &headers)
+        .await
+    {
+        Ok(true) => Redirect::to(&safe_next(tier, &query.next)).into_response(),
+        Ok(false) => locked_page(&state, tier, &query.next, None, "", StatusCode::OK).await,
+        Err(e) => unavailable(e),
+    }
+}
+
+/// The PIN form, or the setup form while the tier has no PIN yet (holding `code` as typed).
 async fn locked_page(
     state: &AppState,
     tier: &'static TierSpec,
     next: &str,
     message: Option<&str>,
+    code: &str,
     status: StatusCode,
 ) -> Response {
     let has_pin = match rows::pin_hash(&state.db, tier.name).await {
@@ -104,6 +173,8 @@ async fn locked_page(
         token: &state.gate.form_token(tier.name),
         next: &safe_next(tier, next),
         pin_from_env: false,
+        parent_mode: !state.gate.is_protected(tier.name),
+        code,
     }
     .respond(status)
 }
@@ -122,7 +193,7 @@ async fn unlock(
     ClientAddr(client): ClientAddr,
     Form(form): Form<UnlockForm>,
 ) -> Response {
-    let Some(tier) = protected_tier(&state, &tier) else {
+    let Some(tier) = guarded_tier(&state, &tier) else {
         return not_found();
     };
     if let Some(refused) = refuse_try(&state, tier, &form.token, &form.next, &client).await {
@@ -136,6 +207,7 @@ async fn unlock(
                 tier,
                 &form.next,
                 Some(NO_PIN_YET),
+                "",
                 StatusCode::NOT_FOUND,
             )
             .await
@@ -155,6 +227,7 @@ async fn unlock(
             tier,
             &form.next,
             Some(WRONG_PIN),
+            "",
             StatusCode::UNAUTHORIZED,
         )
         .await;
@@ -181,7 +254,7 @@ async fn setup(
     ClientAddr(client): ClientAddr,
     Form(form): Form<SetupForm>,
 ) -> Response {
-    let Some(tier) = protected_tier(&state, &tier) else {
+    let Some(tier) = guarded_tier(&state, &tier) else {
         return not_found();
     };
     if let Some(refused) = refuse_try(&state, tier, &form.token, &form.next, &client).await {
@@ -196,6 +269,7 @@ async fn setup(
                 tier,
                 &form.next,
                 Some(PIN_ALREADY_SET),
+                "",
                 StatusCode::CONFLICT,
             )
             .await
@@ -215,6 +289,7 @@ async fn setup(
             tier,
             &form.next,
             Some(WRONG_CODE),
+            "",
             StatusCode::UNAUTHORIZED,
         )
         .await;
@@ -227,6 +302,7 @@ async fn setup(
                 tier,
                 &form.next,
                 Some(&e.to_string()),
+                &form.code,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -253,7 +329,7 @@ async fn lock(
     headers: HeaderMap,
     Form(form): Form<LockForm>,
 ) -> Response {
-    let Some(tier) = protected_tier(&state, &tier) else {
+    let Some(tier) = guarded_tier(&state, &tier) else {
         return not_found();
     };
     if !state.gate.form_token_ok(&form.token, tier.name) {
@@ -264,17 +340,25 @@ async fn lock(
         .close_session(&state.db, tier.name, &headers)
         .await
     {
-        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response(),
+        Ok(cookie) => {
+            // A protected tier closes behind the parent; an open one stays, for the child.
+            let to = if state.gate.is_protected(tier.name) {
+                "/".to_owned()
+            } else {
+                format!("/{}", tier.name)
+            };
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
+        }
         Err(e) => unavailable(e),
     }
 }
 
 /// The change-PIN form; the tier gate has already checked the session.
 async fn change_page(State(state): State<AppState>, Path(tier): Path<String>) -> Response {
-    let Some(tier) = protected_tier(&state, &tier) else {
+    let Some(tier) = guarded_tier(&state, &tier) else {
         return not_found();
     };
-    change_form(&state, tier, None, StatusCode::OK)
+    change_form(&state, tier, None, StatusCode::OK, page::Form::Change)
 }
 
 fn change_form(
@@ -282,10 +366,11 @@ fn change_form(
     tier: &'static TierSpec,
     message: Option<&str>,
     status: StatusCode,
+    form: page::Form,
 ) -> Response {
     GatePage {
         tier,
-        form: page::Form::Change,
+        form,
         message,
         token: &state.gate.form_token(tier.name),
         next: "",
@@ -295,6 +380,8 @@ fn change_form(
             .env_pins
             .iter()
             .any(|(t, _)| *t == tier.name),
+        parent_mode: !state.gate.is_protected(tier.name),
+        code: "",
     }
     .respond(status)
 }
@@ -315,11 +402,17 @@ async fn change(
     ClientAddr(client): ClientAddr,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    let Some(tier) = protected_tier(&state, &tier) else {
+    let Some(tier) = guarded_tier(&state, &tier) else {
         return not_found();
     };
     if !state.gate.form_token_ok(&form.token, tier.name) {
-        return change_form(&state, tier, Some(STALE_FORM), StatusCode::FORBIDDEN);
+        return change_form(
+            &state,
+            tier,
+            Some(STALE_FORM),
+            StatusCode::FORBIDDEN,
+            page::Form::Change,
+        );
     }
     let may_try = match state.gate.may_try(&state.db, &client).await {
         Ok(may_try) => may_try,
@@ -331,6 +424,7 @@ async fn change(
             tier,
             Some(&wait_message(wait)),
             StatusCode::TOO_MANY_REQUESTS,
+            page::Form::Change,
         );
         return too_many(page, wait);
     }
@@ -348,7 +442,13 @@ async fn change(
         {
             return refused;
         }
-        return change_form(&state, tier, Some(WRONG_PIN), StatusCode::UNAUTHORIZED);
+        return change_form(
+            &state,
+            tier,
+            Some(WRONG_PIN),
+            StatusCode::UNAUTHORIZED,
+            page::Form::Change,
+        );
     }
     let pin = match Pin::new_pin(&form.pin, &form.again) {
         Ok(pin) => pin,
@@ -358,6 +458,7 @@ async fn change(
                 tier,
                 Some(&e.to_string()),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                page::Form::Change,
             )
         }
     };
@@ -366,7 +467,15 @@ async fn change(
     }
     state.gate.succeeded(&state.db, &client).await;
     tracing::info!(tier = tier.name, %client, "parent PIN changed");
-    open_and_go(&state, tier, "").await
+    open_and_go(&state, tier, &format!("/{}/pin/changed", tier.name)).await
+}
+
+/// Says that the PIN change worked.
+async fn changed_page(State(state): State<AppState>, Path(tier): Path<String>) -> Response {
+    let Some(tier) = guarded_tier(&state, &tier) else {
+        return not_found();
+    };
+    change_form(&state, tier, None, StatusCode::OK, page::Form::Changed)
 }
 
 /// The PIN form again when a try from the locked page may not be made: a form we did not
@@ -379,7 +488,17 @@ async fn refuse_try(
     client: &str,
 ) -> Option<Response> {
     if !state.gate.form_token_ok(token, tier.name) {
-        return Some(locked_page(state, tier, next, Some(STALE_FORM), StatusCode::FORBIDDEN).await);
+        return Some(
+            locked_page(
+                state,
+                tier,
+                next,
+                Some(STALE_FORM),
+                "",
+                StatusCode::FORBIDDEN,
+            )
+            .await,
+        );
     }
     let may_try = match state.gate.may_try(&state.db, client).await {
         Ok(may_try) => may_try,
@@ -391,6 +510,7 @@ async fn refuse_try(
             tier,
             next,
             Some(&wait_message(wait)),
+            "",
             StatusCode::TOO_MANY_REQUESTS,
         )
         .await;
@@ -453,8 +573,9 @@ fn too_many(mut page: Response, wait: u64) -> Response {
     page
 }
 
-fn protected_tier(state: &AppState, name: &str) -> Option<&'static TierSpec> {
-    TierSpec::find(name).filter(|t| state.gate.is_protected(t.name))
+/// A tier with a PIN: protected, or open with parent controls.
+fn guarded_tier(state: &AppState, name: &str) -> Option<&'static TierSpec> {
+    TierSpec::find(name).filter(|t| state.gate.guards(t.name))
 }
 
 fn not_found() -> Response {

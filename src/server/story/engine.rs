@@ -28,6 +28,32 @@ pub async fn start(
     tier: &'static TierSpec,
     input: StartInput,
 ) -> Result<(String, String), StoryError> {
+    start_story(state, tier, input, None).await
+}
+
+/// [`start`], with the first scene's words shown as they come to the start page that
+/// follows `words` (its key).
+pub async fn start_followed(
+    state: &AppState,
+    tier: &'static TierSpec,
+    input: StartInput,
+    words: &str,
+) -> Result<(String, String), StoryError> {
+    let watch = super::writing::FirstScene::open(state, tier, words);
+    let started = start_story(state, tier, input, watch.as_ref()).await;
+    // A failure is told by the start call's own answer; the words stream just ends.
+    if let (Some(watch), Ok((_, scene_id))) = (watch, &started) {
+        watch.finish(super::writing::Outcome::Stored(scene_id.clone()));
+    }
+    started
+}
+
+async fn start_story(
+    state: &AppState,
+    tier: &'static TierSpec,
+    input: StartInput,
+    watch: Option<&super::writing::FirstScene>,
+) -> Result<(String, String), StoryError> {
     let prompt = Prompt::parse(&input.prompt)?;
     let configured = state.providers.configured();
     let model = offered(state, &configured, &input.text_model)?;
@@ -56,7 +82,12 @@ pub async fn start(
     };
     // Charged before the storyteller is asked: over the limit, nothing is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
-    let draft = write_scene(state, tier, model, &scene, &|_| {})
+    let on_text = |text: &str| {
+        if let Some(watch) = watch {
+            watch.publish(text);
+        }
+    };
+    let draft = write_scene(state, tier, model, &scene, &on_text)
         .instrument(tracing::info_span!(
             "start_story",
             tier = tier.name,
@@ -234,6 +265,8 @@ pub async fn scene_view(
         video,
         video_notice: (video_mode == VideoMode::Unavailable)
             .then(|| VIDEO_UNAVAILABLE_NOTICE.to_owned()),
+        // Said by the server function, which knows the request.
+        parent: false,
     })
 }
 
@@ -295,15 +328,18 @@ async fn resumable(
         return Ok(None);
     };
     let scene = repo::find_scene(&state.db, tier.name, &story.id, &scene_id).await?;
+    let cover_url = super::gallery::cover_url(state, tier, &story.id).await?;
     Ok(scene.map(|scene| ResumableStory {
         title: story_title(&story),
         story_id: story.id,
         scene_id,
         depth: scene.depth as u32,
+        cover_url,
     }))
 }
 
-/// "Start fresh": the story is no longer offered for resume.
+/// "Start fresh": the story is put aside. It is no longer offered on the start page and
+/// stays in the gallery with the unfinished stories, where reading on takes it up again.
 pub async fn abandon(
     state: &AppState,
     tier: &'static TierSpec,

@@ -42,29 +42,26 @@ pub async fn page(
     });
     // The cards' pictures are checked at once (with a bucket, each check can be a request).
     let completed = futures::future::join_all(rows.iter().map(|row| card(state, tier, row))).await;
-    let in_progress = if cursor.is_none() {
-        repo::in_progress(&state.db, tier.name, IN_PROGRESS_MAX)
-            .await?
-            .into_iter()
-            .filter_map(|row| {
-                Some(InProgressCard {
-                    scene_id: row.current_scene_id.clone()?,
-                    depth: row.current_depth.unwrap_or(1) as u32,
-                    title: title_of(&row),
-                    image_model_name: image_model_of(row.image_model.as_deref())
-                        .map(|key| state.models.image(Some(key)).label()),
-                    has_video: row.video_mode == VideoMode::On,
-                    story_id: row.id,
-                })
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let in_progress = match cursor {
+        None => {
+            let rows = repo::in_progress(&state.db, tier.name, IN_PROGRESS_MAX).await?;
+            let cards = rows
+                .into_iter()
+                .map(|row| unfinished_card(state, tier, row));
+            futures::future::join_all(cards)
+                .await
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Some(_) => Vec::new(),
     };
     Ok(GalleryPage {
         completed,
         next_cursor,
         in_progress,
+        // Said by the server function, which knows the request.
+        parent: false,
     })
 }
 
@@ -85,14 +82,53 @@ fn title_of(row: &GalleryRow) -> String {
     }
 }
 
+/// The address of a story's cover (its first scene's picture), when its file is intact.
+async fn intact_cover(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    file: Option<&str>,
+) -> Option<String> {
+    let file = file?;
+    let key = FileKey::media(tier.name, story_id, file);
+    state
+        .store
+        .is_intact(&key, MediaKind::Image)
+        .await
+        .then(|| crate::domain::urls::media(tier.name, story_id, file))
+}
+
+/// A story's cover address (for the start page's "Continue" banner).
+pub async fn cover_url(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+) -> Result<Option<String>, StoryError> {
+    let file = repo::cover_file(&state.db, tier.name, story_id).await?;
+    Ok(intact_cover(state, tier, story_id, file.as_deref()).await)
+}
+
+async fn unfinished_card(
+    state: &AppState,
+    tier: &'static TierSpec,
+    row: GalleryRow,
+) -> Option<InProgressCard> {
+    let cover_url = intact_cover(state, tier, &row.id, row.cover_file.as_deref()).await;
+    Some(InProgressCard {
+        put_aside: row.status == StoryStatus::Abandoned,
+        cover_url,
+        scene_id: row.current_scene_id.clone()?,
+        depth: row.current_depth.unwrap_or(1) as u32,
+        title: title_of(&row),
+        image_model_name: image_model_of(row.image_model.as_deref())
+            .map(|key| state.models.image(Some(key)).label()),
+        has_video: row.video_mode == VideoMode::On,
+        story_id: row.id,
+    })
+}
+
 async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> StoryCard {
-    let mut cover_url = None;
-    if let Some(file) = &row.cover_file {
-        let key = FileKey::media(tier.name, &row.id, file);
-        if state.store.is_intact(&key, MediaKind::Image).await {
-            cover_url = Some(crate::domain::urls::media(tier.name, &row.id, file));
-        }
-    }
+    let cover_url = intact_cover(state, tier, &row.id, row.cover_file.as_deref()).await;
     let finished = row.completed_at.as_deref().unwrap_or(&row.updated_at);
     StoryCard {
         story_id: row.id.clone(),
@@ -143,7 +179,6 @@ pub async fn reader(
 ) -> Result<ReaderView, StoryError> {
     let story = stories::find_story(&state.db, tier.name, story_id)
         .await?
-        .filter(|s| s.status != StoryStatus::Abandoned)
         .ok_or(StoryError::NotFound)?;
     let asked = end.map(str::to_owned);
     let end = match end.or(story.current_scene_id.as_deref()) {
@@ -231,6 +266,8 @@ pub async fn reader(
         completed: story.status == StoryStatus::Completed,
         at_scene_id: asked.filter(|at| scenes.iter().any(|s| &s.scene_id == at)),
         scenes,
+        // Said by the server function, which knows the request.
+        parent: false,
     })
 }
 

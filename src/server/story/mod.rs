@@ -11,5 +11,5 @@ pub mod prompt;
 pub mod scene_json;
 pub mod writing;
 
-pub use engine::{abandon, choose, home, scene_view, start};
+pub use engine::{abandon, choose, home, scene_view, start, start_followed};
 pub use error::StoryError;

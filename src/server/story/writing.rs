@@ -137,6 +137,72 @@ impl Drafts {
     }
 }
 
+/// The first scene of a story while it is written, shown by the start page that asked for
+/// it under a key of its own choosing (`/{tier}/start/{key}/words`): registered with the
+/// drafts under that key, and gone once the story is stored or failed.
+pub struct FirstScene {
+    state: AppState,
+    key: String,
+    draft: Arc<Draft>,
+}
+
+impl FirstScene {
+    /// Opens the first scene's draft under `key` for the words stream; `None` for a key
+    /// that is not one (16 to 64 letters, digits, `-` or `_`) or already in use.
+    pub fn open(state: &AppState, tier: &TierSpec, key: &str) -> Option<FirstScene> {
+        let fits = (16..=64).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !fits {
+            return None;
+        }
+        let key = first_scene_key(tier.name, key);
+        let mut open = state.drafts.open.lock().ok()?;
+        if open.contains_key(&key) {
+            return None;
+        }
+        let draft = Arc::new(Draft::new());
+        open.insert(key.clone(), draft.clone());
+        Some(FirstScene {
+            state: state.clone(),
+            key,
+            draft,
+        })
+    }
+
+    /// The model's answer so far.
+    pub fn publish(&self, text: &str) {
+        let words = partial_scene(text.as_bytes());
+        self.draft.progress.send_if_modified(|p| {
+            let changed = p.scene != words;
+            p.scene = words;
+            changed
+        });
+    }
+
+    /// How it ended: stored (the scene's id) or failed.
+    pub fn finish(self, outcome: Outcome) {
+        self.draft.finish(outcome);
+    }
+}
+
+impl Drop for FirstScene {
+    fn drop(&mut self) {
+        // A start that ended without saying how (cancelled with its request) fails its
+        // watchers rather than leaving them waiting.
+        if self.draft.progress.borrow().outcome.is_none() {
+            self.draft.finish(Outcome::Failed(AppError::Internal));
+        }
+        self.state.drafts.remove_if_same(&self.key, &self.draft);
+    }
+}
+
+/// The drafts' key of a first scene: never a choice id (those are hex).
+pub fn first_scene_key(tier: &str, key: &str) -> String {
+    format!("start:{tier}:{key}")
+}
+
 /// The reader took `choice`: its scene, stored, once it is written (at once when it was
 /// written ahead). The writing goes on if the reader leaves: the scene is paid for.
 pub async fn take(

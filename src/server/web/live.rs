@@ -3,6 +3,9 @@
 //!   choice as the storyteller writes them (`words` events), then `done` with the stored
 //!   scene's id, or `failed` with what went wrong. It only watches: the tap itself is the
 //!   `choose` server function, which also works without JavaScript.
+//! - `GET /{tier}/start/{key}/words`: the same for a story's first scene, which has no
+//!   choice yet: the start page picks a key, follows it here, and sends it with its
+//!   `start_story` call.
 //! - `GET /{tier}/story/{story}/scene/{scene}/ahead`: while it is open, the scenes of the
 //!   scene's untaken choices are written ahead (`ready` events name them); closing it (the
 //!   reader left) stops the ones nobody took. It spends money, so a request another site
@@ -34,6 +37,7 @@ const DRAFT_APPEARS_WITHIN: Duration = Duration::from_secs(10);
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{tier}/story/{story}/choice/{choice}/words", get(words))
+        .route("/{tier}/start/{key}/words", get(first_words))
         .route("/{tier}/story/{story}/scene/{scene}/ahead", get(ahead))
 }
 
@@ -71,48 +75,66 @@ async fn words(
                 .await;
             return;
         }
-        // The tap's call may arrive just after this stream opens.
-        let started = tokio::time::Instant::now();
-        let draft = loop {
-            if let Some(draft) = state.drafts.get(&choice_id) {
-                break draft;
-            }
-            if started.elapsed() > DRAFT_APPEARS_WITHIN || tx.is_closed() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(40)).await;
-        };
-        let mut progress = draft.watch();
-        let mut shown = None;
-        loop {
-            let now = progress.borrow_and_update().clone();
-            if shown.as_ref() != Some(&now.scene) && !now.scene.narrative.is_empty() {
-                let words = json!({ "title": now.scene.title, "narrative": now.scene.narrative });
-                if tx.send(event("words", words)).await.is_err() {
-                    return;
-                }
-                shown = Some(now.scene);
-            }
-            let last = match now.outcome {
-                Some(Outcome::Stored(scene_id)) => {
-                    Some(event("done", json!({ "scene_id": scene_id })))
-                }
-                Some(Outcome::Failed(error)) => {
-                    Some(event("failed", json!({ "message": error.to_string() })))
-                }
-                Some(Outcome::Ahead) | None => None,
-            };
-            if let Some(last) = last {
-                let _ = tx.send(last).await;
-                return;
-            }
-            tokio::select! {
-                changed = progress.changed() => if changed.is_err() { return },
-                () = tx.closed() => return,
-            }
-        }
+        follow_draft(&state, &choice_id, tx).await;
     });
     events(rx).into_response()
+}
+
+/// The words of a story's first scene, under the key its start page chose.
+async fn first_words(
+    State(state): State<AppState>,
+    Path((tier, key)): Path<(String, String)>,
+) -> Response {
+    let Some(tier) = TierSpec::find(&tier) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (tx, rx) = mpsc::channel(8);
+    let draft_key = writing::first_scene_key(tier.name, &key);
+    tokio::spawn(async move { follow_draft(&state, &draft_key, tx).await });
+    events(rx).into_response()
+}
+
+/// Sends the words of the draft under `key` as they come, then how it ended. The call
+/// that starts the writing may arrive just after the stream opens: the draft is waited
+/// for a little while.
+async fn follow_draft(state: &AppState, key: &str, tx: mpsc::Sender<Event>) {
+    let started = tokio::time::Instant::now();
+    let draft = loop {
+        if let Some(draft) = state.drafts.get(key) {
+            break draft;
+        }
+        if started.elapsed() > DRAFT_APPEARS_WITHIN || tx.is_closed() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    };
+    let mut progress = draft.watch();
+    let mut shown = None;
+    loop {
+        let now = progress.borrow_and_update().clone();
+        if shown.as_ref() != Some(&now.scene) && !now.scene.narrative.is_empty() {
+            let words = json!({ "title": now.scene.title, "narrative": now.scene.narrative });
+            if tx.send(event("words", words)).await.is_err() {
+                return;
+            }
+            shown = Some(now.scene);
+        }
+        let last = match now.outcome {
+            Some(Outcome::Stored(scene_id)) => Some(event("done", json!({ "scene_id": scene_id }))),
+            Some(Outcome::Failed(error)) => {
+                Some(event("failed", json!({ "message": error.to_string() })))
+            }
+            Some(Outcome::Ahead) | None => None,
+        };
+        if let Some(last) = last {
+            let _ = tx.send(last).await;
+            return;
+        }
+        tokio::select! {
+            changed = progress.changed() => if changed.is_err() { return },
+            () = tx.closed() => return,
+        }
+    }
 }
 
 async fn ahead(
