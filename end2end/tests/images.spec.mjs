@@ -34,7 +34,7 @@ test('with only the OpenAI key set, only OpenAI models are offered and they work
   expect(options.map((o) => o.split(' — ')[0])).toEqual(['GPT Image Quick', 'GPT Image', 'GPT Image Detailed']);
   await expect(page.locator('#image_model optgroup')).toHaveCount(1);
   await expect(page.locator('#image_model')).toHaveValue('gpt-image');
-  await expect(page.locator('#text_model option')).toHaveText([/^GPT-6 Luna — /]);
+  await expect(page.locator('#text_model option')).toHaveText(['GPT-6 Luna']);
   await page.getByLabel('What should the story be about?').fill('A lighthouse made of glass');
   await page.getByRole('button', { name: 'Begin the adventure' }).click();
   await expect(page.locator('.image-model')).toHaveText('GPT Image', { timeout: 30_000 });

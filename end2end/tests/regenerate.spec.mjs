@@ -10,7 +10,7 @@ test.afterEach(async ({ request }) => clearFaults(request));
 /** New picture, then its question's yes: what a parent does. */
 async function newPicture(page) {
   await open(page.locator('.media-pane'), 'New picture');
-  await expect(page.locator('.media-pane .confirm')).toContainText('paid');
+  await expect(page.locator('.media-pane details[open] .confirm')).toContainText('paid');
   await page.getByRole('button', { name: 'Yes, make a new one' }).click();
 }
 

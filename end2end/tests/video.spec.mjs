@@ -73,7 +73,7 @@ test('nothing on the scene page moves while the picture and then the clip arrive
 
 test('without the xAI key there is no video mode toggle', async ({ page }) => {
   await gotoHydrated(page, 'http://127.0.0.1:3101/kids');
-  await expect(page.locator('#image_model')).toBeVisible();
+  await expect(page.locator('#image_model')).toBeAttached();
   await expect(page.locator('#video_mode')).toHaveCount(0);
 });
 

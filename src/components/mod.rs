@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod arrival;
 pub mod confirm;
 pub mod demo_banner;
 pub mod disclosure;

@@ -260,6 +260,7 @@ fn go_to_first_scene(tier: &'static TierSpec, start: ServerAction<StartStory>) {
     let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(started)) = start.value().get() {
+            crate::components::arrival::announce_arrival();
             navigate(
                 &urls::scene(tier.name, &started.story_id, &started.scene_id),
                 Default::default(),

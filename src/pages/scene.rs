@@ -8,6 +8,7 @@ use super::use_tier;
 use crate::api::story::{load_scene, Choose};
 use std::collections::HashSet;
 
+use crate::components::arrival::{announce_arrival, focus_on_arrival};
 use crate::components::live_events;
 use crate::components::writing_now::{follow, WritingNow};
 use crate::components::{
@@ -45,6 +46,7 @@ fn SceneContent(tier: &'static TierSpec) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(next_scene)) = choose.value().get() {
+            announce_arrival();
             let (story, _) = ids();
             navigate(
                 &urls::scene(tier.name, &story, &next_scene),
@@ -116,23 +118,6 @@ fn SceneBody(
         </article>
     }
     .into_any()
-}
-
-/// After a choice (the app moved here itself, so focus fell to the page), the new
-/// scene's heading takes the focus: a screen reader reads on from there, and Tab goes on
-/// to the choices.
-fn focus_on_arrival(title: NodeRef<leptos::html::H1>) {
-    Effect::new(move || {
-        let Some(title) = title.get() else {
-            return;
-        };
-        let focus_lost = leptos::prelude::document()
-            .active_element()
-            .is_none_or(|active| active.tag_name().eq_ignore_ascii_case("body"));
-        if focus_lost {
-            let _ = title.focus();
-        }
-    });
 }
 
 /// The next scene, from the tap on a choice until the page goes there: which choice was

@@ -89,8 +89,11 @@ fn MapBody(
     // wide map).
     Effect::new(move || {
         if let (Some(scroller), Some(middle)) = (scroller.get(), middle) {
-            let half = scroller.client_width() / 2;
-            scroller.set_scroll_left(i32::try_from(middle).unwrap_or(0) - half);
+            // Once the map is laid out: before that its box has no width to scroll.
+            request_animation_frame(move || {
+                let half = scroller.client_width() / 2;
+                scroller.set_scroll_left(i32::try_from(middle).unwrap_or(0) - half);
+            });
         }
     });
     // Wider than a phone: say that the map goes on sideways.
