@@ -101,21 +101,7 @@ impl Reader {
             self.base,
             urls::choice_words(self.tier.name, &self.story_id, choice)
         );
-        let http = self.http.clone();
-        let words = tokio::spawn(async move {
-            let mut res = http.get(words_url).send().await.ok()?;
-            let mut seen = String::new();
-            while let Ok(Some(chunk)) = res.chunk().await {
-                seen.push_str(&String::from_utf8_lossy(&chunk));
-                if seen.contains("event: words") {
-                    return Some(started.elapsed());
-                }
-                if seen.contains("event: done") || seen.contains("event: failed") {
-                    return None;
-                }
-            }
-            None
-        });
+        let words = first_words_after(&self.http, words_url, started);
         let scene_id = story::choose(&self.state, self.tier, &self.story_id, choice).await?;
         let page = format!(
             "{}{}",
@@ -169,15 +155,16 @@ async fn run(
     Ok(taps)
 }
 
-/// Begin, as the start page does: the first scene's words stream opened under a fresh key,
-/// and the `start_story` call at once.
-async fn begin(base: &str, http: &reqwest::Client, n: usize) -> Result<Tap, BoxError> {
-    let key = format!("bench{n:011}{:016x}", rand_key());
-    let words_url = format!("{base}{}", urls::first_words("kids", &key));
-    let started = Instant::now();
-    let words_http = http.clone();
-    let words = tokio::spawn(async move {
-        let mut res = words_http.get(words_url).send().await.ok()?;
+/// Follows a words stream: how long after `started` its first `words` event came (`None`
+/// when the scene was done or failed first).
+fn first_words_after(
+    http: &reqwest::Client,
+    url: String,
+    started: Instant,
+) -> tokio::task::JoinHandle<Option<Duration>> {
+    let http = http.clone();
+    tokio::spawn(async move {
+        let mut res = http.get(url).send().await.ok()?;
         let mut seen = String::new();
         while let Ok(Some(chunk)) = res.chunk().await {
             seen.push_str(&String::from_utf8_lossy(&chunk));
@@ -189,7 +176,16 @@ async fn begin(base: &str, http: &reqwest::Client, n: usize) -> Result<Tap, BoxE
             }
         }
         None
-    });
+    })
+}
+
+/// Begin, as the start page does: the first scene's words stream opened under a fresh key,
+/// and the `start_story` call at once.
+async fn begin(base: &str, http: &reqwest::Client, n: usize) -> Result<Tap, BoxError> {
+    let key = format!("bench{n:011}{:016x}", rand_key());
+    let words_url = format!("{base}{}", urls::first_words("kids", &key));
+    let started = Instant::now();
+    let words = first_words_after(http, words_url, started);
     let res = http
         .post(format!("{base}/api/start_story"))
         .header("sec-fetch-site", "same-origin")

@@ -1,4 +1,8 @@
 //! A failure told in plain words, with the way forward as a button.
+//!
+//! What a child may read is one short sentence; when a provider or the server's storage
+//! failed, its own account (which names the provider and what it said) waits behind "What
+//! happened" for a grown-up.
 
 use leptos::prelude::*;
 
@@ -18,10 +22,32 @@ pub fn ErrorNotice(
             </button>
         }
     });
+    let (headline, detail) = match error {
+        AppError::Unavailable(detail) => (
+            "That did not work this time. Nothing is lost.".to_owned(),
+            Some(detail),
+        ),
+        other => (other.to_string(), None),
+    };
     view! {
         <div class="error-notice" role="alert">
-            <p>{error.to_string()}</p>
+            <p>{headline}</p>
+            <WhatHappened detail/>
             {retry}
         </div>
     }
+}
+
+/// For grown-ups: a provider's or the server's own account of a failure, behind a
+/// disclosure (a child reads only the short sentence above it).
+#[component]
+pub fn WhatHappened(detail: Option<String>) -> impl IntoView {
+    detail.map(|detail| {
+        view! {
+            <details class="what-happened">
+                <summary>"What happened (for grown-ups)"</summary>
+                <p>{detail}</p>
+            </details>
+        }
+    })
 }

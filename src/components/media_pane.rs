@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use super::confirm::Confirm;
+use super::error_notice::WhatHappened;
 use super::media_status::MediaStatusPoll;
 use super::parent_mode::is_parent;
 use super::post_button::PostButton;
@@ -135,20 +136,6 @@ fn picture_placeholder(poll: MediaStatusPoll, parent: bool) -> impl IntoView {
         }
         .into_any(),
     }
-}
-
-/// For grown-ups: the provider's own account of a failure, behind a disclosure (a child
-/// reads only the short sentence above it).
-#[component]
-fn WhatHappened(detail: Option<String>) -> impl IntoView {
-    detail.map(|detail| {
-        view! {
-            <details class="what-happened">
-                <summary>"What happened"</summary>
-                <p>{detail}</p>
-            </details>
-        }
-    })
 }
 
 /// The waiting words, with what is happening right now when there is news (a retry).

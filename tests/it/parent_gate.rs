@@ -59,6 +59,20 @@ fn form_token(html: &str) -> String {
     html[start..].split('"').next().expect("token").to_owned()
 }
 
+/// Posts a form with `cookie` if any; the answer as it comes (a redirect is not followed).
+async fn post(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut request = browser().post(app.url(path)).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.expect("post")
+}
+
 /// Posts a gate form; returns the status and the `name=value` of any cookie it sets.
 async fn post_form(
     app: &TestApp,
@@ -66,11 +80,7 @@ async fn post_form(
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> (StatusCode, Option<String>, String) {
-    let mut request = browser().post(app.url(path)).form(form);
-    if let Some(cookie) = cookie {
-        request = request.header(COOKIE, cookie);
-    }
-    let res = request.send().await.expect("post");
+    let res = post(app, path, form, cookie).await;
     let set_cookie = res
         .headers()
         .get(SET_COOKIE)
@@ -362,13 +372,7 @@ async fn changing_the_pin_asks_for_the_old_one_and_ends_other_sessions() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let form = change(PIN);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = browser()
-        .post(app.url("/adult/pin"))
-        .form(&form)
-        .header(COOKIE, &mine)
-        .send()
-        .await
-        .expect("post");
+    let res = post(&app, "/adult/pin", &form, Some(&mine)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // The change is confirmed on a page of its own.
     assert_eq!(res.headers()["location"], "/adult/pin/changed");
@@ -562,13 +566,8 @@ async fn the_server_ends_its_start_with_the_setup_code_in_plain_text() {
 
 /// POSTs a server function's form as the page's own call does; answers the status.
 async fn call(app: &TestApp, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> u16 {
-    let mut request = browser()
-        .post(app.url(&format!("/api/{endpoint}")))
-        .form(form);
-    if let Some(cookie) = cookie {
-        request = request.header(COOKIE, cookie);
-    }
-    request.send().await.expect("server fn").status().as_u16()
+    let path = format!("/api/{endpoint}");
+    post(app, &path, form, cookie).await.status().as_u16()
 }
 
 #[tokio::test]
@@ -666,13 +665,8 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
     }
     // Lock: the tier stays open for the child; the controls are gone.
     let (_, html) = page(&app, "/kids", Some(&cookie)).await;
-    let res = browser()
-        .post(app.url("/kids/lock"))
-        .form(&[("token", form_token(&html).as_str())])
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("lock");
+    let token = form_token(&html);
+    let res = post(&app, "/kids/lock", &[("token", &token)], Some(&cookie)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/kids");
     let status = call(
