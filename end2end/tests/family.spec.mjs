@@ -128,6 +128,38 @@ test.describe('on a phone', () => {
   });
 });
 
+/** Controls on their own smaller than a fingertip (44×44 CSS px), as "tag.class "words" w×h". */
+async function smallTargets(page) {
+  return page.evaluate(() => {
+    const selector = 'button, summary, select, a.button, nav a, .tier-header a, .card-link, .export, '
+      + 'fieldset.length label, label.switch';
+    return [...document.querySelectorAll(selector)]
+      .filter((el) => !el.classList.contains('skip-link'))
+      .map((el) => [el, el.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0 && r.height > 0 && (r.width < 43.5 || r.height < 43.5))
+      .map(([el, r]) => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" `
+        + `${Math.round(r.width)}×${Math.round(r.height)}`);
+  });
+}
+
+test('on a 320-px phone every page fits the width and every control fits a fingertip', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await parentMode(page, 'kids', '/kids/profiles');
+  const storyUrl = await startStory(page, 'kids', { prompt: 'A squirrel who collects buttons', imageModel: 'gpt-image-quick' });
+  await expect(page.locator('img.scene-image')).toBeVisible({ timeout: 30_000 });
+  const storyId = storyUrl.match(/story\/([0-9a-f]+)\//)[1];
+  await choose(page, 0, 2);
+  await choose(page, 0, 3);
+  const pages = ['/', '/kids', storyUrl, `/kids/story/${storyId}/map`, '/kids/gallery',
+    `/kids/gallery/${storyId}`, '/kids/profiles', '/status'];
+  for (const url of pages) {
+    await gotoHydrated(page, url);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${url} scrolls sideways`).toBeLessThanOrEqual(320);
+    expect(await smallTargets(page), `${url}: controls smaller than 44×44`).toEqual([]);
+  }
+});
+
 test('keyboard: a skip link first, the choices before the player, and focus on the new scene', async ({ page }) => {
   await startStory(page, 'kids', { prompt: 'A train that hums', imageModel: 'gpt-image-quick' });
   await gotoHydrated(page, page.url());
