@@ -63,15 +63,16 @@ pub async fn load_tier_doors() -> Result<Vec<TierDoor>, AppError> {
     Ok(doors)
 }
 
-/// What the tier's header offers of its parent controls.
+/// What the tier's header offers of its parent controls: nothing while they are switched
+/// off; Lock (with its form token) and Change PIN while they are open to this browser; a quiet
+/// "Grown-ups" link while they are locked. A plain struct: it is in the first page's code,
+/// where an enum's decoder costs more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ParentControls {
-    /// Everyone in this tier may do everything (parent controls switched off).
-    Off,
-    /// An open tier whose parent controls are locked: a quiet "Grown-ups" link.
-    Locked,
-    /// Open to this browser: Lock (its form token) and Change PIN.
-    Open { lock_token: String },
+pub struct ParentControls {
+    /// The tier has parent controls.
+    pub offered: bool,
+    /// Open to this browser: the Lock form's token.
+    pub lock_token: Option<String>,
 }
 
 /// The tier header's parent controls for this browser.
@@ -79,13 +80,14 @@ pub enum ParentControls {
 pub async fn load_parent_controls(tier: String) -> Result<ParentControls, AppError> {
     let (state, tier) = super::context::in_tier(&tier).await?;
     if !state.gate.guards(tier.name) {
-        return Ok(ParentControls::Off);
+        return Ok(ParentControls {
+            offered: false,
+            lock_token: None,
+        });
     }
-    Ok(if super::context::parent_present(&state, tier).await? {
-        ParentControls::Open {
-            lock_token: state.gate.form_token(tier.name),
-        }
-    } else {
-        ParentControls::Locked
+    let open = super::context::parent_present(&state, tier).await?;
+    Ok(ParentControls {
+        offered: true,
+        lock_token: open.then(|| state.gate.form_token(tier.name)),
     })
 }

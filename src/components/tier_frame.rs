@@ -43,7 +43,7 @@ fn ParentControlsBar(tier: &'static TierSpec) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match controls.await {
-                    Ok(ParentControls::Open { lock_token }) => {
+                    Ok(ParentControls { lock_token: Some(lock_token), .. }) => {
                         view! {
                             <form class="tier-lock" method="post" action=urls::lock(tier.name)>
                                 <input type="hidden" name="token" value=lock_token/>
@@ -54,7 +54,7 @@ fn ParentControlsBar(tier: &'static TierSpec) -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(ParentControls::Locked) => {
+                    Ok(ParentControls { offered: true, lock_token: None }) => {
                         view! {
                             <a
                                 class="grown-ups"
@@ -68,7 +68,7 @@ fn ParentControlsBar(tier: &'static TierSpec) -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(ParentControls::Off) | Err(_) => ().into_any(),
+                    Ok(_) | Err(_) => ().into_any(),
                 }
             })}
         </Suspense>

@@ -106,13 +106,19 @@ pub fn lock(tier: &str) -> String {
 /// The PIN form of a tier's parent controls, coming back to `back` (a path of the tier;
 /// the gate sends anything else to the tier's home).
 pub fn parent_controls(tier: &str, back: &str) -> String {
+    // By hand, not with `format!`: this sits in the first page's code, where every byte counts.
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut url = format!("/{tier}/parent?next=");
     for byte in back.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
                 url.push(char::from(byte))
             }
-            other => url.push_str(&format!("%{other:02X}")),
+            other => {
+                url.push('%');
+                url.push(char::from(HEX[usize::from(other >> 4)]));
+                url.push(char::from(HEX[usize::from(other & 15)]));
+            }
         }
     }
     url

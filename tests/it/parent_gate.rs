@@ -43,13 +43,18 @@ fn browser() -> reqwest::Client {
         .expect("client")
 }
 
-/// GET `path` as a browser asks for a page, with `cookie` if any.
-async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+/// GET `path` as a browser asks for a page, with `cookie` if any; the answer as it comes.
+async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
     let mut request = browser().get(app.url(path)).header(ACCEPT, "text/html");
     if let Some(cookie) = cookie {
         request = request.header(COOKIE, cookie);
     }
-    let res = request.send().await.expect("get");
+    request.send().await.expect("get")
+}
+
+/// GET `path` as a browser asks for a page, with `cookie` if any: its status and HTML.
+async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let res = get_page(app, path, cookie).await;
     (res.status(), res.text().await.unwrap_or_default())
 }
 
@@ -202,24 +207,13 @@ async fn a_locked_tier_is_a_404_everywhere_until_its_pin_is_entered() {
     walk(&app, &ids, Some(&cookie), StatusCode::OK).await;
     // An unlocked page is never kept by the browser: after Lock, Back cannot show it.
     let scene = format!("/adult/story/{}/scene/{}", ids.story, ids.scene);
-    let res = browser()
-        .get(app.url(&scene))
-        .header(ACCEPT, "text/html")
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("page");
+    let res = get_page(&app, &scene, Some(&cookie)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         res.headers().get("cache-control").map(|v| v.as_bytes()),
         Some(&b"no-store"[..])
     );
-    let res = browser()
-        .get(app.url(&kids_scene))
-        .header(ACCEPT, "text/html")
-        .send()
-        .await
-        .expect("kids page");
+    let res = get_page(&app, &kids_scene, None).await;
     assert_ne!(
         res.headers().get("cache-control").map(|v| v.as_bytes()),
         Some(&b"no-store"[..]),
@@ -643,13 +637,7 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
     let cookie = cookie.expect("a parent session");
 
     // A parent's page offers the controls, and the browser never keeps it.
-    let res = browser()
-        .get(app.url(&scene))
-        .header(ACCEPT, "text/html")
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("page");
+    let res = get_page(&app, &scene, Some(&cookie)).await;
     assert_eq!(res.headers()["cache-control"], "no-store");
     let html = res.text().await.unwrap_or_default();
     assert!(
@@ -678,12 +666,7 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
     .await;
     assert_eq!(status, 403, "a locked session is no parent");
     // Changing the PIN needs the parent controls open.
-    let res = browser()
-        .get(app.url("/kids/pin"))
-        .header(ACCEPT, "text/html")
-        .send()
-        .await
-        .expect("page");
+    let res = get_page(&app, "/kids/pin", None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/kids/parent?next=/kids/pin");
 }
