@@ -111,6 +111,13 @@ pub async fn regenerate_media(
     context::answer(media::regenerate(&state, tier, &story_id, &scene_id, kind).await)
 }
 
+/// A new look from the next scene: its pictures no longer carry this scene's (parent only).
+#[server(endpoint = "new_look")]
+pub async fn new_look(tier: String, story_id: String, scene_id: String) -> Result<(), AppError> {
+    let (state, tier) = context::as_parent(&tier).await?;
+    context::answer(media::new_look(&state, tier, &story_id, &scene_id).await)
+}
+
 #[server(endpoint = "abandon_story")]
 pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
     let (state, tier) = context::in_tier(&tier).await?;

@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use super::about_picture::AboutPicture;
 use super::confirm::Confirm;
 use super::error_notice::WhatHappened;
 use super::media_status::MediaStatusPoll;
@@ -79,11 +80,26 @@ pub fn MediaPane(
             (None, None) => ().into_any(),
         }
     };
+    let same_faces = move || {
+        image
+            .is_some_and(|p| {
+                p.media
+                    .read()
+                    .drawn_with
+                    .as_ref()
+                    .is_some_and(|d| d.keeps_faces())
+            })
+            .then_some(view! { <span class="same-faces">" · Same faces"</span> })
+    };
     let caption = painter.map(|name| {
         view! {
-            <figcaption class="picture-credit">"Picture: " <span class="image-model">{name}</span></figcaption>
+            <figcaption class="picture-credit">
+                "Picture: " <span class="image-model">{name}</span> {same_faces}
+            </figcaption>
         }
     });
+    let about =
+        image.map(|poll| view! { <AboutPicture poll offer_new_look=parent && !in_reader/> });
     let picture_controls = controls.clone();
     view! {
         <figure class=if video.is_some() { "media-pane scene-video" } else { "media-pane" }>
@@ -98,6 +114,7 @@ pub fn MediaPane(
                     .map(|poll| view! { <ClipButtons poll/> })}
             </div>
         </figure>
+        {about}
     }
     // Type-erased: its nested views are deep enough to overflow the compiler's query depth
     // where a page nests it further (the reader).

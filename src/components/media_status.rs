@@ -10,7 +10,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api::story::{
-    media_status, regenerate_media, retry_media, RegenerateMedia, RetryMedia, STATUS_WAIT_MAX_MS,
+    media_status, regenerate_media, retry_media, NewLook, RegenerateMedia, RetryMedia,
+    STATUS_WAIT_MAX_MS,
 };
 use crate::domain::media::{MediaKind, MediaStatus, MediaView};
 
@@ -110,6 +111,7 @@ pub fn use_media_status(
             url: None,
             error: None,
             progress: None,
+            drawn_with: None,
         });
         leptos::task::spawn_local(async move {
             match retry_media(tier, story, scene, kind).await {
@@ -120,6 +122,7 @@ pub fn use_media_status(
                     url: None,
                     error: Some(error.to_string()),
                     progress: None,
+                    drawn_with: None,
                 }),
             }
         });
@@ -151,6 +154,21 @@ impl MediaStatusPoll {
             story_id,
             scene_id,
             kind,
+        }
+    }
+
+    /// A new look's arguments (from this scene's picture on), as its plain form posts them.
+    pub fn new_look_input(&self) -> NewLook {
+        let RetryMedia {
+            tier,
+            story_id,
+            scene_id,
+            ..
+        } = self.target.get_value();
+        NewLook {
+            tier,
+            story_id,
+            scene_id,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod about_picture;
 pub mod arrival;
 pub mod confirm;
 pub mod demo_banner;

@@ -59,6 +59,46 @@ pub struct MediaView {
     /// While it is being made: what is happening right now ("Trying again — 2 of 4").
     #[serde(default)]
     pub progress: Option<String>,
+    /// A finished picture: what it was drawn with, for "About this picture".
+    #[serde(default)]
+    pub drawn_with: Option<DrawnWith>,
+}
+
+/// What a picture was drawn with so that faces stay the same from scene to scene: the
+/// reference images sent with its request (the picture before it on the reader's path, the
+/// characters' photos), and why one the reader might expect was not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawnWith {
+    pub references: Vec<SentReference>,
+    /// In plain words, why the picture before was not sent ("was not ready in time").
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One reference image of a picture request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentReference {
+    /// Said to a grown-up: "the picture of scene 2", "Mia's photo".
+    pub label: String,
+    /// The bytes' fingerprint (`imaging::fingerprint`), to tell which file went.
+    pub fingerprint: String,
+}
+
+impl DrawnWith {
+    /// The badge's question: was the picture drawn to look like earlier ones or like people?
+    pub fn keeps_faces(&self) -> bool {
+        !self.references.is_empty()
+    }
+
+    /// "the picture of scene 2 and Mia's photo"
+    pub fn summary(&self) -> String {
+        let labels: Vec<&str> = self.references.iter().map(|r| r.label.as_str()).collect();
+        match labels.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -76,6 +116,25 @@ mod tests {
             assert_eq!(MediaStatus::parse(s).map(MediaStatus::is_final), Some(fin));
         }
         assert_eq!(MediaStatus::parse("none"), None);
+    }
+
+    #[test]
+    fn what_a_picture_was_drawn_with_reads_as_a_sentence() {
+        let sent = |label: &str| SentReference {
+            label: label.into(),
+            fingerprint: "0".into(),
+        };
+        let mut drawn = DrawnWith::default();
+        assert!(!drawn.keeps_faces());
+        drawn.references.push(sent("the picture of scene 1"));
+        assert_eq!(drawn.summary(), "the picture of scene 1");
+        drawn.references.push(sent("Mia's photo"));
+        drawn.references.push(sent("Leo's photo"));
+        assert_eq!(
+            drawn.summary(),
+            "the picture of scene 1, Mia's photo and Leo's photo"
+        );
+        assert!(drawn.keeps_faces());
     }
 
     #[test]

@@ -189,7 +189,14 @@ pub struct JobSettings {
     /// it serves pages and waits on jobs the others make: a web-only instance of a hosted
     /// service whose media jobs run elsewhere.
     pub run: bool,
+    /// How long a picture waits for the picture before it on the reader's path, to draw the
+    /// same faces (`REFERENCE_WAIT_S`, 20 s; 0 sends what is finished at once). A reader who
+    /// taps quickly gets the picture a little later rather than different faces.
+    pub reference_wait: Duration,
 }
+
+/// The longest a picture may wait for the one before it (its job's lease is held meanwhile).
+const MAX_REFERENCE_WAIT_S: u64 = 120;
 
 /// The shortest lease: a heartbeat (a quarter lease apart) that waits out SQLite's 10 s busy
 /// timeout once must still land before the lease runs out.
@@ -203,6 +210,7 @@ impl Default for JobSettings {
             lease: Duration::from_secs(60),
             shared: false,
             run: true,
+            reference_wait: Duration::from_secs(20),
         }
     }
 }
@@ -517,7 +525,19 @@ impl Config {
             None => true,
             Some(text) => parse_switch("MEDIA_JOBS", &text)?,
         };
-        let jobs = JobSettings { lease, shared, run };
+        let reference_wait = match non_empty("REFERENCE_WAIT_S") {
+            None => JobSettings::default().reference_wait,
+            Some(text) => {
+                let seconds: u64 = parse_number("REFERENCE_WAIT_S", &text)?;
+                Duration::from_secs(seconds.min(MAX_REFERENCE_WAIT_S))
+            }
+        };
+        let jobs = JobSettings {
+            lease,
+            shared,
+            run,
+            reference_wait,
+        };
         let bucket = bucket_settings(&non_empty)?;
         let catalogue = catalogue(&file.models, &non_empty)?;
         Ok(Config {
@@ -707,7 +727,7 @@ mod tests {
             JobSettings {
                 lease: Duration::from_secs(90),
                 shared: true,
-                run: true,
+                ..JobSettings::default()
             }
         );
         // Shorter than a heartbeat plus a wait for the database, a lease would be lost by a
@@ -801,6 +821,7 @@ mod tests {
             "DEMO_TOKENS_PER_SECOND",
             "PREFETCH_PARALLEL",
             "JOB_LEASE_S",
+            "REFERENCE_WAIT_S",
             "GATE_IDLE_HOURS",
             "LIMIT_STORIES_PER_HOUR",
             "LIMIT_PICTURES_PER_HOUR",

@@ -420,6 +420,15 @@ pub async fn request_counts(base_url: &str) -> serde_json::Value {
         .clone()
 }
 
+/// OpenAI pictures ordered, on both routes: a first scene's picture is a generation, a later
+/// one an edit (it carries the picture before it, for the same faces).
+pub fn openai_pictures(counts: &serde_json::Value) -> i64 {
+    ["openai/images/generations", "openai/images/edits"]
+        .iter()
+        .filter_map(|route| counts[route].as_i64())
+        .sum()
+}
+
 /// Waits until the scene's image job is final.
 pub async fn final_image(
     state: &AppState,

@@ -15,7 +15,7 @@ use cyoa::server::state::AppState;
 use cyoa::server::story;
 use provider_sim::{self as sim, RunningSim, SimConfig};
 
-use crate::helpers::{request_counts, start_input, TestApp};
+use crate::helpers::{openai_pictures, request_counts, start_input, TestApp};
 use crate::video_jobs::{fast, kids, submissions, video_story, KEY};
 
 const PICTURES: &str = "openai/images/generations";
@@ -25,7 +25,7 @@ fn shared(lease: Duration) -> JobSettings {
     JobSettings {
         lease,
         shared: true,
-        run: true,
+        ..JobSettings::default()
     }
 }
 
@@ -159,7 +159,7 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
         .expect("scenes");
     all_final(&a.state, scenes * 2).await;
     let counts = request_counts(&sim.base_url()).await;
-    assert_eq!(counts[PICTURES].as_i64(), Some(scenes), "{counts}");
+    assert_eq!(openai_pictures(&counts), scenes, "{counts}");
     assert_eq!(submissions(&sim).await as i64, scenes, "{counts}");
     assert!(statuses(&a.state)
         .await

@@ -21,6 +21,7 @@ mod models;
 mod parent_gate;
 mod plain_forms;
 mod regenerate;
+mod same_faces;
 mod schema_parity;
 mod spending;
 mod story_engine;

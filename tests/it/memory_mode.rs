@@ -19,8 +19,8 @@ use provider_sim::{self as sim, RunningSim, SimConfig};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
-const MAGENTA_JPG: &[u8] = include_bytes!("../fixtures/photo-magenta.jpg");
-const SMALL_PNG: &[u8] = include_bytes!("../fixtures/photo-small.png");
+pub(crate) const MAGENTA_JPG: &[u8] = include_bytes!("../fixtures/photo-magenta.jpg");
+pub(crate) const SMALL_PNG: &[u8] = include_bytes!("../fixtures/photo-small.png");
 const BOMB_PNG: &[u8] = include_bytes!("../fixtures/bomb-81mp.png");
 
 fn reference(bytes: &[u8], mime: &'static str, name: &str) -> ReferenceImage {
@@ -142,7 +142,7 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
 }
 
 /// A profile with one character, and that character's id.
-async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -> (String, String) {
+pub(crate) async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -> (String, String) {
     let profile_id = profiles::save_profile(
         &app.state,
         tier,
@@ -173,7 +173,7 @@ async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -> (String, 
 }
 
 /// Uploads through the multipart server function, as the browser does.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     tier: &str,
     character_id: &str,

@@ -95,6 +95,7 @@ pub(crate) async fn openai_images(
             s.control.record_image_request(json!({
                 "provider": "openai", "path": "/images/generations", "model": model,
                 "fields": field_names(&body), "references": 0, "prompt": prompt,
+                "reference_fingerprints": [],
             }));
             let format = format.unwrap_or(OutputFormat::Png);
             openai_answer(&s, prompt, model, fault, &[], format)
@@ -223,6 +224,7 @@ pub(crate) async fn xai_images(
     s.control.record_image_request(json!({
         "provider": "xai", "path": "/images/generations", "model": model,
         "fields": field_names(&body), "references": references.len(), "prompt": prompt,
+        "reference_fingerprints": data_uri_fingerprints(body["image_url"].as_str()),
     }));
     xai_answer(
         &s,
@@ -322,16 +324,29 @@ pub(super) fn field_names(body: &Value) -> Vec<String> {
 
 /// A reference image sent as a `data:image/…;base64,…` URL, decoded to pixels.
 pub(super) fn decode_data_uri(url: &str) -> Result<Canvas, String> {
+    decode_reference(&data_uri_bytes(url)?)
+}
+
+/// The fingerprints (`imaging::fingerprint`) of reference images sent as data URIs, for the
+/// request log: which picture went with which request.
+pub(super) fn data_uri_fingerprints<'a>(urls: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    urls.into_iter()
+        .filter_map(|url| data_uri_bytes(url).ok())
+        .map(|bytes| imaging::fingerprint(&bytes))
+        .collect()
+}
+
+/// The bytes of a `data:…;base64,…` URL.
+fn data_uri_bytes(url: &str) -> Result<Vec<u8>, String> {
     let Some(rest) = url.strip_prefix("data:") else {
         return Err("image url must be a data URI (data:image/png;base64,...) here: the simulator fetches nothing from the network".into());
     };
     let Some((_, data)) = rest.split_once(";base64,") else {
         return Err("image data URI must be base64-encoded".into());
     };
-    let bytes = base64::engine::general_purpose::STANDARD
+    base64::engine::general_purpose::STANDARD
         .decode(data.trim())
-        .map_err(|e| format!("image data URI is not valid base64: {e}"))?;
-    decode_reference(&bytes)
+        .map_err(|e| format!("image data URI is not valid base64: {e}"))
 }
 
 /// A reference image's pixels; the message says why it is not a usable image.
@@ -377,6 +392,7 @@ pub(crate) async fn gemini_image(
     body: &Value,
 ) -> Response {
     let mut references = Vec::new();
+    let mut fingerprints = Vec::new();
     let parts = body["contents"]
         .as_array()
         .into_iter()
@@ -390,7 +406,10 @@ pub(crate) async fn gemini_image(
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(data)
             .map_err(|e| format!("Invalid value at 'contents[0].parts.inline_data.data': {e}"))
-            .and_then(|bytes| decode_reference(&bytes));
+            .and_then(|bytes| {
+                fingerprints.push(imaging::fingerprint(&bytes));
+                decode_reference(&bytes)
+            });
         match decoded {
             Ok(photo) => references.push(photo),
             Err(message) => {
@@ -450,6 +469,7 @@ pub(crate) async fn gemini_image(
             s.control.record_image_request(json!({
                 "provider": "gemini", "path": "/generateContent", "model": model,
                 "fields": field_names(body), "references": references.len(), "prompt": prompt,
+                "reference_fingerprints": fingerprints,
             }));
             Json(json!({
             "candidates": [{

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::gate::{gate, invalid_request, SimCall};
 use super::image_apis::{
-    bearer, decode_data_uri, decode_reference, field_names, openai_answer, output_format, parse,
-    xai_answer, FileBase, OutputFormat,
+    bearer, data_uri_fingerprints, decode_data_uri, decode_reference, field_names, openai_answer,
+    output_format, parse, xai_answer, FileBase, OutputFormat,
 };
 use super::SimState;
 use crate::{ModelKind, Provider};
@@ -30,6 +30,8 @@ struct EditForm {
     images: Vec<Canvas>,
     /// Names the image parts came under (`image` or `image[]`).
     image_fields: Vec<String>,
+    /// Each image's `imaging::fingerprint`, for the request log.
+    fingerprints: Vec<String>,
 }
 
 impl EditForm {
@@ -56,6 +58,7 @@ async fn read_form(multipart: &mut Multipart) -> Result<EditForm, String> {
                 .map_err(|e| format!("Could not read image: {e}"))?;
             let index = form.images.len() + 1;
             let photo = decode_reference(&bytes).map_err(|e| format!("{e} (image {index})"))?;
+            form.fingerprints.push(imaging::fingerprint(&bytes));
             form.images.push(photo);
             form.image_fields.push(name);
         } else {
@@ -134,6 +137,7 @@ pub(crate) async fn openai_edits(
     s.control.record_image_request(json!({
         "provider": "openai", "path": "/images/edits", "model": model,
         "fields": fields, "references": form.images.len(),
+        "reference_fingerprints": form.fingerprints,
         "input_fidelity": fidelity, "prompt": prompt,
     }));
     let format = format.unwrap_or(OutputFormat::Png);
@@ -199,6 +203,7 @@ pub(crate) async fn xai_edits(
     s.control.record_image_request(json!({
         "provider": "xai", "path": "/images/edits", "model": model,
         "fields": field_names(&body), "references": references.len(), "prompt": prompt,
+        "reference_fingerprints": data_uri_fingerprints(sent_urls(&body)),
     }));
     xai_answer(
         &s,
@@ -212,6 +217,13 @@ pub(crate) async fn xai_edits(
         fault,
         &references,
     )
+}
+
+/// The image URLs of an xAI edit, in order (`image` or `images`).
+fn sent_urls(body: &Value) -> Vec<&str> {
+    let one = body.get("image").into_iter();
+    let many = body["images"].as_array().into_iter().flatten();
+    one.chain(many).filter_map(|i| url_of(i).ok()).collect()
 }
 
 fn url_of(image: &Value) -> Result<&str, String> {

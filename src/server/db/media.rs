@@ -27,6 +27,8 @@ pub struct MediaRow {
     pub previous_file: Option<String>,
     /// What the running job is doing, in the reader's words ("Trying again — 2 of 4").
     pub progress: Option<String>,
+    /// A finished picture: what it was drawn with (`DrawnWith` as JSON).
+    pub drawn_with: Option<String>,
 }
 
 /// A claimed job with what the worker needs to run it.
@@ -141,6 +143,63 @@ pub async fn claim_next(
     .await?;
     tx.commit().await?;
     Ok(job)
+}
+
+/// Records what the running picture job sends with its request (`DrawnWith` as JSON), just
+/// before it is sent; only while the job is still `holder`'s.
+pub async fn set_drawn_with(db: &Db, id: &str, holder: &str, json: &str) -> sqlx::Result<()> {
+    super::query(format!(
+        "UPDATE media SET drawn_with = ? WHERE id = ? AND {HELD}"
+    ))
+    .bind(json)
+    .bind(id)
+    .bind(holder)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A scene above a picture's scene on the reader's path, with its picture's state.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct AncestorPicture {
+    pub scene_id: String,
+    pub depth: i64,
+    /// A parent asked for a new look after this scene: its picture and those above it are
+    /// not carried further down.
+    pub new_look: bool,
+    /// `None`: the scene has no picture job (a text-only story, or not queued).
+    pub status: Option<MediaStatus>,
+    pub file_name: Option<String>,
+    pub previous_file: Option<String>,
+}
+
+/// The scenes above `scene_id` on its path, nearest first, with their pictures: the path a
+/// scene hangs from is fixed (each scene has one parent choice), so this is the path the
+/// reader took to it whatever else they explored.
+pub async fn ancestor_pictures(
+    db: &Db,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<Vec<AncestorPicture>> {
+    super::query_as(
+        "WITH RECURSIVE up(id, parent_choice_id, lvl) AS (
+             SELECT id, parent_choice_id, 0 FROM scenes WHERE id = ? AND story_id = ? AND tier = ?
+             UNION ALL
+             SELECT s.id, s.parent_choice_id, u.lvl + 1
+             FROM up u JOIN choices c ON c.id = u.parent_choice_id JOIN scenes s ON s.id = c.scene_id
+         )
+         SELECT u.id AS scene_id, s.depth, s.new_look, m.status, m.file_name, m.previous_file
+         FROM up u JOIN scenes s ON s.id = u.id
+         LEFT JOIN media m ON m.scene_id = u.id AND m.kind = 'image'
+         WHERE u.lvl > 0
+         ORDER BY u.lvl",
+    )
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .fetch_all(db)
+    .await
 }
 
 /// Marks the job complete with its file and, in the same transaction, queues what follows
@@ -552,7 +611,7 @@ pub async fn held_by(db: &Db, id: &str, holder: &str) -> sqlx::Result<Option<boo
 
 pub async fn find(db: &Db, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {
     super::query_as(
-        "SELECT status, error, file_name, previous_file, progress FROM media
+        "SELECT status, error, file_name, previous_file, progress, drawn_with FROM media
          WHERE tier = ? AND story_id = ? AND scene_id = ? AND kind = ?",
     )
     .bind(key.tier)
@@ -580,8 +639,8 @@ pub async fn find_of_story(
     story_id: &str,
 ) -> sqlx::Result<Vec<SceneMediaRow>> {
     super::query_as(
-        "SELECT scene_id, kind, status, error, file_name, previous_file, progress FROM media
-         WHERE story_id = ? AND tier = ?",
+        "SELECT scene_id, kind, status, error, file_name, previous_file, progress, drawn_with
+         FROM media WHERE story_id = ? AND tier = ?",
     )
     .bind(story_id)
     .bind(tier)

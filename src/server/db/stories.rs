@@ -335,6 +335,25 @@ pub async fn root_scene_id(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<
     Ok(row.map(|r| r.0))
 }
 
+/// A parent's "new look": the pictures below `scene_id` no longer carry its picture (or any
+/// above it). `false` when there is no such scene in the tier's story.
+pub async fn set_new_look(
+    db: &Db,
+    tier: &str,
+    story_id: &str,
+    scene_id: &str,
+) -> sqlx::Result<bool> {
+    let done = super::query(
+        "UPDATE scenes SET new_look = TRUE WHERE id = ? AND story_id = ? AND tier = ?",
+    )
+    .bind(scene_id)
+    .bind(story_id)
+    .bind(tier)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The scenes from the first one down to `scene_id`, in reading order.
 pub async fn path_to(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Vec<PathSceneRow>> {
     super::query_as(format!(
@@ -376,18 +395,18 @@ pub struct ScenePageRows {
 static SCENE_PAGE: LazyLock<(String, String)> = LazyLock::new(|| {
     // The choices as one JSON array of `[id, label, next scene]`, in order (an ordered
     // aggregate: SQLite 3.44 or later, the bundled one is), and the scene's media rows as one
-    // of `[kind, status, error, file, previous file, progress]`: the whole page in one query
+    // of `[kind, status, error, file, previous file, progress, drawn with]`: the whole page in one query
     // (on SQLite each query is a trip to its thread and back, which costs the page more than
     // the reading does).
     let sqlite = Aggregates {
         choices: "(SELECT json_group_array(json_array(c.id, c.label, n.id) ORDER BY c.position)",
         media: "(SELECT json_group_array(json_array(m.kind, m.status, m.error, m.file_name,
-                                                   m.previous_file, m.progress))",
+                                                   m.previous_file, m.progress, m.drawn_with))",
     };
     let postgres = Aggregates {
         choices: "(SELECT COALESCE(json_agg(json_build_array(c.id, c.label, n.id) ORDER BY c.position), '[]')::text",
         media: "(SELECT COALESCE(json_agg(json_build_array(m.kind, m.status, m.error, m.file_name,
-                                                        m.previous_file, m.progress)), '[]')::text",
+                                                        m.previous_file, m.progress, m.drawn_with)), '[]')::text",
     };
     let text = |each: &Aggregates| {
         let Aggregates { choices, media } = each;
@@ -452,7 +471,7 @@ struct ScenePageRow {
     chosen_label: Option<String>,
     /// `[[id, label, next scene id], …]`
     choices: String,
-    /// `[[kind, status, error, file, previous file, progress], …]`
+    /// `[[kind, status, error, file, previous file, progress, drawn with], …]`
     media: String,
 }
 
@@ -462,6 +481,7 @@ impl ScenePageRow {
         type MediaTuple = (
             MediaKind,
             MediaStatus,
+            Option<String>,
             Option<String>,
             Option<String>,
             Option<String>,
@@ -492,16 +512,19 @@ impl ScenePageRow {
             media: media
                 .into_iter()
                 .map(
-                    |(kind, status, error, file_name, previous_file, progress)| SceneMediaRow {
-                        scene_id: scene.id.clone(),
-                        kind,
-                        row: MediaRow {
-                            status,
-                            error,
-                            file_name,
-                            previous_file,
-                            progress,
-                        },
+                    |(kind, status, error, file_name, previous_file, progress, drawn_with)| {
+                        SceneMediaRow {
+                            scene_id: scene.id.clone(),
+                            kind,
+                            row: MediaRow {
+                                status,
+                                error,
+                                file_name,
+                                previous_file,
+                                progress,
+                                drawn_with,
+                            },
+                        }
                     },
                 )
                 .collect(),

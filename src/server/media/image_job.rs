@@ -1,17 +1,17 @@
-//! The image job: the story's model, the scene's prompt (with memory mode's art style,
-//! characters and reference photos), stored atomically.
+//! The image job: the story's model, the scene's prompt (with memory mode's art style and
+//! characters) and its reference images (the same faces: `references`), stored atomically.
 
 use super::crash_points;
 use super::queue::after_picture;
+use super::references;
 use super::workers::record_outcome;
 use super::MediaJobError;
 use crate::domain::aspect::AspectRatio;
-use crate::domain::{ImageModelSpec, TierSpec};
-use crate::server::db::media::MediaJob;
-use crate::server::db::profiles;
+use crate::domain::media::DrawnWith;
+use crate::domain::TierSpec;
+use crate::server::db::media::{self, MediaJob};
 use crate::server::media_store::FileKey;
-use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
-use crate::server::providers::{ProviderError, ReferenceImage};
+use crate::server::providers::ProviderError;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -36,9 +36,11 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     super::still_ours(state, job).await?;
     // Charged just before the order: over the limit, no picture is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
-    let (prompt, references) = memory_for_image(state, job, model).await;
+    let drawing = references::gather(state, job, model).await;
+    record_drawn_with(state, job, &drawing.drawn_with).await;
+    tracing::info!(references = drawing.images.len(), "picture ordered");
     let image = match client
-        .generate_image(model, &prompt, AspectRatio::Square, &references)
+        .generate_image(model, &drawing.prompt, AspectRatio::Square, &drawing.images)
         .await
     {
         Err(ProviderError::ModelGone { .. }) => {
@@ -61,51 +63,17 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     Ok(file_name)
 }
 
-/// In memory mode: the prompt with the profile's art style and characters, and the
-/// characters' photos as reference images (as many as the model takes, in the order the
-/// characters were added). A photo that is gone or unreadable is silently left out; with
-/// memory mode off the scene prompt goes alone and no photo is sent.
-async fn memory_for_image(
-    state: &AppState,
-    job: &MediaJob,
-    model: &ImageModelSpec,
-) -> (String, Vec<ReferenceImage>) {
-    let Some(snapshot) = job
-        .memory_context
-        .as_deref()
-        .and_then(|json| serde_json::from_str::<MemorySnapshot>(json).ok())
-    else {
-        return (job.prompt.clone(), Vec::new());
-    };
-    let mut references = Vec::new();
-    let mut pictured: Vec<&MemoryCharacter> = Vec::new();
-    if model.supports_references {
-        for character in &snapshot.characters {
-            if references.len() >= model.max_reference_images {
-                break;
-            }
-            let row = match profiles::find_character(&state.db, &job.tier, &character.id).await {
-                Ok(Some(row)) => row,
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not look up a character's photo");
-                    continue;
-                }
-            };
-            if let Some(photo) = photos::reference(state, &row).await {
-                references.push(ReferenceImage {
-                    file_name: format!(
-                        "reference-{}.{}",
-                        references.len() + 1,
-                        photo.format.extension()
-                    ),
-                    mime: photo.format.mime(),
-                    bytes: photo.bytes,
-                });
-                pictured.push(character);
-            }
+/// What the picture is drawn with, kept with its row for "About this picture". Best effort:
+/// a picture is not held back because this note could not be written.
+async fn record_drawn_with(state: &AppState, job: &MediaJob, drawn_with: &DrawnWith) {
+    let recorded = match serde_json::to_string(drawn_with) {
+        Ok(json) => media::set_drawn_with(&state.db, &job.id, state.jobs.instance(), &json).await,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not write what a picture is drawn with");
+            return;
         }
+    };
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record what a picture is drawn with");
     }
-    tracing::info!(references = references.len(), "memory mode image");
-    (snapshot.image_prompt(&job.prompt, &pictured), references)
 }

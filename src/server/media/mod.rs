@@ -11,13 +11,14 @@ pub mod crash_points;
 mod image_job;
 mod job_error;
 pub mod queue;
+mod references;
 pub mod renditions;
 mod status;
 mod video_job;
 mod workers;
 
 pub use job_error::MediaJobError;
-pub use status::{regenerate, retry, status, status_when_final, StoryMedia};
+pub use status::{new_look, regenerate, retry, status, status_when_final, StoryMedia};
 pub use workers::{start, Jobs};
 
 use crate::domain::AppError;

@@ -113,6 +113,7 @@ fn pending_clip() -> MediaView {
         url: None,
         error: None,
         progress: None,
+        drawn_with: None,
     }
 }
 
@@ -135,6 +136,11 @@ fn view_of(tier: &TierSpec, story_id: &str, row: MediaRow, intact: bool) -> Medi
         status: row.status,
         url,
         error: row.error,
+        // Only a finished picture's: a regeneration under way will be drawn anew.
+        drawn_with: row
+            .drawn_with
+            .filter(|_| row.status == MediaStatus::Complete)
+            .and_then(|json| serde_json::from_str(&json).ok()),
     }
 }
 
@@ -244,6 +250,21 @@ pub async fn regenerate(
         }
         media::Regenerate::AlreadyRunning => Ok(()),
         media::Regenerate::NotFinished => Err(MediaError::NotFound),
+    }
+}
+
+/// A parent's "new look": the pictures drawn below this scene from now on no longer carry its
+/// picture (nor any above it), so a character may change (a costume, a new story turn). The
+/// pictures already drawn stay.
+pub async fn new_look(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    scene_id: &str,
+) -> Result<(), MediaError> {
+    match stories::set_new_look(&state.db, tier.name, story_id, scene_id).await? {
+        true => Ok(()),
+        false => Err(MediaError::NotFound),
     }
 }
 
