@@ -39,6 +39,17 @@ async fn last_sent(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
+/// The characters the writer said are in the scene (`c1`, …).
+async fn said_present(app: &TestApp, scene: &str) -> Vec<String> {
+    let said: Option<String> =
+        cyoa::server::db::query_scalar("SELECT present_characters FROM scenes WHERE id = ?")
+            .bind(scene)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("scene row");
+    serde_json::from_str(&said.expect("the writer said who")).expect("a list")
+}
+
 /// The finished picture's file, as the browser gets it.
 async fn picture_bytes(app: &TestApp, view: &MediaView) -> Vec<u8> {
     let url = view.url.as_deref().expect("a finished picture");
@@ -215,7 +226,8 @@ async fn the_limit_of_each_model_holds_with_one_slot_for_the_picture_before() {
             tier: kids,
             id: id.clone(),
         };
-        let (_, second) = story.choose(&first, 0).await;
+        let (second_id, second) = story.choose(&first, 0).await;
+        let present = said_present(&app, &second_id).await.len();
         let sent = last_sent(&app).await;
         assert!(sent.len() <= model.max_reference_images, "{key}: {sent:?}");
         let drawn = second.drawn_with.expect("drawn with");
@@ -224,7 +236,8 @@ async fn the_limit_of_each_model_holds_with_one_slot_for_the_picture_before() {
             Some("the picture of scene 1"),
             "{key}: the picture before always has its slot"
         );
-        assert_eq!(sent.len(), 5.min(model.max_reference_images), "{key}");
+        let photos = present.min(model.max_reference_images - 1);
+        assert_eq!(sent.len(), photos + 1, "{key}: {present} in the scene");
     }
 }
 
@@ -320,4 +333,81 @@ async fn a_new_look_starts_the_chain_again_from_the_next_scene() {
         )
         .await;
     assert_eq!(res.status(), 404);
+}
+
+/// A plain photo of one colour, as a PNG (each character's photo has its own bytes).
+fn photo_png(rgb: [u8; 3]) -> Vec<u8> {
+    let mut canvas = imaging::Canvas::new(300, 300);
+    canvas.fill_rect(0, 0, 300, 300, rgb);
+    canvas.to_png()
+}
+
+#[tokio::test]
+async fn only_the_photos_of_the_characters_in_the_scene_go() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (profile, mia) = family(&app, kids, "Mia").await;
+    let mut photos = vec![(mia, photo_png([200, 30, 30]))];
+    for (name, rgb) in [("Leo", [30, 200, 30]), ("Ada", [30, 30, 200])] {
+        let id = profiles::save_character(
+            &app.state,
+            kids,
+            &profile,
+            None,
+            &cyoa::domain::profile::CharacterInput {
+                name: name.into(),
+                description: "a cousin".into(),
+                linked_profile_id: None,
+            },
+        )
+        .await
+        .expect("character");
+        photos.push((id, photo_png(rgb)));
+    }
+    for (id, png) in &photos {
+        photo_of(&app, "kids", id, png, "photo.png").await;
+    }
+    let fingerprints: Vec<String> = photos
+        .iter()
+        .map(|(_, png)| imaging::fingerprint(png))
+        .collect();
+    let mut input = input("gpt-image", Some(profile));
+    input.length = StoryLength::Medium;
+    let (id, first) = story::start(&app.state, kids, input).await.expect("start");
+    final_image(&app.state, kids, &id, &first).await;
+    assert_eq!(
+        last_sent(&app).await,
+        fingerprints,
+        "everyone in the first scene"
+    );
+    let story = Story {
+        app: &app,
+        tier: kids,
+        id: id.clone(),
+    };
+    let mut scene = first;
+    let mut seen_without_someone = false;
+    for _ in 0..3 {
+        let (next, image) = story.choose(&scene, 0).await;
+        let said = said_present(&app, &next).await;
+        let expected: Vec<String> = fingerprints
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| said.contains(&format!("c{}", n + 1)))
+            .map(|(_, f)| f.clone())
+            .collect();
+        seen_without_someone |= expected.len() < fingerprints.len();
+        let sent = last_sent(&app).await;
+        assert_eq!(sent.len(), expected.len() + 1, "{said:?}: {sent:?}");
+        assert_eq!(sent[..expected.len()], expected[..], "{said:?}");
+        assert_eq!(
+            image.drawn_with.expect("drawn with").references.len(),
+            expected.len() + 1
+        );
+        scene = next;
+    }
+    assert!(
+        seen_without_someone,
+        "a scene without one of them was drawn"
+    );
 }

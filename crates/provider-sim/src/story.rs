@@ -43,6 +43,8 @@ pub(crate) struct SceneAsk<'a> {
     pub target: u32,
     pub must_end: bool,
     pub chosen: Option<&'a str>,
+    /// The family characters listed (`- c1: Mia: …`), by id.
+    pub characters: Vec<&'a str>,
 }
 
 pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
@@ -52,6 +54,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         target: 3,
         must_end: false,
         chosen: None,
+        characters: Vec::new(),
     };
     for line in text.lines().map(str::trim) {
         if let Some(idea) = line.strip_prefix("Story idea:") {
@@ -70,6 +73,10 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
             ask.must_end = true;
         } else if let Some(label) = line.strip_prefix("The reader chose:") {
             ask.chosen = Some(label.trim());
+        } else if let Some((id, _)) = line.strip_prefix("- c").and_then(|r| r.split_once(':')) {
+            if id.parse::<u32>().is_ok() {
+                ask.characters.push(&line[2..2 + 1 + id.len()]);
+            }
         }
     }
     ask
@@ -150,12 +157,28 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
         picked
     };
     json!({
+        "characters": present(&ask),
         "title": (ask.depth == 1).then(|| format!("{} {}", pick(TITLE_OPENINGS, seed >> 4), title_case(idea))),
         "narrative": narrative,
         "image_prompt": format!("A storybook illustration of {}, scene {}.", lowercase_first(idea), ask.depth),
         "choices": choices,
         "is_ending": ending,
     })
+}
+
+/// Who is in the scene: everyone in the first; later, every character but one in three
+/// (which one turns with the depth), so tests see scenes without some of them. A story with
+/// one character has it in every scene.
+fn present<'a>(ask: &SceneAsk<'a>) -> Vec<&'a str> {
+    if ask.depth == 1 || ask.characters.len() < 2 {
+        return ask.characters.clone();
+    }
+    ask.characters
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| (*n as u32 + 1 + ask.depth) % 3 != 0)
+        .map(|(_, id)| *id)
+        .collect()
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -174,7 +197,7 @@ mod tests {
 
     #[test]
     fn reads_the_prompt_contract() {
-        let ask = read_ask("Story idea: a fox\nScene 3 of about 5.\nThis scene must be an ending.\nThe reader chose: Run\n");
+        let ask = read_ask("Story idea: a fox\nScene 3 of about 5.\nThis scene must be an ending.\n- c1: Mia: six\n- c2: Leo: four\n- cx: not one\nThe reader chose: Run\n");
         assert_eq!(
             ask,
             SceneAsk {
@@ -182,9 +205,25 @@ mod tests {
                 depth: 3,
                 target: 5,
                 must_end: true,
-                chosen: Some("Run")
+                chosen: Some("Run"),
+                characters: vec!["c1", "c2"],
             }
         );
+    }
+
+    #[test]
+    fn scenes_name_who_is_in_them() {
+        let family = "- c1: Mia: six\n- c2: Leo: four\n- c3: Ada: two\n";
+        let at = |depth: u32| {
+            scene_json(&format!(
+                "Story idea: a fox\nScene {depth} of about 5.\n{family}"
+            ))["characters"]
+                .clone()
+        };
+        assert_eq!(at(1), json!(["c1", "c2", "c3"]));
+        assert_eq!(at(2), json!(["c2", "c3"]));
+        assert_eq!(at(3), json!(["c1", "c2"]));
+        assert_eq!(scene_json(FIRST)["characters"], json!([]));
     }
 
     #[test]

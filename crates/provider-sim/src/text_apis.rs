@@ -317,9 +317,16 @@ async fn respond(
 /// model with structured output writes them: that is what makes streaming worth it.
 fn in_schema_order(scene: &Value) -> String {
     let mut out = String::from("{");
-    for (i, key) in ["narrative", "title", "image_prompt", "choices", "is_ending"]
-        .into_iter()
-        .enumerate()
+    for (i, key) in [
+        "narrative",
+        "title",
+        "image_prompt",
+        "choices",
+        "is_ending",
+        "characters",
+    ]
+    .into_iter()
+    .enumerate()
     {
         if i > 0 {
             out.push(',');

@@ -88,6 +88,8 @@ pub struct NewScene<'a> {
     pub image_prompt: &'a str,
     pub is_ending: bool,
     pub choices: &'a [String],
+    /// The story's characters in the scene, as its writer named them (JSON), if it said.
+    pub present_characters: Option<&'a str>,
 }
 
 const STORY_COLUMNS: &str =
@@ -264,8 +266,9 @@ async fn insert_scene_rows(
     scene: &NewScene<'_>,
 ) -> sqlx::Result<bool> {
     let inserted = super::query(
-        "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative, image_prompt, is_ending, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative,
+                             image_prompt, is_ending, present_characters, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING",
     )
     .bind(id)
@@ -277,6 +280,7 @@ async fn insert_scene_rows(
     .bind(scene.narrative)
     .bind(scene.image_prompt)
     .bind(scene.is_ending)
+    .bind(scene.present_characters)
     .bind(now())
     .execute(&mut *tx)
     .await?

@@ -1,6 +1,7 @@
 //! The same faces from scene to scene: what a picture is drawn with.
 //!
-//! A scene's picture request carries the photos of the story's characters and, for every
+//! A scene's picture request carries the photos of the story's characters in the scene (as
+//! its writer named them, all of them when it did not say) and, for every
 //! scene after the first, the finished picture of the scene above it on the reader's path —
 //! the scene's own parent, fixed by the story tree, so after Back and another branch the
 //! picture comes from that branch. A failed or missing picture is never sent: the nearest
@@ -37,9 +38,17 @@ pub(super) async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelS
         .memory_context
         .as_deref()
         .and_then(|json| serde_json::from_str::<MemorySnapshot>(json).ok());
+    let said: Option<Vec<String>> = job
+        .present_characters
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    let present = snapshot
+        .as_ref()
+        .map(|s| s.present(said.as_deref()))
+        .unwrap_or_default();
     if !model.supports_references || model.max_reference_images == 0 {
         let prompt = match &snapshot {
-            Some(snapshot) => snapshot.image_prompt(&job.prompt, &[]),
+            Some(snapshot) => snapshot.image_prompt(&job.prompt, &present, &[]),
             None => job.prompt.clone(),
         };
         return Gathered {
@@ -53,9 +62,11 @@ pub(super) async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelS
     let mut images = Vec::new();
     let mut sent = Vec::new();
     let mut pictured: Vec<&MemoryCharacter> = Vec::new();
-    if let Some(snapshot) = &snapshot {
+    // Only the photos of the characters in this scene: a story may have more characters
+    // than a model takes pictures, while each request stays within its limit.
+    if snapshot.is_some() {
         let slots = photo_slots(model.max_reference_images, after_first);
-        for character in &snapshot.characters {
+        for character in present.iter().copied() {
             if images.len() >= slots {
                 break;
             }
@@ -71,7 +82,7 @@ pub(super) async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelS
         }
     }
     let mut prompt = match &snapshot {
-        Some(snapshot) => snapshot.image_prompt(&job.prompt, &pictured),
+        Some(snapshot) => snapshot.image_prompt(&job.prompt, &present, &pictured),
         None => job.prompt.trim().to_owned(),
     };
     if let Some((label, image)) = scene_picture {

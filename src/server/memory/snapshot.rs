@@ -98,23 +98,46 @@ impl MemorySnapshot {
             text.push_str(
                 "Characters to include (real family members; keep them kind and recognisable):\n",
             );
-            for c in &self.characters {
-                text.push_str(&format!("- {}: {}\n", c.name, c.description));
+            for (n, c) in self.characters.iter().enumerate() {
+                text.push_str(&format!("- c{}: {}: {}\n", n + 1, c.name, c.description));
             }
         }
         text
     }
 
-    /// The scene's image prompt with the art style and who is who; `with_photos` names the
-    /// characters whose reference photos go with the request, in order.
-    pub fn image_prompt(&self, scene_prompt: &str, with_photos: &[&MemoryCharacter]) -> String {
+    /// The characters in a scene, from what its writer said (`c1`, … or names; unknown ones
+    /// ignored), in the story's order; all of them when it said nothing.
+    pub fn present(&self, said: Option<&[String]>) -> Vec<&MemoryCharacter> {
+        let Some(said) = said else {
+            return self.characters.iter().collect();
+        };
+        self.characters
+            .iter()
+            .enumerate()
+            .filter(|(n, c)| {
+                let id = format!("c{}", n + 1);
+                said.iter()
+                    .any(|s| s.eq_ignore_ascii_case(&id) || s.eq_ignore_ascii_case(&c.name))
+            })
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    /// The scene's image prompt with the art style and who is in it (`present`);
+    /// `with_photos` names the characters whose reference photos go with the request, in
+    /// order.
+    pub fn image_prompt(
+        &self,
+        scene_prompt: &str,
+        present: &[&MemoryCharacter],
+        with_photos: &[&MemoryCharacter],
+    ) -> String {
         let mut prompt = scene_prompt.trim().to_owned();
         if !self.art_style.is_empty() {
             prompt.push_str(&format!(" Art style: {}.", self.art_style));
         }
-        if !self.characters.is_empty() {
-            let people: Vec<String> = self
-                .characters
+        if !present.is_empty() {
+            let people: Vec<String> = present
                 .iter()
                 .map(|c| format!("{} ({})", c.name, c.description))
                 .collect();
@@ -192,7 +215,7 @@ mod tests {
         let text = snap.story_text();
         assert!(text.contains("content rules always win"));
         assert!(text.contains("favourite themes: space, dragons"));
-        assert!(text.contains("- Grandpa Joe: Grandpa Joe has red boots\n"));
+        assert!(text.contains("- c3: Grandpa Joe: Grandpa Joe has red boots\n"));
     }
 
     #[test]
@@ -203,12 +226,21 @@ mod tests {
             character("c2", "p1", "Leo", None),
         ];
         let snap = MemorySnapshot::take(&profiles[0], &profiles, &characters);
-        let plain = snap.image_prompt("A castle.", &[]);
+        let everyone = snap.present(None);
+        let plain = snap.image_prompt("A castle.", &everyone, &[]);
         assert_eq!(
             plain,
             "A castle. Art style: watercolour. The characters: Mia (Mia has red boots); Leo (Leo has red boots)."
         );
-        let with = snap.image_prompt("A castle.", &[&snap.characters[1]]);
+        let leo = snap.present(Some(&["C2".to_owned(), "nobody".to_owned()]));
+        assert_eq!(leo, [&snap.characters[1]]);
+        assert_eq!(
+            snap.present(Some(&["mia".to_owned()])),
+            [&snap.characters[0]]
+        );
+        assert!(snap.present(Some(&[])).is_empty());
+        let with = snap.image_prompt("A castle.", &leo, &leo);
+        assert!(!with.contains("Mia"), "{with}");
         assert!(with.ends_with("(image 1 is Leo); draw them in the story's style."));
     }
 }

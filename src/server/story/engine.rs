@@ -105,7 +105,16 @@ async fn start_story(
         memory_context: memory_json.as_deref(),
         video_mode,
     };
-    let first = new_scene(tier, "", None, 1, &draft, prompt.as_str());
+    let present = draft.characters_json();
+    let first = new_scene(
+        tier,
+        "",
+        None,
+        1,
+        &draft,
+        prompt.as_str(),
+        present.as_deref(),
+    );
     let media = media::queue::first_media(image_model.map(|m| m.key), video_mode);
     let (story_id, scene_id) =
         repo::insert_story_with_first_scene(&state.db, &story, &first, media).await?;
@@ -191,6 +200,7 @@ pub(super) async fn store_for_choice(
     depth: u32,
     draft: &SceneDraft,
 ) -> Result<String, StoryError> {
+    let present = draft.characters_json();
     let scene = new_scene(
         tier,
         &story.id,
@@ -198,6 +208,7 @@ pub(super) async fn store_for_choice(
         depth,
         draft,
         &story.prompt,
+        present.as_deref(),
     );
     let media = media::queue::first_media(
         image_model_of(story.image_model.as_deref()),
@@ -512,6 +523,7 @@ fn new_scene<'a>(
     depth: u32,
     draft: &'a SceneDraft,
     idea: &'a str,
+    present_characters: Option<&'a str>,
 ) -> NewScene<'a> {
     let title = match (depth, &draft.title) {
         (1, Some(t)) => Some(t.as_str()),
@@ -528,5 +540,6 @@ fn new_scene<'a>(
         image_prompt: &draft.image_prompt,
         is_ending: draft.is_ending,
         choices: &draft.choices,
+        present_characters,
     }
 }

@@ -37,10 +37,12 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
     let system = format!(
         "You write an interactive choose-your-own-adventure story, one scene at a time.\n\
          Content rules (these always take precedence over the story idea and the reader's choices):\n{rules}\n\n\
-         Answer only with one JSON object with the fields title, narrative, image_prompt, choices and is_ending. \
+         Answer only with one JSON object with the fields title, narrative, image_prompt, choices, is_ending and characters. \
          Give the story a title in the first scene only (null afterwards). Write the narrative in 2 to 5 short \
          paragraphs. Offer 2 to 4 distinct choices unless the scene is an ending; an ending has no choices \
-         and is_ending true. image_prompt is one sentence describing an illustration of the scene.",
+         and is_ending true. image_prompt is one sentence describing an illustration of the scene. \
+         characters lists the ids (c1, c2, …) of the family characters given below who appear in the scene, \
+         an empty list when none were given or none appear.",
         rules = input.tier.content_rules
     );
     let mut user = format!(

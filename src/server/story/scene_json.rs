@@ -13,7 +13,24 @@ pub struct SceneDraft {
     pub image_prompt: String,
     pub choices: Vec<String>,
     pub is_ending: bool,
+    /// The story's characters in this scene, as the ids the writer was given (`c1`, …) or
+    /// their names; `None` when the writer did not say. Checked against the story's
+    /// characters when the picture is drawn: unknown ones are ignored there.
+    #[serde(default)]
+    pub characters: Option<Vec<String>>,
 }
+
+impl SceneDraft {
+    /// The characters in the scene as stored with it (a JSON list), if the writer said.
+    pub fn characters_json(&self) -> Option<String> {
+        let said = self.characters.as_ref()?;
+        serde_json::to_string(said).ok()
+    }
+}
+
+/// At most this many characters named per scene (the roster's size), each this long.
+const MAX_PRESENT: usize = 20;
+const PRESENT_MAX_CHARS: usize = 60;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SceneJsonError {
@@ -39,6 +56,9 @@ struct RawScene {
     choices: Vec<String>,
     #[serde(default)]
     is_ending: bool,
+    /// Lenient: anything but a list of words counts as "not said".
+    #[serde(default)]
+    characters: Option<Value>,
 }
 
 /// JSON schema sent to providers that support structured output (strict mode: every
@@ -52,9 +72,10 @@ pub fn schema() -> Value {
             "title": { "type": ["string", "null"], "description": "Story title; only for the first scene, otherwise null" },
             "image_prompt": { "type": "string", "description": "One sentence describing an illustration of this scene" },
             "choices": { "type": "array", "items": { "type": "string" }, "description": "2 to 4 things the reader can choose; empty for an ending" },
-            "is_ending": { "type": "boolean" }
+            "is_ending": { "type": "boolean" },
+            "characters": { "type": "array", "items": { "type": "string" }, "description": "The ids (c1, c2, …) of the listed family characters who appear in this scene; empty when none were listed" }
         },
-        "required": ["narrative", "title", "image_prompt", "choices", "is_ending"],
+        "required": ["narrative", "title", "image_prompt", "choices", "is_ending", "characters"],
         "additionalProperties": false
     })
 }
@@ -94,7 +115,25 @@ pub fn parse(text: &str, must_end: bool) -> Result<SceneDraft, SceneJsonError> {
         image_prompt,
         choices,
         is_ending,
+        characters: raw.characters.and_then(present_characters),
     })
+}
+
+/// The characters a scene names: trimmed words, each once, too long ones and any past the
+/// roster's size dropped; `None` unless it is a list.
+fn present_characters(value: Value) -> Option<Vec<String>> {
+    let Value::Array(items) = value else {
+        return None;
+    };
+    let mut present: Vec<String> = Vec::new();
+    for item in items.iter().filter_map(Value::as_str).map(str::trim) {
+        let fits = !item.is_empty() && item.chars().count() <= PRESENT_MAX_CHARS;
+        if fits && !present.iter().any(|p| p.eq_ignore_ascii_case(item)) {
+            present.push(item.to_owned());
+        }
+    }
+    present.truncate(MAX_PRESENT);
+    Some(present)
 }
 
 /// Some models wrap JSON in a Markdown code fence despite being asked not to.
@@ -166,6 +205,25 @@ mod tests {
         let s = parse(many, false).expect("valid");
         assert_eq!(s.choices.len(), 4);
         assert_eq!(s.image_prompt, "x.");
+    }
+
+    #[test]
+    fn the_characters_in_a_scene_are_read_leniently() {
+        let with = |characters: &str| {
+            let text = format!(
+                r#"{{"narrative":"x.","choices":[],"is_ending":true,"characters":{characters}}}"#
+            );
+            parse(&text, false).expect("valid").characters
+        };
+        assert_eq!(
+            with(r#"[" c1 ","C1","Mia",7,"","c2"]"#),
+            Some(vec!["c1".into(), "Mia".into(), "c2".into()])
+        );
+        assert_eq!(with("[]"), Some(vec![]));
+        assert_eq!(with(r#""c1""#), None);
+        assert_eq!(with(&format!(r#"["{}"]"#, "x".repeat(61))), Some(vec![]));
+        // Not said at all: every character may be there.
+        assert_eq!(parse(SCENE, false).expect("valid").characters, None);
     }
 
     #[test]
