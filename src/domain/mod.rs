@@ -2,6 +2,7 @@
 
 pub mod aspect;
 pub mod catalogue;
+pub mod character_traits;
 pub mod error;
 pub mod form;
 pub mod gallery;

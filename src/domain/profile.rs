@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::character_traits::{self, Traits, UnknownTrait};
+
 /// Characters per profile (REFERENCE.md).
 pub const MAX_CHARACTERS: usize = 10;
 /// Largest reference photo accepted, in bytes (counted while the upload is read).
@@ -30,6 +32,8 @@ pub enum ProfileError {
     },
     #[error("Please list at most {max} {field}.")]
     TooMany { field: &'static str, max: usize },
+    #[error(transparent)]
+    UnknownTrait(#[from] UnknownTrait),
 }
 
 /// The profile form as typed: lists are comma-separated.
@@ -75,6 +79,9 @@ pub struct CharacterInput {
     pub name: String,
     pub description: String,
     pub linked_profile_id: Option<String>,
+    /// The builder's picks (`input[traits][hair_colour]=red` in a plain form post).
+    #[serde(default)]
+    pub traits: Traits,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +89,16 @@ pub struct CharacterDraft {
     pub name: String,
     pub description: String,
     pub linked_profile_id: Option<String>,
+    pub traits: Traits,
+}
+
+impl CharacterDraft {
+    /// The picks as stored (`None` when none were made).
+    pub fn traits_json(&self) -> Option<String> {
+        (!self.traits.is_empty())
+            .then(|| serde_json::to_string(&self.traits).ok())
+            .flatten()
+    }
 }
 
 impl CharacterInput {
@@ -90,11 +107,17 @@ impl CharacterInput {
         if name.is_empty() {
             return Err(ProfileError::NameMissing("character"));
         }
-        let description = short_text("description", &self.description, DESCRIPTION_MAX)?;
+        let traits = character_traits::check(&self.traits)?;
+        let mut description = short_text("description", &self.description, DESCRIPTION_MAX)?;
+        // Picked with taps and nothing typed (a plain form post): the picks describe them.
+        if description.is_empty() {
+            description = character_traits::describe(&traits);
+        }
         if description.is_empty() {
             return Err(ProfileError::DescriptionMissing(name));
         }
         Ok(CharacterDraft {
+            traits,
             name,
             description,
             linked_profile_id: self
@@ -175,6 +198,9 @@ pub struct CharacterView {
     pub linked_profile: Option<ProfileRef>,
     /// Present only when the photo file is on disk and readable.
     pub photo: Option<PhotoView>,
+    /// The builder's picks, for the form.
+    #[serde(default)]
+    pub traits: Traits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -280,6 +306,7 @@ mod tests {
             name: "Mia".into(),
             description: "six, red boots".into(),
             linked_profile_id: Some("  ".into()),
+            ..Default::default()
         }
         .parse()
         .expect("valid");

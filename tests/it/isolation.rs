@@ -49,6 +49,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
             name: "Mia".into(),
             description: "red boots".into(),
             linked_profile_id: None,
+            traits: Default::default(),
         },
     )
     .await

@@ -165,6 +165,7 @@ pub(crate) async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -
             name: name.into(),
             description: "six years old, red boots".into(),
             linked_profile_id: None,
+            traits: Default::default(),
         },
     )
     .await
@@ -431,6 +432,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
         name: "Sam".into(),
         description: "tall".into(),
         linked_profile_id: Some(profile_id.clone()),
+        traits: Default::default(),
     };
     let adult_profile = profiles::save_profile(
         &app.state,
@@ -454,6 +456,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
             name: format!("Kid {i}"),
             description: "small".into(),
             linked_profile_id: None,
+            traits: Default::default(),
         };
         profiles::save_character(&app.state, kids, &profile_id, None, &input)
             .await
@@ -463,6 +466,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
         name: "One too many".into(),
         description: "x".into(),
         linked_profile_id: None,
+        traits: Default::default(),
     };
     let err = profiles::save_character(&app.state, kids, &profile_id, None, &eleventh)
         .await
@@ -492,6 +496,7 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
             name: format!("Kid {i}"),
             description: "small".into(),
             linked_profile_id: None,
+            traits: Default::default(),
         };
         characters.push(
             profiles::save_character(&app.state, kids, &profile_id, None, &input)

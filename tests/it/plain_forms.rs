@@ -173,7 +173,7 @@ async fn a_refused_form_shows_what_was_typed_again_and_only_in_its_own_form() {
         "the edit form keeps its own"
     );
     assert_eq!(
-        html.matches("<details open").count(),
+        html.matches(r#"<details open class="disclosure""#).count(),
         1,
         "only the refused form opens: {html}"
     );
@@ -281,6 +281,7 @@ async fn a_stored_description_stays_inside_its_field() {
         name: "Mia".into(),
         description: "red boots </textarea><b id=\"loose\">".into(),
         linked_profile_id: None,
+        traits: Default::default(),
     };
     profiles::save_character(&app.state, tier, &profile, None, &character)
         .await
@@ -288,4 +289,54 @@ async fn a_stored_description_stays_inside_its_field() {
     let html = page_text(&app, "/kids/profiles").await;
     assert!(!html.contains(r#"<b id="loose">"#), "{html}");
     assert!(html.contains("red boots &lt;/textarea&gt;&lt;b id=&quot;loose&quot;&gt;</textarea>"));
+}
+
+#[tokio::test]
+async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
+    use cyoa::domain::profile::ProfileInput;
+    use cyoa::server::memory::profiles;
+    let app = TestApp::spawn().await;
+    let tier = crate::helpers::tier("kids");
+    let profile = ProfileInput {
+        display_name: "The Lees".into(),
+        ..Default::default()
+    };
+    let profile = profiles::save_profile(&app.state, tier, None, &profile)
+        .await
+        .expect("profile");
+    // A plain form post, before the app has started: the pills are radio buttons.
+    let picks = [
+        ("tier", "kids"),
+        ("profile_id", profile.as_str()),
+        ("input[name]", "Mia"),
+        ("input[description]", ""),
+        ("input[traits][hair_colour]", "red"),
+        ("input[traits][hair_length]", "long"),
+        ("input[traits][eyes]", "green"),
+        ("input[traits][temperament]", "brave"),
+    ];
+    let (status, _) = post_form(&app, "save_character", "/kids/profiles", &picks).await;
+    assert!(status.is_redirection(), "{status}");
+    let view = profiles::page(&app.state, tier).await.expect("profiles");
+    let mia = &view[0].characters[0];
+    assert_eq!(mia.description, "Long red hair and green eyes. Brave.");
+    assert_eq!(mia.traits.get("eyes").map(String::as_str), Some("green"));
+    let html = page_text(&app, "/kids/profiles").await;
+    assert!(
+        html.contains(r#"value="green" checked"#),
+        "the form shows the picks again"
+    );
+    // A pick the builder does not offer is refused in words, and nothing is stored.
+    let mut wrong = picks;
+    wrong[2] = ("input[name]", "Leo");
+    wrong[6] = ("input[traits][eyes]", "purple");
+    let (status, location) = post_form(&app, "save_character", "/kids/profiles", &wrong).await;
+    assert!(status.is_redirection(), "{status}");
+    let html = page_text(&app, &location).await;
+    assert!(
+        html.contains("is not one of the choices for eyes"),
+        "{location}"
+    );
+    let view = profiles::page(&app.state, tier).await.expect("profiles");
+    assert_eq!(view[0].characters.len(), 1);
 }

@@ -203,6 +203,7 @@ async fn the_limit_of_each_model_holds_with_one_slot_for_the_picture_before() {
                 name: name.into(),
                 description: "a cousin".into(),
                 linked_profile_id: None,
+                traits: Default::default(),
             },
         )
         .await
@@ -358,6 +359,7 @@ async fn only_the_photos_of_the_characters_in_the_scene_go() {
                 name: name.into(),
                 description: "a cousin".into(),
                 linked_profile_id: None,
+                traits: Default::default(),
             },
         )
         .await

@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use super::builder::TraitPicker;
 use super::photo::CharacterPhoto;
 use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
 use crate::components::{confirm::Confirm, disclosure::Disclosure, resource_view::ActionError};
+use crate::domain::character_traits;
 use crate::domain::form::{filled, textarea_html};
 use crate::domain::profile::{CharacterInput, CharacterView, ProfileRef};
 use crate::domain::TierSpec;
@@ -112,6 +114,13 @@ pub(super) fn CharacterForm(
             name: typed.text("input[name]").unwrap_or_default(),
             description: typed.text("input[description]").unwrap_or_default(),
             linked_profile_id: filled(typed.text("input[linked_profile_id]")),
+            traits: character_traits::GROUPS
+                .iter()
+                .filter_map(|g| {
+                    let picked = typed.text(&format!("input[traits][{}]", g.key))?;
+                    Some((g.key.to_owned(), picked))
+                })
+                .collect(),
         },
         None => initial,
     };
@@ -154,6 +163,7 @@ pub(super) fn CharacterForm(
                     on:input=move |ev| fields.update(|f| f.name = event_target_value(&ev))
                 />
             </label>
+            <TraitPicker fields/>
             <label>
                 "Description"
                 <textarea
@@ -195,6 +205,7 @@ pub(super) fn CharacterCard(
         name: character.name.clone(),
         description: character.description.clone(),
         linked_profile_id: character.linked_profile.as_ref().map(|p| p.id.clone()),
+        traits: character.traits.clone(),
     };
     let id = character.id.clone();
     let delete_id = character.id.clone();

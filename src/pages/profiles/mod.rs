@@ -1,6 +1,7 @@
 //! `/{tier}/profiles`: the family's profiles for memory mode — preferences, up to ten
 //! characters each, and a reference photo per character (upload, replace, remove).
 
+mod builder;
 mod character;
 mod photo;
 mod profile_card;

@@ -42,6 +42,8 @@ pub struct CharacterRow {
     pub photo_file: Option<String>,
     pub photo_width: Option<i64>,
     pub photo_height: Option<i64>,
+    /// The builder's picks (JSON), if any were made.
+    pub traits: Option<String>,
 }
 
 /// Why a character could not be added.
@@ -56,7 +58,7 @@ pub enum CharacterInsertError {
 }
 
 const PROFILE_COLUMNS: &str = "id, tier, display_name, themes, art_style, tone, favourite_elements";
-const CHARACTER_COLUMNS: &str = "id, profile_id, tier, name, description, linked_profile_id, photo_file, photo_width, photo_height";
+const CHARACTER_COLUMNS: &str = "id, profile_id, tier, name, description, linked_profile_id, photo_file, photo_width, photo_height, traits";
 
 fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
@@ -194,8 +196,9 @@ pub async fn insert_character(
     let id = new_id();
     let at = now();
     super::query(
-        "INSERT INTO characters (id, profile_id, tier, name, description, linked_profile_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO characters (id, profile_id, tier, name, description, linked_profile_id, traits,
+                                 created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(profile_id)
@@ -203,6 +206,7 @@ pub async fn insert_character(
     .bind(&draft.name)
     .bind(&draft.description)
     .bind(&draft.linked_profile_id)
+    .bind(draft.traits_json())
     .bind(&at)
     .bind(&at)
     .execute(&mut tx)
@@ -218,12 +222,14 @@ pub async fn update_character(
     draft: &CharacterDraft,
 ) -> sqlx::Result<bool> {
     let done = super::query(
-        "UPDATE characters SET name = ?, description = ?, linked_profile_id = ?, updated_at = ?
+        "UPDATE characters SET name = ?, description = ?, linked_profile_id = ?, traits = ?,
+                               updated_at = ?
          WHERE id = ? AND tier = ?",
     )
     .bind(&draft.name)
     .bind(&draft.description)
     .bind(&draft.linked_profile_id)
+    .bind(draft.traits_json())
     .bind(now())
     .bind(id)
     .bind(tier)

@@ -31,6 +31,7 @@ pub async fn page(
                 description: c.description.clone(),
                 linked_profile,
                 photo: photos::view(state, c).await,
+                traits: crate::domain::character_traits::read_stored(c.traits.as_deref()),
             });
         }
         views.push(ProfileView {

@@ -196,6 +196,7 @@ mod tests {
             photo_file: None,
             photo_width: None,
             photo_height: None,
+            traits: None,
         }
     }
 
