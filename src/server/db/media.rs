@@ -131,18 +131,10 @@ pub async fn claim_next(
         tx.rollback().await?;
         return Ok(None);
     };
-    let job = super::query_as(
-        "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
-                st.memory_context, s.present_characters, st.video_mode, st.image_model AS story_image_model,
-                m.request_id, m.submitted_at, m.previous_file,
-                (SELECT i.file_name FROM media i
-                 WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file
-         FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
-         WHERE m.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut tx)
-    .await?;
+    let job = super::query_as(JOB)
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -202,6 +194,20 @@ pub async fn ancestor_pictures(
     .bind(tier)
     .fetch_all(db)
     .await
+}
+
+/// A job with what its worker needs, by its row's id.
+const JOB: &str = "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
+        st.memory_context, s.present_characters, st.video_mode, st.image_model AS story_image_model,
+        m.request_id, m.submitted_at, m.previous_file,
+        (SELECT i.file_name FROM media i
+         WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file
+    FROM media m JOIN scenes s ON s.id = m.scene_id JOIN stories st ON st.id = m.story_id
+    WHERE m.id = ?";
+
+/// A job as its worker would get it, without claiming it (benchmarks and tools).
+pub async fn job(db: &Db, id: &str) -> sqlx::Result<Option<MediaJob>> {
+    super::query_as(JOB).bind(id).fetch_optional(db).await
 }
 
 /// Marks the job complete with its file and, in the same transaction, queues what follows

@@ -11,7 +11,7 @@ pub mod crash_points;
 mod image_job;
 mod job_error;
 pub mod queue;
-mod references;
+pub mod references;
 pub mod renditions;
 mod status;
 mod video_job;

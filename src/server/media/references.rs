@@ -26,14 +26,14 @@ use crate::server::state::AppState;
 const WAIT_STEP: Duration = Duration::from_millis(200);
 
 /// What goes with one picture request.
-pub(super) struct Gathered {
+pub struct Gathered {
     pub prompt: String,
     pub images: Vec<ReferenceImage>,
     pub drawn_with: DrawnWith,
 }
 
 /// The prompt and reference images for `job`'s picture with `model`.
-pub(super) async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) -> Gathered {
+pub async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) -> Gathered {
     let snapshot = job
         .memory_context
         .as_deref()
