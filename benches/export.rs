@@ -153,6 +153,7 @@ async fn main() -> Result<(), BoxError> {
         image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: true,
+        family_mode: false,
     };
     let (story_id, root) = story::start(&state, kids, input).await?;
     let mut main = vec![root.clone()];

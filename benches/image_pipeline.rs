@@ -44,6 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             image_model: Some("gpt-image-quick".into()),
             memory_profile: None,
             video_mode: false,
+            family_mode: false,
         };
         let (story_id, scene_id) = story::start(&state, kids, input).await?;
         let stored = Instant::now();

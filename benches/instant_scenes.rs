@@ -74,6 +74,7 @@ impl Reader {
             image_model: None,
             memory_profile: None,
             video_mode: false,
+            family_mode: false,
         };
         let (story_id, scene_id) = story::start(state, tier, input).await?;
         Ok(Reader {

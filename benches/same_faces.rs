@@ -69,6 +69,7 @@ async fn main() -> Result<(), BoxError> {
             image_model: Some("gpt-image".into()),
             memory_profile: Some(profile.clone()),
             video_mode: false,
+            family_mode: false,
         };
         let (story_id, mut scene) = story::start(&state, kids, input).await?;
         scenes.push((story_id.clone(), scene.clone()));

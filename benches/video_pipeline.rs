@@ -105,6 +105,7 @@ async fn main() -> Result<(), BoxError> {
             image_model: Some("gpt-image-quick".into()),
             memory_profile: None,
             video_mode: true,
+            family_mode: false,
         };
         scenes.push(story::start(&state, kids, input).await?);
     }

@@ -9,8 +9,8 @@ use crate::components::demo_banner::DemoBanner;
 use crate::pages::{
     landing::Landing,
     lazy::{
-        GalleryRoute, HomeRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute, ReaderRoute,
-        SceneRoute, StatusRoute,
+        FamilyRoute, GalleryRoute, HomeRoute, PlayMapRoute, ProfilesRoute, ReaderMapRoute,
+        ReaderRoute, SceneRoute, StatusRoute,
     },
     not_found::NotFound,
     tier_layout::TierLayout,
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/:tier") view=TierLayout>
                         <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("profiles") view={Lazy::<ProfilesRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("family") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("gallery") view={Lazy::<GalleryRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("gallery/:story") view={Lazy::<ReaderRoute>::new()} ssr=SsrMode::Async/>
                         <Route

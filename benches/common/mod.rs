@@ -34,6 +34,7 @@ pub async fn play(
         image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: video,
+        family_mode: false,
     };
     let (story_id, mut scene) = story::start(state, tier, input).await?;
     let mut scenes = vec![scene.clone()];

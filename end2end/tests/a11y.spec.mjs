@@ -1,6 +1,6 @@
 // Accessibility: axe-core finds no violation of any impact on any page of either tier:
 // home, a scene with its picture and clip, the story map, the gallery, the reader and the
-// profiles page; plus the landing, status and PIN pages.
+// profiles and family pages; plus the landing, status and PIN pages.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.mjs';
 import { gotoHydrated, choose, unlock, moreChoices } from './helpers.mjs';
@@ -52,5 +52,7 @@ for (const tier of ['kids', 'adult']) {
     await expectAccessible(page, `${tier} reader`);
     await gotoHydrated(page, `/${tier}/profiles`);
     await expectAccessible(page, `${tier} profiles`);
+    await gotoHydrated(page, `/${tier}/family`);
+    await expectAccessible(page, `${tier} family`);
   });
 }

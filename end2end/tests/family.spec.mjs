@@ -151,7 +151,7 @@ test('on a 320-px phone every page fits the width and every control fits a finge
   await choose(page, 0, 2);
   await choose(page, 0, 3);
   const pages = ['/', '/kids', storyUrl, `/kids/story/${storyId}/map`, '/kids/gallery',
-    `/kids/gallery/${storyId}`, '/kids/profiles', '/status'];
+    `/kids/gallery/${storyId}`, '/kids/profiles', '/kids/family', '/status'];
   for (const url of pages) {
     await gotoHydrated(page, url);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

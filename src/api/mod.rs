@@ -1,6 +1,7 @@
 //! Server functions, grouped by page concern. They stay thin: parse the input, call a
 //! service under `server/`, and turn its error into words for the reader.
 
+pub mod family;
 pub mod profiles;
 pub mod site;
 pub mod story;

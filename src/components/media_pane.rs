@@ -27,6 +27,9 @@ pub fn MediaPane(
     video: Option<MediaStatusPoll>,
     #[prop(optional)] in_reader: bool,
     #[prop(default = None)] painter: Option<String>,
+    /// A parent asked for a new look after this scene.
+    #[prop(optional)]
+    new_look: bool,
 ) -> impl IntoView {
     let parent = is_parent();
     let controls = Controls {
@@ -98,8 +101,9 @@ pub fn MediaPane(
             </figcaption>
         }
     });
-    let about =
-        image.map(|poll| view! { <AboutPicture poll offer_new_look=parent && !in_reader/> });
+    let about = image.map(|poll| {
+        view! { <AboutPicture poll offer_new_look=parent && !in_reader asked=new_look/> }
+    });
     let picture_controls = controls.clone();
     view! {
         <figure class=if video.is_some() { "media-pane scene-video" } else { "media-pane" }>

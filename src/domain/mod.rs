@@ -4,6 +4,7 @@ pub mod aspect;
 pub mod catalogue;
 pub mod character_traits;
 pub mod error;
+pub mod family;
 pub mod form;
 pub mod gallery;
 pub mod html;

@@ -90,6 +90,9 @@ pub struct StartInput {
     pub memory_profile: Option<String>,
     /// Video mode: a Grok Imagine clip for every scene (needs the xAI key).
     pub video_mode: bool,
+    /// Family mode: the tier's family members are the story's characters.
+    #[serde(default)]
+    pub family_mode: bool,
 }
 
 /// [`StartInput`] as the start form posts it, field by field: the profile picker is always
@@ -107,6 +110,8 @@ struct StartFields {
     memory_profile: Option<String>,
     #[serde(default, deserialize_with = "super::form::checkbox")]
     video_mode: bool,
+    #[serde(default, deserialize_with = "super::form::checkbox")]
+    family_mode: bool,
 }
 
 impl From<StartFields> for StartInput {
@@ -119,6 +124,7 @@ impl From<StartFields> for StartInput {
             image_model: super::form::filled(fields.image_model),
             memory_profile: memory_profile.filter(|_| fields.memory_mode),
             video_mode: fields.video_mode,
+            family_mode: fields.family_mode,
         }
     }
 }
@@ -133,6 +139,7 @@ impl From<StartInput> for StartFields {
             memory_mode: input.memory_profile.is_some(),
             memory_profile: input.memory_profile,
             video_mode: input.video_mode,
+            family_mode: input.family_mode,
         }
     }
 }
@@ -182,6 +189,9 @@ pub struct SceneView {
     pub video: Option<super::media::MediaView>,
     /// Why a story asked for video has none (no xAI key, or no video model on offer).
     pub video_notice: Option<String>,
+    /// A parent asked for a new look after this scene: the pictures below it start afresh.
+    #[serde(default)]
+    pub new_look: bool,
     /// Whether this page is shown to a parent (the tier's parent controls are open, or
     /// off): only then does it offer what costs money or destroys something.
     pub parent: bool,
@@ -218,6 +228,9 @@ pub struct HomeData {
     pub resumable: Option<ResumableStory>,
     /// The tier's profiles for memory mode; empty hides the toggle.
     pub profiles: Vec<super::profile::ProfileOption>,
+    /// The names of the tier's family (children first); empty hides the family toggle.
+    #[serde(default)]
+    pub family: Vec<String>,
     /// Video mode can be offered (a video model is configured and listed).
     pub video_available: bool,
     /// Recordings can be transcribed here (voice input where the browser cannot).

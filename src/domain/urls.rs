@@ -11,6 +11,10 @@ pub fn profiles(tier: &str) -> String {
     format!("/{tier}/profiles")
 }
 
+pub fn family(tier: &str) -> String {
+    format!("/{tier}/family")
+}
+
 pub fn gallery(tier: &str) -> String {
     format!("/{tier}/gallery")
 }

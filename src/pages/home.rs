@@ -62,7 +62,9 @@ fn HomeBody(
         <StartForm tier data/>
         <p class="profiles-link">
             <a href=urls::profiles(tier.name)>"Family profiles and photos"</a>
-            " — who appears in memory-mode stories."
+            " — who appears in memory-mode stories. "
+            <a href=urls::family(tier.name)>"Our family"</a>
+            " — the children and grown-ups family mode puts in a story."
         </p>
     }
 }
@@ -103,6 +105,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         profiles,
         video_available,
         speech_to_text,
+        family,
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
@@ -111,7 +114,14 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let start_url = <StartStory as leptos::server_fn::ServerFn>::url();
     // A plain post the server refused comes back with what was typed: the form starts
     // from it, so the idea is not lost with the failure.
-    let typed = use_refill(start_url).unwrap_or_default();
+    let refilled = use_refill(start_url);
+    // A family set up is a family to use: on unless a refused post said otherwise.
+    let family_on = RwSignal::new(
+        refilled
+            .as_ref()
+            .map_or(true, |typed| typed.ticked("input[family_mode]")),
+    );
+    let typed = refilled.unwrap_or_default();
     let offered =
         |choice: Option<String>, keys: &[&str]| choice.filter(|k| keys.contains(&k.as_str()));
     let text_keys: Vec<&str> = text_models.iter().map(|m| m.key.as_str()).collect();
@@ -141,6 +151,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .or_else(|| profile_ids.first().map(|&id| id.to_owned()))
             .unwrap_or_default(),
     );
+    let family_is_empty = family.is_empty();
     let form_error = RwSignal::new(None::<AppError>);
     go_to_first_scene(tier, start);
     // The first scene's words as they are written, in the form's place.
@@ -167,6 +178,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 memory_profile: Some(memory_profile.get_untracked())
                     .filter(|id| memory_on.get_untracked() && !id.is_empty()),
                 video_mode: video_on.get_untracked(),
+                family_mode: family_on.get_untracked() && !family_is_empty,
             },
         });
     };
@@ -217,6 +229,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
             </details>
+            <FamilyMode family family_on/>
             <MemoryMode profiles memory_on memory_profile/>
             {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
@@ -363,6 +376,26 @@ fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
             "Video mode: a short Grok Imagine clip for every scene. It costs more and takes a minute or two per scene; the story never waits for it."
         </label>
     }
+}
+
+/// The family mode switch, naming the family; only once the tier has one.
+#[component]
+fn FamilyMode(family: Vec<String>, family_on: RwSignal<bool>) -> impl IntoView {
+    (!family.is_empty()).then(|| {
+        view! {
+            <label class="switch family-mode">
+                <input
+                    type="checkbox"
+                    id="family_mode"
+                    name="input[family_mode]"
+                    checked=family_on.get_untracked()
+                    prop:checked=move || family_on.get()
+                    on:change=move |ev| family_on.set(event_target_checked(&ev))
+                />
+                {format!("Family mode: {} in the story", family.join(", "))}
+            </label>
+        }
+    })
 }
 
 /// The memory mode switch and profile picker; hidden when the tier has no profile.

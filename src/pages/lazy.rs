@@ -29,6 +29,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::LazyRoute;
 
 use super::{
+    family::FamilyPage,
     gallery::Gallery,
     home::TierHome,
     profiles::ProfilesPage,
@@ -220,9 +221,11 @@ split_fn!(
 
 split_route!(GalleryRoute => gallery_page(), __preload_gallery_page);
 
-/// The pages a parent opens now and then: the family's profiles and the site's status.
+/// The pages a parent opens now and then: the family's profiles, the family itself and the
+/// site's status.
 enum FamilyPage {
     Profiles,
+    Family,
     Status,
 }
 
@@ -230,6 +233,7 @@ split_fn!(
     fn family_page(page: FamilyPage) {
         match page {
             FamilyPage::Profiles => view! { <ProfilesPage/> }.into_any(),
+            FamilyPage::Family => view! { <FamilyPage/> }.into_any(),
             FamilyPage::Status => view! { <StatusPage/> }.into_any(),
         }
     },
@@ -239,6 +243,10 @@ split_fn!(
 split_route!(
     /// Profiles and characters.
     ProfilesRoute => family_page(FamilyPage::Profiles), __preload_family_page
+);
+split_route!(
+    /// The family for family mode.
+    FamilyRoute => family_page(FamilyPage::Family), __preload_family_page
 );
 split_route!(
     /// The status page.

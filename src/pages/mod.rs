@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod family;
 pub mod gallery;
 pub mod home;
 pub mod landing;

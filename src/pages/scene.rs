@@ -211,6 +211,7 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
         video,
         video_notice,
         image_model_name,
+        new_look,
         ..
     } = view;
     let image_poll = image.map(|initial| {
@@ -225,7 +226,7 @@ fn SceneMedia(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
     let video_poll = video
         .map(|initial| use_media_status(tier.name, story_id, scene_id, MediaKind::Video, initial));
     let pane = (image_poll.is_some() || video_poll.is_some())
-        .then(|| view! { <MediaPane image=image_poll video=video_poll painter=image_model_name/> });
+        .then(|| view! { <MediaPane image=image_poll video=video_poll painter=image_model_name new_look/> });
     let notice =
         video_notice.map(|text| view! { <p class="notice video-notice" role="status">{text}</p> });
     view! { {pane} {notice} }

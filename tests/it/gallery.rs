@@ -20,6 +20,7 @@ fn input(prompt: &str, video: bool) -> StartInput {
         image_model: Some("gpt-image-quick".into()),
         memory_profile: None,
         video_mode: video,
+        family_mode: false,
     }
 }
 

@@ -315,6 +315,7 @@ pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
         image_model: None,
         memory_profile: None,
         video_mode: false,
+        family_mode: false,
     }
 }
 

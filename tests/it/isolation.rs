@@ -85,6 +85,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         image_model: Some("gpt-image-quick".into()),
         memory_profile: Some(profile.clone()),
         video_mode: true,
+        family_mode: false,
     };
     let (story_id, scene) = story::start(&app.state, tier, input).await.expect("start");
     let view = story::scene_view(&app.state, tier, &story_id, &scene)

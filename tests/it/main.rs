@@ -10,6 +10,7 @@ mod api_errors;
 mod cross_site;
 mod durability;
 mod export;
+mod family;
 mod gallery;
 mod image_providers;
 mod instant_scenes;

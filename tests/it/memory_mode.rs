@@ -218,6 +218,7 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             image_model: Some(model.into()),
             memory_profile: memory.then(|| profile_id.clone()),
             video_mode: false,
+            family_mode: false,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;
@@ -481,6 +482,7 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
         image_model: None,
         memory_profile: Some(profile_id),
         video_mode: false,
+        family_mode: false,
     };
     assert!(story::start(&app.state, adult, input).await.is_err());
 }
@@ -517,6 +519,7 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
             image_model: Some(model.into()),
             memory_profile: Some(profile_id.clone()),
             video_mode: false,
+            family_mode: false,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;

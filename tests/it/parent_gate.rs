@@ -576,7 +576,7 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
         .spawn()
         .await;
     let scene = format!("/kids/story/{}/scene/{}", ids.story, ids.scene);
-    let paid_and_destructive: [(&str, Vec<(&str, &str)>); 6] = [
+    let paid_and_destructive: [(&str, Vec<(&str, &str)>); 9] = [
         (
             "regenerate_media",
             vec![
@@ -597,6 +597,15 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
         ("remove_photo", vec![("character_id", &ids.character)]),
         ("delete_profile", vec![("id", &ids.profile)]),
         ("delete_story", vec![("story_id", &ids.story)]),
+        (
+            "new_look",
+            vec![("story_id", &ids.story), ("scene_id", &ids.scene)],
+        ),
+        (
+            "save_family_member",
+            vec![("input[role]", "grown_up"), ("input[name]", "Sam")],
+        ),
+        ("delete_family", vec![]),
     ];
     fn with_tier<'a>(fields: &[(&'static str, &'a str)]) -> Vec<(&'static str, &'a str)> {
         let mut form = vec![("tier", "kids")];

@@ -72,6 +72,7 @@ fn input(image_model: &str, memory_profile: Option<String>) -> StartInput {
         image_model: Some(image_model.into()),
         memory_profile,
         video_mode: false,
+        family_mode: false,
     }
 }
 

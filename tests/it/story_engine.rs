@@ -13,6 +13,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
         image_model: None,
         memory_profile: None,
         video_mode: false,
+        family_mode: false,
     }
 }
 

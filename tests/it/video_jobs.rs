@@ -92,6 +92,7 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
         image_model: image_model.map(str::to_owned),
         memory_profile: None,
         video_mode: true,
+        family_mode: false,
     }
 }
 

@@ -45,6 +45,8 @@ pub(crate) struct SceneAsk<'a> {
     pub chosen: Option<&'a str>,
     /// The family characters listed (`- c1: Mia: …`), by id.
     pub characters: Vec<&'a str>,
+    /// The first of them by name: a first scene names them, as a model told of a family does.
+    pub first_name: Option<&'a str>,
 }
 
 pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
@@ -55,6 +57,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         must_end: false,
         chosen: None,
         characters: Vec::new(),
+        first_name: None,
     };
     for line in text.lines().map(str::trim) {
         if let Some(idea) = line.strip_prefix("Story idea:") {
@@ -76,6 +79,10 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         } else if let Some((id, _)) = line.strip_prefix("- c").and_then(|r| r.split_once(':')) {
             if id.parse::<u32>().is_ok() {
                 ask.characters.push(&line[2..2 + 1 + id.len()]);
+                let rest = &line[2 + 1 + id.len() + 1..];
+                if ask.first_name.is_none() {
+                    ask.first_name = rest.split(':').next().map(str::trim);
+                }
             }
         }
     }
@@ -122,9 +129,13 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
     let seed = fnv(user_text);
     let idea = ask.idea.trim_end_matches('.');
     let ending = ask.must_end || ask.depth >= ask.target;
-    let mut narrative = match ask.chosen {
-        None => format!("Once upon a time there was {}.", lowercase_first(idea)),
-        Some(label) => format!("You decided to {}.", lowercase_first(label)),
+    let mut narrative = match (ask.chosen, ask.first_name) {
+        (None, Some(name)) => format!(
+            "Once upon a time there was {}, and {name} was there to see it.",
+            lowercase_first(idea)
+        ),
+        (None, None) => format!("Once upon a time there was {}.", lowercase_first(idea)),
+        (Some(label), _) => format!("You decided to {}.", lowercase_first(label)),
     };
     narrative.push(' ');
     narrative.push_str(pick(TURNS, seed));
@@ -207,6 +218,7 @@ mod tests {
                 must_end: true,
                 chosen: Some("Run"),
                 characters: vec!["c1", "c2"],
+                first_name: Some("Mia"),
             }
         );
     }
@@ -221,6 +233,10 @@ mod tests {
                 .clone()
         };
         assert_eq!(at(1), json!(["c1", "c2", "c3"]));
+        let first = scene_json(&format!("Story idea: a fox\nScene 1 of about 5.\n{family}"));
+        assert!(first["narrative"]
+            .as_str()
+            .is_some_and(|n| n.contains("Mia was there")));
         assert_eq!(at(2), json!(["c2", "c3"]));
         assert_eq!(at(3), json!(["c1", "c2"]));
         assert_eq!(scene_json(FIRST)["characters"], json!([]));

@@ -392,6 +392,8 @@ pub struct ScenePageRows {
     pub choices: Vec<ChoiceRow>,
     /// The scene's picture and clip rows (none before its jobs are queued).
     pub media: Vec<SceneMediaRow>,
+    /// A parent asked for a new look after this scene.
+    pub new_look: bool,
 }
 
 /// The texts of [`scene_page`]'s query (SQLite's, PostgreSQL's), made once: the page readers
@@ -419,6 +421,7 @@ static SCENE_PAGE: LazyLock<(String, String)> = LazyLock::new(|| {
                     s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
                     s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
                     s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
+                    s.new_look AS scene_new_look,
                     way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
                     {choices}
                      FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
@@ -471,6 +474,7 @@ struct ScenePageRow {
     scene_narrative: String,
     scene_image_prompt: String,
     scene_is_ending: bool,
+    scene_new_look: bool,
     previous_scene_id: Option<String>,
     chosen_label: Option<String>,
     /// `[[id, label, next scene id], …]`
@@ -535,6 +539,7 @@ impl ScenePageRow {
             scene,
             previous_scene_id: self.previous_scene_id,
             chosen_label: self.chosen_label,
+            new_look: self.scene_new_look,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Memory mode: profiles of the family's preferences, characters with reference photos,
 //! and what a story started in memory mode takes from them.
 
+pub mod family;
 pub mod photos;
 pub mod profiles;
 mod snapshot;
@@ -9,6 +10,7 @@ pub mod upload;
 pub use photos::ReferencePhoto;
 pub use snapshot::{MemoryCharacter, MemorySnapshot};
 
+use crate::domain::family::{FamilyError, FamilyRole, MAX_CHILDREN, MAX_GROWN_UPS};
 use crate::domain::profile::{ProfileError, MAX_CHARACTERS, MAX_PHOTO_BYTES};
 use crate::domain::AppError;
 use imaging::PhotoError;
@@ -31,6 +33,12 @@ pub enum MemoryError {
     TooManyCharacters,
     #[error("linked profile is not another profile of this tier")]
     BadLink,
+    #[error(transparent)]
+    Family(#[from] FamilyError),
+    #[error("the family has all the {0:?} members it may have")]
+    FamilyFull(FamilyRole),
+    #[error("the linked character is not one of this tier's")]
+    BadCharacter,
     #[error("file storage failed: {0}")]
     Storage(std::io::Error),
     /// The decoder panicked on this photo: our fault, not the disk's.
@@ -62,6 +70,16 @@ impl From<MemoryError> for AppError {
             )),
             MemoryError::BadLink => AppError::Invalid(
                 "A character can only link to another profile of this page.".into(),
+            ),
+            MemoryError::Family(e) => AppError::Invalid(e.to_string()),
+            MemoryError::FamilyFull(FamilyRole::Child) => AppError::Conflict(format!(
+                "A family can have at most {MAX_CHILDREN} children here. Remove one to add another."
+            )),
+            MemoryError::FamilyFull(FamilyRole::GrownUp) => AppError::Conflict(format!(
+                "A family can have at most {MAX_GROWN_UPS} grown-ups here. Remove one to add another."
+            )),
+            MemoryError::BadCharacter => AppError::Invalid(
+                "That character is not one of this page's characters; please choose again.".into(),
             ),
             MemoryError::Storage(_) => AppError::Unavailable(
                 "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),

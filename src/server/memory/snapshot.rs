@@ -14,6 +14,9 @@ pub struct MemorySnapshot {
     pub tone: String,
     pub favourite_elements: Vec<String>,
     pub characters: Vec<MemoryCharacter>,
+    /// Family mode: the family's members are among the characters (first).
+    #[serde(default)]
+    pub family: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +29,32 @@ pub struct MemoryCharacter {
 }
 
 impl MemorySnapshot {
+    /// A story in family mode without a profile: the family, nothing else.
+    pub fn family_only() -> MemorySnapshot {
+        MemorySnapshot {
+            profile_name: "your family".to_owned(),
+            themes: Vec::new(),
+            art_style: String::new(),
+            tone: String::new(),
+            favourite_elements: Vec::new(),
+            characters: Vec::new(),
+            family: false,
+        }
+    }
+
+    /// Family mode: the family's members first; a profile's character that a member is
+    /// linked to is that member, once.
+    pub fn add_family(&mut self, people: Vec<MemoryCharacter>) {
+        if people.is_empty() {
+            return;
+        }
+        self.characters
+            .retain(|c| !people.iter().any(|p| p.id == c.id));
+        let others = std::mem::replace(&mut self.characters, people);
+        self.characters.extend(others);
+        self.family = true;
+    }
+
     /// The profile's preferences, its characters, then the characters of the profiles its
     /// characters link to (each linked profile once, never the chosen one again).
     pub fn take(
@@ -65,6 +94,7 @@ impl MemorySnapshot {
             tone: profile.tone.clone(),
             favourite_elements: profile.favourite_elements(),
             characters,
+            family: false,
         }
     }
 
@@ -93,6 +123,11 @@ impl MemorySnapshot {
         }
         if !prefs.is_empty() {
             text.push_str(&format!("Preferences: {}.\n", prefs.join("; ")));
+        }
+        if self.family {
+            text.push_str(
+                "Family mode: the characters \"in the reader's family\" are the reader's own family; make them characters of the story, and name at least one of the children in the first scene.\n",
+            );
         }
         if !self.characters.is_empty() {
             text.push_str(

@@ -59,10 +59,19 @@ async fn start_story(
     let model = offered(state, &configured, &input.text_model)?;
     let image_model = choose_image_model(state, &configured, input.image_model.as_deref())?;
     // Memory mode: the profile is read once, here, and locked into the story.
-    let memory = match input.memory_profile.as_deref() {
+    let mut memory = match input.memory_profile.as_deref() {
         Some(profile_id) => Some(memory::profiles::snapshot(state, tier, profile_id).await?),
         None => None,
     };
+    // Family mode: the family is read once, here, like a profile.
+    if input.family_mode {
+        let people = memory::family::people(state, tier).await?;
+        if !people.is_empty() {
+            memory
+                .get_or_insert_with(MemorySnapshot::family_only)
+                .add_family(people);
+        }
+    }
     let memory_text = memory.as_ref().map(MemorySnapshot::story_text);
     let memory_json = memory.as_ref().and_then(|m| serde_json::to_string(m).ok());
     // Video needs Grok Imagine; without the xAI key the story runs with pictures only and
@@ -238,6 +247,7 @@ pub async fn scene_view(
         chosen_label,
         choices,
         media,
+        new_look,
     } = repo::scene_page(&state.db, tier.name, story_id, scene_id)
         .await?
         .ok_or(StoryError::NotFound)?;
@@ -276,6 +286,7 @@ pub async fn scene_view(
         video,
         video_notice: (video_mode == VideoMode::Unavailable)
             .then(|| VIDEO_UNAVAILABLE_NOTICE.to_owned()),
+        new_look,
         // Said by the server function, which knows the request.
         parent: false,
     })
@@ -325,6 +336,11 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
             .map(|m| m.key.to_owned()),
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
+        family: memory::family::people(state, tier)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect(),
         video_available: clips_offered(state, &configured),
         speech_to_text: state.models.speech_to_text(&configured).is_some(),
     })

@@ -1,0 +1,253 @@
+//! `/{tier}/family`: the family for family mode — up to six children (name, age, girl/boy/
+//! other) and two grown-ups, each optionally linked to one of the tier's characters, whose
+//! description and photo then go into the pictures. A child sees the family; only a parent
+//! changes it. Every form is an `ActionForm`: a plain form post before the app has started.
+
+use leptos::prelude::*;
+
+use super::use_tier;
+use crate::api::family::{load_family, DeleteFamily, DeleteFamilyMember, SaveFamilyMember};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::parent_mode::{is_parent, provide_parent_mode, AskAGrownUp};
+use crate::domain::family::{
+    FamilyMemberInput, FamilyMemberView, FamilyRole, FamilyView, MAX_CHILDREN, MAX_GROWN_UPS,
+};
+use crate::domain::{urls, AppError, TierSpec};
+
+#[component]
+pub fn FamilyPage() -> impl IntoView {
+    let tier = use_tier();
+    view! { <FamilyContent tier/> }
+}
+
+/// The page's three actions, shared by its forms: any of them done reloads the family.
+#[derive(Clone, Copy)]
+struct Actions {
+    save: ServerAction<SaveFamilyMember>,
+    remove: ServerAction<DeleteFamilyMember>,
+    remove_all: ServerAction<DeleteFamily>,
+}
+
+#[component]
+fn FamilyContent(tier: &'static TierSpec) -> impl IntoView {
+    let actions = Actions {
+        save: ServerAction::new(),
+        remove: ServerAction::new(),
+        remove_all: ServerAction::new(),
+    };
+    let family = Resource::new(
+        move || {
+            (
+                actions.save.version().get(),
+                actions.remove.version().get(),
+                actions.remove_all.version().get(),
+            )
+        },
+        move |_| load_family(tier.name.to_owned()),
+    );
+    let error = move || {
+        let failed = |e: Option<Result<_, AppError>>| e.and_then(Result::err);
+        failed(actions.save.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| failed(actions.remove.value().get()))
+            .or_else(|| failed(actions.remove_all.value().get()))
+    };
+    view! {
+        <section class="family-page">
+            <h1>"Our family"</h1>
+            <p class="hint">
+                "With family mode on, a story makes your children and grown-ups its characters and names a child in the first scene. Link someone to a character with a photo, and the pictures draw them like it."
+            </p>
+            {move || error().map(|error| view! { <ErrorNotice error/> })}
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || family.get().map(|answer| match answer {
+                    Ok(view) => view! { <Members tier view actions/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                })}
+            </Suspense>
+            <p><a href=urls::home(tier.name)>"Back to start a story"</a></p>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl IntoView {
+    provide_parent_mode(view.parent);
+    let parent = is_parent();
+    let children: Vec<FamilyMemberView> = view.children().cloned().collect();
+    let grown_ups: Vec<FamilyMemberView> = view.grown_ups().cloned().collect();
+    let characters = view.characters.clone();
+    let list = |members: Vec<FamilyMemberView>, empty: &'static str| {
+        if members.is_empty() {
+            return view! { <p class="empty">{empty}</p> }.into_any();
+        }
+        members
+            .into_iter()
+            .map(|member| {
+                view! { <Member tier member characters=characters.clone() parent actions/> }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let room_for_child = children.len() < MAX_CHILDREN;
+    let room_for_grown_up = grown_ups.len() < MAX_GROWN_UPS;
+    let has_family = !view.members.is_empty();
+    let changes = match parent {
+        true => view! {
+            {room_for_child.then(|| view! {
+                <details class="add-member">
+                    <summary class="button primary">"Add a child"</summary>
+                    <MemberForm tier role=FamilyRole::Child member=None characters=characters.clone() actions/>
+                </details>
+            })}
+            {room_for_grown_up.then(|| view! {
+                <details class="add-member">
+                    <summary class="button">"Add a grown-up"</summary>
+                    <MemberForm tier role=FamilyRole::GrownUp member=None characters=characters.clone() actions/>
+                </details>
+            })}
+            {has_family.then(|| view! {
+                <details class="confirm remove-family">
+                    <summary class="button">"Remove the whole family"</summary>
+                    <p>"Remove every child and grown-up here? Stories already written keep them."</p>
+                    <ActionForm action=actions.remove_all>
+                        <input type="hidden" name="tier" value=tier.name/>
+                        <button type="submit" class="button danger">"Yes, remove them all"</button>
+                    </ActionForm>
+                </details>
+            })}
+        }
+        .into_any(),
+        false => view! { <AskAGrownUp tier=tier.name what="add or change the family"/> }.into_any(),
+    };
+    view! {
+        <h2>"Children"</h2>
+        <div class="family-members">{list(children, "No children yet.")}</div>
+        <h2>"Grown-ups"</h2>
+        <div class="family-members">{list(grown_ups, "No grown-ups yet.")}</div>
+        <div class="actions">{changes}</div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Member(
+    tier: &'static TierSpec,
+    member: FamilyMemberView,
+    characters: Vec<(String, String)>,
+    parent: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let looks = member.character.as_ref().map(
+        |(_, name)| view! { <p class="linked">{format!("Looks like the character {name}")}</p> },
+    );
+    let changes = parent.then(|| {
+        let id = member.id.clone();
+        let name = member.name.clone();
+        let role = member.role;
+        view! {
+            <div class="actions">
+                <details class="edit-member">
+                    <summary class="button">"Edit"</summary>
+                    <MemberForm tier role member=Some(member.clone()) characters actions/>
+                </details>
+                <details class="confirm">
+                    <summary class="button">"Remove"</summary>
+                    <ActionForm action=actions.remove>
+                        <input type="hidden" name="tier" value=tier.name/>
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="button danger">{format!("Yes, remove {name}")}</button>
+                    </ActionForm>
+                </details>
+            </div>
+        }
+    });
+    view! {
+        <article class="family-member" data-member=member.id.clone()>
+            <h3 class="member-name">{member.name.clone()}</h3>
+            <p class="member-who">{member.who()}</p>
+            {looks}
+            {changes}
+        </article>
+    }
+    .into_any()
+}
+
+/// Adds (`member` = `None`) or edits a member of the family.
+#[component]
+fn MemberForm(
+    tier: &'static TierSpec,
+    role: FamilyRole,
+    member: Option<FamilyMemberView>,
+    characters: Vec<(String, String)>,
+    actions: Actions,
+) -> impl IntoView {
+    let input = member
+        .as_ref()
+        .map(FamilyMemberView::to_input)
+        .unwrap_or(FamilyMemberInput {
+            role: Some(role),
+            ..Default::default()
+        });
+    let id = member.map(|m| m.id);
+    let child = role == FamilyRole::Child;
+    let genders = child.then(|| {
+        let pills = [("girl", "girl"), ("boy", "boy"), ("other", "other")]
+            .into_iter()
+            .map(|(value, words)| {
+                let checked = input.gender.as_deref() == Some(value);
+                view! {
+                    <label class="pill">
+                        <input type="radio" name="input[gender]" value=value checked=checked/>
+                        <span>{words}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <label>
+                "Age"
+                <input name="input[age]" type="number" inputmode="numeric" min="1" max="17" value=input.age.clone()/>
+            </label>
+            <fieldset class="trait-group">
+                <legend>"Girl, boy or other"</legend>
+                <div class="pills">{pills}</div>
+            </fieldset>
+        }
+    });
+    let looks = (!characters.is_empty()).then(|| {
+        let options = characters
+            .into_iter()
+            .map(|(value, name)| {
+                let chosen = input.character_id.as_deref() == Some(value.as_str());
+                view! { <option value=value selected=chosen>{name}</option> }
+            })
+            .collect_view();
+        view! {
+            <label>
+                "Looks like (a character with a photo)"
+                <select name="input[character_id]">
+                    <option value="">"(nobody in particular)"</option>
+                    {options}
+                </select>
+            </label>
+        }
+    });
+    view! {
+        <ActionForm action=actions.save attr:class="member-form">
+            <input type="hidden" name="tier" value=tier.name/>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id/> })}
+            <input type="hidden" name="input[role]" value=role.key()/>
+            <label>
+                "Name"
+                <input name="input[name]" type="text" autocomplete="off" value=input.name.clone()/>
+            </label>
+            {genders}
+            {looks}
+            <button type="submit" class="button primary">
+                {if child { "Save child" } else { "Save grown-up" }}
+            </button>
+        </ActionForm>
+    }
+    .into_any()
+}
