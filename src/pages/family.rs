@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::use_tier;
 use crate::api::family::{load_family, DeleteFamily, DeleteFamilyMember, SaveFamilyMember};
+use crate::components::disclosure::Disclosure;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::parent_mode::{is_parent, provide_parent_mode, AskAGrownUp};
 use crate::domain::family::{
@@ -26,6 +27,8 @@ struct Actions {
     save: ServerAction<SaveFamilyMember>,
     remove: ServerAction<DeleteFamilyMember>,
     remove_all: ServerAction<DeleteFamily>,
+    /// The one form open on the page (by its key); each change done closes it.
+    open: RwSignal<Option<String>>,
 }
 
 #[component]
@@ -34,7 +37,26 @@ fn FamilyContent(tier: &'static TierSpec) -> impl IntoView {
         save: ServerAction::new(),
         remove: ServerAction::new(),
         remove_all: ServerAction::new(),
+        open: RwSignal::new(None),
     };
+    Effect::new(move || {
+        let done = |failed: bool| !failed;
+        let saved = actions
+            .save
+            .value()
+            .with(|v| v.as_ref().is_some_and(|r| done(r.is_err())));
+        let removed = actions
+            .remove
+            .value()
+            .with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
+        let cleared = actions
+            .remove_all
+            .value()
+            .with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
+        if saved || removed || cleared {
+            actions.open.set(None);
+        }
+    });
     let family = Resource::new(
         move || {
             (
@@ -89,32 +111,32 @@ fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl 
             .collect_view()
             .into_any()
     };
+    let children_list = list(children.clone(), "No children yet.");
+    let grown_ups_list = list(grown_ups.clone(), "No grown-ups yet.");
+    let (for_child, for_grown_up) = (characters.clone(), characters);
     let room_for_child = children.len() < MAX_CHILDREN;
     let room_for_grown_up = grown_ups.len() < MAX_GROWN_UPS;
     let has_family = !view.members.is_empty();
     let changes = match parent {
         true => view! {
             {room_for_child.then(|| view! {
-                <details class="add-member">
-                    <summary class="button primary">"Add a child"</summary>
-                    <MemberForm tier role=FamilyRole::Child member=None characters=characters.clone() actions/>
-                </details>
+                <Fold key="add-child".to_owned() label="Add a child" summary_class="button primary" actions>
+                    <MemberForm tier role=FamilyRole::Child member=None characters=for_child actions/>
+                </Fold>
             })}
             {room_for_grown_up.then(|| view! {
-                <details class="add-member">
-                    <summary class="button">"Add a grown-up"</summary>
-                    <MemberForm tier role=FamilyRole::GrownUp member=None characters=characters.clone() actions/>
-                </details>
+                <Fold key="add-grown-up".to_owned() label="Add a grown-up" summary_class="button" actions>
+                    <MemberForm tier role=FamilyRole::GrownUp member=None characters=for_grown_up actions/>
+                </Fold>
             })}
             {has_family.then(|| view! {
-                <details class="confirm remove-family">
-                    <summary class="button">"Remove the whole family"</summary>
+                <Fold key="remove-all".to_owned() label="Remove the whole family" summary_class="button" actions>
                     <p>"Remove every child and grown-up here? Stories already written keep them."</p>
                     <ActionForm action=actions.remove_all>
                         <input type="hidden" name="tier" value=tier.name/>
                         <button type="submit" class="button danger">"Yes, remove them all"</button>
                     </ActionForm>
-                </details>
+                </Fold>
             })}
         }
         .into_any(),
@@ -122,9 +144,9 @@ fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl 
     };
     view! {
         <h2>"Children"</h2>
-        <div class="family-members">{list(children, "No children yet.")}</div>
+        <div class="family-members">{children_list}</div>
         <h2>"Grown-ups"</h2>
-        <div class="family-members">{list(grown_ups, "No grown-ups yet.")}</div>
+        <div class="family-members">{grown_ups_list}</div>
         <div class="actions">{changes}</div>
     }
     .into_any()
@@ -141,24 +163,24 @@ fn Member(
     let looks = member.character.as_ref().map(
         |(_, name)| view! { <p class="linked">{format!("Looks like the character {name}")}</p> },
     );
-    let changes = parent.then(|| {
+    let editable = member.clone();
+    let changes = parent.then(move || {
+        let member = editable;
         let id = member.id.clone();
         let name = member.name.clone();
         let role = member.role;
         view! {
             <div class="actions">
-                <details class="edit-member">
-                    <summary class="button">"Edit"</summary>
+                <Fold key=format!("edit-{id}") label="Edit" summary_class="button" actions>
                     <MemberForm tier role member=Some(member.clone()) characters actions/>
-                </details>
-                <details class="confirm">
-                    <summary class="button">"Remove"</summary>
+                </Fold>
+                <Fold key=format!("remove-{id}") label="Remove" summary_class="button" actions>
                     <ActionForm action=actions.remove>
                         <input type="hidden" name="tier" value=tier.name/>
-                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class="button danger">{format!("Yes, remove {name}")}</button>
                     </ActionForm>
-                </details>
+                </Fold>
             </div>
         }
     });
@@ -171,6 +193,38 @@ fn Member(
         </article>
     }
     .into_any()
+}
+
+/// A disclosure of the page whose open state is the page's: opening one closes the others,
+/// and a change done closes it (the list is redrawn in place, so the browser's own state of
+/// a `<details>` would outlive the save).
+#[component]
+fn Fold(
+    key: String,
+    label: &'static str,
+    summary_class: &'static str,
+    actions: Actions,
+    children: Children,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let mine = key.clone();
+    Effect::new(move || {
+        let is_mine = actions.open.with(|o| o.as_deref() == Some(mine.as_str()));
+        if open.get_untracked() != is_mine {
+            open.set(is_mine);
+        }
+    });
+    Effect::new(move || {
+        let was_mine = actions
+            .open
+            .with_untracked(|o| o.as_deref() == Some(key.as_str()));
+        match (open.get(), was_mine) {
+            (true, false) => actions.open.set(Some(key.clone())),
+            (false, true) => actions.open.set(None),
+            _ => {}
+        }
+    });
+    view! { <Disclosure label class=summary_class.to_owned() open>{children()}</Disclosure> }
 }
 
 /// Adds (`member` = `None`) or edits a member of the family.
@@ -207,7 +261,7 @@ fn MemberForm(
         view! {
             <label>
                 "Age"
-                <input name="input[age]" type="number" inputmode="numeric" min="1" max="17" value=input.age.clone()/>
+                <input name="input[age]" type="text" inputmode="numeric" autocomplete="off" value=input.age.clone()/>
             </label>
             <fieldset class="trait-group">
                 <legend>"Girl, boy or other"</legend>
