@@ -16,7 +16,35 @@ pub async fn load_family(tier: String) -> Result<FamilyView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
     let mut view = context::answer(family::page(&state, tier).await)?;
     view.parent = context::parent_present(&state, tier).await?;
+    view.refused = refused_change();
     Ok(view)
+}
+
+/// Rendering the page a refused plain post came back to (`?__path=…&__err=…`): the error.
+#[cfg(feature = "ssr")]
+fn refused_change() -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    use leptos::server_fn::ServerFn;
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let query = parts.uri.query()?;
+    let mut path = None;
+    let mut error = None;
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        match name.as_ref() {
+            "__path" => path = Some(value.into_owned()),
+            "__err" => error = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let ours = [
+        SaveFamilyMember::url(),
+        DeleteFamilyMember::url(),
+        DeleteFamily::url(),
+    ];
+    let path = path?;
+    ours.contains(&path.as_str())
+        .then(|| error.map(|e: String| ServerFnUrlError::<AppError>::decode_err(&e)))
+        .flatten()
 }
 
 /// Adds a member (`id` = `None`) or saves an edited one; answers its id.

@@ -162,6 +162,9 @@ pub struct FamilyView {
     /// `(id, name)` of every character of the tier.
     pub characters: Vec<(String, String)>,
     pub parent: bool,
+    /// Why the last change, posted as a plain form, was refused.
+    #[serde(default)]
+    pub refused: Option<super::AppError>,
 }
 
 impl FamilyView {

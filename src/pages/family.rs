@@ -1,19 +1,24 @@
 //! `/{tier}/family`: the family for family mode — up to six children (name, age, girl/boy/
 //! other) and two grown-ups, each optionally linked to one of the tier's characters, whose
 //! description and photo then go into the pictures. A child sees the family; only a parent
-//! changes it. Every form is an `ActionForm`: a plain form post before the app has started.
+//! changes it. Every form is a plain form post, also once the app runs: a parent changes the
+//! family now and then, the page comes back as the server now has it (a refusal says why,
+//! with what was typed), and the browser's bundle carries no client code for these changes.
 
 use leptos::prelude::*;
 
 use super::use_tier;
+use leptos::server_fn::ServerFn;
+
 use crate::api::family::{load_family, DeleteFamily, DeleteFamilyMember, SaveFamilyMember};
 use crate::components::disclosure::Disclosure;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::parent_mode::{is_parent, provide_parent_mode, AskAGrownUp};
+use crate::components::refill::use_refill;
 use crate::domain::family::{
     FamilyMemberInput, FamilyMemberView, FamilyRole, FamilyView, MAX_CHILDREN, MAX_GROWN_UPS,
 };
-use crate::domain::{urls, AppError, TierSpec};
+use crate::domain::{urls, TierSpec};
 
 #[component]
 pub fn FamilyPage() -> impl IntoView {
@@ -21,68 +26,18 @@ pub fn FamilyPage() -> impl IntoView {
     view! { <FamilyContent tier/> }
 }
 
-/// The page's three actions, shared by its forms: any of them done reloads the family.
-#[derive(Clone, Copy)]
-struct Actions {
-    save: ServerAction<SaveFamilyMember>,
-    remove: ServerAction<DeleteFamilyMember>,
-    remove_all: ServerAction<DeleteFamily>,
-    /// The one form open on the page (by its key); each change done closes it.
-    open: RwSignal<Option<String>>,
-}
-
 #[component]
 fn FamilyContent(tier: &'static TierSpec) -> impl IntoView {
-    let actions = Actions {
-        save: ServerAction::new(),
-        remove: ServerAction::new(),
-        remove_all: ServerAction::new(),
-        open: RwSignal::new(None),
-    };
-    Effect::new(move || {
-        let done = |failed: bool| !failed;
-        let saved = actions
-            .save
-            .value()
-            .with(|v| v.as_ref().is_some_and(|r| done(r.is_err())));
-        let removed = actions
-            .remove
-            .value()
-            .with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
-        let cleared = actions
-            .remove_all
-            .value()
-            .with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
-        if saved || removed || cleared {
-            actions.open.set(None);
-        }
-    });
-    let family = Resource::new(
-        move || {
-            (
-                actions.save.version().get(),
-                actions.remove.version().get(),
-                actions.remove_all.version().get(),
-            )
-        },
-        move |_| load_family(tier.name.to_owned()),
-    );
-    let error = move || {
-        let failed = |e: Option<Result<_, AppError>>| e.and_then(Result::err);
-        failed(actions.save.value().get().map(|r| r.map(|_| ())))
-            .or_else(|| failed(actions.remove.value().get()))
-            .or_else(|| failed(actions.remove_all.value().get()))
-    };
+    let family = Resource::new(|| (), move |_| load_family(tier.name.to_owned()));
     view! {
         <section class="family-page">
             <h1>"Our family"</h1>
             <p class="hint">
                 "With family mode on, a story makes your children and grown-ups its characters and names a child in the first scene. Link someone to a character with a photo, and the pictures draw them like it."
             </p>
-            {move || error().map(|error| view! { <ErrorNotice error/> })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || family.get().map(|answer| match answer {
-                    Ok(view) => view! { <Members tier view actions/> }.into_any(),
+                    Ok(view) => view! { <Members tier view/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 })}
             </Suspense>
@@ -93,7 +48,7 @@ fn FamilyContent(tier: &'static TierSpec) -> impl IntoView {
 }
 
 #[component]
-fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl IntoView {
+fn Members(tier: &'static TierSpec, view: FamilyView) -> impl IntoView {
     provide_parent_mode(view.parent);
     let parent = is_parent();
     let children: Vec<FamilyMemberView> = view.children().cloned().collect();
@@ -106,7 +61,7 @@ fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl 
         members
             .into_iter()
             .map(|member| {
-                view! { <Member tier member characters=characters.clone() parent actions/> }
+                view! { <Member tier member characters=characters.clone() parent/> }
             })
             .collect_view()
             .into_any()
@@ -117,25 +72,29 @@ fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl 
     let room_for_child = children.len() < MAX_CHILDREN;
     let room_for_grown_up = grown_ups.len() < MAX_GROWN_UPS;
     let has_family = !view.members.is_empty();
+    let refused = view
+        .refused
+        .clone()
+        .map(|error| view! { <ErrorNotice error/> });
     let changes = match parent {
         true => view! {
             {room_for_child.then(|| view! {
-                <Fold key="add-child".to_owned() label="Add a child" summary_class="button primary" actions>
-                    <MemberForm tier role=FamilyRole::Child member=None characters=for_child actions/>
+                <Fold key="add-child".to_owned() label="Add a child" summary_class="button primary">
+                    <MemberForm tier role=FamilyRole::Child member=None characters=for_child/>
                 </Fold>
             })}
             {room_for_grown_up.then(|| view! {
-                <Fold key="add-grown-up".to_owned() label="Add a grown-up" summary_class="button" actions>
-                    <MemberForm tier role=FamilyRole::GrownUp member=None characters=for_grown_up actions/>
+                <Fold key="add-grown-up".to_owned() label="Add a grown-up" summary_class="button">
+                    <MemberForm tier role=FamilyRole::GrownUp member=None characters=for_grown_up/>
                 </Fold>
             })}
             {has_family.then(|| view! {
-                <Fold key="remove-all".to_owned() label="Remove the whole family" summary_class="button" actions>
+                <Fold key="remove-all".to_owned() label="Remove the whole family" summary_class="button">
                     <p>"Remove every child and grown-up here? Stories already written keep them."</p>
-                    <ActionForm action=actions.remove_all>
+                    <form method="post" action=DeleteFamily::url()>
                         <input type="hidden" name="tier" value=tier.name/>
                         <button type="submit" class="button danger">"Yes, remove them all"</button>
-                    </ActionForm>
+                    </form>
                 </Fold>
             })}
         }
@@ -143,6 +102,7 @@ fn Members(tier: &'static TierSpec, view: FamilyView, actions: Actions) -> impl 
         false => view! { <AskAGrownUp tier=tier.name what="add or change the family"/> }.into_any(),
     };
     view! {
+        {refused}
         <h2>"Children"</h2>
         <div class="family-members">{children_list}</div>
         <h2>"Grown-ups"</h2>
@@ -158,7 +118,6 @@ fn Member(
     member: FamilyMemberView,
     characters: Vec<(String, String)>,
     parent: bool,
-    actions: Actions,
 ) -> impl IntoView {
     let looks = member.character.as_ref().map(
         |(_, name)| view! { <p class="linked">{format!("Looks like the character {name}")}</p> },
@@ -171,15 +130,15 @@ fn Member(
         let role = member.role;
         view! {
             <div class="actions">
-                <Fold key=format!("edit-{id}") label="Edit" summary_class="button" actions>
-                    <MemberForm tier role member=Some(member.clone()) characters actions/>
+                <Fold key=format!("edit-{id}") label="Edit" summary_class="button">
+                    <MemberForm tier role member=Some(member.clone()) characters/>
                 </Fold>
-                <Fold key=format!("remove-{id}") label="Remove" summary_class="button" actions>
-                    <ActionForm action=actions.remove>
+                <Fold key=format!("remove-{id}") label="Remove" summary_class="button">
+                    <form method="post" action=DeleteFamilyMember::url()>
                         <input type="hidden" name="tier" value=tier.name/>
                         <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class="button danger">{format!("Yes, remove {name}")}</button>
-                    </ActionForm>
+                    </form>
                 </Fold>
             </div>
         }
@@ -195,36 +154,28 @@ fn Member(
     .into_any()
 }
 
-/// A disclosure of the page whose open state is the page's: opening one closes the others,
-/// and a change done closes it (the list is redrawn in place, so the browser's own state of
-/// a `<details>` would outlive the save).
+/// A disclosure of the page: a form or a question, open at once when `key` names the form a
+/// refused post came from.
 #[component]
 fn Fold(
     key: String,
     label: &'static str,
     summary_class: &'static str,
-    actions: Actions,
     children: Children,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let mine = key.clone();
-    Effect::new(move || {
-        let is_mine = actions.open.with(|o| o.as_deref() == Some(mine.as_str()));
-        if open.get_untracked() != is_mine {
-            open.set(is_mine);
-        }
-    });
-    Effect::new(move || {
-        let was_mine = actions
-            .open
-            .with_untracked(|o| o.as_deref() == Some(key.as_str()));
-        match (open.get(), was_mine) {
-            (true, false) => actions.open.set(Some(key.clone())),
-            (false, true) => actions.open.set(None),
-            _ => {}
-        }
-    });
+    let refused_here =
+        use_refill(SaveFamilyMember::url()).is_some_and(|typed| form_key(&typed) == key);
+    let open = RwSignal::new(refused_here);
     view! { <Disclosure label class=summary_class.to_owned() open>{children()}</Disclosure> }
+}
+
+/// Which form a refused save came from: `edit-<id>`, or `add-child` / `add-grown-up`.
+fn form_key(typed: &crate::domain::form::Refill) -> String {
+    match (typed.text("id"), typed.text("input[role]").as_deref()) {
+        (Some(id), _) => format!("edit-{id}"),
+        (None, Some("grown_up")) => "add-grown-up".to_owned(),
+        (None, _) => "add-child".to_owned(),
+    }
 }
 
 /// Adds (`member` = `None`) or edits a member of the family.
@@ -234,9 +185,8 @@ fn MemberForm(
     role: FamilyRole,
     member: Option<FamilyMemberView>,
     characters: Vec<(String, String)>,
-    actions: Actions,
 ) -> impl IntoView {
-    let input = member
+    let stored = member
         .as_ref()
         .map(FamilyMemberView::to_input)
         .unwrap_or(FamilyMemberInput {
@@ -244,6 +194,22 @@ fn MemberForm(
             ..Default::default()
         });
     let id = member.map(|m| m.id);
+    let key = match &id {
+        Some(id) => format!("edit-{id}"),
+        None if role == FamilyRole::GrownUp => "add-grown-up".to_owned(),
+        None => "add-child".to_owned(),
+    };
+    // A refused post comes back with what was typed in this form: nothing is lost.
+    let input = match use_refill(SaveFamilyMember::url()).filter(|t| form_key(t) == key) {
+        Some(typed) => FamilyMemberInput {
+            role: Some(role),
+            name: typed.text("input[name]").unwrap_or_default(),
+            age: typed.text("input[age]").unwrap_or_default(),
+            gender: typed.text("input[gender]"),
+            character_id: typed.text("input[character_id]"),
+        },
+        None => stored,
+    };
     let child = role == FamilyRole::Child;
     let genders = child.then(|| {
         let pills = [("girl", "girl"), ("boy", "boy"), ("other", "other")]
@@ -288,7 +254,7 @@ fn MemberForm(
         }
     });
     view! {
-        <ActionForm action=actions.save attr:class="member-form">
+        <form class="member-form" method="post" action=SaveFamilyMember::url()>
             <input type="hidden" name="tier" value=tier.name/>
             {id.map(|id| view! { <input type="hidden" name="id" value=id/> })}
             <input type="hidden" name="input[role]" value=role.key()/>
@@ -301,7 +267,7 @@ fn MemberForm(
             <button type="submit" class="button primary">
                 {if child { "Save child" } else { "Save grown-up" }}
             </button>
-        </ActionForm>
+        </form>
     }
     .into_any()
 }

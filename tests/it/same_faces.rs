@@ -414,3 +414,45 @@ async fn only_the_photos_of_the_characters_in_the_scene_go() {
         "a scene without one of them was drawn"
     );
 }
+
+#[tokio::test]
+async fn a_new_picture_above_is_the_one_the_scenes_below_carry() {
+    let app = TestApp::spawn().await;
+    let kids = tier("kids");
+    let (id, first) = story::start(&app.state, kids, input("gpt-image", None))
+        .await
+        .expect("start");
+    let old = final_image(&app.state, kids, &id, &first).await;
+    let old_picture = imaging::fingerprint(&picture_bytes(&app, &old).await);
+    let res = app
+        .server_fn(
+            "regenerate_media",
+            &[
+                ("tier", "kids"),
+                ("story_id", &id),
+                ("scene_id", &first),
+                ("kind", "image"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    // The new picture of scene 1 is made (its file name changes when it is stored).
+    let mut new = old.clone();
+    for _ in 0..200 {
+        new = final_image(&app.state, kids, &id, &first).await;
+        if new.url != old.url {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_ne!(new.url, old.url, "the picture was made anew");
+    let new_picture = imaging::fingerprint(&picture_bytes(&app, &new).await);
+    let story = Story {
+        app: &app,
+        tier: kids,
+        id: id.clone(),
+    };
+    story.choose(&first, 0).await;
+    let sent = last_sent(&app).await;
+    assert_eq!(sent, [new_picture], "not the old one ({old_picture})");
+}

@@ -20,6 +20,7 @@ pub async fn page(state: &AppState, tier: &'static TierSpec) -> Result<FamilyVie
         members: members.into_iter().map(view_of).collect(),
         characters,
         parent: false,
+        refused: None,
     })
 }
 
