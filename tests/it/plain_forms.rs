@@ -340,3 +340,28 @@ async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
     let view = profiles::page(&app.state, tier).await.expect("profiles");
     assert_eq!(view[0].characters.len(), 1);
 }
+
+#[tokio::test]
+async fn a_refused_family_member_comes_back_with_the_reason_and_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let child = [
+        ("tier", "kids"),
+        ("input[role]", "child"),
+        ("input[name]", "Quin"),
+        ("input[age]", "30"),
+        ("input[gender]", "other"),
+    ];
+    let (status, location) = post_form(&app, "save_family_member", "/kids/family", &child).await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(location.contains("__err="), "{location}");
+    let html = page_text(&app, &location).await;
+    assert!(html.contains("from 1 to 17"), "the reason: {html}");
+    assert!(html.contains(r#"value="Quin""#), "what was typed");
+    // The same form, right: saved, and the page comes back clean.
+    let mut right = child;
+    right[3] = ("input[age]", "3");
+    let (_, location) = post_form(&app, "save_family_member", "/kids/family", &right).await;
+    assert_eq!(location, app.url("/kids/family"));
+    let html = page_text(&app, "/kids/family").await;
+    assert!(html.contains("a child of 3"), "{html}");
+}
