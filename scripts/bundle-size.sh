@@ -13,14 +13,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg="${1:-target/site-release}/pkg"
-# The first page's budget. Measured 254,269 bytes gzip (204,194 brotli) with parent mode in
+# The first page's budget. Measured 254,661 bytes gzip (204,620 brotli) with parent mode in
 # the tier header, the skip link, the error notices' grown-up details and the stylesheet's
 # 44-px targets (247,854 before them; 754,153 unsplit). Above issue 17's 250,000: to win back.
 budget=${BUNDLE_BUDGET_GZIP:-256000}
 # The largest other page, a scene (the words being written in its place, the paid
-# questions, About this story), measured 480,501; a page's total is what a phone downloads
-# when a family opens it from a bookmark.
-page_budget=${BUNDLE_PAGE_BUDGET_GZIP:-490000}
+# questions, About this story, About this picture and the same-faces badge), measured
+# 500,218 (480,501 before the last two, which cost about 9 KB; the family page's module of
+# its own reshuffled the shared chunks for another 5 KB); a page's total is what a phone
+# downloads when a family opens it from a bookmark.
+page_budget=${BUNDLE_PAGE_BUDGET_GZIP:-505000}
 size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
 row() { printf '%-52s %10s %10s %10s\n' "$@"; }
 # Sums the files given; prints a row each and leaves the totals in sum_raw/sum_gz/sum_br.

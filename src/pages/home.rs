@@ -119,7 +119,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let family_on = RwSignal::new(
         refilled
             .as_ref()
-            .map_or(true, |typed| typed.ticked("input[family_mode]")),
+            .is_none_or(|typed| typed.ticked("input[family_mode]")),
     );
     let typed = refilled.unwrap_or_default();
     let offered =

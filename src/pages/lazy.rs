@@ -137,6 +137,7 @@ pub async fn fetch_named_module() -> Result<(), SplitLoaderError> {
         "split_story_page.wasm" => __preload_story_page().await,
         "split_gallery_page.wasm" => __preload_gallery_page().await,
         "split_family_page.wasm" => __preload_family_page().await,
+        "split_family_mode_page.wasm" => __preload_family_mode_page().await,
         _ => Ok(()),
     }
 }
@@ -225,7 +226,6 @@ split_route!(GalleryRoute => gallery_page(), __preload_gallery_page);
 /// site's status.
 enum FamilyPage {
     Profiles,
-    Family,
     Status,
 }
 
@@ -233,7 +233,6 @@ split_fn!(
     fn family_page(page: FamilyPage) {
         match page {
             FamilyPage::Profiles => view! { <ProfilesPage/> }.into_any(),
-            FamilyPage::Family => view! { <FamilyPage/> }.into_any(),
             FamilyPage::Status => view! { <StatusPage/> }.into_any(),
         }
     },
@@ -244,9 +243,17 @@ split_route!(
     /// Profiles and characters.
     ProfilesRoute => family_page(FamilyPage::Profiles), __preload_family_page
 );
+split_fn!(
+    fn family_mode_page() {
+        view! { <FamilyPage/> }.into_any()
+    },
+    __preload_family_mode_page
+);
+
 split_route!(
-    /// The family for family mode.
-    FamilyRoute => family_page(FamilyPage::Family), __preload_family_page
+    /// The family for family mode: a module of its own, as only a parent setting it up needs
+    /// its forms.
+    FamilyRoute => family_mode_page(), __preload_family_mode_page
 );
 split_route!(
     /// The status page.

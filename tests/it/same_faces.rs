@@ -115,7 +115,7 @@ async fn each_picture_carries_its_parents_on_the_path_and_the_photos() {
     let first_image = final_image(&app.state, kids, &id, &first).await;
     assert_eq!(first_image.status, MediaStatus::Complete);
     // The first scene: the photo alone.
-    assert_eq!(last_sent(&app).await, [mia_photo.clone()]);
+    assert_eq!(last_sent(&app).await, std::slice::from_ref(&mia_photo));
     let story = Story {
         app: &app,
         tier: kids,

@@ -187,7 +187,7 @@ fn present<'a>(ask: &SceneAsk<'a>) -> Vec<&'a str> {
     ask.characters
         .iter()
         .enumerate()
-        .filter(|(n, _)| (*n as u32 + 1 + ask.depth) % 3 != 0)
+        .filter(|(n, _)| !(*n as u32 + 1 + ask.depth).is_multiple_of(3))
         .map(|(_, id)| *id)
         .collect()
 }
