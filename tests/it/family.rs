@@ -18,6 +18,19 @@ fn child(name: &str, age: &str, gender: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// A short story with pictures, with family mode on or off.
+fn kite(family_mode: bool) -> StartInput {
+    StartInput {
+        prompt: "a kite that flies to the moon".into(),
+        length: StoryLength::Short,
+        text_model: "claude-sonnet-5-5".into(),
+        image_model: Some("gpt-image".into()),
+        memory_profile: None,
+        video_mode: false,
+        family_mode,
+    }
+}
+
 async fn add(app: &TestApp, tier: &str, fields: Vec<(String, String)>) -> reqwest::Response {
     let mut form: Vec<(&str, &str)> = vec![("tier", tier)];
     form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -126,16 +139,9 @@ async fn a_story_in_family_mode_names_a_child_first_and_draws_a_linked_photo() {
 
     let home = story::home(&app.state, kids).await.expect("home");
     assert_eq!(home.family, ["Mia", "Leo"]);
-    let input = StartInput {
-        prompt: "a kite that flies to the moon".into(),
-        length: StoryLength::Short,
-        text_model: "claude-sonnet-5-5".into(),
-        image_model: Some("gpt-image".into()),
-        memory_profile: None,
-        video_mode: false,
-        family_mode: true,
-    };
-    let (id, first) = story::start(&app.state, kids, input).await.expect("start");
+    let (id, first) = story::start(&app.state, kids, kite(true))
+        .await
+        .expect("start");
     let view = story::scene_view(&app.state, kids, &id, &first)
         .await
         .expect("scene");
@@ -152,16 +158,7 @@ async fn a_story_in_family_mode_names_a_child_first_and_draws_a_linked_photo() {
         imaging::fingerprint(MAGENTA_JPG)
     );
     // Without family mode the family stays out.
-    let family_off = StartInput {
-        prompt: "a kite that flies to the moon".into(),
-        length: StoryLength::Short,
-        text_model: "claude-sonnet-5-5".into(),
-        image_model: Some("gpt-image".into()),
-        memory_profile: None,
-        video_mode: false,
-        family_mode: false,
-    };
-    let (id, first) = story::start(&app.state, kids, family_off)
+    let (id, first) = story::start(&app.state, kids, kite(false))
         .await
         .expect("start");
     let view = story::scene_view(&app.state, kids, &id, &first)

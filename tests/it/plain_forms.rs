@@ -264,19 +264,25 @@ async fn a_photo_far_too_large_comes_back_to_the_profiles_page() {
     assert!(page_text(&app, &location).await.contains("5 MB"));
 }
 
-#[tokio::test]
-async fn a_stored_description_stays_inside_its_field() {
-    use cyoa::domain::profile::{CharacterInput, ProfileInput};
-    use cyoa::server::memory::profiles;
-    let app = TestApp::spawn().await;
-    let tier = crate::helpers::tier("kids");
-    let profile = ProfileInput {
+/// A profile of the kids' tier; its id.
+async fn the_lees(app: &TestApp) -> String {
+    let profile = cyoa::domain::profile::ProfileInput {
         display_name: "The Lees".into(),
         ..Default::default()
     };
-    let profile = profiles::save_profile(&app.state, tier, None, &profile)
+    let kids = crate::helpers::tier("kids");
+    cyoa::server::memory::profiles::save_profile(&app.state, kids, None, &profile)
         .await
-        .expect("profile");
+        .expect("profile")
+}
+
+#[tokio::test]
+async fn a_stored_description_stays_inside_its_field() {
+    use cyoa::domain::profile::CharacterInput;
+    use cyoa::server::memory::profiles;
+    let app = TestApp::spawn().await;
+    let tier = crate::helpers::tier("kids");
+    let profile = the_lees(&app).await;
     let character = CharacterInput {
         name: "Mia".into(),
         description: "red boots </textarea><b id=\"loose\">".into(),
@@ -293,17 +299,10 @@ async fn a_stored_description_stays_inside_its_field() {
 
 #[tokio::test]
 async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
-    use cyoa::domain::profile::ProfileInput;
     use cyoa::server::memory::profiles;
     let app = TestApp::spawn().await;
     let tier = crate::helpers::tier("kids");
-    let profile = ProfileInput {
-        display_name: "The Lees".into(),
-        ..Default::default()
-    };
-    let profile = profiles::save_profile(&app.state, tier, None, &profile)
-        .await
-        .expect("profile");
+    let profile = the_lees(&app).await;
     // A plain form post, before the app has started: the pills are radio buttons.
     let picks = [
         ("tier", "kids"),

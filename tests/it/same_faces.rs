@@ -97,6 +97,18 @@ impl Story<'_> {
     }
 }
 
+/// Another character of the kids' profile; its id.
+async fn cousin(app: &TestApp, profile: &str, name: &str) -> String {
+    let input = cyoa::domain::profile::CharacterInput {
+        name: name.into(),
+        description: "a cousin".into(),
+        ..Default::default()
+    };
+    profiles::save_character(&app.state, tier("kids"), profile, None, &input)
+        .await
+        .expect("character")
+}
+
 async fn photo_of(app: &TestApp, tier: &str, character: &str, bytes: &[u8], name: &str) {
     let res = upload(app, tier, character, bytes.to_vec(), name).await;
     assert!(res.status().is_success(), "upload {name}");
@@ -195,20 +207,7 @@ async fn the_limit_of_each_model_holds_with_one_slot_for_the_picture_before() {
     let (profile, first_character) = family(&app, kids, "Mia").await;
     photo_of(&app, "kids", &first_character, MAGENTA_JPG, "mia.jpg").await;
     for name in ["Leo", "Ada", "Sam"] {
-        let character = profiles::save_character(
-            &app.state,
-            kids,
-            &profile,
-            None,
-            &cyoa::domain::profile::CharacterInput {
-                name: name.into(),
-                description: "a cousin".into(),
-                linked_profile_id: None,
-                traits: Default::default(),
-            },
-        )
-        .await
-        .expect("character");
+        let character = cousin(&app, &profile, name).await;
         photo_of(&app, "kids", &character, SMALL_PNG, "cousin.png").await;
     }
     for key in ["grok-imagine", "gemini", "gpt-image-quick"] {
@@ -351,21 +350,7 @@ async fn only_the_photos_of_the_characters_in_the_scene_go() {
     let (profile, mia) = family(&app, kids, "Mia").await;
     let mut photos = vec![(mia, photo_png([200, 30, 30]))];
     for (name, rgb) in [("Leo", [30, 200, 30]), ("Ada", [30, 30, 200])] {
-        let id = profiles::save_character(
-            &app.state,
-            kids,
-            &profile,
-            None,
-            &cyoa::domain::profile::CharacterInput {
-                name: name.into(),
-                description: "a cousin".into(),
-                linked_profile_id: None,
-                traits: Default::default(),
-            },
-        )
-        .await
-        .expect("character");
-        photos.push((id, photo_png(rgb)));
+        photos.push((cousin(&app, &profile, name).await, photo_png(rgb)));
     }
     for (id, png) in &photos {
         photo_of(&app, "kids", id, png, "photo.png").await;
