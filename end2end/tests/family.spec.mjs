@@ -161,21 +161,26 @@ test('on a 320-px phone every page fits the width and every control fits a finge
 });
 
 test('keyboard: a skip link first, the choices before the player, and focus on the new scene', async ({ page }) => {
-  await startStory(page, 'kids', { prompt: 'A train that hums', imageModel: 'gpt-image-quick' });
+  // A parent in video mode: the page has media controls (New picture, the player) to order.
+  await parentMode(page, 'kids', '/kids');
+  await startStory(page, 'kids', { prompt: 'A train that hums', imageModel: 'gpt-image-quick', video: true });
+  await expect(page.locator('img.scene-image, video.scene-clip').first()).toBeVisible({ timeout: 30_000 });
   await gotoHydrated(page, page.url());
+  await expect(page.locator('summary.regenerate').first()).toBeVisible({ timeout: 30_000 });
   await page.keyboard.press('Tab');
   await expect(page.locator('.skip-link')).toBeFocused();
   await page.keyboard.press('Enter');
   // Tab from the content reaches the choices before anything of the media.
   const order = [];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
-    order.push(await page.evaluate(() => document.activeElement.className || document.activeElement.tagName));
+    order.push(await page.evaluate(() => `${document.activeElement.tagName} ${document.activeElement.className}`));
   }
   const firstChoice = order.findIndex((c) => c.includes('choice'));
   const firstMedia = order.findIndex((c) => /regenerate|retry|VIDEO/.test(c));
-  expect(firstChoice).toBeGreaterThanOrEqual(0);
-  if (firstMedia >= 0) expect(firstChoice).toBeLessThan(firstMedia);
+  expect(firstChoice, order.join(' | ')).toBeGreaterThanOrEqual(0);
+  expect(firstMedia, order.join(' | ')).toBeGreaterThanOrEqual(0);
+  expect(firstChoice).toBeLessThan(firstMedia);
   await page.locator('button.choice').first().focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about', { timeout: 30_000 });

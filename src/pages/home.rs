@@ -360,41 +360,37 @@ fn LengthField(length: RwSignal<StoryLength>) -> impl IntoView {
     }
 }
 
+/// A switch of the start form: a checkbox `input[{key}]` (a plain post sends it when on).
+#[component]
+fn Switch(key: &'static str, on: RwSignal<bool>, words: String) -> impl IntoView {
+    view! {
+        <label class=format!("switch {}", key.replace('_', "-"))>
+            <input
+                type="checkbox"
+                id=key
+                name=format!("input[{key}]")
+                checked=on.get_untracked()
+                prop:checked=move || on.get()
+                on:change=move |ev| on.set(event_target_checked(&ev))
+            />
+            {words}
+        </label>
+    }
+}
+
 /// Shown only when Grok Imagine (the xAI key) is configured.
 #[component]
 fn VideoToggle(video_on: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="switch video-mode">
-            <input
-                type="checkbox"
-                id="video_mode"
-                name="input[video_mode]"
-                checked=video_on.get_untracked()
-                prop:checked=move || video_on.get()
-                on:change=move |ev| video_on.set(event_target_checked(&ev))
-            />
-            "Video mode: a short Grok Imagine clip for every scene. It costs more and takes a minute or two per scene; the story never waits for it."
-        </label>
-    }
+    let words = "Video mode: a short Grok Imagine clip for every scene. It costs more and takes a minute or two per scene; the story never waits for it.";
+    view! { <Switch key="video_mode" on=video_on words=words.to_owned()/> }
 }
 
 /// The family mode switch, naming the family; only once the tier has one.
 #[component]
 fn FamilyMode(family: Vec<String>, family_on: RwSignal<bool>) -> impl IntoView {
     (!family.is_empty()).then(|| {
-        view! {
-            <label class="switch family-mode">
-                <input
-                    type="checkbox"
-                    id="family_mode"
-                    name="input[family_mode]"
-                    checked=family_on.get_untracked()
-                    prop:checked=move || family_on.get()
-                    on:change=move |ev| family_on.set(event_target_checked(&ev))
-                />
-                {format!("Family mode: {} in the story", family.join(", "))}
-            </label>
-        }
+        let words = format!("Family mode: {} in the story", family.join(", "));
+        view! { <Switch key="family_mode" on=family_on words/> }
     })
 }
 
