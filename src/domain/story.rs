@@ -183,7 +183,8 @@ pub struct SceneView {
     pub image_model_name: Option<String>,
     /// The scene's image; `None` for a text-only story.
     pub image: Option<super::media::MediaView>,
-    /// Memory mode: the profile the story was started with (locked), if any.
+    /// What the story took of the family (locked at start), as the scene says it:
+    /// "Memory mode: The Lees", "Family mode"; `None` for neither.
     pub memory_profile_name: Option<String>,
     /// The scene's clip in video mode; `None` when the story has no video.
     pub video: Option<super::media::MediaView>,

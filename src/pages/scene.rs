@@ -192,7 +192,7 @@ fn AboutStory(view: SceneView) -> impl IntoView {
                     .map(|name| {
                         view! {
                             " · "
-                            <span class="memory-profile">{format!("Memory mode: {name}")}</span>
+                            <span class="memory-profile">{name}</span>
                         }
                     })}
             </p>

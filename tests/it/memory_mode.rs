@@ -249,7 +249,10 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             let view = story::scene_view(&app.state, kids, &story_id, &scene_id)
                 .await
                 .expect("view");
-            assert_eq!(view.memory_profile_name.as_deref(), Some("The Lees"));
+            assert_eq!(
+                view.memory_profile_name.as_deref(),
+                Some("Memory mode: The Lees")
+            );
         } else {
             assert_eq!(sent["references"], 0, "memory off sends no photo: {sent}");
             assert!(

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::db::profiles::{CharacterRow, ProfileRow};
 
+/// The profile name of a story in family mode without a profile.
+const FAMILY_ONLY: &str = "your family";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemorySnapshot {
     pub profile_name: String,
@@ -32,13 +35,23 @@ impl MemorySnapshot {
     /// A story in family mode without a profile: the family, nothing else.
     pub fn family_only() -> MemorySnapshot {
         MemorySnapshot {
-            profile_name: "your family".to_owned(),
+            profile_name: FAMILY_ONLY.to_owned(),
             themes: Vec::new(),
             art_style: String::new(),
             tone: String::new(),
             favourite_elements: Vec::new(),
             characters: Vec::new(),
             family: false,
+        }
+    }
+
+    /// What the story took of the family, as its scenes say it: "Memory mode: The Lees",
+    /// "Family mode", or both.
+    pub fn label(&self) -> String {
+        match (self.family, self.profile_name.as_str()) {
+            (true, FAMILY_ONLY) => "Family mode".to_owned(),
+            (true, profile) => format!("Memory mode: {profile}, with family mode"),
+            (false, profile) => format!("Memory mode: {profile}"),
         }
     }
 
@@ -252,6 +265,34 @@ mod tests {
         assert!(text.contains("content rules always win"));
         assert!(text.contains("favourite themes: space, dragons"));
         assert!(text.contains("- c3: Grandpa Joe: Grandpa Joe has red boots\n"));
+    }
+
+    #[test]
+    fn family_members_come_first_once_and_the_story_says_family_mode() {
+        let profiles = [profile("p1", "The Lees")];
+        let characters = [
+            character("c1", "p1", "Mia", None),
+            character("c2", "p1", "Leo", None),
+        ];
+        let mut snap = MemorySnapshot::take(&profiles[0], &profiles, &characters);
+        assert_eq!(snap.label(), "Memory mode: The Lees");
+        let member = |id: &str, name: &str| MemoryCharacter {
+            id: id.into(),
+            name: name.into(),
+            description: "a girl of 6 in the reader's family".into(),
+            from_profile: "the family".into(),
+        };
+        // Leo is linked to the family member: he is that member, once.
+        snap.add_family(vec![member("c2", "Leo"), member("f1", "Nora")]);
+        let names: Vec<_> = snap.characters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Leo", "Nora", "Mia"]);
+        assert_eq!(snap.label(), "Memory mode: The Lees, with family mode");
+        assert!(snap
+            .story_text()
+            .contains("name at least one of the children"));
+        let mut only = MemorySnapshot::family_only();
+        only.add_family(vec![member("f1", "Nora")]);
+        assert_eq!(only.label(), "Family mode");
     }
 
     #[test]

@@ -258,7 +258,7 @@ pub async fn scene_view(
         VideoMode::On => shown.take(scene_id, MediaKind::Video),
         _ => None,
     };
-    let memory_profile_name = memory_of(&story).map(|m| m.profile_name);
+    let memory_profile_name = memory_of(&story).map(|m| m.label());
     Ok(SceneView {
         story_id: story.id.clone(),
         scene_id: scene.id,
