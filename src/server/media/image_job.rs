@@ -33,10 +33,12 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
         .client_for_media(model.provider)
         .ok_or(MediaJobError::NotConfigured(model.display_name))?;
     let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    // First what it is drawn with, which may wait for the picture before it: the story may be
+    // deleted meanwhile, so whether the job is still ours is asked after that.
+    let drawing = references::gather(state, job, model).await;
     super::still_ours(state, job).await?;
     // Charged just before the order: over the limit, no picture is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
-    let drawing = references::gather(state, job, model).await;
     record_drawn_with(state, job, &drawing.drawn_with).await;
     tracing::info!(references = drawing.images.len(), "picture ordered");
     let image = match client
