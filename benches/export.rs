@@ -154,6 +154,7 @@ async fn main() -> Result<(), BoxError> {
         memory_profile: None,
         video_mode: true,
         family_mode: false,
+        characters: Vec::new(),
     };
     let (story_id, root) = story::start(&state, kids, input).await?;
     let mut main = vec![root.clone()];

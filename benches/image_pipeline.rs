@@ -45,6 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             memory_profile: None,
             video_mode: false,
             family_mode: false,
+            characters: Vec::new(),
         };
         let (story_id, scene_id) = story::start(&state, kids, input).await?;
         let stored = Instant::now();

@@ -75,6 +75,7 @@ impl Reader {
             memory_profile: None,
             video_mode: false,
             family_mode: false,
+            characters: Vec::new(),
         };
         let (story_id, scene_id) = story::start(state, tier, input).await?;
         Ok(Reader {

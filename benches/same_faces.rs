@@ -11,12 +11,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{env_number, settle, BoxError};
+use cyoa::domain::form::Picked;
 use cyoa::domain::profile::{CharacterInput, ProfileInput};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::config::Config;
 use cyoa::server::db::media;
-use cyoa::server::memory::{photos, profiles};
+use cyoa::server::memory::{characters, photos, profiles};
 use cyoa::server::providers::Retries;
 use cyoa::server::story;
 use cyoa::server::web::startup;
@@ -40,12 +41,7 @@ async fn main() -> Result<(), BoxError> {
     let dir = tempfile::tempdir()?;
     let (_, state) = startup::spawn(Config::for_tests(dir.path()), &Retries::default()).await?;
     let kids = TierSpec::find("kids").ok_or("kids tier")?;
-    let profile = ProfileInput {
-        display_name: "The Lees".into(),
-        art_style: "soft watercolour".into(),
-        ..Default::default()
-    };
-    let profile = profiles::save_profile(&state, kids, None, &profile).await?;
+    let mut brought = Vec::new();
     for (name, rgb) in [
         ("Mia", [200, 40, 40]),
         ("Leo", [40, 160, 60]),
@@ -56,9 +52,17 @@ async fn main() -> Result<(), BoxError> {
             description: format!("{name}, who loves kites"),
             ..Default::default()
         };
-        let id = profiles::save_character(&state, kids, &profile, None, &input).await?;
+        let id = characters::save(&state, kids, None, &input).await?;
         photos::store(&state, kids, &id, photo(rgb)).await?;
+        brought.push(id);
     }
+    let profile = ProfileInput {
+        display_name: "The Lees".into(),
+        art_style: "soft watercolour".into(),
+        characters: Picked(brought),
+        ..Default::default()
+    };
+    let profile = profiles::save_profile(&state, kids, None, &profile).await?;
     // Long stories along their first choices until there are enough scenes.
     let mut scenes = Vec::new();
     while scenes.len() < wanted {
@@ -70,6 +74,7 @@ async fn main() -> Result<(), BoxError> {
             memory_profile: Some(profile.clone()),
             video_mode: false,
             family_mode: false,
+            characters: Vec::new(),
         };
         let (story_id, mut scene) = story::start(&state, kids, input).await?;
         scenes.push((story_id.clone(), scene.clone()));

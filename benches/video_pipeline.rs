@@ -106,6 +106,7 @@ async fn main() -> Result<(), BoxError> {
             memory_profile: None,
             video_mode: true,
             family_mode: false,
+            characters: Vec::new(),
         };
         scenes.push(story::start(&state, kids, input).await?);
     }

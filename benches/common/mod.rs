@@ -35,6 +35,7 @@ pub async fn play(
         memory_profile: None,
         video_mode: video,
         family_mode: false,
+        characters: Vec::new(),
     };
     let (story_id, mut scene) = story::start(state, tier, input).await?;
     let mut scenes = vec![scene.clone()];

@@ -126,3 +126,47 @@ export function forgetFailedFetches(pageErrors, failed) {
   const others = pageErrors.filter((message) => !(message === 'Failed to fetch' && left-- > 0));
   pageErrors.splice(0, pageErrors.length, ...others);
 }
+
+/** A character's card on the characters page, by its exact name. */
+export function characterCard(page, name) {
+  return page.locator('.character-card', {
+    has: page.locator('.character-name', { hasText: new RegExp(`^${name}$`) }),
+  });
+}
+
+/**
+ * Adds a character to the tier's roster on the characters page (as a parent): the name
+ * typed, the description typed or `picks` tapped in the builder ([trait, words] pairs);
+ * its card. `tap` on a touch screen.
+ */
+export async function addCharacter(page, name, { description, picks = [], tap = false } = {}) {
+  const press = (locator) => (tap ? locator.tap() : locator.click());
+  const adder = page.locator('.new-character');
+  await press(adder.locator('summary', { hasText: /^Add a character$/ }));
+  const form = adder.locator('form.character-form');
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  if (description) await form.getByLabel('Description').fill(description);
+  for (const [group, words] of picks) {
+    await press(form.locator(`.trait-group[data-trait="${group}"] .pill`, { hasText: new RegExp(`^${words}$`) }));
+  }
+  await press(form.getByRole('button', { name: 'Save character' }));
+  const card = characterCard(page, name);
+  await expect(card).toBeVisible();
+  return card;
+}
+
+/** Makes a profile on the characters page (as a parent) that brings `characters`; its card. */
+export async function newProfile(page, name, { characters = [], themes, artStyle } = {}) {
+  await open(page, 'New profile');
+  await page.locator('#profile-display_name').fill(name);
+  if (themes) await page.locator('#profile-themes').fill(themes);
+  if (artStyle) await page.locator('#profile-art_style').fill(artStyle);
+  const form = page.locator('form.profile-form', { has: page.locator('#profile-display_name') });
+  for (const character of characters) {
+    await form.locator('.pick-characters label', { hasText: new RegExp(`^${character}$`) }).locator('input').check();
+  }
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: name }) });
+  await expect(profile).toBeVisible();
+  return profile;
+}

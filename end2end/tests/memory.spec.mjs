@@ -1,9 +1,12 @@
-// Memory mode in Chromium: family profiles, characters with reference photos, and stories
-// whose pictures carry the photo (the simulator draws received photos into its pictures).
+// Memory mode in Chromium: the roster's characters with reference photos, profiles that
+// bring them, and stories whose pictures carry the photo (the simulator draws received
+// photos into its pictures).
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gotoHydrated, open, startStory, unlock, moreChoices, parentMode } from './helpers.mjs';
+import {
+  gotoHydrated, startStory, unlock, moreChoices, parentMode, addCharacter, newProfile,
+} from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
@@ -11,23 +14,15 @@ const SMALL = path.join(FIXTURES, 'photo-small.png');
 
 const MODELS = ['gpt-image-quick', 'gpt-image', 'gpt-image-detailed', 'grok-imagine', 'gemini'];
 
-/** Creates a profile with one character on the kids profile page, as a parent; returns
- *  its card. */
+/** Creates a character and a profile that brings it on the kids characters page, as a
+ *  parent; the character's card. */
 async function createFamily(page, profileName, characterName) {
   await parentMode(page, 'kids', '/kids/profiles');
-  await open(page, 'New profile');
-  await page.locator('#profile-display_name').fill(profileName);
-  await page.locator('#profile-themes').fill('kites, picnics');
-  await page.locator('#profile-art_style').fill('soft watercolour');
-  await page.getByRole('button', { name: 'Save profile' }).click();
-  const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: profileName }) });
-  await expect(profile).toBeVisible();
-  await open(profile, 'Add a character');
-  await profile.getByLabel('Name', { exact: true }).fill(characterName);
-  await profile.getByLabel('Description').fill('six years old, red boots');
-  await profile.getByRole('button', { name: 'Save character' }).click();
-  const card = profile.locator('.character-card', { hasText: characterName });
-  await expect(card).toBeVisible();
+  const card = await addCharacter(page, characterName, { description: 'six years old, red boots' });
+  const profile = await newProfile(page, profileName, {
+    characters: [characterName], themes: 'kites, picnics', artStyle: 'soft watercolour',
+  });
+  await expect(profile.locator('.profile-brings')).toHaveText(`Brings: ${characterName}`);
   return { profile, card };
 }
 
@@ -56,11 +51,11 @@ test('memory mode is hidden while a tier has no profile', async ({ page }) => {
   await unlock(page);
   await gotoHydrated(page, '/adult');
   await expect(page.locator('#memory_mode')).toHaveCount(0);
-  await expect(page.getByRole('link', { name: 'Family profiles and photos' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Characters and profiles' })).toBeVisible();
 });
 
-test('a character gets a photo: bad files are refused, small ones warned, replace and remove work', async ({ page }) => {
-  const { card } = await createFamily(page, 'The Photo Family', 'Ada');
+test('a character gets up to three photos: bad files are refused, small ones warned, each removable', async ({ page }) => {
+  const { card } = await createFamily(page, 'The Photo Family', 'Ada Photo');
   await expect(card.locator('.photo-placeholder')).toBeVisible();
 
   await uploadPhoto(card, {
@@ -78,12 +73,17 @@ test('a character gets a photo: bad files are refused, small ones warned, replac
   await expect(card.locator('.photo-warning')).toContainText('only 120×90 pixels');
 
   await uploadPhoto(card, MAGENTA);
-  const thumb = card.locator('img.photo-thumbnail');
-  await expect.poll(() => thumb.evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
-  await expect(card.locator('.photo-warning')).toHaveCount(0);
+  const thumbs = card.locator('img.photo-thumbnail');
+  await expect(thumbs).toHaveCount(2);
+  await expect.poll(() => thumbs.last().evaluate((i) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  await expect(card.getByText('Add another photo (2 of 3)')).toBeVisible();
 
   // Choosing the file sent it: once the app runs there is no second Upload to press.
   await expect(card.locator('button.upload')).toBeHidden();
+  // Removing the small photo takes its warning with it; the other stays.
+  await card.getByRole('button', { name: 'Remove photo' }).first().click();
+  await expect(thumbs).toHaveCount(1);
+  await expect(card.locator('.photo-warning')).toHaveCount(0);
   await card.getByRole('button', { name: 'Remove photo' }).click();
   await expect(card.locator('.photo-placeholder')).toBeVisible();
 });
@@ -93,7 +93,8 @@ test('a child sees the family but cannot change it', async ({ page }) => {
   await page.getByRole('button', { name: 'Lock' }).click();
   await gotoHydrated(page, '/kids/profiles');
   const profile = page.locator('.profile-card', { hasText: 'The Look-only Family' });
-  await expect(profile.locator('.character-card', { hasText: 'Bea' })).toBeVisible();
+  await expect(profile.locator('.profile-brings')).toHaveText('Brings: Bea');
+  await expect(page.locator('.character-card', { hasText: 'Bea' })).toBeVisible();
   for (const control of ['New profile', 'Edit profile', 'Delete profile', 'Add a character', 'Edit', 'Remove character']) {
     await expect(page.locator('summary', { hasText: new RegExp(`^${control}$`) })).toHaveCount(0);
   }
@@ -105,7 +106,7 @@ test('a child sees the family but cannot change it', async ({ page }) => {
 for (const model of MODELS) {
   test(`with memory mode on, ${model} draws the character's photo into the scene`, async ({ page }) => {
     const family = `The ${model} Family`;
-    const { card } = await createFamily(page, family, 'Mia');
+    const { card } = await createFamily(page, family, `Mia ${model}`);
     await uploadPhoto(card, MAGENTA);
     await expect(card.locator('img.photo-thumbnail')).toBeVisible();
 

@@ -70,7 +70,7 @@ test('a story starts, plays to its end and shows in the gallery without JavaScri
   await expect(card).toHaveCount(0);
 });
 
-test('a profile with a character and a photo is made, edited and removed without JavaScript', async ({ page }) => {
+test('a character with a photo and a profile that brings it are made, edited and removed without JavaScript', async ({ page }) => {
   const name = `The No-Script Family ${Date.now()}`;
   await parentMode(page, 'kids', '/kids/profiles', { script: false });
 
@@ -92,12 +92,19 @@ test('a profile with a character and a photo is made, edited and removed without
   await profile.getByRole('button', { name: 'Save profile' }).click();
   await expect(profile.locator('.profile-summary')).toContainText('quiet and cosy');
 
-  await open(profile, 'Add a character');
-  await profile.getByLabel('Name', { exact: true }).fill('Ada');
-  await profile.getByLabel('Description').fill('seven, a green raincoat');
-  await profile.getByRole('button', { name: 'Save character' }).click();
-  const card = profile.locator('.character-card', { hasText: 'Ada' });
+  const adder = page.locator('.new-character');
+  await open(adder, 'Add a character');
+  await adder.getByLabel('Name', { exact: true }).fill('Ada No-Script');
+  await adder.getByLabel('Description').fill('seven, a green raincoat');
+  await adder.getByRole('button', { name: 'Save character' }).click();
+  const card = page.locator('.character-card', { hasText: 'Ada No-Script' });
   await expect(card).toBeVisible();
+
+  // The profile brings her: a ticked box in a plain form post.
+  await open(profile, 'Edit profile');
+  await profile.locator('.pick-characters label', { hasText: 'Ada No-Script' }).locator('input').check();
+  await profile.getByRole('button', { name: 'Save profile' }).click();
+  await expect(profile.locator('.profile-brings')).toHaveText('Brings: Ada No-Script');
 
   // A file that is not a picture comes back refused, with the reason.
   const notAPicture = { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a picture') };
@@ -115,7 +122,8 @@ test('a profile with a character and a photo is made, edited and removed without
 
   await open(card, 'Remove character');
   await card.getByRole('button', { name: 'Yes, delete' }).click();
-  await expect(profile.locator('.character-card')).toHaveCount(0);
+  await expect(page.locator('.character-card', { hasText: 'Ada No-Script' })).toHaveCount(0);
+  await expect(profile.locator('.profile-brings')).toHaveText('Brings no characters yet.');
   await open(profile, 'Delete profile');
   await profile.getByRole('button', { name: 'Yes, delete' }).click();
   await expect(page.locator('.profile-name', { hasText: name })).toHaveCount(0);

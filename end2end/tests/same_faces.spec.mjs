@@ -4,42 +4,18 @@
 import { test, expect } from './fixtures.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gotoHydrated, open, choose, parentMode } from './helpers.mjs';
+import { gotoHydrated, open, choose, parentMode, addCharacter } from './helpers.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures');
 const MAGENTA = path.join(FIXTURES, 'photo-magenta.jpg');
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
-/** A new profile on the kids profile page, as a parent; its card. */
-async function newProfile(page, name) {
-  await parentMode(page, 'kids', '/kids/profiles');
-  await open(page, 'New profile');
-  await page.locator('#profile-display_name').fill(name);
-  await page.getByRole('button', { name: 'Save profile' }).click();
-  const profile = page.locator('.profile-card', { has: page.locator('.profile-name', { hasText: name }) });
-  await expect(profile).toBeVisible();
-  return profile;
-}
-
-/** Adds a character with its name typed and everything else tapped; its card. */
-async function buildWithTaps(page, profile, name, picks) {
-  await open(profile, 'Add a character');
-  const form = profile.locator('form.character-form').last();
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  for (const [group, words] of picks) {
-    await form.locator(`.trait-group[data-trait="${group}"] .pill`, { hasText: new RegExp(`^${words}$`) }).tap();
-  }
-  await form.getByRole('button', { name: 'Save character' }).tap();
-  const card = profile.locator('.character-card', { hasText: name });
-  await expect(card).toBeVisible();
-  return card;
-}
-
 test('a character is built with taps only, each pill a fingertip wide', async ({ page }) => {
-  const profile = await newProfile(page, 'The Tap Family');
-  await open(profile, 'Add a character');
-  const form = profile.locator('form.character-form').last();
+  await parentMode(page, 'kids', '/kids/profiles');
+  const adder = page.locator('.new-character');
+  await open(adder, 'Add a character');
+  const form = adder.locator('form.character-form');
   const pills = form.locator('.pill');
   expect(await pills.count()).toBeGreaterThanOrEqual(44);
   for (const box of await pills.evaluateAll((all) => all.map((p) => p.getBoundingClientRect().toJSON()))) {
@@ -65,7 +41,7 @@ test('a character is built with taps only, each pill a fingertip wide', async ({
   await form.locator('.trait-group[data-trait="eyes"] .pill', { hasText: /^blue$/ }).tap();
   await expect(description).toHaveValue(/^Long red hair, blue eyes .* Loves kites\.$/);
   await form.getByRole('button', { name: 'Save character' }).tap();
-  const card = profile.locator('.character-card', { hasText: 'Tilly' });
+  const card = page.locator('.character-card', { hasText: 'Tilly' });
   await expect(card.locator('.character-description')).toContainText('blue eyes');
   // Ten taps and a name: well under the 30 s a family has for it.
   expect(Date.now() - started).toBeLessThan(30_000);
@@ -74,21 +50,25 @@ test('a character is built with taps only, each pill a fingertip wide', async ({
   await expect(card.locator('.trait-group[data-trait="eyes"] input[value="blue"]')).toBeChecked();
 });
 
-test('two characters in a story: the pictures keep the same faces and say what they were drawn with', async ({ page }) => {
-  const profile = await newProfile(page, 'The Same-Face Family');
-  const mia = await buildWithTaps(page, profile, 'Mia', [['hair_colour', 'red'], ['eyes', 'green']]);
-  await buildWithTaps(page, profile, 'Leo', [['hair_colour', 'black'], ['temperament', 'cheeky']]);
+test('two characters picked for a story: the pictures keep the same faces and say what they were drawn with', async ({ page }) => {
+  await parentMode(page, 'kids', '/kids/profiles');
+  const mia = await addCharacter(page, 'Mia', { picks: [['hair_colour', 'red'], ['eyes', 'green']], tap: true });
+  await addCharacter(page, 'Leo', { picks: [['hair_colour', 'black'], ['temperament', 'cheeky']], tap: true });
   await mia.locator('input[type="file"]').setInputFiles(MAGENTA);
   await expect(mia.locator('img.photo-thumbnail')).toBeVisible();
 
+  // Both picked on the start form, no profile needed.
   await gotoHydrated(page, '/kids');
-  await page.locator('#memory_mode').check();
-  const option = page.locator('#memory_profile option', { hasText: 'The Same-Face Family' });
-  await page.locator('#memory_profile').selectOption(await option.getAttribute('value'));
+  const picker = page.locator('fieldset.pick-characters');
+  for (const name of ['Mia', 'Leo']) {
+    await picker.locator('label', { hasText: new RegExp(`^${name}( ·.*)?$`) }).tap();
+  }
+  await expect(picker.locator('input:checked')).toHaveCount(2);
   await page.getByLabel('What should the story be about?').fill('A picnic on a windy hill');
   await page.locator('input[name="input[length]"][value="short"]').check();
   await page.getByRole('button', { name: 'Begin the adventure' }).tap();
   await expect(page).toHaveURL(/\/kids\/story\/[0-9a-f]+\/scene\/[0-9a-f]+$/, { timeout: 30_000 });
+  await expect(page.locator('.memory-profile')).toContainText('With Mia and Leo');
   // The first picture is drawn with Mia's photo.
   await expect(page.locator('.picture-credit .same-faces')).toBeVisible({ timeout: 30_000 });
 

@@ -1,5 +1,5 @@
-//! Server functions of the profile page (memory mode): profiles, characters and the
-//! multipart upload of a character's reference photo.
+//! Server functions of the characters page: the roster (characters and the multipart upload
+//! of their reference photos) and the memory-mode profiles.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -10,14 +10,13 @@ use crate::domain::AppError;
 #[cfg(feature = "ssr")]
 use super::context;
 #[cfg(feature = "ssr")]
-use crate::server::memory::{photos, profiles, upload};
+use crate::server::memory::{characters, photos, profiles, upload};
 
 #[server(endpoint = "profiles")]
 pub async fn load_profiles(tier: String) -> Result<ProfilesView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    let profiles = context::answer(profiles::page(&state, tier).await)?;
     let parent = context::parent_present(&state, tier).await?;
-    Ok(ProfilesView { profiles, parent })
+    context::answer(profiles::page(&state, tier, parent).await)
 }
 
 /// Creates a profile (`id` = `None`) or saves an edited one; answers its id.
@@ -37,30 +36,32 @@ pub async fn delete_profile(tier: String, id: String) -> Result<(), AppError> {
     context::answer(profiles::delete_profile(&state, tier, &id).await)
 }
 
-/// Adds a character to a profile (`character_id` = `None`) or saves an edited one.
+/// Adds a character to the tier's roster (`character_id` = `None`) or saves an edited one.
 #[server(endpoint = "save_character")]
 pub async fn save_character(
     tier: String,
-    profile_id: String,
     character_id: Option<String>,
     input: CharacterInput,
 ) -> Result<String, AppError> {
     let (state, tier) = context::as_parent(&tier).await?;
-    context::answer(
-        profiles::save_character(&state, tier, &profile_id, character_id.as_deref(), &input).await,
-    )
+    context::answer(characters::save(&state, tier, character_id.as_deref(), &input).await)
 }
 
 #[server(endpoint = "delete_character")]
 pub async fn delete_character(tier: String, id: String) -> Result<(), AppError> {
     let (state, tier) = context::as_parent(&tier).await?;
-    context::answer(profiles::delete_character(&state, tier, &id).await)
+    context::answer(characters::delete(&state, tier, &id).await)
 }
 
+/// Removes one photo (`file`, as the card names it) of a character.
 #[server(endpoint = "remove_photo")]
-pub async fn remove_photo(tier: String, character_id: String) -> Result<(), AppError> {
+pub async fn remove_photo(
+    tier: String,
+    character_id: String,
+    file: String,
+) -> Result<(), AppError> {
     let (state, tier) = context::as_parent(&tier).await?;
-    context::answer(photos::remove(&state, tier, &character_id).await)
+    context::answer(photos::remove(&state, tier, &character_id, &file).await)
 }
 
 /// The path of [`upload_photo`]; the upload guard in front of it checks the form's framing.

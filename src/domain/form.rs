@@ -86,6 +86,87 @@ impl Refill {
     }
 }
 
+/// The ids ticked in a group of checkboxes named `…[id_{id}]` (one per choice, see
+/// [`Picked::field`]): a form sends `…[id_{id}]=on` for each ticked box and nothing for the
+/// others, which arrives as a map; the app's own calls send the same map. Kept in the order
+/// the boxes came.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picked(pub Vec<String>);
+
+/// Before each id in a field name: the form decoder reads a bracketed key that starts with a
+/// digit as a list index (and a hex id often does).
+const ID_KEY: &str = "id_";
+
+impl Picked {
+    /// The checkbox's field name for `id` in the group `group` (`input[characters]`).
+    pub fn field(group: &str, id: &str) -> String {
+        format!("{group}[{ID_KEY}{id}]")
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.iter().any(|p| p == id)
+    }
+
+    /// Ticks or unticks `id`.
+    pub fn set(&mut self, id: &str, on: bool) {
+        self.0.retain(|p| p != id);
+        if on {
+            self.0.push(id.to_owned());
+        }
+    }
+}
+
+impl serde::Serialize for Picked {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for id in &self.0 {
+            map.serialize_entry(&format!("{ID_KEY}{id}"), "on")?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Picked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Picked, D::Error> {
+        struct Boxes;
+
+        impl<'de> Visitor<'de> for Boxes {
+            type Value = Picked;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("ticked checkboxes (id → on)")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Picked, A::Error> {
+                let mut picked = Vec::new();
+                while let Some((key, on)) = map.next_entry::<String, String>()? {
+                    let id = key.strip_prefix(ID_KEY).unwrap_or(&key).to_owned();
+                    let ticked = matches!(on.as_str(), "on" | "true" | "1");
+                    if ticked && !picked.contains(&id) {
+                        picked.push(id);
+                    }
+                }
+                Ok(Picked(picked))
+            }
+
+            // An empty group may come as an empty string from a query parser.
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Picked, E> {
+                match value {
+                    "" => Ok(Picked::default()),
+                    other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+                }
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Picked, E> {
+                Ok(Picked::default())
+            }
+        }
+
+        deserializer.deserialize_any(Boxes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +243,30 @@ mod tests {
     fn an_empty_choice_is_none() {
         assert_eq!(filled(Some(String::new())), None);
         assert_eq!(filled(Some("x".into())), Some("x".into()));
+    }
+
+    #[test]
+    fn ticked_boxes_are_picked_in_order_and_round_trip() {
+        let picked: Picked =
+            serde_json::from_str(r#"{"id_b": "on", "id_a": "on", "id_c": "off", "b2": "true"}"#)
+                .unwrap();
+        assert_eq!(
+            Picked::field("input[characters]", "3f"),
+            "input[characters][id_3f]"
+        );
+        assert!(picked.contains("a") && picked.contains("b2") && !picked.contains("c"));
+        let again: Picked = serde_json::from_str(&serde_json::to_string(&picked).unwrap()).unwrap();
+        assert_eq!(again, picked);
+        assert_eq!(
+            serde_json::from_str::<Picked>(r#""""#).unwrap(),
+            Picked::default()
+        );
+        assert!(serde_json::from_str::<Picked>(r#""x""#).is_err());
+        let mut p = Picked::default();
+        p.set("a", true);
+        p.set("a", true);
+        p.set("b", true);
+        p.set("a", false);
+        assert_eq!(p, Picked(vec!["b".into()]));
     }
 }

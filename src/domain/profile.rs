@@ -1,13 +1,17 @@
-//! Memory mode values: a profile (the family's preferences) with its characters, the forms
-//! that edit them (parsed so an invalid value cannot get past the boundary) and what the
-//! profile page and the start form show of them.
+//! The tier's people and preferences: the roster of characters (each with up to three
+//! reference photos), the memory-mode profiles that bring some of them, the forms that edit
+//! them (parsed so an invalid value cannot get past the boundary) and what the characters
+//! page and the start form show of them.
 
 use serde::{Deserialize, Serialize};
 
 use super::character_traits::{self, Traits, UnknownTrait};
+use super::form::Picked;
 
-/// Characters per profile (REFERENCE.md).
-pub const MAX_CHARACTERS: usize = 10;
+/// Characters in a tier's roster (spec 023).
+pub const MAX_ROSTER: usize = 20;
+/// Reference photos of one character.
+pub const MAX_PHOTOS: usize = 3;
 /// Largest reference photo accepted, in bytes (counted while the upload is read).
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// A photo smaller than this on either side is kept, with a warning that likeness may suffer.
@@ -36,7 +40,8 @@ pub enum ProfileError {
     UnknownTrait(#[from] UnknownTrait),
 }
 
-/// The profile form as typed: lists are comma-separated.
+/// The profile form as typed: lists are comma-separated; the roster characters it brings are
+/// ticked boxes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProfileInput {
     pub display_name: String,
@@ -44,6 +49,8 @@ pub struct ProfileInput {
     pub art_style: String,
     pub tone: String,
     pub favourite_elements: String,
+    #[serde(default)]
+    pub characters: Picked,
 }
 
 /// A checked profile, ready to store.
@@ -54,6 +61,8 @@ pub struct ProfileDraft {
     pub art_style: String,
     pub tone: String,
     pub favourite_elements: Vec<String>,
+    /// Roster character ids, in the order they were ticked.
+    pub characters: Vec<String>,
 }
 
 impl ProfileInput {
@@ -68,17 +77,16 @@ impl ProfileInput {
             art_style: short_text("art style", &self.art_style, TEXT_MAX)?,
             tone: short_text("tone", &self.tone, TEXT_MAX)?,
             favourite_elements: list("favourite story elements", &self.favourite_elements)?,
+            characters: picked_characters(&self.characters)?,
         })
     }
 }
 
-/// The character form: name and description required; optionally a link to another
-/// profile of the same tier, whose characters then join the story too.
+/// The character form: name and description required (or picked with the builder).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CharacterInput {
     pub name: String,
     pub description: String,
-    pub linked_profile_id: Option<String>,
     /// The builder's picks (`input[traits][hair_colour]=red` in a plain form post).
     #[serde(default)]
     pub traits: Traits,
@@ -88,8 +96,19 @@ pub struct CharacterInput {
 pub struct CharacterDraft {
     pub name: String,
     pub description: String,
-    pub linked_profile_id: Option<String>,
     pub traits: Traits,
+}
+
+impl CharacterDraft {
+    /// Names are unique in a tier ignoring case (full Unicode case folding).
+    pub fn same_name(&self, other: &str) -> bool {
+        name_key(&self.name) == name_key(other)
+    }
+}
+
+/// A name as the roster compares names.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 impl CharacterDraft {
@@ -120,14 +139,20 @@ impl CharacterInput {
             traits,
             name,
             description,
-            linked_profile_id: self
-                .linked_profile_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned),
         })
     }
+}
+
+/// Ticked roster characters: at most a roster's worth, each id plausible (the caller checks
+/// they are this tier's).
+pub fn picked_characters(picked: &Picked) -> Result<Vec<String>, ProfileError> {
+    if picked.0.len() > MAX_ROSTER {
+        return Err(ProfileError::TooMany {
+            field: "characters",
+            max: MAX_ROSTER,
+        });
+    }
+    Ok(picked.0.iter().map(|id| id.trim().to_owned()).collect())
 }
 
 fn short_text(field: &'static str, raw: &str, max: usize) -> Result<String, ProfileError> {
@@ -157,9 +182,11 @@ fn list(field: &'static str, raw: &str) -> Result<Vec<String>, ProfileError> {
     Ok(items)
 }
 
-/// The profile page: every profile of the tier, and whether it is shown to a parent.
+/// The characters page: the tier's roster, its profiles, and whether it is shown to a
+/// parent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfilesView {
+    pub roster: Vec<CharacterView>,
     pub profiles: Vec<ProfileView>,
     /// Only a parent (the tier's parent controls open, or off) may change profiles.
     pub parent: bool,
@@ -174,7 +201,8 @@ pub struct ProfileView {
     pub art_style: String,
     pub tone: String,
     pub favourite_elements: Vec<String>,
-    pub characters: Vec<CharacterView>,
+    /// The roster characters it brings (ids), in its order.
+    pub characters: Vec<String>,
 }
 
 impl ProfileView {
@@ -186,6 +214,7 @@ impl ProfileView {
             art_style: self.art_style.clone(),
             tone: self.tone.clone(),
             favourite_elements: self.favourite_elements.join(", "),
+            characters: Picked(self.characters.clone()),
         }
     }
 }
@@ -195,22 +224,20 @@ pub struct CharacterView {
     pub id: String,
     pub name: String,
     pub description: String,
-    pub linked_profile: Option<ProfileRef>,
-    /// Present only when the photo file is on disk and readable.
-    pub photo: Option<PhotoView>,
+    /// Only the photos whose files are on disk, oldest first (at most [`MAX_PHOTOS`]).
+    pub photos: Vec<PhotoView>,
+    /// Photos on record whose files are gone: the card says "Photos unavailable".
+    #[serde(default)]
+    pub photos_missing: usize,
     /// The builder's picks, for the form.
     #[serde(default)]
     pub traits: Traits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProfileRef {
-    pub id: String,
-    pub display_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhotoView {
+    /// Its file name, which names it for Remove.
+    pub file: String,
     /// The thumbnail, through the tier-scoped photo route.
     pub thumbnail_url: String,
     pub width: u32,
@@ -245,7 +272,15 @@ pub struct PhotoUploaded {
 pub struct ProfileOption {
     pub id: String,
     pub display_name: String,
-    pub characters: usize,
+    /// The roster characters it brings.
+    pub characters: Vec<String>,
+}
+
+/// A roster character in the start form's picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterOption {
+    pub id: String,
+    pub name: String,
     pub photos: usize,
 }
 
@@ -303,19 +338,21 @@ mod tests {
             Err(ProfileError::DescriptionMissing("Mia".into()))
         );
         let ok = CharacterInput {
-            name: "Mia".into(),
+            name: " Mia ".into(),
             description: "six, red boots".into(),
-            linked_profile_id: Some("  ".into()),
             ..Default::default()
         }
         .parse()
         .expect("valid");
-        assert_eq!(ok.linked_profile_id, None);
+        assert_eq!(ok.name, "Mia");
+        assert!(ok.same_name("MIA") && !ok.same_name("Mila"));
+        assert!(name_key("ÉLODIE") == name_key("élodie"));
     }
 
     #[test]
     fn small_photos_are_flagged() {
         let photo = |width, height| PhotoView {
+            file: String::new(),
             thumbnail_url: String::new(),
             width,
             height,

@@ -93,6 +93,9 @@ pub struct StartInput {
     /// Family mode: the tier's family members are the story's characters.
     #[serde(default)]
     pub family_mode: bool,
+    /// Roster characters picked for this story (ids), after the profile's own.
+    #[serde(default)]
+    pub characters: Vec<String>,
 }
 
 /// [`StartInput`] as the start form posts it, field by field: the profile picker is always
@@ -112,6 +115,8 @@ struct StartFields {
     video_mode: bool,
     #[serde(default, deserialize_with = "super::form::checkbox")]
     family_mode: bool,
+    #[serde(default)]
+    characters: super::form::Picked,
 }
 
 impl From<StartFields> for StartInput {
@@ -125,6 +130,7 @@ impl From<StartFields> for StartInput {
             memory_profile: memory_profile.filter(|_| fields.memory_mode),
             video_mode: fields.video_mode,
             family_mode: fields.family_mode,
+            characters: fields.characters.0,
         }
     }
 }
@@ -140,6 +146,7 @@ impl From<StartInput> for StartFields {
             memory_profile: input.memory_profile,
             video_mode: input.video_mode,
             family_mode: input.family_mode,
+            characters: super::form::Picked(input.characters),
         }
     }
 }
@@ -229,6 +236,9 @@ pub struct HomeData {
     pub resumable: Option<ResumableStory>,
     /// The tier's profiles for memory mode; empty hides the toggle.
     pub profiles: Vec<super::profile::ProfileOption>,
+    /// The tier's roster, for the start form's character picker; empty hides it.
+    #[serde(default)]
+    pub roster: Vec<super::profile::RosterOption>,
     /// The names of the tier's family (children first); empty hides the family toggle.
     #[serde(default)]
     pub family: Vec<String>,

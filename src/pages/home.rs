@@ -18,7 +18,8 @@ use crate::components::{
     writing_now::{follow, new_key, WritingNow},
 };
 use crate::domain::form::textarea_html;
-use crate::domain::profile::ProfileOption;
+use crate::domain::form::Picked;
+use crate::domain::profile::{ProfileOption, RosterOption};
 use crate::domain::story::{HomeData, ModelOption, ResumableStory, StartInput, PROMPT_MAX_CHARS};
 use crate::domain::urls;
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
@@ -61,8 +62,10 @@ fn HomeBody(
         {resume}
         <StartForm tier data/>
         <p class="profiles-link">
-            <a href=urls::profiles(tier.name)>"Family profiles and photos"</a>
-            " — who appears in memory-mode stories. "
+            <a href=urls::profiles(tier.name)>
+                {if tier.name == "kids" { "My Characters" } else { "Characters and profiles" }}
+            </a>
+            " — the people you can put in a story, with their photos. "
             <a href=urls::family(tier.name)>"Our family"</a>
             " — the children and grown-ups family mode puts in a story."
         </p>
@@ -103,6 +106,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         image_models,
         default_image_model,
         profiles,
+        roster,
         video_available,
         speech_to_text,
         family,
@@ -152,6 +156,27 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .unwrap_or_default(),
     );
     let family_is_empty = family.is_empty();
+    let picked = RwSignal::new(Picked(
+        roster
+            .iter()
+            .filter(|c| typed.ticked(&Picked::field("input[characters]", &c.id)))
+            .map(|c| c.id.clone())
+            .collect(),
+    ));
+    // What the chosen profile brings while memory mode is on: ticked in the picker, fixed.
+    let brought = {
+        let profiles = profiles.clone();
+        Signal::derive(move || match memory_on.get() {
+            false => Vec::new(),
+            true => memory_profile.with(|id| {
+                profiles
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map(|p| p.characters.clone())
+                    .unwrap_or_default()
+            }),
+        })
+    };
     let form_error = RwSignal::new(None::<AppError>);
     go_to_first_scene(tier, start);
     // The first scene's words as they are written, in the form's place.
@@ -179,6 +204,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                     .filter(|id| memory_on.get_untracked() && !id.is_empty()),
                 video_mode: video_on.get_untracked(),
                 family_mode: family_on.get_untracked() && !family_is_empty,
+                characters: picked.get_untracked().0,
             },
         });
     };
@@ -231,6 +257,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             </details>
             <FamilyMode family family_on/>
             <MemoryMode profiles memory_on memory_profile/>
+            <CharacterPicker roster picked brought/>
             {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <StartButton pending=start.pending() no_models/>
@@ -394,6 +421,56 @@ fn FamilyMode(family: Vec<String>, family_on: RwSignal<bool>) -> impl IntoView {
     })
 }
 
+/// "Who is in the story": the roster's characters to tick (several at once); hidden when
+/// the roster is empty. The memory-mode profile's own come along whether ticked or not, so
+/// they show ticked and fixed.
+#[component]
+fn CharacterPicker(
+    roster: Vec<RosterOption>,
+    picked: RwSignal<Picked>,
+    brought: Signal<Vec<String>>,
+) -> impl IntoView {
+    if roster.is_empty() {
+        return ().into_any();
+    }
+    let boxes = roster
+        .into_iter()
+        .map(|c| {
+            let (id, flip, fixed) = (c.id.clone(), c.id.clone(), c.id.clone());
+            let ticked = picked.with_untracked(|p| p.contains(&id));
+            let by_profile = Signal::derive(move || brought.with(|b| b.contains(&fixed)));
+            let label = match c.photos {
+                0 => c.name,
+                1 => format!("{} · photo", c.name),
+                n => format!("{} · {n} photos", c.name),
+            };
+            view! {
+                <label class="pill">
+                    <input
+                        type="checkbox"
+                        name=Picked::field("input[characters]", &c.id)
+                        checked=ticked
+                        prop:checked=move || by_profile.get() || picked.with(|p| p.contains(&id))
+                        disabled=by_profile
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            picked.update(|p| p.set(&flip, on));
+                        }
+                    />
+                    <span>{label}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="pick-characters">
+            <legend>"Who is in the story"</legend>
+            {boxes}
+        </fieldset>
+    }
+    .into_any()
+}
+
 /// The memory mode switch and profile picker; hidden when the tier has no profile.
 #[component]
 fn MemoryMode(
@@ -431,10 +508,10 @@ fn MemoryMode(
                     {profiles
                         .iter()
                         .map(|p| {
-                            let summary = format!(
-                                "{} ({} characters, {} with photo)",
-                                p.display_name, p.characters, p.photos
-                            );
+                            let summary = match p.characters.len() {
+                                1 => format!("{} (1 character)", p.display_name),
+                                n => format!("{} ({n} characters)", p.display_name),
+                            };
                             let chosen = memory_profile.get_untracked() == p.id;
                             view! { <option value=p.id.clone() selected=chosen>{summary}</option> }
                         })

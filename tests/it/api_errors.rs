@@ -193,32 +193,15 @@ async fn another_tiers_or_unknown_ids_are_a_404() {
 }
 
 #[tokio::test]
-async fn an_eleventh_character_is_a_409_conflict() {
+async fn a_twenty_first_character_or_a_second_mia_is_a_409_conflict() {
     let app = TestApp::spawn().await;
-    let res = app
-        .server_fn(
-            "save_profile",
-            &[
-                ("tier", "kids"),
-                ("input[display_name]", "Mia"),
-                ("input[themes]", "kites"),
-                ("input[art_style]", ""),
-                ("input[tone]", ""),
-                ("input[favourite_elements]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let profile_id: String = res.json().await.expect("profile id");
     let add = |name: String| {
-        let profile_id = profile_id.clone();
         let app = &app;
         async move {
             app.server_fn(
                 "save_character",
                 &[
                     ("tier", "kids"),
-                    ("profile_id", &profile_id),
                     ("input[name]", &name),
                     ("input[description]", "small and brave"),
                 ],
@@ -226,13 +209,20 @@ async fn an_eleventh_character_is_a_409_conflict() {
             .await
         }
     };
-    for i in 0..10 {
+    assert_eq!(add("Mia".into()).await.status(), 200);
+    let (status, error) = app_error(add("mIA".into()).await).await;
+    assert_eq!(status, 409);
+    assert!(
+        matches!(&error, AppError::Conflict(m) if m.contains("already a character called Mia")),
+        "{error:?}"
+    );
+    for i in 1..20 {
         assert_eq!(add(format!("Child {i}")).await.status(), 200);
     }
     let (status, error) = app_error(add("One too many".into()).await).await;
     assert_eq!(status, 409);
     assert!(
-        matches!(&error, AppError::Conflict(m) if m.contains("at most 10 characters")),
+        matches!(&error, AppError::Conflict(m) if m.contains("20 characters, the most")),
         "{error:?}"
     );
 }

@@ -28,6 +28,7 @@ fn kite(family_mode: bool) -> StartInput {
         memory_profile: None,
         video_mode: false,
         family_mode,
+        characters: Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@ fn input(prompt: &str, video: bool) -> StartInput {
         memory_profile: None,
         video_mode: video,
         family_mode: false,
+        characters: Vec::new(),
     }
 }
 

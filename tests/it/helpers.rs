@@ -316,6 +316,7 @@ pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
         memory_profile: None,
         video_mode: false,
         family_mode: false,
+        characters: Vec::new(),
     }
 }
 
@@ -463,4 +464,31 @@ pub fn current_image_models() -> impl Iterator<Item = &'static cyoa::domain::Ima
     cyoa::domain::image_model::IMAGE_MODELS
         .iter()
         .filter(|m| m.life.retires.is_none())
+}
+
+/// A new roster character of `tier`; its id.
+pub async fn add_character(state: &AppState, tier: &str, name: &str, description: &str) -> String {
+    let input = cyoa::domain::profile::CharacterInput {
+        name: name.into(),
+        description: description.into(),
+        ..Default::default()
+    };
+    let tier = TierSpec::find(tier).expect("tier");
+    cyoa::server::memory::characters::save(state, tier, None, &input)
+        .await
+        .expect("character")
+}
+
+/// The profile brings `character` too (after the ones it brings already).
+pub async fn bring(state: &AppState, profile: &str, character: &str) {
+    cyoa::server::db::query(
+        "INSERT INTO profile_characters (profile_id, character_id, position)
+         SELECT ?, ?, COUNT(*) + 1 FROM profile_characters WHERE profile_id = ?",
+    )
+    .bind(profile)
+    .bind(character)
+    .bind(profile)
+    .execute(&state.db)
+    .await
+    .expect("bring");
 }

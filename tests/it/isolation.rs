@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::helpers::TestApp;
-use cyoa::domain::profile::{CharacterInput, ProfileInput};
+use cyoa::domain::profile::ProfileInput;
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::memory::profiles;
@@ -24,36 +24,25 @@ pub(crate) struct Ids {
     pub clip: String,
     pub thumb: String,
     pub photo: String,
+    pub photo_file: String,
 }
 
 /// A finished-media video story with a memory profile and a photo, in `tier`.
 pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
     let tier = TierSpec::find(tier_name).expect("tier");
+    let character = crate::helpers::add_character(&app.state, tier_name, "Mia", "red boots").await;
     let profile = profiles::save_profile(
         &app.state,
         tier,
         None,
         &ProfileInput {
             display_name: format!("{tier_name} family"),
+            characters: cyoa::domain::form::Picked(vec![character.clone()]),
             ..Default::default()
         },
     )
     .await
     .expect("profile");
-    let character = profiles::save_character(
-        &app.state,
-        tier,
-        &profile,
-        None,
-        &CharacterInput {
-            name: "Mia".into(),
-            description: "red boots".into(),
-            linked_profile_id: None,
-            traits: Default::default(),
-        },
-    )
-    .await
-    .expect("character");
     let form = Form::new()
         .text("tier", tier_name.to_owned())
         .text("character_id", character.clone())
@@ -73,7 +62,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         .expect("thumb")
         .to_owned();
     let (photo_file,): (String,) =
-        cyoa::server::db::query_as("SELECT photo_file FROM characters WHERE id = ?")
+        cyoa::server::db::query_as("SELECT file FROM character_photos WHERE character_id = ?")
             .bind(&character)
             .fetch_one(&app.state.db)
             .await
@@ -86,6 +75,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         memory_profile: Some(profile.clone()),
         video_mode: true,
         family_mode: false,
+        characters: Vec::new(),
     };
     let (story_id, scene) = story::start(&app.state, tier, input).await.expect("start");
     let view = story::scene_view(&app.state, tier, &story_id, &scene)
@@ -119,6 +109,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         image: files.0,
         clip: files.1,
         photo: format!("/{tier_name}/photos/{character}/{photo_file}"),
+        photo_file,
         thumb,
         story: story_id,
         scene,
@@ -207,7 +198,10 @@ async fn every_route_of_one_tier_is_a_404_for_the_other_tiers_ids() {
             ("reader", vec![("story_id", &own.story)]),
             ("abandon_story", vec![("story_id", &own.story)]),
             ("delete_story", vec![("story_id", &own.story)]),
-            ("remove_photo", vec![("character_id", &own.character)]),
+            (
+                "remove_photo",
+                vec![("character_id", &own.character), ("file", &own.photo_file)],
+            ),
             ("delete_character", vec![("id", &own.character)]),
             ("delete_profile", vec![("id", &own.profile)]),
         ];

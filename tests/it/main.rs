@@ -22,6 +22,7 @@ mod models;
 mod parent_gate;
 mod plain_forms;
 mod regenerate;
+mod roster_migration;
 mod same_faces;
 mod schema_parity;
 mod spending;

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use crate::helpers::{final_image, tier, TestApp};
 use cyoa::domain::aspect::AspectRatio;
+use cyoa::domain::form::Picked;
 use cyoa::domain::media::MediaStatus;
 use cyoa::domain::profile::{CharacterInput, ProfileInput};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::{ImageModelSpec, TierSpec};
-use cyoa::server::memory::profiles;
+use cyoa::server::memory::{characters, profiles};
 use cyoa::server::providers::Endpoint;
 use cyoa::server::providers::{ProviderClient, ReferenceImage, RetryPolicy};
 use cyoa::server::story;
@@ -141,8 +142,25 @@ async fn each_model_sends_the_photos_the_way_its_api_takes_them() {
         .contains(&Value::from("image")));
 }
 
-/// A profile with one character, and that character's id.
+/// A roster character ("six years old, red boots"); its id.
+pub(crate) async fn character(app: &TestApp, tier: &'static TierSpec, name: &str) -> String {
+    characters::save(
+        &app.state,
+        tier,
+        None,
+        &CharacterInput {
+            name: name.into(),
+            description: "six years old, red boots".into(),
+            traits: Default::default(),
+        },
+    )
+    .await
+    .expect("character")
+}
+
+/// A profile that brings one new roster character; both ids.
 pub(crate) async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -> (String, String) {
+    let character_id = character(app, tier, name).await;
     let profile_id = profiles::save_profile(
         &app.state,
         tier,
@@ -151,25 +169,12 @@ pub(crate) async fn family(app: &TestApp, tier: &'static TierSpec, name: &str) -
             display_name: "The Lees".into(),
             themes: "kites".into(),
             art_style: "soft watercolour".into(),
+            characters: Picked(vec![character_id.clone()]),
             ..Default::default()
         },
     )
     .await
     .expect("profile");
-    let character_id = profiles::save_character(
-        &app.state,
-        tier,
-        &profile_id,
-        None,
-        &CharacterInput {
-            name: name.into(),
-            description: "six years old, red boots".into(),
-            linked_profile_id: None,
-            traits: Default::default(),
-        },
-    )
-    .await
-    .expect("character");
     (profile_id, character_id)
 }
 
@@ -219,6 +224,7 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             memory_profile: memory.then(|| profile_id.clone()),
             video_mode: false,
             family_mode: false,
+            characters: Vec::new(),
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;
@@ -331,12 +337,12 @@ async fn bad_uploads_are_refused_in_plain_words_and_store_nothing() {
     let res = upload(&app, "adult", &character_id, MAGENTA_JPG.to_vec(), "a.jpg").await;
     assert!(!res.status().is_success());
     assert!(photo_files(&app, "kids", &character_id).await.is_empty());
-    let page = profiles::page(&app.state, kids).await.expect("page");
-    assert!(page[0].characters[0].photo.is_none());
+    let page = profiles::page(&app.state, kids, true).await.expect("page");
+    assert!(page.roster[0].photos.is_empty());
 }
 
 #[tokio::test]
-async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
+async fn a_character_keeps_up_to_three_photos_each_removable_and_deletes_clean_up() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let (profile_id, character_id) = family(&app, kids, "Ada").await;
@@ -351,6 +357,7 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
     );
     let first = photo_files(&app, "kids", &character_id).await;
     assert_eq!(first.len(), 2, "photo and thumbnail: {first:?}");
+    let small_file = body["photo"]["file"].as_str().expect("file").to_owned();
     let thumb = body["photo"]["thumbnail_url"]
         .as_str()
         .expect("thumbnail url")
@@ -375,15 +382,44 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
         404
     );
 
-    let res = upload(&app, "kids", &character_id, MAGENTA_JPG.to_vec(), "big.jpg").await;
-    let body: Value = res.json().await.expect("json");
-    assert!(body["warning"].is_null(), "{body}");
-    let second = photo_files(&app, "kids", &character_id).await;
-    assert_eq!(second.len(), 2);
-    assert!(
-        second.iter().all(|f| !first.contains(f)),
-        "the old photo is gone"
-    );
+    // Two more fit; a fourth is refused in plain words and stores nothing.
+    for name in ["big.jpg", "again.jpg"] {
+        let res = upload(&app, "kids", &character_id, MAGENTA_JPG.to_vec(), name).await;
+        let body: Value = res.json().await.expect("json");
+        assert!(body["warning"].is_null(), "{body}");
+    }
+    assert_eq!(photo_files(&app, "kids", &character_id).await.len(), 6);
+    let res = upload(
+        &app,
+        "kids",
+        &character_id,
+        MAGENTA_JPG.to_vec(),
+        "four.jpg",
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let said = res.text().await.unwrap_or_default();
+    assert!(said.contains("at most 3 photos"), "{said}");
+    assert_eq!(photo_files(&app, "kids", &character_id).await.len(), 6);
+    let page = profiles::page(&app.state, kids, true).await.expect("page");
+    assert_eq!(page.roster[0].photos.len(), 3);
+
+    // Remove takes exactly the one photo (and its thumbnail) off record and disk.
+    let res = app
+        .http
+        .post(app.url("/api/remove_photo"))
+        .form(&[
+            ("tier", "kids"),
+            ("character_id", character_id.as_str()),
+            ("file", small_file.as_str()),
+        ])
+        .send()
+        .await
+        .expect("remove");
+    assert!(res.status().is_success(), "{}", res.status());
+    let left = photo_files(&app, "kids", &character_id).await;
+    assert_eq!(left.len(), 4);
+    assert!(left.iter().all(|f| !first.contains(f)), "{left:?}");
     assert_eq!(
         app.http
             .get(app.url(&thumb))
@@ -394,90 +430,90 @@ async fn small_photos_warn_replace_removes_the_old_file_and_deletes_clean_up() {
         404
     );
 
-    // A photo lost on disk counts as absent, silently.
-    for f in &second {
+    // A photo lost on disk counts as absent, and the card says photos are unavailable.
+    for f in left.iter().take(2) {
         let key = cyoa::server::media_store::FileKey::photo("kids", &character_id, f);
         crate::helpers::lose(&app.state, &key).await;
     }
-    let page = profiles::page(&app.state, kids).await.expect("page");
-    assert!(page[0].characters[0].photo.is_none());
+    let page = profiles::page(&app.state, kids, true).await.expect("page");
+    assert_eq!(page.roster[0].photos_missing, 1);
+    assert_eq!(page.roster[0].photos.len(), 1);
 
-    let res = upload(
-        &app,
-        "kids",
-        &character_id,
-        MAGENTA_JPG.to_vec(),
-        "again.jpg",
-    )
-    .await;
-    assert!(res.status().is_success());
+    // Deleting the profile keeps the character and its photos; removing the character
+    // takes them all.
     profiles::delete_profile(&app.state, kids, &profile_id)
+        .await
+        .expect("delete");
+    assert!(!photo_files(&app, "kids", &character_id).await.is_empty());
+    characters::delete(&app.state, kids, &character_id)
         .await
         .expect("delete");
     assert!(
         photo_files(&app, "kids", &character_id).await.is_empty(),
-        "photos go with the profile"
+        "photos go with the character"
     );
 }
 
 #[tokio::test]
-async fn profiles_are_tier_isolated_and_hold_ten_characters() {
+async fn the_roster_is_per_tier_unique_by_name_and_holds_twenty() {
     let app = TestApp::spawn().await;
     let (kids, adult) = (tier("kids"), tier("adult"));
     let (profile_id, character_id) = family(&app, kids, "Mia").await;
-    assert!(profiles::page(&app.state, adult)
-        .await
-        .expect("page")
-        .is_empty());
-    assert!(profiles::delete_character(&app.state, adult, &character_id)
+    let adult_page = profiles::page(&app.state, adult, true).await.expect("page");
+    assert!(adult_page.roster.is_empty() && adult_page.profiles.is_empty());
+    assert!(characters::delete(&app.state, adult, &character_id)
         .await
         .is_err());
-    let link = CharacterInput {
-        name: "Sam".into(),
-        description: "tall".into(),
-        linked_profile_id: Some(profile_id.clone()),
-        traits: Default::default(),
-    };
-    let adult_profile = profiles::save_profile(
+    // A profile cannot bring another tier's character.
+    let err = profiles::save_profile(
         &app.state,
         adult,
         None,
         &ProfileInput {
             display_name: "Grown-ups".into(),
+            characters: Picked(vec![character_id.clone()]),
             ..Default::default()
         },
     )
     .await
-    .expect("adult profile");
-    assert!(
-        profiles::save_character(&app.state, adult, &adult_profile, None, &link)
-            .await
-            .is_err(),
-        "a link to another tier's profile is refused"
-    );
-    for i in 2..=10 {
-        let input = CharacterInput {
-            name: format!("Kid {i}"),
-            description: "small".into(),
-            linked_profile_id: None,
-            traits: Default::default(),
-        };
-        profiles::save_character(&app.state, kids, &profile_id, None, &input)
-            .await
-            .expect("fits");
-    }
-    let eleventh = CharacterInput {
-        name: "One too many".into(),
-        description: "x".into(),
-        linked_profile_id: None,
+    .expect_err("another tier's character");
+    assert_eq!(cyoa::domain::AppError::from(err).status_code(), 422);
+    // Names are unique in a tier ignoring case, also on edit; the other tier may reuse one.
+    let mia = CharacterInput {
+        name: "MIA".into(),
+        description: "tall".into(),
         traits: Default::default(),
     };
-    let err = profiles::save_character(&app.state, kids, &profile_id, None, &eleventh)
+    let err = characters::save(&app.state, kids, None, &mia)
         .await
-        .expect_err("full");
+        .expect_err("taken");
     let said = cyoa::domain::AppError::from(err).to_string();
-    assert!(said.contains("at most 10"), "{said}");
-    // Memory mode with another tier's profile is refused.
+    assert!(said.contains("already a character called Mia"), "{said}");
+    characters::save(&app.state, adult, None, &mia)
+        .await
+        .expect("the other tier's own Mia");
+    let leo = character(&app, kids, "Leo").await;
+    assert!(characters::save(&app.state, kids, Some(&leo), &mia)
+        .await
+        .is_err());
+    for i in 3..=20 {
+        character(&app, kids, &format!("Kid {i}")).await;
+    }
+    let err = characters::save(
+        &app.state,
+        kids,
+        None,
+        &CharacterInput {
+            name: "One too many".into(),
+            description: "x".into(),
+            traits: Default::default(),
+        },
+    )
+    .await
+    .expect_err("full");
+    let said = cyoa::domain::AppError::from(err).to_string();
+    assert!(said.contains("20 characters"), "{said}");
+    // Memory mode with another tier's profile, or another tier's character, is refused.
     let input = StartInput {
         prompt: "x".into(),
         length: StoryLength::Short,
@@ -486,30 +522,33 @@ async fn profiles_are_tier_isolated_and_hold_ten_characters() {
         memory_profile: Some(profile_id),
         video_mode: false,
         family_mode: false,
+        characters: Vec::new(),
     };
-    assert!(story::start(&app.state, adult, input).await.is_err());
+    assert!(story::start(&app.state, adult, input.clone())
+        .await
+        .is_err());
+    let picked = StartInput {
+        memory_profile: None,
+        characters: vec![character_id],
+        ..input
+    };
+    let err = story::start(&app.state, adult, picked)
+        .await
+        .expect_err("another tier's character");
+    assert_eq!(cyoa::domain::AppError::from(err).status_code(), 422);
 }
 
 #[tokio::test]
 async fn the_number_of_photos_sent_respects_each_models_limit() {
     let app = TestApp::spawn().await;
     let kids = tier("kids");
+    // The profile brings one; three more are picked on the start form.
     let (profile_id, first) = family(&app, kids, "Kid 1").await;
-    let mut characters = vec![first];
+    let mut picked = Vec::new();
     for i in 2..=4 {
-        let input = CharacterInput {
-            name: format!("Kid {i}"),
-            description: "small".into(),
-            linked_profile_id: None,
-            traits: Default::default(),
-        };
-        characters.push(
-            profiles::save_character(&app.state, kids, &profile_id, None, &input)
-                .await
-                .expect("character"),
-        );
+        picked.push(character(&app, kids, &format!("Kid {i}")).await);
     }
-    for id in &characters {
+    for id in std::iter::once(&first).chain(&picked) {
         let res = upload(&app, "kids", id, MAGENTA_JPG.to_vec(), "kid.jpg").await;
         assert!(res.status().is_success());
     }
@@ -523,6 +562,7 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
             memory_profile: Some(profile_id.clone()),
             video_mode: false,
             family_mode: false,
+            characters: picked.clone(),
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;

@@ -594,7 +594,10 @@ async fn in_an_open_tier_only_a_parent_may_spend_or_destroy() {
             ],
         ),
         ("delete_character", vec![("id", &ids.character)]),
-        ("remove_photo", vec![("character_id", &ids.character)]),
+        (
+            "remove_photo",
+            vec![("character_id", &ids.character), ("file", &ids.photo_file)],
+        ),
         ("delete_profile", vec![("id", &ids.profile)]),
         ("delete_story", vec![("story_id", &ids.story)]),
         (

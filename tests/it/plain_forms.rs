@@ -264,32 +264,18 @@ async fn a_photo_far_too_large_comes_back_to_the_profiles_page() {
     assert!(page_text(&app, &location).await.contains("5 MB"));
 }
 
-/// A profile of the kids' tier; its id.
-async fn the_lees(app: &TestApp) -> String {
-    let profile = cyoa::domain::profile::ProfileInput {
-        display_name: "The Lees".into(),
-        ..Default::default()
-    };
-    let kids = crate::helpers::tier("kids");
-    cyoa::server::memory::profiles::save_profile(&app.state, kids, None, &profile)
-        .await
-        .expect("profile")
-}
-
 #[tokio::test]
 async fn a_stored_description_stays_inside_its_field() {
     use cyoa::domain::profile::CharacterInput;
-    use cyoa::server::memory::profiles;
+    use cyoa::server::memory::characters;
     let app = TestApp::spawn().await;
     let tier = crate::helpers::tier("kids");
-    let profile = the_lees(&app).await;
     let character = CharacterInput {
         name: "Mia".into(),
         description: "red boots </textarea><b id=\"loose\">".into(),
-        linked_profile_id: None,
         traits: Default::default(),
     };
-    profiles::save_character(&app.state, tier, &profile, None, &character)
+    characters::save(&app.state, tier, None, &character)
         .await
         .expect("character");
     let html = page_text(&app, "/kids/profiles").await;
@@ -302,11 +288,9 @@ async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
     use cyoa::server::memory::profiles;
     let app = TestApp::spawn().await;
     let tier = crate::helpers::tier("kids");
-    let profile = the_lees(&app).await;
     // A plain form post, before the app has started: the pills are radio buttons.
     let picks = [
         ("tier", "kids"),
-        ("profile_id", profile.as_str()),
         ("input[name]", "Mia"),
         ("input[description]", ""),
         ("input[traits][hair_colour]", "red"),
@@ -316,8 +300,10 @@ async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
     ];
     let (status, _) = post_form(&app, "save_character", "/kids/profiles", &picks).await;
     assert!(status.is_redirection(), "{status}");
-    let view = profiles::page(&app.state, tier).await.expect("profiles");
-    let mia = &view[0].characters[0];
+    let view = profiles::page(&app.state, tier, true)
+        .await
+        .expect("profiles");
+    let mia = &view.roster[0];
     assert_eq!(mia.description, "Long red hair and green eyes. Brave.");
     assert_eq!(mia.traits.get("eyes").map(String::as_str), Some("green"));
     let html = page_text(&app, "/kids/profiles").await;
@@ -327,8 +313,8 @@ async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
     );
     // A pick the builder does not offer is refused in words, and nothing is stored.
     let mut wrong = picks;
-    wrong[2] = ("input[name]", "Leo");
-    wrong[6] = ("input[traits][eyes]", "purple");
+    wrong[1] = ("input[name]", "Leo");
+    wrong[5] = ("input[traits][eyes]", "purple");
     let (status, location) = post_form(&app, "save_character", "/kids/profiles", &wrong).await;
     assert!(status.is_redirection(), "{status}");
     let html = page_text(&app, &location).await;
@@ -336,8 +322,10 @@ async fn a_character_built_with_taps_alone_is_described_by_its_picks() {
         html.contains("is not one of the choices for eyes"),
         "{location}"
     );
-    let view = profiles::page(&app.state, tier).await.expect("profiles");
-    assert_eq!(view[0].characters.len(), 1);
+    let view = profiles::page(&app.state, tier, true)
+        .await
+        .expect("profiles");
+    assert_eq!(view.roster.len(), 1);
 }
 
 #[tokio::test]
@@ -363,4 +351,73 @@ async fn a_refused_family_member_comes_back_with_the_reason_and_what_was_typed()
     assert_eq!(location, app.url("/kids/family"));
     let html = page_text(&app, "/kids/family").await;
     assert!(html.contains("a child of 3"), "{html}");
+}
+
+/// A roster character whose id starts with a digit, as a hex id often does (a form decoder
+/// reads such a bracketed key as a list index unless the field name says otherwise).
+async fn digit_first_character(app: &TestApp, name: &str) -> String {
+    let made = crate::helpers::add_character(&app.state, "kids", name, "in wellies").await;
+    let id = format!("0{made}");
+    cyoa::server::db::query("UPDATE characters SET id = ? WHERE id = ?")
+        .bind(&id)
+        .bind(&made)
+        .execute(&app.state.db)
+        .await
+        .expect("id");
+    id
+}
+
+#[tokio::test]
+async fn characters_ticked_in_plain_posts_reach_the_profile_and_the_story() {
+    use cyoa::domain::form::Picked;
+    let app = TestApp::spawn().await;
+    let (mia, leo) = (
+        digit_first_character(&app, "Mia").await,
+        digit_first_character(&app, "Leo").await,
+    );
+    let mia_box = Picked::field("input[characters]", &mia);
+    let leo_box = Picked::field("input[characters]", &leo);
+    let profile = [
+        ("tier", "kids"),
+        ("input[display_name]", "The Lees"),
+        ("input[themes]", ""),
+        ("input[art_style]", ""),
+        ("input[tone]", ""),
+        ("input[favourite_elements]", ""),
+        (mia_box.as_str(), "on"),
+    ];
+    let (status, _) = post_form(&app, "save_profile", "/kids/profiles", &profile).await;
+    assert!(status.is_redirection(), "{status}");
+    let page = cyoa::server::memory::profiles::page(&app.state, crate::helpers::tier("kids"), true)
+        .await
+        .expect("page");
+    assert_eq!(page.profiles[0].characters, [mia.clone()]);
+
+    let form = [
+        START.as_slice(),
+        &[
+            ("input[prompt]", "A kite over the hills"),
+            (leo_box.as_str(), "on"),
+            (mia_box.as_str(), "on"),
+        ],
+    ]
+    .concat();
+    let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert_eq!(status, StatusCode::FOUND, "{location}");
+    assert!(page_text(&app, &location)
+        .await
+        .contains("With Leo and Mia"));
+    // Another tier's (or a removed) character is refused in words, and no story starts.
+    let form = [
+        START.as_slice(),
+        &[
+            ("input[prompt]", "A kite over the hills"),
+            ("input[characters][id_gone]", "on"),
+        ],
+    ]
+    .concat();
+    let (_, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert!(page_text(&app, &location)
+        .await
+        .contains("no longer) in this tier"));
 }

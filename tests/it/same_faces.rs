@@ -11,7 +11,6 @@ use cyoa::domain::media::{MediaStatus, MediaView};
 use cyoa::domain::story::{StartInput, StoryLength};
 use cyoa::domain::TierSpec;
 use cyoa::server::config::JobSettings;
-use cyoa::server::memory::profiles;
 use cyoa::server::story;
 use serde_json::{json, Value};
 
@@ -73,6 +72,7 @@ fn input(image_model: &str, memory_profile: Option<String>) -> StartInput {
         memory_profile,
         video_mode: false,
         family_mode: false,
+        characters: Vec::new(),
     }
 }
 
@@ -97,16 +97,11 @@ impl Story<'_> {
     }
 }
 
-/// Another character of the kids' profile; its id.
+/// Another character the kids' profile brings; its id.
 async fn cousin(app: &TestApp, profile: &str, name: &str) -> String {
-    let input = cyoa::domain::profile::CharacterInput {
-        name: name.into(),
-        description: "a cousin".into(),
-        ..Default::default()
-    };
-    profiles::save_character(&app.state, tier("kids"), profile, None, &input)
-        .await
-        .expect("character")
+    let id = crate::helpers::add_character(&app.state, "kids", name, "a cousin").await;
+    crate::helpers::bring(&app.state, profile, &id).await;
+    id
 }
 
 async fn photo_of(app: &TestApp, tier: &str, character: &str, bytes: &[u8], name: &str) {

@@ -18,7 +18,7 @@ type Facts = BTreeSet<String>;
 
 /// A fresh, empty database on the test cluster (dropped by [`drop_database`]); `None` when
 /// there is no cluster and none is required.
-async fn fresh_postgres() -> Option<(PgPool, PgPool, String)> {
+pub(crate) async fn fresh_postgres() -> Option<(PgPool, PgPool, String)> {
     if std::env::var_os("PGHOST").is_none() {
         assert!(
             std::env::var_os("CYOA_POSTGRES_REQUIRED").is_none(),
@@ -46,7 +46,7 @@ async fn fresh_postgres() -> Option<(PgPool, PgPool, String)> {
     Some((admin, db, name))
 }
 
-async fn drop_database(admin: PgPool, db: PgPool, name: &str) {
+pub(crate) async fn drop_database(admin: PgPool, db: PgPool, name: &str) {
     db.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)

@@ -14,6 +14,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
         memory_profile: None,
         video_mode: false,
         family_mode: false,
+        characters: Vec::new(),
     }
 }
 

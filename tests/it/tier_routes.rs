@@ -17,6 +17,7 @@ async fn a_story_of_tier_kids_is_a_404_under_adult() {
         memory_profile: None,
         video_mode: false,
         family_mode: false,
+        characters: Vec::new(),
     };
     let (story_id, scene_id) = story::start(&app.state, kids, input)
         .await

@@ -93,6 +93,7 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
         memory_profile: None,
         video_mode: true,
         family_mode: false,
+        characters: Vec::new(),
     }
 }
 

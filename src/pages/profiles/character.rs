@@ -1,4 +1,5 @@
-//! A character's card and form: name, description, a linked profile, and its photo.
+//! A roster character's card and form: name, description (typed or picked with the
+//! builder), and its photos.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -9,101 +10,45 @@ use super::{on_success, show_refusal, Changed, Refusal};
 use crate::api::profiles::{DeleteCharacter, SaveCharacter};
 use crate::components::{confirm::Confirm, disclosure::Disclosure, resource_view::ActionError};
 use crate::domain::character_traits;
-use crate::domain::form::{filled, textarea_html};
-use crate::domain::profile::{CharacterInput, CharacterView, ProfileRef};
+use crate::domain::form::textarea_html;
+use crate::domain::profile::{CharacterInput, CharacterView};
 use crate::domain::TierSpec;
 
 #[component]
 pub(super) fn CharacterList(
     tier: &'static TierSpec,
-    profile_id: String,
     characters: Vec<CharacterView>,
-    link_choices: Vec<ProfileRef>,
 ) -> impl IntoView {
     let cards = characters
         .into_iter()
-        .map(|character| {
-            view! {
-                <CharacterCard
-                    tier
-                    profile_id=profile_id.clone()
-                    character
-                    link_choices=link_choices.clone()
-                />
-            }
-        })
+        .map(|character| view! { <CharacterCard tier character/> })
         .collect_view();
     view! { <div class="characters">{cards}</div> }
 }
 
 #[component]
-pub(super) fn NewCharacter(
-    tier: &'static TierSpec,
-    profile_id: String,
-    link_choices: Vec<ProfileRef>,
-) -> impl IntoView {
+pub(super) fn NewCharacter(tier: &'static TierSpec) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
-        <Disclosure label="Add a character" class="button add-character".to_owned() open>
-            <CharacterForm
-                tier
-                profile_id
-                character_id=None
-                initial=CharacterInput::default()
-                link_choices
-                open
-            />
-        </Disclosure>
-    }
-}
-
-/// "Also bring the characters of" another profile of this tier.
-#[component]
-pub(super) fn LinkSelect(
-    fields: RwSignal<CharacterInput>,
-    link_choices: Vec<ProfileRef>,
-) -> impl IntoView {
-    let options = link_choices
-        .into_iter()
-        .map(|p| {
-            let chosen = fields.with_untracked(|f| f.linked_profile_id.as_ref() == Some(&p.id));
-            view! { <option value=p.id selected=chosen>{p.display_name}</option> }
-        })
-        .collect_view();
-    view! {
-        <label>
-            "Also bring the characters of"
-            <select
-                name="input[linked_profile_id]"
-                prop:value=move || fields.with(|f| f.linked_profile_id.clone().unwrap_or_default())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    fields.update(|f| f.linked_profile_id = Some(v).filter(|v| !v.is_empty()));
-                }
-            >
-                <option value="">"(no other profile)"</option>
-                {options}
-            </select>
-        </label>
+        <div class="new-character">
+            <Disclosure label="Add a character" class="button add-character".to_owned() open>
+                <CharacterForm tier character_id=None initial=CharacterInput::default() open/>
+            </Disclosure>
+        </div>
     }
 }
 
 #[component]
 pub(super) fn CharacterForm(
     tier: &'static TierSpec,
-    profile_id: String,
     character_id: Option<String>,
     initial: CharacterInput,
-    link_choices: Vec<ProfileRef>,
     /// The disclosure the form is in: saved, it closes.
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let save = ServerAction::<SaveCharacter>::new();
-    let refusal = Refusal::read::<SaveCharacter>(&[
-        ("profile_id", Some(&profile_id)),
-        ("character_id", character_id.as_deref()),
-    ]);
+    let refusal = Refusal::read::<SaveCharacter>(&[("character_id", character_id.as_deref())]);
     show_refusal(save, open, &refusal);
     on_success(save, move |_: &String| {
         changed.bump();
@@ -113,7 +58,6 @@ pub(super) fn CharacterForm(
         Some(typed) => CharacterInput {
             name: typed.text("input[name]").unwrap_or_default(),
             description: typed.text("input[description]").unwrap_or_default(),
-            linked_profile_id: filled(typed.text("input[linked_profile_id]")),
             traits: character_traits::GROUPS
                 .iter()
                 .filter_map(|g| {
@@ -127,7 +71,6 @@ pub(super) fn CharacterForm(
     let fields = RwSignal::new(initial);
     let hidden = [
         ("tier", Some(tier.name.to_owned())),
-        ("profile_id", Some(profile_id.clone())),
         ("character_id", character_id.clone()),
     ]
     .into_iter()
@@ -145,7 +88,6 @@ pub(super) fn CharacterForm(
                 ev.prevent_default();
                 save.dispatch(SaveCharacter {
                     tier: tier.name.to_owned(),
-                    profile_id: profile_id.clone(),
                     character_id: character_id.clone(),
                     input: fields.get_untracked(),
                 });
@@ -175,7 +117,6 @@ pub(super) fn CharacterForm(
                     inner_html=fields.with_untracked(|f| textarea_html(&f.description))
                 ></textarea>
             </label>
-            {(!link_choices.is_empty()).then(|| view! { <LinkSelect fields link_choices/> })}
             <ActionError value=save.value()/>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
@@ -191,12 +132,7 @@ pub(super) fn CharacterForm(
 }
 
 #[component]
-pub(super) fn CharacterCard(
-    tier: &'static TierSpec,
-    profile_id: String,
-    character: CharacterView,
-    link_choices: Vec<ProfileRef>,
-) -> impl IntoView {
+pub(super) fn CharacterCard(tier: &'static TierSpec, character: CharacterView) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let editing = RwSignal::new(false);
     let remove = ServerAction::<DeleteCharacter>::new();
@@ -204,39 +140,31 @@ pub(super) fn CharacterCard(
     let initial = CharacterInput {
         name: character.name.clone(),
         description: character.description.clone(),
-        linked_profile_id: character.linked_profile.as_ref().map(|p| p.id.clone()),
         traits: character.traits.clone(),
     };
     let id = character.id.clone();
     let delete_id = character.id.clone();
     let character_name = character.name.clone();
     let parent = crate::components::parent_mode::is_parent();
-    let linked = character
-        .linked_profile
-        .as_ref()
-        .map(|p| view! { <p class="linked">{format!("Brings the characters of {}", p.display_name)}</p> });
     view! {
         <article class="character-card" data-character=character.id.clone()>
             <h4 class="character-name">{character.name.clone()}</h4>
             <p class="character-description">{character.description.clone()}</p>
-            {linked}
-            <CharacterPhoto tier character_id=character.id.clone() photo=character.photo.clone()/>
+            <CharacterPhoto
+                tier
+                character_id=character.id.clone()
+                photos=character.photos.clone()
+                missing=character.photos_missing
+            />
             {parent.then(|| view! {
             <div class="actions">
                 <Disclosure label="Edit" class="button edit-character".to_owned() open=editing>
-                    <CharacterForm
-                        tier
-                        profile_id
-                        character_id=Some(id)
-                        initial
-                        link_choices
-                        open=editing
-                    />
+                    <CharacterForm tier character_id=Some(id) initial open=editing/>
                 </Disclosure>
                 <Confirm
                     label="Remove character"
                     class="delete-character"
-                    question=format!("Remove {} and their photo?", character_name)
+                    question=format!("Remove {} and their photos? Profiles and the family forget them too; stories already made keep them.", character_name)
                     input=DeleteCharacter {
                         tier: tier.name.to_owned(),
                         id: delete_id,

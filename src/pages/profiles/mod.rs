@@ -1,5 +1,7 @@
-//! `/{tier}/profiles`: the family's profiles for memory mode — preferences, up to ten
-//! characters each, and a reference photo per character (upload, replace, remove).
+//! `/{tier}/profiles`: the tier's people in one place — the roster of characters ("My
+//! Characters" for kids: up to twenty, each with up to three reference photos, made with the
+//! tap builder or typed) and the memory-mode profiles (preferences, and which of the
+//! characters each brings).
 
 mod builder;
 mod character;
@@ -9,13 +11,14 @@ mod profile_card;
 use leptos::prelude::*;
 
 use super::use_tier;
+use character::{CharacterList, NewCharacter};
 use profile_card::{ProfileCard, ProfileForm};
 
 use crate::api::profiles::load_profiles;
 use crate::components::parent_mode::{is_parent, provide_parent_mode, AskAGrownUp};
 use crate::components::{disclosure::Disclosure, refill::use_refill, resource_view::ResourceView};
 use crate::domain::form::Refill;
-use crate::domain::profile::{ProfileInput, ProfileRef, ProfilesView};
+use crate::domain::profile::{ProfileInput, ProfilesView, MAX_ROSTER};
 use crate::domain::urls;
 use crate::domain::{AppError, TierSpec};
 
@@ -28,6 +31,10 @@ impl Changed {
         self.0.update(|n| *n += 1);
     }
 }
+
+/// The roster's ids and names, for the profiles' "Characters it brings".
+#[derive(Clone)]
+struct RosterNames(Vec<(String, String)>);
 
 /// The last upload's warning per character (a small photo), kept at page level so it
 /// stays visible when the list reloads after the upload.
@@ -128,9 +135,9 @@ fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
     );
     view! {
         <section class="profiles-page">
-            <h1>"Family profiles"</h1>
+            <h1>{roster_title(tier)}</h1>
             <p class="hint">
-                "With memory mode on, a story uses one profile's preferences and characters, and the characters' photos help every picture look like them. Photos stay on this server and are sent only to the image model of a memory-mode story."
+                "Pick characters when you start a story, and their photos help every picture look like them. Photos stay on this server and are sent only to the image model of a story they are in."
             </p>
             <photo::RefusedUpload/>
             <ResourceView
@@ -144,35 +151,59 @@ fn ProfilesContent(tier: &'static TierSpec) -> impl IntoView {
     .into_any()
 }
 
-/// The profiles; a parent also gets every way to change them, and New profile.
+/// "My Characters" on the kids' side, "Characters" on the grown-ups'.
+fn roster_title(tier: &TierSpec) -> &'static str {
+    match tier.name {
+        "kids" => "My Characters",
+        _ => "Characters",
+    }
+}
+
+/// The roster, then the profiles; a parent also gets every way to change them.
 #[component]
 fn ProfileList(tier: &'static TierSpec, page: ProfilesView) -> impl IntoView {
     provide_parent_mode(page.parent);
-    let list = page.profiles;
-    let change = match is_parent() {
-        true => view! { <NewProfile tier/> }.into_any(),
-        false => view! { <AskAGrownUp tier=tier.name what="add or change profiles and photos"/> }
-            .into_any(),
+    provide_context(RosterNames(
+        page.roster
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect(),
+    ));
+    let parent = is_parent();
+    let count = page.roster.len();
+    let roster = match count {
+        0 => view! { <p class="empty">"No characters yet."</p> }.into_any(),
+        _ => view! { <CharacterList tier characters=page.roster/> }.into_any(),
     };
-    if list.is_empty() {
-        return view! {
-            <p class="empty">"No profiles yet."</p>
-            {change}
-        }
-        .into_any();
-    }
-    let others: Vec<ProfileRef> = list
-        .iter()
-        .map(|p| ProfileRef {
-            id: p.id.clone(),
-            display_name: p.display_name.clone(),
-        })
-        .collect();
-    let cards = list
+    let add = match (parent, count < MAX_ROSTER) {
+        (true, true) => Some(view! { <NewCharacter tier/> }.into_any()),
+        (true, false) => Some(
+            view! { <p class="hint">{format!("{MAX_ROSTER} characters, the most there can be: remove one to add another.")}</p> }
+                .into_any(),
+        ),
+        (false, _) => None,
+    };
+    let cards = page
+        .profiles
         .into_iter()
-        .map(|profile| view! { <ProfileCard tier profile others=others.clone()/> })
+        .map(|profile| view! { <ProfileCard tier profile/> })
         .collect_view();
-    view! { {cards} {change} }.into_any()
+    let ask = (!parent).then(|| {
+        view! { <AskAGrownUp tier=tier.name what="add or change characters, photos and profiles"/> }
+    });
+    view! {
+        <h2 class="roster-count">{format!("{count} of {MAX_ROSTER} characters")}</h2>
+        {roster}
+        {add}
+        <section class="profiles">
+            <h2>"Profiles for memory mode"</h2>
+            <p class="hint">"A profile keeps the family's favourite themes, art style and tone, and brings some of the characters along."</p>
+            {cards}
+            {parent.then(|| view! { <NewProfile tier/> })}
+        </section>
+        {ask}
+    }
+    .into_any()
 }
 
 #[component]

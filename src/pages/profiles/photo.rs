@@ -1,8 +1,8 @@
-//! A character's reference photo: the thumbnail, and for a parent upload (multipart, in the
-//! browser) as soon as a file is chosen or dropped on the card, with a preview while it is
-//! checked and saved, replace and remove. Choosing the file is the one action: the Upload
-//! button is there only for a browser without the app running (a plain form post). A small
-//! photo's warning shows whenever the photo does.
+//! A character's reference photos (up to three): the thumbnails, and for a parent upload
+//! (multipart, in the browser) as soon as a file is chosen or dropped on the card, with a
+//! preview while it is checked and saved, and Remove on each. Choosing the file is the one
+//! action: the Upload button is there only for a browser without the app running (a plain
+//! form post). A small photo's warning shows whenever the photo does.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use crate::api::profiles::{upload_photo, RemovePhoto, UPLOAD_PHOTO_PATH};
 use crate::components::{
     error_notice::ErrorNotice, post_button::PostButton, resource_view::ActionError,
 };
-use crate::domain::profile::PhotoUploaded;
+use crate::domain::profile::{PhotoUploaded, PhotoView, MAX_PHOTOS};
 use crate::domain::{AppError, TierSpec};
 use leptos::server_fn::error::ServerFnUrlError;
 
@@ -40,16 +40,28 @@ pub(super) fn RefusedUpload() -> impl IntoView {
     })
 }
 
-/// The thumbnail (or a placeholder) with upload, replace and remove.
+/// The thumbnails (or a placeholder) with Add a photo and Remove on each.
 #[component]
 pub(super) fn CharacterPhoto(
     tier: &'static TierSpec,
     character_id: String,
-    photo: Option<crate::domain::profile::PhotoView>,
+    photos: Vec<PhotoView>,
+    /// Photos on record whose files are gone.
+    missing: usize,
 ) -> impl IntoView {
+    let unavailable = (missing > 0).then(|| {
+        view! { <p class="hint photos-missing">"Photos unavailable: some of this character's photos are missing on the server. Add them again if you like."</p> }
+    });
     if !crate::components::parent_mode::is_parent() {
-        let thumbnail = photo.map(|p| p.thumbnail_url);
-        return view! { <div class="character-photo"><PhotoThumbnail url=thumbnail/></div> }
+        let thumbnails = match photos.is_empty() {
+            true => view! { <PhotoThumbnail url=None/> }.into_any(),
+            false => photos
+                .into_iter()
+                .map(|p| view! { <PhotoThumbnail url=Some(p.thumbnail_url)/> })
+                .collect_view()
+                .into_any(),
+        };
+        return view! { <div class="character-photo"><div class="photo-row">{thumbnails}</div>{unavailable}</div> }
             .into_any();
     }
     let changed = expect_context::<Changed>();
@@ -76,14 +88,44 @@ pub(super) fn CharacterPhoto(
         }
     });
     let shown_key = character_id.clone();
-    let stored_warning = photo.as_ref().and_then(|p| p.small_warning());
+    let stored_warning = photos.iter().find_map(PhotoView::small_warning);
     let warning = move || {
         warnings
             .with(|all| all.get(&shown_key).cloned())
             .or_else(|| stored_warning.clone())
     };
-    let has_photo = photo.is_some();
-    let thumbnail = photo.map(|p| p.thumbnail_url);
+    let room = photos.len() < MAX_PHOTOS;
+    let add_label = match photos.len() {
+        0 => "Add a photo".to_owned(),
+        n => format!("Add another photo ({n} of {MAX_PHOTOS})"),
+    };
+    let thumbnails = match photos.is_empty() {
+        true => view! { <PhotoThumbnail url=None/> }.into_any(),
+        false => photos
+            .into_iter()
+            .map(|p| {
+                view! {
+                    <figure class="photo-slot">
+                        <PhotoThumbnail url=Some(p.thumbnail_url)/>
+                        <PostButton
+                            input=RemovePhoto {
+                                tier: tier.name.to_owned(),
+                                character_id: character_id.clone(),
+                                file: p.file,
+                            }
+                            label="Remove photo"
+                            class="button remove-photo"
+                            pending=remove.pending()
+                            on_press=Callback::new(move |input| {
+                                remove.dispatch(input);
+                            })
+                        />
+                    </figure>
+                }
+            })
+            .collect_view()
+            .into_any(),
+    };
     let form_id = format!("photo-{character_id}");
     // The chosen file, shown at once while it is checked and saved.
     let preview = RwSignal::new(None::<String>);
@@ -107,17 +149,21 @@ pub(super) fn CharacterPhoto(
                 }
             }
         >
-            {move || match (preview.get(), upload.pending().get()) {
-                (Some(url), true) => {
-                    view! { <img class="photo-preview" src=url alt="The chosen photo" width="96" height="96"/> }
-                        .into_any()
-                }
-                _ => view! { <PhotoThumbnail url=thumbnail.clone()/> }.into_any(),
-            }}
+            <div class="photo-row">
+                {thumbnails}
+                {move || match (preview.get(), upload.pending().get()) {
+                    (Some(url), true) => Some(view! {
+                        <img class="photo-preview" src=url alt="The chosen photo" width="96" height="96"/>
+                    }),
+                    _ => None,
+                }}
+            </div>
+            {unavailable}
             // Posted as a plain multipart form until the app has started (or without
             // JavaScript): the server stores the photo and sends the browser back here.
             <form
                 class="photo-form"
+                hidden=!room
                 id=form_id
                 method="post"
                 action=UPLOAD_PHOTO_PATH
@@ -132,7 +178,7 @@ pub(super) fn CharacterPhoto(
                 <input type="hidden" name="tier" value=tier.name/>
                 <input type="hidden" name="character_id" value=character_id.clone()/>
                 <label>
-                    {if has_photo { "Replace photo" } else { "Add a photo" }}
+                    {add_label}
                     // Only where there is a mouse to drag with (not on a phone).
                     <span class="drop-hint">" (or drop one here)"</span>
                     <input
@@ -156,23 +202,9 @@ pub(super) fn CharacterPhoto(
                     "Upload"
                 </button>
             </form>
-            {has_photo
-                .then(|| {
-                    view! {
-                        <PostButton
-                            input=RemovePhoto {
-                                tier: tier.name.to_owned(),
-                                character_id: character_id.clone(),
-                            }
-                            label="Remove photo"
-                            class="button remove-photo"
-                            pending=remove.pending()
-                            on_press=Callback::new(move |input| {
-                                remove.dispatch(input);
-                            })
-                        />
-                    }
-                })}
+            {(!room).then(|| view! {
+                <p class="hint">"Three photos, the most a character can have: remove one to add another."</p>
+            })}
             <Show when=move || upload.pending().get()>
                 <p class="progress" role="status"><span class="spinner"></span>"Checking and saving the photo…"</p>
             </Show>

@@ -1,13 +1,13 @@
-//! A profile's card: its preferences, edit and delete, and its characters.
+//! A profile's card: its preferences, the roster characters it brings, edit and delete.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::character::{CharacterList, NewCharacter};
-use super::{on_success, show_refusal, Changed, Refusal};
+use super::{on_success, show_refusal, Changed, Refusal, RosterNames};
 use crate::api::profiles::{DeleteProfile, SaveProfile};
 use crate::components::{confirm::Confirm, disclosure::Disclosure, resource_view::ActionError};
-use crate::domain::profile::{ProfileInput, ProfileRef, ProfileView, MAX_CHARACTERS};
+use crate::domain::form::Picked;
+use crate::domain::profile::{ProfileInput, ProfileView};
 use crate::domain::TierSpec;
 
 /// Creates or edits a profile, inside the disclosure `open`: saved, it closes. Posted as a
@@ -36,6 +36,18 @@ pub(super) fn ProfileForm(
                 art_style: text("art_style"),
                 tone: text("tone"),
                 favourite_elements: text("favourite_elements"),
+                characters: Picked(
+                    expect_context::<RosterNames>()
+                        .0
+                        .iter()
+                        .filter(|(id, _)| {
+                            typed
+                                .text(&Picked::field("input[characters]", id))
+                                .is_some()
+                        })
+                        .map(|(id, _)| id.clone())
+                        .collect(),
+                ),
             }
         }
         None => initial,
@@ -68,6 +80,36 @@ pub(super) fn ProfileForm(
         }
     };
     let id_field = id.clone();
+    let roster = expect_context::<RosterNames>().0;
+    let picker = (!roster.is_empty()).then(|| {
+        let boxes = roster
+            .into_iter()
+            .map(|(character, name)| {
+                let ticked = fields.with_untracked(|f| f.characters.contains(&character));
+                let flip = character.clone();
+                view! {
+                    <label class="pill">
+                        <input
+                            type="checkbox"
+                            name=Picked::field("input[characters]", &character)
+                            checked=ticked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                fields.update(|f| f.characters.set(&flip, on));
+                            }
+                        />
+                        <span>{name}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="pick-characters">
+                <legend>"Characters it brings"</legend>
+                {boxes}
+            </fieldset>
+        }
+    });
     let heading = if id.is_some() {
         "Edit profile"
     } else {
@@ -95,6 +137,7 @@ pub(super) fn ProfileForm(
             {field("Art style", "art_style", "soft watercolour", |f| &f.art_style, |f, v| f.art_style = v)}
             {field("Tone", "tone", "cosy and funny", |f| &f.tone, |f, v| f.tone = v)}
             {field("Favourite story elements (comma-separated)", "favourite_elements", "treehouses, secret maps", |f| &f.favourite_elements, |f, v| f.favourite_elements = v)}
+            {picker}
             <ActionError value=save.value()/>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>
@@ -124,26 +167,27 @@ fn profile_summary(profile: &ProfileView) -> Vec<String> {
 }
 
 #[component]
-pub(super) fn ProfileCard(
-    tier: &'static TierSpec,
-    profile: ProfileView,
-    others: Vec<ProfileRef>,
-) -> impl IntoView {
+pub(super) fn ProfileCard(tier: &'static TierSpec, profile: ProfileView) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let editing = RwSignal::new(false);
     let remove = ServerAction::<DeleteProfile>::new();
     on_success(remove, move |_: &()| changed.bump());
     let initial = profile.to_input();
-    let count = profile.characters.len();
     let id = profile.id.clone();
     let delete_id = profile.id.clone();
     let name = profile.display_name.clone();
     let summary = profile_summary(&profile);
-    let link_choices: Vec<ProfileRef> = others
-        .into_iter()
-        .filter(|other| other.id != profile.id)
+    let roster = expect_context::<RosterNames>().0;
+    let brings: Vec<String> = profile
+        .characters
+        .iter()
+        .filter_map(|id| {
+            roster
+                .iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, name)| name.clone())
+        })
         .collect();
-    let characters = profile.characters.clone();
     let parent = crate::components::parent_mode::is_parent();
     let actions = parent.then(|| {
         view! {
@@ -153,7 +197,7 @@ pub(super) fn ProfileCard(
                 </Disclosure>
                 <Confirm
                     label="Delete profile"
-                    question=format!("Delete {name} with its {count} characters and their photos?")
+                    question=format!("Delete the profile {name}? Its characters stay in your characters.")
                     input=DeleteProfile {
                         tier: tier.name.to_owned(),
                         id: delete_id,
@@ -172,12 +216,14 @@ pub(super) fn ProfileCard(
             <ul class="profile-summary">
                 {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
             </ul>
+            <p class="profile-brings">
+                {match brings.is_empty() {
+                    true => "Brings no characters yet.".to_owned(),
+                    false => format!("Brings: {}", brings.join(", ")),
+                }}
+            </p>
             {actions}
             <ActionError value=remove.value()/>
-            <h3>{format!("Characters ({count} of {MAX_CHARACTERS})")}</h3>
-            <CharacterList tier profile_id=profile.id.clone() characters link_choices=link_choices.clone()/>
-            {(parent && count < MAX_CHARACTERS)
-                .then(|| view! { <NewCharacter tier profile_id=profile.id.clone() link_choices=link_choices.clone()/> })}
         </section>
     }
     .into_any()

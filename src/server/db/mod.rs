@@ -3,6 +3,7 @@
 //! repository module per table group, every statement written once for both (`sql`).
 //! Every query takes the tier and filters by it.
 
+pub mod characters;
 pub mod family;
 pub mod gallery;
 pub mod gate;

@@ -1,12 +1,11 @@
-//! Memory mode rows: profiles and their characters (with the reference photo's file name).
-//! Every query filters by tier, so one tier never sees or touches another's profiles.
+//! Memory mode rows: profiles (the family's preferences) and the roster characters each
+//! brings (`profile_characters`, in order). Every query filters by tier, so one tier never
+//! sees or touches another's profiles.
 
 use sqlx::FromRow;
 
-use super::Db;
-
-use super::{new_id, now};
-use crate::domain::profile::{CharacterDraft, ProfileDraft, MAX_CHARACTERS};
+use super::{new_id, now, Db, WriteTx};
+use crate::domain::profile::ProfileDraft;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ProfileRow {
@@ -31,34 +30,7 @@ impl ProfileRow {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct CharacterRow {
-    pub id: String,
-    pub profile_id: String,
-    pub tier: String,
-    pub name: String,
-    pub description: String,
-    pub linked_profile_id: Option<String>,
-    pub photo_file: Option<String>,
-    pub photo_width: Option<i64>,
-    pub photo_height: Option<i64>,
-    /// The builder's picks (JSON), if any were made.
-    pub traits: Option<String>,
-}
-
-/// Why a character could not be added.
-#[derive(Debug, thiserror::Error)]
-pub enum CharacterInsertError {
-    #[error("the profile does not exist in this tier")]
-    NoProfile,
-    #[error("the profile already has {MAX_CHARACTERS} characters")]
-    Full,
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
 const PROFILE_COLUMNS: &str = "id, tier, display_name, themes, art_style, tone, favourite_elements";
-const CHARACTER_COLUMNS: &str = "id, profile_id, tier, name, description, linked_profile_id, photo_file, photo_width, photo_height, traits";
 
 fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
@@ -84,6 +56,7 @@ pub async fn find_profile(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<
 }
 
 pub async fn insert_profile(db: &Db, tier: &str, draft: &ProfileDraft) -> sqlx::Result<String> {
+    let mut tx = super::write_tx(db).await?;
     let id = new_id();
     let at = now();
     super::query(
@@ -99,8 +72,10 @@ pub async fn insert_profile(db: &Db, tier: &str, draft: &ProfileDraft) -> sqlx::
     .bind(json_list(&draft.favourite_elements))
     .bind(&at)
     .bind(&at)
-    .execute(db)
+    .execute(&mut tx)
     .await?;
+    set_characters(&mut tx, tier, &id, &draft.characters).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -111,6 +86,7 @@ pub async fn update_profile(
     id: &str,
     draft: &ProfileDraft,
 ) -> sqlx::Result<bool> {
+    let mut tx = super::write_tx(db).await?;
     let done = super::query(
         "UPDATE profiles SET display_name = ?, themes = ?, art_style = ?, tone = ?, favourite_elements = ?, updated_at = ?
          WHERE id = ? AND tier = ?",
@@ -123,168 +99,62 @@ pub async fn update_profile(
     .bind(now())
     .bind(id)
     .bind(tier)
-    .execute(db)
+    .execute(&mut tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    set_characters(&mut tx, tier, id, &draft.characters).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
-/// Deletes the profile and (by cascade) its characters; returns those characters so the
-/// caller can delete their photos. `None` when the profile is not in this tier.
-pub async fn delete_profile(
-    db: &Db,
+/// The profile now brings exactly these roster characters, in this order; ids that are not
+/// the tier's characters (one deleted meanwhile) are left out.
+async fn set_characters(
+    tx: &mut WriteTx,
     tier: &str,
-    id: &str,
-) -> sqlx::Result<Option<Vec<CharacterRow>>> {
-    let mut tx = super::write_tx(db).await?;
-    let characters: Vec<CharacterRow> = super::query_as(format!(
-        "SELECT {CHARACTER_COLUMNS} FROM characters WHERE profile_id = ? AND tier = ?"
-    ))
-    .bind(id)
-    .bind(tier)
-    .fetch_all(&mut tx)
-    .await?;
+    profile_id: &str,
+    characters: &[String],
+) -> sqlx::Result<()> {
+    super::query("DELETE FROM profile_characters WHERE profile_id = ?")
+        .bind(profile_id)
+        .execute(&mut *tx)
+        .await?;
+    for (position, character_id) in characters.iter().enumerate() {
+        super::query(
+            "INSERT INTO profile_characters (profile_id, character_id, position)
+             SELECT ?, id, ? FROM characters WHERE id = ? AND tier = ?",
+        )
+        .bind(profile_id)
+        .bind(position)
+        .bind(character_id)
+        .bind(tier)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Deletes the profile (its roster characters stay); `false` when it is not in this tier.
+pub async fn delete_profile(db: &Db, tier: &str, id: &str) -> sqlx::Result<bool> {
     let done = super::query("DELETE FROM profiles WHERE id = ? AND tier = ?")
         .bind(id)
         .bind(tier)
-        .execute(&mut tx)
+        .execute(db)
         .await?;
-    tx.commit().await?;
-    Ok((done.rows_affected() == 1).then_some(characters))
-}
-
-/// All characters of the tier, in the order they were added.
-pub async fn characters_in_tier(db: &Db, tier: &str) -> sqlx::Result<Vec<CharacterRow>> {
-    super::query_as(format!(
-        "SELECT {CHARACTER_COLUMNS} FROM characters WHERE tier = ? ORDER BY created_at, id"
-    ))
-    .bind(tier)
-    .fetch_all(db)
-    .await
-}
-
-pub async fn find_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
-    super::query_as(format!(
-        "SELECT {CHARACTER_COLUMNS} FROM characters WHERE id = ? AND tier = ?"
-    ))
-    .bind(id)
-    .bind(tier)
-    .fetch_optional(db)
-    .await
-}
-
-/// Adds a character, checking in the same transaction that the profile is in this tier
-/// and has room (so two quick submits cannot make an eleventh).
-pub async fn insert_character(
-    db: &Db,
-    tier: &str,
-    profile_id: &str,
-    draft: &CharacterDraft,
-) -> Result<String, CharacterInsertError> {
-    let mut tx = super::write_tx(db).await?;
-    let count: Option<i64> = super::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM characters WHERE profile_id = p.id) FROM profiles p WHERE p.id = ? AND p.tier = ?",
-    )
-    .bind(profile_id)
-    .bind(tier)
-    .fetch_optional(&mut tx)
-    .await?;
-    match count {
-        None => return Err(CharacterInsertError::NoProfile),
-        Some(n) if n as usize >= MAX_CHARACTERS => return Err(CharacterInsertError::Full),
-        Some(_) => {}
-    }
-    let id = new_id();
-    let at = now();
-    super::query(
-        "INSERT INTO characters (id, profile_id, tier, name, description, linked_profile_id, traits,
-                                 created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&id)
-    .bind(profile_id)
-    .bind(tier)
-    .bind(&draft.name)
-    .bind(&draft.description)
-    .bind(&draft.linked_profile_id)
-    .bind(draft.traits_json())
-    .bind(&at)
-    .bind(&at)
-    .execute(&mut tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-pub async fn update_character(
-    db: &Db,
-    tier: &str,
-    id: &str,
-    draft: &CharacterDraft,
-) -> sqlx::Result<bool> {
-    let done = super::query(
-        "UPDATE characters SET name = ?, description = ?, linked_profile_id = ?, traits = ?,
-                               updated_at = ?
-         WHERE id = ? AND tier = ?",
-    )
-    .bind(&draft.name)
-    .bind(&draft.description)
-    .bind(&draft.linked_profile_id)
-    .bind(draft.traits_json())
-    .bind(now())
-    .bind(id)
-    .bind(tier)
-    .execute(db)
-    .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes the character; returns its row (for its photo) or `None` if not in this tier.
-pub async fn delete_character(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<CharacterRow>> {
-    super::query_as(format!(
-        "DELETE FROM characters WHERE id = ? AND tier = ? RETURNING {CHARACTER_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(tier)
-    .fetch_optional(db)
-    .await
-}
-
-/// The photo now on record for a character (`None` removes it).
-pub struct PhotoRecord<'a> {
-    pub file: &'a str,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// Records the character's photo; returns the file it replaces, if any. `Err(RowNotFound)`
-/// when the character is not in this tier.
-pub async fn set_photo(
-    db: &Db,
-    tier: &str,
-    id: &str,
-    photo: Option<PhotoRecord<'_>>,
-) -> sqlx::Result<Option<String>> {
-    let mut tx = super::write_tx(db).await?;
-    let old: Option<Option<String>> =
-        super::query_scalar("SELECT photo_file FROM characters WHERE id = ? AND tier = ?")
-            .bind(id)
-            .bind(tier)
-            .fetch_optional(&mut tx)
-            .await?;
-    let Some(old) = old else {
-        return Err(sqlx::Error::RowNotFound);
-    };
-    super::query(
-        "UPDATE characters SET photo_file = ?, photo_width = ?, photo_height = ?, updated_at = ? WHERE id = ? AND tier = ?",
+/// Which roster characters each profile of the tier brings: (profile, character) in each
+/// profile's order.
+pub async fn links_in_tier(db: &Db, tier: &str) -> sqlx::Result<Vec<(String, String)>> {
+    super::query_as(
+        "SELECT pc.profile_id, pc.character_id FROM profile_characters pc
+         JOIN profiles p ON p.id = pc.profile_id
+         WHERE p.tier = ? ORDER BY pc.profile_id, pc.position",
     )
-    .bind(photo.as_ref().map(|p| p.file))
-    .bind(photo.as_ref().map(|p| p.width))
-    .bind(photo.as_ref().map(|p| p.height))
-    .bind(now())
-    .bind(id)
     .bind(tier)
-    .execute(&mut tx)
-    .await?;
-    tx.commit().await?;
-    Ok(old)
+    .fetch_all(db)
+    .await
 }

@@ -14,9 +14,10 @@
 use std::time::{Duration, Instant};
 
 use crate::domain::media::{DrawnWith, MediaStatus, SentReference};
+use crate::domain::profile::MAX_PHOTOS;
 use crate::domain::ImageModelSpec;
+use crate::server::db::characters::{self, PhotoRow};
 use crate::server::db::media::{self, AncestorPicture, MediaJob};
-use crate::server::db::profiles;
 use crate::server::media_store::FileKey;
 use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
@@ -66,19 +67,34 @@ pub async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) ->
     // than a model takes pictures, while each request stays within its limit.
     if snapshot.is_some() {
         let slots = photo_slots(model.max_reference_images, after_first);
-        for character in present.iter().copied() {
+        let on_record = character_photos(state, &job.tier, &present).await;
+        for (character, nth, row) in photo_order(&present, &on_record) {
             if images.len() >= slots {
                 break;
             }
-            let number = images.len() + 1;
-            if let Some(image) = character_photo(state, &job.tier, character, number).await {
-                sent.push(SentReference {
-                    label: format!("{}'s photo", character.name),
-                    fingerprint: imaging::fingerprint(&image.bytes),
-                });
-                images.push(image);
-                pictured.push(character);
-            }
+            // A photo gone or unreadable is left out, not an error.
+            let Some(photo) = photos::reference(state, row, &character.name).await else {
+                continue;
+            };
+            let label = match nth {
+                0 => format!("{}'s photo", character.name),
+                n => format!("{}'s photo {}", character.name, n + 1),
+            };
+            sent.push(SentReference {
+                label,
+                fingerprint: imaging::fingerprint(&photo.bytes),
+            });
+            images.push(ReferenceImage {
+                // Names are the family's words: the upload's file name stays plain ASCII.
+                file_name: format!(
+                    "reference-{}.{}",
+                    images.len() + 1,
+                    photo.format.extension()
+                ),
+                mime: photo.format.mime(),
+                bytes: photo.bytes,
+            });
+            pictured.push(character);
         }
     }
     let mut prompt = match &snapshot {
@@ -214,27 +230,41 @@ async fn scene_picture(
     }
 }
 
-async fn character_photo(
+/// The photos on record of the characters in the scene (one query).
+async fn character_photos(
     state: &AppState,
     tier: &str,
-    character: &MemoryCharacter,
-    number: usize,
-) -> Option<ReferenceImage> {
-    let row = match profiles::find_character(&state.db, tier, &character.id).await {
-        Ok(row) => row?,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not look up a character's photo");
-            return None;
+    present: &[&MemoryCharacter],
+) -> Vec<PhotoRow> {
+    let ids: Vec<&str> = present.iter().map(|c| c.id.as_str()).collect();
+    characters::photos_of(&state.db, tier, &ids)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not look up the characters' photos");
+            Vec::new()
+        })
+}
+
+/// The order photos fill the slots in: every character's first photo (in the story's order),
+/// then every second one, then the thirds — so when slots are few, each face is there once
+/// before any is there twice. Each with its number among its character's photos.
+fn photo_order<'a, 'c>(
+    present: &[&'c MemoryCharacter],
+    on_record: &'a [PhotoRow],
+) -> Vec<(&'c MemoryCharacter, usize, &'a PhotoRow)> {
+    let mut order = Vec::new();
+    for nth in 0..MAX_PHOTOS {
+        for character in present {
+            if let Some(row) = on_record
+                .iter()
+                .filter(|p| p.character_id == character.id)
+                .nth(nth)
+            {
+                order.push((*character, nth, row));
+            }
         }
-    };
-    // A photo gone or unreadable is left out, not an error.
-    let photo = photos::reference(state, &row).await?;
-    Some(ReferenceImage {
-        // Names are the family's words: the upload's file name stays plain ASCII.
-        file_name: format!("reference-{number}.{}", photo.format.extension()),
-        mime: photo.format.mime(),
-        bytes: photo.bytes,
-    })
+    }
+    order
 }
 
 fn extension(file: &str) -> &str {
@@ -334,5 +364,37 @@ mod tests {
         assert_eq!(photo_slots(3, false), 3);
         assert_eq!(photo_slots(1, true), 0);
         assert_eq!(photo_slots(0, true), 0);
+    }
+
+    #[test]
+    fn every_face_goes_once_before_any_goes_twice() {
+        let person = |id: &str| MemoryCharacter {
+            id: id.into(),
+            name: id.to_uppercase(),
+            description: String::new(),
+            from_profile: String::new(),
+        };
+        let photo = |character: &str, file: &str| PhotoRow {
+            character_id: character.into(),
+            tier: "kids".into(),
+            file: file.into(),
+            width: 512,
+            height: 512,
+        };
+        let (mia, leo) = (person("mia"), person("leo"));
+        let rows = [
+            photo("mia", "m1"),
+            photo("mia", "m2"),
+            photo("leo", "l1"),
+            photo("joe", "j1"),
+        ];
+        let order: Vec<(&str, usize, &str)> = photo_order(&[&leo, &mia], &rows)
+            .into_iter()
+            .map(|(c, nth, row)| (c.id.as_str(), nth, row.file.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [("leo", 0, "l1"), ("mia", 0, "m1"), ("mia", 1, "m2")]
+        );
     }
 }

@@ -54,7 +54,7 @@ pub async fn check(db: &Db, store: &MediaStore) -> Result<IntegrityReport, Integ
         expected.push(key);
     }
     let photos: Vec<(String, String, String)> =
-        db::query_as("SELECT tier, id, photo_file FROM characters WHERE photo_file IS NOT NULL")
+        db::query_as("SELECT tier, character_id, file FROM character_photos")
             .fetch_all(db)
             .await?;
     for (tier, character, file) in photos {

@@ -4,14 +4,14 @@
 use super::{MemoryCharacter, MemoryError};
 use crate::domain::family::{FamilyMemberInput, FamilyMemberView, FamilyView};
 use crate::domain::TierSpec;
+use crate::server::db::characters;
 use crate::server::db::family::{self as repo, AddError, FamilyRow};
-use crate::server::db::profiles;
 use crate::server::state::AppState;
 
 /// The family page (`parent` is the caller's to set).
 pub async fn page(state: &AppState, tier: &'static TierSpec) -> Result<FamilyView, MemoryError> {
     let members = repo::list(&state.db, tier.name).await?;
-    let characters = profiles::characters_in_tier(&state.db, tier.name)
+    let characters = characters::list(&state.db, tier.name)
         .await?
         .into_iter()
         .map(|c| (c.id, c.name))
@@ -44,7 +44,7 @@ pub async fn save(
 ) -> Result<String, MemoryError> {
     let draft = input.parse()?;
     if let Some(character) = draft.character_id.as_deref() {
-        if profiles::find_character(&state.db, tier.name, character)
+        if characters::find(&state.db, tier.name, character)
             .await?
             .is_none()
         {

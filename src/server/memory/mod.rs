@@ -1,6 +1,7 @@
-//! Memory mode: profiles of the family's preferences, characters with reference photos,
-//! and what a story started in memory mode takes from them.
+//! The family's people and preferences: the tier's roster of characters with reference
+//! photos, memory-mode profiles, family mode, and what a story takes from them at start.
 
+pub mod characters;
 pub mod family;
 pub mod photos;
 pub mod profiles;
@@ -11,7 +12,7 @@ pub use photos::ReferencePhoto;
 pub use snapshot::{MemoryCharacter, MemorySnapshot};
 
 use crate::domain::family::{FamilyError, FamilyRole, MAX_CHILDREN, MAX_GROWN_UPS};
-use crate::domain::profile::{ProfileError, MAX_CHARACTERS, MAX_PHOTO_BYTES};
+use crate::domain::profile::{ProfileError, MAX_PHOTOS, MAX_PHOTO_BYTES, MAX_ROSTER};
 use crate::domain::AppError;
 use imaging::PhotoError;
 
@@ -29,10 +30,12 @@ pub enum MemoryError {
     BadUpload(String),
     #[error("profile or character not found in this tier")]
     NotFound,
-    #[error("profile is full")]
-    TooManyCharacters,
-    #[error("linked profile is not another profile of this tier")]
-    BadLink,
+    #[error("the roster is full")]
+    RosterFull,
+    #[error("another character is called {0}")]
+    NameTaken(String),
+    #[error("the character has all its photos")]
+    TooManyPhotos,
     #[error(transparent)]
     Family(#[from] FamilyError),
     #[error("the family has all the {0:?} members it may have")]
@@ -65,12 +68,15 @@ impl From<MemoryError> for AppError {
                 "The photo did not arrive in one piece. Please choose the file again and upload it once more.".into(),
             ),
             MemoryError::NotFound => AppError::NotFound,
-            MemoryError::TooManyCharacters => AppError::Conflict(format!(
-                "A profile can have at most {MAX_CHARACTERS} characters. Remove one to add another."
+            MemoryError::RosterFull => AppError::Conflict(format!(
+                "You have {MAX_ROSTER} characters, the most there can be. Remove one to add another."
             )),
-            MemoryError::BadLink => AppError::Invalid(
-                "A character can only link to another profile of this page.".into(),
-            ),
+            MemoryError::NameTaken(name) => AppError::Conflict(format!(
+                "There is already a character called {name}. Please choose another name, or edit {name} instead."
+            )),
+            MemoryError::TooManyPhotos => AppError::Conflict(format!(
+                "A character can have at most {MAX_PHOTOS} photos. Remove one to add another."
+            )),
             MemoryError::Family(e) => AppError::Invalid(e.to_string()),
             MemoryError::FamilyFull(FamilyRole::Child) => AppError::Conflict(format!(
                 "A family can have at most {MAX_CHILDREN} children here. Remove one to add another."
@@ -79,7 +85,7 @@ impl From<MemoryError> for AppError {
                 "A family can have at most {MAX_GROWN_UPS} grown-ups here. Remove one to add another."
             )),
             MemoryError::BadCharacter => AppError::Invalid(
-                "That character is not one of this page's characters; please choose again.".into(),
+                "One of the characters chosen is not (or no longer) in this tier's characters; please choose again.".into(),
             ),
             MemoryError::Storage(_) => AppError::Unavailable(
                 "The photo could not be saved on the server (is the disk full?). Nothing was changed; please try again later.".into(),

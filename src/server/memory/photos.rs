@@ -1,12 +1,13 @@
 //! Reference photos in the media store: `photos/{tier}/{character}/{photo}.{png,jpg}` plus a
-//! small `{photo}.thumb.png` for the character card. An upload is decoded completely before
-//! anything is written; a photo missing or corrupt later counts as absent.
+//! small `{photo}.thumb.png` for the character card, up to three per character. An upload is
+//! decoded completely before anything is written; a photo missing or corrupt later counts
+//! as absent.
 
 use super::MemoryError;
-use crate::domain::profile::{PhotoUploaded, PhotoView};
+use crate::domain::profile::{PhotoUploaded, PhotoView, MAX_PHOTOS};
 use crate::domain::TierSpec;
+use crate::server::db::characters::{self as repo, PhotoAddError, PhotoRecord, PhotoRow};
 use crate::server::db::new_id;
-use crate::server::db::profiles::{self as repo, CharacterRow, PhotoRecord};
 use crate::server::media_store::{FileKey, Folder};
 use crate::server::state::AppState;
 use imaging::{self, photo, PhotoFormat};
@@ -27,18 +28,23 @@ pub fn thumbnail_name(photo_file: &str) -> String {
     format!("{stem}.thumb.png")
 }
 
-/// Checks and stores a new photo for the character, replacing (and deleting) the old one.
+/// Checks and stores one more photo of the character (while it has fewer than three).
 pub async fn store(
     state: &AppState,
     tier: &'static TierSpec,
     character_id: &str,
     bytes: Vec<u8>,
 ) -> Result<PhotoUploaded, MemoryError> {
-    if repo::find_character(&state.db, tier.name, character_id)
+    // Said before the upload is decoded, and checked again when it is recorded.
+    if repo::find(&state.db, tier.name, character_id)
         .await?
         .is_none()
     {
         return Err(MemoryError::NotFound);
+    }
+    let on_record = repo::photos_of(&state.db, tier.name, &[character_id]).await?;
+    if on_record.len() >= MAX_PHOTOS {
+        return Err(MemoryError::TooManyPhotos);
     }
     if bytes.is_empty() {
         return Err(MemoryError::NoPhoto);
@@ -70,22 +76,19 @@ pub async fn store(
         width: decoded.width,
         height: decoded.height,
     };
-    let old = match repo::set_photo(&state.db, tier.name, character_id, Some(record)).await {
-        Ok(old) => old,
-        Err(e) => {
-            // The character went away meanwhile (or the database failed): keep no orphan.
-            let _ = state.store.remove(&original_key).await;
-            let _ = state.store.remove(&thumb_key).await;
-            return Err(match e {
-                sqlx::Error::RowNotFound => MemoryError::NotFound,
-                e => MemoryError::Db(e),
-            });
-        }
-    };
-    if let Some(old) = old {
-        delete_files(state, tier.name, character_id, &old).await;
+    if let Err(e) = repo::add_photo(&state.db, tier.name, character_id, record).await {
+        // The character went away or filled up meanwhile (or the database failed): keep no
+        // orphan.
+        let _ = state.store.remove(&original_key).await;
+        let _ = state.store.remove(&thumb_key).await;
+        return Err(match e {
+            PhotoAddError::NoCharacter => MemoryError::NotFound,
+            PhotoAddError::Full => MemoryError::TooManyPhotos,
+            PhotoAddError::Db(e) => MemoryError::Db(e),
+        });
     }
     let photo = PhotoView {
+        file: file.clone(),
         thumbnail_url: thumbnail_url(tier.name, character_id, &file),
         width: decoded.width,
         height: decoded.height,
@@ -101,21 +104,17 @@ pub async fn store(
     Ok(PhotoUploaded { photo, warning })
 }
 
-/// Removes the character's photo (record and files).
+/// Removes one photo of the character (record, then files).
 pub async fn remove(
     state: &AppState,
     tier: &'static TierSpec,
     character_id: &str,
+    file: &str,
 ) -> Result<(), MemoryError> {
-    let old = repo::set_photo(&state.db, tier.name, character_id, None)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::RowNotFound => MemoryError::NotFound,
-            e => MemoryError::Db(e),
-        })?;
-    if let Some(old) = old {
-        delete_files(state, tier.name, character_id, &old).await;
+    if !repo::remove_photo(&state.db, tier.name, character_id, file).await? {
+        return Err(MemoryError::NotFound);
     }
+    delete_files(state, tier.name, character_id, file).await;
     Ok(())
 }
 
@@ -144,31 +143,34 @@ pub fn thumbnail_url(tier: &str, character_id: &str, photo_file: &str) -> String
 }
 
 /// The card's photo, when its files are on disk.
-pub async fn view(state: &AppState, row: &CharacterRow) -> Option<PhotoView> {
-    let file = row.photo_file.as_deref()?;
-    for name in [file.to_owned(), thumbnail_name(file)] {
+pub async fn view(state: &AppState, row: &PhotoRow) -> Option<PhotoView> {
+    for name in [row.file.clone(), thumbnail_name(&row.file)] {
         if !state
             .store
-            .exists(&FileKey::photo(&row.tier, &row.id, &name))
+            .exists(&FileKey::photo(&row.tier, &row.character_id, &name))
             .await
         {
             return None;
         }
     }
     Some(PhotoView {
-        thumbnail_url: thumbnail_url(&row.tier, &row.id, file),
-        width: row.photo_width.unwrap_or_default() as u32,
-        height: row.photo_height.unwrap_or_default() as u32,
+        file: row.file.clone(),
+        thumbnail_url: thumbnail_url(&row.tier, &row.character_id, &row.file),
+        width: u32::try_from(row.width).unwrap_or_default(),
+        height: u32::try_from(row.height).unwrap_or_default(),
     })
 }
 
-/// The photo as a reference image: read and decoded again, so a file lost or damaged on
-/// disk is simply not sent (no error).
-pub async fn reference(state: &AppState, row: &CharacterRow) -> Option<ReferencePhoto> {
-    let file = row.photo_file.as_deref()?;
+/// The photo as a reference image of `character` (its name): read and decoded again, so a
+/// file lost or damaged on disk is simply not sent (no error).
+pub async fn reference(
+    state: &AppState,
+    row: &PhotoRow,
+    character: &str,
+) -> Option<ReferencePhoto> {
     let bytes = state
         .store
-        .get(&FileKey::photo(&row.tier, &row.id, file))
+        .get(&FileKey::photo(&row.tier, &row.character_id, &row.file))
         .await
         .ok()?;
     let (bytes, checked) = tokio::task::spawn_blocking(move || {
@@ -179,31 +181,28 @@ pub async fn reference(state: &AppState, row: &CharacterRow) -> Option<Reference
     .ok()?;
     match checked {
         Ok(format) => Some(ReferencePhoto {
-            character: row.name.clone(),
+            character: character.to_owned(),
             bytes,
             format,
         }),
         Err(e) => {
-            tracing::warn!(character_id = %row.id, error = %e, "reference photo on disk is unreadable; not sent");
+            tracing::warn!(character_id = %row.character_id, error = %e, "reference photo on disk is unreadable; not sent");
             None
         }
     }
 }
 
-/// The file to serve for `/{tier}/photos/{character}/{name}`: only the character's current
-/// photo or its thumbnail, only in the character's own tier.
+/// The file to serve for `/{tier}/photos/{character}/{name}`: only one of the character's
+/// current photos or its thumbnail, only in the character's own tier.
 pub async fn servable(
     state: &AppState,
     tier: &str,
     character_id: &str,
     name: &str,
 ) -> Result<Option<FileKey>, sqlx::Error> {
-    let Some(row) = repo::find_character(&state.db, tier, character_id).await? else {
-        return Ok(None);
-    };
-    let Some(file) = row.photo_file.as_deref() else {
-        return Ok(None);
-    };
-    let known = name == thumbnail_name(file) || name == file;
+    let photos = repo::photos_of(&state.db, tier, &[character_id]).await?;
+    let known = photos
+        .iter()
+        .any(|p| p.file == name || thumbnail_name(&p.file) == name);
     Ok(known.then(|| FileKey::photo(tier, character_id, name)))
 }

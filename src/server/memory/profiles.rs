@@ -1,69 +1,62 @@
-//! Profile and character use cases behind the profile page and the start form.
+//! Profile use cases behind the characters page and the start form, and what a story takes
+//! from a profile and the characters picked with it.
 
-use super::{photos, MemoryError, MemorySnapshot};
-use crate::domain::profile::{
-    CharacterInput, CharacterView, ProfileInput, ProfileOption, ProfileRef, ProfileView,
-};
+use super::{characters, MemoryError, MemorySnapshot};
+use crate::domain::profile::{ProfileInput, ProfileOption, ProfileView, ProfilesView};
 use crate::domain::TierSpec;
-use crate::server::db::profiles::{self as repo, CharacterInsertError};
+use crate::server::db::characters::{self as roster, CharacterRow};
+use crate::server::db::profiles as repo;
 use crate::server::state::AppState;
 
-/// Every profile of the tier with its characters, for the profile page.
+/// The characters page: the roster, then every profile with the characters it brings.
 pub async fn page(
     state: &AppState,
     tier: &'static TierSpec,
-) -> Result<Vec<ProfileView>, MemoryError> {
-    let profiles = repo::list_profiles(&state.db, tier.name).await?;
-    let characters = repo::characters_in_tier(&state.db, tier.name).await?;
-    let mut views = Vec::with_capacity(profiles.len());
-    for p in &profiles {
-        let mut cards = Vec::new();
-        for c in characters.iter().filter(|c| c.profile_id == p.id) {
-            let linked_profile = c.linked_profile_id.as_deref().and_then(|id| {
-                profiles.iter().find(|o| o.id == id).map(|o| ProfileRef {
-                    id: o.id.clone(),
-                    display_name: o.display_name.clone(),
-                })
-            });
-            cards.push(CharacterView {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                description: c.description.clone(),
-                linked_profile,
-                photo: photos::view(state, c).await,
-                traits: crate::domain::character_traits::read_stored(c.traits.as_deref()),
-            });
-        }
-        views.push(ProfileView {
-            id: p.id.clone(),
-            display_name: p.display_name.clone(),
+    parent: bool,
+) -> Result<ProfilesView, MemoryError> {
+    let roster = characters::cards(state, tier).await?;
+    let links = repo::links_in_tier(&state.db, tier.name).await?;
+    let profiles = repo::list_profiles(&state.db, tier.name)
+        .await?
+        .into_iter()
+        .map(|p| ProfileView {
+            characters: brought(&links, &p.id),
             themes: p.themes(),
-            art_style: p.art_style.clone(),
-            tone: p.tone.clone(),
             favourite_elements: p.favourite_elements(),
-            characters: cards,
-        });
-    }
-    Ok(views)
+            id: p.id,
+            display_name: p.display_name,
+            art_style: p.art_style,
+            tone: p.tone,
+        })
+        .collect();
+    Ok(ProfilesView {
+        roster,
+        profiles,
+        parent,
+    })
 }
 
-/// The start form's profile picker (no file checks: counts only).
+fn brought(links: &[(String, String)], profile_id: &str) -> Vec<String> {
+    links
+        .iter()
+        .filter(|(p, _)| p == profile_id)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
+/// The start form's profile picker.
 pub async fn options(
     state: &AppState,
     tier: &'static TierSpec,
 ) -> Result<Vec<ProfileOption>, MemoryError> {
-    let profiles = repo::list_profiles(&state.db, tier.name).await?;
-    let characters = repo::characters_in_tier(&state.db, tier.name).await?;
-    Ok(profiles
+    let links = repo::links_in_tier(&state.db, tier.name).await?;
+    Ok(repo::list_profiles(&state.db, tier.name)
+        .await?
         .into_iter()
-        .map(|p| {
-            let own = characters.iter().filter(|c| c.profile_id == p.id);
-            ProfileOption {
-                characters: own.clone().count(),
-                photos: own.filter(|c| c.photo_file.is_some()).count(),
-                id: p.id,
-                display_name: p.display_name,
-            }
+        .map(|p| ProfileOption {
+            characters: brought(&links, &p.id),
+            id: p.id,
+            display_name: p.display_name,
         })
         .collect())
 }
@@ -76,6 +69,7 @@ pub async fn save_profile(
     input: &ProfileInput,
 ) -> Result<String, MemoryError> {
     let draft = input.parse()?;
+    chosen(state, tier, &draft.characters).await?;
     match id {
         None => {
             let id = repo::insert_profile(&state.db, tier.name, &draft).await?;
@@ -89,89 +83,67 @@ pub async fn save_profile(
     }
 }
 
-/// Deletes the profile, its characters and all their photos.
+/// Deletes the profile; its characters stay in the roster.
 pub async fn delete_profile(
     state: &AppState,
     tier: &'static TierSpec,
     id: &str,
 ) -> Result<(), MemoryError> {
-    let characters = repo::delete_profile(&state.db, tier.name, id)
-        .await?
-        .ok_or(MemoryError::NotFound)?;
-    for c in &characters {
-        photos::delete_all(state, tier.name, &c.id).await;
+    if !repo::delete_profile(&state.db, tier.name, id).await? {
+        return Err(MemoryError::NotFound);
     }
-    tracing::info!(
-        tier = tier.name,
-        profile_id = id,
-        characters = characters.len(),
-        "profile deleted"
-    );
+    tracing::info!(tier = tier.name, profile_id = id, "profile deleted");
     Ok(())
 }
 
-/// Adds (`character_id` = `None`) or edits a character of a profile; returns its id.
-pub async fn save_character(
+/// The roster rows of `ids`, in that order; an id that is not one of the tier's characters
+/// (another tier's, or removed since the form was shown) is refused.
+async fn chosen(
     state: &AppState,
     tier: &'static TierSpec,
-    profile_id: &str,
-    character_id: Option<&str>,
-    input: &CharacterInput,
-) -> Result<String, MemoryError> {
-    let draft = input.parse()?;
-    if let Some(link) = draft.linked_profile_id.as_deref() {
-        // Only another profile of the same tier may be linked.
-        if link == profile_id
-            || repo::find_profile(&state.db, tier.name, link)
-                .await?
-                .is_none()
-        {
-            return Err(MemoryError::BadLink);
-        }
+    ids: &[String],
+) -> Result<Vec<CharacterRow>, MemoryError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    match character_id {
-        None => repo::insert_character(&state.db, tier.name, profile_id, &draft)
-            .await
-            .map_err(|e| match e {
-                CharacterInsertError::NoProfile => MemoryError::NotFound,
-                CharacterInsertError::Full => MemoryError::TooManyCharacters,
-                CharacterInsertError::Db(e) => MemoryError::Db(e),
-            }),
-        Some(id) => {
-            let row = repo::find_character(&state.db, tier.name, id)
-                .await?
-                .filter(|c| c.profile_id == profile_id)
-                .ok_or(MemoryError::NotFound)?;
-            repo::update_character(&state.db, tier.name, &row.id, &draft).await?;
-            Ok(row.id)
-        }
-    }
+    let all = roster::list(&state.db, tier.name).await?;
+    ids.iter()
+        .map(|id| {
+            all.iter()
+                .find(|c| &c.id == id)
+                .cloned()
+                .ok_or(MemoryError::BadCharacter)
+        })
+        .collect()
 }
 
-/// Deletes a character and its photo files.
-pub async fn delete_character(
-    state: &AppState,
-    tier: &'static TierSpec,
-    id: &str,
-) -> Result<(), MemoryError> {
-    let row = repo::delete_character(&state.db, tier.name, id)
-        .await?
-        .ok_or(MemoryError::NotFound)?;
-    photos::delete_all(state, tier.name, &row.id).await;
-    Ok(())
-}
-
-/// The profile's memory as a story started now sees it (the profile is locked then).
+/// What a story started now takes (locked then): the profile's preferences and characters
+/// (memory mode), then the characters picked on the start form. `None` when neither.
 pub async fn snapshot(
     state: &AppState,
     tier: &'static TierSpec,
-    profile_id: &str,
-) -> Result<MemorySnapshot, MemoryError> {
-    let profiles = repo::list_profiles(&state.db, tier.name).await?;
-    let profile = profiles
-        .iter()
-        .find(|p| p.id == profile_id)
-        .ok_or(MemoryError::NotFound)?;
-    let characters = repo::characters_in_tier(&state.db, tier.name).await?;
-    Ok(MemorySnapshot::take(profile, &profiles, &characters))
+    profile_id: Option<&str>,
+    picked: &[String],
+) -> Result<Option<MemorySnapshot>, MemoryError> {
+    let picked = chosen(state, tier, picked).await?;
+    let mut snapshot = match profile_id {
+        Some(profile_id) => {
+            let profile = repo::find_profile(&state.db, tier.name, profile_id)
+                .await?
+                .ok_or(MemoryError::NotFound)?;
+            let links = repo::links_in_tier(&state.db, tier.name).await?;
+            let all = roster::list(&state.db, tier.name).await?;
+            let brings: Vec<&CharacterRow> = brought(&links, profile_id)
+                .iter()
+                .filter_map(|id| all.iter().find(|c| &c.id == id))
+                .collect();
+            Some(MemorySnapshot::take(&profile, &brings))
+        }
+        None if picked.is_empty() => None,
+        None => Some(MemorySnapshot::without_profile()),
+    };
+    if let Some(snapshot) = snapshot.as_mut() {
+        snapshot.add_picked(&picked.iter().collect::<Vec<_>>());
+    }
+    Ok(snapshot)
 }

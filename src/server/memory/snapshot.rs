@@ -1,13 +1,17 @@
-//! What a memory-mode story knows of its profile, taken once at story start (the profile
-//! is locked then): the preferences and characters as text for the story and image
-//! prompts, and which characters' photos are the reference images. Pure: no I/O.
+//! What a story knows of the family, taken once at story start (locked then): a memory-mode
+//! profile's preferences, the roster characters it brings and those the reader picked, the
+//! family in family mode — as text for the story and image prompts, and which characters'
+//! photos are the reference images. Pure: no I/O.
 
 use serde::{Deserialize, Serialize};
 
-use crate::server::db::profiles::{CharacterRow, ProfileRow};
+use crate::server::db::characters::CharacterRow;
+use crate::server::db::profiles::ProfileRow;
 
-/// The profile name of a story in family mode without a profile.
-const FAMILY_ONLY: &str = "your family";
+/// The profile name of a story without a profile (picked characters, family mode).
+const NO_PROFILE: &str = "your family";
+/// Where a character the reader picked on the start form comes from.
+const PICKED: &str = "the roster";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemorySnapshot {
@@ -32,10 +36,10 @@ pub struct MemoryCharacter {
 }
 
 impl MemorySnapshot {
-    /// A story in family mode without a profile: the family, nothing else.
-    pub fn family_only() -> MemorySnapshot {
+    /// A story without a profile: the characters picked, the family, nothing else.
+    pub fn without_profile() -> MemorySnapshot {
         MemorySnapshot {
-            profile_name: FAMILY_ONLY.to_owned(),
+            profile_name: NO_PROFILE.to_owned(),
             themes: Vec::new(),
             art_style: String::new(),
             tone: String::new(),
@@ -46,12 +50,26 @@ impl MemorySnapshot {
     }
 
     /// What the story took of the family, as its scenes say it: "Memory mode: The Lees",
-    /// "Family mode", or both.
+    /// "Family mode", both, or the characters picked ("With Mia and Leo").
     pub fn label(&self) -> String {
         match (self.family, self.profile_name.as_str()) {
-            (true, FAMILY_ONLY) => "Family mode".to_owned(),
+            (true, NO_PROFILE) => "Family mode".to_owned(),
             (true, profile) => format!("Memory mode: {profile}, with family mode"),
+            (false, NO_PROFILE) => {
+                let names: Vec<&str> = self.characters.iter().map(|c| c.name.as_str()).collect();
+                format!("With {}", and_list(&names))
+            }
             (false, profile) => format!("Memory mode: {profile}"),
+        }
+    }
+
+    /// Characters the reader picked on the start form join the story after the profile's
+    /// own (each once).
+    pub fn add_picked(&mut self, picked: &[&CharacterRow]) {
+        for row in picked {
+            if !self.characters.iter().any(|c| c.id == row.id) {
+                self.characters.push(MemoryCharacter::from_row(row, PICKED));
+            }
         }
     }
 
@@ -68,45 +86,18 @@ impl MemorySnapshot {
         self.family = true;
     }
 
-    /// The profile's preferences, its characters, then the characters of the profiles its
-    /// characters link to (each linked profile once, never the chosen one again).
-    pub fn take(
-        profile: &ProfileRow,
-        all_profiles: &[ProfileRow],
-        all_characters: &[CharacterRow],
-    ) -> MemorySnapshot {
-        fn of<'a>(
-            all: &'a [CharacterRow],
-            profile_id: &'a str,
-        ) -> impl Iterator<Item = &'a CharacterRow> + Clone {
-            all.iter().filter(move |c| c.profile_id == profile_id)
-        }
-        let mut characters: Vec<MemoryCharacter> = of(all_characters, &profile.id)
-            .map(|c| MemoryCharacter::from_row(c, &profile.display_name))
-            .collect();
-        let mut linked: Vec<&str> = Vec::new();
-        for c in of(all_characters, &profile.id) {
-            if let Some(id) = c.linked_profile_id.as_deref() {
-                if id != profile.id && !linked.contains(&id) {
-                    linked.push(id);
-                }
-            }
-        }
-        for id in linked {
-            if let Some(other) = all_profiles.iter().find(|p| p.id == id) {
-                characters.extend(
-                    of(all_characters, id)
-                        .map(|c| MemoryCharacter::from_row(c, &other.display_name)),
-                );
-            }
-        }
+    /// The profile's preferences and the roster characters it brings, in its order.
+    pub fn take(profile: &ProfileRow, characters: &[&CharacterRow]) -> MemorySnapshot {
         MemorySnapshot {
             profile_name: profile.display_name.clone(),
             themes: profile.themes(),
             art_style: profile.art_style.clone(),
             tone: profile.tone.clone(),
             favourite_elements: profile.favourite_elements(),
-            characters,
+            characters: characters
+                .iter()
+                .map(|c| MemoryCharacter::from_row(c, &profile.display_name))
+                .collect(),
             family: false,
         }
     }
@@ -114,10 +105,13 @@ impl MemorySnapshot {
     /// The lines the story writer gets. The content rules come first in the system prompt
     /// and are said to win; this text repeats that it only applies where it fits them.
     pub fn story_text(&self) -> String {
-        let mut text = format!(
-            "Family memory (profile \"{}\"; use it where it fits, the content rules always win):\n",
-            self.profile_name
-        );
+        let mut text = match self.profile_name.as_str() {
+            NO_PROFILE => "Family memory (use it where it fits, the content rules always win):\n"
+                .to_owned(),
+            profile => format!(
+                "Family memory (profile \"{profile}\"; use it where it fits, the content rules always win):\n"
+            ),
+        };
         let mut prefs = Vec::new();
         if !self.themes.is_empty() {
             prefs.push(format!("favourite themes: {}", self.themes.join(", ")));
@@ -206,6 +200,15 @@ impl MemorySnapshot {
     }
 }
 
+/// "Mia", "Mia and Leo", "Mia, Leo and Nora".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => "no one".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 impl MemoryCharacter {
     fn from_row(row: &CharacterRow, from_profile: &str) -> MemoryCharacter {
         MemoryCharacter {
@@ -233,48 +236,44 @@ mod tests {
         }
     }
 
-    fn character(id: &str, profile_id: &str, name: &str, link: Option<&str>) -> CharacterRow {
+    fn character(id: &str, name: &str) -> CharacterRow {
         CharacterRow {
             id: id.into(),
-            profile_id: profile_id.into(),
             tier: "kids".into(),
             name: name.into(),
             description: format!("{name} has red boots"),
-            linked_profile_id: link.map(str::to_owned),
-            photo_file: None,
-            photo_width: None,
-            photo_height: None,
             traits: None,
         }
     }
 
     #[test]
-    fn linked_profiles_add_their_characters_once() {
-        let profiles = [profile("p1", "The Lees"), profile("p2", "Grandparents")];
-        let characters = [
-            character("c1", "p1", "Mia", Some("p2")),
-            character("c2", "p1", "Leo", Some("p2")),
-            character("c3", "p2", "Grandpa Joe", Some("p1")),
-            character("c4", "p3", "Stranger", None),
-        ];
-        let snap = MemorySnapshot::take(&profiles[0], &profiles, &characters);
+    fn a_profile_brings_its_characters_and_picks_join_once() {
+        let (mia, leo, joe) = (
+            character("c1", "Mia"),
+            character("c2", "Leo"),
+            character("c3", "Grandpa Joe"),
+        );
+        let mut snap = MemorySnapshot::take(&profile("p1", "The Lees"), &[&mia, &leo]);
+        snap.add_picked(&[&leo, &joe]);
         let names: Vec<_> = snap.characters.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Mia", "Leo", "Grandpa Joe"]);
-        assert_eq!(snap.characters[2].from_profile, "Grandparents");
+        assert_eq!(snap.characters[2].from_profile, "the roster");
+        assert_eq!(snap.label(), "Memory mode: The Lees");
         let text = snap.story_text();
         assert!(text.contains("content rules always win"));
+        assert!(text.contains("profile \"The Lees\""));
         assert!(text.contains("favourite themes: space, dragons"));
         assert!(text.contains("- c3: Grandpa Joe: Grandpa Joe has red boots\n"));
+        let mut picked = MemorySnapshot::without_profile();
+        picked.add_picked(&[&mia, &leo, &joe]);
+        assert_eq!(picked.label(), "With Mia, Leo and Grandpa Joe");
+        assert!(!picked.story_text().contains("profile"));
     }
 
     #[test]
     fn family_members_come_first_once_and_the_story_says_family_mode() {
-        let profiles = [profile("p1", "The Lees")];
-        let characters = [
-            character("c1", "p1", "Mia", None),
-            character("c2", "p1", "Leo", None),
-        ];
-        let mut snap = MemorySnapshot::take(&profiles[0], &profiles, &characters);
+        let (mia, leo) = (character("c1", "Mia"), character("c2", "Leo"));
+        let mut snap = MemorySnapshot::take(&profile("p1", "The Lees"), &[&mia, &leo]);
         assert_eq!(snap.label(), "Memory mode: The Lees");
         let member = |id: &str, name: &str| MemoryCharacter {
             id: id.into(),
@@ -290,19 +289,15 @@ mod tests {
         assert!(snap
             .story_text()
             .contains("name at least one of the children"));
-        let mut only = MemorySnapshot::family_only();
+        let mut only = MemorySnapshot::without_profile();
         only.add_family(vec![member("f1", "Nora")]);
         assert_eq!(only.label(), "Family mode");
     }
 
     #[test]
     fn image_prompt_names_the_photos_in_order() {
-        let profiles = [profile("p1", "The Lees")];
-        let characters = [
-            character("c1", "p1", "Mia", None),
-            character("c2", "p1", "Leo", None),
-        ];
-        let snap = MemorySnapshot::take(&profiles[0], &profiles, &characters);
+        let (mia, leo) = (character("c1", "Mia"), character("c2", "Leo"));
+        let snap = MemorySnapshot::take(&profile("p1", "The Lees"), &[&mia, &leo]);
         let everyone = snap.present(None);
         let plain = snap.image_prompt("A castle.", &everyone, &[]);
         assert_eq!(

@@ -6,6 +6,7 @@ use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode, VIDEO_UNAVAILABLE_NOTICE};
+use crate::domain::profile::{ProfileError, MAX_ROSTER};
 use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
 };
@@ -14,7 +15,7 @@ use crate::server::db::stories::{
     self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
 };
 use crate::server::media::{self, StoryMedia};
-use crate::server::memory::{self, MemorySnapshot};
+use crate::server::memory::{self, MemoryError, MemorySnapshot};
 use crate::server::models::Refused;
 use crate::server::providers::{ProviderError, TextRequest};
 use crate::server::spending::{self, Spend};
@@ -58,17 +59,27 @@ async fn start_story(
     let configured = state.providers.configured();
     let model = offered(state, &configured, &input.text_model)?;
     let image_model = choose_image_model(state, &configured, input.image_model.as_deref())?;
-    // Memory mode: the profile is read once, here, and locked into the story.
-    let mut memory = match input.memory_profile.as_deref() {
-        Some(profile_id) => Some(memory::profiles::snapshot(state, tier, profile_id).await?),
-        None => None,
-    };
+    // Memory mode and the characters picked: read once, here, and locked into the story.
+    if input.characters.len() > MAX_ROSTER {
+        return Err(MemoryError::from(ProfileError::TooMany {
+            field: "characters",
+            max: MAX_ROSTER,
+        })
+        .into());
+    }
+    let mut memory = memory::profiles::snapshot(
+        state,
+        tier,
+        input.memory_profile.as_deref(),
+        &input.characters,
+    )
+    .await?;
     // Family mode: the family is read once, here, like a profile.
     if input.family_mode {
         let people = memory::family::people(state, tier).await?;
         if !people.is_empty() {
             memory
-                .get_or_insert_with(MemorySnapshot::family_only)
+                .get_or_insert_with(MemorySnapshot::without_profile)
                 .add_family(people);
         }
     }
@@ -336,6 +347,7 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
             .map(|m| m.key.to_owned()),
         resumable,
         profiles: memory::profiles::options(state, tier).await?,
+        roster: memory::characters::options(state, tier).await?,
         family: memory::family::people(state, tier)
             .await?
             .into_iter()
