@@ -36,6 +36,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
     trace: 'retain-on-failure',
+    // The offline worker would answer the requests a test routes or fails on purpose; only
+    // pwa.spec.mjs, which tests it, lets it run.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

@@ -19,6 +19,10 @@ pub struct TierSpec {
     /// generated soundtrack can hold voices and loud effects nobody wrote or checked, and
     /// the scene is read aloud by a grown-up over it.
     pub clip_sound: bool,
+    /// The installed app's name under its icon (a phone shows about 12 letters).
+    pub short_name: &'static str,
+    /// Its colour: the browser's bar and the installed app (the same as `--tier-colour`).
+    pub theme_colour: &'static str,
     // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
@@ -26,6 +30,8 @@ pub const TIERS: &[TierSpec] = &[
     TierSpec {
         name: "kids",
         title: "Kids' Adventures",
+        short_name: "Adventures",
+        theme_colour: "#c2410c",
         audience: "Children aged 3 to 6, read aloud with a grown-up",
         content_rules: "The audience is children aged 3 to 6. Keep every scene gentle, warm and \
             reassuring: no violence, no injury, no death, no scary monsters, no peril that is not \
@@ -46,6 +52,8 @@ pub const TIERS: &[TierSpec] = &[
     TierSpec {
         name: "adult",
         title: "Grown-up Stories",
+        short_name: "Stories",
+        theme_colour: "#3d5a80",
         audience: "Adults",
         content_rules: "The audience is adults. Mature themes, suspense and moral ambiguity are \
             fine; keep it free of graphic sexual content, gratuitous gore and hate. These rules \

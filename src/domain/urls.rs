@@ -2,6 +2,11 @@
 //! (media and photo URLs in answers). The route patterns they match are in `app.rs` (pages)
 //! and `server/web/files.rs` (files).
 
+/// A tier's web app manifest (outside its prefix: fetched without the tier's session).
+pub fn manifest(tier: &str) -> String {
+    format!("/manifest/{tier}.webmanifest")
+}
+
 /// A tier's home page: the start form and the resume offer.
 pub fn home(tier: &str) -> String {
     format!("/{tier}")

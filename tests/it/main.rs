@@ -21,6 +21,7 @@ mod memory_mode;
 mod models;
 mod parent_gate;
 mod plain_forms;
+mod pwa;
 mod regenerate;
 mod roster_migration;
 mod same_faces;

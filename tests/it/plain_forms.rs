@@ -391,7 +391,7 @@ async fn characters_ticked_in_plain_posts_reach_the_profile_and_the_story() {
     let page = cyoa::server::memory::profiles::page(&app.state, crate::helpers::tier("kids"), true)
         .await
         .expect("page");
-    assert_eq!(page.profiles[0].characters, [mia.clone()]);
+    assert_eq!(page.profiles[0].characters, std::slice::from_ref(&mia));
 
     let form = [
         START.as_slice(),

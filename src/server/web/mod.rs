@@ -7,6 +7,7 @@ pub mod files;
 pub mod live;
 pub mod page_owner;
 pub mod plain_forms;
+pub mod pwa;
 pub mod request_tasks;
 pub mod startup;
 pub mod transfer;

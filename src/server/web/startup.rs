@@ -13,7 +13,7 @@ use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{files, live, request_tasks, transfer};
+use super::{files, live, pwa, request_tasks, transfer};
 use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
@@ -191,6 +191,7 @@ fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(transfer::bundle(&state.leptos_options))
         .merge(files::router())
+        .merge(pwa::router(&state.leptos_options))
         .merge(live::router())
         .merge(gate::routes::router())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
