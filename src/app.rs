@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 // Keeps opened stories readable offline (a file: no inline script runs).
                 <script src="/register-sw.js" defer></script>
+                <TierHead/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -35,6 +36,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// A tier page's manifest (installable per tier: its own name, colour and start page) and
+/// colour. Written by the server into the head, which the app never re-renders: no code of
+/// it goes into the browser's bundle.
+#[component]
+fn TierHead() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let tier = use_context::<axum::http::request::Parts>().and_then(|parts| {
+            let first = parts.uri.path().trim_start_matches('/').split('/').next()?;
+            crate::domain::TierSpec::find(first)
+        });
+        tier.map(|tier| {
+            view! {
+                <link rel="manifest" href=crate::domain::urls::manifest(tier.name)/>
+                <meta name="theme-color" content=tier.theme_colour/>
+            }
+        })
     }
 }
 

@@ -2,13 +2,12 @@
 //! tier with "not found", and frames the page in the tier's header and theme.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta};
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_params_map;
 
 use super::not_found::NotFound;
 use crate::components::tier_frame::TierFrame;
-use crate::domain::{urls, TierSpec};
+use crate::domain::TierSpec;
 
 #[component]
 pub fn TierLayout() -> impl IntoView {
@@ -19,9 +18,6 @@ pub fn TierLayout() -> impl IntoView {
             // Pages read it with `use_tier()`.
             provide_context(tier);
             view! {
-                // Installable per tier: its own name, colour and start page.
-                <Link rel="manifest" href=urls::manifest(tier.name)/>
-                <Meta name="theme-color" content=tier.theme_colour/>
                 <TierFrame tier>
                     <Outlet/>
                 </TierFrame>
