@@ -88,8 +88,8 @@ impl Refill {
 
 /// The ids ticked in a group of checkboxes named `…[id_{id}]` (one per choice, see
 /// [`Picked::field`]): a form sends `…[id_{id}]=on` for each ticked box and nothing for the
-/// others, which arrives as a map; the app's own calls send the same map. Kept in the order
-/// the boxes came.
+/// others, which arrives as a map; the app's own calls send the same map. The order is the
+/// decoder's (it may sort the keys), so nothing should hang on it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Picked(pub Vec<String>);
 

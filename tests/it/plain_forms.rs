@@ -354,12 +354,14 @@ async fn a_refused_family_member_comes_back_with_the_reason_and_what_was_typed()
 }
 
 /// A roster character whose id starts with a digit, as a hex id often does (a form decoder
-/// reads such a bracketed key as a list index unless the field name says otherwise).
-async fn digit_first_character(app: &TestApp, name: &str) -> String {
+/// reads such a bracketed key as a list index unless the field name says otherwise), made
+/// on the given day (the roster's order).
+async fn digit_first_character(app: &TestApp, name: &str, made_on: &str) -> String {
     let made = crate::helpers::add_character(&app.state, "kids", name, "in wellies").await;
     let id = format!("0{made}");
-    cyoa::server::db::query("UPDATE characters SET id = ? WHERE id = ?")
+    cyoa::server::db::query("UPDATE characters SET id = ?, created_at = ? WHERE id = ?")
         .bind(&id)
+        .bind(made_on)
         .bind(&made)
         .execute(&app.state.db)
         .await
@@ -372,8 +374,8 @@ async fn characters_ticked_in_plain_posts_reach_the_profile_and_the_story() {
     use cyoa::domain::form::Picked;
     let app = TestApp::spawn().await;
     let (mia, leo) = (
-        digit_first_character(&app, "Mia").await,
-        digit_first_character(&app, "Leo").await,
+        digit_first_character(&app, "Mia", "2026-01-01T00:00:00.000000Z").await,
+        digit_first_character(&app, "Leo", "2026-01-02T00:00:00.000000Z").await,
     );
     let mia_box = Picked::field("input[characters]", &mia);
     let leo_box = Picked::field("input[characters]", &leo);
@@ -404,9 +406,10 @@ async fn characters_ticked_in_plain_posts_reach_the_profile_and_the_story() {
     .concat();
     let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
     assert_eq!(status, StatusCode::FOUND, "{location}");
+    // In the roster's order (Mia was made first), whatever order the boxes came in.
     assert!(page_text(&app, &location)
         .await
-        .contains("With Leo and Mia"));
+        .contains("With Mia and Leo"));
     // Another tier's (or a removed) character is refused in words, and no story starts.
     let form = [
         START.as_slice(),

@@ -68,8 +68,12 @@ pub async fn save_profile(
     id: Option<&str>,
     input: &ProfileInput,
 ) -> Result<String, MemoryError> {
-    let draft = input.parse()?;
-    chosen(state, tier, &draft.characters).await?;
+    let mut draft = input.parse()?;
+    draft.characters = chosen(state, tier, &draft.characters)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     match id {
         None => {
             let id = repo::insert_profile(&state.db, tier.name, &draft).await?;
@@ -96,7 +100,8 @@ pub async fn delete_profile(
     Ok(())
 }
 
-/// The roster rows of `ids`, in that order; an id that is not one of the tier's characters
+/// The roster rows of `ids`, in the roster's order (the order ticked boxes arrive in is the
+/// form decoder's, not the family's); an id that is not one of the tier's characters
 /// (another tier's, or removed since the form was shown) is refused.
 async fn chosen(
     state: &AppState,
@@ -107,14 +112,10 @@ async fn chosen(
         return Ok(Vec::new());
     }
     let all = roster::list(&state.db, tier.name).await?;
-    ids.iter()
-        .map(|id| {
-            all.iter()
-                .find(|c| &c.id == id)
-                .cloned()
-                .ok_or(MemoryError::BadCharacter)
-        })
-        .collect()
+    if ids.iter().any(|id| !all.iter().any(|c| &c.id == id)) {
+        return Err(MemoryError::BadCharacter);
+    }
+    Ok(all.into_iter().filter(|c| ids.contains(&c.id)).collect())
 }
 
 /// What a story started now takes (locked then): the profile's preferences and characters
