@@ -155,6 +155,8 @@ async fn main() -> Result<(), BoxError> {
         video_mode: true,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     };
     let (story_id, root) = story::start(&state, kids, input).await?;
     let mut main = vec![root.clone()];

@@ -46,6 +46,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             video_mode: false,
             family_mode: false,
             characters: Vec::new(),
+            style: String::new(),
+            surprise: false,
         };
         let (story_id, scene_id) = story::start(&state, kids, input).await?;
         let stored = Instant::now();

@@ -76,6 +76,8 @@ impl Reader {
             video_mode: false,
             family_mode: false,
             characters: Vec::new(),
+            style: String::new(),
+            surprise: false,
         };
         let (story_id, scene_id) = story::start(state, tier, input).await?;
         Ok(Reader {

@@ -75,6 +75,8 @@ async fn main() -> Result<(), BoxError> {
             video_mode: false,
             family_mode: false,
             characters: Vec::new(),
+            style: String::new(),
+            surprise: false,
         };
         let (story_id, mut scene) = story::start(&state, kids, input).await?;
         scenes.push((story_id.clone(), scene.clone()));

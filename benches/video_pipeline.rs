@@ -107,6 +107,8 @@ async fn main() -> Result<(), BoxError> {
             video_mode: true,
             family_mode: false,
             characters: Vec::new(),
+            style: String::new(),
+            surprise: false,
         };
         scenes.push(story::start(&state, kids, input).await?);
     }

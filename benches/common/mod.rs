@@ -36,6 +36,8 @@ pub async fn play(
         video_mode: video,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     };
     let (story_id, mut scene) = story::start(state, tier, input).await?;
     let mut scenes = vec![scene.clone()];

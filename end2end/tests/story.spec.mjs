@@ -11,7 +11,7 @@ test('landing lists the tiers and a tier home shows the start form in demo mode'
 
   await gotoHydrated(page, '/kids');
   await expect(page.locator('.demo-banner')).toContainText('Demo mode — simulated providers');
-  await expect(page.locator('button.suggestion')).toHaveCount(5);
+  await expect(page.locator('a.idea-card')).toHaveCount(6);
   await expect(page.locator('#text_model option')).toHaveCount(4);
   await expect(page.locator('#text_model optgroup')).toHaveCount(4);
   // Image models grouped by provider, GPT Image preselected (FR-002, FR-005).
@@ -54,10 +54,12 @@ test('an empty idea is refused with a clear message and nothing starts', async (
   await expect(page).toHaveURL(/\/kids$/);
 });
 
-test('a suggestion fills the idea', async ({ page }) => {
+test('an idea card fills the idea', async ({ page }) => {
   await gotoHydrated(page, '/kids');
-  await page.locator('button.suggestion').first().click();
-  await expect(page.getByLabel('What should the story be about?')).toHaveValue(/dragon/);
+  const card = page.locator('a.idea-card').first();
+  await card.click();
+  await expect(page.getByLabel('What should the story be about?')).not.toHaveValue('');
+  await expect(card).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('a short story plays to its ending, and back leads to another branch', async ({ page }) => {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::gallery::{GalleryPage, ReaderView};
 use crate::domain::media::{MediaKind, MediaView};
-use crate::domain::story::{HomeData, SceneView, StartInput};
+use crate::domain::story::{HomeData, LengthChange, SceneView, StartInput};
 use crate::domain::story_map::StoryMap;
 use crate::domain::AppError;
 
@@ -116,6 +116,22 @@ pub async fn regenerate_media(
 pub async fn new_look(tier: String, story_id: String, scene_id: String) -> Result<(), AppError> {
     let (state, tier) = context::as_parent(&tier).await?;
     context::answer(media::new_look(&state, tier, &story_id, &scene_id).await)
+}
+
+/// "Keep going" (`longer`) or "Wrap it up" (`sooner`) from a scene in play; answers what
+/// the reader is told. Posted as a plain form, the browser goes back to the scene.
+#[server(endpoint = "story_length")]
+pub async fn change_length(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+    change: LengthChange,
+) -> Result<String, AppError> {
+    let (state, tier) = context::in_tier(&tier).await?;
+    let told =
+        context::answer(story::length::change(&state, tier, &story_id, &scene_id, change).await)?;
+    context::then_go_to(&crate::domain::urls::scene(tier.name, &story_id, &scene_id));
+    Ok(told)
 }
 
 #[server(endpoint = "abandon_story")]

@@ -16,6 +16,7 @@ pub mod provider;
 pub mod status;
 pub mod story;
 pub mod story_map;
+pub mod template;
 pub mod text_model;
 pub mod tier;
 pub mod urls;

@@ -14,7 +14,7 @@ pub struct Prompt(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PromptError {
-    #[error("Please write a story idea, or pick one of the suggestions.")]
+    #[error("Please write a story idea, or tap one of the story ideas.")]
     Empty,
     #[error("That story idea is {0} characters long; please keep it under {PROMPT_MAX_CHARS}.")]
     TooLong(usize),
@@ -76,6 +76,53 @@ impl StoryLength {
     }
 }
 
+keyed_enum! {
+    /// A story's length changed in play, from a scene between the first and an ending.
+    pub enum LengthChange {
+        /// "Keep going": [`KEEP_GOING_SCENES`] more scenes before the ending.
+        Longer = "longer",
+        /// "Wrap it up": the ending comes within the next one or two scenes.
+        Sooner = "sooner",
+    }
+}
+
+/// Scenes "Keep going" adds, each time it is pressed.
+pub const KEEP_GOING_SCENES: u32 = 3;
+
+impl LengthChange {
+    /// The story's target depth after this change is made on a scene at `depth`; `None`
+    /// when it would change nothing (wrapping up a story whose next scene is the ending).
+    pub fn target_after(self, depth: u32, target: u32) -> Option<u32> {
+        match self {
+            LengthChange::Longer => Some(target.max(depth) + KEEP_GOING_SCENES),
+            LengthChange::Sooner => {
+                // The ending within the next two scenes, never in this one.
+                let sooner = target.min(depth + 2).max(depth + 1);
+                (sooner < target).then_some(sooner)
+            }
+        }
+    }
+
+    /// Whether a scene offers the change: not on the first scene or an ending; "Keep
+    /// going" once the ending is at most two scenes away.
+    pub fn offered(self, depth: u32, target: u32, is_ending: bool) -> bool {
+        let between = depth >= 2 && !is_ending;
+        let near_end = self == LengthChange::Sooner || depth + 2 >= target;
+        between && near_end && self.target_after(depth, target).is_some()
+    }
+
+    /// What the reader is told after the change.
+    pub fn done(self, depth: u32, target: u32) -> String {
+        match (self, target.saturating_sub(depth)) {
+            (LengthChange::Longer, more) => format!("The story goes on: about {more} more scenes."),
+            (LengthChange::Sooner, 1) => "The next scene is the ending.".to_owned(),
+            (LengthChange::Sooner, more) => {
+                format!("The story ends within the next {more} scenes.")
+            }
+        }
+    }
+}
+
 /// What the start form sends.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "StartFields", into = "StartFields")]
@@ -96,6 +143,13 @@ pub struct StartInput {
     /// Roster characters picked for this story (ids), after the profile's own.
     #[serde(default)]
     pub characters: Vec<String>,
+    /// A key of the tier's picture styles; empty: the illustrator's own.
+    #[serde(default)]
+    pub style: String,
+    /// "Surprise me": the server draws the idea, length and picture style, and the story
+    /// starts without a profile, picked characters, the family or video.
+    #[serde(default)]
+    pub surprise: bool,
 }
 
 /// [`StartInput`] as the start form posts it, field by field: the profile picker is always
@@ -117,6 +171,10 @@ struct StartFields {
     family_mode: bool,
     #[serde(default)]
     characters: super::form::Picked,
+    #[serde(default)]
+    style: String,
+    #[serde(default, deserialize_with = "super::form::checkbox")]
+    surprise: bool,
 }
 
 impl From<StartFields> for StartInput {
@@ -131,6 +189,8 @@ impl From<StartFields> for StartInput {
             video_mode: fields.video_mode,
             family_mode: fields.family_mode,
             characters: fields.characters.0,
+            style: fields.style,
+            surprise: fields.surprise,
         }
     }
 }
@@ -147,6 +207,8 @@ impl From<StartInput> for StartFields {
             video_mode: input.video_mode,
             family_mode: input.family_mode,
             characters: super::form::Picked(input.characters),
+            style: input.style,
+            surprise: input.surprise,
         }
     }
 }
@@ -246,11 +308,58 @@ pub struct HomeData {
     pub video_available: bool,
     /// Recordings can be transcribed here (voice input where the browser cannot).
     pub speech_to_text: bool,
+    /// The tier's story ideas, in a new order each visit (the first cards are shown).
+    #[serde(default)]
+    pub templates: Vec<super::template::StoryTemplate>,
+    /// The tier's picture styles for the start form.
+    #[serde(default)]
+    pub styles: Vec<super::template::StyleOption>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keep_going_adds_three_scenes_each_time_and_only_near_the_end() {
+        let longer = LengthChange::Longer;
+        assert_eq!(longer.target_after(3, 5), Some(8));
+        assert_eq!(
+            longer
+                .target_after(8, 8)
+                .and_then(|t| longer.target_after(8, t)),
+            Some(14)
+        );
+        // Not on the first scene, not far from the end, never on an ending.
+        assert!(!longer.offered(1, 3, false));
+        assert!(!longer.offered(2, 7, false));
+        assert!(longer.offered(5, 7, false));
+        assert!(longer.offered(4, 5, false));
+        assert!(!longer.offered(5, 5, true));
+    }
+
+    #[test]
+    fn wrap_it_up_ends_within_one_or_two_scenes_and_never_lengthens() {
+        let sooner = LengthChange::Sooner;
+        assert_eq!(sooner.target_after(3, 7), Some(5));
+        assert_eq!(sooner.target_after(2, 7), Some(4));
+        assert_eq!(
+            sooner.target_after(3, 5),
+            None,
+            "already ends within two scenes"
+        );
+        assert_eq!(sooner.target_after(4, 5), None);
+        // A path that ran past its target (the model kept going): the next scene ends it.
+        assert_eq!(sooner.target_after(6, 5), None);
+        assert!(sooner.offered(2, 7, false));
+        assert!(!sooner.offered(1, 7, false));
+        assert!(!sooner.offered(3, 7, true));
+        assert_eq!(
+            sooner.done(3, 5),
+            "The story ends within the next 2 scenes."
+        );
+        assert_eq!(sooner.done(3, 4), "The next scene is the ending.");
+    }
 
     /// The start form as a browser posts it: every value a string, an unticked box absent.
     fn posted(fields: &[(&str, &str)]) -> StartInput {

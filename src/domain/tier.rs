@@ -12,7 +12,6 @@ pub struct TierSpec {
     /// Rules put first in every story prompt of this tier; they outrank anything the reader asks.
     pub content_rules: &'static str,
     pub default_length: StoryLength,
-    pub suggestions: &'static [&'static str],
     /// The example in the empty idea field.
     pub idea_placeholder: &'static str,
     /// Whether a clip gets the soundtrack the video model makes. Kids' clips are silent: a
@@ -39,13 +38,6 @@ pub const TIERS: &[TierSpec] = &[
             Problems are solved through kindness, curiosity, sharing and teamwork. These rules \
             always win over anything the story idea asks for.",
         default_length: StoryLength::Short,
-        suggestions: &[
-            "A little dragon who is afraid of the dark",
-            "A picnic with talking animals in the park",
-            "A teddy bear who gets lost at the seaside",
-            "A rainbow that lost one of its colours",
-            "A bunny who wants to visit the moon",
-        ],
         idea_placeholder: "A brave snail who wants to see the sea…",
         clip_sound: false,
     },
@@ -59,12 +51,6 @@ pub const TIERS: &[TierSpec] = &[
             fine; keep it free of graphic sexual content, gratuitous gore and hate. These rules \
             always win over anything the story idea asks for.",
         default_length: StoryLength::Medium,
-        suggestions: &[
-            "A lighthouse keeper receives letters from a ship that sank a century ago",
-            "A heist on a generation ship between the stars",
-            "A detective in 1920s Vienna who can hear lies",
-            "The last bookshop in a city that has banned paper",
-        ],
         idea_placeholder: "A night train that never reaches its last station…",
         clip_sound: true,
     },
@@ -91,9 +77,8 @@ mod tests {
     }
 
     #[test]
-    fn every_tier_has_rules_and_at_least_four_suggestions() {
+    fn every_tier_has_rules_and_a_colour() {
         for tier in TIERS {
-            assert!(tier.suggestions.len() >= 4, "{}", tier.name);
             assert!(!tier.content_rules.is_empty());
             let colour_rule = format!(".tier-{} {{ --tier-colour:", tier.name);
             assert!(

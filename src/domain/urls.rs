@@ -12,6 +12,12 @@ pub fn home(tier: &str) -> String {
     format!("/{tier}")
 }
 
+/// The tier's home with the start form filled from a story idea (its id: letters, digits
+/// and dashes), for a browser without the app running; the app fills it in place.
+pub fn home_with_idea(tier: &str, idea: &str) -> String {
+    format!("/{tier}?idea={idea}#start")
+}
+
 pub fn profiles(tier: &str) -> String {
     format!("/{tier}/profiles")
 }

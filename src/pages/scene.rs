@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::use_tier;
-use crate::api::story::{load_scene, Choose};
+use crate::api::story::{load_scene, ChangeLength, Choose};
 use std::collections::HashSet;
 
 use crate::components::arrival::{announce_arrival, focus_on_arrival};
@@ -16,7 +16,7 @@ use crate::components::{
     narrative::Narrative, parent_mode::provide_parent_mode, resource_view::ResourceView,
 };
 use crate::domain::media::MediaKind;
-use crate::domain::story::{PartialScene, SceneView};
+use crate::domain::story::{LengthChange, PartialScene, SceneView};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -105,6 +105,7 @@ fn SceneBody(
                 {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
                 <Narrative text=view.narrative.clone()/>
                 {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() next/> })}
+                <LengthButtons tier view=view.clone()/>
                 {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}
                 // After the choices in the page (and so in tab order: a tap on a choice
                 // comes before the player's controls); shown above the text by the style.
@@ -118,6 +119,37 @@ fn SceneBody(
         </article>
     }
     .into_any()
+}
+
+/// "Keep going" and "Wrap it up", between the first scene and an ending: a plain form (the
+/// server changes the story's length and sends the browser back to this scene, whose line
+/// then says how far the ending is).
+#[component]
+fn LengthButtons(tier: &'static TierSpec, view: SceneView) -> impl IntoView {
+    let (depth, target) = (view.depth, view.target_depth);
+    let offered = |change: LengthChange| change.offered(depth, target, view.is_ending);
+    let (longer, sooner) = (offered(LengthChange::Longer), offered(LengthChange::Sooner));
+    (longer || sooner).then(|| {
+        let action = <ChangeLength as leptos::server_fn::ServerFn>::url();
+        let away = match target.saturating_sub(depth) {
+            0 | 1 => "The ending comes next.".to_owned(),
+            n => format!("The ending is about {n} scenes away."),
+        };
+        view! {
+            <form class="story-length" method="post" action=action>
+                <input type="hidden" name="tier" value=tier.name/>
+                <input type="hidden" name="story_id" value=view.story_id/>
+                <input type="hidden" name="scene_id" value=view.scene_id/>
+                <p class="hint">{away}</p>
+                {longer.then(|| view! {
+                    <button type="submit" class="button quiet" name="change" value="longer">"Keep going"</button>
+                })}
+                {sooner.then(|| view! {
+                    <button type="submit" class="button quiet" name="change" value="sooner">"Wrap it up"</button>
+                })}
+            </form>
+        }
+    })
 }
 
 /// The next scene, from the tap on a choice until the page goes there: which choice was

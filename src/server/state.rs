@@ -15,6 +15,7 @@ use crate::server::media_store::atomic::StorageFaults;
 use crate::server::media_store::MediaStore;
 use crate::server::models::Models;
 use crate::server::providers::ProviderHub;
+use crate::server::story::ideas::Ideas;
 use crate::server::story::writing::Drafts;
 
 /// Every server function, page and job takes its own copy (pages several, from context), so
@@ -51,6 +52,8 @@ pub struct AppStateInner {
     pub providers: Arc<ProviderHub>,
     /// The models on offer and what the providers said of them.
     pub models: &'static Models,
+    /// The tiers' story ideas and picture styles.
+    pub ideas: &'static Ideas,
     pub config: Arc<Config>,
     pub jobs: Jobs,
     /// Failures tests switch on in a running app (a full disk, failing commits).

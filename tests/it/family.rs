@@ -29,6 +29,8 @@ fn kite(family_mode: bool) -> StartInput {
         video_mode: false,
         family_mode,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

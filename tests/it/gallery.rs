@@ -22,6 +22,8 @@ fn input(prompt: &str, video: bool) -> StartInput {
         video_mode: video,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

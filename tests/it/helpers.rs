@@ -317,6 +317,8 @@ pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
         video_mode: false,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

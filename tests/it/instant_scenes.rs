@@ -14,13 +14,16 @@ use crate::helpers::{start_input, tier, TestApp};
 
 /// One server-sent event: its name and its JSON data.
 #[derive(Debug)]
-struct Sse {
-    name: String,
-    data: Value,
+pub(crate) struct Sse {
+    pub name: String,
+    pub data: Value,
 }
 
 /// Reads events from an open event stream, up to `until` (inclusive) or the stream's end.
-async fn read_events(res: &mut reqwest::Response, until: &dyn Fn(&Sse) -> bool) -> Vec<Sse> {
+pub(crate) async fn read_events(
+    res: &mut reqwest::Response,
+    until: &dyn Fn(&Sse) -> bool,
+) -> Vec<Sse> {
     let mut pending = String::new();
     let mut events = Vec::new();
     while let Ok(Some(chunk)) = res.chunk().await {
@@ -64,13 +67,13 @@ async fn set_pace(app: &TestApp, first_token_ms: u64, tokens_per_second: f64) {
     assert!(res.status().is_success());
 }
 
-async fn text_calls(app: &TestApp) -> u64 {
+pub(crate) async fn text_calls(app: &TestApp) -> u64 {
     crate::helpers::request_counts(&app.url("/sim")).await["anthropic"]
         .as_u64()
         .unwrap_or(0)
 }
 
-async fn written_ahead(app: &TestApp, story_id: &str) -> i64 {
+pub(crate) async fn written_ahead(app: &TestApp, story_id: &str) -> i64 {
     cyoa::server::db::query_scalar("SELECT COUNT(*) FROM written_ahead WHERE story_id = ?")
         .bind(story_id)
         .fetch_one(&app.state.db)
@@ -86,7 +89,7 @@ async fn scenes(app: &TestApp, story_id: &str) -> i64 {
         .expect("count")
 }
 
-async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
     for _ in 0..400 {
         if check().await {
             return;

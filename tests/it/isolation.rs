@@ -76,6 +76,8 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         video_mode: true,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     };
     let (story_id, scene) = story::start(&app.state, tier, input).await.expect("start");
     let view = story::scene_view(&app.state, tier, &story_id, &scene)

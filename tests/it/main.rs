@@ -28,6 +28,8 @@ mod same_faces;
 mod schema_parity;
 mod spending;
 mod story_engine;
+mod story_ideas;
+mod story_length;
 mod story_map;
 mod text_providers;
 mod tier_routes;

@@ -225,6 +225,8 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             video_mode: false,
             family_mode: false,
             characters: Vec::new(),
+            style: String::new(),
+            surprise: false,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;
@@ -523,6 +525,8 @@ async fn the_roster_is_per_tier_unique_by_name_and_holds_twenty() {
         video_mode: false,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     };
     assert!(story::start(&app.state, adult, input.clone())
         .await
@@ -563,6 +567,8 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
             video_mode: false,
             family_mode: false,
             characters: picked.clone(),
+            style: String::new(),
+            surprise: false,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
         let image = final_image(&app.state, kids, &story_id, &scene_id).await;

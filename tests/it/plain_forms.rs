@@ -424,3 +424,42 @@ async fn characters_ticked_in_plain_posts_reach_the_profile_and_the_story() {
         .await
         .contains("no longer) in this tier"));
 }
+
+#[tokio::test]
+async fn surprise_me_and_the_idea_cards_work_without_the_app() {
+    let app = TestApp::spawn().await;
+    // The Surprise button of a page without the app posts the form with its own name: the
+    // empty idea field does not stop it.
+    let form = [
+        START.as_slice(),
+        &[("input[prompt]", ""), ("input[surprise]", "on")],
+    ]
+    .concat();
+    let (status, location) = post_form(&app, "start_story", "/kids", &form).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(location.contains("/scene/"), "{location}");
+
+    // A card is a link to the home page with the form filled from it and the card marked.
+    let html = page_text(&app, "/kids?idea=snail-sea").await;
+    assert!(
+        html.contains(">A brave snail who wants to see the sea and makes a new friend at every step of the long way</textarea>"),
+        "the idea is in the field"
+    );
+    // The card linked to comes first and is marked.
+    let first_card = html.find(r#""idea-card""#).expect("cards");
+    let tag_start = html[..first_card].rfind('<').expect("its tag");
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>').expect("tag end")];
+    assert!(
+        tag.contains("?idea=snail-sea#start") && tag.contains(r#"aria-pressed="true""#),
+        "{tag}"
+    );
+    assert_eq!(html.matches(r#"aria-pressed="true""#).count(), 1);
+    assert!(
+        html.contains(r#"value="ink-wash" selected"#),
+        "the card's style is chosen"
+    );
+    // An idea id that is not the tier's fills nothing.
+    let html = page_text(&app, "/kids?idea=vienna-lies").await;
+    assert!(!html.contains("Vienna"));
+    assert!(!html.contains(r#"aria-pressed="true""#));
+}

@@ -73,6 +73,8 @@ fn input(image_model: &str, memory_profile: Option<String>) -> StartInput {
         video_mode: false,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

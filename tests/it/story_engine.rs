@@ -15,6 +15,8 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
         video_mode: false,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

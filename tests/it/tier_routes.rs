@@ -18,6 +18,8 @@ async fn a_story_of_tier_kids_is_a_404_under_adult() {
         video_mode: false,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     };
     let (story_id, scene_id) = story::start(&app.state, kids, input)
         .await

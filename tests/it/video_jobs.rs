@@ -94,6 +94,8 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
         video_mode: true,
         family_mode: false,
         characters: Vec::new(),
+        style: String::new(),
+        surprise: false,
     }
 }
 

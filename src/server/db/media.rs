@@ -44,6 +44,8 @@ pub struct MediaJob {
     pub memory_context: Option<String>,
     /// The snapshot's characters in the scene, as its writer named them (JSON list).
     pub present_characters: Option<String>,
+    /// The story's picture style, as the illustrator is told it (empty: none).
+    pub picture_style: String,
     /// The story's video mode (`on` queues a clip after the image).
     pub video_mode: VideoMode,
     /// The story's image model key (`none` for a text-only story).
@@ -198,7 +200,7 @@ pub async fn ancestor_pictures(
 
 /// A job with what its worker needs, by its row's id.
 const JOB: &str = "SELECT m.id, m.tier, m.story_id, m.scene_id, m.model, s.image_prompt AS prompt,
-        st.memory_context, s.present_characters, st.video_mode, st.image_model AS story_image_model,
+        st.memory_context, s.present_characters, st.picture_style, st.video_mode, st.image_model AS story_image_model,
         m.request_id, m.submitted_at, m.previous_file,
         (SELECT i.file_name FROM media i
          WHERE i.scene_id = m.scene_id AND i.kind = 'image' AND i.status = 'complete') AS image_file

@@ -71,6 +71,8 @@ pub struct NewStory<'a> {
     pub memory_profile_id: Option<&'a str>,
     pub memory_context: Option<&'a str>,
     pub video_mode: VideoMode,
+    /// What the illustrator is told of the style (empty: the model's own).
+    pub picture_style: &'a str,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -122,8 +124,9 @@ pub async fn insert_story_with_first_scene(
     let mut tx = super::write_tx(db).await?;
     super::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
-                              memory_profile_id, memory_context, video_mode, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              memory_profile_id, memory_context, video_mode, picture_style,
+                              created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&story_id)
     .bind(story.tier)
@@ -135,6 +138,7 @@ pub async fn insert_story_with_first_scene(
     .bind(story.memory_profile_id)
     .bind(story.memory_context)
     .bind(story.video_mode)
+    .bind(story.picture_style)
     .bind(&at)
     .bind(&at)
     .execute(&mut tx)
@@ -634,6 +638,28 @@ fn position_statement(
     .bind(at)
     .bind(story_id)
     .bind(tier)
+}
+
+/// "Keep going" / "Wrap it up": the story's target depth becomes `target` if it is still
+/// `was` (of two taps at once, one changes it; the other finds it changed: `false`).
+pub async fn set_target_depth(
+    db: &Db,
+    tier: &str,
+    story_id: &str,
+    was: u32,
+    target: u32,
+) -> sqlx::Result<bool> {
+    let done = super::query(
+        "UPDATE stories SET target_depth = ?, updated_at = ? WHERE id = ? AND tier = ? AND target_depth = ?",
+    )
+    .bind(target)
+    .bind(now())
+    .bind(story_id)
+    .bind(tier)
+    .bind(was)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// "Start fresh": the in-progress story is no longer offered for resume.

@@ -23,6 +23,14 @@ use crate::server::memory::{photos, MemoryCharacter, MemorySnapshot};
 use crate::server::providers::ReferenceImage;
 use crate::server::state::AppState;
 
+/// The prompt with the story's picture style said after the scene (none: as it is).
+fn styled(mut prompt: String, style: &str) -> String {
+    if !style.trim().is_empty() {
+        prompt.push_str(&format!(" Draw it as {}.", style.trim()));
+    }
+    prompt
+}
+
 /// How often a waiting picture looks again at the one before it.
 const WAIT_STEP: Duration = Duration::from_millis(200);
 
@@ -35,10 +43,14 @@ pub struct Gathered {
 
 /// The prompt and reference images for `job`'s picture with `model`.
 pub async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) -> Gathered {
-    let snapshot = job
+    let mut snapshot = job
         .memory_context
         .as_deref()
         .and_then(|json| serde_json::from_str::<MemorySnapshot>(json).ok());
+    // The style chosen for this story outranks a memory profile's usual one.
+    if let Some(snapshot) = snapshot.as_mut().filter(|_| !job.picture_style.is_empty()) {
+        snapshot.art_style.clear();
+    }
     let said: Option<Vec<String>> = job
         .present_characters
         .as_deref()
@@ -50,10 +62,10 @@ pub async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) ->
     if !model.supports_references || model.max_reference_images == 0 {
         let prompt = match &snapshot {
             Some(snapshot) => snapshot.image_prompt(&job.prompt, &present, &[]),
-            None => job.prompt.clone(),
+            None => job.prompt.trim().to_owned(),
         };
         return Gathered {
-            prompt,
+            prompt: styled(prompt, &job.picture_style),
             images: Vec::new(),
             drawn_with: DrawnWith::default(),
         };
@@ -97,10 +109,13 @@ pub async fn gather(state: &AppState, job: &MediaJob, model: &ImageModelSpec) ->
             pictured.push(character);
         }
     }
-    let mut prompt = match &snapshot {
-        Some(snapshot) => snapshot.image_prompt(&job.prompt, &present, &pictured),
-        None => job.prompt.trim().to_owned(),
-    };
+    let mut prompt = styled(
+        match &snapshot {
+            Some(snapshot) => snapshot.image_prompt(&job.prompt, &present, &pictured),
+            None => job.prompt.trim().to_owned(),
+        },
+        &job.picture_style,
+    );
     if let Some((label, image)) = scene_picture {
         prompt.push_str(&format!(
             " Image {} is the picture of the scene before: keep every character who appears again looking the same (face, hair, clothes) and keep the same art style.",

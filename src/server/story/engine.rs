@@ -2,6 +2,7 @@
 
 use tracing::Instrument;
 
+use super::ideas::TierIdeas;
 use super::prompt::{self, PathStep, PromptInput};
 use super::scene_json::{self, SceneDraft};
 use super::StoryError;
@@ -55,6 +56,12 @@ async fn start_story(
     input: StartInput,
     watch: Option<&super::writing::FirstScene>,
 ) -> Result<(String, String), StoryError> {
+    let ideas = state.ideas.of(tier);
+    let input = match input.surprise {
+        true => surprised(ideas, tier, input),
+        false => input,
+    };
+    let picture_style = ideas.style(&input.style)?.map_or("", |s| s.prompt.as_str());
     let prompt = Prompt::parse(&input.prompt)?;
     let configured = state.providers.configured();
     let model = offered(state, &configured, &input.text_model)?;
@@ -124,6 +131,7 @@ async fn start_story(
         memory_profile_id: input.memory_profile.as_deref(),
         memory_context: memory_json.as_deref(),
         video_mode,
+        picture_style,
     };
     let present = draft.characters_json();
     let first = new_scene(
@@ -303,6 +311,25 @@ pub async fn scene_view(
     })
 }
 
+/// "Surprise me": the idea, length and picture style drawn from the tier's ideas; the
+/// models stay the form's. A surprise is a clean start: no profile, picked characters or
+/// family (those are a deliberate choice), and never video (a clip costs more than a
+/// picture and nobody asked for one).
+fn surprised(ideas: &TierIdeas, tier: &TierSpec, input: StartInput) -> StartInput {
+    let draw = ideas.surprise(tier, &mut rand::thread_rng());
+    StartInput {
+        prompt: draw.idea,
+        length: draw.length,
+        style: draw.style,
+        memory_profile: None,
+        video_mode: false,
+        family_mode: false,
+        characters: Vec::new(),
+        surprise: true,
+        ..input
+    }
+}
+
 /// The memory a story was started with; `None` when memory mode was off.
 fn memory_of(story: &StoryRow) -> Option<MemorySnapshot> {
     let json = story.memory_context.as_deref()?;
@@ -355,6 +382,8 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
             .collect(),
         video_available: clips_offered(state, &configured),
         speech_to_text: state.models.speech_to_text(&configured).is_some(),
+        templates: state.ideas.of(tier).shuffled(&mut rand::thread_rng()),
+        styles: state.ideas.of(tier).style_options(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! What can go wrong while starting or continuing a story, and how it is told to the reader.
 
+use crate::domain::story::LengthChange;
 use crate::domain::{AppError, PromptError};
 use crate::server::media::MediaError;
 use crate::server::memory::MemoryError;
@@ -11,6 +12,8 @@ pub enum StoryError {
     InvalidPrompt(#[from] PromptError),
     #[error("unknown model {0:?}")]
     UnknownModel(String),
+    #[error(transparent)]
+    UnknownStyle(#[from] super::ideas::UnknownStyle),
     #[error("model {0} is not configured")]
     ModelNotConfigured(&'static str),
     /// Known, but retired, hidden or not listed by its provider: not for new stories.
@@ -25,6 +28,11 @@ pub enum StoryError {
     },
     #[error("story, scene or choice not found")]
     NotFound,
+    /// "Keep going" / "Wrap it up" on a scene that does not offer it.
+    #[error("{0:?} is not offered on this scene")]
+    LengthNotHere(crate::domain::story::LengthChange),
+    #[error("the story's length was changed by another tap meanwhile")]
+    LengthChangedMeanwhile,
     #[error("text provider failed: {0}")]
     Provider(#[from] ProviderError),
     #[error("the text model answered twice with unusable scene JSON: {0}")]
@@ -60,6 +68,18 @@ impl From<StoryError> for AppError {
             StoryError::InvalidPrompt(e) => AppError::Invalid(e.to_string()),
             StoryError::UnknownModel(_) => {
                 AppError::Invalid("Please pick one of the listed models.".into())
+            }
+            StoryError::LengthNotHere(LengthChange::Longer) => AppError::Conflict(
+                "\"Keep going\" comes once the story is near its end, and not on an ending.".into(),
+            ),
+            StoryError::LengthNotHere(LengthChange::Sooner) => AppError::Conflict(
+                "\"Wrap it up\" comes after the first scene, when the ending is more than one scene away.".into(),
+            ),
+            StoryError::LengthChangedMeanwhile => AppError::Conflict(
+                "The story's length was just changed from another tap. Look again before changing it once more.".into(),
+            ),
+            StoryError::UnknownStyle(_) => {
+                AppError::Invalid("Please pick one of the listed picture styles.".into())
             }
             StoryError::ModelNotConfigured(name) => AppError::Invalid(format!(
                 "{name} is not available on this server. Please pick another model."

@@ -5,6 +5,8 @@ mod engine;
 mod error;
 pub mod export;
 pub mod gallery;
+pub mod ideas;
+pub mod length;
 pub mod map;
 pub mod partial;
 pub mod prompt;

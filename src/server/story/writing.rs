@@ -48,6 +48,9 @@ pub struct Progress {
 
 /// The scene of one choice being written.
 pub struct Draft {
+    /// The story it belongs to (a change of its length stops what was written ahead);
+    /// empty for a first scene, which has none yet.
+    story_id: String,
     progress: watch::Sender<Progress>,
     /// The reader took this choice: store the scene when written.
     wanted: AtomicBool,
@@ -58,8 +61,9 @@ pub struct Draft {
 }
 
 impl Draft {
-    fn new() -> Draft {
+    fn new(story_id: &str) -> Draft {
         Draft {
+            story_id: story_id.to_owned(),
             progress: watch::Sender::new(Progress::default()),
             wanted: AtomicBool::new(false),
             wanted_now: Notify::new(),
@@ -128,6 +132,26 @@ impl Drafts {
         self.len() == 0
     }
 
+    /// Stops writing ahead for the story: the drafts no reader took are stopped and
+    /// forgotten (its length changed, so they were written for the old one). A draft a
+    /// reader took goes on: it is the scene that reader waits for.
+    pub fn stop_ahead_of(&self, story_id: &str) -> usize {
+        let Ok(mut open) = self.open.lock() else {
+            return 0;
+        };
+        let before = open.len();
+        open.retain(|_, draft| {
+            if draft.story_id != story_id || draft.is_wanted() {
+                return true;
+            }
+            if let Some(task) = draft.task.lock().ok().and_then(|mut t| t.take()) {
+                task.abort();
+            }
+            false
+        });
+        before - open.len()
+    }
+
     fn remove_if_same(&self, choice_id: &str, draft: &Arc<Draft>) {
         if let Ok(mut open) = self.open.lock() {
             if open.get(choice_id).is_some_and(|d| Arc::ptr_eq(d, draft)) {
@@ -162,7 +186,7 @@ impl FirstScene {
         if open.contains_key(&key) {
             return None;
         }
-        let draft = Arc::new(Draft::new());
+        let draft = Arc::new(Draft::new(""));
         open.insert(key.clone(), draft.clone());
         Some(FirstScene {
             state: state.clone(),
@@ -312,7 +336,7 @@ fn spawn(
     choice: &ChoiceRow,
     wanted: bool,
 ) -> Arc<Draft> {
-    let draft = Arc::new(Draft::new());
+    let draft = Arc::new(Draft::new(&story.id));
     if wanted {
         draft.want();
     }
@@ -364,7 +388,49 @@ async fn write_and_store(
     {
         return Ok(scene_id);
     }
-    let kept = written_ahead::find(&state.db, tier.name, &story.id, &choice.id).await?;
+    let mut story = story.clone();
+    let (depth, scene) = loop {
+        let (depth, scene, ahead) = written(state, tier, &story, choice, draft).await?;
+        if !ahead {
+            break (depth, scene);
+        }
+        // Written before the tap: "Keep going" or "Wrap it up" may have changed the
+        // story's length meanwhile, and then the scene was written for the old one.
+        let now = repo::find_story(&state.db, tier.name, &story.id)
+            .await?
+            .ok_or(StoryError::NotFound)?;
+        if now.target_depth == story.target_depth {
+            break (depth, scene);
+        }
+        tracing::info!(
+            was = story.target_depth,
+            now = now.target_depth,
+            "the story's length changed after this scene was written ahead: writing it again"
+        );
+        written_ahead::forget(&state.db, tier.name, &choice.id).await?;
+        draft
+            .progress
+            .send_modify(|p| p.scene = PartialScene::default());
+        story = now;
+    };
+    let scene_id = store_for_choice(state, tier, &story, &choice.id, depth, &scene).await?;
+    written_ahead::forget(&state.db, tier.name, &choice.id).await?;
+    Ok(scene_id)
+}
+
+/// The scene of `choice` for the story's length now: kept aside from writing ahead, or
+/// written (and, when nobody has taken the choice yet, kept aside until someone does).
+/// `ahead`: it was written or kept before the tap.
+async fn written(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story: &StoryRow,
+    choice: &ChoiceRow,
+    draft: &Draft,
+) -> Result<(u32, SceneDraft, bool), StoryError> {
+    let target_depth = u32::try_from(story.target_depth).unwrap_or(0);
+    let kept =
+        written_ahead::find(&state.db, tier.name, &story.id, &choice.id, target_depth).await?;
     let (depth, scene, was_kept) = match kept.and_then(|(depth, json)| {
         let scene: SceneDraft = serde_json::from_str(&json).ok()?;
         Some((u32::try_from(depth).ok()?, scene))
@@ -400,17 +466,23 @@ async fn write_and_store(
             (depth, scene, false)
         }
     };
-    if !draft.is_wanted() {
-        if !was_kept {
-            let json = serde_json::to_string(&scene)
-                .map_err(|_| StoryError::Failed(AppError::Internal))?;
-            written_ahead::keep(&state.db, tier.name, &story.id, &choice.id, depth, &json).await?;
-        }
-        draft.finish(Outcome::Ahead);
-        tracing::info!(depth, "scene written ahead");
-        draft.until_wanted().await;
+    if draft.is_wanted() {
+        return Ok((depth, scene, was_kept));
     }
-    let scene_id = store_for_choice(state, tier, story, &choice.id, depth, &scene).await?;
-    written_ahead::forget(&state.db, tier.name, &choice.id).await?;
-    Ok(scene_id)
+    if !was_kept {
+        let json =
+            serde_json::to_string(&scene).map_err(|_| StoryError::Failed(AppError::Internal))?;
+        let ahead = written_ahead::Ahead {
+            tier: tier.name,
+            story_id: &story.id,
+            choice_id: &choice.id,
+            depth,
+            target_depth,
+        };
+        written_ahead::keep(&state.db, ahead, &json).await?;
+    }
+    draft.finish(Outcome::Ahead);
+    tracing::info!(depth, "scene written ahead");
+    draft.until_wanted().await;
+    Ok((depth, scene, true))
 }

@@ -40,6 +40,8 @@ pub enum StartupError {
     Gate(#[from] gate::GateError),
     #[error("could not use the bucket: {0}")]
     Bucket(String),
+    #[error("the story ideas cannot be used: {0}")]
+    Ideas(#[from] crate::server::story::ideas::IdeasError),
 }
 
 /// The listener with `TCP_NODELAY` on every connection: a response written as headers,
@@ -152,6 +154,7 @@ pub async fn build_with_retries(
         store,
         providers: Arc::new(providers),
         models: Models::new(config.catalogue.clone()),
+        ideas: crate::server::story::ideas::Ideas::shared()?,
         config: Arc::new(config),
         jobs: Jobs::default(),
         faults,

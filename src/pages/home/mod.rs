@@ -1,8 +1,11 @@
-//! `/{tier}`: resume banner and the start form (idea, suggestions, length, text and image
-//! model, memory mode), and the link to the family profiles.
+//! `/{tier}`: resume banner, the story idea cards and the start form (idea, length, text
+//! and image model, picture style, memory mode, characters), "Surprise me", and the links
+//! to the characters and the family.
+
+mod ideas;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::lazy::{fetch_ahead, SceneRoute};
 use super::use_tier;
@@ -21,6 +24,7 @@ use crate::domain::form::textarea_html;
 use crate::domain::form::Picked;
 use crate::domain::profile::{ProfileOption, RosterOption};
 use crate::domain::story::{HomeData, ModelOption, ResumableStory, StartInput, PROMPT_MAX_CHARS};
+use crate::domain::template::{StoryTemplate, StyleOption};
 use crate::domain::urls;
 use crate::domain::{AppError, Prompt, StoryLength, TierSpec};
 
@@ -110,6 +114,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         video_available,
         speech_to_text,
         family,
+        templates,
+        styles,
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
@@ -125,7 +131,23 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .as_ref()
             .is_none_or(|typed| typed.ticked("input[family_mode]")),
     );
+    // A card's link (the page without the app) fills the form as the card's tap would.
+    let linked = match refilled {
+        Some(_) => None,
+        None => use_query_map()
+            .with_untracked(|q| q.get("idea"))
+            .and_then(|id| templates.iter().find(|t| t.id == id).cloned()),
+    };
     let typed = refilled.unwrap_or_default();
+    // The card it came from is shown first, marked.
+    let mut templates = templates;
+    if let Some(at) = linked
+        .as_ref()
+        .and_then(|l| templates.iter().position(|t| t.id == l.id))
+    {
+        let card = templates.remove(at);
+        templates.insert(0, card);
+    }
     let offered =
         |choice: Option<String>, keys: &[&str]| choice.filter(|k| keys.contains(&k.as_str()));
     let text_keys: Vec<&str> = text_models.iter().map(|m| m.key.as_str()).collect();
@@ -133,13 +155,26 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         .chain(image_models.iter().map(|m| m.key.as_str()))
         .collect();
     let profile_ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
-    let prompt = RwSignal::new(typed.text("input[prompt]").unwrap_or_default());
+    let prompt = RwSignal::new(
+        typed
+            .text("input[prompt]")
+            .or_else(|| linked.as_ref().map(|t| t.idea.clone()))
+            .unwrap_or_default(),
+    );
     let length = RwSignal::new(
         typed
             .text("input[length]")
             .and_then(|key| StoryLength::parse(&key))
+            .or(linked.as_ref().map(|t| t.length))
             .unwrap_or(tier.default_length),
     );
+    let style_keys: Vec<&str> = styles.iter().map(|s| s.key.as_str()).collect();
+    let style = RwSignal::new(
+        offered(typed.text("input[style]"), &style_keys)
+            .or_else(|| linked.as_ref().map(|t| t.style.clone()))
+            .unwrap_or_default(),
+    );
+    let chosen_idea = RwSignal::new(linked.as_ref().map(|t| t.id.clone()));
     let first_model = text_keys.first().map(|&k| k.to_owned()).unwrap_or_default();
     let text_model =
         RwSignal::new(offered(typed.text("input[text_model]"), &text_keys).unwrap_or(first_model));
@@ -159,10 +194,49 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let picked = RwSignal::new(Picked(
         roster
             .iter()
-            .filter(|c| typed.ticked(&Picked::field("input[characters]", &c.id)))
+            .filter(|c| {
+                typed.ticked(&Picked::field("input[characters]", &c.id))
+                    || linked.as_ref().is_some_and(|t| t.names(&c.name))
+            })
             .map(|c| c.id.clone())
             .collect(),
     ));
+    // A card fills the idea, length and style, and ticks the characters it names; a
+    // second tap on it empties what it filled.
+    let templates_for_pick = StoredValue::new(templates.clone());
+    let on_pick = {
+        let roster = roster.clone();
+        Callback::new(move |template: Option<StoryTemplate>| {
+            let named = |t: &StoryTemplate| -> Vec<String> {
+                roster
+                    .iter()
+                    .filter(|c| t.names(&c.name))
+                    .map(|c| c.id.clone())
+                    .collect()
+            };
+            let before = chosen_idea.get_untracked().and_then(|id| {
+                templates_for_pick.with_value(|all| all.iter().find(|t| t.id == id).cloned())
+            });
+            if let Some(before) = &before {
+                picked.update(|p| named(before).iter().for_each(|id| p.set(id, false)));
+            }
+            match template {
+                Some(t) => {
+                    prompt.set(t.idea.clone());
+                    length.set(t.length);
+                    style.set(t.style.clone());
+                    picked.update(|p| named(&t).iter().for_each(|id| p.set(id, true)));
+                    chosen_idea.set(Some(t.id));
+                }
+                None => {
+                    prompt.set(String::new());
+                    length.set(tier.default_length);
+                    style.set(String::new());
+                    chosen_idea.set(None);
+                }
+            }
+        })
+    };
     // What the chosen profile brings while memory mode is on: ticked in the picker, fixed.
     let brought = {
         let profiles = profiles.clone();
@@ -182,10 +256,13 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     // The first scene's words as they are written, in the form's place.
     let words = RwSignal::new(None);
     let words_stream = live_events::slot();
-    let submit = move || {
-        if let Err(problem) = Prompt::parse(&prompt.get_untracked()) {
-            form_error.set(Some(AppError::Invalid(problem.to_string())));
-            return;
+    let submit = move |surprise: bool| {
+        // A surprise brings its own idea (the server draws it).
+        if let Err(problem) = Prompt::parse(&prompt.get_untracked()).map_err(Some) {
+            if !surprise {
+                form_error.set(problem.map(|p| AppError::Invalid(p.to_string())));
+                return;
+            }
         }
         form_error.set(None);
         let key = new_key();
@@ -205,6 +282,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 video_mode: video_on.get_untracked(),
                 family_mode: family_on.get_untracked() && !family_is_empty,
                 characters: picked.get_untracked().0,
+                style: style.get_untracked(),
+                surprise,
             },
         });
     };
@@ -223,19 +302,21 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         </Show>
         <form
             class="start-form"
+            id="start"
             hidden=move || pending.get()
             method="post"
             action=start_url
             on:submit=move |ev| {
                 ev.prevent_default();
-                submit();
+                submit(false);
             }
         >
             <h1>"Start a new story"</h1>
             <input type="hidden" name="tier" value=tier.name/>
+            <ideas::IdeaCards tier=tier.name templates chosen=chosen_idea on_pick/>
             <IdeaField tier prompt speech_to_text/>
             <LengthField length/>
-            <ChosenModels text_models=text_models.clone() image_models=image_models.clone() text_model image_model/>
+            <ChosenModels text_models=text_models.clone() image_models=image_models.clone() text_model image_model styles=styles.clone() style/>
             <details class="more-choices">
             <summary>"More choices"</summary>
             <ModelPicker
@@ -254,13 +335,17 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 selected=image_model
                 empty_message="No image model is available, so stories will be text-only. Set OPENAI_API_KEY, XAI_API_KEY or GEMINI_API_KEY to illustrate them."
             />
+            <StylePicker styles style/>
             </details>
             <FamilyMode family family_on/>
             <MemoryMode profiles memory_on memory_profile/>
             <CharacterPicker roster picked brought/>
             {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
-            <StartButton pending=start.pending() no_models/>
+            <div class="start-buttons">
+                <StartButton pending=start.pending() no_models/>
+                <SurpriseButton pending=start.pending() no_models surprise=move || submit(true)/>
+            </div>
         </form>
     }
     // One type for the whole form: keeps the page's view type within the compiler's limits.
@@ -275,6 +360,8 @@ fn ChosenModels(
     image_models: Vec<ModelOption>,
     text_model: RwSignal<String>,
     image_model: RwSignal<String>,
+    styles: Vec<StyleOption>,
+    style: RwSignal<String>,
 ) -> impl IntoView {
     let name_of = |models: &[ModelOption], key: &str| {
         models
@@ -288,9 +375,18 @@ fn ChosenModels(
             .with(|key| name_of(&image_models, key))
             .unwrap_or_else(|| "none (text only)".to_owned())
     };
+    let in_style = move || {
+        style.with(|key| {
+            styles
+                .iter()
+                .find(|s| &s.key == key)
+                .map(|s| format!(", {}", s.name.to_lowercase()))
+        })
+    };
     view! {
         <p class="chosen-models">
-            "Written by " <strong>{storyteller}</strong> ", pictures by " <strong>{painter}</strong> "."
+            "Written by " <strong>{storyteller}</strong> ", pictures by " <strong>{painter}</strong>
+            {in_style} "."
         </p>
     }
 }
@@ -319,24 +415,69 @@ fn StartButton(pending: Memo<bool>, no_models: bool) -> impl IntoView {
     }
 }
 
-/// The story idea: typed, or taken from one of the tier's suggestions.
+/// "Surprise me": one tap starts a story whose idea, length and picture style the server
+/// draws from the tier's ideas. Posted as a plain form it sends `input[surprise]` (the
+/// button pressed is the one whose value goes), so it works before the app runs too.
+#[component]
+fn SurpriseButton(
+    pending: Memo<bool>,
+    no_models: bool,
+    surprise: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button surprise"
+            name="input[surprise]"
+            value="on"
+            formnovalidate=true
+            disabled=move || no_models || pending.get()
+            on:click=move |ev| {
+                ev.prevent_default();
+                surprise();
+            }
+        >
+            <span aria-hidden="true">"🎲 "</span>
+            "Surprise me"
+        </button>
+    }
+}
+
+/// The picture style under "More choices": a template's, or the illustrator's own.
+#[component]
+fn StylePicker(styles: Vec<StyleOption>, style: RwSignal<String>) -> impl IntoView {
+    if styles.is_empty() {
+        return ().into_any();
+    }
+    let options = styles
+        .into_iter()
+        .map(|s| {
+            let chosen = style.get_untracked() == s.key;
+            view! { <option value=s.key selected=chosen>{s.name}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for="style">"Picture style"</label>
+        <select
+            id="style"
+            name="input[style]"
+            prop:value=move || style.get()
+            on:change=move |ev| style.set(event_target_value(&ev))
+        >
+            <option value="" selected=style.get_untracked().is_empty()>"The illustrator's own"</option>
+            {options}
+        </select>
+    }
+    .into_any()
+}
+
+/// The story idea: typed, or filled from one of the idea cards.
 #[component]
 fn IdeaField(
     tier: &'static TierSpec,
     prompt: RwSignal<String>,
     speech_to_text: bool,
 ) -> impl IntoView {
-    let suggestions = tier
-        .suggestions
-        .iter()
-        .map(|s| {
-            view! {
-                <button type="button" class="suggestion" on:click=move |_| prompt.set((*s).to_owned())>
-                    {*s}
-                </button>
-            }
-        })
-        .collect_view();
     view! {
         <label for="prompt">"What should the story be about?"</label>
         <textarea
@@ -355,7 +496,6 @@ fn IdeaField(
         <p class="hint">
             {move || format!("{} / {PROMPT_MAX_CHARS} characters", prompt.read().chars().count())}
         </p>
-        <div class="suggestions" aria-label="Suggestions">{suggestions}</div>
     }
 }
 

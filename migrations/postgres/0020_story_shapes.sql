@@ -1,0 +1,9 @@
+-- The picture style a story was started with (a template's, one picked on the form, or
+-- drawn by "Surprise me"): what its illustrator is told, kept as words so a style later
+-- taken out of the tier's list still draws the story the same. Empty: the model's own.
+ALTER TABLE stories ADD COLUMN picture_style TEXT NOT NULL DEFAULT '';
+
+-- The story length (target depth) a scene written ahead was written for: after "Keep
+-- going" or "Wrap it up" a scene written for the old length is never shown (its choice is
+-- written anew). Rows from before are 0, which no story has: they are written anew too.
+ALTER TABLE written_ahead ADD COLUMN target_depth INTEGER NOT NULL DEFAULT 0;
