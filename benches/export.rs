@@ -157,6 +157,7 @@ async fn main() -> Result<(), BoxError> {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        sequel_of: None,
     };
     let (story_id, root) = story::start(&state, kids, input).await?;
     let mut main = vec![root.clone()];

@@ -38,6 +38,7 @@ pub async fn play(
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        sequel_of: None,
     };
     let (story_id, mut scene) = story::start(state, tier, input).await?;
     let mut scenes = vec![scene.clone()];

@@ -7,3 +7,9 @@ ALTER TABLE stories ADD COLUMN picture_style TEXT NOT NULL DEFAULT '';
 -- going" or "Wrap it up" a scene written for the old length is never shown (its choice is
 -- written anew). Rows from before are 0, which no story has: they are written anew too.
 ALTER TABLE written_ahead ADD COLUMN target_depth INTEGER NOT NULL DEFAULT 0;
+
+-- Sequels: the story this one continues (its link goes when that story is deleted), and
+-- what its storyteller is told of it with every scene (the title and how it ended).
+ALTER TABLE stories ADD COLUMN sequel_of TEXT REFERENCES stories (id) ON DELETE SET NULL;
+ALTER TABLE stories ADD COLUMN earlier TEXT NOT NULL DEFAULT '';
+CREATE INDEX stories_by_sequel_of ON stories (sequel_of);

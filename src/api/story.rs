@@ -23,9 +23,9 @@ pub struct StartedStory {
 }
 
 #[server(endpoint = "home")]
-pub async fn load_home(tier: String) -> Result<HomeData, AppError> {
+pub async fn load_home(tier: String, sequel: Option<String>) -> Result<HomeData, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::home(&state, tier).await)
+    context::answer(story::home(&state, tier, sequel.as_deref()).await)
 }
 
 /// Starts a story. `words`: a key the page chose to follow the first scene's words as they

@@ -23,6 +23,12 @@ pub struct StoryCard {
     pub has_video: bool,
     /// The first scene's picture, when it is there.
     pub cover_url: Option<String>,
+    /// A sequel: the story it continues.
+    #[serde(default)]
+    pub sequel_of: Option<super::story::StoryLink>,
+    /// Its newest sequel.
+    #[serde(default)]
+    pub continued_in: Option<super::story::StoryLink>,
 }
 
 /// An unfinished story (being read, or put aside with Start fresh), offered to read on.

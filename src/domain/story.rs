@@ -150,6 +150,10 @@ pub struct StartInput {
     /// starts without a profile, picked characters, the family or video.
     #[serde(default)]
     pub surprise: bool,
+    /// A sequel: the finished story this one continues (its characters and style come
+    /// along; the idea may be empty).
+    #[serde(default)]
+    pub sequel_of: Option<String>,
 }
 
 /// [`StartInput`] as the start form posts it, field by field: the profile picker is always
@@ -175,6 +179,8 @@ struct StartFields {
     style: String,
     #[serde(default, deserialize_with = "super::form::checkbox")]
     surprise: bool,
+    #[serde(default)]
+    sequel_of: Option<String>,
 }
 
 impl From<StartFields> for StartInput {
@@ -191,6 +197,7 @@ impl From<StartFields> for StartInput {
             characters: fields.characters.0,
             style: fields.style,
             surprise: fields.surprise,
+            sequel_of: super::form::filled(fields.sequel_of),
         }
     }
 }
@@ -209,6 +216,7 @@ impl From<StartInput> for StartFields {
             characters: super::form::Picked(input.characters),
             style: input.style,
             surprise: input.surprise,
+            sequel_of: input.sequel_of,
         }
     }
 }
@@ -267,6 +275,24 @@ pub struct SceneView {
     pub parent: bool,
 }
 
+/// The start form of a sequel (`/{tier}?sequel={id}`): the story it continues, and the
+/// models and length preselected from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SequelStart {
+    pub story_id: String,
+    pub title: String,
+    pub text_model: String,
+    pub image_model: Option<String>,
+    pub length: StoryLength,
+}
+
+/// Another story of a sequel chain, as a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryLink {
+    pub story_id: String,
+    pub title: String,
+}
+
 /// The in-progress story the home page offers to resume.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResumableStory {
@@ -314,6 +340,12 @@ pub struct HomeData {
     /// The tier's picture styles for the start form.
     #[serde(default)]
     pub styles: Vec<super::template::StyleOption>,
+    /// The form starts a sequel of this story (`?sequel=`).
+    #[serde(default)]
+    pub sequel: Option<SequelStart>,
+    /// Why the sequel asked for cannot be started.
+    #[serde(default)]
+    pub sequel_notice: Option<String>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,11 @@ pub fn home_with_idea(tier: &str, idea: &str) -> String {
     format!("/{tier}?idea={idea}#start")
 }
 
+/// The start form of a sequel of the finished story `story_id`.
+pub fn sequel(tier: &str, story_id: &str) -> String {
+    format!("/{tier}?sequel={story_id}#start")
+}
+
 pub fn profiles(tier: &str) -> String {
     format!("/{tier}/profiles")
 }

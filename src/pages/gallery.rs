@@ -17,6 +17,7 @@ use crate::components::{
     start_fresh::StartFresh,
 };
 use crate::domain::gallery::{GalleryPage, InProgressCard, StoryCard};
+use crate::domain::story::StoryLink;
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -194,6 +195,32 @@ fn DeleteButton(
     })
 }
 
+/// Where the card's story sits in a sequel chain: the story before it and the one after,
+/// each a link to its reader, so the whole chain can be walked from any card.
+#[component]
+fn SequelChain(
+    tier: &'static TierSpec,
+    sequel_of: Option<StoryLink>,
+    continued_in: Option<StoryLink>,
+) -> impl IntoView {
+    let link = |words: &'static str, story: StoryLink| {
+        view! {
+            <li>
+                {words} " "
+                <a href=urls::reader(tier.name, &story.story_id)>{format!("“{}”", story.title)}</a>
+            </li>
+        }
+    };
+    (sequel_of.is_some() || continued_in.is_some()).then(|| {
+        view! {
+            <ul class="sequel-chain">
+                {sequel_of.map(|s| link("Sequel to", s))}
+                {continued_in.map(|s| link("Continued in", s))}
+            </ul>
+        }
+    })
+}
+
 #[component]
 fn Card(
     tier: &'static TierSpec,
@@ -223,7 +250,9 @@ fn Card(
                 {model}
                 {badge}
             </p>
+            <SequelChain tier sequel_of=story.sequel_of continued_in=story.continued_in/>
             <a class="button primary read" href=urls::reader(tier.name, &story.story_id)>"Read"</a>
+            <a class="button continue" href=urls::sequel(tier.name, &story.story_id)>"Continue the adventure"</a>
             <a
                 class="export"
                 href=urls::export_html(tier.name, &story.story_id)

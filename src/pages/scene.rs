@@ -369,11 +369,12 @@ fn TheEnd(tier: &'static TierSpec, story_id: String, scene_id: String) -> impl I
     view! {
         <div class="the-end" role="status">
             <p class="the-end-mark">"The End"</p>
-            <p>"You reached an ending. Read it all again, see every path, keep it as a book, or go back and take another way."</p>
+            <p>"You reached an ending. Read it all again, see every path, keep it as a book, go on with a new adventure, or go back and take another way."</p>
             <ul class="ending-links">
                 <li><a class="button primary" href=urls::reader(tier.name, &story_id)>"Read the whole story"</a></li>
                 <li><a class="button" href=urls::story_map(tier.name, &story_id, &scene_id)>"See the story map"</a></li>
                 <li><a class="button" href=urls::export_pdf(tier.name, &story_id) download>"Keep it as a book (PDF)"</a></li>
+                <li><a class="button" href=urls::sequel(tier.name, &story_id)>"Continue the adventure"</a></li>
                 <li><a class="button" href=urls::home(tier.name)>"Start a new story"</a></li>
             </ul>
         </div>

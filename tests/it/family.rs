@@ -31,6 +31,7 @@ fn kite(family_mode: bool) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        sequel_of: None,
     }
 }
 
@@ -140,7 +141,7 @@ async fn a_story_in_family_mode_names_a_child_first_and_draws_a_linked_photo() {
     wrong.push(("input[character_id]".into(), adult_character));
     assert_eq!(app_error(add(&app, "kids", wrong).await).await.0, 422);
 
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert_eq!(home.family, ["Mia", "Leo"]);
     let (id, first) = story::start(&app.state, kids, kite(true))
         .await

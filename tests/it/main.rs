@@ -26,6 +26,7 @@ mod regenerate;
 mod roster_migration;
 mod same_faces;
 mod schema_parity;
+mod sequels;
 mod spending;
 mod story_engine;
 mod story_ideas;

@@ -82,7 +82,7 @@ async fn a_model_the_provider_does_not_list_is_not_offered_and_the_status_says_w
     )
     .await;
     let kids = tier("kids");
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     let offered: Vec<_> = home.image_models.iter().map(|m| m.key.as_str()).collect();
     assert!(!offered.contains(&"gpt-image-detailed"), "{offered:?}");
     assert!(offered.contains(&"gpt-image"), "{offered:?}");
@@ -226,7 +226,7 @@ async fn a_text_model_found_gone_at_call_time_names_its_successor_and_is_no_long
     )
     .await;
     let kids = tier("kids");
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert!(home
         .text_models
         .iter()
@@ -254,7 +254,7 @@ async fn a_text_model_found_gone_at_call_time_names_its_successor_and_is_no_long
         "final: never retried"
     );
     // From now on it is not offered, and a story made with it continues with the successor.
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert!(home
         .text_models
         .iter()
@@ -332,7 +332,9 @@ async fn paged_model_lists_are_followed_to_their_end() {
     // every current model is still offered.
     assert_eq!(counts["gemini/models"], 4, "{counts}");
     assert_eq!(counts["anthropic/models"], 2, "{counts}");
-    let home = story::home(&app.state, tier("kids")).await.expect("home");
+    let home = story::home(&app.state, tier("kids"), None)
+        .await
+        .expect("home");
     let texts: Vec<_> = home.text_models.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(texts, ["claude-sonnet-5-5", "gemini-flash"]);
     assert_eq!(home.image_models.len(), 1, "Gemini's picture model");
@@ -347,7 +349,7 @@ async fn without_a_listed_video_model_video_mode_is_not_offered_and_says_why() {
     )
     .await;
     let kids = tier("kids");
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert!(!home.video_available);
     let mut input = start_input("a comet");
     input.video_mode = true;

@@ -17,6 +17,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        sequel_of: None,
     }
 }
 
@@ -59,7 +60,7 @@ async fn a_short_story_reaches_an_ending_at_its_length_and_completes() {
         .expect("scene");
     assert!(ending.is_ending);
     assert!(ending.choices.is_empty());
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert!(
         home.resumable.is_none(),
         "a completed story is not offered for resume"
@@ -121,14 +122,14 @@ async fn resume_offers_the_last_scene_and_start_fresh_abandons_it() {
     story::scene_view(&app.state, kids, &story_id, &next)
         .await
         .expect("view");
-    let resumable = story::home(&app.state, kids)
+    let resumable = story::home(&app.state, kids, None)
         .await
         .expect("home")
         .resumable
         .expect("resumable");
     assert_eq!(resumable.scene_id, next);
     assert_eq!(resumable.depth, 2);
-    assert!(story::home(&app.state, tier("adult"))
+    assert!(story::home(&app.state, tier("adult"), None)
         .await
         .expect("home")
         .resumable
@@ -136,7 +137,7 @@ async fn resume_offers_the_last_scene_and_start_fresh_abandons_it() {
     story::abandon(&app.state, kids, &story_id)
         .await
         .expect("abandoned");
-    assert!(story::home(&app.state, kids)
+    assert!(story::home(&app.state, kids, None)
         .await
         .expect("home")
         .resumable
@@ -240,7 +241,7 @@ async fn the_image_model_is_locked_at_start_and_shown_by_name() {
         story::start(&app.state, kids, unknown).await,
         Err(StoryError::UnknownModel(_))
     ));
-    let home = story::home(&app.state, kids).await.expect("home");
+    let home = story::home(&app.state, kids, None).await.expect("home");
     assert_eq!(home.image_models.len(), 5);
     assert_eq!(home.default_image_model.as_deref(), Some("gpt-image"));
 }

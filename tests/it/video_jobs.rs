@@ -96,6 +96,7 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        sequel_of: None,
     }
 }
 
@@ -405,10 +406,10 @@ async fn video_mode_without_the_xai_key_starts_with_pictures_only_and_says_why()
         &[Provider::OpenAi],
     )
     .await;
-    let home = story::home(&state, kids()).await.expect("home");
+    let home = story::home(&state, kids(), None).await.expect("home");
     assert!(!home.video_available, "no toggle without the xAI key");
     assert!(
-        story::home(&app.state, kids())
+        story::home(&app.state, kids(), None)
             .await
             .expect("home")
             .video_available

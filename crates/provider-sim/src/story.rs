@@ -1,6 +1,7 @@
 //! Writes the scene JSON a real model would, deterministically from the prompt: it reads
 //! the markers of our prompt contract (`Story idea:`, `Scene k of about n.`,
-//! `This scene must be an ending.`, `The reader chose:`) so stories follow the idea.
+//! `This scene must be an ending.`, `The reader chose:`, a sequel's `This story follows an
+//! earlier one, "…"`) so stories follow the idea.
 
 use serde_json::{json, Value};
 
@@ -47,6 +48,8 @@ pub(crate) struct SceneAsk<'a> {
     pub characters: Vec<&'a str>,
     /// The first of them by name: a first scene names them, as a model told of a family does.
     pub first_name: Option<&'a str>,
+    /// A sequel: the title of the story it follows (its first scene says so).
+    pub earlier: Option<&'a str>,
 }
 
 pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
@@ -58,6 +61,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         chosen: None,
         characters: Vec::new(),
         first_name: None,
+        earlier: None,
     };
     for line in text.lines().map(str::trim) {
         if let Some(idea) = line.strip_prefix("Story idea:") {
@@ -72,6 +76,8 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
                     ask.target = n;
                 }
             }
+        } else if let Some(rest) = line.strip_prefix("This story follows an earlier one, \"") {
+            ask.earlier = rest.split_once('"').map(|(title, _)| title);
         } else if line == "This scene must be an ending." {
             ask.must_end = true;
         } else if let Some(label) = line.strip_prefix("The reader chose:") {
@@ -137,6 +143,12 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
         (None, None) => format!("Once upon a time there was {}.", lowercase_first(idea)),
         (Some(label), _) => format!("You decided to {}.", lowercase_first(label)),
     };
+    if let (Some(title), None) = (ask.earlier, ask.chosen) {
+        narrative.insert_str(
+            0,
+            &format!("After the adventure of \"{title}\", a new day began. "),
+        );
+    }
     narrative.push(' ');
     narrative.push_str(pick(TURNS, seed));
     narrative.push_str(&format!(
@@ -219,8 +231,22 @@ mod tests {
                 chosen: Some("Run"),
                 characters: vec!["c1", "c2"],
                 first_name: Some("Mia"),
+                earlier: None,
             }
         );
+    }
+
+    #[test]
+    fn a_sequels_first_scene_follows_the_story_before() {
+        let ask = "Story idea: more\nScene 1 of about 3.\nThis story follows an earlier one, \"The Fox\". How it ended:\nThe fox slept.\n";
+        let scene = scene_json(ask);
+        assert!(scene["narrative"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("After the adventure of \"The Fox\"")));
+        let later = scene_json(&format!("{ask}The reader chose: Run\n"));
+        assert!(later["narrative"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("You decided")));
     }
 
     #[test]

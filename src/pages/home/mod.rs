@@ -37,9 +37,11 @@ pub fn TierHome() -> impl IntoView {
 #[component]
 fn HomeContent(tier: &'static TierSpec) -> impl IntoView {
     let abandon = ServerAction::<AbandonStory>::new();
+    // `?sequel={story}`: the form starts a sequel of that finished story.
+    let query = use_query_map();
     let home = Resource::new(
-        move || abandon.version().get(),
-        move |_| load_home(tier.name.to_owned()),
+        move || (abandon.version().get(), query.with(|q| q.get("sequel"))),
+        move |(_, sequel)| load_home(tier.name.to_owned(), sequel),
     );
     view! {
         <section class="home">
@@ -116,6 +118,8 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         family,
         templates,
         styles,
+        sequel,
+        sequel_notice,
         ..
     } = data;
     let start = ServerAction::<StartStory>::new();
@@ -155,6 +159,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
         .chain(image_models.iter().map(|m| m.key.as_str()))
         .collect();
     let profile_ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
+    let sequel_of = StoredValue::new(sequel.as_ref().map(|s| s.story_id.clone()));
     let prompt = RwSignal::new(
         typed
             .text("input[prompt]")
@@ -166,6 +171,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             .text("input[length]")
             .and_then(|key| StoryLength::parse(&key))
             .or(linked.as_ref().map(|t| t.length))
+            .or(sequel.as_ref().map(|s| s.length))
             .unwrap_or(tier.default_length),
     );
     let style_keys: Vec<&str> = styles.iter().map(|s| s.key.as_str()).collect();
@@ -176,10 +182,20 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     );
     let chosen_idea = RwSignal::new(linked.as_ref().map(|t| t.id.clone()));
     let first_model = text_keys.first().map(|&k| k.to_owned()).unwrap_or_default();
-    let text_model =
-        RwSignal::new(offered(typed.text("input[text_model]"), &text_keys).unwrap_or(first_model));
+    // A sequel keeps its story's models unless the form changes them.
+    let text_model = RwSignal::new(
+        offered(typed.text("input[text_model]"), &text_keys)
+            .or_else(|| offered(sequel.as_ref().map(|s| s.text_model.clone()), &text_keys))
+            .unwrap_or(first_model),
+    );
     let image_model = RwSignal::new(
         offered(typed.text("input[image_model]"), &image_keys)
+            .or_else(|| {
+                offered(
+                    sequel.as_ref().and_then(|s| s.image_model.clone()),
+                    &image_keys,
+                )
+            })
             .or(default_image_model)
             .unwrap_or_default(),
     );
@@ -257,9 +273,11 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     let words = RwSignal::new(None);
     let words_stream = live_events::slot();
     let submit = move |surprise: bool| {
-        // A surprise brings its own idea (the server draws it).
+        // A surprise brings its own idea (the server draws it); a sequel may leave it to
+        // the storyteller.
+        let is_sequel = sequel_of.with_value(Option::is_some);
         if let Err(problem) = Prompt::parse(&prompt.get_untracked()).map_err(Some) {
-            if !surprise {
+            if !surprise && !is_sequel {
                 form_error.set(problem.map(|p| AppError::Invalid(p.to_string())));
                 return;
             }
@@ -284,6 +302,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 characters: picked.get_untracked().0,
                 style: style.get_untracked(),
                 surprise,
+                sequel_of: sequel_of.get_value(),
             },
         });
     };
@@ -311,10 +330,14 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 submit(false);
             }
         >
-            <h1>"Start a new story"</h1>
+            <h1>{if sequel.is_some() { "Continue the adventure" } else { "Start a new story" }}</h1>
             <input type="hidden" name="tier" value=tier.name/>
-            <ideas::IdeaCards tier=tier.name templates chosen=chosen_idea on_pick/>
-            <IdeaField tier prompt speech_to_text/>
+            {sequel_notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+            {match &sequel {
+                Some(sequel) => view! { <SequelBanner sequel=sequel.clone()/> }.into_any(),
+                None => view! { <ideas::IdeaCards tier=tier.name templates chosen=chosen_idea on_pick/> }.into_any(),
+            }}
+            <IdeaField tier prompt speech_to_text sequel=sequel.is_some()/>
             <LengthField length/>
             <ChosenModels text_models=text_models.clone() image_models=image_models.clone() text_model image_model styles=styles.clone() style/>
             <details class="more-choices">
@@ -337,19 +360,35 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             />
             <StylePicker styles style/>
             </details>
-            <FamilyMode family family_on/>
-            <MemoryMode profiles memory_on memory_profile/>
+            {sequel.is_none().then(|| view! {
+                <FamilyMode family family_on/>
+                <MemoryMode profiles memory_on memory_profile/>
+            })}
             <CharacterPicker roster picked brought/>
             {video_available.then(|| view! { <VideoToggle video_on/> })}
             {move || error().map(|error| view! { <ErrorNotice error/> })}
             <div class="start-buttons">
                 <StartButton pending=start.pending() no_models/>
-                <SurpriseButton pending=start.pending() no_models surprise=move || submit(true)/>
+                {sequel.is_none().then(|| view! {
+                    <SurpriseButton pending=start.pending() no_models surprise=move || submit(true)/>
+                })}
             </div>
         </form>
     }
     // One type for the whole form: keeps the page's view type within the compiler's limits.
     .into_any()
+}
+
+/// What a sequel takes along, and the story it continues (sent with the form).
+#[component]
+fn SequelBanner(sequel: crate::domain::story::SequelStart) -> impl IntoView {
+    view! {
+        <p class="sequel-banner">
+            "A new story after " <strong>{format!("“{}”", sequel.title)}</strong>
+            ": the same characters and picture style come along, and it starts where that story ended."
+        </p>
+        <input type="hidden" name="input[sequel_of]" value=sequel.story_id/>
+    }
 }
 
 /// The storyteller and the illustrator a story gets unless "More choices" changes them:
@@ -477,9 +516,13 @@ fn IdeaField(
     tier: &'static TierSpec,
     prompt: RwSignal<String>,
     speech_to_text: bool,
+    /// A sequel's idea is what happens next, and may be left to the storyteller.
+    sequel: bool,
 ) -> impl IntoView {
     view! {
-        <label for="prompt">"What should the story be about?"</label>
+        <label for="prompt">
+            {if sequel { "What happens next? (or leave it to the storyteller)" } else { "What should the story be about?" }}
+        </label>
         <textarea
             id="prompt"
             name="input[prompt]"

@@ -25,6 +25,12 @@ pub struct GalleryRow {
     pub cover_file: Option<String>,
     /// Depth of the scene the reader is at (in-progress stories).
     pub current_depth: Option<i64>,
+    /// A sequel: the story it continues, and that story's title (or its idea).
+    pub sequel_of: Option<String>,
+    pub sequel_of_title: Option<String>,
+    /// Its newest sequel, and that sequel's title (or its idea).
+    pub sequel_id: Option<String>,
+    pub sequel_title: Option<String>,
 }
 
 const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.status, s.completed_at, s.updated_at,
@@ -32,7 +38,14 @@ const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.s
     (SELECT COUNT(*) FROM scenes sc WHERE sc.story_id = s.id) AS scene_count,
     (SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id
       WHERE r.story_id = s.id AND r.parent_choice_id IS NULL AND m.kind = 'image' AND m.status = 'complete') AS cover_file,
-    (SELECT c.depth FROM scenes c WHERE c.id = s.current_scene_id) AS current_depth";
+    (SELECT c.depth FROM scenes c WHERE c.id = s.current_scene_id) AS current_depth,
+    s.sequel_of,
+    (SELECT CASE WHEN o.title = '' THEN o.prompt ELSE o.title END FROM stories o
+      WHERE o.id = s.sequel_of) AS sequel_of_title,
+    (SELECT n.id FROM stories n WHERE n.sequel_of = s.id
+      ORDER BY n.created_at DESC, n.id DESC LIMIT 1) AS sequel_id,
+    (SELECT CASE WHEN n.title = '' THEN n.prompt ELSE n.title END FROM stories n WHERE n.sequel_of = s.id
+      ORDER BY n.created_at DESC, n.id DESC LIMIT 1) AS sequel_title";
 
 /// Where the next page starts: the last card's completion time and id.
 #[derive(Debug, Clone, PartialEq, Eq)]

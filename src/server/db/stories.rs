@@ -30,6 +30,12 @@ pub struct StoryRow {
     /// The memory text given to the story writer, as it was at start.
     pub memory_context: Option<String>,
     pub video_mode: VideoMode,
+    /// A sequel: the story it continues (NULL once that story is deleted).
+    pub sequel_of: Option<String>,
+    /// A sequel: what its storyteller is told of the story it continues.
+    pub earlier: String,
+    /// What the illustrator is told of the style (empty: the model's own).
+    pub picture_style: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -73,6 +79,8 @@ pub struct NewStory<'a> {
     pub video_mode: VideoMode,
     /// What the illustrator is told of the style (empty: the model's own).
     pub picture_style: &'a str,
+    pub sequel_of: Option<&'a str>,
+    pub earlier: &'a str,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -96,7 +104,7 @@ pub struct NewScene<'a> {
 
 const STORY_COLUMNS: &str =
     "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
-     memory_profile_id, memory_context, video_mode";
+     memory_profile_id, memory_context, video_mode, sequel_of, earlier, picture_style";
 /// [`STORY_COLUMNS`] of a query whose stories are `st`, named as [`StoryRow`] reads them
 /// (keep the two lists alike).
 const STORY_COLUMNS_OF_ST: &str =
@@ -104,7 +112,8 @@ const STORY_COLUMNS_OF_ST: &str =
      st.target_depth AS target_depth, st.text_model AS text_model,
      st.image_model AS image_model, st.status AS status, st.current_scene_id AS current_scene_id,
      st.memory_profile_id AS memory_profile_id, st.memory_context AS memory_context,
-     st.video_mode AS video_mode";
+     st.video_mode AS video_mode, st.sequel_of AS sequel_of, st.earlier AS earlier,
+     st.picture_style AS picture_style";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
 
@@ -125,8 +134,8 @@ pub async fn insert_story_with_first_scene(
     super::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
                               memory_profile_id, memory_context, video_mode, picture_style,
-                              created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              sequel_of, earlier, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&story_id)
     .bind(story.tier)
@@ -139,6 +148,8 @@ pub async fn insert_story_with_first_scene(
     .bind(story.memory_context)
     .bind(story.video_mode)
     .bind(story.picture_style)
+    .bind(story.sequel_of)
+    .bind(story.earlier)
     .bind(&at)
     .bind(&at)
     .execute(&mut tx)
@@ -327,6 +338,30 @@ pub async fn find_scene(
     ))
     .bind(scene_id)
     .bind(story_id)
+    .bind(tier)
+    .fetch_optional(db)
+    .await
+}
+
+/// The story's ending the reader reached last: the scene they are at when it is an
+/// ending, else the newest ending (`None`: the story has none).
+pub async fn ending_read_last(
+    db: &Db,
+    tier: &str,
+    story: &StoryRow,
+) -> sqlx::Result<Option<SceneRow>> {
+    if let Some(current) = &story.current_scene_id {
+        if let Some(scene) = find_scene(db, tier, &story.id, current).await? {
+            if scene.is_ending {
+                return Ok(Some(scene));
+            }
+        }
+    }
+    super::query_as(format!(
+        "SELECT {SCENE_COLUMNS} FROM scenes s WHERE s.story_id = ? AND s.tier = ? AND s.is_ending
+         ORDER BY s.created_at DESC, s.id DESC LIMIT 1"
+    ))
+    .bind(&story.id)
     .bind(tier)
     .fetch_optional(db)
     .await

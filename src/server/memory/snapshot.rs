@@ -73,6 +73,15 @@ impl MemorySnapshot {
         }
     }
 
+    /// Another snapshot's characters join this one's, after them (each once).
+    pub fn join(&mut self, other: MemorySnapshot) {
+        for character in other.characters {
+            if !self.characters.iter().any(|c| c.id == character.id) {
+                self.characters.push(character);
+            }
+        }
+    }
+
     /// Family mode: the family's members first; a profile's character that a member is
     /// linked to is that member, once.
     pub fn add_family(&mut self, people: Vec<MemoryCharacter>) {

@@ -11,6 +11,7 @@ use crate::domain::profile::{ProfileError, MAX_ROSTER};
 use crate::domain::story::{
     ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
 };
+use crate::domain::AppError;
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec, VideoModelSpec};
 use crate::server::db::stories::{
     self as repo, ChoiceRow, NewScene, NewStory, StoryRow, NO_IMAGE_MODEL,
@@ -61,35 +62,26 @@ async fn start_story(
         true => surprised(ideas, tier, input),
         false => input,
     };
-    let picture_style = ideas.style(&input.style)?.map_or("", |s| s.prompt.as_str());
-    let prompt = Prompt::parse(&input.prompt)?;
+    // A sequel: the story it continues is read once, here.
+    let earlier = match input.sequel_of.as_deref() {
+        Some(id) => Some(super::sequel::earlier(state, tier, id).await?),
+        None => None,
+    };
+    let picture_style = match (ideas.style(&input.style)?, &earlier) {
+        (Some(style), _) => style.prompt.clone(),
+        (None, Some(earlier)) => earlier.story.picture_style.clone(),
+        (None, None) => String::new(),
+    };
+    let prompt = match &earlier {
+        Some(earlier) if input.prompt.trim().is_empty() => {
+            Prompt::parse(&super::sequel::default_idea(&earlier.title))?
+        }
+        _ => Prompt::parse(&input.prompt)?,
+    };
     let configured = state.providers.configured();
     let model = offered(state, &configured, &input.text_model)?;
     let image_model = choose_image_model(state, &configured, input.image_model.as_deref())?;
-    // Memory mode and the characters picked: read once, here, and locked into the story.
-    if input.characters.len() > MAX_ROSTER {
-        return Err(MemoryError::from(ProfileError::TooMany {
-            field: "characters",
-            max: MAX_ROSTER,
-        })
-        .into());
-    }
-    let mut memory = memory::profiles::snapshot(
-        state,
-        tier,
-        input.memory_profile.as_deref(),
-        &input.characters,
-    )
-    .await?;
-    // Family mode: the family is read once, here, like a profile.
-    if input.family_mode {
-        let people = memory::family::people(state, tier).await?;
-        if !people.is_empty() {
-            memory
-                .get_or_insert_with(MemorySnapshot::without_profile)
-                .add_family(people);
-        }
-    }
+    let memory = story_memory(state, tier, &input, earlier.as_ref()).await?;
     let memory_text = memory.as_ref().map(MemorySnapshot::story_text);
     let memory_json = memory.as_ref().and_then(|m| serde_json::to_string(m).ok());
     // Video needs Grok Imagine; without the xAI key the story runs with pictures only and
@@ -106,6 +98,7 @@ async fn start_story(
         depth: 1,
         target_depth,
         memory: memory_text.as_deref(),
+        earlier: earlier.as_ref().map(|e| e.told.as_str()),
     };
     // Charged before the storyteller is asked: over the limit, nothing is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
@@ -128,10 +121,15 @@ async fn start_story(
         target_depth,
         text_model: model.key,
         image_model: image_model.map_or(NO_IMAGE_MODEL, |m| m.key),
-        memory_profile_id: input.memory_profile.as_deref(),
+        memory_profile_id: match &earlier {
+            Some(earlier) => earlier.story.memory_profile_id.as_deref(),
+            None => input.memory_profile.as_deref(),
+        },
         memory_context: memory_json.as_deref(),
         video_mode,
-        picture_style,
+        picture_style: &picture_style,
+        sequel_of: earlier.as_ref().map(|e| e.story.id.as_str()),
+        earlier: earlier.as_ref().map_or("", |e| e.told.as_str()),
     };
     let present = draft.characters_json();
     let first = new_scene(
@@ -213,6 +211,7 @@ pub(super) async fn write_for_choice(
         depth,
         target_depth: story.target_depth as u32,
         memory: memory_text.as_deref(),
+        earlier: Some(story.earlier.as_str()).filter(|e| !e.is_empty()),
     };
     let draft = write_scene(state, tier, model, &scene, on_text).await?;
     Ok((depth, draft))
@@ -311,6 +310,53 @@ pub async fn scene_view(
     })
 }
 
+/// What the story knows of the family, read once at its start and locked into it: the
+/// memory-mode profile, the characters picked, the family in family mode. A sequel keeps
+/// the story it continues had (the same characters, descriptions and photos) and adds the
+/// characters picked now; the form's profile and family mode do not change it.
+async fn story_memory(
+    state: &AppState,
+    tier: &'static TierSpec,
+    input: &StartInput,
+    earlier: Option<&super::sequel::Earlier>,
+) -> Result<Option<MemorySnapshot>, StoryError> {
+    if input.characters.len() > MAX_ROSTER {
+        return Err(MemoryError::from(ProfileError::TooMany {
+            field: "characters",
+            max: MAX_ROSTER,
+        })
+        .into());
+    }
+    if let Some(earlier) = earlier {
+        let mut memory = memory_of(&earlier.story);
+        if let Some(picked) =
+            memory::profiles::snapshot(state, tier, None, &input.characters).await?
+        {
+            memory
+                .get_or_insert_with(MemorySnapshot::without_profile)
+                .join(picked);
+        }
+        return Ok(memory);
+    }
+    let mut memory = memory::profiles::snapshot(
+        state,
+        tier,
+        input.memory_profile.as_deref(),
+        &input.characters,
+    )
+    .await?;
+    // Family mode: the family is read once, here, like a profile.
+    if input.family_mode {
+        let people = memory::family::people(state, tier).await?;
+        if !people.is_empty() {
+            memory
+                .get_or_insert_with(MemorySnapshot::without_profile)
+                .add_family(people);
+        }
+    }
+    Ok(memory)
+}
+
 /// "Surprise me": the idea, length and picture style drawn from the tier's ideas; the
 /// models stay the form's. A surprise is a clean start: no profile, picked characters or
 /// family (those are a deliberate choice), and never video (a clip costs more than a
@@ -326,6 +372,7 @@ fn surprised(ideas: &TierIdeas, tier: &TierSpec, input: StartInput) -> StartInpu
         family_mode: false,
         characters: Vec::new(),
         surprise: true,
+        sequel_of: None,
         ..input
     }
 }
@@ -340,8 +387,25 @@ fn memory_of(story: &StoryRow) -> Option<MemorySnapshot> {
         .ok()
 }
 
-/// What the tier home page needs: the text models on offer and a story to resume.
-pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData, StoryError> {
+/// What the tier home page needs: the text models on offer, a story to resume, the ideas,
+/// and with `sequel` the start form of a sequel of that story.
+pub async fn home(
+    state: &AppState,
+    tier: &'static TierSpec,
+    sequel: Option<&str>,
+) -> Result<HomeData, StoryError> {
+    // A sequel that cannot be (a deleted or unfinished story) leaves the form as it is and
+    // says why.
+    let (sequel, sequel_notice) = match sequel {
+        None => (None, None),
+        Some(id) => match super::sequel::start_form(state, tier, id).await {
+            Ok(form) => (Some(form), None),
+            Err(e @ (StoryError::NotFound | StoryError::NotFinished)) => {
+                (None, Some(AppError::from(e).to_string()))
+            }
+            Err(e) => return Err(e),
+        },
+    };
     let configured = state.providers.configured();
     let option = |key: &str, display_name: &str, provider: Provider, hint: &str| ModelOption {
         key: key.to_owned(),
@@ -384,6 +448,8 @@ pub async fn home(state: &AppState, tier: &'static TierSpec) -> Result<HomeData,
         speech_to_text: state.models.speech_to_text(&configured).is_some(),
         templates: state.ideas.of(tier).shuffled(&mut rand::thread_rng()),
         styles: state.ideas.of(tier).style_options(),
+        sequel,
+        sequel_notice,
     })
 }
 
@@ -504,6 +570,8 @@ struct SceneSpec<'a> {
     depth: u32,
     target_depth: u32,
     memory: Option<&'a str>,
+    /// A sequel: the story it continues and how that ended.
+    earlier: Option<&'a str>,
 }
 
 /// Asks the model for a scene, streamed; a malformed answer is asked for once more, then
@@ -527,6 +595,7 @@ async fn write_scene(
         target_depth: scene.target_depth,
         full_scenes: state.config.context_full_scenes,
         memory: scene.memory,
+        earlier: scene.earlier,
     });
     let schema = scene_json::schema();
     let request = TextRequest {

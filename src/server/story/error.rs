@@ -33,6 +33,9 @@ pub enum StoryError {
     LengthNotHere(crate::domain::story::LengthChange),
     #[error("the story's length was changed by another tap meanwhile")]
     LengthChangedMeanwhile,
+    /// A sequel of a story that has not reached an ending.
+    #[error("the story is not finished")]
+    NotFinished,
     #[error("text provider failed: {0}")]
     Provider(#[from] ProviderError),
     #[error("the text model answered twice with unusable scene JSON: {0}")]
@@ -74,6 +77,9 @@ impl From<StoryError> for AppError {
             ),
             StoryError::LengthNotHere(LengthChange::Sooner) => AppError::Conflict(
                 "\"Wrap it up\" comes after the first scene, when the ending is more than one scene away.".into(),
+            ),
+            StoryError::NotFinished => AppError::Conflict(
+                "Only a finished story can be continued: read it to an ending first.".into(),
             ),
             StoryError::LengthChangedMeanwhile => AppError::Conflict(
                 "The story's length was just changed from another tap. Look again before changing it once more.".into(),

@@ -9,7 +9,7 @@ use crate::domain::gallery::{
     Branch, GalleryPage, InProgressCard, ReaderScene, ReaderView, StoryCard, GALLERY_PAGE_SIZE,
 };
 use crate::domain::media::{MediaKind, VideoMode};
-use crate::domain::story::StoryStatus;
+use crate::domain::story::{StoryLink, StoryStatus};
 use crate::domain::TierSpec;
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
 use crate::server::db::stories::{self, ChoiceRow};
@@ -141,7 +141,17 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
             .map(|key| state.models.image(Some(key)).label()),
         has_video: row.video_mode == VideoMode::On,
         cover_url,
+        sequel_of: link(&row.sequel_of, &row.sequel_of_title),
+        continued_in: link(&row.sequel_id, &row.sequel_title),
     }
+}
+
+/// A story of the card's sequel chain, titled as its card is.
+fn link(id: &Option<String>, title: &Option<String>) -> Option<StoryLink> {
+    Some(StoryLink {
+        story_id: id.clone()?,
+        title: super::scene_json::first_sentence(title.as_deref()?).to_owned(),
+    })
 }
 
 /// A stored time as a person says the day: "today", "yesterday", "3 Dec", or "3 Dec 2025"

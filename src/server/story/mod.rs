@@ -11,6 +11,7 @@ pub mod map;
 pub mod partial;
 pub mod prompt;
 pub mod scene_json;
+pub mod sequel;
 pub mod writing;
 
 pub use engine::{abandon, choose, home, scene_view, start, start_followed};

@@ -30,6 +30,19 @@ pub struct PromptInput<'a> {
     pub full_scenes: usize,
     /// Memory mode: the profile's preferences and characters (after the rules, which win).
     pub memory: Option<&'a str>,
+    /// A sequel: the story it continues and how that ended (see [`earlier`]).
+    pub earlier: Option<&'a str>,
+}
+
+/// What a sequel's storyteller is told of the story it continues, with every scene: its
+/// title and its ending (only the ending: the whole story could be long).
+pub fn earlier(title: &str, ending: &str) -> String {
+    format!(
+        "This story follows an earlier one, \"{title}\". How it ended:\n{ending}\n\
+         The new story is a new adventure that carries on from that ending, with the same characters; \
+         the first scene shows where they are now.",
+        ending = ending.trim()
+    )
 }
 
 pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
@@ -51,6 +64,11 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
         depth = input.depth,
         target = input.target_depth
     );
+    if let Some(earlier) = input.earlier {
+        user.push('\n');
+        user.push_str(earlier);
+        user.push('\n');
+    }
     if let Some(memory) = input.memory {
         user.push('\n');
         user.push_str(memory);
@@ -105,6 +123,7 @@ mod tests {
             target_depth: 3,
             full_scenes: 4,
             memory: None,
+            earlier: None,
         });
         assert!(p.system.contains(kids().content_rules));
         assert!(p.user.contains("Story idea: a shy dragon\n"));
@@ -133,6 +152,7 @@ mod tests {
             target_depth: 3,
             full_scenes: 4,
             memory: None,
+            earlier: None,
         });
         assert!(p.must_end);
         assert!(p.user.contains("This scene must be an ending.\n"));
@@ -160,6 +180,7 @@ mod tests {
             target_depth: 7,
             full_scenes: 1,
             memory: None,
+            earlier: None,
         });
         assert!(p.user.contains("Scene 1: First sentence.\n"));
         assert!(!p.user.contains("Long detail"));
@@ -176,6 +197,7 @@ mod tests {
             target_depth: 3,
             full_scenes: 4,
             memory: Some("Family memory: Mia likes kites."),
+            earlier: None,
         });
         let idea_at = p.user.find("Story idea").expect("idea");
         let memory_at = p.user.find("Family memory").expect("memory");
