@@ -73,3 +73,38 @@ test('a story opened once reads offline; a page never opened says so; Lock empti
   await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
   await context.setOffline(false);
 });
+
+test('offline, a branch read before opens from the device, and a new one says why it cannot', async ({ page, context }) => {
+  const first = await startStory(page, 'kids', { prompt: 'A hedgehog who collects buttons' });
+  await controlled(page);
+  // Read under the worker: the first scene, then the first choice's scene, then back.
+  await gotoHydrated(page, first);
+  await page.locator('button.choice').first().click();
+  await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about');
+  const second = page.url();
+  await gotoHydrated(page, second);
+  const words = await page.locator('.scene-narrative').textContent();
+  await gotoHydrated(page, first);
+
+  await context.setOffline(true);
+  await gotoHydrated(page, first);
+  await expect(page.locator('button.choice').first()).toContainText('(read before)');
+  await page.locator('button.choice').first().click();
+  await expect(page).toHaveURL(second);
+  await expect(page.locator('.scene-narrative')).toHaveText(words);
+  // A branch never written: said in plain words at once, never a spinner that waits.
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.locator('button.choice').first().click();
+  await expect(page.getByRole('alert')).toContainText('You are offline', { timeout: 5_000 });
+  await expect(page.locator('button.choice').first()).toBeVisible();
+  // Starting a story offline says the same (the home page, opened before, is kept).
+  await context.setOffline(false);
+  await gotoHydrated(page, '/kids');
+  await context.setOffline(true);
+  await gotoHydrated(page, '/kids');
+  await page.getByLabel('What should the story be about?').fill('A fox who paints the moon');
+  await page.getByRole('button', { name: 'Begin the adventure' }).click();
+  await expect(page.getByRole('alert')).toContainText('You are offline', { timeout: 5_000 });
+  await expect(page.getByLabel('What should the story be about?')).toHaveValue('A fox who paints the moon');
+  await context.setOffline(false);
+});

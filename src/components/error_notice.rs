@@ -27,6 +27,16 @@ pub fn ErrorNotice(
             "That did not work this time. Nothing is lost.".to_owned(),
             Some(detail),
         ),
+        // The server was not reached: offline, that is said plainly (a new scene or story
+        // needs the storyteller; what was read before still opens).
+        AppError::Transport(detail) if !super::network::online() => (
+            "You are offline, so the storyteller cannot write this now. Connect to the internet and try again; the stories you opened before still read offline.".to_owned(),
+            Some(detail),
+        ),
+        AppError::Transport(detail) => (
+            "We couldn't reach the app server. Check your connection and try again.".to_owned(),
+            Some(detail),
+        ),
         other => (other.to_string(), None),
     };
     view! {

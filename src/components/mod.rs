@@ -11,6 +11,7 @@ pub mod media_pane;
 pub mod media_status;
 pub mod model_picker;
 pub mod narrative;
+pub mod network;
 pub mod parent_mode;
 pub mod post_button;
 pub mod refill;

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use send_wrapper::SendWrapper;
 
+use super::network::online;
 use super::voice_capture::{available, keep, kept, listen, record, VoiceFailure};
 use crate::api::voice::transcribe_speech;
 use crate::domain::story::PROMPT_MAX_CHARS;
@@ -239,16 +240,4 @@ fn capture(
             Err(failure) => Heard::Failed(failure.message()),
         }
     })))
-}
-
-/// Whether the browser believes it is online (always, on the server).
-fn online() -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        leptos::web_sys::window().is_none_or(|w| w.navigator().on_line())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        true
-    }
 }

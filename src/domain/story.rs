@@ -235,6 +235,9 @@ pub struct ChoiceView {
     pub label: String,
     /// The branch behind this choice was generated before and will be reused.
     pub explored: bool,
+    /// Its scene, when explored: offline, the page goes there without asking the server.
+    #[serde(default)]
+    pub next_scene_id: Option<String>,
 }
 
 /// One scene with what the page needs around it.

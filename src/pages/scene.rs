@@ -9,12 +9,12 @@ use crate::api::story::{load_scene, ChangeLength, Choose};
 use std::collections::HashSet;
 
 use crate::components::arrival::{announce_arrival, focus_on_arrival};
-use crate::components::live_events;
 use crate::components::writing_now::{follow, WritingNow};
 use crate::components::{
     error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
     narrative::Narrative, parent_mode::provide_parent_mode, resource_view::ResourceView,
 };
+use crate::components::{live_events, network};
 use crate::domain::media::MediaKind;
 use crate::domain::story::{LengthChange, PartialScene, SceneView};
 use crate::domain::urls;
@@ -308,6 +308,10 @@ fn ChoiceList(tier: &'static TierSpec, view: SceneView, next: NextScene) -> impl
                 choice_id: choice.id.clone(),
             };
             let words_url = urls::choice_words(tier.name, &story_id, &choice.id);
+            let offline_copy = choice
+                .next_scene_id
+                .as_deref()
+                .map(|scene| urls::scene(tier.name, &story_id, scene));
             let id = choice.id.clone();
             let is_ready = move || next.ready.with(|r| r.contains(&id)).then_some("ready");
             let label = choice.label.clone();
@@ -326,6 +330,11 @@ fn ChoiceList(tier: &'static TierSpec, view: SceneView, next: NextScene) -> impl
                         action=choose_url
                         on:submit=move |event| {
                             event.prevent_default();
+                            // Offline, a branch read before opens from the device's copy.
+                            if let Some(url) = offline_copy.as_deref().filter(|_| !network::online()) {
+                                network::open_page(url);
+                                return;
+                            }
                             next.take(input.clone(), label.clone(), &words_url);
                         }
                     >

@@ -287,6 +287,7 @@ pub async fn scene_view(
             .into_iter()
             .map(|c| ChoiceView {
                 explored: c.next_scene_id.is_some(),
+                next_scene_id: c.next_scene_id,
                 id: c.id,
                 label: c.label,
             })
