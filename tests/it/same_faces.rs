@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use crate::helpers::{final_image, queue_fault, tier, TestApp};
 use crate::memory_mode::{family, upload, MAGENTA_JPG, SMALL_PNG};
 
-async fn image_log(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn image_log(app: &TestApp) -> Vec<Value> {
     reqwest::get(app.url("/sim/__control/image_requests"))
         .await
         .expect("log")

@@ -10,9 +10,9 @@ use cyoa::api::story::StartedStory;
 use cyoa::domain::form::Picked;
 use cyoa::domain::story::HomeData;
 use cyoa::domain::AppError;
-use serde_json::Value;
 
 use crate::helpers::{add_character, app_error, final_image, tier, TestApp};
+use crate::same_faces::image_log;
 
 async fn home(app: &TestApp, tier_name: &str) -> HomeData {
     let res = app.server_fn("home", &[("tier", tier_name)]).await;
@@ -54,15 +54,23 @@ async fn story_row(
 
 /// The prompts of the picture requests the simulator received, oldest first.
 async fn picture_prompts(app: &TestApp) -> Vec<String> {
-    reqwest::get(app.url("/sim/__control/image_requests"))
+    image_log(app)
         .await
-        .expect("log")
-        .json::<Vec<Value>>()
-        .await
-        .expect("log JSON")
         .iter()
         .filter_map(|r| r["prompt"].as_str().map(str::to_owned))
         .collect()
+}
+
+/// The prompt the illustrator got for a story's first picture, once it is made.
+async fn first_picture_prompt(app: &TestApp, started: &StartedStory) -> String {
+    final_image(
+        &app.state,
+        tier("kids"),
+        &started.story_id,
+        &started.scene_id,
+    )
+    .await;
+    picture_prompts(app).await.pop().expect("a picture request")
 }
 
 #[tokio::test]
@@ -111,15 +119,7 @@ async fn a_surprise_starts_a_clean_story_from_the_tiers_ideas_with_a_style() {
     );
     assert!(!picture_style.is_empty(), "a style was drawn");
     // The illustrator is told the style with the scene.
-    final_image(
-        &app.state,
-        tier("kids"),
-        &started.story_id,
-        &started.scene_id,
-    )
-    .await;
-    let prompts = picture_prompts(&app).await;
-    let sent = prompts.last().expect("a picture request");
+    let sent = first_picture_prompt(&app, &started).await;
     assert!(
         sent.ends_with(&format!("Draw it as {picture_style}.")),
         "{sent}"
@@ -155,18 +155,8 @@ async fn a_picked_style_draws_the_pictures_and_another_tiers_is_refused() {
     let res = app.server_fn("start_story", &form("crayon")).await;
     assert!(res.status().is_success(), "{}", res.status());
     let started: StartedStory = res.json().await.expect("started");
-    final_image(
-        &app.state,
-        tier("kids"),
-        &started.story_id,
-        &started.scene_id,
-    )
-    .await;
-    let prompts = picture_prompts(&app).await;
-    assert!(
-        prompts.last().is_some_and(|p| p.contains("crayon drawing")),
-        "{prompts:?}"
-    );
+    let sent = first_picture_prompt(&app, &started).await;
+    assert!(sent.contains("crayon drawing"), "{sent}");
 
     // The grown-ups' oil painting is not a kids style: refused, nothing started.
     let before = picture_prompts(&app).await.len();

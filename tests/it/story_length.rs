@@ -55,6 +55,27 @@ async fn press(app: &TestApp, story_id: &str, scene_id: &str, change: &str) -> r
     .await
 }
 
+/// The reader on `scene`: its choices' scenes are written ahead; the open stream, once
+/// every one of them is ready (dropping it is leaving the scene).
+async fn read_ahead(app: &TestApp, story_id: &str, scene: &SceneView) -> reqwest::Response {
+    let mut ahead = app
+        .http
+        .get(app.url(&format!(
+            "/kids/story/{story_id}/scene/{}/ahead",
+            scene.scene_id
+        )))
+        .send()
+        .await
+        .expect("ahead");
+    let ready = std::cell::Cell::new(0);
+    read_events(&mut ahead, &|e| {
+        ready.set(ready.get() + usize::from(e.name == "ready"));
+        ready.get() == scene.choices.len()
+    })
+    .await;
+    ahead
+}
+
 async fn told(res: reqwest::Response) -> String {
     assert!(res.status().is_success(), "{}", res.status());
     res.json().await.expect("the words told")
@@ -140,25 +161,13 @@ async fn the_buttons_rules_hold_on_the_server_and_bad_input_is_a_4xx() {
 async fn scenes_written_ahead_for_the_old_length_are_written_anew() {
     let app = TestApp::spawn().await;
     let (story_id, second) = played(&app, StoryLength::Short, 2).await;
-    let offered = second.choices.len();
     // The reader reads scene 2: its choices' scenes (endings, at the old length) are
     // written ahead and kept aside.
-    let mut ahead = app
-        .http
-        .get(app.url(&format!(
-            "/kids/story/{story_id}/scene/{}/ahead",
-            second.scene_id
-        )))
-        .send()
-        .await
-        .expect("ahead");
-    let ready = std::cell::Cell::new(0);
-    read_events(&mut ahead, &|e| {
-        ready.set(ready.get() + usize::from(e.name == "ready"));
-        ready.get() == offered
-    })
-    .await;
-    assert_eq!(written_ahead(&app, &story_id).await, offered as i64);
+    let ahead = read_ahead(&app, &story_id, &second).await;
+    assert_eq!(
+        written_ahead(&app, &story_id).await,
+        second.choices.len() as i64
+    );
 
     told(press(&app, &story_id, &second.scene_id, "longer").await).await;
     assert_eq!(
@@ -182,22 +191,7 @@ async fn a_scene_kept_aside_while_the_length_changed_is_written_anew_when_taken(
     let app = TestApp::spawn().await;
     let kids = tier("kids");
     let (story_id, second) = played(&app, StoryLength::Short, 2).await;
-    let offered = second.choices.len();
-    let mut ahead = app
-        .http
-        .get(app.url(&format!(
-            "/kids/story/{story_id}/scene/{}/ahead",
-            second.scene_id
-        )))
-        .send()
-        .await
-        .expect("ahead");
-    let ready = std::cell::Cell::new(0);
-    read_events(&mut ahead, &|e| {
-        ready.set(ready.get() + usize::from(e.name == "ready"));
-        ready.get() == offered
-    })
-    .await;
+    let ahead = read_ahead(&app, &story_id, &second).await;
     // The length changes under the drafts waiting for their tap (as when the change
     // lands between a draft's writing and its stop): the stored story says 6 now.
     assert!(
