@@ -285,6 +285,9 @@ pub struct SpendingLimits {
     pub stories_per_hour: u32,
     pub pictures_per_hour: u32,
     pub clips_per_hour: u32,
+    /// "Surprise me" stories in video mode (`SURPRISE_VIDEO=on`): off by default, as a
+    /// clip costs more than a picture and a surprise is one tap.
+    pub surprise_video: bool,
 }
 
 impl Default for SpendingLimits {
@@ -295,6 +298,7 @@ impl Default for SpendingLimits {
             stories_per_hour: 12,
             pictures_per_hour: 120,
             clips_per_hour: 12,
+            surprise_video: false,
         }
     }
 }
@@ -306,6 +310,7 @@ impl SpendingLimits {
             stories_per_hour: u32::MAX,
             pictures_per_hour: u32::MAX,
             clips_per_hour: u32::MAX,
+            surprise_video: false,
         }
     }
 }
@@ -498,6 +503,9 @@ impl Config {
             if let Some(text) = non_empty(name) {
                 *field = parse_number(name, &text)?;
             }
+        }
+        if let Some(text) = non_empty("SURPRISE_VIDEO") {
+            limits.surprise_video = parse_switch("SURPRISE_VIDEO", &text)?;
         }
         let lease = match non_empty("JOB_LEASE_S") {
             None => JobSettings::default().lease,
@@ -874,6 +882,25 @@ mod tests {
         assert_eq!(cfg.gate.env_pins.len(), 1);
         assert_eq!(cfg.gate.env_pins[0].0, "adult");
         assert_eq!(cfg.limits.clips_per_hour, 3);
+        assert!(
+            !cfg.limits.surprise_video,
+            "surprises are never in video mode by default"
+        );
+        assert!(
+            config_with(&[("SURPRISE_VIDEO", "on")])
+                .limits
+                .surprise_video
+        );
+        let typo = Config::from_parts(SettingsFile::default(), |name| {
+            (name == "SURPRISE_VIDEO").then(|| "onn".to_owned())
+        });
+        assert!(matches!(
+            typo,
+            Err(ConfigError::Switch {
+                name: "SURPRISE_VIDEO",
+                ..
+            })
+        ));
         assert!(!config_with(&[("PROTECTED_TIERS", "none")]).is_protected("adult"));
         let unknown = Config::from_parts(SettingsFile::default(), |name| {
             (name == "PROTECTED_TIERS").then(|| "grownups".to_owned())

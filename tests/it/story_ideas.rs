@@ -168,3 +168,17 @@ async fn a_picked_style_draws_the_pictures_and_another_tiers_is_refused() {
     );
     assert_eq!(picture_prompts(&app).await.len(), before);
 }
+
+#[tokio::test]
+async fn a_surprise_is_in_video_mode_only_where_the_owner_turned_it_on() {
+    let app = TestApp::builder()
+        .limits(cyoa::server::config::SpendingLimits {
+            surprise_video: true,
+            ..cyoa::server::config::SpendingLimits::unlimited()
+        })
+        .spawn()
+        .await;
+    let started = surprise(&app, "kids", &[]).await;
+    let (_, _, video_mode, _, _) = story_row(&app, &started.story_id).await;
+    assert_eq!(video_mode, "on");
+}

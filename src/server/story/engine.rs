@@ -59,7 +59,12 @@ async fn start_story(
 ) -> Result<(String, String), StoryError> {
     let ideas = state.ideas.of(tier);
     let input = match input.surprise {
-        true => surprised(ideas, tier, input),
+        // Video only where the owner turned it on for surprises and clips can be made.
+        true => {
+            let video = state.config.limits.surprise_video
+                && clips_offered(state, &state.providers.configured());
+            surprised(ideas, tier, input, video)
+        }
         false => input,
     };
     // A sequel: the story it continues is read once, here.
@@ -360,16 +365,16 @@ async fn story_memory(
 
 /// "Surprise me": the idea, length and picture style drawn from the tier's ideas; the
 /// models stay the form's. A surprise is a clean start: no profile, picked characters or
-/// family (those are a deliberate choice), and never video (a clip costs more than a
-/// picture and nobody asked for one).
-fn surprised(ideas: &TierIdeas, tier: &TierSpec, input: StartInput) -> StartInput {
+/// family (those are a deliberate choice), and video only when `video` (the owner turned
+/// it on for surprises: a clip costs more than a picture, and a surprise is one tap).
+fn surprised(ideas: &TierIdeas, tier: &TierSpec, input: StartInput, video: bool) -> StartInput {
     let draw = ideas.surprise(tier, &mut rand::thread_rng());
     StartInput {
         prompt: draw.idea,
         length: draw.length,
         style: draw.style,
         memory_profile: None,
-        video_mode: false,
+        video_mode: video,
         family_mode: false,
         characters: Vec::new(),
         surprise: true,
