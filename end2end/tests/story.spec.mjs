@@ -111,8 +111,12 @@ test('an in-progress story can be continued from the home page, or abandoned', a
   await gotoHydrated(page, '/adult');
   await expect(page.locator('.resume-banner')).toContainText(title);
   await page.getByRole('link', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(second);
+  await expect(page).toHaveURL(`${second}?resume`);
   await expect(page.locator('.scene-meta')).toContainText('Scene 2 of about 5');
+  // Coming back, the reader is reminded of the story so far (the choice taken, nothing else).
+  const soFar = page.locator('details.story-so-far');
+  await expect(soFar).toContainText('So far:');
+  await expect(soFar).toHaveAttribute('open', '');
 
   // Start fresh asks first; Keep reading changes nothing.
   await gotoHydrated(page, '/adult');
@@ -133,7 +137,8 @@ test('an in-progress story can be continued from the home page, or abandoned', a
   const firstCard = page.locator('.story-cards').first();
   await expect(firstCard).toContainText(title);
   await unfinished.getByRole('link', { name: 'Read on' }).click();
-  await expect(page).toHaveURL(second);
+  await expect(page).toHaveURL(`${second}?resume`);
+  await expect(page.locator('details.story-so-far')).toContainText('So far:');
   await choose(page, 0, 3);
   await gotoHydrated(page, '/adult');
   await expect(page.locator('.resume-banner')).toContainText(title);

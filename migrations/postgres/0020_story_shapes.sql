@@ -13,3 +13,7 @@ ALTER TABLE written_ahead ADD COLUMN target_depth INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stories ADD COLUMN sequel_of TEXT REFERENCES stories (id) ON DELETE SET NULL;
 ALTER TABLE stories ADD COLUMN earlier TEXT NOT NULL DEFAULT '';
 CREATE INDEX stories_by_sequel_of ON stories (sequel_of);
+
+-- "Story so far": the recap of the path down to this scene, written once by the story's
+-- model when a reader comes back to it (a scene has one path, so the recap stays true).
+ALTER TABLE scenes ADD COLUMN recap TEXT;

@@ -134,6 +134,18 @@ pub async fn change_length(
     Ok(told)
 }
 
+/// "Story so far" for a reader coming back to `scene_id` (`None` on a first scene); asked
+/// by the page once it is shown.
+#[server(endpoint = "recap")]
+pub async fn story_so_far(
+    tier: String,
+    story_id: String,
+    scene_id: String,
+) -> Result<Option<String>, AppError> {
+    let (state, tier) = context::in_tier(&tier).await?;
+    context::answer(story::recap::so_far(&state, tier, &story_id, &scene_id).await)
+}
+
 #[server(endpoint = "abandon_story")]
 pub async fn abandon_story(tier: String, story_id: String) -> Result<(), AppError> {
     let (state, tier) = context::in_tier(&tier).await?;

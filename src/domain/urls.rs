@@ -18,6 +18,11 @@ pub fn home_with_idea(tier: &str, idea: &str) -> String {
     format!("/{tier}?idea={idea}#start")
 }
 
+/// A scene of an unfinished story opened to read on: the page recalls the story so far.
+pub fn resume(tier: &str, story_id: &str, scene_id: &str) -> String {
+    format!("{}?resume", scene(tier, story_id, scene_id))
+}
+
 /// The start form of a sequel of the finished story `story_id`.
 pub fn sequel(tier: &str, story_id: &str) -> String {
     format!("/{tier}?sequel={story_id}#start")

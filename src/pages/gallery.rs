@@ -120,7 +120,7 @@ fn ResumeItem(
     remove: ServerAction<DeleteStory>,
 ) -> impl IntoView {
     let story_id = story.story_id.clone();
-    let href = urls::scene(tier.name, &story.story_id, &story.scene_id);
+    let href = urls::resume(tier.name, &story.story_id, &story.scene_id);
     let title = story.title.clone();
     let where_ = match story.put_aside {
         true => format!("Put aside at scene {}", story.depth),

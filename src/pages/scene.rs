@@ -2,10 +2,10 @@
 //! while the next scene is written, its words as they come.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::use_tier;
-use crate::api::story::{load_scene, ChangeLength, Choose};
+use crate::api::story::{load_scene, story_so_far, ChangeLength, Choose};
 use std::collections::HashSet;
 
 use crate::components::arrival::{announce_arrival, focus_on_arrival};
@@ -102,6 +102,9 @@ fn SceneBody(
             </Show>
             <div class="this-scene" hidden=writing>
                 <h1 class="scene-title" tabindex="-1" node_ref=title_ref>{heading}</h1>
+                {(view.depth > 1).then(|| view! {
+                    <StorySoFar tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/>
+                })}
                 {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
                 <Narrative text=view.narrative.clone()/>
                 {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() next/> })}
@@ -119,6 +122,45 @@ fn SceneBody(
         </article>
     }
     .into_any()
+}
+
+/// "Story so far", for a reader who comes back (`?resume`, from the home page's Continue or
+/// the gallery's Read on): asked for once the page is shown (the page never waits for it),
+/// with a line while it is written; nothing when it cannot be had. The server's page shows
+/// nothing of it: without the app there is no recap.
+#[component]
+fn StorySoFar(tier: &'static TierSpec, story_id: String, scene_id: String) -> impl IntoView {
+    let resumed = use_query_map().with_untracked(|q| q.get("resume").is_some());
+    let recap = RwSignal::new(None::<Option<String>>);
+    Effect::new(move |asked: Option<()>| {
+        if asked.is_some() || !resumed {
+            return;
+        }
+        let (story_id, scene_id) = (story_id.clone(), scene_id.clone());
+        recap.set(Some(None));
+        leptos::task::spawn_local(async move {
+            let told = story_so_far(tier.name.to_owned(), story_id, scene_id).await;
+            recap.set(told.ok().flatten().map(Some));
+        });
+    });
+    move || {
+        match recap.get() {
+        Some(Some(text)) => Some(
+            view! {
+                <details class="story-so-far" open>
+                    <summary>"Story so far"</summary>
+                    <p>{text}</p>
+                </details>
+            }
+            .into_any(),
+        ),
+        Some(None) => Some(
+            view! { <p class="story-so-far progress" role="status">"Remembering the story so far…"</p> }
+                .into_any(),
+        ),
+        None => None,
+    }
+    }
 }
 
 /// "Keep going" and "Wrap it up", between the first scene and an ending: a plain form (the

@@ -22,6 +22,7 @@ mod models;
 mod parent_gate;
 mod plain_forms;
 mod pwa;
+mod recap;
 mod regenerate;
 mod roster_migration;
 mod same_faces;

@@ -189,6 +189,28 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
     })
 }
 
+/// The answer to a recap request (`Recap the story so far.`, then the idea and the
+/// scenes with the choices taken): "So far: …", naming the idea and each choice taken, in
+/// order; `None` for any other request.
+pub(crate) fn recap_json(user_text: &str) -> Option<Value> {
+    let mut lines = user_text.lines().map(str::trim);
+    lines.find(|l| *l == "Recap the story so far.")?;
+    let mut idea = "";
+    let mut taken = Vec::new();
+    for line in lines {
+        if let Some(rest) = line.strip_prefix("Story idea:") {
+            idea = rest.trim().trim_end_matches('.');
+        } else if let Some(label) = line.strip_prefix("The reader then chose:") {
+            taken.push(lowercase_first(label.trim()));
+        }
+    }
+    let mut recap = format!("So far: {}.", lowercase_first(idea));
+    if !taken.is_empty() {
+        recap.push_str(&format!(" You chose to {}.", taken.join(", then to ")));
+    }
+    Some(json!({ "recap": recap }))
+}
+
 /// Who is in the scene: everyone in the first; later, every character but one in three
 /// (which one turns with the depth), so tests see scenes without some of them. A story with
 /// one character has it in every scene.
@@ -234,6 +256,16 @@ mod tests {
                 earlier: None,
             }
         );
+    }
+
+    #[test]
+    fn a_recap_names_the_idea_and_the_choices_taken() {
+        let ask = "Recap the story so far.\nStory idea: A fox.\nScene 1: Once.\nThe reader then chose: Run away\nScene 2: Then.\n";
+        assert_eq!(
+            recap_json(ask),
+            Some(json!({ "recap": "So far: a fox. You chose to run away." }))
+        );
+        assert_eq!(recap_json(FIRST), None);
     }
 
     #[test]

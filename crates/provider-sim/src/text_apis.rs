@@ -283,7 +283,11 @@ async fn respond(
     stream: Option<Protocol>,
     answer: impl Fn(String) -> Value,
 ) -> Response {
-    let scene = in_schema_order(&story::scene_json(call.prompt));
+    // A recap is asked for with its own marker; everything else is a scene.
+    let scene = match story::recap_json(call.prompt) {
+        Some(recap) => recap.to_string(),
+        None => in_schema_order(&story::scene_json(call.prompt)),
+    };
     let fault = match gate(&s, call).await {
         Err(response) => return response,
         Ok(fault) => fault.map(|f| f.kind),

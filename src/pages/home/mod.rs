@@ -96,7 +96,7 @@ fn ResumeBanner(
             </p>
             <a
                 class="button primary"
-                href=urls::scene(tier.name, &story.story_id, &story.scene_id)
+                href=urls::resume(tier.name, &story.story_id, &story.scene_id)
             >
                 "Continue"
             </a>

@@ -367,6 +367,28 @@ pub async fn ending_read_last(
     .await
 }
 
+/// The scene's "story so far", when it was written.
+pub async fn recap_of(db: &Db, tier: &str, scene_id: &str) -> sqlx::Result<Option<String>> {
+    let recap: Option<Option<String>> =
+        super::query_scalar("SELECT recap FROM scenes WHERE id = ? AND tier = ?")
+            .bind(scene_id)
+            .bind(tier)
+            .fetch_optional(db)
+            .await?;
+    Ok(recap.flatten())
+}
+
+/// Keeps the scene's "story so far" (the first one written stays).
+pub async fn set_recap(db: &Db, tier: &str, scene_id: &str, recap: &str) -> sqlx::Result<()> {
+    super::query("UPDATE scenes SET recap = ? WHERE id = ? AND tier = ? AND recap IS NULL")
+        .bind(recap)
+        .bind(scene_id)
+        .bind(tier)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn root_scene_id(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Option<String>> {
     let row: Option<(String,)> = super::query_as(
         "SELECT id FROM scenes WHERE story_id = ? AND tier = ? AND parent_choice_id IS NULL",

@@ -10,6 +10,7 @@ pub mod length;
 pub mod map;
 pub mod partial;
 pub mod prompt;
+pub mod recap;
 pub mod scene_json;
 pub mod sequel;
 pub mod writing;

@@ -45,6 +45,31 @@ pub fn earlier(title: &str, ending: &str) -> String {
     )
 }
 
+/// The marker that opens a recap request (the simulator answers it with a recap).
+pub const RECAP_ASK: &str = "Recap the story so far.";
+
+/// The prompt for "story so far": the path down to the reader's scene (all of it read),
+/// never the choices not taken or what comes next. Returns `(system, user)`.
+pub fn recap(tier: &TierSpec, idea: &str, path: &[PathStep<'_>]) -> (String, String) {
+    let system = format!(
+        "You remind a reader who comes back to an interactive story what has happened so far.\n\
+         Content rules (these always take precedence):\n{rules}\n\n\
+         Answer only with one JSON object with the field recap: two or three short sentences, \
+         in the story's own voice and for its audience, of what happened on the reader's path, \
+         ending where the last scene ends. Never mention choices the reader did not take, and \
+         never hint at what comes next.",
+        rules = tier.content_rules
+    );
+    let mut user = format!("{RECAP_ASK}\nStory idea: {idea}\n");
+    for (i, step) in path.iter().enumerate() {
+        user.push_str(&format!("Scene {}: {}\n", i + 1, step.narrative));
+        if let Some(label) = step.chosen_after.filter(|_| i + 1 < path.len()) {
+            user.push_str(&format!("The reader then chose: {label}\n"));
+        }
+    }
+    (system, user)
+}
+
 pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
     let must_end = input.depth >= input.target_depth;
     let system = format!(
