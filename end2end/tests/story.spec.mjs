@@ -75,10 +75,11 @@ test('a short story plays to its ending, and back leads to another branch', asyn
   const ending = await choose(page, 0, 3);
   await expect(page.locator('.the-end')).toContainText('The End');
   await expect(page.locator('button.choice')).toHaveCount(0);
-  // An ending leads on: the whole story, its map, the book, another story.
+  // An ending leads on: the whole story, its map, the book, a sequel, another story.
   const storyId = new URL(ending).pathname.split('/')[3];
   const endingLinks = page.locator('.the-end a');
-  await expect(endingLinks).toHaveText(['Read the whole story', 'See the story map', 'Keep it as a book (PDF)', 'Start a new story']);
+  await expect(endingLinks).toHaveText(['Read the whole story', 'See the story map', 'Keep it as a book (PDF)', 'Continue the adventure', 'Start a new story']);
+  await expect(endingLinks.nth(3)).toHaveAttribute('href', `/kids?sequel=${storyId}#start`);
   await expect(endingLinks.nth(0)).toHaveAttribute('href', `/kids/gallery/${storyId}`);
   await expect(endingLinks.nth(2)).toHaveAttribute('href', `/kids/gallery/${storyId}/export.pdf`);
 
