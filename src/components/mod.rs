@@ -2,6 +2,7 @@
 
 pub mod about_picture;
 pub mod arrival;
+pub mod chapter_card;
 pub mod confirm;
 pub mod demo_banner;
 pub mod disclosure;

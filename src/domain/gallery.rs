@@ -17,6 +17,10 @@ pub struct StoryCard {
     /// The same day for machines (`<time datetime>`), e.g. "2026-11-25".
     pub date_iso: String,
     pub scenes: u32,
+    /// An epic story: the chapters of the path read to its ending ("5 chapters"); 0 for
+    /// a story without chapters.
+    #[serde(default)]
+    pub chapters: u32,
     /// The exact image model; `None` for a text-only story.
     pub image_model_name: Option<String>,
     /// Made in video mode.
@@ -38,6 +42,9 @@ pub struct InProgressCard {
     pub title: String,
     pub scene_id: String,
     pub depth: u32,
+    /// An epic story: the chapter the reader is in.
+    #[serde(default)]
+    pub chapter: Option<u32>,
     pub image_model_name: Option<String>,
     pub has_video: bool,
     /// The first scene's picture, when it is there.
@@ -81,6 +88,9 @@ pub struct ReaderScene {
     pub scene_id: String,
     pub depth: u32,
     pub title: Option<String>,
+    /// The chapter card before this scene, when it opens a chapter of an epic story.
+    #[serde(default)]
+    pub chapter: Option<super::story::ChapterCard>,
     pub narrative: String,
     pub is_ending: bool,
     /// The picture, when the story has images (a lost file has no url).

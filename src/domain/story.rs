@@ -44,6 +44,8 @@ keyed_enum! {
         Short = "short",
         Medium = "medium",
         Long = "long",
+        /// A long story told in chapters (see [`chapter_place`]).
+        Epic = "epic",
     }
 }
 
@@ -63,6 +65,7 @@ impl StoryLength {
             StoryLength::Short => "Short (about 3 scenes)",
             StoryLength::Medium => "Medium (about 5 scenes)",
             StoryLength::Long => "Long (about 7 scenes)",
+            StoryLength::Epic => "Epic (5 chapters, about 25 scenes)",
         }
     }
 
@@ -72,6 +75,60 @@ impl StoryLength {
             StoryLength::Short => 3,
             StoryLength::Medium => 5,
             StoryLength::Long => 7,
+            StoryLength::Epic => 5 * CHAPTER_SCENES,
+        }
+    }
+
+    /// Whether the story is told in chapters.
+    pub fn has_chapters(self) -> bool {
+        self == StoryLength::Epic
+    }
+}
+
+/// Scenes in a chapter of an epic story. Chapters are counted by depth, the same on every
+/// branch, so a scene's chapter never depends on what its writer said.
+pub const CHAPTER_SCENES: u32 = 5;
+
+/// Where a scene of an epic story stands: `(chapter, scene in the chapter)`, both from 1.
+pub fn chapter_place(depth: u32) -> (u32, u32) {
+    let from_zero = depth.max(1) - 1;
+    (
+        from_zero / CHAPTER_SCENES + 1,
+        from_zero % CHAPTER_SCENES + 1,
+    )
+}
+
+/// The chapters of an epic story paced for `target_depth` scenes ("Keep going" may add a
+/// short last one).
+pub fn chapter_count(target_depth: u32) -> u32 {
+    target_depth.max(1).div_ceil(CHAPTER_SCENES)
+}
+
+/// The card shown before the scene that opens a chapter, in play, the reader, the story
+/// map and both exports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChapterCard {
+    pub number: u32,
+    /// The chapter's name, as its first scene's writer gave it; `None` when it gave none
+    /// (the card shows the number alone).
+    pub title: Option<String>,
+}
+
+impl ChapterCard {
+    /// The card of a scene at `depth`, if the story has chapters and the scene opens one.
+    pub fn opening(length: StoryLength, depth: u32, title: Option<String>) -> Option<ChapterCard> {
+        let (number, place) = chapter_place(depth);
+        (length.has_chapters() && place == 1).then(|| ChapterCard {
+            number,
+            title: title.filter(|t| !t.trim().is_empty()),
+        })
+    }
+
+    /// "Chapter 2: The Whispering Wood", or "Chapter 2".
+    pub fn heading(&self) -> String {
+        match &self.title {
+            Some(title) => format!("Chapter {}: {title}", self.number),
+            None => format!("Chapter {}", self.number),
         }
     }
 }
@@ -254,6 +311,12 @@ pub struct SceneView {
     /// 1 for the first scene.
     pub depth: u32,
     pub target_depth: u32,
+    /// An epic story: told in chapters (see [`chapter_place`]).
+    #[serde(default)]
+    pub has_chapters: bool,
+    /// The chapter card shown before this scene, when it opens a chapter.
+    #[serde(default)]
+    pub chapter_card: Option<ChapterCard>,
     /// The scene before this one on the path, for "Back".
     pub previous_scene_id: Option<String>,
     /// The choice that led here, shown as "You chose …".
@@ -305,6 +368,9 @@ pub struct ResumableStory {
     pub depth: u32,
     /// The first scene's picture, when it is there.
     pub cover_url: Option<String>,
+    /// An epic story: the chapter the reader is in ("Continue chapter 3").
+    #[serde(default)]
+    pub chapter: Option<u32>,
 }
 
 /// A text or image model as the start form lists it.
@@ -324,7 +390,11 @@ pub struct HomeData {
     pub image_models: Vec<ModelOption>,
     /// Preselected image model.
     pub default_image_model: Option<String>,
+    /// The story being read, not told in chapters.
     pub resumable: Option<ResumableStory>,
+    /// The epic story being read: its own "Continue chapter N", beside the other.
+    #[serde(default)]
+    pub chapter_story: Option<ResumableStory>,
     /// The tier's profiles for memory mode; empty hides the toggle.
     pub profiles: Vec<super::profile::ProfileOption>,
     /// The tier's roster, for the start form's character picker; empty hides it.
@@ -465,6 +535,34 @@ mod tests {
         }
         assert!(StoryLength::Short.target_depth() < StoryLength::Medium.target_depth());
         assert!(StoryLength::Medium.target_depth() < StoryLength::Long.target_depth());
-        assert_eq!(StoryLength::parse("epic"), None);
+        assert!(StoryLength::Long.target_depth() < StoryLength::Epic.target_depth());
+        assert_eq!(StoryLength::parse("saga"), None);
+    }
+
+    #[test]
+    fn chapters_are_counted_by_depth() {
+        assert_eq!(chapter_place(1), (1, 1));
+        assert_eq!(chapter_place(5), (1, 5));
+        assert_eq!(chapter_place(6), (2, 1));
+        assert_eq!(chapter_place(25), (5, 5));
+        assert_eq!(chapter_count(StoryLength::Epic.target_depth()), 5);
+        // "Keep going" on an epic story adds a short sixth chapter.
+        assert_eq!(chapter_count(28), 6);
+        let card = |depth, title: Option<&str>| {
+            ChapterCard::opening(StoryLength::Epic, depth, title.map(str::to_owned))
+        };
+        assert_eq!(
+            card(11, Some("The Lost Key")).map(|c| c.heading()),
+            Some("Chapter 3: The Lost Key".to_owned())
+        );
+        assert_eq!(
+            card(6, Some("  ")).map(|c| c.heading()),
+            Some("Chapter 2".to_owned())
+        );
+        assert_eq!(card(7, Some("Not an opening")), None);
+        assert_eq!(
+            ChapterCard::opening(StoryLength::Long, 1, Some("T".into())),
+            None
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::html::escape;
+use super::story::{chapter_place, ChapterCard, CHAPTER_SCENES};
 
 /// One explored scene as the map needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,9 @@ pub struct MapScene {
     pub picture_url: Option<String>,
     /// Choices of this scene nobody has taken yet.
     pub unexplored: u32,
+    /// The chapter this scene opens, in an epic story.
+    #[serde(default)]
+    pub chapter: Option<ChapterCard>,
 }
 
 /// A story's whole explored tree.
@@ -40,6 +44,9 @@ pub struct StoryMap {
     pub scenes: Vec<MapScene>,
     /// Where the reader last was (the default highlight).
     pub last_scene_id: Option<String>,
+    /// An epic story: its rows are grouped in chapters, each under a labelled band.
+    #[serde(default)]
+    pub chapters: bool,
 }
 
 pub const NODE_W: u32 = 176;
@@ -50,6 +57,8 @@ const PAD: u32 = 8;
 const THUMB: u32 = 48;
 /// Characters of a label that fit beside the thumbnail.
 const LABEL_CHARS: usize = 15;
+/// An epic story's chapter label, above the chapter's first row.
+const BAND_H: u32 = 28;
 
 /// A scene with its place on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +78,26 @@ pub struct Layout<'a> {
     pub width: u32,
     pub height: u32,
     pub nodes: Vec<Placed<'a>>,
+    /// An epic story's chapters, each a band behind its rows.
+    pub bands: Vec<Band>,
+}
+
+/// A chapter's band on the map: its label's top, the band's height and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub number: u32,
+    pub y: u32,
+    pub height: u32,
+    /// "Chapter 2: Whispers in the Woods" (the name on the way to the highlighted scene,
+    /// else the first branch's: each branch names its chapters).
+    pub label: String,
+}
+
+/// The top of a row: below the rows above it and, with chapters, below every band label
+/// down to its own.
+fn row_y(level: u32, chapters: bool) -> u32 {
+    let bands = if chapters { chapter_place(level).0 } else { 0 };
+    PAD + (level - 1) * (NODE_H + ROW_GAP) + bands * BAND_H
 }
 
 /// Places every scene; `current` is highlighted and the path to it marked.
@@ -98,6 +127,7 @@ pub fn layout<'a>(map: &'a StoryMap, current: Option<&str>) -> Layout<'a> {
             .and_then(|p| by_id.get(p).copied());
     }
     let mut placer = Placer {
+        chapters: map.chapters,
         children: &children,
         path: &path,
         current,
@@ -111,14 +141,51 @@ pub fn layout<'a>(map: &'a StoryMap, current: Option<&str>) -> Layout<'a> {
     }
     let columns = placer.next_column.max(1);
     let levels = placer.deepest.max(1);
+    let bands = match map.chapters {
+        true => bands(&placer.nodes, levels),
+        false => Vec::new(),
+    };
     Layout {
         width: 2 * PAD + columns * NODE_W + (columns - 1) * COL_GAP,
-        height: 2 * PAD + levels * NODE_H + (levels - 1) * ROW_GAP,
+        height: row_y(levels, map.chapters) + NODE_H + PAD,
         nodes: placer.nodes,
+        bands,
     }
 }
 
+/// One band per chapter reached, from its label down to its last row.
+fn bands(nodes: &[Placed<'_>], levels: u32) -> Vec<Band> {
+    let last = chapter_place(levels).0;
+    (1..=last)
+        .map(|number| {
+            let first_level = (number - 1) * CHAPTER_SCENES + 1;
+            let last_level = (number * CHAPTER_SCENES).min(levels);
+            let top = row_y(first_level, true) - BAND_H;
+            let openers = || {
+                nodes
+                    .iter()
+                    .filter(move |n| n.level == first_level && n.scene.chapter.is_some())
+            };
+            let card = openers()
+                .find(|n| n.on_path)
+                .or_else(|| openers().next())
+                .and_then(|n| n.scene.chapter.clone())
+                .unwrap_or(ChapterCard {
+                    number,
+                    title: None,
+                });
+            Band {
+                number,
+                y: top,
+                height: row_y(last_level, true) + NODE_H + ROW_GAP / 2 - top,
+                label: card.heading(),
+            }
+        })
+        .collect()
+}
+
 struct Placer<'m, 'a> {
+    chapters: bool,
     children: &'m HashMap<&'a str, Vec<&'a MapScene>>,
     path: &'m HashSet<&'a str>,
     current: Option<&'m str>,
@@ -137,7 +204,7 @@ impl<'a> Placer<'_, 'a> {
         self.nodes.push(Placed {
             scene,
             x: 0,
-            y: PAD + (level - 1) * (NODE_H + ROW_GAP),
+            y: row_y(level, self.chapters),
             level,
             current: self.current == Some(scene.id.as_str()),
             on_path: self.path.contains(scene.id.as_str()),
@@ -187,6 +254,22 @@ pub fn render_svg(map: &StoryMap, current: Option<&str>, links: &impl MapLinks) 
         n = layout.nodes.len(),
         s = if layout.nodes.len() == 1 { "" } else { "s" },
     );
+    // Chapter bands behind everything, each labelled at its top left.
+    if !layout.bands.is_empty() {
+        svg.push_str(r#"<g class="map-chapters">"#);
+        for band in &layout.bands {
+            let _ = write!(
+                svg,
+                r#"<rect class="chapter-band" x="0" y="{y}" width="{w}" height="{h}"/><text class="chapter-label" x="{PAD}" y="{ty}">{label}</text>"#,
+                y = band.y,
+                w = layout.width,
+                h = band.height,
+                ty = band.y + BAND_H - 9,
+                label = escape(&shorten(&band.label, 40)),
+            );
+        }
+        svg.push_str("</g>");
+    }
     // Edges first, so nodes are drawn over them.
     svg.push_str(r#"<g class="map-edges">"#);
     for node in &layout.nodes {
@@ -244,6 +327,9 @@ fn node_svg(svg: &mut String, node: &Placed<'_>, links: &impl MapLinks) {
     let mut name = format!("{shown} {meta}. Scene {}: {}", node.level, scene.label);
     if let Some(choice) = &scene.choice_label {
         let _ = write!(name, ". After the choice: {choice}");
+    }
+    if let Some(card) = &scene.chapter {
+        let _ = write!(name, ". Opens {}", card.heading());
     }
     if scene.is_ending {
         name.push_str(". An ending");
@@ -340,6 +426,7 @@ mod tests {
             is_ending: false,
             picture_url: None,
             unexplored: 0,
+            chapter: None,
         }
     }
 
@@ -349,6 +436,7 @@ mod tests {
             title: "T".into(),
             scenes,
             last_scene_id: None,
+            chapters: false,
         }
     }
 
@@ -470,6 +558,57 @@ mod tests {
             .nodes
             .iter()
             .all(|n| n.x + NODE_W <= l.width && n.y + NODE_H <= l.height));
+    }
+
+    #[test]
+    fn an_epic_story_is_grouped_in_chapter_bands() {
+        // 12 scenes in a line, then a branch: chapters 1 to 3.
+        let mut scenes = vec![scene("1", None, 0)];
+        for d in 2..=12 {
+            scenes.push(scene(&d.to_string(), Some(&(d - 1).to_string()), 0));
+        }
+        scenes.push(scene("6b", Some("5"), 1));
+        scenes[0].chapter = Some(ChapterCard {
+            number: 1,
+            title: Some("The Road".into()),
+        });
+        scenes[5].chapter = Some(ChapterCard {
+            number: 2,
+            title: Some("On path".into()),
+        });
+        scenes[12].chapter = Some(ChapterCard {
+            number: 2,
+            title: Some("Off path".into()),
+        });
+        scenes[10].chapter = Some(ChapterCard {
+            number: 3,
+            title: None,
+        });
+        let mut m = map(scenes);
+        m.chapters = true;
+        let l = layout(&m, Some("8"));
+        let labels: Vec<&str> = l.bands.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Chapter 1: The Road", "Chapter 2: On path", "Chapter 3"]
+        );
+        // Every node lies inside its chapter's band, under the band's label.
+        for n in &l.nodes {
+            let band = &l.bands[(chapter_place(n.level).0 - 1) as usize];
+            assert!(
+                n.y >= band.y + BAND_H && n.y + NODE_H <= band.y + band.height,
+                "{}",
+                n.scene.id
+            );
+        }
+        assert!(l.nodes.iter().all(|n| n.y + NODE_H <= l.height));
+        let svg = render_svg(&m, Some("8"), &Plain);
+        assert!(
+            svg.contains(r#"class="chapter-label""#) && svg.contains("Opens Chapter 2: On path")
+        );
+        // Without chapters, no bands.
+        m.chapters = false;
+        assert!(layout(&m, None).bands.is_empty());
     }
 
     #[test]

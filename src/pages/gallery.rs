@@ -122,9 +122,13 @@ fn ResumeItem(
     let story_id = story.story_id.clone();
     let href = urls::resume(tier.name, &story.story_id, &story.scene_id);
     let title = story.title.clone();
+    let place = match story.chapter {
+        Some(chapter) => format!("chapter {chapter}, scene {}", story.depth),
+        None => format!("scene {}", story.depth),
+    };
     let where_ = match story.put_aside {
-        true => format!("Put aside at scene {}", story.depth),
-        false => format!("Reading scene {}", story.depth),
+        true => format!("Put aside at {place}"),
+        false => format!("Reading {place}"),
     };
     // Put aside already: Start fresh has nothing more to do.
     let fresh = (!story.put_aside).then(
@@ -245,7 +249,11 @@ fn Card(
             </a>
             <p class="card-meta">
                 <time datetime=story.date_iso>{story.date}</time>
-                {format!(" · {} scene{}", story.scenes, if story.scenes == 1 { "" } else { "s" })}
+                {match story.chapters {
+                    0 => format!(" · {} scene{}", story.scenes, if story.scenes == 1 { "" } else { "s" }),
+                    1 => format!(" · 1 chapter, {} scenes", story.scenes),
+                    n => format!(" · {n} chapters, {} scenes", story.scenes),
+                }}
                 " · "
                 {model}
                 {badge}

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::use_tier;
 use crate::api::story::load_reader;
+use crate::components::chapter_card::ChapterTitle;
 use crate::components::{
     media_pane::MediaPane, media_status::use_media_status, narrative::Narrative,
     resource_view::ResourceView,
@@ -105,6 +106,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                     })}
             </p>
             {(!view.completed).then(|| view! { <p class="notice">"This story is not finished yet."</p> })}
+            <ChapterLinks scenes=view.scenes.clone()/>
             {view
                 .scenes
                 .into_iter()
@@ -119,6 +121,27 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+/// An epic story: a link to each chapter's card on this path, to jump there.
+#[component]
+fn ChapterLinks(scenes: Vec<ReaderScene>) -> impl IntoView {
+    let chapters: Vec<_> = scenes.into_iter().filter_map(|s| s.chapter).collect();
+    (chapters.len() > 1).then(|| {
+        view! {
+            <nav class="chapter-nav" aria-label="Chapters">
+                <ul class="chapter-links">
+                    {chapters
+                        .into_iter()
+                        .map(|card| {
+                            let href = format!("#chapter-{}", card.number);
+                            view! { <li><a href=href>{card.heading()}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    })
 }
 
 #[component]
@@ -201,7 +224,12 @@ fn ReaderSceneView(
             }
         });
     }
+    let chapter = scene.chapter.map(|card| {
+        let id = format!("chapter-{}", card.number);
+        view! { <ChapterTitle card id/> }
+    });
     view! {
+        {chapter}
         <section
             class="reader-scene"
             class:here=here

@@ -9,6 +9,7 @@ use crate::api::story::{load_scene, story_so_far, ChangeLength, Choose};
 use std::collections::HashSet;
 
 use crate::components::arrival::{announce_arrival, focus_on_arrival};
+use crate::components::chapter_card::ChapterTitle;
 use crate::components::writing_now::{follow, WritingNow};
 use crate::components::{
     error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
@@ -16,7 +17,7 @@ use crate::components::{
 };
 use crate::components::{live_events, network};
 use crate::domain::media::MediaKind;
-use crate::domain::story::{LengthChange, PartialScene, SceneView};
+use crate::domain::story::{chapter_count, chapter_place, LengthChange, PartialScene, SceneView};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -101,6 +102,7 @@ fn SceneBody(
                 />
             </Show>
             <div class="this-scene" hidden=writing>
+                {view.chapter_card.clone().map(|card| view! { <ChapterTitle card/> })}
                 <h1 class="scene-title" tabindex="-1" node_ref=title_ref>{heading}</h1>
                 {(view.depth > 1).then(|| view! {
                     <StorySoFar tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/>
@@ -251,15 +253,25 @@ fn AboutStory(view: SceneView) -> impl IntoView {
     let SceneView {
         depth,
         target_depth,
+        has_chapters,
         text_model_name,
         memory_profile_name,
         ..
     } = view;
+    let place = if has_chapters {
+        let (chapter, scene) = chapter_place(depth);
+        format!(
+            "Chapter {chapter} of {}, scene {scene}",
+            chapter_count(target_depth).max(chapter)
+        )
+    } else {
+        format!("Scene {depth} of about {target_depth}")
+    };
     view! {
         <details class="about-story">
             <summary>"About this story"</summary>
             <p class="scene-meta">
-                {format!("Scene {depth} of about {target_depth}")}
+                {place}
                 " · Written by "
                 <span class="text-model">{text_model_name}</span>
                 {memory_profile_name

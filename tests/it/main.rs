@@ -7,6 +7,7 @@ mod helpers;
 
 mod account_errors;
 mod api_errors;
+mod chapters;
 mod cross_site;
 mod durability;
 mod export;

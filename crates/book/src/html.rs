@@ -132,6 +132,18 @@ async fn write_scene(
     embed_clips: bool,
     page: &mut Page,
 ) -> Result<(), Closed> {
+    if let Some(chapter) = &scene.chapter {
+        let _ = write!(
+            page.buf,
+            "<header class=\"chapter-card\"><p class=\"chapter-number\">{n}</p>{name}</header>",
+            n = escape(&chapter.number_line()),
+            name = chapter
+                .title
+                .as_deref()
+                .map(|t| format!("<p class=\"chapter-name\">{}</p>", escape(t)))
+                .unwrap_or_default(),
+        );
+    }
     let _ = write!(
         page.buf,
         "<section class=\"scene\" id=\"scene-{id}\"><h2>{h}</h2>",
@@ -234,6 +246,9 @@ h1{font-size:2rem}.meta,.note{color:#5f6577}.idea{font-style:italic}\
 .story-map .node-label{font:700 13px sans-serif;fill:#1b1e28}.story-map .node-meta{font:12px sans-serif;fill:#4b5060}\
 .story-map .node-choice{display:none;font:italic 12px sans-serif}.story-map .node:hover .node-choice,.story-map .node:focus .node-choice{display:inline}\
 .scene{border-top:1px solid #d9dbe3;margin-top:2rem;padding-top:1rem}\
+.chapter-card{text-align:center;margin:3rem 0 0;padding:1.2rem 1rem;border-block:3px double #3d5a80;background:#eef1f7;font-family:Georgia,serif}\
+.chapter-number{margin:0;letter-spacing:.14em;text-transform:uppercase;color:#5f6577}.chapter-name{margin:.3rem 0 0;font-size:1.6rem}\
+.story-map .chapter-band{fill:#f6f7fb}.story-map .map-chapters rect:nth-of-type(even){fill:#eef1f7}.story-map .chapter-label{font:700 14px Georgia,serif;fill:#3c4152}\
 .scene img,.scene video{width:100%;aspect-ratio:1/1;object-fit:cover;border-radius:12px;background:#eee}\
 .missing{aspect-ratio:1/1;display:flex;align-items:center;justify-content:center;background:#eee;border-radius:12px;color:#5f6577}\
 .choices li{margin:.3rem 0}.untried{color:#5f6577}.end{font-weight:700;text-align:center}.top{font-size:.85rem}\

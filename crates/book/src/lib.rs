@@ -53,15 +53,31 @@ pub struct BookScene {
     /// The finished clip's file, if any.
     pub clip: Option<String>,
     pub choices: Vec<BookChoice>,
+    /// The chapter this scene opens, in a story told in chapters: its card comes first.
+    pub chapter: Option<BookChapter>,
+}
+
+/// A chapter's card: its number and, when its writer gave one, its name.
+#[derive(Debug, Clone)]
+pub struct BookChapter {
+    pub number: u32,
+    pub title: Option<String>,
+}
+
+impl BookChapter {
+    /// "Chapter 2".
+    pub fn number_line(&self) -> String {
+        format!("Chapter {}", self.number)
+    }
 }
 
 impl BookScene {
-    /// The scene's title, or "Chapter N" for a scene written without one.
+    /// The scene's title, or "Scene N" for a scene written without one.
     pub fn heading(&self) -> String {
         self.title
             .clone()
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| format!("Chapter {}", self.depth))
+            .unwrap_or_else(|| format!("Scene {}", self.depth))
     }
 
     /// The narrative's paragraphs, trimmed, without empty ones.

@@ -407,9 +407,12 @@ fn compose(
                 }
                 c.space(14.0);
             }
+            if let Some(chapter) = &scene.chapter {
+                chapter_card(&mut c, chapter);
+            }
             c.text(HEADING, &scene.heading(), Align::Left);
             if scene.title.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-                c.text(META, &format!("Chapter {}", scene.depth), Align::Left);
+                c.text(META, &format!("Scene {}", scene.depth), Align::Left);
             }
             c.space(12.0);
             match sizes.get(id) {
@@ -483,6 +486,34 @@ fn compose(
         sheets: c.sheets,
         starts,
     }
+}
+
+/// A chapter's card at the top of the page of the scene that opens it: a band with the
+/// chapter's number and name, centred.
+fn chapter_card(c: &mut Composer, chapter: &crate::BookChapter) {
+    let name_lines = chapter.title.as_deref().map_or(0, |t| {
+        TITLE.face.face().wrap(t, TITLE.size, TEXT_W - 40.0).len()
+    });
+    let h = META.leading + name_lines as f32 * TITLE.leading + 36.0;
+    c.mark(Mark::Band {
+        x: LEFT,
+        y: c.y,
+        w: TEXT_W,
+        h,
+    });
+    c.space(16.0);
+    c.text_in(
+        META,
+        &chapter.number_line().to_uppercase(),
+        LEFT,
+        TEXT_W,
+        Align::Centre,
+    );
+    if let Some(title) = chapter.title.as_deref() {
+        c.text_in(TITLE, title, LEFT + 20.0, TEXT_W - 40.0, Align::Centre);
+    }
+    c.space(20.0);
+    c.space(18.0);
 }
 
 /// "The main story", or "Branch 1 — at “The Bakery” (page 5), the reader chose “…”".

@@ -1,7 +1,8 @@
 //! Writes the scene JSON a real model would, deterministically from the prompt: it reads
 //! the markers of our prompt contract (`Story idea:`, `Scene k of about n.`,
 //! `This scene must be an ending.`, `The reader chose:`, a sequel's `This story follows an
-//! earlier one, "…"`) so stories follow the idea.
+//! earlier one, "…"`, an epic story's `This scene opens chapter N:`) so stories follow the
+//! idea.
 
 use serde_json::{json, Value};
 
@@ -20,6 +21,15 @@ const TURNS: &[&str] = &[
     "A curious map appeared, its lines shifting gently.",
     "Footsteps echoed, slow and steady, then stopped.",
     "A door that had not been there before stood open.",
+];
+/// Chapter names: `Chapter N` opens with the Nth (wrapping), so tests know each one.
+pub const CHAPTER_NAMES: &[&str] = &[
+    "The Road Begins",
+    "Whispers in the Woods",
+    "The Bridge of Stars",
+    "A Storm Rolls In",
+    "Home by Moonlight",
+    "One Last Surprise",
 ];
 const CHOICES: &[&str] = &[
     "Follow the glowing path",
@@ -50,6 +60,8 @@ pub(crate) struct SceneAsk<'a> {
     pub first_name: Option<&'a str>,
     /// A sequel: the title of the story it follows (its first scene says so).
     pub earlier: Option<&'a str>,
+    /// An epic story's scene that opens a chapter (`This scene opens chapter N:`): N.
+    pub opens_chapter: Option<u32>,
 }
 
 pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
@@ -62,6 +74,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         characters: Vec::new(),
         first_name: None,
         earlier: None,
+        opens_chapter: None,
     };
     for line in text.lines().map(str::trim) {
         if let Some(idea) = line.strip_prefix("Story idea:") {
@@ -78,6 +91,8 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
             }
         } else if let Some(rest) = line.strip_prefix("This story follows an earlier one, \"") {
             ask.earlier = rest.split_once('"').map(|(title, _)| title);
+        } else if let Some(rest) = line.strip_prefix("This scene opens chapter ") {
+            ask.opens_chapter = rest.split(':').next().and_then(|n| n.trim().parse().ok());
         } else if line == "This scene must be an ending." {
             ask.must_end = true;
         } else if let Some(label) = line.strip_prefix("The reader chose:") {
@@ -186,6 +201,9 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
         "image_prompt": format!("A storybook illustration of {}, scene {}.", lowercase_first(idea), ask.depth),
         "choices": choices,
         "is_ending": ending,
+        "chapter_title": ask
+            .opens_chapter
+            .map(|n| CHAPTER_NAMES[(n.max(1) as usize - 1) % CHAPTER_NAMES.len()]),
     })
 }
 
@@ -254,8 +272,16 @@ mod tests {
                 characters: vec!["c1", "c2"],
                 first_name: Some("Mia"),
                 earlier: None,
+                opens_chapter: None,
             }
         );
+    }
+
+    #[test]
+    fn a_chapter_opening_scene_names_its_chapter() {
+        let ask = "Story idea: a voyage\nScene 6 of about 25.\nThis scene opens chapter 2: give it a chapter_title of 2 to 6 words.\n";
+        assert_eq!(scene_json(ask)["chapter_title"], json!(CHAPTER_NAMES[1]));
+        assert_eq!(scene_json(FIRST)["chapter_title"], Value::Null);
     }
 
     #[test]

@@ -324,6 +324,7 @@ fn in_schema_order(scene: &Value) -> String {
     for (i, key) in [
         "narrative",
         "title",
+        "chapter_title",
         "image_prompt",
         "choices",
         "is_ending",

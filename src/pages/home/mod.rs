@@ -64,7 +64,13 @@ fn HomeBody(
         .resumable
         .clone()
         .map(|story| view! { <ResumeBanner tier story abandon/> });
+    // An epic story has its own slot, shown beside the other.
+    let chapters = data
+        .chapter_story
+        .clone()
+        .map(|story| view! { <ResumeBanner tier story abandon/> });
     view! {
+        {chapters}
         {resume}
         <StartForm tier data/>
         <p class="profiles-link">
@@ -85,20 +91,32 @@ fn ResumeBanner(
     abandon: ServerAction<AbandonStory>,
 ) -> impl IntoView {
     let story_id = story.story_id.clone();
+    let (label, what, go) = match story.chapter {
+        Some(n) => (
+            "Your chapter story",
+            format!("Your chapter story, at chapter {n}: "),
+            format!("Continue chapter {n}"),
+        ),
+        None => (
+            "Your story",
+            "Your story: ".to_owned(),
+            "Continue".to_owned(),
+        ),
+    };
     view! {
-        <section class="resume-banner" aria-label="Your story">
+        <section class="resume-banner" aria-label=label>
             {story.cover_url.map(|url| view! {
                 <img class="resume-cover" src=urls::light_picture(&url, 384) alt="" width="96" height="96"/>
             })}
             <p>
-                "Your story: "
+                {what}
                 <strong class="resume-title">{story.title}</strong>
             </p>
             <a
                 class="button primary"
                 href=urls::resume(tier.name, &story.story_id, &story.scene_id)
             >
-                "Continue"
+                {go}
             </a>
             <StartFresh tier story_id abandon class="start-fresh"/>
         </section>

@@ -7,7 +7,7 @@ use sqlx::FromRow;
 use super::Db;
 
 use crate::domain::media::VideoMode;
-use crate::domain::story::StoryStatus;
+use crate::domain::story::{StoryLength, StoryStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct GalleryRow {
@@ -16,6 +16,8 @@ pub struct GalleryRow {
     pub prompt: String,
     pub image_model: Option<String>,
     pub video_mode: VideoMode,
+    /// Its length: an epic story's card counts its chapters.
+    pub length: StoryLength,
     pub status: StoryStatus,
     pub completed_at: Option<String>,
     pub updated_at: String,
@@ -33,7 +35,7 @@ pub struct GalleryRow {
     pub sequel_title: Option<String>,
 }
 
-const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.status, s.completed_at, s.updated_at,
+const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.length, s.status, s.completed_at, s.updated_at,
     s.current_scene_id,
     (SELECT COUNT(*) FROM scenes sc WHERE sc.story_id = s.id) AS scene_count,
     (SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id

@@ -48,6 +48,8 @@ pub struct SceneRow {
     pub narrative: String,
     pub image_prompt: String,
     pub is_ending: bool,
+    /// An epic story's scene that opens a chapter: the chapter's name, if its writer gave one.
+    pub chapter_title: Option<String>,
 }
 
 /// A scene on a path, with the label of the choice that led to it.
@@ -97,6 +99,8 @@ pub struct NewScene<'a> {
     pub narrative: &'a str,
     pub image_prompt: &'a str,
     pub is_ending: bool,
+    /// The chapter's name, on a scene that opens a chapter of an epic story.
+    pub chapter_title: Option<&'a str>,
     pub choices: &'a [String],
     /// The story's characters in the scene, as its writer named them (JSON), if it said.
     pub present_characters: Option<&'a str>,
@@ -115,7 +119,8 @@ const STORY_COLUMNS_OF_ST: &str =
      st.video_mode AS video_mode, st.sequel_of AS sequel_of, st.earlier AS earlier,
      st.picture_style AS picture_style";
 const SCENE_COLUMNS: &str =
-    "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending";
+    "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending,
+     s.chapter_title";
 
 /// Stores a new story with its first scene, the scene's first media job (`media`: its kind
 /// and model) and the reader placed on that scene, in one transaction: a failure on the way
@@ -197,13 +202,22 @@ pub async fn find_story(db: &Db, tier: &str, id: &str) -> sqlx::Result<Option<St
 }
 
 /// The most recently touched in-progress story of the tier that has at least one scene.
-pub async fn latest_in_progress(db: &Db, tier: &str) -> sqlx::Result<Option<StoryRow>> {
+pub async fn latest_in_progress(
+    db: &Db,
+    tier: &str,
+    chapters: bool,
+) -> sqlx::Result<Option<StoryRow>> {
+    // Epic stories have their own slot: starting a short one never hides "Continue
+    // chapter N", nor the other way round.
+    let epic = if chapters { "=" } else { "<>" };
     super::query_as(format!(
         "SELECT {STORY_COLUMNS} FROM stories
          WHERE tier = ? AND status = 'in_progress' AND current_scene_id IS NOT NULL
+           AND length {epic} ?
          ORDER BY updated_at DESC LIMIT 1"
     ))
     .bind(tier)
+    .bind(StoryLength::Epic.key())
     .fetch_optional(db)
     .await
 }
@@ -282,8 +296,9 @@ async fn insert_scene_rows(
 ) -> sqlx::Result<bool> {
     let inserted = super::query(
         "INSERT INTO scenes (id, story_id, tier, parent_choice_id, depth, title, narrative,
-                             image_prompt, is_ending, present_characters, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             image_prompt, is_ending, present_characters, chapter_title,
+                             created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING",
     )
     .bind(id)
@@ -296,6 +311,7 @@ async fn insert_scene_rows(
     .bind(scene.image_prompt)
     .bind(scene.is_ending)
     .bind(scene.present_characters)
+    .bind(scene.chapter_title)
     .bind(now())
     .execute(&mut *tx)
     .await?
@@ -482,7 +498,7 @@ static SCENE_PAGE: LazyLock<(String, String)> = LazyLock::new(|| {
                     s.id AS scene_id, s.parent_choice_id AS scene_parent_choice_id,
                     s.depth AS scene_depth, s.title AS scene_title, s.narrative AS scene_narrative,
                     s.image_prompt AS scene_image_prompt, s.is_ending AS scene_is_ending,
-                    s.new_look AS scene_new_look,
+                    s.chapter_title AS scene_chapter_title, s.new_look AS scene_new_look,
                     way_in.scene_id AS previous_scene_id, way_in.label AS chosen_label,
                     {choices}
                      FROM choices c LEFT JOIN scenes n ON n.parent_choice_id = c.id
@@ -535,6 +551,7 @@ struct ScenePageRow {
     scene_narrative: String,
     scene_image_prompt: String,
     scene_is_ending: bool,
+    scene_chapter_title: Option<String>,
     scene_new_look: bool,
     previous_scene_id: Option<String>,
     chosen_label: Option<String>,
@@ -566,6 +583,7 @@ impl ScenePageRow {
             narrative: self.scene_narrative,
             image_prompt: self.scene_image_prompt,
             is_ending: self.scene_is_ending,
+            chapter_title: self.scene_chapter_title,
         };
         Ok(ScenePageRows {
             story: self.story,
@@ -744,6 +762,9 @@ pub struct TreeRow {
     pub is_ending: bool,
     pub picture: Option<String>,
     pub unexplored: i64,
+    pub depth: i64,
+    pub chapter_title: Option<String>,
+    pub story_length: StoryLength,
     pub story_title: String,
     pub story_prompt: String,
     pub current_scene_id: Option<String>,
@@ -761,6 +782,7 @@ pub async fn tree_of(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Vec<Tr
                   WHERE c.scene_id = s.id
                     AND NOT EXISTS (SELECT 1 FROM scenes k WHERE k.parent_choice_id = c.id))
                   AS unexplored,
+                s.depth, s.chapter_title, st.length AS story_length,
                 st.title AS story_title, st.prompt AS story_prompt, st.current_scene_id
            FROM scenes s
            JOIN stories st ON st.id = s.story_id AND st.tier = s.tier

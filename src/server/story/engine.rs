@@ -9,7 +9,8 @@ use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode, VIDEO_UNAVAILABLE_NOTICE};
 use crate::domain::profile::{ProfileError, MAX_ROSTER};
 use crate::domain::story::{
-    ChoiceView, HomeData, ModelOption, ResumableStory, SceneView, StartInput,
+    chapter_place, ChapterCard, ChoiceView, HomeData, ModelOption, ResumableStory, SceneView,
+    StartInput,
 };
 use crate::domain::AppError;
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec, VideoModelSpec};
@@ -104,6 +105,7 @@ async fn start_story(
         target_depth,
         memory: memory_text.as_deref(),
         earlier: earlier.as_ref().map(|e| e.told.as_str()),
+        chapters: input.length.has_chapters(),
     };
     // Charged before the storyteller is asked: over the limit, nothing is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
@@ -217,6 +219,7 @@ pub(super) async fn write_for_choice(
         target_depth: story.target_depth as u32,
         memory: memory_text.as_deref(),
         earlier: Some(story.earlier.as_str()).filter(|e| !e.is_empty()),
+        chapters: story.length.has_chapters(),
     };
     let draft = write_scene(state, tier, model, &scene, on_text).await?;
     Ok((depth, draft))
@@ -300,6 +303,8 @@ pub async fn scene_view(
         is_ending: scene.is_ending,
         depth: scene.depth as u32,
         target_depth: story.target_depth as u32,
+        has_chapters: story.length.has_chapters(),
+        chapter_card: ChapterCard::opening(story.length, scene.depth as u32, scene.chapter_title),
         previous_scene_id,
         chosen_label,
         text_model_name: text_model_label(state, &story.text_model),
@@ -431,10 +436,8 @@ pub async fn home(
         .into_iter()
         .map(|m| option(m.key, m.display_name, m.provider, m.hint))
         .collect();
-    let resumable = match repo::latest_in_progress(&state.db, tier.name).await? {
-        Some(story) => resumable(state, tier, story).await?,
-        None => None,
-    };
+    let resumable = reading_now(state, tier, false).await?;
+    let chapter_story = reading_now(state, tier, true).await?;
     Ok(HomeData {
         text_models,
         image_models,
@@ -443,6 +446,7 @@ pub async fn home(
             .default_image(&configured)
             .map(|m| m.key.to_owned()),
         resumable,
+        chapter_story,
         profiles: memory::profiles::options(state, tier).await?,
         roster: memory::characters::options(state, tier).await?,
         family: memory::family::people(state, tier)
@@ -459,11 +463,16 @@ pub async fn home(
     })
 }
 
-async fn resumable(
+/// The story being read in the tier (an epic one with `chapters`, else any other), for the
+/// home page's Continue.
+async fn reading_now(
     state: &AppState,
     tier: &'static TierSpec,
-    story: StoryRow,
+    chapters: bool,
 ) -> Result<Option<ResumableStory>, StoryError> {
+    let Some(story) = repo::latest_in_progress(&state.db, tier.name, chapters).await? else {
+        return Ok(None);
+    };
     let Some(scene_id) = story.current_scene_id.clone() else {
         return Ok(None);
     };
@@ -475,6 +484,10 @@ async fn resumable(
         scene_id,
         depth: scene.depth as u32,
         cover_url,
+        chapter: story
+            .length
+            .has_chapters()
+            .then(|| chapter_place(scene.depth as u32).0),
     }))
 }
 
@@ -578,6 +591,8 @@ struct SceneSpec<'a> {
     memory: Option<&'a str>,
     /// A sequel: the story it continues and how that ended.
     earlier: Option<&'a str>,
+    /// An epic story, told in chapters.
+    chapters: bool,
 }
 
 /// Asks the model for a scene, streamed; a malformed answer is asked for once more, then
@@ -602,6 +617,7 @@ async fn write_scene(
         full_scenes: state.config.context_full_scenes,
         memory: scene.memory,
         earlier: scene.earlier,
+        chapters: scene.chapters,
     });
     let schema = scene_json::schema();
     let request = TextRequest {
@@ -625,7 +641,13 @@ async fn write_scene(
             Err(e) => return Err(e.into()),
         };
         match scene_json::parse(&answer, prompt.must_end) {
-            Ok(draft) => return Ok(draft),
+            Ok(mut draft) => {
+                // A chapter's name is kept only where one was asked for.
+                if !(scene.chapters && chapter_place(scene.depth).1 == 1) {
+                    draft.chapter_title = None;
+                }
+                return Ok(draft);
+            }
             Err(problem) => {
                 tracing::warn!(attempt, %problem, model = model.key, "unusable scene JSON");
                 last_problem = problem.to_string();
@@ -671,6 +693,7 @@ fn new_scene<'a>(
         narrative: &draft.narrative,
         image_prompt: &draft.image_prompt,
         is_ending: draft.is_ending,
+        chapter_title: draft.chapter_title.as_deref(),
         choices: &draft.choices,
         present_characters,
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use axum::body::Bytes;
-use book::{Book, BookChoice, BookScene, Media, TreeScene};
+use book::{Book, BookChapter, BookChoice, BookScene, Media, TreeScene};
 use sqlx::FromRow;
 
 pub use book::CLIPS_MAX_BYTES;
@@ -16,6 +16,7 @@ use super::engine::{image_model_of, story_title, text_model_label};
 use super::map::map;
 use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode};
+use crate::domain::story::ChapterCard;
 use crate::domain::story_map::{render_svg, MapLinks};
 use crate::domain::TierSpec;
 use crate::server::db::{self, stories};
@@ -106,6 +107,7 @@ struct SceneRow {
     title: Option<String>,
     narrative: String,
     is_ending: bool,
+    chapter_title: Option<String>,
     picture: Option<String>,
     clip: Option<String>,
 }
@@ -147,7 +149,7 @@ pub async fn load(
         scene.picture_url = None;
     }
     let rows: Vec<SceneRow> = db::query_as(
-        "SELECT s.id, s.depth, s.title, s.narrative, s.is_ending,
+        "SELECT s.id, s.depth, s.title, s.narrative, s.is_ending, s.chapter_title,
                 (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'image' AND m.status = 'complete') AS picture,
                 (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'video' AND m.status = 'complete') AS clip
            FROM scenes s WHERE s.story_id = ? AND s.tier = ?",
@@ -168,6 +170,15 @@ pub async fn load(
     let mut scenes: HashMap<String, BookScene> = rows
         .into_iter()
         .map(|s| {
+            let chapter = ChapterCard::opening(
+                story.length,
+                u32::try_from(s.depth).unwrap_or(1),
+                s.chapter_title,
+            )
+            .map(|card| BookChapter {
+                number: card.number,
+                title: card.title,
+            });
             let scene = BookScene {
                 id: s.id.clone(),
                 depth: s.depth,
@@ -177,6 +188,7 @@ pub async fn load(
                 picture: s.picture,
                 clip: s.clip,
                 choices: Vec::new(),
+                chapter,
             };
             (s.id, scene)
         })

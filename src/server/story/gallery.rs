@@ -9,7 +9,7 @@ use crate::domain::gallery::{
     Branch, GalleryPage, InProgressCard, ReaderScene, ReaderView, StoryCard, GALLERY_PAGE_SIZE,
 };
 use crate::domain::media::{MediaKind, VideoMode};
-use crate::domain::story::{StoryLink, StoryStatus};
+use crate::domain::story::{chapter_place, ChapterCard, StoryLink, StoryStatus};
 use crate::domain::TierSpec;
 use crate::server::db::gallery::{self as repo, Cursor, GalleryRow};
 use crate::server::db::stories::{self, ChoiceRow};
@@ -119,6 +119,10 @@ async fn unfinished_card(
         cover_url,
         scene_id: row.current_scene_id.clone()?,
         depth: row.current_depth.unwrap_or(1) as u32,
+        chapter: row
+            .length
+            .has_chapters()
+            .then(|| chapter_place(row.current_depth.unwrap_or(1) as u32).0),
         title: title_of(&row),
         image_model_name: image_model_of(row.image_model.as_deref())
             .map(|key| state.models.image(Some(key)).label()),
@@ -137,6 +141,10 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
         date_iso: finished.chars().take(10).collect(),
         // The scenes of the path that was read to its ending, not every explored branch.
         scenes: row.current_depth.unwrap_or(row.scene_count) as u32,
+        chapters: match row.length.has_chapters() {
+            true => chapter_place(row.current_depth.unwrap_or(row.scene_count) as u32).0,
+            false => 0,
+        },
         image_model_name: image_model_of(row.image_model.as_deref())
             .map(|key| state.models.image(Some(key)).label()),
         has_video: row.video_mode == VideoMode::On,
@@ -259,6 +267,11 @@ pub async fn reader(
             scene_id: scene.id.clone(),
             depth: scene.depth as u32,
             title: scene.title.clone(),
+            chapter: ChapterCard::opening(
+                story.length,
+                scene.depth as u32,
+                scene.chapter_title.clone(),
+            ),
             narrative: scene.narrative.clone(),
             is_ending: scene.is_ending,
             image,

@@ -2,6 +2,7 @@
 
 use super::scene_json::first_sentence;
 use super::StoryError;
+use crate::domain::story::ChapterCard;
 use crate::domain::story_map::{MapScene, StoryMap};
 use crate::domain::{urls, TierSpec};
 use crate::server::db::stories;
@@ -26,6 +27,7 @@ pub async fn map(
         first.story_title.clone()
     };
     let last_scene_id = first.current_scene_id.clone();
+    let length = first.story_length;
     let scenes = rows
         .into_iter()
         .map(|row| MapScene {
@@ -42,6 +44,11 @@ pub async fn map(
             choice_position: u32::try_from(row.choice_position.unwrap_or(0)).unwrap_or(0),
             is_ending: row.is_ending,
             unexplored: u32::try_from(row.unexplored).unwrap_or(0),
+            chapter: ChapterCard::opening(
+                length,
+                u32::try_from(row.depth).unwrap_or(1),
+                row.chapter_title,
+            ),
             id: row.id,
         })
         .collect();
@@ -50,6 +57,7 @@ pub async fn map(
         title,
         scenes,
         last_scene_id,
+        chapters: length.has_chapters(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! idea), then the idea, pacing, and the path so far — earlier scenes summarised when long.
 
 use super::scene_json::first_sentence;
+use crate::domain::story::{chapter_count, chapter_place, CHAPTER_SCENES};
 use crate::domain::TierSpec;
 
 /// One scene already on the path, with the choice the reader took after it (if any).
@@ -32,6 +33,34 @@ pub struct PromptInput<'a> {
     pub memory: Option<&'a str>,
     /// A sequel: the story it continues and how that ended (see [`earlier`]).
     pub earlier: Option<&'a str>,
+    /// An epic story, told in chapters.
+    pub chapters: bool,
+}
+
+/// The marker of a scene that opens a chapter (the simulator names the chapter from it).
+pub const OPENS_CHAPTER: &str = "This scene opens chapter";
+
+/// What the storyteller of an epic story is told of the chapter a scene is in: which it is,
+/// and at its first and last scene what to do there.
+fn chapter_lines(depth: u32, target_depth: u32, must_end: bool) -> String {
+    let (chapter, place) = chapter_place(depth);
+    let count = chapter_count(target_depth).max(chapter);
+    let mut lines = format!(
+        "The story is told in {count} chapters of about {CHAPTER_SCENES} scenes; each chapter has its own \
+         tension and resolution, and the whole story builds across them to its ending in the last one. \
+         This is scene {place} of chapter {chapter}.\n"
+    );
+    if place == 1 {
+        lines.push_str(&format!(
+            "{OPENS_CHAPTER} {chapter}: give it a chapter_title of 2 to 6 words.\n"
+        ));
+    } else if place == CHAPTER_SCENES && !must_end && depth < target_depth {
+        lines.push_str(&format!(
+            "This scene closes chapter {chapter}: resolve its own tension, and leave one thread \
+             that leads on to the next chapter.\n"
+        ));
+    }
+    lines
 }
 
 /// What a sequel's storyteller is told of the story it continues, with every scene: its
@@ -75,12 +104,13 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
     let system = format!(
         "You write an interactive choose-your-own-adventure story, one scene at a time.\n\
          Content rules (these always take precedence over the story idea and the reader's choices):\n{rules}\n\n\
-         Answer only with one JSON object with the fields title, narrative, image_prompt, choices, is_ending and characters. \
+         Answer only with one JSON object with the fields title, narrative, image_prompt, choices, is_ending, characters and chapter_title. \
          Give the story a title in the first scene only (null afterwards). Write the narrative in 2 to 5 short \
          paragraphs. Offer 2 to 4 distinct choices unless the scene is an ending; an ending has no choices \
          and is_ending true. image_prompt is one sentence describing an illustration of the scene. \
          characters lists the ids (c1, c2, …) of the family characters given below who appear in the scene, \
-         an empty list when none were given or none appear.",
+         an empty list when none were given or none appear. chapter_title is null unless you are told \
+         that the scene opens a chapter.",
         rules = input.tier.content_rules
     );
     let mut user = format!(
@@ -89,6 +119,9 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
         depth = input.depth,
         target = input.target_depth
     );
+    if input.chapters {
+        user.push_str(&chapter_lines(input.depth, input.target_depth, must_end));
+    }
     if let Some(earlier) = input.earlier {
         user.push('\n');
         user.push_str(earlier);
@@ -149,6 +182,7 @@ mod tests {
             full_scenes: 4,
             memory: None,
             earlier: None,
+            chapters: false,
         });
         assert!(p.system.contains(kids().content_rules));
         assert!(p.user.contains("Story idea: a shy dragon\n"));
@@ -178,6 +212,7 @@ mod tests {
             full_scenes: 4,
             memory: None,
             earlier: None,
+            chapters: false,
         });
         assert!(p.must_end);
         assert!(p.user.contains("This scene must be an ending.\n"));
@@ -206,6 +241,7 @@ mod tests {
             full_scenes: 1,
             memory: None,
             earlier: None,
+            chapters: false,
         });
         assert!(p.user.contains("Scene 1: First sentence.\n"));
         assert!(!p.user.contains("Long detail"));
@@ -223,10 +259,37 @@ mod tests {
             full_scenes: 4,
             memory: Some("Family memory: Mia likes kites."),
             earlier: None,
+            chapters: false,
         });
         let idea_at = p.user.find("Story idea").expect("idea");
         let memory_at = p.user.find("Family memory").expect("memory");
         assert!(idea_at < memory_at);
         assert!(p.system.contains("always take precedence"));
+    }
+
+    #[test]
+    fn an_epic_scene_is_told_its_chapter() {
+        let at = |depth| {
+            build(&PromptInput {
+                tier: kids(),
+                idea: "a long voyage",
+                path: &[],
+                depth,
+                target_depth: 25,
+                full_scenes: 4,
+                memory: None,
+                earlier: None,
+                chapters: true,
+            })
+            .user
+        };
+        assert!(at(1).contains("This is scene 1 of chapter 1."));
+        assert!(at(6).contains(&format!("{OPENS_CHAPTER} 2: give it a chapter_title")));
+        assert!(at(10).contains("This scene closes chapter 2"));
+        let middle = at(8);
+        assert!(!middle.contains(OPENS_CHAPTER) && !middle.contains("closes chapter"));
+        // The last scene is the ending, not a chapter's close.
+        assert!(!at(25).contains("closes chapter") && at(25).contains("must be an ending"));
+        assert!(!at(25).contains(OPENS_CHAPTER));
     }
 }

@@ -18,6 +18,10 @@ pub struct SceneDraft {
     /// characters when the picture is drawn: unknown ones are ignored there.
     #[serde(default)]
     pub characters: Option<Vec<String>>,
+    /// An epic story's scene that opens a chapter: the chapter's name. Kept only where the
+    /// writer was asked for one (see `engine::write_scene`).
+    #[serde(default)]
+    pub chapter_title: Option<String>,
 }
 
 impl SceneDraft {
@@ -59,7 +63,12 @@ struct RawScene {
     /// Lenient: anything but a list of words counts as "not said".
     #[serde(default)]
     characters: Option<Value>,
+    #[serde(default)]
+    chapter_title: Option<String>,
 }
+
+/// A chapter's name is short: a longer one is cut at a word.
+const CHAPTER_TITLE_MAX_CHARS: usize = 60;
 
 /// JSON schema sent to providers that support structured output (strict mode: every
 /// property required, no extra properties). Models write the properties in this order, so
@@ -70,12 +79,13 @@ pub fn schema() -> Value {
         "properties": {
             "narrative": { "type": "string", "description": "The scene, 2 to 5 short paragraphs" },
             "title": { "type": ["string", "null"], "description": "Story title; only for the first scene, otherwise null" },
+            "chapter_title": { "type": ["string", "null"], "description": "The chapter's name, only when told this scene opens a chapter; otherwise null" },
             "image_prompt": { "type": "string", "description": "One sentence describing an illustration of this scene" },
             "choices": { "type": "array", "items": { "type": "string" }, "description": "2 to 4 things the reader can choose; empty for an ending" },
             "is_ending": { "type": "boolean" },
             "characters": { "type": "array", "items": { "type": "string" }, "description": "The ids (c1, c2, …) of the listed family characters who appear in this scene; empty when none were listed" }
         },
-        "required": ["narrative", "title", "image_prompt", "choices", "is_ending", "characters"],
+        "required": ["narrative", "title", "chapter_title", "image_prompt", "choices", "is_ending", "characters"],
         "additionalProperties": false
     })
 }
@@ -116,7 +126,32 @@ pub fn parse(text: &str, must_end: bool) -> Result<SceneDraft, SceneJsonError> {
         choices,
         is_ending,
         characters: raw.characters.and_then(present_characters),
+        chapter_title: raw.chapter_title.as_deref().and_then(chapter_title),
     })
+}
+
+/// A chapter's name as a card shows it: one line, trimmed, at most
+/// [`CHAPTER_TITLE_MAX_CHARS`] (cut at a word); `None` when empty.
+fn chapter_title(raw: &str) -> Option<String> {
+    let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = line.trim_matches(|c: char| c == '"' || c.is_whitespace());
+    if line.is_empty() {
+        return None;
+    }
+    if line.chars().count() <= CHAPTER_TITLE_MAX_CHARS {
+        return Some(line.to_owned());
+    }
+    let mut kept = String::new();
+    for word in line.split(' ') {
+        if kept.chars().count() + word.chars().count() + 1 > CHAPTER_TITLE_MAX_CHARS {
+            break;
+        }
+        if !kept.is_empty() {
+            kept.push(' ');
+        }
+        kept.push_str(word);
+    }
+    Some(kept).filter(|k| !k.is_empty())
 }
 
 /// The characters a scene names: trimmed words, each once, too long ones and any past the
@@ -171,6 +206,32 @@ mod tests {
         assert_eq!(s.title.as_deref(), Some("The Brave Fox"));
         assert_eq!(s.choices, vec!["Go left", "Go right"]);
         assert!(!s.is_ending);
+        assert_eq!(s.chapter_title, None);
+    }
+
+    #[test]
+    fn a_chapter_title_is_one_short_line() {
+        let with = |title: &str| {
+            let text = SCENE.replace(
+                "\"is_ending\"",
+                &format!(
+                    "\"chapter_title\":{},\"is_ending\"",
+                    serde_json::json!(title)
+                ),
+            );
+            parse(&text, false).expect("valid").chapter_title
+        };
+        assert_eq!(with(" The  Lost\nKey "), Some("The Lost Key".to_owned()));
+        assert_eq!(with("  "), None);
+        let long = with(&"Very long words ".repeat(10)).expect("kept");
+        // Cut at a word: what is kept is the start of the name, whole words only.
+        assert!(long.chars().count() <= CHAPTER_TITLE_MAX_CHARS, "{long}");
+        assert!(
+            "Very long words "
+                .repeat(10)
+                .starts_with(&format!("{long} ")),
+            "{long}"
+        );
     }
 
     #[test]
