@@ -90,6 +90,37 @@ async fn an_epic_story_runs_25_scenes_in_5_chapters_each_opened_by_its_card() {
             .collect::<Vec<_>>()
     );
 
+    // The server's reader page links each chapter's card, to jump there; the gallery's
+    // card counts them.
+    let page = app
+        .http
+        .get(app.url(&format!("/kids/gallery/{story_id}")))
+        .send()
+        .await
+        .expect("reader");
+    let page = page.text().await.expect("page");
+    for n in 1..=5 {
+        assert!(
+            page.contains(&format!(r##"href="#chapter-{n}""##)),
+            "link to chapter {n}"
+        );
+        assert!(
+            page.contains(&format!(r#"id="chapter-{n}""#)),
+            "card of chapter {n}"
+        );
+    }
+    let cards = app
+        .http
+        .get(app.url("/kids/gallery"))
+        .send()
+        .await
+        .expect("gallery");
+    assert!(cards
+        .text()
+        .await
+        .expect("page")
+        .contains("5 chapters, 25 scenes"));
+
     // The map groups its rows in five labelled bands.
     let res = app
         .http
