@@ -63,6 +63,21 @@ test('a story without video shows pictures only in the reader', async ({ page })
   await expect(page.locator('.scene-video')).toHaveCount(0);
   await gotoHydrated(page, '/kids/gallery');
   await expect(card(page, storyId).locator('.video-badge')).toHaveCount(0);
+  // Its book cover, made after its pictures, becomes the card: the title set on it in type.
+  await expect.poll(async () => {
+    await page.reload();
+    return card(page, storyId).locator('.book-cover-title').count();
+  }, { timeout: 20_000 }).toBe(1);
+  const item = card(page, storyId);
+  await expect(item.locator('.book-cover-title')).toHaveText(await item.locator('.card-title').textContent());
+  const cover = item.locator('.book-cover img.cover');
+  await expect(cover).toHaveAttribute('src', new RegExp(`/kids/media/${storyId}/cover\\.w384\\.jpg$`));
+  await expect.poll(() => cover.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  // On a 320-px phone the title stays inside its cover.
+  await page.setViewportSize({ width: 320, height: 700 });
+  const [box, title] = [await cover.boundingBox(), await item.locator('.book-cover-title').boundingBox()];
+  expect(title.x).toBeGreaterThanOrEqual(box.x - 1);
+  expect(title.x + title.width).toBeLessThanOrEqual(box.x + box.width + 1);
 });
 
 test('deleting a story asks first, then removes its card and its files', async ({ page, request }) => {

@@ -25,8 +25,12 @@ pub struct StoryCard {
     pub image_model_name: Option<String>,
     /// Made in video mode.
     pub has_video: bool,
-    /// The first scene's picture, when it is there.
+    /// The story's book cover, else the first scene's picture, when it is there.
     pub cover_url: Option<String>,
+    /// `cover_url` is the book cover (made when the story ended): the page sets the title
+    /// on it in type.
+    #[serde(default)]
+    pub is_book_cover: bool,
     /// A sequel: the story it continues.
     #[serde(default)]
     pub sequel_of: Option<super::story::StoryLink>,

@@ -26,6 +26,8 @@ keyed_enum! {
     pub enum MediaKind {
         Image = "image",
         Video = "video",
+        /// A finished story's book cover: one per story, on the row of its first scene.
+        Cover = "cover",
     }
 }
 

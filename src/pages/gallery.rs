@@ -232,7 +232,18 @@ fn Card(
     remove: ServerAction<DeleteStory>,
 ) -> impl IntoView {
     let href = urls::reader(tier.name, &story.story_id);
-    let cover = cover(story.cover_url);
+    // A book cover gets its title set on it by the page (the model draws no letters); the
+    // card's own title below stays what is read out.
+    let cover = match story.is_book_cover {
+        true => view! {
+            <span class="book-cover">
+                {cover(story.cover_url)}
+                <span class="book-cover-title" aria-hidden="true">{story.title.clone()}</span>
+            </span>
+        }
+        .into_any(),
+        false => cover(story.cover_url),
+    };
     let model = story
         .image_model_name
         .map(|name| view! { <span class="image-model">{name}</span> });

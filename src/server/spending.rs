@@ -40,7 +40,7 @@ impl Spend {
     /// What ordering a picture or a clip spends.
     pub fn for_media(kind: MediaKind) -> Spend {
         match kind {
-            MediaKind::Image => Spend::Picture,
+            MediaKind::Image | MediaKind::Cover => Spend::Picture,
             MediaKind::Video => Spend::Clip,
         }
     }

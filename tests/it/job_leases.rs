@@ -157,9 +157,16 @@ async fn two_instances_on_one_database_make_every_picture_and_clip_once() {
         .fetch_one(&a.state.db)
         .await
         .expect("scenes");
-    all_final(&a.state, scenes * 2).await;
+    // Each story played to its end also gets its book cover, once.
+    let covers: i64 =
+        cyoa::server::db::query_scalar("SELECT COUNT(*) FROM stories WHERE status = 'completed'")
+            .fetch_one(&a.state.db)
+            .await
+            .expect("stories");
+    assert_eq!(covers, 4);
+    all_final(&a.state, scenes * 2 + covers).await;
     let counts = request_counts(&sim.base_url()).await;
-    assert_eq!(openai_pictures(&counts), scenes, "{counts}");
+    assert_eq!(openai_pictures(&counts), scenes + covers, "{counts}");
     assert_eq!(submissions(&sim).await as i64, scenes, "{counts}");
     assert!(statuses(&a.state)
         .await

@@ -8,6 +8,7 @@ mod helpers;
 mod account_errors;
 mod api_errors;
 mod chapters;
+mod covers;
 mod cross_site;
 mod durability;
 mod export;

@@ -26,10 +26,19 @@ pub(crate) async fn image_log(app: &TestApp) -> Vec<Value> {
         .expect("log JSON")
 }
 
-/// The fingerprints the simulator received with the newest picture request.
+/// The fingerprints the simulator received with the newest scene picture's request (a
+/// finished story's cover, drawn after its pictures, is not one).
 async fn last_sent(app: &TestApp) -> Vec<String> {
     let log = image_log(app).await;
-    let sent = log.last().expect("a picture request");
+    let sent = log
+        .iter()
+        .rev()
+        .find(|r| {
+            !r["prompt"]
+                .as_str()
+                .is_some_and(|p| p.contains("front cover illustration"))
+        })
+        .expect("a picture request");
     sent["reference_fingerprints"]
         .as_array()
         .unwrap_or_else(|| panic!("fingerprints in {sent}"))

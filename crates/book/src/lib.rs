@@ -108,6 +108,9 @@ pub struct Book {
     pub models: String,
     /// The story was meant to have pictures: a scene without one shows a placeholder.
     pub illustrated: bool,
+    /// The story's book cover's file, if it has one (the PDF's first page shows it, else the
+    /// first scene's picture).
+    pub cover: Option<String>,
     /// The story map as inline SVG whose nodes link to `#scene-{id}` (the web page shows it).
     pub map_svg: String,
     pub scenes: HashMap<String, BookScene>,

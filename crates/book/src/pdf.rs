@@ -43,6 +43,11 @@ const COVER_PICTURE_BOX: f32 = 320.0;
 /// The book as a PDF (laid out on a blocking thread of the current runtime).
 pub async fn pdf(book: Book, media: &impl Media) -> Result<Vec<u8>, BookError> {
     let mut pictures = HashMap::new();
+    if let Some(file) = &book.cover {
+        if let Some(picture) = crate::picture(media, file).await {
+            pictures.insert(COVER_KEY.to_owned(), picture);
+        }
+    }
     for scene in book.scenes.values() {
         if let Some(file) = &scene.picture {
             if let Some(picture) = crate::picture(media, file).await {
@@ -75,6 +80,9 @@ pub async fn pdf(book: Book, media: &impl Media) -> Result<Vec<u8>, BookError> {
     .await
     .map_err(|e| BookError::Pdf(e.to_string()))?
 }
+
+/// The book cover's key among the pictures (scene ids are hex, so it is never one).
+const COVER_KEY: &str = "cover";
 
 /// Lays the book out until the page numbers it prints are the pages things landed on.
 fn settle(book: &Book, sizes: &HashMap<String, (f32, f32)>) -> Composed {
@@ -317,8 +325,12 @@ fn compose(
     c.space(60.0);
     c.text(TITLE, &book.title, Align::Centre);
     c.space(20.0);
+    // The story's book cover, else its first scene's picture.
     let first = book.parts.first().and_then(|p| p.scenes.first());
-    if let Some((id, size)) = first.and_then(|id| sizes.get(id).map(|s| (id, *s))) {
+    let cover = std::iter::once(COVER_KEY)
+        .chain(first.map(String::as_str))
+        .find_map(|id| sizes.get(id).map(|s| (id, *s)));
+    if let Some((id, size)) = cover {
         c.picture(id, size, COVER_PICTURE_BOX);
         c.space(24.0);
     }

@@ -25,6 +25,8 @@ pub struct GalleryRow {
     pub scene_count: i64,
     /// The first scene's image file, when complete.
     pub cover_file: Option<String>,
+    /// The story's book cover's file (made when it ended), while there is one.
+    pub book_cover: Option<String>,
     /// Depth of the scene the reader is at (in-progress stories).
     pub current_depth: Option<i64>,
     /// A sequel: the story it continues, and that story's title (or its idea).
@@ -40,6 +42,8 @@ const COLUMNS: &str = "s.id, s.title, s.prompt, s.image_model, s.video_mode, s.l
     (SELECT COUNT(*) FROM scenes sc WHERE sc.story_id = s.id) AS scene_count,
     (SELECT m.file_name FROM scenes r JOIN media m ON m.scene_id = r.id
       WHERE r.story_id = s.id AND r.parent_choice_id IS NULL AND m.kind = 'image' AND m.status = 'complete') AS cover_file,
+    (SELECT b.file_name FROM media b
+      WHERE b.story_id = s.id AND b.kind = 'cover' AND b.file_name IS NOT NULL) AS book_cover,
     (SELECT c.depth FROM scenes c WHERE c.id = s.current_scene_id) AS current_depth,
     s.sequel_of,
     (SELECT CASE WHEN o.title = '' THEN o.prompt ELSE o.title END FROM stories o

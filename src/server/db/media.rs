@@ -72,6 +72,35 @@ pub async fn enqueue_in(
     insert_job(On::Tx(tx), key, model).await
 }
 
+/// The story's cover job, on the row of its first scene, inside the caller's transaction
+/// (the ending it follows is stored in it); nothing when the story has one already: a story
+/// read to a second ending keeps its first cover.
+pub async fn enqueue_cover_in(
+    tx: &mut super::WriteTx,
+    tier: &str,
+    story_id: &str,
+    model: &str,
+) -> sqlx::Result<()> {
+    let at = now();
+    super::query(
+        "INSERT INTO media (id, scene_id, story_id, tier, kind, model, created_at, updated_at)
+         SELECT ?, s.id, s.story_id, s.tier, ?, ?, ?, ?
+           FROM scenes s
+          WHERE s.story_id = ? AND s.tier = ? AND s.parent_choice_id IS NULL
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(MediaKind::Cover)
+    .bind(model)
+    .bind(&at)
+    .bind(&at)
+    .bind(story_id)
+    .bind(tier)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// A pending job for `key`; nothing when the scene already has one of that kind.
 async fn insert_job(mut on: On<'_>, key: MediaKey<'_>, model: &str) -> sqlx::Result<()> {
     let at = now();
@@ -112,12 +141,21 @@ pub async fn claim_next(
     // On PostgreSQL a job another instance is claiming this moment is skipped, not waited
     // for. (Today's write lock already runs claims one at a time, as SQLite's one writer
     // does; the claim stays right on its own if that lock is ever narrowed.)
+    // A cover waits until its story's pictures are made: the reader looking at the ending
+    // sees its picture first, and a picture limit is spent on the scenes before the cover.
+    let waits = match kind {
+        MediaKind::Cover => {
+            "AND NOT EXISTS (SELECT 1 FROM media i WHERE i.story_id = m.story_id
+                             AND i.kind = 'image' AND i.status IN ('pending', 'generating'))"
+        }
+        MediaKind::Image | MediaKind::Video => "",
+    };
     let claim = |lock: &str| {
         format!(
             "UPDATE media SET status = 'generating', attempts = attempts + 1, progress = NULL,
                               locked_by = ?, lease_until = ?, updated_at = ?
-             WHERE id = (SELECT id FROM media WHERE status = 'pending' AND kind = ?
-                         ORDER BY created_at LIMIT 1{lock})
+             WHERE id = (SELECT m.id FROM media m WHERE m.status = 'pending' AND m.kind = ? {waits}
+                         ORDER BY m.created_at LIMIT 1{lock})
              RETURNING id"
         )
     };
@@ -617,6 +655,19 @@ pub async fn held_by(db: &Db, id: &str, holder: &str) -> sqlx::Result<Option<boo
         .bind(id)
         .fetch_optional(db)
         .await
+}
+
+/// A story's cover row (on whichever scene it hangs: its first).
+pub async fn find_cover(db: &Db, tier: &str, story_id: &str) -> sqlx::Result<Option<MediaRow>> {
+    super::query_as(
+        "SELECT status, error, file_name, previous_file, progress, drawn_with FROM media
+         WHERE tier = ? AND story_id = ? AND kind = ?",
+    )
+    .bind(tier)
+    .bind(story_id)
+    .bind(MediaKind::Cover)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn find(db: &Db, key: MediaKey<'_>) -> sqlx::Result<Option<MediaRow>> {

@@ -255,13 +255,15 @@ pub async fn insert_scene(db: &Db, scene: &NewScene<'_>) -> sqlx::Result<String>
 
 /// Stores the scene behind a choice, its first media job and the reader's place on it, in
 /// one transaction: a full disk or a crash leaves all three or none, never a scene without
-/// its picture job. If another request already stored the scene for this choice, answers
-/// that scene's id instead (its own transaction stored its media), and places the reader
-/// there.
+/// its picture job. An ending of a story with pictures also queues the story's cover job
+/// (`cover`: its model), unless it has one. If another request already stored the scene
+/// for this choice, answers that scene's id instead (its own transaction stored its media),
+/// and places the reader there.
 pub async fn insert_next_scene(
     db: &Db,
     scene: &NewScene<'_>,
     media: Option<(MediaKind, &str)>,
+    cover: Option<&str>,
 ) -> sqlx::Result<String> {
     let id = new_id();
     let mut tx = super::write_tx(db).await?;
@@ -279,6 +281,9 @@ pub async fn insert_next_scene(
             kind,
         };
         super::media::enqueue_in(&mut tx, key, model).await?;
+    }
+    if let Some(model) = cover {
+        super::media::enqueue_cover_in(&mut tx, scene.tier, scene.story_id, model).await?;
     }
     position_statement(scene.tier, scene.story_id, &id, scene.is_ending, &now())
         .execute(&mut tx)

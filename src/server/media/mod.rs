@@ -7,6 +7,7 @@
 //! `api::media_status`, which calls [`status_when_final`], which answers a `MediaView`.
 
 mod broadcast;
+pub mod cover;
 pub mod crash_points;
 mod image_job;
 mod job_error;
@@ -68,14 +69,7 @@ async fn still_ours(
 /// The file a job writes: `{scene}.{ext}`, or a new name when it regenerates a finished
 /// file, which stays shown (and served) under its own name until the new one is recorded.
 fn file_name_for(job: &MediaJob, extension: &str) -> String {
-    match &job.previous_file {
-        None => format!("{}.{extension}", job.scene_id),
-        Some(_) => format!(
-            "{}-{}.{extension}",
-            job.scene_id,
-            &crate::server::db::new_id()[..8]
-        ),
-    }
+    queue::file_name_in(&job.scene_id, job.previous_file.is_some(), extension)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -36,6 +36,21 @@ pub fn after_picture(job: &MediaJob) -> Option<(MediaKey<'_>, &str)> {
     Some((key, model))
 }
 
+/// A media file's name: `{stem}.{ext}`, or a new name when it remakes a finished file, which
+/// stays shown (and served) under its own name until the new one is recorded.
+pub(super) fn file_name_in(stem: &str, remakes: bool, extension: &str) -> String {
+    match remakes {
+        false => format!("{stem}.{extension}"),
+        true => format!("{stem}-{}.{extension}", &crate::server::db::new_id()[..8]),
+    }
+}
+
+/// The model of a story's cover, queued when an ending is stored: its image model's (a
+/// story without pictures gets no cover).
+pub fn cover_after(image_model: Option<&str>, is_ending: bool) -> Option<&str> {
+    image_model.filter(|_| is_ending)
+}
+
 /// The rule itself, without I/O: the kind to queue and the model key to make it with.
 fn next_media(
     image_model: Option<&str>,

@@ -1,7 +1,8 @@
 //! The media workers. Jobs are rows in SQLite (`db::media`); a wake-up signal
 //! starts work at once, a slow periodic sweep catches anything missed, and jobs cut off
 //! by a restart are queued again at start-up (a video keeps its provider request id and
-//! resumes polling). Images run first; in video mode each finished image queues its clip.
+//! resumes polling). Images run first; in video mode each finished image queues its clip; a
+//! finished story's cover waits until its pictures are made.
 //!
 //! A claimed job is leased to this instance ([`Jobs::instance`]): a heartbeat extends the
 //! leases of the jobs its tasks run, and a reaper returns jobs whose lease ran out (an
@@ -30,6 +31,8 @@ use crate::server::state::AppState;
 
 /// Image generations running at the same time.
 const IMAGE_CONCURRENCY: usize = 4;
+/// Book covers made at the same time.
+const COVER_CONCURRENCY: usize = 2;
 /// Clips followed at the same time (mostly waiting on the provider, so more are fine).
 const VIDEO_CONCURRENCY: usize = 8;
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
@@ -47,6 +50,7 @@ pub struct Jobs {
     running: Arc<std::sync::Mutex<HashSet<String>>>,
     wake_image: Arc<Notify>,
     wake_video: Arc<Notify>,
+    wake_cover: Arc<Notify>,
     finished: Arc<watch::Sender<u64>>,
     /// The last claim was refused by the database (a full disk); the status page says so.
     refused: Arc<std::sync::atomic::AtomicBool>,
@@ -68,6 +72,7 @@ impl Default for Jobs {
             running: Arc::default(),
             wake_image: Arc::default(),
             wake_video: Arc::default(),
+            wake_cover: Arc::default(),
             finished: Arc::new(watch::channel(0).0),
             refused: Arc::default(),
             others: Arc::default(),
@@ -109,6 +114,7 @@ impl Jobs {
     fn wake_here(&self) {
         self.wake_image.notify_one();
         self.wake_video.notify_one();
+        self.wake_cover.notify_one();
     }
 
     /// Shares this instance's job signals with the other instances on `db` and takes theirs
@@ -326,7 +332,16 @@ pub fn start(state: AppState) {
             state.jobs.wake_video.clone(),
             |state, job| async move { super::video_job::run(&state, job).await },
         );
-        tokio::join!(images, videos);
+        // Covers on their own worker: a finished story's cover never waits behind (or holds
+        // up) the pictures of the scenes being read.
+        let covers = worker(
+            state.clone(),
+            MediaKind::Cover,
+            COVER_CONCURRENCY,
+            state.jobs.wake_cover.clone(),
+            |state, job| async move { super::cover::run(&state, job).await },
+        );
+        tokio::join!(images, videos, covers);
     });
 }
 
@@ -416,6 +431,10 @@ async fn worker<F, Fut>(
                             let _running = running;
                             run(state.clone(), job).await;
                             state.jobs.announce_finished();
+                            // A cover waiting for its story's pictures may go now.
+                            if kind == MediaKind::Image {
+                                state.jobs.wake_cover.notify_one();
+                            }
                             drop(permit);
                         }
                         .instrument(span),

@@ -17,7 +17,7 @@ pub fn image_format(bytes: &[u8]) -> Option<&'static str> {
 /// about to be stored).
 pub fn bytes_are_whole(bytes: &[u8], kind: MediaKind) -> bool {
     match kind {
-        MediaKind::Image => image_format(bytes).is_some(),
+        MediaKind::Image | MediaKind::Cover => image_format(bytes).is_some(),
         MediaKind::Video => mp4_is_whole(bytes.len() as u64, |at, buf| {
             let at = usize::try_from(at).ok()?;
             buf.copy_from_slice(bytes.get(at..at.checked_add(buf.len())?)?);
@@ -39,7 +39,7 @@ pub fn file_is_whole(path: &std::path::Path, kind: MediaKind) -> bool {
     };
     let read_at = |at: u64, buf: &mut [u8]| file.read_exact_at(buf, at).ok();
     match kind {
-        MediaKind::Image => {
+        MediaKind::Image | MediaKind::Cover => {
             let n = (EDGE as u64).min(len) as usize;
             let (mut head, mut tail) = (vec![0; n], vec![0; n]);
             read_at(0, &mut head).is_some()

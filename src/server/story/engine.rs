@@ -249,7 +249,11 @@ pub(super) async fn store_for_choice(
         image_model_of(story.image_model.as_deref()),
         story.video_mode,
     );
-    let scene_id = repo::insert_next_scene(&state.db, &scene, media).await?;
+    let cover = media::queue::cover_after(
+        image_model_of(story.image_model.as_deref()),
+        draft.is_ending,
+    );
+    let scene_id = repo::insert_next_scene(&state.db, &scene, media, cover).await?;
     if media.is_some() {
         state.jobs.wake();
     }
@@ -574,7 +578,7 @@ pub(super) fn image_model_of(stored: Option<&str>) -> Option<&str> {
     }
 }
 
-pub(super) fn story_title(story: &StoryRow) -> String {
+pub(crate) fn story_title(story: &StoryRow) -> String {
     if story.title.is_empty() {
         scene_json::first_sentence(&story.prompt).to_owned()
     } else {

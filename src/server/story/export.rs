@@ -217,7 +217,16 @@ pub async fn load(
         part.scenes.retain(|id| scenes.contains_key(id));
     }
     parts.retain(|p| !p.scenes.is_empty());
+    let cover: Option<String> = db::query_scalar(
+        "SELECT file_name FROM media
+          WHERE story_id = ? AND tier = ? AND kind = 'cover' AND file_name IS NOT NULL",
+    )
+    .bind(story_id)
+    .bind(tier.name)
+    .fetch_optional(&state.db)
+    .await?;
     let book = Book {
+        cover,
         title: story_title(&story),
         date: created.get(..10).unwrap_or(&created).to_owned(),
         prompt: story.prompt.clone(),

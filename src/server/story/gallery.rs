@@ -82,7 +82,8 @@ fn title_of(row: &GalleryRow) -> String {
     }
 }
 
-/// The address of a story's cover (its first scene's picture), when its file is intact.
+/// The address of a story's picture file (its cover, or its first scene's picture), when the
+/// file is intact.
 async fn intact_cover(
     state: &AppState,
     tier: &'static TierSpec,
@@ -132,7 +133,14 @@ async fn unfinished_card(
 }
 
 async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> StoryCard {
-    let cover_url = intact_cover(state, tier, &row.id, row.cover_file.as_deref()).await;
+    // The book cover once it is made and whole; until then (or when it failed) the first
+    // scene's picture.
+    let book_cover = intact_cover(state, tier, &row.id, row.book_cover.as_deref()).await;
+    let is_book_cover = book_cover.is_some();
+    let cover_url = match book_cover {
+        Some(url) => Some(url),
+        None => intact_cover(state, tier, &row.id, row.cover_file.as_deref()).await,
+    };
     let finished = row.completed_at.as_deref().unwrap_or(&row.updated_at);
     StoryCard {
         story_id: row.id.clone(),
@@ -149,6 +157,7 @@ async fn card(state: &AppState, tier: &'static TierSpec, row: &GalleryRow) -> St
             .map(|key| state.models.image(Some(key)).label()),
         has_video: row.video_mode == VideoMode::On,
         cover_url,
+        is_book_cover,
         sequel_of: link(&row.sequel_of, &row.sequel_of_title),
         continued_in: link(&row.sequel_id, &row.sequel_title),
     }

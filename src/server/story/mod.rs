@@ -15,5 +15,6 @@ pub mod scene_json;
 pub mod sequel;
 pub mod writing;
 
+pub(crate) use engine::story_title;
 pub use engine::{abandon, choose, home, scene_view, start, start_followed};
 pub use error::StoryError;

@@ -11,6 +11,7 @@ use axum::Router;
 use crate::domain::media::{MediaKind, MediaStatus};
 use crate::domain::TierSpec;
 use crate::server::db::media::{self, MediaKey};
+use crate::server::media::cover::COVER_FILE;
 use crate::server::media::renditions;
 use crate::server::media_store::FileKey;
 use crate::server::memory::photos;
@@ -141,14 +142,12 @@ async fn media_file(
         return light_picture(&state, tier, &story_id, &file, original_stem, request).await;
     }
     let (stem, extension) = file.rsplit_once('.').ok_or(FileError::NotFound)?;
-    // `{scene}.png`, or `{scene}-{n}.png` for a regenerated one.
-    let scene_id = stem.split('-').next().unwrap_or(stem);
     let kind = match extension {
         "png" | "jpg" | "webp" => MediaKind::Image,
         "mp4" => MediaKind::Video,
         _ => return Err(FileError::NotFound),
     };
-    if shown_file(&state, tier, &story_id, scene_id, kind).await? != Some(file.clone()) {
+    if shown_for(&state, tier, &story_id, stem, kind).await? != Some(file.clone()) {
         return Err(FileError::NotFound);
     }
     let key = FileKey::media(tier.name, &story_id, &file);
@@ -157,6 +156,23 @@ async fn media_file(
         return Err(FileError::NotFound);
     }
     serve_file(&state, &key, request).await
+}
+
+/// The file shown now by the row a file name belongs to: `{scene}.png` (or `{scene}-{n}.png`
+/// for a regenerated one) is its scene's; `cover.png` (`cover-{n}.png`) its story's cover.
+async fn shown_for(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    stem: &str,
+    kind: MediaKind,
+) -> Result<Option<String>, FileError> {
+    let owner = stem.split('-').next().unwrap_or(stem);
+    if owner == COVER_FILE && kind == MediaKind::Image {
+        let row = media::find_cover(&state.db, tier.name, story_id).await?;
+        return Ok(row.and_then(shown));
+    }
+    shown_file(state, tier, story_id, owner, kind).await
 }
 
 /// The file the tier's media row shows now (`None`: nothing finished).
@@ -173,14 +189,15 @@ async fn shown_file(
         scene_id,
         kind,
     };
-    let Some(row) = media::find(&state.db, key).await? else {
-        return Ok(None);
-    };
-    // The finished file, or while it is being regenerated the one still shown.
-    Ok(match row.status {
+    Ok(media::find(&state.db, key).await?.and_then(shown))
+}
+
+/// The finished file, or while it is being regenerated the one still shown.
+fn shown(row: media::MediaRow) -> Option<String> {
+    match row.status {
         MediaStatus::Complete => row.file_name,
         _ => row.previous_file,
-    })
+    }
 }
 
 /// A light copy of a picture (`abc.w384.jpg`), under the same check as its original; made
@@ -194,8 +211,7 @@ async fn light_picture(
     original_stem: &str,
     request: Request,
 ) -> Result<Response, FileError> {
-    let scene_id = original_stem.split('-').next().unwrap_or(original_stem);
-    let original = shown_file(state, tier, story_id, scene_id, MediaKind::Image)
+    let original = shown_for(state, tier, story_id, original_stem, MediaKind::Image)
         .await?
         .filter(|name| name.rsplit_once('.').map(|(stem, _)| stem) == Some(original_stem))
         .ok_or(FileError::NotFound)?;
