@@ -48,6 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             characters: Vec::new(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         let (story_id, scene_id) = story::start(&state, kids, input).await?;

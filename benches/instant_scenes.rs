@@ -78,6 +78,7 @@ impl Reader {
             characters: Vec::new(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         let (story_id, scene_id) = story::start(state, tier, input).await?;

@@ -77,6 +77,7 @@ async fn main() -> Result<(), BoxError> {
             characters: Vec::new(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         let (story_id, mut scene) = story::start(&state, kids, input).await?;

@@ -109,6 +109,7 @@ async fn main() -> Result<(), BoxError> {
             characters: Vec::new(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         scenes.push(story::start(&state, kids, input).await?);

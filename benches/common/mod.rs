@@ -38,6 +38,7 @@ pub async fn play(
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     };
     let (story_id, mut scene) = story::start(state, tier, input).await?;

@@ -85,6 +85,9 @@ impl StoryLength {
     }
 }
 
+/// A bedtime story's wind-down signal comes this many minutes after it started.
+pub const WIND_DOWN_MINUTES: u32 = 5;
+
 /// Scenes in a chapter of an epic story. Chapters are counted by depth, the same on every
 /// branch, so a scene's chapter never depends on what its writer said.
 pub const CHAPTER_SCENES: u32 = 5;
@@ -207,6 +210,9 @@ pub struct StartInput {
     /// starts without a profile, picked characters, the family or video.
     #[serde(default)]
     pub surprise: bool,
+    /// Bedtime mode (kids only): calm rules, a short story, a night-time picture style and
+    /// a dimmed night theme on its scenes.
+    pub bedtime: bool,
     /// A sequel: the finished story this one continues (its characters and style come
     /// along; the idea may be empty).
     #[serde(default)]
@@ -236,6 +242,8 @@ struct StartFields {
     style: String,
     #[serde(default, deserialize_with = "super::form::checkbox")]
     surprise: bool,
+    #[serde(default, deserialize_with = "super::form::checkbox")]
+    bedtime: bool,
     #[serde(default)]
     sequel_of: Option<String>,
 }
@@ -254,6 +262,7 @@ impl From<StartFields> for StartInput {
             characters: fields.characters.0,
             style: fields.style,
             surprise: fields.surprise,
+            bedtime: fields.bedtime,
             sequel_of: super::form::filled(fields.sequel_of),
         }
     }
@@ -273,6 +282,7 @@ impl From<StartInput> for StartFields {
             characters: super::form::Picked(input.characters),
             style: input.style,
             surprise: input.surprise,
+            bedtime: input.bedtime,
             sequel_of: input.sequel_of,
         }
     }
@@ -317,6 +327,10 @@ pub struct SceneView {
     /// The chapter card shown before this scene, when it opens a chapter.
     #[serde(default)]
     pub chapter_card: Option<ChapterCard>,
+    /// A bedtime story: minutes since it started, when this scene was shown (the page dims
+    /// to its night theme and signals gently at [`WIND_DOWN_MINUTES`]); `None` otherwise.
+    #[serde(default)]
+    pub bedtime_minutes: Option<u32>,
     /// The scene before this one on the path, for "Back".
     pub previous_scene_id: Option<String>,
     /// The choice that led here, shown as "You chose …".

@@ -22,6 +22,8 @@ pub struct TierSpec {
     pub short_name: &'static str,
     /// Its colour: the browser's bar and the installed app (the same as `--tier-colour`).
     pub theme_colour: &'static str,
+    /// Whether the start form offers bedtime mode (calm, short stories for the end of the day).
+    pub bedtime: bool,
     // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
@@ -31,6 +33,7 @@ pub const TIERS: &[TierSpec] = &[
         title: "Kids' Adventures",
         short_name: "Adventures",
         theme_colour: "#c2410c",
+        bedtime: true,
         audience: "Children aged 3 to 6, read aloud with a grown-up",
         content_rules: "The audience is children aged 3 to 6. Keep every scene gentle, warm and \
             reassuring: no violence, no injury, no death, no scary monsters, no peril that is not \
@@ -46,6 +49,7 @@ pub const TIERS: &[TierSpec] = &[
         title: "Grown-up Stories",
         short_name: "Stories",
         theme_colour: "#3d5a80",
+        bedtime: false,
         audience: "Adults",
         content_rules: "The audience is adults. Mature themes, suspense and moral ambiguity are \
             fine; keep it free of graphic sexual content, gratuitous gore and hate. These rules \

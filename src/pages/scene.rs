@@ -17,7 +17,9 @@ use crate::components::{
 };
 use crate::components::{live_events, network};
 use crate::domain::media::MediaKind;
-use crate::domain::story::{chapter_count, chapter_place, LengthChange, PartialScene, SceneView};
+use crate::domain::story::{
+    chapter_count, chapter_place, LengthChange, PartialScene, SceneView, WIND_DOWN_MINUTES,
+};
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -93,7 +95,7 @@ fn SceneBody(
     let title_ref = NodeRef::<leptos::html::H1>::new();
     focus_on_arrival(title_ref);
     view! {
-        <article class="scene" data-depth=view.depth>
+        <article class="scene" class:bedtime=view.bedtime_minutes.is_some() data-depth=view.depth>
             <Show when=writing>
                 <WritingNow
                     words=next.words
@@ -103,6 +105,7 @@ fn SceneBody(
             </Show>
             <div class="this-scene" hidden=writing>
                 {view.chapter_card.clone().map(|card| view! { <ChapterTitle card/> })}
+                {view.bedtime_minutes.map(|minutes| view! { <WindDown minutes/> })}
                 <h1 class="scene-title" tabindex="-1" node_ref=title_ref>{heading}</h1>
                 {(view.depth > 1).then(|| view! {
                     <StorySoFar tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/>
@@ -124,6 +127,22 @@ fn SceneBody(
         </article>
     }
     .into_any()
+}
+
+/// A bedtime story's wind-down timer: the minutes since it started, as the server counted
+/// them for this page; the signal at [`WIND_DOWN_MINUTES`] is the stylesheet's, timed by the
+/// minutes left (`data-wind-down-in`), so it comes on a page left open too, with no script.
+#[component]
+fn WindDown(minutes: u32) -> impl IntoView {
+    let due = minutes >= WIND_DOWN_MINUTES;
+    let left = (!due).then(|| (WIND_DOWN_MINUTES - minutes).to_string());
+    let words = match (minutes, due) {
+        (_, true) => format!("Story time: {minutes} minutes. Time to wind down."),
+        (0, false) => "Story time: just started".to_owned(),
+        (1, false) => "Story time: 1 minute".to_owned(),
+        (_, false) => format!("Story time: {minutes} minutes"),
+    };
+    view! { <p class="wind-down" class:due=due data-wind-down-in=left>{words}</p> }
 }
 
 /// "Story so far", for a reader who comes back (`?resume`, from the home page's Continue or

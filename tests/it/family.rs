@@ -31,6 +31,7 @@ fn kite(family_mode: bool) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

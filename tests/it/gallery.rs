@@ -24,6 +24,7 @@ fn input(prompt: &str, video: bool) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

@@ -319,6 +319,7 @@ pub fn start_input(prompt: &str) -> cyoa::domain::story::StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

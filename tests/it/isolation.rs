@@ -78,6 +78,7 @@ pub(crate) async fn seed(app: &TestApp, tier_name: &str) -> Ids {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     };
     let (story_id, scene) = story::start(&app.state, tier, input).await.expect("start");

@@ -7,6 +7,7 @@ mod helpers;
 
 mod account_errors;
 mod api_errors;
+mod bedtime;
 mod chapters;
 mod covers;
 mod cross_site;

@@ -227,6 +227,7 @@ async fn memory_mode_sends_the_photos_and_off_sends_none() {
             characters: Vec::new(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");
@@ -528,6 +529,7 @@ async fn the_roster_is_per_tier_unique_by_name_and_holds_twenty() {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     };
     assert!(story::start(&app.state, adult, input.clone())
@@ -571,6 +573,7 @@ async fn the_number_of_photos_sent_respects_each_models_limit() {
             characters: picked.clone(),
             style: String::new(),
             surprise: false,
+            bedtime: false,
             sequel_of: None,
         };
         let (story_id, scene_id) = story::start(&app.state, kids, input).await.expect("start");

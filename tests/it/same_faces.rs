@@ -84,6 +84,7 @@ fn input(image_model: &str, memory_profile: Option<String>) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

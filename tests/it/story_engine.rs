@@ -17,6 +17,7 @@ fn start_input(prompt: &str, length: StoryLength) -> StartInput {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

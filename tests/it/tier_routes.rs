@@ -20,6 +20,7 @@ async fn a_story_of_tier_kids_is_a_404_under_adult() {
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     };
     let (story_id, scene_id) = story::start(&app.state, kids, input)

@@ -96,6 +96,7 @@ pub(crate) fn video_story(prompt: &str, image_model: Option<&str>) -> StartInput
         characters: Vec::new(),
         style: String::new(),
         surprise: false,
+        bedtime: false,
         sequel_of: None,
     }
 }

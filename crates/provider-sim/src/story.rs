@@ -1,8 +1,8 @@
 //! Writes the scene JSON a real model would, deterministically from the prompt: it reads
 //! the markers of our prompt contract (`Story idea:`, `Scene k of about n.`,
 //! `This scene must be an ending.`, `The reader chose:`, a sequel's `This story follows an
-//! earlier one, "…"`, an epic story's `This scene opens chapter N:`) so stories follow the
-//! idea.
+//! earlier one, "…"`, an epic story's `This scene opens chapter N:`, a bedtime story's
+//! `This is a bedtime story.`) so stories follow the idea.
 
 use serde_json::{json, Value};
 
@@ -62,6 +62,8 @@ pub(crate) struct SceneAsk<'a> {
     pub earlier: Option<&'a str>,
     /// An epic story's scene that opens a chapter (`This scene opens chapter N:`): N.
     pub opens_chapter: Option<u32>,
+    /// A bedtime story (`This is a bedtime story.`): its ending falls asleep.
+    pub bedtime: bool,
 }
 
 pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
@@ -75,6 +77,7 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
         first_name: None,
         earlier: None,
         opens_chapter: None,
+        bedtime: false,
     };
     for line in text.lines().map(str::trim) {
         if let Some(idea) = line.strip_prefix("Story idea:") {
@@ -93,6 +96,8 @@ pub(crate) fn read_ask(text: &str) -> SceneAsk<'_> {
             ask.earlier = rest.split_once('"').map(|(title, _)| title);
         } else if let Some(rest) = line.strip_prefix("This scene opens chapter ") {
             ask.opens_chapter = rest.split(':').next().and_then(|n| n.trim().parse().ok());
+        } else if line == "This is a bedtime story." {
+            ask.bedtime = true;
         } else if line == "This scene must be an ending." {
             ask.must_end = true;
         } else if let Some(label) = line.strip_prefix("The reader chose:") {
@@ -170,7 +175,13 @@ pub(crate) fn scene_json(user_text: &str) -> Value {
         " Everything about {} felt a little different now.",
         lowercase_first(idea)
     ));
-    let choices: Vec<&str> = if ending {
+    let choices: Vec<&str> = if ending && ask.bedtime {
+        narrative.push_str(&format!(
+            "\nAnd so the story of {} came to a quiet close: everyone snuggled down, warm and sleepy, and fell fast asleep. Goodnight.",
+            lowercase_first(idea)
+        ));
+        Vec::new()
+    } else if ending {
         narrative.push_str(&format!(
             "\nAnd so the story of {} came to its close, and everyone rested happily. The End.",
             lowercase_first(idea)
@@ -273,6 +284,7 @@ mod tests {
                 first_name: Some("Mia"),
                 earlier: None,
                 opens_chapter: None,
+                bedtime: false,
             }
         );
     }

@@ -219,6 +219,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
     );
     let memory_on = RwSignal::new(typed.ticked("input[memory_mode]"));
     let video_on = RwSignal::new(typed.ticked("input[video_mode]"));
+    let bedtime_on = RwSignal::new(typed.ticked("input[bedtime]"));
     let memory_profile = RwSignal::new(
         offered(typed.text("input[memory_profile]"), &profile_ids)
             .or_else(|| profile_ids.first().map(|&id| id.to_owned()))
@@ -320,6 +321,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
                 characters: picked.get_untracked().0,
                 style: style.get_untracked(),
                 surprise,
+                bedtime: bedtime_on.get_untracked(),
                 sequel_of: sequel_of.get_value(),
             },
         });
@@ -357,6 +359,7 @@ fn StartForm(tier: &'static TierSpec, data: HomeData) -> impl IntoView {
             }}
             <IdeaField tier prompt speech_to_text sequel=sequel.is_some()/>
             <LengthField length/>
+            {tier.bedtime.then(|| view! { <BedtimeToggle bedtime_on/> })}
             <ChosenModels text_models=text_models.clone() image_models=image_models.clone() text_model image_model styles=styles.clone() style/>
             <details class="more-choices">
             <summary>"More choices"</summary>
@@ -585,6 +588,18 @@ fn LengthField(length: RwSignal<StoryLength>) -> impl IntoView {
             <legend>"Story length"</legend>
             {options}
         </fieldset>
+    }
+}
+
+/// Bedtime mode (kids): calm, short, with a night look; the story's length is then short
+/// whatever is picked above (the server makes it so, the line says it).
+#[component]
+fn BedtimeToggle(bedtime_on: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <Switch key="bedtime" on=bedtime_on words="Bedtime story: calm and short, ends with a sleepy goodnight".to_owned()/>
+        <Show when=move || bedtime_on.get()>
+            <p class="hint bedtime-hint">"A bedtime story is short (3 scenes), with soft night-time pictures and a dim screen."</p>
+        </Show>
     }
 }
 

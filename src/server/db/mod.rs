@@ -234,6 +234,16 @@ pub fn stored_time(at: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// Whole minutes from a stored time (see [`STORED_TIME`]) to now; `None` for a time that does
+/// not parse.
+pub fn minutes_since(stored: &str) -> Option<u32> {
+    let at = time::PrimitiveDateTime::parse(stored, STORED_TIME)
+        .ok()?
+        .assume_utc();
+    let minutes = (time::OffsetDateTime::now_utc() - at).whole_minutes();
+    Some(u32::try_from(minutes.max(0)).unwrap_or(u32::MAX))
+}
+
 /// Current time in unix seconds, for rows that count time (sessions, spending).
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()

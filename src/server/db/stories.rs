@@ -36,6 +36,10 @@ pub struct StoryRow {
     pub earlier: String,
     /// What the illustrator is told of the style (empty: the model's own).
     pub picture_style: String,
+    /// Bedtime mode: calm rules and a night theme for as long as it is read.
+    pub bedtime: bool,
+    /// When it was started (the bedtime wind-down counts from it).
+    pub created_at: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -83,6 +87,7 @@ pub struct NewStory<'a> {
     pub picture_style: &'a str,
     pub sequel_of: Option<&'a str>,
     pub earlier: &'a str,
+    pub bedtime: bool,
 }
 
 /// Stored as the image model of a story that has no illustrations.
@@ -108,7 +113,8 @@ pub struct NewScene<'a> {
 
 const STORY_COLUMNS: &str =
     "id, tier, title, prompt, length, target_depth, text_model, image_model, status, current_scene_id,
-     memory_profile_id, memory_context, video_mode, sequel_of, earlier, picture_style";
+     memory_profile_id, memory_context, video_mode, sequel_of, earlier, picture_style, bedtime,
+     created_at";
 /// [`STORY_COLUMNS`] of a query whose stories are `st`, named as [`StoryRow`] reads them
 /// (keep the two lists alike).
 const STORY_COLUMNS_OF_ST: &str =
@@ -117,7 +123,7 @@ const STORY_COLUMNS_OF_ST: &str =
      st.image_model AS image_model, st.status AS status, st.current_scene_id AS current_scene_id,
      st.memory_profile_id AS memory_profile_id, st.memory_context AS memory_context,
      st.video_mode AS video_mode, st.sequel_of AS sequel_of, st.earlier AS earlier,
-     st.picture_style AS picture_style";
+     st.picture_style AS picture_style, st.bedtime AS bedtime, st.created_at AS created_at";
 const SCENE_COLUMNS: &str =
     "s.id, s.story_id, s.parent_choice_id, s.depth, s.title, s.narrative, s.image_prompt, s.is_ending,
      s.chapter_title";
@@ -139,8 +145,8 @@ pub async fn insert_story_with_first_scene(
     super::query(
         "INSERT INTO stories (id, tier, prompt, length, target_depth, text_model, image_model,
                               memory_profile_id, memory_context, video_mode, picture_style,
-                              sequel_of, earlier, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              sequel_of, earlier, bedtime, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&story_id)
     .bind(story.tier)
@@ -155,6 +161,7 @@ pub async fn insert_story_with_first_scene(
     .bind(story.picture_style)
     .bind(story.sequel_of)
     .bind(story.earlier)
+    .bind(story.bedtime)
     .bind(&at)
     .bind(&at)
     .execute(&mut tx)

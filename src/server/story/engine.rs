@@ -10,7 +10,7 @@ use crate::domain::media::{MediaKind, VideoMode, VIDEO_UNAVAILABLE_NOTICE};
 use crate::domain::profile::{ProfileError, MAX_ROSTER};
 use crate::domain::story::{
     chapter_place, ChapterCard, ChoiceView, HomeData, ModelOption, ResumableStory, SceneView,
-    StartInput,
+    StartInput, StoryLength,
 };
 use crate::domain::AppError;
 use crate::domain::{ImageModelSpec, Prompt, Provider, TextModelSpec, TierSpec, VideoModelSpec};
@@ -68,6 +68,17 @@ async fn start_story(
         }
         false => input,
     };
+    // Bedtime: calm rules, always short, night-time pictures (a surprise or a template too).
+    if input.bedtime && !tier.bedtime {
+        return Err(StoryError::NoBedtime);
+    }
+    let input = match input.bedtime {
+        true => StartInput {
+            length: StoryLength::Short,
+            ..input
+        },
+        false => input,
+    };
     // A sequel: the story it continues is read once, here.
     let earlier = match input.sequel_of.as_deref() {
         Some(id) => Some(super::sequel::earlier(state, tier, id).await?),
@@ -77,6 +88,11 @@ async fn start_story(
         (Some(style), _) => style.prompt.clone(),
         (None, Some(earlier)) => earlier.story.picture_style.clone(),
         (None, None) => String::new(),
+    };
+    let picture_style = match (input.bedtime, picture_style.is_empty()) {
+        (false, _) => picture_style,
+        (true, true) => prompt::BEDTIME_PICTURES.to_owned(),
+        (true, false) => format!("{picture_style}, as {}", prompt::BEDTIME_PICTURES),
     };
     let prompt = match &earlier {
         Some(earlier) if input.prompt.trim().is_empty() => {
@@ -106,6 +122,7 @@ async fn start_story(
         memory: memory_text.as_deref(),
         earlier: earlier.as_ref().map(|e| e.told.as_str()),
         chapters: input.length.has_chapters(),
+        bedtime: input.bedtime,
     };
     // Charged before the storyteller is asked: over the limit, nothing is ordered.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Story).await?;
@@ -137,6 +154,7 @@ async fn start_story(
         picture_style: &picture_style,
         sequel_of: earlier.as_ref().map(|e| e.story.id.as_str()),
         earlier: earlier.as_ref().map_or("", |e| e.told.as_str()),
+        bedtime: input.bedtime,
     };
     let present = draft.characters_json();
     let first = new_scene(
@@ -220,6 +238,7 @@ pub(super) async fn write_for_choice(
         memory: memory_text.as_deref(),
         earlier: Some(story.earlier.as_str()).filter(|e| !e.is_empty()),
         chapters: story.length.has_chapters(),
+        bedtime: story.bedtime,
     };
     let draft = write_scene(state, tier, model, &scene, on_text).await?;
     Ok((depth, draft))
@@ -309,6 +328,10 @@ pub async fn scene_view(
         target_depth: story.target_depth as u32,
         has_chapters: story.length.has_chapters(),
         chapter_card: ChapterCard::opening(story.length, scene.depth as u32, scene.chapter_title),
+        bedtime_minutes: match story.bedtime {
+            true => Some(crate::server::db::minutes_since(&story.created_at).unwrap_or(0)),
+            false => None,
+        },
         previous_scene_id,
         chosen_label,
         text_model_name: text_model_label(state, &story.text_model),
@@ -597,6 +620,8 @@ struct SceneSpec<'a> {
     earlier: Option<&'a str>,
     /// An epic story, told in chapters.
     chapters: bool,
+    /// Bedtime mode: calm rules join the tier's.
+    bedtime: bool,
 }
 
 /// Asks the model for a scene, streamed; a malformed answer is asked for once more, then
@@ -622,6 +647,7 @@ async fn write_scene(
         memory: scene.memory,
         earlier: scene.earlier,
         chapters: scene.chapters,
+        bedtime: scene.bedtime,
     });
     let schema = scene_json::schema();
     let request = TextRequest {

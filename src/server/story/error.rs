@@ -33,6 +33,9 @@ pub enum StoryError {
     LengthNotHere(crate::domain::story::LengthChange),
     #[error("the story's length was changed by another tap meanwhile")]
     LengthChangedMeanwhile,
+    /// Bedtime mode asked for in a tier that does not offer it.
+    #[error("bedtime mode is not offered in this tier")]
+    NoBedtime,
     /// A sequel of a story that has not reached an ending.
     #[error("the story is not finished")]
     NotFinished,
@@ -84,6 +87,9 @@ impl From<StoryError> for AppError {
             StoryError::LengthChangedMeanwhile => AppError::Conflict(
                 "The story's length was just changed from another tap. Look again before changing it once more.".into(),
             ),
+            StoryError::NoBedtime => {
+                AppError::Invalid("Bedtime mode is for the children's stories.".into())
+            }
             StoryError::UnknownStyle(_) => {
                 AppError::Invalid("Please pick one of the listed picture styles.".into())
             }

@@ -35,7 +35,23 @@ pub struct PromptInput<'a> {
     pub earlier: Option<&'a str>,
     /// An epic story, told in chapters.
     pub chapters: bool,
+    /// Bedtime mode: [`BEDTIME_RULES`] join the tier's rules.
+    pub bedtime: bool,
 }
+
+/// The marker of a bedtime story's scenes (the simulator's endings then fall asleep).
+pub const BEDTIME_MARKER: &str = "This is a bedtime story.";
+
+/// What a bedtime story's storyteller is told, with the tier's rules.
+pub const BEDTIME_RULES: &str = "This is a bedtime story, read to a child who is about to \
+    sleep. Keep it gentle and soothing: no tension, no conflict, no surprises that startle, no \
+    loud or fast action; slow, cosy pacing with soft sounds, warm lights and quiet places. \
+    Choices are calm ones. The ending has the main character settling down to sleep, safe \
+    and warm.";
+
+/// What a bedtime story's illustrator is told of the style (with the story's own, if any).
+pub const BEDTIME_PICTURES: &str = "a soft, warm, cosy night-time picture: moonlight and \
+    lamplight, gentle shadows, calm dim colours";
 
 /// The marker of a scene that opens a chapter (the simulator names the chapter from it).
 pub const OPENS_CHAPTER: &str = "This scene opens chapter";
@@ -111,7 +127,10 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
          characters lists the ids (c1, c2, …) of the family characters given below who appear in the scene, \
          an empty list when none were given or none appear. chapter_title is null unless you are told \
          that the scene opens a chapter.",
-        rules = input.tier.content_rules
+        rules = match input.bedtime {
+            true => format!("{}\n{BEDTIME_RULES}", input.tier.content_rules),
+            false => input.tier.content_rules.to_owned(),
+        }
     );
     let mut user = format!(
         "Story idea: {idea}\nScene {depth} of about {target}.\n",
@@ -121,6 +140,10 @@ pub fn build(input: &PromptInput<'_>) -> ScenePrompt {
     );
     if input.chapters {
         user.push_str(&chapter_lines(input.depth, input.target_depth, must_end));
+    }
+    if input.bedtime {
+        user.push_str(BEDTIME_MARKER);
+        user.push('\n');
     }
     if let Some(earlier) = input.earlier {
         user.push('\n');
@@ -183,6 +206,7 @@ mod tests {
             memory: None,
             earlier: None,
             chapters: false,
+            bedtime: false,
         });
         assert!(p.system.contains(kids().content_rules));
         assert!(p.user.contains("Story idea: a shy dragon\n"));
@@ -213,6 +237,7 @@ mod tests {
             memory: None,
             earlier: None,
             chapters: false,
+            bedtime: false,
         });
         assert!(p.must_end);
         assert!(p.user.contains("This scene must be an ending.\n"));
@@ -242,6 +267,7 @@ mod tests {
             memory: None,
             earlier: None,
             chapters: false,
+            bedtime: false,
         });
         assert!(p.user.contains("Scene 1: First sentence.\n"));
         assert!(!p.user.contains("Long detail"));
@@ -260,6 +286,7 @@ mod tests {
             memory: Some("Family memory: Mia likes kites."),
             earlier: None,
             chapters: false,
+            bedtime: false,
         });
         let idea_at = p.user.find("Story idea").expect("idea");
         let memory_at = p.user.find("Family memory").expect("memory");
@@ -280,6 +307,7 @@ mod tests {
                 memory: None,
                 earlier: None,
                 chapters: true,
+                bedtime: false,
             })
             .user
         };
@@ -291,5 +319,23 @@ mod tests {
         // The last scene is the ending, not a chapter's close.
         assert!(!at(25).contains("closes chapter") && at(25).contains("must be an ending"));
         assert!(!at(25).contains(OPENS_CHAPTER));
+    }
+
+    #[test]
+    fn a_bedtime_story_is_told_to_be_calm_and_end_asleep() {
+        let p = build(&PromptInput {
+            tier: kids(),
+            idea: "a sleepy owl",
+            path: &[],
+            depth: 1,
+            target_depth: 3,
+            full_scenes: 4,
+            memory: None,
+            earlier: None,
+            chapters: false,
+            bedtime: true,
+        });
+        assert!(p.system.contains(kids().content_rules) && p.system.contains(BEDTIME_RULES));
+        assert!(p.user.contains(BEDTIME_MARKER));
     }
 }
