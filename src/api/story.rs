@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::gallery::{GalleryPage, ReaderView};
 use crate::domain::media::{MediaKind, MediaView};
 use crate::domain::story::{HomeData, LengthChange, SceneView, StartInput};
-use crate::domain::story_map::StoryMap;
+use crate::domain::story_map::MapView;
 use crate::domain::AppError;
 
 #[cfg(feature = "ssr")]
@@ -183,9 +183,15 @@ pub async fn delete_story(tier: String, story_id: String) -> Result<(), AppError
     context::answer(story::gallery::delete(&state, tier, &story_id).await)
 }
 
-/// The story map: every explored scene of the story as a tree.
+/// The story map: every explored scene of the story as a tree, drawn by the server with `at`
+/// highlighted, its nodes leading to play (or with `reader` to the reader).
 #[server(endpoint = "story_map")]
-pub async fn load_story_map(tier: String, story_id: String) -> Result<StoryMap, AppError> {
+pub async fn load_story_map(
+    tier: String,
+    story_id: String,
+    at: Option<String>,
+    reader: bool,
+) -> Result<MapView, AppError> {
     let (state, tier) = context::in_tier(&tier).await?;
-    context::answer(story::map::map(&state, tier, &story_id).await)
+    context::answer(story::map::drawn(&state, tier, &story_id, at, reader).await)
 }

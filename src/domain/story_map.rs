@@ -36,6 +36,23 @@ pub struct MapScene {
     pub chapter: Option<ChapterCard>,
 }
 
+/// The map as a page shows it, drawn by the server (the browser never lays it out: the
+/// layout and the drawing stay out of the page's code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    pub story_id: String,
+    pub title: String,
+    /// The SVG markup ([`render_svg`]), its links already the page's.
+    pub svg: String,
+    /// The highlighted scene: the one asked for, else where the reader last was.
+    pub current: Option<String>,
+    /// Where the map's box should scroll to show it (see [`focus_of`]), and the map's width.
+    pub middle: Option<u32>,
+    pub width: u32,
+    /// Explored scenes.
+    pub count: usize,
+}
+
 /// A story's whole explored tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryMap {

@@ -1,6 +1,7 @@
 //! `/{tier}/story/{story}/map` (in play) and `/{tier}/gallery/{story}/map` (in the reader):
-//! the story map. The SVG is made by `domain::story_map`, on the server for the first paint
-//! (it works before hydration and without JavaScript) and the same in the browser.
+//! the story map. The SVG is made by `domain::story_map` on the server only, for the first
+//! paint (it works before hydration and without JavaScript) and in the server function's
+//! answer when the app goes to a map: the layout's code stays out of the page's module.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -8,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::use_tier;
 use crate::api::story::load_story_map;
 use crate::components::resource_view::ResourceView;
-use crate::domain::story_map::{focus_of, render_svg, MapLinks, StoryMap};
+use crate::domain::story_map::MapView;
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -19,21 +20,6 @@ enum Mode {
     Play,
     /// A node reads the saved story along that scene's branch.
     Reader,
-}
-
-struct Links {
-    tier: &'static str,
-    story_id: String,
-    mode: Mode,
-}
-
-impl MapLinks for Links {
-    fn href(&self, scene_id: &str) -> String {
-        match self.mode {
-            Mode::Play => urls::scene(self.tier, &self.story_id, scene_id),
-            Mode::Reader => urls::reader_branch(self.tier, &self.story_id, scene_id),
-        }
-    }
 }
 
 #[component]
@@ -52,38 +38,35 @@ pub fn ReaderMapPage() -> impl IntoView {
 fn MapContent(tier: &'static TierSpec, mode: Mode) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let story_id = move || params.with(|p| p.get("story").unwrap_or_default());
-    let at = move || query.with(|q| q.get("at"));
-    let map = Resource::new(story_id, move |story| {
-        load_story_map(tier.name.to_owned(), story)
+    let asked = move || {
+        (
+            params.with(|p| p.get("story").unwrap_or_default()),
+            query.with(|q| q.get("at")),
+        )
+    };
+    let map = Resource::new(asked, move |(story, at)| {
+        load_story_map(tier.name.to_owned(), story, at, mode == Mode::Reader)
     });
     view! {
         <ResourceView
             resource=map
             loading="Drawing the story map…"
-            render=move |map| view! { <MapBody tier mode map at=at()/> }
+            render=move |map| view! { <MapBody tier mode map/> }
         />
     }
 }
 
 #[component]
-fn MapBody(
-    tier: &'static TierSpec,
-    mode: Mode,
-    map: StoryMap,
-    at: Option<String>,
-) -> impl IntoView {
-    // The scene asked for, if it is in this story; else where the reader last was.
-    let current = at
-        .filter(|id| map.scenes.iter().any(|s| &s.id == id))
-        .or_else(|| map.last_scene_id.clone());
-    let links = Links {
-        tier: tier.name,
-        story_id: map.story_id.clone(),
-        mode,
-    };
-    let svg = render_svg(&map, current.as_deref(), &links);
-    let (middle, width) = focus_of(&map, current.as_deref());
+fn MapBody(tier: &'static TierSpec, mode: Mode, map: MapView) -> impl IntoView {
+    let MapView {
+        story_id,
+        title,
+        svg,
+        current,
+        middle,
+        width,
+        count,
+    } = map;
     let scroller = NodeRef::<leptos::html::Div>::new();
     // The map's box opens with "you are here" in its middle (a phone shows a part of a
     // wide map).
@@ -102,19 +85,18 @@ fn MapBody(
     });
     let back = match (mode, current.as_deref()) {
         (Mode::Play, Some(scene)) => view! {
-            <a class="back-link" href=urls::scene(tier.name, &map.story_id, scene)>"← Back to the scene"</a>
+            <a class="back-link" href=urls::scene(tier.name, &story_id, scene)>"← Back to the scene"</a>
         }
         .into_any(),
         (Mode::Reader, Some(scene)) => view! {
-            <a class="back-link" href=urls::reader_branch(tier.name, &map.story_id, scene)>"← Back to the story"</a>
+            <a class="back-link" href=urls::reader_branch(tier.name, &story_id, scene)>"← Back to the story"</a>
         }
         .into_any(),
         (_, None) => ().into_any(),
     };
-    let count = map.scenes.len();
     view! {
         <section class="story-map-page">
-            <h1>{format!("Story map: {}", map.title)}</h1>
+            <h1>{format!("Story map: {title}")}</h1>
             <p class="map-legend">
                 {format!("{count} scene{} explored. ", if count == 1 { "" } else { "s" })}
                 "The highlighted scene is where you are; the bold line is the way there. "

@@ -47,21 +47,57 @@ async fn the_map_holds_every_branch_and_only_in_its_own_tier() {
     assert!(map.scenes.iter().all(|s| !s.label.is_empty()));
     assert_eq!(map.last_scene_id.as_deref(), Some(right.as_str()));
 
-    // Over HTTP: the story's own tier answers, the other tier does not know it.
-    let res = app
-        .server_fn("story_map", &[("tier", "kids"), ("story_id", &story_id)])
-        .await;
-    assert_eq!(res.status(), 200);
+    // Over HTTP: the story's own tier answers with the map drawn (the browser never lays it
+    // out), its nodes leading to play or, for the reader, to the reader; the other tier
+    // does not know it.
+    for (reader, leads_to) in [("false", "/kids/story/"), ("true", "/kids/gallery/")] {
+        let res = app
+            .server_fn(
+                "story_map",
+                &[
+                    ("tier", "kids"),
+                    ("story_id", &story_id),
+                    ("at", &left),
+                    ("reader", reader),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let drawn: cyoa::domain::story_map::MapView = res.json().await.expect("map view");
+        assert_eq!(
+            (drawn.count, drawn.current.as_deref()),
+            (3, Some(left.as_str()))
+        );
+        assert_eq!(drawn.svg.matches(r#"<a class="node"#).count(), 3);
+        assert!(
+            drawn
+                .svg
+                .contains(&format!(r#"href="{leads_to}{story_id}"#)),
+            "{}",
+            drawn.svg
+        );
+    }
     let (status, _) = app_error(
-        app.server_fn("story_map", &[("tier", "adult"), ("story_id", &story_id)])
-            .await,
+        app.server_fn(
+            "story_map",
+            &[
+                ("tier", "adult"),
+                ("story_id", &story_id),
+                ("reader", "false"),
+            ],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 404);
     let (status, _) = app_error(
         app.server_fn(
             "story_map",
-            &[("tier", "kids"), ("story_id", "no-such-story")],
+            &[
+                ("tier", "kids"),
+                ("story_id", "no-such-story"),
+                ("reader", "false"),
+            ],
         )
         .await,
     )

@@ -3,7 +3,7 @@
 use super::scene_json::first_sentence;
 use super::StoryError;
 use crate::domain::story::ChapterCard;
-use crate::domain::story_map::{MapScene, StoryMap};
+use crate::domain::story_map::{focus_of, render_svg, MapLinks, MapScene, MapView, StoryMap};
 use crate::domain::{urls, TierSpec};
 use crate::server::db::stories;
 use crate::server::state::AppState;
@@ -58,6 +58,53 @@ pub async fn map(
         scenes,
         last_scene_id,
         chapters: length.has_chapters(),
+    })
+}
+
+/// Where a map's nodes lead: the scene in play, or the saved story read along that branch.
+struct Links {
+    tier: &'static str,
+    story_id: String,
+    reader: bool,
+}
+
+impl MapLinks for Links {
+    fn href(&self, scene_id: &str) -> String {
+        match self.reader {
+            false => urls::scene(self.tier, &self.story_id, scene_id),
+            true => urls::reader_branch(self.tier, &self.story_id, scene_id),
+        }
+    }
+}
+
+/// The map of `story_id` drawn for a page: `at` highlighted when it is one of its scenes,
+/// else where the reader last was; nodes lead to play, or with `reader` to the reader.
+pub async fn drawn(
+    state: &AppState,
+    tier: &'static TierSpec,
+    story_id: &str,
+    at: Option<String>,
+    reader: bool,
+) -> Result<MapView, StoryError> {
+    let map = map(state, tier, story_id).await?;
+    let current = at
+        .filter(|id| map.scenes.iter().any(|s| &s.id == id))
+        .or_else(|| map.last_scene_id.clone());
+    let links = Links {
+        tier: tier.name,
+        story_id: map.story_id.clone(),
+        reader,
+    };
+    let svg = render_svg(&map, current.as_deref(), &links);
+    let (middle, width) = focus_of(&map, current.as_deref());
+    Ok(MapView {
+        count: map.scenes.len(),
+        story_id: map.story_id,
+        title: map.title,
+        svg,
+        current,
+        middle,
+        width,
     })
 }
 
