@@ -92,7 +92,7 @@ pub struct ReaderScene {
     pub scene_id: String,
     pub depth: u32,
     pub title: Option<String>,
-    /// The chapter card before this scene, when it opens a chapter of an epic story.
+    /// The chapter card heading this scene, when it opens a chapter of an epic story.
     #[serde(default)]
     pub chapter: Option<super::story::ChapterCard>,
     pub narrative: String,

@@ -324,7 +324,7 @@ pub struct SceneView {
     /// An epic story: told in chapters (see [`chapter_place`]).
     #[serde(default)]
     pub has_chapters: bool,
-    /// The chapter card shown before this scene, when it opens a chapter.
+    /// The chapter card heading this scene, when it opens a chapter.
     #[serde(default)]
     pub chapter_card: Option<ChapterCard>,
     /// A bedtime story: minutes since it started, when this scene was shown (the page dims
