@@ -72,6 +72,9 @@ test('a story without video shows pictures only in the reader', async ({ page })
   await expect(item.locator('.book-cover-title')).toHaveText(await item.locator('.card-title').textContent());
   const cover = item.locator('.book-cover img.cover');
   await expect(cover).toHaveAttribute('src', new RegExp(`/kids/media/${storyId}/cover\\.w384\\.jpg$`));
+  // Laid out full size before it loads (a lazy picture far down the page), then decoded.
+  expect((await cover.boundingBox()).width).toBeGreaterThan(100);
+  await cover.scrollIntoViewIfNeeded();
   await expect.poll(() => cover.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   // On a 320-px phone the title stays inside its cover.
   await page.setViewportSize({ width: 320, height: 700 });
