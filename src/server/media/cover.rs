@@ -9,12 +9,10 @@
 use super::queue::file_name_in;
 use super::workers::record_outcome;
 use super::MediaJobError;
-use crate::domain::aspect::AspectRatio;
 use crate::domain::TierSpec;
 use crate::server::db::media::MediaJob;
 use crate::server::db::stories;
 use crate::server::media_store::FileKey;
-use crate::server::providers::ProviderError;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -27,13 +25,7 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
 }
 
 async fn make(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
-    // The story's model, or its successor once it is gone.
-    let model = state.models.image(Some(&job.model)).model;
-    let client = state
-        .providers
-        .client_for_media(model.provider)
-        .ok_or(MediaJobError::NotConfigured(model.display_name))?;
-    let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    let (model, tier) = super::painter(state, job)?;
     let story = stories::find_story(&state.db, tier.name, &job.story_id)
         .await
         .map_err(MediaJobError::Record)?
@@ -44,15 +36,7 @@ async fn make(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError>
     // Charged just before the order, like any picture: over the limit, no cover.
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
     tracing::info!("cover ordered");
-    let image = match client
-        .generate_image(model, &prompt, AspectRatio::Square, &[])
-        .await
-    {
-        Err(ProviderError::ModelGone { .. }) => {
-            return Err(MediaJobError::retired(state.models, model))
-        }
-        other => other?,
-    };
+    let image = super::draw(state, model, &prompt, &[]).await?;
     super::still_ours(state, job).await?;
     let file_name = file_name_in(COVER_FILE, job.previous_file.is_some(), image.extension);
     let key = FileKey::media(&job.tier, &job.story_id, &file_name);

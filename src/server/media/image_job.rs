@@ -6,12 +6,9 @@ use super::queue::after_picture;
 use super::references;
 use super::workers::record_outcome;
 use super::MediaJobError;
-use crate::domain::aspect::AspectRatio;
 use crate::domain::media::DrawnWith;
-use crate::domain::TierSpec;
 use crate::server::db::media::{self, MediaJob};
 use crate::server::media_store::FileKey;
-use crate::server::providers::ProviderError;
 use crate::server::spending::{self, Spend};
 use crate::server::state::AppState;
 
@@ -26,13 +23,7 @@ pub(super) async fn run(state: &AppState, job: MediaJob) {
 
 /// Generates and stores the image.
 async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, MediaJobError> {
-    // The story's model, or its successor once it is gone.
-    let model = state.models.image(Some(&job.model)).model;
-    let client = state
-        .providers
-        .client_for_media(model.provider)
-        .ok_or(MediaJobError::NotConfigured(model.display_name))?;
-    let tier = TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    let (model, tier) = super::painter(state, job)?;
     // First what it is drawn with, which may wait for the picture before it: the story may be
     // deleted meanwhile, so whether the job is still ours is asked after that.
     let drawing = references::gather(state, job, model).await;
@@ -41,15 +32,7 @@ async fn generate_image(state: &AppState, job: &MediaJob) -> Result<String, Medi
     spending::charge(&state.db, &state.config.limits, tier, Spend::Picture).await?;
     record_drawn_with(state, job, &drawing.drawn_with).await;
     tracing::info!(references = drawing.images.len(), "picture ordered");
-    let image = match client
-        .generate_image(model, &drawing.prompt, AspectRatio::Square, &drawing.images)
-        .await
-    {
-        Err(ProviderError::ModelGone { .. }) => {
-            return Err(MediaJobError::retired(state.models, model))
-        }
-        other => other?,
-    };
+    let image = super::draw(state, model, &drawing.prompt, &drawing.images).await?;
     // The story was deleted while the picture was made, or the job is another instance's
     // now: nothing is written for it.
     super::still_ours(state, job).await?;

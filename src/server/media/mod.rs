@@ -66,6 +66,49 @@ async fn still_ours(
     }
 }
 
+/// The model a picture job draws with (the story's, or its successor once it is gone), the
+/// client that reaches it, and the job's tier (gone: the story is no more).
+fn painter(
+    state: &crate::server::state::AppState,
+    job: &MediaJob,
+) -> Result<
+    (
+        &'static crate::domain::ImageModelSpec,
+        &'static crate::domain::TierSpec,
+    ),
+    MediaJobError,
+> {
+    let model = state.models.image(Some(&job.model)).model;
+    if state.providers.client_for_media(model.provider).is_none() {
+        return Err(MediaJobError::NotConfigured(model.display_name));
+    }
+    let tier = crate::domain::TierSpec::find(&job.tier).ok_or(MediaJobError::StoryDeleted)?;
+    Ok((model, tier))
+}
+
+/// Orders the picture; a model its provider says is gone names its successor for Retry.
+async fn draw(
+    state: &crate::server::state::AppState,
+    model: &'static crate::domain::ImageModelSpec,
+    prompt: &str,
+    references: &[crate::server::providers::ReferenceImage],
+) -> Result<crate::server::providers::GeneratedImage, MediaJobError> {
+    let client = state
+        .providers
+        .client_for_media(model.provider)
+        .ok_or(MediaJobError::NotConfigured(model.display_name))?;
+    let aspect = crate::domain::aspect::AspectRatio::Square;
+    match client
+        .generate_image(model, prompt, aspect, references)
+        .await
+    {
+        Err(crate::server::providers::ProviderError::ModelGone { .. }) => {
+            Err(MediaJobError::retired(state.models, model))
+        }
+        other => Ok(other?),
+    }
+}
+
 /// The file a job writes: `{scene}.{ext}`, or a new name when it regenerates a finished
 /// file, which stays shown (and served) under its own name until the new one is recorded.
 fn file_name_for(job: &MediaJob, extension: &str) -> String {
