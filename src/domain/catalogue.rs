@@ -17,6 +17,7 @@ keyed_enum! {
         Image = "image",
         Video = "video",
         SpeechToText = "speech_to_text",
+        TextToSpeech = "text_to_speech",
     }
 }
 
@@ -90,10 +91,21 @@ model_entry!(TextModelSpec, ModelKind::Text);
 model_entry!(ImageModelSpec, ModelKind::Image);
 model_entry!(VideoModelSpec, ModelKind::Video);
 model_entry!(SpeechModelSpec, ModelKind::SpeechToText);
+model_entry!(NarrationModelSpec, ModelKind::TextToSpeech);
 
 /// A model that turns recorded speech into text (voice input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpeechModelSpec {
+    pub key: &'static str,
+    pub display_name: &'static str,
+    pub provider: Provider,
+    pub api_model: &'static str,
+    pub life: Lifecycle,
+}
+
+/// A model that reads a scene aloud (text to speech, streamed as 24 kHz 16-bit PCM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NarrationModelSpec {
     pub key: &'static str,
     pub display_name: &'static str,
     pub provider: Provider,
@@ -108,6 +120,7 @@ pub struct Catalogue {
     pub image: Vec<ImageModelSpec>,
     pub video: Vec<VideoModelSpec>,
     pub speech_to_text: Vec<SpeechModelSpec>,
+    pub text_to_speech: Vec<NarrationModelSpec>,
 }
 
 impl Catalogue {
@@ -118,6 +131,7 @@ impl Catalogue {
             image: super::image_model::IMAGE_MODELS.to_vec(),
             video: super::video_model::VIDEO_MODELS.to_vec(),
             speech_to_text: super::voice::SPEECH_MODELS.to_vec(),
+            text_to_speech: super::read_aloud::NARRATION_MODELS.to_vec(),
         }
     }
 
@@ -144,6 +158,7 @@ impl Catalogue {
             .chain(rows(&self.image, provider))
             .chain(rows(&self.video, provider))
             .chain(rows(&self.speech_to_text, provider))
+            .chain(rows(&self.text_to_speech, provider))
             .collect()
     }
 
@@ -198,6 +213,12 @@ impl CatalogueRows for VideoModelSpec {
 impl CatalogueRows for SpeechModelSpec {
     fn rows(c: &Catalogue) -> &[Self] {
         &c.speech_to_text
+    }
+}
+
+impl CatalogueRows for NarrationModelSpec {
+    fn rows(c: &Catalogue) -> &[Self] {
+        &c.text_to_speech
     }
 }
 
@@ -265,10 +286,12 @@ mod tests {
         keys_are_unique(&c.image);
         keys_are_unique(&c.video);
         keys_are_unique(&c.speech_to_text);
+        keys_are_unique(&c.text_to_speech);
         successors_exist::<TextModelSpec>(&c);
         successors_exist::<ImageModelSpec>(&c);
         successors_exist::<VideoModelSpec>(&c);
         successors_exist::<SpeechModelSpec>(&c);
+        successors_exist::<NarrationModelSpec>(&c);
     }
 
     #[test]

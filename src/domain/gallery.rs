@@ -82,6 +82,8 @@ pub struct ReaderView {
     /// The scene the reader was opened at (`?end=`, from the map or a branch link), when it
     /// is on this path: marked "you are here", and where the story map opens.
     pub at_scene_id: Option<String>,
+    /// How its scenes can be read aloud.
+    pub read_aloud: super::read_aloud::ReadAloudOffer,
     /// Whether this page is shown to a parent (the tier's parent controls are open, or
     /// off): only then does it offer what costs money or destroys something.
     pub parent: bool,

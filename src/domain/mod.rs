@@ -13,6 +13,7 @@ pub(crate) mod keyed;
 pub mod media;
 pub mod profile;
 pub mod provider;
+pub mod read_aloud;
 pub mod status;
 pub mod story;
 pub mod story_map;
@@ -23,7 +24,7 @@ pub mod urls;
 pub mod video_model;
 pub mod voice;
 
-pub use catalogue::{Catalogue, ModelKind, Resolved, SpeechModelSpec};
+pub use catalogue::{Catalogue, ModelKind, NarrationModelSpec, Resolved, SpeechModelSpec};
 pub use error::AppError;
 pub use image_model::ImageModelSpec;
 pub use provider::Provider;

@@ -331,6 +331,8 @@ pub struct SceneView {
     /// to its night theme and signals gently at [`WIND_DOWN_MINUTES`]); `None` otherwise.
     #[serde(default)]
     pub bedtime_minutes: Option<u32>,
+    /// How this scene can be read aloud.
+    pub read_aloud: super::read_aloud::ReadAloudOffer,
     /// The scene before this one on the path, for "Back".
     pub previous_scene_id: Option<String>,
     /// The choice that led here, shown as "You chose …".

@@ -24,6 +24,9 @@ pub struct TierSpec {
     pub theme_colour: &'static str,
     /// Whether the start form offers bedtime mode (calm, short stories for the end of the day).
     pub bedtime: bool,
+    /// Young children listen: each scene starts reading itself aloud (the reader turns it
+    /// off), and only the gentle voices are offered.
+    pub young_listeners: bool,
     // Its look is the `.tier-{name}` rule in `style/main.css`.
 }
 
@@ -34,6 +37,7 @@ pub const TIERS: &[TierSpec] = &[
         short_name: "Adventures",
         theme_colour: "#c2410c",
         bedtime: true,
+        young_listeners: true,
         audience: "Children aged 3 to 6, read aloud with a grown-up",
         content_rules: "The audience is children aged 3 to 6. Keep every scene gentle, warm and \
             reassuring: no violence, no injury, no death, no scary monsters, no peril that is not \
@@ -50,6 +54,7 @@ pub const TIERS: &[TierSpec] = &[
         short_name: "Stories",
         theme_colour: "#3d5a80",
         bedtime: false,
+        young_listeners: false,
         audience: "Adults",
         content_rules: "The audience is adults. Mature themes, suspense and moral ambiguity are \
             fine; keep it free of graphic sexual content, gratuitous gore and hate. These rules \

@@ -278,13 +278,16 @@ impl GateSettings {
 }
 
 /// What each tier may spend per hour (`[limits]` in `Leptos.toml`; `LIMIT_STORIES_PER_HOUR`,
-/// `LIMIT_PICTURES_PER_HOUR`, `LIMIT_CLIPS_PER_HOUR` win). Retries and Regenerate count too.
+/// `LIMIT_PICTURES_PER_HOUR`, `LIMIT_CLIPS_PER_HOUR`, `LIMIT_SPEECH_PER_HOUR` win). Retries
+/// and Regenerate count too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SpendingLimits {
     pub stories_per_hour: u32,
     pub pictures_per_hour: u32,
     pub clips_per_hour: u32,
+    /// Scenes read aloud by a model (a scene replayed in the same voice is free).
+    pub speech_per_hour: u32,
     /// "Surprise me" stories in video mode (`SURPRISE_VIDEO=on`): off by default, as a
     /// clip costs more than a picture and a surprise is one tap.
     pub surprise_video: bool,
@@ -298,6 +301,7 @@ impl Default for SpendingLimits {
             stories_per_hour: 12,
             pictures_per_hour: 120,
             clips_per_hour: 12,
+            speech_per_hour: 120,
             surprise_video: false,
         }
     }
@@ -310,6 +314,7 @@ impl SpendingLimits {
             stories_per_hour: u32::MAX,
             pictures_per_hour: u32::MAX,
             clips_per_hour: u32::MAX,
+            speech_per_hour: u32::MAX,
             surprise_video: false,
         }
     }
@@ -499,6 +504,7 @@ impl Config {
             ("LIMIT_STORIES_PER_HOUR", &mut limits.stories_per_hour),
             ("LIMIT_PICTURES_PER_HOUR", &mut limits.pictures_per_hour),
             ("LIMIT_CLIPS_PER_HOUR", &mut limits.clips_per_hour),
+            ("LIMIT_SPEECH_PER_HOUR", &mut limits.speech_per_hour),
         ] {
             if let Some(text) = non_empty(name) {
                 *field = parse_number(name, &text)?;
@@ -834,6 +840,7 @@ mod tests {
             "LIMIT_STORIES_PER_HOUR",
             "LIMIT_PICTURES_PER_HOUR",
             "LIMIT_CLIPS_PER_HOUR",
+            "LIMIT_SPEECH_PER_HOUR",
         ] {
             let refused = Config::from_parts(SettingsFile::default(), |n| {
                 (n == name).then(|| "12x".to_owned())

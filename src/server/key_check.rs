@@ -154,6 +154,7 @@ fn makes(kind: ModelKind) -> &'static str {
         ModelKind::Image => "Pictures",
         ModelKind::Video => "Clips",
         ModelKind::SpeechToText => "Voice input",
+        ModelKind::TextToSpeech => "Read aloud",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod media_store;
 pub mod memory;
 pub mod models;
 pub mod providers;
+pub mod read_aloud;
 pub mod spending;
 pub mod state;
 pub mod story;

@@ -1,5 +1,6 @@
 //! Spending limits per tier and hour: stories started, pictures and clips ordered
-//! (Retry and Regenerate count too). A spend is charged in one write transaction that counts
+//! (Retry and Regenerate count too), scenes read aloud (once per scene and voice: a replay
+//! is free). A spend is charged in one write transaction that counts
 //! the last hour first, so two requests at once cannot both slip under the limit; over it,
 //! nothing is ordered and the reader is told, in plain words, when more is possible.
 
@@ -18,6 +19,7 @@ pub enum Spend {
     Story,
     Picture,
     Clip,
+    Speech,
 }
 
 impl Spend {
@@ -26,6 +28,7 @@ impl Spend {
             Spend::Story => "story",
             Spend::Picture => "picture",
             Spend::Clip => "clip",
+            Spend::Speech => "speech",
         }
     }
 
@@ -34,6 +37,7 @@ impl Spend {
             Spend::Story => "new stories",
             Spend::Picture => "pictures",
             Spend::Clip => "video clips",
+            Spend::Speech => "scenes read aloud",
         }
     }
 
@@ -50,6 +54,7 @@ impl Spend {
             Spend::Story => limits.stories_per_hour,
             Spend::Picture => limits.pictures_per_hour,
             Spend::Clip => limits.clips_per_hour,
+            Spend::Speech => limits.speech_per_hour,
         }
     }
 }

@@ -64,6 +64,8 @@ pub struct AppStateInner {
     pub gate: Arc<Gate>,
     /// Next scenes being written (for a tap, or ahead of it).
     pub drafts: Arc<Drafts>,
+    /// Scenes being read aloud in this process, joined by a second listener.
+    pub readings: Arc<crate::server::read_aloud::live::Readings>,
 }
 
 /// A key check's answer and when it was made.

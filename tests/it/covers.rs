@@ -153,6 +153,7 @@ async fn a_cover_over_the_picture_limit_is_not_ordered_and_the_first_picture_sta
             stories_per_hour: 5,
             pictures_per_hour: 3,
             clips_per_hour: 0,
+            speech_per_hour: 0,
             surprise_video: false,
         })
         .spawn()

@@ -25,6 +25,7 @@ mod models;
 mod parent_gate;
 mod plain_forms;
 mod pwa;
+mod read_aloud;
 mod recap;
 mod regenerate;
 mod roster_migration;

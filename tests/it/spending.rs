@@ -40,6 +40,7 @@ async fn over_the_hourly_limit_nothing_is_ordered_and_the_reader_is_told_why() {
             stories_per_hour: 2,
             pictures_per_hour: 1,
             clips_per_hour: 0,
+            speech_per_hour: 0,
             surprise_video: false,
         })
         .spawn()

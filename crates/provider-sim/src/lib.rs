@@ -9,6 +9,7 @@ mod illustration;
 mod image_apis;
 mod image_edits;
 pub mod model_lists;
+pub mod narration;
 mod provider;
 pub mod speech;
 mod story;
@@ -117,6 +118,10 @@ pub fn router(config: SimConfig) -> Router {
         .route(
             &format!("{}/audio/transcriptions", Provider::OpenAi.path()),
             post(speech::openai_transcriptions),
+        )
+        .route(
+            &format!("{}/audio/speech", Provider::OpenAi.path()),
+            post(narration::openai_speech),
         )
         .route(
             &format!("{}/images/generations", Provider::Xai.path()),

@@ -55,6 +55,16 @@ const OFFERED: &[(Provider, ModelKind, &[&str])] = &[
         ],
     ),
     (
+        Provider::OpenAi,
+        ModelKind::TextToSpeech,
+        &[
+            "gpt-4o-mini-tts",
+            "gpt-4o-mini-tts-2025-12-15",
+            "tts-1",
+            "tts-1-hd",
+        ],
+    ),
+    (
         Provider::Anthropic,
         ModelKind::Text,
         &[
@@ -95,6 +105,11 @@ const OFFERED: &[(Provider, ModelKind, &[&str])] = &[
         Provider::Gemini,
         ModelKind::Image,
         &["gemini-3.1-flash-image", "gemini-3-pro-image"],
+    ),
+    (
+        Provider::Gemini,
+        ModelKind::TextToSpeech,
+        &["gemini-3.8-flash-lite-tts", "gemini-3.8-flash-tts"],
     ),
 ];
 

@@ -46,4 +46,5 @@ pub enum ModelKind {
     Image,
     Video,
     SpeechToText,
+    TextToSpeech,
 }

@@ -227,6 +227,22 @@ pub(crate) async fn gemini_generate(
         .as_array()
         .is_some_and(|m| m.iter().any(|v| v == "IMAGE"));
     let model = model_method.split(':').next().unwrap_or_default();
+    let wants_audio = body["generationConfig"]["responseModalities"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|v| v == "AUDIO"));
+    if wants_audio {
+        let words = all_text(&body["contents"]);
+        return super::narration::gemini_speech(
+            &s,
+            model,
+            &headers,
+            key.as_deref(),
+            &words,
+            &body,
+            streamed,
+        )
+        .await;
+    }
     if wants_image {
         return super::image_apis::gemini_image(
             &s,

@@ -9,6 +9,7 @@ pub mod gallery;
 pub mod gate;
 pub mod media;
 pub mod profiles;
+pub mod scene_audio;
 mod sql;
 pub mod stories;
 pub mod written_ahead;

@@ -53,6 +53,15 @@ pub async fn check(db: &Db, store: &MediaStore) -> Result<IntegrityReport, Integ
         }
         expected.push(key);
     }
+    // Scenes read aloud: their WAV files.
+    for (tier, story, file) in crate::server::db::scene_audio::stored_files(db).await? {
+        report.rows_checked += 1;
+        let key = FileKey::media(&tier, &story, &file);
+        if !store.exists(&key).await {
+            report.broken.push(format!("{tier}/{story}/{file}"));
+        }
+        expected.push(key);
+    }
     let photos: Vec<(String, String, String)> =
         db::query_as("SELECT tier, character_id, file FROM character_photos")
             .fetch_all(db)

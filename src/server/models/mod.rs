@@ -13,8 +13,8 @@ use std::sync::RwLock;
 
 use crate::domain::catalogue::{CatalogueRows, ModelEntry};
 use crate::domain::{
-    image_model, video_model, Catalogue, ImageModelSpec, ModelKind, Provider, Resolved,
-    SpeechModelSpec, TextModelSpec, VideoModelSpec,
+    image_model, video_model, Catalogue, ImageModelSpec, ModelKind, NarrationModelSpec, Provider,
+    Resolved, SpeechModelSpec, TextModelSpec, VideoModelSpec,
 };
 
 /// Why the app no longer sends a model.
@@ -242,6 +242,16 @@ impl Models {
         self.offered::<SpeechModelSpec>(configured).first().copied()
     }
 
+    /// Who reads scenes aloud, if a configured provider offers a model for it.
+    pub fn text_to_speech(
+        &'static self,
+        configured: &[Provider],
+    ) -> Option<&'static NarrationModelSpec> {
+        self.offered::<NarrationModelSpec>(configured)
+            .first()
+            .copied()
+    }
+
     /// A call found `api_model` gone: it is no longer offered or sent, until a later model
     /// list has it again.
     pub fn mark_gone(&self, provider: Provider, api_model: &'static str) {
@@ -313,6 +323,7 @@ impl Models {
         rows::<ImageModelSpec>(self, provider, &today, &mut out);
         rows::<VideoModelSpec>(self, provider, &today, &mut out);
         rows::<SpeechModelSpec>(self, provider, &today, &mut out);
+        rows::<NarrationModelSpec>(self, provider, &today, &mut out);
         out
     }
 }

@@ -23,7 +23,8 @@ use serde::Deserialize;
 
 use crate::domain::catalogue::{CatalogueRows, Lifecycle};
 use crate::domain::{
-    Catalogue, ImageModelSpec, ModelKind, Provider, SpeechModelSpec, TextModelSpec, VideoModelSpec,
+    Catalogue, ImageModelSpec, ModelKind, NarrationModelSpec, Provider, SpeechModelSpec,
+    TextModelSpec, VideoModelSpec,
 };
 
 /// A refused `[models]` setting, naming where it came from.
@@ -44,6 +45,8 @@ pub struct ModelsSection {
     image: BTreeMap<String, ModelChange>,
     video: BTreeMap<String, ModelChange>,
     speech_to_text: BTreeMap<String, ModelChange>,
+    #[serde(default)]
+    text_to_speech: BTreeMap<String, ModelChange>,
 }
 
 /// What may change of one model; a new model needs at least `provider` and `api_model`.
@@ -110,6 +113,7 @@ impl ModelsSection {
         pick(&catalogue.image, env, &mut out.image);
         pick(&catalogue.video, env, &mut out.video);
         pick(&catalogue.speech_to_text, env, &mut out.speech_to_text);
+        pick(&catalogue.text_to_speech, env, &mut out.text_to_speech);
         out
     }
 
@@ -121,6 +125,11 @@ impl ModelsSection {
         apply_kind(
             &mut catalogue.speech_to_text,
             &self.speech_to_text,
+            source_name,
+        )?;
+        apply_kind(
+            &mut catalogue.text_to_speech,
+            &self.text_to_speech,
             source_name,
         )?;
         Ok(())
@@ -160,7 +169,8 @@ pub fn check(catalogue: &Catalogue, source_name: &str) -> Result<(), ModelsError
     successors::<TextModelSpec>(catalogue, source_name)?;
     successors::<ImageModelSpec>(catalogue, source_name)?;
     successors::<VideoModelSpec>(catalogue, source_name)?;
-    successors::<SpeechModelSpec>(catalogue, source_name)
+    successors::<SpeechModelSpec>(catalogue, source_name)?;
+    successors::<NarrationModelSpec>(catalogue, source_name)
 }
 
 /// A setting's text kept for the life of the process, as the built-in rows' text is.
@@ -305,6 +315,7 @@ fn check_provider(kind: ModelKind, provider: Provider) -> Result<(), String> {
         ),
         ModelKind::Video => provider == Provider::Xai,
         ModelKind::SpeechToText => provider == Provider::OpenAi,
+        ModelKind::TextToSpeech => matches!(provider, Provider::OpenAi | Provider::Gemini),
     };
     match makes {
         true => Ok(()),
@@ -434,6 +445,28 @@ impl Changeable for SpeechModelSpec {
     }
     fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
         SpeechModelSpec {
+            key,
+            display_name: key,
+            provider,
+            api_model,
+            life: Lifecycle::CURRENT,
+        }
+    }
+}
+
+impl Changeable for NarrationModelSpec {
+    fn life_mut(&mut self) -> &mut Lifecycle {
+        &mut self.life
+    }
+    fn change(&mut self, change: &ModelChange) -> Result<(), String> {
+        refuse_image_fields(change, ModelKind::TextToSpeech)?;
+        refuse_video_fields(change, ModelKind::TextToSpeech)?;
+        refuse_hint(change, ModelKind::TextToSpeech)?;
+        common!(self, change);
+        Ok(())
+    }
+    fn new_row(key: &'static str, provider: Provider, api_model: &'static str) -> Self {
+        NarrationModelSpec {
             key,
             display_name: key,
             provider,

@@ -7,6 +7,7 @@ mod error;
 mod gemini;
 mod http;
 mod hub;
+mod narration;
 mod openai;
 mod retry;
 mod stream;
@@ -14,6 +15,7 @@ mod xai;
 
 pub use error::{AccountProblem, ProviderError};
 pub use hub::{ProviderHub, Retries, DEMO_API_KEY};
+pub use narration::{PcmStream, SpeechRequest};
 pub use retry::{RetryObserver, RetryPolicy, ON_RETRY};
 pub use xai::VideoPoll;
 
@@ -395,7 +397,9 @@ pub(crate) fn decode_base64(call: &http::Call<'_>, data: &str) -> Result<Vec<u8>
 mod tests {
     use super::*;
     use crate::domain::catalogue::CatalogueRows;
-    use crate::domain::{Catalogue, ModelKind, SpeechModelSpec, TextModelSpec, VideoModelSpec};
+    use crate::domain::{
+        Catalogue, ModelKind, NarrationModelSpec, SpeechModelSpec, TextModelSpec, VideoModelSpec,
+    };
     use provider_sim::model_lists::{look_up, Offer};
 
     fn kind(kind: ModelKind) -> provider_sim::ModelKind {
@@ -404,6 +408,7 @@ mod tests {
             ModelKind::Image => provider_sim::ModelKind::Image,
             ModelKind::Video => provider_sim::ModelKind::Video,
             ModelKind::SpeechToText => provider_sim::ModelKind::SpeechToText,
+            ModelKind::TextToSpeech => provider_sim::ModelKind::TextToSpeech,
         }
     }
 
@@ -428,6 +433,7 @@ mod tests {
         agrees::<ImageModelSpec>(&c, today);
         agrees::<VideoModelSpec>(&c, today);
         agrees::<SpeechModelSpec>(&c, today);
+        agrees::<NarrationModelSpec>(&c, today);
     }
 
     #[test]

@@ -332,6 +332,7 @@ pub async fn scene_view(
             true => Some(crate::server::db::minutes_since(&story.created_at).unwrap_or(0)),
             false => None,
         },
+        read_aloud: read_aloud_offer(state, tier, story.bedtime),
         previous_scene_id,
         chosen_label,
         text_model_name: text_model_label(state, &story.text_model),
@@ -566,6 +567,20 @@ fn refused(why: Refused, key: &str) -> StoryError {
 
 /// "Claude Sonnet 5.5", or "Claude Sonnet 4.5, continued with Claude Sonnet 5.5" once the
 /// story's model is gone; an unknown key as itself.
+/// How a tier's scenes can be read aloud here: by a model where one is configured (the
+/// browser's own speech otherwise, where it has one).
+pub(super) fn read_aloud_offer(
+    state: &AppState,
+    tier: &'static TierSpec,
+    bedtime: bool,
+) -> crate::domain::read_aloud::ReadAloudOffer {
+    let server = state
+        .models
+        .text_to_speech(&state.providers.configured())
+        .is_some();
+    crate::domain::read_aloud::ReadAloudOffer::new(server, tier.young_listeners, bedtime)
+}
+
 pub(super) fn text_model_label(state: &AppState, key: &str) -> String {
     state
         .models

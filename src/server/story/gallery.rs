@@ -297,6 +297,7 @@ pub async fn reader(
         has_video,
         completed: story.status == StoryStatus::Completed,
         at_scene_id: asked.filter(|at| scenes.iter().any(|s| &s.scene_id == at)),
+        read_aloud: super::engine::read_aloud_offer(state, tier, story.bedtime),
         scenes,
         // Said by the server function, which knows the request.
         parent: false,

@@ -13,7 +13,7 @@ use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{files, live, pwa, request_tasks, transfer};
+use super::{files, live, pwa, read_aloud, request_tasks, transfer};
 use crate::app::{shell, App};
 use crate::server::config::Config;
 use crate::server::db::{self, DbError};
@@ -161,6 +161,7 @@ pub async fn build_with_retries(
         status_cache: Default::default(),
         gate: Arc::new(gate),
         drafts: Arc::new(Drafts::new(parallel)),
+        readings: Arc::default(),
     });
     media::start(state.clone());
     // Never before the first page: the lists come in while the app already answers.
@@ -196,6 +197,7 @@ fn router(state: AppState) -> Router {
         .merge(files::router())
         .merge(pwa::router(&state.leptos_options))
         .merge(live::router())
+        .merge(read_aloud::router())
         .merge(gate::routes::router())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
