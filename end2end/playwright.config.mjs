@@ -20,6 +20,9 @@ export const KIDS_PIN = 'e2e-1357';
 export const GATE_URL = 'http://127.0.0.1:3103';
 export const GATE_KIDS_PIN = 'kids-1357';
 export const GATE_LOG = path.join(os.tmpdir(), 'cyoa-e2e-3103.log');
+// A demo instance whose narration models are hidden, as on a server with no key for one:
+// scenes are read by the browser's own speech.
+export const NO_NARRATION_URL = 'http://127.0.0.1:3104';
 // A demo instance serving the optimised bundle (wasm-opt), so a release-only breakage such as
 // a bundle that never hydrates fails CI instead of reaching a family.
 const RELEASE_PORT = 3102;
@@ -83,6 +86,18 @@ export default defineConfig({
       command: `./serve.sh ${RELEASE_PORT}`,
       env: { SITE_ROOT: process.env.RELEASE_SITE_ROOT || 'target/site-release', ADULT_PIN, KIDS_PIN },
       url: `http://127.0.0.1:${RELEASE_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: './serve.sh 3104',
+      env: {
+        CYOA_MODELS: 'text_to_speech.gemini-tts.hidden = true\ntext_to_speech.openai-tts.hidden = true',
+        KIDS_PIN,
+      },
+      url: `${NO_NARRATION_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',

@@ -15,6 +15,8 @@ pub mod narrative;
 pub mod network;
 pub mod parent_mode;
 pub mod post_button;
+pub mod read_aloud;
+pub mod read_aloud_player;
 pub mod refill;
 pub mod resource_view;
 pub mod start_fresh;

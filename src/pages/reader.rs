@@ -11,10 +11,11 @@ use crate::api::story::load_reader;
 use crate::components::chapter_card::ChapterTitle;
 use crate::components::{
     media_pane::MediaPane, media_status::use_media_status, narrative::Narrative,
-    resource_view::ResourceView,
+    read_aloud::ReadAloud, resource_view::ResourceView,
 };
 use crate::domain::gallery::{ReaderScene, ReaderView};
 use crate::domain::media::{MediaKind, MediaStatus};
+use crate::domain::read_aloud::ReadAloudOffer;
 use crate::domain::urls;
 use crate::domain::TierSpec;
 
@@ -55,6 +56,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
     // The map opens where the reader was opened (a scene picked on the map), else at the
     // end of the path shown.
     let at = view.at_scene_id.clone();
+    let offer = view.read_aloud.clone();
     let map = at
         .as_deref()
         .or(view.scenes.last().map(|last| last.scene_id.as_str()))
@@ -112,7 +114,7 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                 .into_iter()
                 .map(|scene| {
                     let here = at.as_deref() == Some(scene.scene_id.as_str());
-                    view! { <ReaderSceneView tier story_id=story_id.clone() scene here/> }
+                    view! { <ReaderSceneView tier story_id=story_id.clone() scene here offer=offer.clone()/> }
                 })
                 .collect_view()}
             <nav class="scene-nav" aria-label="This story">
@@ -151,7 +153,9 @@ fn ReaderSceneView(
     scene: ReaderScene,
     /// The scene the reader was opened at: its anchor is scrolled to, and it is marked.
     here: bool,
+    offer: ReadAloudOffer,
 ) -> impl IntoView {
+    let spoken = RwSignal::new(None::<usize>);
     // A picture that failed or was lost leaves the text alone; a clip still being made
     // says so and appears when it is ready.
     let image = scene
@@ -242,7 +246,15 @@ fn ReaderSceneView(
                 {scene.title.unwrap_or_else(|| format!("Scene {}", scene.depth))}
             </h2>
             {pane}
-            <Narrative text=scene.narrative/>
+            <ReadAloud
+                tier=tier.name
+                scene_id=scene.scene_id.clone()
+                narrative=scene.narrative.clone()
+                offer
+                autoplay_here=false
+                spoken
+            />
+            <Narrative text=scene.narrative spoken/>
             {branches}
             {scene.is_ending.then(|| view! { <p class="the-end-mark">"The End"</p> })}
         </section>

@@ -13,7 +13,8 @@ use crate::components::chapter_card::ChapterTitle;
 use crate::components::writing_now::{follow, WritingNow};
 use crate::components::{
     error_notice::ErrorNotice, media_pane::MediaPane, media_status::use_media_status,
-    narrative::Narrative, parent_mode::provide_parent_mode, resource_view::ResourceView,
+    narrative::Narrative, parent_mode::provide_parent_mode, read_aloud::ReadAloud,
+    resource_view::ResourceView,
 };
 use crate::components::{live_events, network};
 use crate::domain::media::MediaKind;
@@ -93,6 +94,7 @@ fn SceneBody(
     // in the page (hidden), so a failure shows it again with Retry.
     let writing = move || next.writing();
     let title_ref = NodeRef::<leptos::html::H1>::new();
+    let spoken = RwSignal::new(None::<usize>);
     focus_on_arrival(title_ref);
     view! {
         <article class="scene" class:bedtime=view.bedtime_minutes.is_some() data-depth=view.depth>
@@ -111,7 +113,16 @@ fn SceneBody(
                     <StorySoFar tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/>
                 })}
                 {chosen.map(|label| view! { <p class="chosen">"You chose: " {label}</p> })}
-                <Narrative text=view.narrative.clone()/>
+                <ReadAloud
+                    tier=tier.name
+                    scene_id=view.scene_id.clone()
+                    narrative=view.narrative.clone()
+                    offer=view.read_aloud.clone()
+                    autoplay_here=true
+                    spoken
+                    stop_when=Signal::derive(writing)
+                />
+                <Narrative text=view.narrative.clone() spoken/>
                 {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() next/> })}
                 <LengthButtons tier view=view.clone()/>
                 {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}

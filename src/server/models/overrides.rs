@@ -45,7 +45,6 @@ pub struct ModelsSection {
     image: BTreeMap<String, ModelChange>,
     video: BTreeMap<String, ModelChange>,
     speech_to_text: BTreeMap<String, ModelChange>,
-    #[serde(default)]
     text_to_speech: BTreeMap<String, ModelChange>,
 }
 
