@@ -243,7 +243,16 @@ async fn main() -> Result<(), BoxError> {
     for _ in 0..runs {
         html.push(
             measure(|| async {
-                let mut page = export::html(&state, kids, &story_id, true).await?;
+                let mut page = export::html(
+                    &state,
+                    kids,
+                    &story_id,
+                    book::HtmlOptions {
+                        clips: true,
+                        audio: false,
+                    },
+                )
+                .await?;
                 let mut size = 0;
                 while let Some(piece) = page.pieces.recv().await {
                     size += piece.len();

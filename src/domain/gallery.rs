@@ -84,6 +84,8 @@ pub struct ReaderView {
     pub at_scene_id: Option<String>,
     /// How its scenes can be read aloud.
     pub read_aloud: super::read_aloud::ReadAloudOffer,
+    /// Some scene of it has been read aloud (so the HTML export can carry the readings).
+    pub has_audio: bool,
     /// Whether this page is shown to a parent (the tier's parent controls are open, or
     /// off): only then does it offer what costs money or destroys something.
     pub parent: bool,

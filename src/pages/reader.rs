@@ -93,6 +93,20 @@ fn ReaderBody(tier: &'static TierSpec, view: ReaderView) -> impl IntoView {
                     "Export as a PDF book (to print)"
                 </a>
                 {view
+                    .has_audio
+                    .then(|| {
+                        view! {
+                            <a
+                                class="export"
+                                href=format!("{}?audio=yes", urls::export_html(tier.name, &story_id))
+                                download=""
+                                rel="external"
+                            >
+                                "… with the scenes read aloud (a bigger file)"
+                            </a>
+                        }
+                    })}
+                {view
                     .has_video
                     .then(|| {
                         view! {

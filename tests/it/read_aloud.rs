@@ -235,3 +235,36 @@ async fn a_claim_left_by_a_dead_instance_is_taken_over_after_its_lease() {
     samples(&res.bytes().await.expect("audio"));
     until_complete(&app, &scene, "warm").await;
 }
+
+#[tokio::test]
+async fn the_html_export_carries_the_readings_only_when_asked() {
+    let app = TestApp::spawn().await;
+    let (story_id, scene) = first_scene(&app, "kids").await;
+    assert_eq!(listen(&app, "kids", &scene, "warm").await.status(), 200);
+    until_complete(&app, &scene, "warm").await;
+    let export = |query: &'static str| {
+        let url = app.url(&format!("/kids/gallery/{story_id}/export.html{query}"));
+        let http = app.http.clone();
+        async move {
+            let res = http.get(url).send().await.expect("export");
+            assert_eq!(res.status(), 200);
+            res.text().await.expect("page")
+        }
+    };
+    let with = export("?audio=yes").await;
+    // "RIFF" in base64: the kept WAV itself, in a player labelled for what it is.
+    assert!(with.contains("<audio controls preload=\"none\" aria-label=\"Listen to this scene\" src=\"data:audio/wav;base64,UklGR"));
+    assert_eq!(
+        with.matches("data:audio/wav").count(),
+        1,
+        "only the scene that was read"
+    );
+    assert!(
+        !export("").await.contains("data:audio/wav"),
+        "off by default"
+    );
+    let reader = story::gallery::reader(&app.state, tier("kids"), &story_id, None)
+        .await
+        .expect("reader");
+    assert!(reader.has_audio);
+}

@@ -2,7 +2,9 @@
 //! with the network off: title, date, idea, models, the story map (inline SVG whose nodes
 //! are plain anchors), and every scene in reading order with its choices as links, pictures
 //! re-encoded as JPEG and embedded, clips embedded when the file stays under 50 MB (or left
-//! out on request). Missing media become labelled placeholders.
+//! out on request), and, when asked for, each scene's reading aloud as an audio player (the
+//! WAV the app kept; about 3 MB a minute, so off by default). Missing media become labelled
+//! placeholders.
 //!
 //! The page is written scene by scene into a small channel that the response body drains,
 //! so a story with big clips never sits in memory whole: a clip is read and base64-encoded
@@ -26,7 +28,7 @@ const CLIP_SLICE: usize = 3 * 128 * 1024;
 
 /// The book as one self-contained HTML file, written while it is read: its pieces, in
 /// order, from a task on the current runtime. Dropping the receiver stops the writing.
-pub fn html<M: Media>(book: Book, media: M, with_clips: bool) -> mpsc::Receiver<Bytes> {
+pub fn html<M: Media>(book: Book, media: M, options: HtmlOptions) -> mpsc::Receiver<Bytes> {
     let (tx, pieces) = mpsc::channel(4);
     tokio::spawn(async move {
         let mut page = Page {
@@ -34,9 +36,18 @@ pub fn html<M: Media>(book: Book, media: M, with_clips: bool) -> mpsc::Receiver<
             buf: String::with_capacity(PIECE * 2),
         };
         // `Closed` only means the reader went away: nothing left to do.
-        let _ = write_page(&book, &media, with_clips, &mut page).await;
+        let _ = write_page(&book, &media, options, &mut page).await;
     });
     pieces
+}
+
+/// What the page embeds besides its pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// The clips (when they all fit under [`CLIPS_MAX_BYTES`]).
+    pub clips: bool,
+    /// Each scene's reading aloud, where the app has kept one.
+    pub audio: bool,
 }
 
 /// The reader hung up.
@@ -68,9 +79,10 @@ impl Page {
 async fn write_page(
     book: &Book,
     media: &impl Media,
-    with_clips: bool,
+    options: HtmlOptions,
     page: &mut Page,
 ) -> Result<(), Closed> {
+    let with_clips = options.clips;
     // Clips go in only if they all fit under the limit.
     let mut clip_bytes = 0u64;
     if with_clips {
@@ -101,7 +113,7 @@ async fn write_page(
         if let Some(part) = opens {
             fork_note(book, part, &mut page.buf);
         }
-        write_scene(book, media, scene, embed_clips, page).await?;
+        write_scene(book, media, scene, embed_clips, options.audio, page).await?;
         page.flush_if_full().await?;
     }
     page.buf.push_str("</main></body></html>\n");
@@ -130,6 +142,7 @@ async fn write_scene(
     media: &impl Media,
     scene: &BookScene,
     embed_clips: bool,
+    embed_audio: bool,
     page: &mut Page,
 ) -> Result<(), Closed> {
     if let Some(chapter) = &scene.chapter {
@@ -171,6 +184,15 @@ async fn write_scene(
     }
     if let Some(clip) = scene.clip.as_deref().filter(|_| embed_clips) {
         write_clip(media, clip, picture.as_deref(), page).await?;
+    }
+    if let Some(audio) = scene.audio.as_deref().filter(|_| embed_audio) {
+        if let Some(bytes) = media.audio(audio).await {
+            page.buf.push_str(
+                "<p class=\"listen\"><audio controls preload=\"none\" aria-label=\"Listen to this scene\" src=\"data:audio/wav;base64,",
+            );
+            embed(&bytes, page).await?;
+            page.buf.push_str("\"></audio></p>");
+        }
     }
     for paragraph in scene.paragraphs() {
         let _ = write!(page.buf, "<p>{}</p>", escape(paragraph));
@@ -221,17 +243,22 @@ async fn write_clip(
     };
     page.buf
         .push_str("<video controls playsinline src=\"data:video/mp4;base64,");
-    // In slices, each sent before the next is encoded: the page never holds the whole
-    // clip twice over.
-    for slice in bytes.chunks(CLIP_SLICE) {
-        STANDARD.encode_string(slice, &mut page.buf);
-        page.flush_if_full().await?;
-    }
+    embed(&bytes, page).await?;
     page.buf.push('"');
     if let Some(poster) = poster {
         let _ = write!(page.buf, " poster=\"{poster}\"");
     }
     page.buf.push_str("></video>");
+    Ok(())
+}
+
+/// `bytes` as base64, in slices, each sent before the next is encoded: the page never holds
+/// a whole clip twice over.
+async fn embed(bytes: &[u8], page: &mut Page) -> Result<(), Closed> {
+    for slice in bytes.chunks(CLIP_SLICE) {
+        STANDARD.encode_string(slice, &mut page.buf);
+        page.flush_if_full().await?;
+    }
     Ok(())
 }
 
@@ -251,5 +278,5 @@ h1{font-size:2rem}.meta,.note{color:#5f6577}.idea{font-style:italic}\
 .story-map .chapter-band{fill:#f6f7fb}.story-map .map-chapters rect:nth-of-type(even){fill:#eef1f7}.story-map .chapter-label{font:700 14px Georgia,serif;fill:#3c4152}\
 .scene img,.scene video{width:100%;aspect-ratio:1/1;object-fit:cover;border-radius:12px;background:#eee}\
 .missing{aspect-ratio:1/1;display:flex;align-items:center;justify-content:center;background:#eee;border-radius:12px;color:#5f6577}\
-.choices li{margin:.3rem 0}.untried{color:#5f6577}.end{font-weight:700;text-align:center}.top{font-size:.85rem}\
+.listen audio{width:100%}.choices li{margin:.3rem 0}.untried{color:#5f6577}.end{font-weight:700;text-align:center}.top{font-size:.85rem}\
 .fork{background:#eef1f7;border-radius:8px;padding:.5rem .75rem;margin-top:2.5rem;font-style:italic}";

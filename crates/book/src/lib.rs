@@ -12,7 +12,7 @@ mod typeset;
 use std::collections::HashMap;
 use std::future::Future;
 
-pub use html::{html, CLIPS_MAX_BYTES};
+pub use html::{html, HtmlOptions, CLIPS_MAX_BYTES};
 pub use order::{reading_order, Fork, Part, TreeScene};
 pub use pdf::pdf;
 
@@ -38,6 +38,8 @@ pub trait Media: Send + Sync + 'static {
     fn clip_size(&self, file: &str) -> impl Future<Output = Option<u64>> + Send;
     /// The clip's bytes (MP4), checked whole.
     fn clip(&self, file: &str) -> impl Future<Output = Option<Vec<u8>>> + Send;
+    /// The scene read aloud (WAV), checked to be one.
+    fn audio(&self, file: &str) -> impl Future<Output = Option<Vec<u8>>> + Send;
 }
 
 /// One explored scene as a book tells it.
@@ -52,6 +54,8 @@ pub struct BookScene {
     pub picture: Option<String>,
     /// The finished clip's file, if any.
     pub clip: Option<String>,
+    /// The scene read aloud, if it has been (a WAV file).
+    pub audio: Option<String>,
     pub choices: Vec<BookChoice>,
     /// The chapter this scene opens, in a story told in chapters: its card comes first.
     pub chapter: Option<BookChapter>,

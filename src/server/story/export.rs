@@ -16,6 +16,7 @@ use super::engine::{image_model_of, story_title, text_model_label};
 use super::map::map;
 use super::StoryError;
 use crate::domain::media::{MediaKind, VideoMode};
+use crate::domain::read_aloud::WAV_HEADER_BYTES;
 use crate::domain::story::ChapterCard;
 use crate::domain::story_map::{render_svg, MapLinks};
 use crate::domain::TierSpec;
@@ -41,12 +42,12 @@ pub async fn html(
     state: &AppState,
     tier: &'static TierSpec,
     story_id: &str,
-    with_clips: bool,
+    options: book::HtmlOptions,
 ) -> Result<HtmlExport, StoryError> {
     let (book, media) = load(state, tier, story_id).await?;
     Ok(HtmlExport {
         file_name: book.file_name("html"),
-        pieces: book::html(book, media, with_clips),
+        pieces: book::html(book, media, options),
     })
 }
 
@@ -97,6 +98,13 @@ impl Media for StoryMedia {
     async fn clip(&self, file: &str) -> Option<Vec<u8>> {
         self.whole(file, MediaKind::Video).await
     }
+
+    async fn audio(&self, file: &str) -> Option<Vec<u8>> {
+        let bytes = self.store.get(&self.key(file)).await.ok()?;
+        let is_wav =
+            bytes.len() > WAV_HEADER_BYTES && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WAVE";
+        is_wav.then_some(bytes)
+    }
 }
 
 /// A scene's row as the book reads it.
@@ -110,6 +118,7 @@ struct SceneRow {
     chapter_title: Option<String>,
     picture: Option<String>,
     clip: Option<String>,
+    audio: Option<String>,
 }
 
 /// A choice's row: the scene it ends and the scene it led to.
@@ -151,7 +160,9 @@ pub async fn load(
     let rows: Vec<SceneRow> = db::query_as(
         "SELECT s.id, s.depth, s.title, s.narrative, s.is_ending, s.chapter_title,
                 (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'image' AND m.status = 'complete') AS picture,
-                (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'video' AND m.status = 'complete') AS clip
+                (SELECT file_name FROM media m WHERE m.scene_id = s.id AND m.kind = 'video' AND m.status = 'complete') AS clip,
+                (SELECT file_name FROM scene_audio a WHERE a.scene_id = s.id AND a.status = 'complete'
+                  ORDER BY a.created_at LIMIT 1) AS audio
            FROM scenes s WHERE s.story_id = ? AND s.tier = ?",
     )
     .bind(story_id)
@@ -187,6 +198,7 @@ pub async fn load(
                 is_ending: s.is_ending,
                 picture: s.picture,
                 clip: s.clip,
+                audio: s.audio,
                 choices: Vec::new(),
                 chapter,
             };

@@ -298,6 +298,9 @@ pub async fn reader(
         completed: story.status == StoryStatus::Completed,
         at_scene_id: asked.filter(|at| scenes.iter().any(|s| &s.scene_id == at)),
         read_aloud: super::engine::read_aloud_offer(state, tier, story.bedtime),
+        has_audio: !crate::server::db::scene_audio::of_story(&state.db, tier.name, &story.id)
+            .await?
+            .is_empty(),
         scenes,
         // Said by the server function, which knows the request.
         parent: false,

@@ -67,6 +67,8 @@ async fn photo_file(
 struct ExportQuery {
     /// `no`: leave the clips out (a smaller file).
     clips: Option<String>,
+    /// `yes`: put in each scene's reading aloud, where there is one (a bigger file).
+    audio: Option<String>,
 }
 
 /// The story as one web page to keep, as a download named after its title. The page is
@@ -77,8 +79,11 @@ async fn export_html(
     axum::extract::Query(query): axum::extract::Query<ExportQuery>,
 ) -> Result<Response, FileError> {
     let tier = TierSpec::find(&tier).ok_or(FileError::NotFound)?;
-    let with_clips = query.clips.as_deref() != Some("no");
-    match export::html(&state, tier, &story_id, with_clips).await {
+    let options = book::HtmlOptions {
+        clips: query.clips.as_deref() != Some("no"),
+        audio: query.audio.as_deref() == Some("yes"),
+    };
+    match export::html(&state, tier, &story_id, options).await {
         Ok(export) => Ok(download(
             "text/html; charset=utf-8",
             &export.file_name,
