@@ -6,6 +6,8 @@
 import { test, expect } from './fixtures.mjs';
 import { startStory, choose, gotoHydrated } from './helpers.mjs';
 import { NO_NARRATION_URL } from '../playwright.config.mjs';
+import os from 'node:os';
+import path from 'node:path';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -98,7 +100,7 @@ test('a new kids scene reads itself; stop is instant; the voice is remembered; a
   await page.locator('.read-aloud-voice select').selectOption('warm');
 });
 
-test('the stored reading is real audio a media element plays', async ({ page }) => {
+test('the stored reading is real audio a media element plays, also in the export offline', async ({ page, browser }) => {
   await startStory(page, 'kids', { prompt: 'a robin who whistles' });
   const scene = page.url().split('/scene/')[1];
   const audio = `/kids/read-aloud/${scene}/friendly`;
@@ -117,6 +119,30 @@ test('the stored reading is real audio a media element plays', async ({ page }) 
   expect(played.ready).toBeGreaterThanOrEqual(2);
   expect(played.advanced).toBe(true);
   expect(played.duration).toBeGreaterThan(2);
+
+  // The web-page export, asked for with the readings, plays them from file:// offline.
+  const storyId = page.url().match(/\/story\/([0-9a-f]+)\//)[1];
+  await gotoHydrated(page, `/kids/gallery/${storyId}`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /with the scenes read aloud/ }).click(),
+  ]);
+  const file = path.join(os.tmpdir(), `cyoa-export-audio-${storyId}.html`);
+  await download.saveAs(file);
+  const offline = await browser.newContext({ offline: true });
+  const reader = await offline.newPage();
+  await reader.goto(`file://${file}`);
+  const listen = reader.getByLabel('Listen to this scene');
+  await expect(listen).toHaveCount(1);
+  const offlinePlay = await listen.evaluate(async (a) => {
+    a.muted = true;
+    await a.play();
+    await new Promise((r) => setTimeout(r, 400));
+    return { ready: a.readyState, time: a.currentTime };
+  });
+  expect(offlinePlay.ready).toBeGreaterThanOrEqual(2);
+  expect(offlinePlay.time).toBeGreaterThan(0);
+  await offline.close();
 });
 
 test('without a narration model the browser reads the narrative only, a sentence at a time', async ({ page }) => {

@@ -49,8 +49,10 @@ pub fn ReadAloud(
     #[prop(optional, into)] stop_when: Option<Signal<bool>>,
 ) -> impl IntoView {
     let playing = RwSignal::new(Playing::Idle);
-    // Hidden until the browser knows it can read (the server cannot tell).
-    let usable = RwSignal::new(false);
+    // Laid out but invisible until the browser knows it can read (the server cannot tell),
+    // so nothing below moves when it shows; left out only where nothing can read.
+    let ready = RwSignal::new(false);
+    let usable = RwSignal::new(true);
     let server = RwSignal::new(offer.server);
     let voice = RwSignal::new(
         offer
@@ -112,18 +114,19 @@ pub fn ReadAloud(
                         .into(),
                 ),
             };
-            if run.get_value() != this_run {
+            // `try_`: the scene may have been left meanwhile.
+            if run.try_get_value() != Some(this_run) {
                 return;
             }
-            stop.set_value(None);
-            playing.set(match ended {
+            stop.try_set_value(None);
+            if matches!(ended, Ended::ServerCannot) && browser_speech() {
+                server.try_set(false);
+            }
+            playing.try_set(match ended {
                 Ended::Finished | Ended::Stopped => Playing::Idle,
                 Ended::NeedsTap => Playing::NeedsTap,
-                Ended::ServerCannot if browser_speech() => {
-                    // The story voice is not set up after all: the device's voice reads.
-                    server.set(false);
-                    Playing::NeedsTap
-                }
+                // The story voice is not set up after all: the device's voice reads next.
+                Ended::ServerCannot if browser_speech() => Playing::NeedsTap,
                 Ended::ServerCannot => Playing::Failed("Reading aloud is not set up here.".into()),
                 Ended::Failed(words) => Playing::Failed(words),
             });
@@ -136,6 +139,7 @@ pub fn ReadAloud(
         }
         let can = server.get_untracked() || browser_speech();
         usable.set(can);
+        ready.set(can);
         if !can {
             return;
         }
@@ -165,7 +169,7 @@ pub fn ReadAloud(
         });
     }
     on_cleanup(move || {
-        if let Some(f) = stop.get_value() {
+        if let Some(Some(f)) = stop.try_get_value() {
             fire(&f);
         }
     });
@@ -180,8 +184,8 @@ pub fn ReadAloud(
         Playing::NeedsTap => "▶ Tap to listen",
         Playing::Idle | Playing::Failed(_) => "▶ Read to me",
     };
+    // Only a failure takes a line of its own (the text moves for news, not for progress).
     let status = move || match playing.get() {
-        Playing::Starting => Some("Getting the voice ready…".to_owned()),
         Playing::Failed(words) => Some(words),
         _ => None,
     };
@@ -199,10 +203,16 @@ pub fn ReadAloud(
         auto.set(on);
     };
     view! {
-        <div class="read-aloud" hidden=move || !usable.get() data-state=move || format!("{:?}", playing.get()).to_lowercase()>
+        <div
+            class="read-aloud"
+            hidden=move || !usable.get()
+            data-ready=move || ready.get().to_string()
+            data-state=move || format!("{:?}", playing.get()).to_lowercase()
+        >
             <button
                 type="button"
                 class="read-aloud-play"
+                aria-busy=move || (playing.get() == Playing::Starting).to_string()
                 class:pulse=move || playing.get() == Playing::NeedsTap
                 aria-pressed=move || busy().to_string()
                 on:click=toggle
@@ -303,8 +313,12 @@ fn speak(
         play(
             reading,
             spoken,
-            move || playing.set(Playing::Sounding),
-            move |f| stop.set_value(Some(SendWrapper::new(f))),
+            move || {
+                playing.try_set(Playing::Sounding);
+            },
+            move |f| {
+                stop.try_set_value(Some(SendWrapper::new(f)));
+            },
         )
         .await
     })))

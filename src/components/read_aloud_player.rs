@@ -127,6 +127,19 @@ mod browser {
         }
     }
 
+    /// Closes the audio context (silent at once), once: a second close would reject.
+    fn silence(context: &web_sys::AudioContext) {
+        if context.state() == web_sys::AudioContextState::Closed {
+            return;
+        }
+        if let Ok(closing) = context.close() {
+            // Awaited so a rejection is handled, never reported as uncaught.
+            leptos::task::spawn_local(async move {
+                let _ = JsFuture::from(closing).await;
+            });
+        }
+    }
+
     fn sleep(ms: f64) -> Promise {
         Promise::new(&mut |resolve, _| {
             if let Some(w) = web_sys::window() {
@@ -152,7 +165,7 @@ mod browser {
             Some(url) => server_audio(&url, &reading, sentence, &on_sound, &on_start, &stop).await,
             None => browser_voice(&reading, sentence, &on_sound, &on_start, &stop).await,
         };
-        sentence.set(None);
+        sentence.try_set(None);
         ended
     }
 
@@ -194,7 +207,7 @@ mod browser {
             let context = context.clone();
             let resolve = stop.resolve.clone();
             Closure::<dyn FnMut()>::new(move || {
-                let _ = context.close();
+                silence(&context);
                 settle(&resolve);
             })
         };
@@ -207,17 +220,17 @@ mod browser {
             }
         }
         if context.state() != web_sys::AudioContextState::Running {
-            let _ = context.close();
+            silence(&context);
             return Ended::NeedsTap;
         }
         let Some(response) = unless_stopped(&window.fetch_with_str(url), stop).await else {
-            let _ = context.close();
+            silence(&context);
             return Ended::Stopped;
         };
         let response: web_sys::Response = match response.and_then(|r| r.dyn_into()) {
             Ok(r) => r,
             Err(_) => {
-                let _ = context.close();
+                silence(&context);
                 return Ended::Failed(
                     "The story voice could not be reached. Check the connection and press play again."
                         .into(),
@@ -225,7 +238,7 @@ mod browser {
             }
         };
         if !response.ok() {
-            let _ = context.close();
+            silence(&context);
             if response.status() == 501 {
                 return Ended::ServerCannot;
             }
@@ -238,7 +251,7 @@ mod browser {
             }));
         }
         let Some(body) = response.body() else {
-            let _ = context.close();
+            silence(&context);
             return Ended::Failed("The story voice sent nothing. Press play to try again.".into());
         };
         let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
@@ -267,7 +280,7 @@ mod browser {
                 let now = sentence_at(&lengths, at, total.get());
                 if now != last.get() {
                     last.set(now);
-                    sentence.set(now);
+                    sentence.try_set(now);
                 }
             })
         };
@@ -355,9 +368,7 @@ mod browser {
         }
         window.clear_interval_with_handle(tick_handle);
         drop(ticker);
-        if context.state() != web_sys::AudioContextState::Closed {
-            let _ = context.close();
-        }
+        silence(&context);
         outcome
     }
 
@@ -403,7 +414,7 @@ mod browser {
                 utterance.set_onend(Some(&resolve));
                 utterance.set_onerror(Some(&resolve));
             });
-            sentence.set(Some(i));
+            sentence.try_set(Some(i));
             synth.speak(&utterance);
             if i == 0 {
                 on_sound();
