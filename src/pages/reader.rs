@@ -169,7 +169,6 @@ fn ReaderSceneView(
     here: bool,
     offer: ReadAloudOffer,
 ) -> impl IntoView {
-    let spoken = RwSignal::new(None::<usize>);
     // A picture that failed or was lost leaves the text alone; a clip still being made
     // says so and appears when it is ready.
     let image = scene
@@ -260,15 +259,8 @@ fn ReaderSceneView(
                 {scene.title.unwrap_or_else(|| format!("Scene {}", scene.depth))}
             </h2>
             {pane}
-            <ReadAloud
-                tier=tier.name
-                scene_id=scene.scene_id.clone()
-                narrative=scene.narrative.clone()
-                offer
-                autoplay_here=false
-                spoken
-            />
-            <Narrative text=scene.narrative spoken/>
+            <ReadAloud tier=tier.name scene_id=scene.scene_id.clone() offer autoplay_here=false/>
+            <Narrative text=scene.narrative/>
             {branches}
             {scene.is_ending.then(|| view! { <p class="the-end-mark">"The End"</p> })}
         </section>

@@ -94,7 +94,6 @@ fn SceneBody(
     // in the page (hidden), so a failure shows it again with Retry.
     let writing = move || next.writing();
     let title_ref = NodeRef::<leptos::html::H1>::new();
-    let spoken = RwSignal::new(None::<usize>);
     focus_on_arrival(title_ref);
     view! {
         <article class="scene" class:bedtime=view.bedtime_minutes.is_some() data-depth=view.depth>
@@ -116,13 +115,10 @@ fn SceneBody(
                 <ReadAloud
                     tier=tier.name
                     scene_id=view.scene_id.clone()
-                    narrative=view.narrative.clone()
                     offer=view.read_aloud.clone()
                     autoplay_here=true
-                    spoken
-                    stop_when=Signal::derive(writing)
                 />
-                <Narrative text=view.narrative.clone() spoken/>
+                <Narrative text=view.narrative.clone()/>
                 {(!is_ending).then(|| view! { <ChoiceList tier view=view.clone() next/> })}
                 <LengthButtons tier view=view.clone()/>
                 {is_ending.then(|| view! { <TheEnd tier story_id=view.story_id.clone() scene_id=view.scene_id.clone()/> })}

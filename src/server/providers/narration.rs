@@ -48,17 +48,7 @@ impl ProviderClient {
         let provider = self.provider;
         match provider {
             Provider::OpenAi => {
-                let mut body = json!({
-                    "model": req.model,
-                    "input": req.text,
-                    "voice": req.voice,
-                    "response_format": "pcm",
-                    "stream_format": "audio",
-                });
-                if req.bedtime {
-                    body["instructions"] = json!(BEDTIME_INSTRUCTIONS);
-                    body["speed"] = json!(BEDTIME_SPEED);
-                }
+                let body = openai_body(&req);
                 let response = self
                     .retry
                     .run("openai speech", || {
@@ -92,6 +82,22 @@ impl ProviderClient {
             }
         }
     }
+}
+
+/// OpenAI's request: raw samples, streamed; a bedtime story slower and softer.
+fn openai_body(req: &SpeechRequest<'_>) -> Value {
+    let mut body = json!({
+        "model": req.model,
+        "input": req.text,
+        "voice": req.voice,
+        "response_format": "pcm",
+        "stream_format": "audio",
+    });
+    if req.bedtime {
+        body["instructions"] = json!(BEDTIME_INSTRUCTIONS);
+        body["speed"] = json!(BEDTIME_SPEED);
+    }
+    body
 }
 
 fn transport_error(provider: Provider, e: reqwest::Error) -> ProviderError {
@@ -180,6 +186,25 @@ fn gemini_event(provider: Provider, data: &str) -> Result<Vec<u8>, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bedtime_story_is_asked_to_be_read_slower_and_softer() {
+        let req = |bedtime| SpeechRequest {
+            model: "gpt-4o-mini-tts",
+            text: "The owl slept.",
+            voice: "coral",
+            bedtime,
+        };
+        let day = openai_body(&req(false));
+        assert_eq!(day["response_format"], "pcm");
+        assert_eq!(day["stream_format"], "audio");
+        assert!(day.get("instructions").is_none() && day.get("speed").is_none());
+        let night = openai_body(&req(true));
+        assert!(night["instructions"]
+            .as_str()
+            .is_some_and(|i| i.contains("slowly and softly")));
+        assert!(night["speed"].as_f64().is_some_and(|s| s < 1.0));
+    }
 
     #[test]
     fn a_gemini_event_gives_its_samples_or_its_error() {
