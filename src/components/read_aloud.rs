@@ -11,7 +11,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::read_aloud::ReadAloudOffer;
+use crate::domain::read_aloud::{controls_html, ReadAloudOffer};
 
 /// `autoplay_here`: a live scene, which may read itself (the reader's scenes never do).
 #[component]
@@ -38,11 +38,6 @@ pub fn ReadAloud(
             }
         });
     });
-    let options = offer
-        .voices
-        .iter()
-        .map(|(key, name)| view! { <option value=key.clone()>{name.clone()}</option> })
-        .collect_view();
     view! {
         <div
             class="read-aloud"
@@ -53,23 +48,8 @@ pub fn ReadAloud(
             data-url=format!("/{tier}/read-aloud/{scene_id}/")
             data-server=offer.server.to_string()
             data-bedtime=offer.bedtime.to_string()
-        >
-            <button type="button" class="read-aloud-play" aria-pressed="false">"▶ Read to me"</button>
-            <label class="read-aloud-voice">
-                <span>"Voice"</span>
-                <select>{options}</select>
-            </label>
-            {autoplay_here.then(|| view! {
-                <label class="read-aloud-auto">
-                    <input type="checkbox" checked=offer.autoplay/>
-                    " Read each new scene by itself"
-                </label>
-            })}
-            <span class="read-aloud-kind">
-                {if offer.server { "Story voice" } else { "This device's voice" }}
-            </span>
-            <p class="read-aloud-status" role="status"></p>
-        </div>
+            inner_html=controls_html(&offer, autoplay_here)
+        ></div>
     }
 }
 

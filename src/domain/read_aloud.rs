@@ -236,6 +236,61 @@ fn push_piece(pieces: &mut Vec<String>, current: &mut String, sentence: &str, ma
     current.push_str(sentence);
 }
 
+/// A scene's text as the page shows it: a paragraph per line, each sentence a span of its
+/// own, in the order read aloud says them (the one being said gets the class `spoken`).
+/// Escaped here: the page sets it as HTML, which costs the browser's bundle far less than a
+/// view of one node per sentence.
+pub fn narrative_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for paragraph in text.split('\n').filter(|p| !p.trim().is_empty()) {
+        out.push_str("<p>");
+        for (k, (start, end)) in sentences(paragraph).into_iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str("<span class=\"sentence\">");
+            out.push_str(&super::html::escape(&paragraph[start..end]));
+            out.push_str("</span>");
+        }
+        out.push_str("</p>");
+    }
+    out
+}
+
+/// The read-aloud widget's controls, as plain HTML the player takes over (see
+/// `components::read_aloud`): the play button, the voices (the tier's default first), on a
+/// live scene the "by itself" switch, which kind of voice reads, and a line for failures.
+pub fn controls_html(offer: &ReadAloudOffer, autoplay_here: bool) -> String {
+    use super::html::escape;
+    let mut out = String::from(
+        "<button type=\"button\" class=\"read-aloud-play\" aria-pressed=\"false\">▶ Read to me</button>\
+         <label class=\"read-aloud-voice\"><span>Voice</span><select>",
+    );
+    for (key, label) in &offer.voices {
+        out.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            escape(key),
+            escape(label)
+        ));
+    }
+    out.push_str("</select></label>");
+    if autoplay_here {
+        let checked = if offer.autoplay { " checked" } else { "" };
+        out.push_str(&format!(
+            "<label class=\"read-aloud-auto\"><input type=\"checkbox\"{checked}> Read each new scene by itself</label>"
+        ));
+    }
+    let kind = if offer.server {
+        "Story voice"
+    } else {
+        "This device&#39;s voice"
+    };
+    out.push_str(&format!(
+        "<span class=\"read-aloud-kind\">{kind}</span><p class=\"read-aloud-status\" role=\"status\"></p>"
+    ));
+    out
+}
+
 /// The 44-byte header of a WAV file of `data_bytes` bytes of our PCM. A stream whose length
 /// is not known yet says the largest size a WAV can (players read on until the data ends).
 pub fn wav_header(data_bytes: Option<u32>) -> [u8; WAV_HEADER_BYTES] {
@@ -301,6 +356,28 @@ mod tests {
         assert!(pieces.iter().all(|p| p.chars().count() <= 10), "{pieces:?}");
         assert_eq!(pieces.join(" "), "aaaa bbbb cccc dddd.");
         assert_eq!(request_pieces("", 10), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_narrative_is_escaped_sentence_spans_in_paragraphs() {
+        assert_eq!(
+            narrative_html("Mia ran. <b>Tom</b> hid!\n\nThe end."),
+            "<p><span class=\"sentence\">Mia ran.</span> <span class=\"sentence\">&lt;b&gt;Tom&lt;/b&gt; hid!</span></p>\
+             <p><span class=\"sentence\">The end.</span></p>"
+        );
+    }
+
+    #[test]
+    fn the_controls_offer_the_tiers_voices_and_the_switch_only_on_a_live_scene() {
+        let kids = ReadAloudOffer::new(true, true, false);
+        let live = controls_html(&kids, true);
+        assert!(live.contains("<option value=\"warm\">Warm</option>"));
+        assert!(!live.contains("deep"));
+        assert!(live.contains("type=\"checkbox\" checked>"));
+        assert!(live.contains("Story voice"));
+        let reader = controls_html(&ReadAloudOffer::new(false, false, false), false);
+        assert!(!reader.contains("checkbox") && reader.contains("This device&#39;s voice"));
+        assert!(reader.contains("value=\"deep\""));
     }
 
     #[test]

@@ -61,6 +61,10 @@ impl Reading {
         let rx = self.progress.subscribe();
         futures::stream::unfold((self, rx, 0usize), |(reading, mut rx, sent)| async move {
             loop {
+                // Ended with an error already.
+                if sent == usize::MAX {
+                    return None;
+                }
                 let progress = *rx.borrow_and_update();
                 let (len, ended) = match progress {
                     Progress::Growing(len) => (len, false),
@@ -70,9 +74,6 @@ impl Reading {
                         return Some((Err(error), (reading, rx, usize::MAX)));
                     }
                 };
-                if sent == usize::MAX {
-                    return None;
-                }
                 if len > sent {
                     let bytes = reading
                         .samples
