@@ -16,7 +16,10 @@ pkg="${1:-target/site-release}/pkg"
 # The first page's budget. Measured 254,661 bytes gzip (204,620 brotli) with parent mode in
 # the tier header, the skip link, the error notices' grown-up details and the stylesheet's
 # 44-px targets (247,854 before them; 754,153 unsplit). Above issue 17's 250,000: to win back.
-budget=${BUNDLE_BUDGET_GZIP:-256000}
+# Read aloud took it to 258,604: the JavaScript glue and import shims of the Web Audio,
+# streamed fetch, speech, storage and scrolling calls its player makes live in `cyoa.js` and
+# the main module whichever module calls them (+1.4 KB and +1.4 KB), and its styles (+0.3).
+budget=${BUNDLE_BUDGET_GZIP:-259000}
 # The largest other page, a scene (the words being written in its place, the paid
 # questions, About this story, About this picture and the same-faces badge), measured
 # 500,218 (480,501 before the last two, which cost about 9 KB; the family page's module of
@@ -27,8 +30,11 @@ budget=${BUNDLE_BUDGET_GZIP:-256000}
 # (the recap could come over the live-events stream the page already has). Chapters (the
 # card in play and in the reader, the reader's chapter links, the story map's bands) and
 # bedtime's wind-down line took it to 523,208; the story map drawn by the server only (its
-# layout's code left the page's module) brought it to 510,434.
-page_budget=${BUNDLE_PAGE_BUDGET_GZIP:-511000}
+# layout's code left the page's module) brought it to 510,434. Read aloud took it to 521,502:
+# its widget is plain HTML the page sets whole and its player a module of its own (11 KB,
+# fetched once a scene shows), but the scene's data carries the offer and the module its
+# hand-over (537,000 while the widget was a reactive view with a node per sentence).
+page_budget=${BUNDLE_PAGE_BUDGET_GZIP:-522000}
 size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
 row() { printf '%-52s %10s %10s %10s\n' "$@"; }
 # Sums the files given; prints a row each and leaves the totals in sum_raw/sum_gz/sum_br.
