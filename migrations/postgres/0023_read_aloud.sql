@@ -9,8 +9,8 @@ CREATE TABLE scene_audio (
     model       TEXT NOT NULL,
     status      TEXT NOT NULL,
     file_name   TEXT,
-    lease_until TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
+    lease_until TEXT COLLATE "C" NOT NULL,
+    created_at  TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (scene_id, voice)
 );
 CREATE INDEX scene_audio_by_story ON scene_audio (story_id);

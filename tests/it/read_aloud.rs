@@ -151,6 +151,8 @@ async fn openai_reads_with_real_keys_and_a_failure_gives_the_claim_back() {
         .expect("view");
     assert!(view.read_aloud.server && view.read_aloud.autoplay);
     assert_eq!(view.read_aloud.voices[0].0, "warm");
+    // The scene's picture is an OpenAI call too: done before faults are queued for speech.
+    crate::helpers::final_image(&app.state, tier("kids"), &story_id, &scene).await;
 
     // The model fails every try: a 502 in words, and the claim is given back.
     queue_fault(
