@@ -328,9 +328,9 @@ async fn paged_model_lists_are_followed_to_their_end() {
         .spawn()
         .await;
     let counts = crate::helpers::request_counts(&sim.base_url()).await;
-    // Eight Gemini models at two a page, four Anthropic ones: every page was read, and
+    // Ten Gemini models at two a page, four Anthropic ones: every page was read, and
     // every current model is still offered.
-    assert_eq!(counts["gemini/models"], 4, "{counts}");
+    assert_eq!(counts["gemini/models"], 5, "{counts}");
     assert_eq!(counts["anthropic/models"], 2, "{counts}");
     let home = story::home(&app.state, tier("kids"), None)
         .await
